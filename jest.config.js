@@ -1,0 +1,34 @@
+// Jest runs TypeScript through SWC (decorator metadata on) under Node 24 with --experimental-vm-modules,
+// which is what lets CommonJS tests load the ESM-only NestJS 12 and MikroORM 7 packages (see docs/testing.md).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: { '^@shelfwatch/(.*)$': '<rootDir>/libs/$1/src' },
+  testEnvironment: 'node',
+  setupFiles: ['reflect-metadata'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
+      testTimeout: 60_000,
+    },
+  ],
+};

@@ -1,0 +1,5 @@
+export * from './config-error';
+export * from './load-config';
+export * from './secret';
+export * from './service-config';
+export * from './variables';

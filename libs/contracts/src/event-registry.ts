@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { alertAcknowledgedV1, alertRaisedV1, alertResolvedV1 } from './events/alert.events';
+import { crawlCompletedV1, crawlFailedV1, crawlRequestedV1, crawlStartedV1 } from './events/crawl.events';
+import { rankingChangedV1, rankingRecordedV1 } from './events/ranking.events';
+import { retentionPurgeCompletedV1, retentionPurgeRequestedV1 } from './events/retention.events';
+import { trackingKeywordAddedV1 } from './events/tracking.events';
+
+/**
+ * Every event type on the wire with its current schema version. A type's subject equals its name.
+ * Changing a payload incompatibly means a new version here and an upcaster for the old one.
+ */
+export const eventRegistry = {
+  'tracking.keyword.added': { version: 1, schema: trackingKeywordAddedV1 },
+  'crawl.requested': { version: 1, schema: crawlRequestedV1 },
+  'crawl.started': { version: 1, schema: crawlStartedV1 },
+  'crawl.completed': { version: 1, schema: crawlCompletedV1 },
+  'crawl.failed': { version: 1, schema: crawlFailedV1 },
+  'ranking.recorded': { version: 1, schema: rankingRecordedV1 },
+  'ranking.changed': { version: 1, schema: rankingChangedV1 },
+  'alert.raised': { version: 1, schema: alertRaisedV1 },
+  'alert.acknowledged': { version: 1, schema: alertAcknowledgedV1 },
+  'alert.resolved': { version: 1, schema: alertResolvedV1 },
+  'retention.purge.requested': { version: 1, schema: retentionPurgeRequestedV1 },
+  'retention.purge.completed': { version: 1, schema: retentionPurgeCompletedV1 },
+} as const satisfies Record<string, { version: number; schema: z.ZodType }>;
+
+export type EventType = keyof typeof eventRegistry;
+export type EventData<T extends EventType> = z.infer<(typeof eventRegistry)[T]['schema']>;
+
+/** A validated event of type `T`. */
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  version: number;
+  occurredAt: string;
+  tenantId: string;
+  correlationId: string;
+  causationId: string | null;
+  data: EventData<T>;
+}
+
+/** Any validated event, discriminated on `type`. */
+export type AnyEvent = { [T in EventType]: EventEnvelope<T> }[EventType];
+
+export const eventTypes = Object.keys(eventRegistry) as EventType[];
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(eventRegistry, value);
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const crawlRef = {
+  crawlId: z.uuid(),
+  keywordId: z.uuid(),
+};
+
+/** A crawl of one keyword was asked for, by the schedule or by a user. */
+export const crawlRequestedV1 = z.object({
+  ...crawlRef,
+  keyword: z.string().min(1).max(200),
+  marketplace: z.string().min(1).max(50),
+  trigger: z.enum(['schedule', 'manual']),
+});
+
+/** The crawler took the crawl and holds the keyword's lock. */
+export const crawlStartedV1 = z.object({
+  ...crawlRef,
+  startedAt: z.iso.datetime({ offset: true }),
+});
+
+/** One normalized search result as the marketplace showed it. */
+export const crawlItemSchema = z.object({
+  /** 1-based position on the shelf across pages. */
+  rank: z.number().int().positive(),
+  /** The marketplace's product id. */
+  externalId: z.string().min(1),
+  title: z.string(),
+  mall: z.string(),
+  /** Price in the marketplace currency's minor-free unit (KRW has none). */
+  price: z.number().nonnegative(),
+  brand: z.string(),
+  maker: z.string(),
+  category: z.string(),
+  link: z.string(),
+  image: z.string(),
+});
+
+/** The crawl finished and these are the results, in rank order. */
+export const crawlCompletedV1 = z.object({
+  ...crawlRef,
+  keyword: z.string().min(1).max(200),
+  marketplace: z.string().min(1).max(50),
+  completedAt: z.iso.datetime({ offset: true }),
+  pagesFetched: z.number().int().nonnegative(),
+  items: z.array(crawlItemSchema).max(1000),
+});
+
+/** The crawl could not produce results; no ranking may be derived from it. */
+export const crawlFailedV1 = z.object({
+  ...crawlRef,
+  failedAt: z.iso.datetime({ offset: true }),
+  /** Stable machine-readable cause, e.g. `quota_exhausted`, `throttled`, `upstream_error`, `timeout`. */
+  code: z.string().min(1),
+  message: z.string(),
+  /** Whether a later attempt may succeed. */
+  retryable: z.boolean(),
+});

@@ -1,0 +1,128 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { EventType } from '@shelfwatch/contracts';
+import { EventConsumer, defaultConsumerOptions } from './event-consumer';
+import { EventHandlerFn } from './event-handler';
+import { HandlerDiscovery } from './handler-discovery';
+import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+import { NatsLink } from './nats-connection';
+import { OutboxRelay, defaultRelayOptions } from './outbox-relay';
+import { OutboxWriter } from './outbox-writer';
+import { defaultConsumerSettings, defaultStreamSettings, provisionConsumer, provisionStreams } from './provisioning';
+import { RpcServer } from './rpc';
+import { Topology, consumersFor } from './topology';
+
+/**
+ * Starts and stops a service's messaging: streams (in development), its durable consumers, the outbox
+ * relay and the request/reply handlers. Shutdown order: stop pulling and finish in-flight handlers,
+ * stop the relay after its batch, stop answering requests, then drain NATS (flushing acks).
+ */
+@Injectable()
+export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly consumers: EventConsumer[] = [];
+  private relay: OutboxRelay | null = null;
+  private rpcServer: RpcServer | null = null;
+  private started = false;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly link: NatsLink,
+    private readonly topology: Topology,
+    private readonly outbox: OutboxWriter,
+    private readonly orm: MikroORM,
+    private readonly discovery: HandlerDiscovery,
+  ) {}
+
+  get js(): JetStreamClient {
+    return jetstream(this.link.connection);
+  }
+
+  /** Readiness: connected to NATS and every consumer pulling. */
+  health(): { nats: boolean; consumers: Record<string, boolean> } {
+    const consumers = Object.fromEntries(this.consumers.map((consumer) => [consumer.durable, consumer.running]));
+    return { nats: this.link.isConnected, consumers };
+  }
+
+  /** Pending + unacknowledged messages per consumer. */
+  async lag(): Promise<Record<string, number>> {
+    const entries = await Promise.all(this.consumers.map(async (c) => [c.durable, await c.lag()] as const));
+    return Object.fromEntries(entries);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.checkedHandlers();
+    const jsm = await jetstreamManager(this.link.connection);
+    if (this.options.provisionStreams) {
+      await provisionStreams(jsm, this.topology, { ...defaultStreamSettings, ...this.options.streams });
+    }
+    const settings = { ...defaultConsumerSettings, ...this.options.consumerSettings };
+    const consumerOptions = {
+      ...defaultConsumerOptions,
+      ackWaitMs: settings.ackWaitMs,
+      ...this.options.consumer,
+      schema: this.options.schema,
+    };
+    for (const definition of consumersFor(this.options.service, this.options.handles)) {
+      await provisionConsumer(jsm, this.topology, definition, settings);
+      const own = new Map([...handlers].filter(([type]) => definition.types.includes(type)));
+      const consumer = new EventConsumer(
+        definition,
+        own,
+        this.orm,
+        this.js,
+        this.outbox,
+        this.topology,
+        this.options.logger,
+        consumerOptions,
+      );
+      await consumer.start();
+      this.consumers.push(consumer);
+    }
+    this.relay = new OutboxRelay(this.orm, this.js, this.topology, this.options.logger, {
+      ...defaultRelayOptions,
+      ...this.options.relay,
+      schema: this.options.schema,
+    });
+    await this.relay.start();
+    this.rpcServer = new RpcServer(this.link.connection, this.topology, this.options.service, this.options.logger);
+    for (const [subject, handler] of this.discovery.rpcHandlers()) {
+      this.rpcServer.serve(subject, handler);
+    }
+    this.started = true;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.started) {
+      return;
+    }
+    this.started = false;
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.relay?.stop();
+    await this.rpcServer?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.link.drain();
+  }
+
+  private checkedHandlers(): Map<EventType, EventHandlerFn> {
+    const handlers = this.discovery.eventHandlers();
+    const declared = new Set(this.options.handles);
+    const missing = [...declared].filter((type) => !handlers.has(type));
+    const undeclared = [...handlers.keys()].filter((type) => !declared.has(type));
+    if (missing.length > 0 || undeclared.length > 0) {
+      throw new Error(
+        `${this.options.service}: handlers do not match its declared events (missing: ${missing.join(', ') || 'none'}; ` +
+          `undeclared: ${undeclared.join(', ') || 'none'})`,
+      );
+    }
+    return handlers;
+  }
+}

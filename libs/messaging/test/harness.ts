@@ -1,0 +1,94 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { StoredMsg, jetstream } from '@nats-io/jetstream';
+import { NatsConnection, connect } from '@nats-io/transport-node';
+import { EventType } from '@shelfwatch/contracts';
+import { createLogger } from '@shelfwatch/observability';
+import { ensureServiceSchema, ormOptions, serviceRole, withCredentials } from '@shelfwatch/persistence';
+import { TEST_NATS_URL, TestDatabase, TestNats } from '@shelfwatch/testing';
+import { EventConsumer, EventConsumerOptions, defaultConsumerOptions } from '../src/event-consumer';
+import { EventHandlerFn } from '../src/event-handler';
+import { messagingTablesSql } from '../src/messaging-tables';
+import { OutboxRelay, OutboxRelayOptions, defaultRelayOptions } from '../src/outbox-relay';
+import { OutboxWriter } from '../src/outbox-writer';
+import { uuidV7Ids, systemClock } from '../src/ports';
+import { provisionConsumer } from '../src/provisioning';
+import { consumersFor } from '../src/topology';
+
+export const logger = createLogger({ service: 'messaging-test', level: 'silent' });
+
+/** Opens a service's ORM as its own role, with the outbox/inbox tables (and `extraSql`) in its schema. */
+export async function openServiceOrm(
+  db: TestDatabase,
+  service: 'crawler' | 'ranking',
+  extraSql: string[] = [],
+): Promise<MikroORM> {
+  await ensureServiceSchema(db.adminUrl, service, serviceRole(service));
+  const url = withCredentials(db.adminUrl, serviceRole(service), serviceRole(service));
+  const orm = await MikroORM.init(ormOptions({ service, entities: [], migrations: [] }, url, 20));
+  const em = orm.em.fork();
+  for (const sql of [...messagingTablesSql(service), ...extraSql]) {
+    await em.execute(sql, [], 'run');
+  }
+  return orm;
+}
+
+export const writer = (schema: string) => new OutboxWriter(schema, systemClock, uuidV7Ids);
+
+export function relayFor(orm: MikroORM, nats: TestNats, options: Partial<OutboxRelayOptions> = {}): OutboxRelay {
+  return new OutboxRelay(orm, nats.js, nats.topology, logger, {
+    ...defaultRelayOptions,
+    pollIntervalMs: 50,
+    ...options,
+    schema: 'crawler',
+  });
+}
+
+/** Short ack wait so that "died before ack" redeliveries happen within a test. */
+export const TEST_ACK_WAIT_MS = 1_500;
+
+/** A consumer of the ranking service on its own NATS connection (so the test can kill that connection). */
+export async function consumerFor(
+  orm: MikroORM,
+  nats: TestNats,
+  handlers: Map<EventType, EventHandlerFn>,
+  options: Partial<EventConsumerOptions> = {},
+): Promise<{ consumer: EventConsumer; nc: NatsConnection }> {
+  const [definition] = consumersFor('ranking', [...handlers.keys()]);
+  if (!definition) {
+    throw new Error('no consumer definition');
+  }
+  await provisionConsumer(nats.jsm, nats.topology, definition, { ackWaitMs: TEST_ACK_WAIT_MS, maxAckPending: 64 });
+  const nc = await connect({ servers: TEST_NATS_URL, name: 'ranking-test' });
+  const consumer = new EventConsumer(
+    definition,
+    handlers,
+    orm,
+    jetstream(nc),
+    writer('ranking'),
+    nats.topology,
+    logger,
+    {
+      ...defaultConsumerOptions,
+      ackWaitMs: TEST_ACK_WAIT_MS,
+      redeliveryBaseMs: 200,
+      maxDeliver: 4,
+      ...options,
+      schema: 'ranking',
+    },
+  );
+  await consumer.start();
+  return { consumer, nc };
+}
+
+/** Every message currently stored in a stream on `subject` (read one by one by sequence). */
+export async function readStream(nats: TestNats, stream: string, subject?: string): Promise<StoredMsg[]> {
+  const info = await nats.jsm.streams.info(stream);
+  const out: StoredMsg[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+    const msg = await nats.jsm.streams.getMessage(stream, { seq });
+    if (msg && (subject === undefined || msg.subject === subject)) {
+      out.push(msg);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,5 @@
+export * from './database-url';
+export * from './migrate';
+export * from './orm-options';
+export * from './persistence.module';
+export * from './provision-database';

@@ -161,7 +161,7 @@ export class OutboxRelay {
       await tx.execute(
         `update "${this.options.schema}".outbox set published_at = now(), attempts = attempts + 1, last_error = null
           where position = any(?::bigint[])`,
-        [`{${published.join(",")}}`],
+        [`{${published.join(',')}}`],
         'run',
       );
     }

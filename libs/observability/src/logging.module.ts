@@ -1,0 +1,60 @@
+import type { IncomingMessage } from 'node:http';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+import { LoggerModule } from 'nestjs-pino';
+import type { Options } from 'pino-http';
+import { serverSpanIds } from './http-tracing';
+import { loggerOptions, type LoggerConfig } from './logging';
+
+/**
+ * Every route. nestjs-pino's default (`{/*splat}`) matches nothing on Nest 12.5 + Fastify in an app without a
+ * global prefix, so that no request would be logged; `{*splat}` matches with and without one.
+ */
+const ALL_ROUTES = { path: '{*splat}', method: RequestMethod.ALL };
+
+/** Paths whose requests are not logged one by one: probes and scrapes would drown everything else. */
+const QUIET_PATHS = /^\/(health\/[^?]*|metrics)(\?|$)/;
+
+/**
+ * Nest logging for a service: nestjs-pino with the options of `createLogger` (JSON, `service`, trace ids,
+ * redaction), one line per HTTP request except `/health/*` and `/metrics`. In `main.ts`:
+ * `NestFactory.create(AppModule, adapter, { bufferLogs: true })` then `app.useLogger(app.get(Logger))`.
+ */
+@Module({})
+export class LoggingModule {
+  /** The module for `config.service`, logging at `config.level`. */
+  static forRoot(config: LoggerConfig): DynamicModule {
+    const options: Options = {
+      ...loggerOptions(config),
+      autoLogging: { ignore: isQuiet },
+      customProps: requestTraceFields,
+    };
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: config.destination ? [options, config.destination] : options,
+          forRoutes: [ALL_ROUTES],
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}
+
+/** Whether a request is a probe or a scrape. Middie strips the mount path from `url`; `originalUrl` keeps it. */
+function isQuiet(req: IncomingMessage & { originalUrl?: string }): boolean {
+  return QUIET_PATHS.test(req.originalUrl ?? req.url ?? '');
+}
+
+/**
+ * Trace ids of the request's SERVER span for pino-http's own lines, when no span is active: the mixin
+ * already adds them otherwise, and a key written twice would appear twice in the JSON line.
+ */
+function requestTraceFields(req: IncomingMessage): Record<string, string> {
+  if (trace.getActiveSpan()) {
+    return {};
+  }
+  const ids = serverSpanIds(req);
+  return ids ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
+}

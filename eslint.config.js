@@ -3,7 +3,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.js', 'bench/results*'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.js', 'libs/*/index.js', 'bench/results*'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -8,8 +8,11 @@ import {
   createTestNats,
   eventually,
   keywordAddedData,
+  openServiceOrm,
+  readStream,
+  relayFor,
+  writer,
 } from '@shelfwatch/testing';
-import { openServiceOrm, readStream, relayFor, writer } from './harness';
 
 /**
  * The commit-order gap (reliability.md §3.1): positions are taken before commit, so a transaction holding

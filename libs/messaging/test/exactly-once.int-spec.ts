@@ -4,13 +4,17 @@ import {
   TestDatabase,
   TestNats,
   anOrigin,
+  consumerFor,
   createTestDatabase,
   createTestNats,
   eventually,
   keywordAddedData,
+  openServiceOrm,
+  readStream,
+  relayFor,
+  writer,
 } from '@shelfwatch/testing';
 import { EventHandlerFn } from '../src/event-handler';
-import { consumerFor, openServiceOrm, readStream, relayFor, writer } from './harness';
 
 /**
  * The producer is the crawler's schema (outbox), the consumer the ranking's (inbox + an `effects`

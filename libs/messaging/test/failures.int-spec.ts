@@ -4,14 +4,16 @@ import {
   TestDatabase,
   TestNats,
   aKeywordAddedEvent,
+  consumerFor,
   createTestDatabase,
   createTestNats,
   eventually,
+  openServiceOrm,
+  readStream,
 } from '@shelfwatch/testing';
 import { DEAD_LETTER_HEADERS } from '../src/dead-letter';
 import { EventHandlerFn } from '../src/event-handler';
 import { PermanentHandlerError } from '../src/handler-errors';
-import { consumerFor, openServiceOrm, readStream } from './harness';
 
 describe('consumer failure handling', () => {
   let db: TestDatabase;

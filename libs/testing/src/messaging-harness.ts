@@ -4,15 +4,23 @@ import { NatsConnection, connect } from '@nats-io/transport-node';
 import { EventType } from '@shelfwatch/contracts';
 import { createLogger } from '@shelfwatch/observability';
 import { ensureServiceSchema, ormOptions, serviceRole, withCredentials } from '@shelfwatch/persistence';
-import { TEST_NATS_URL, TestDatabase, TestNats } from '@shelfwatch/testing';
-import { EventConsumer, EventConsumerOptions, defaultConsumerOptions } from '../src/event-consumer';
-import { EventHandlerFn } from '../src/event-handler';
-import { messagingTablesSql } from '../src/messaging-tables';
-import { OutboxRelay, OutboxRelayOptions, defaultRelayOptions } from '../src/outbox-relay';
-import { OutboxWriter } from '../src/outbox-writer';
-import { uuidV7Ids, systemClock } from '../src/ports';
-import { provisionConsumer } from '../src/provisioning';
-import { consumersFor } from '../src/topology';
+import {
+  EventConsumer,
+  EventConsumerOptions,
+  EventHandlerFn,
+  OutboxRelay,
+  OutboxRelayOptions,
+  OutboxWriter,
+  consumersFor,
+  defaultConsumerOptions,
+  defaultRelayOptions,
+  messagingTablesSql,
+  provisionConsumer,
+  systemClock,
+  uuidV7Ids,
+} from '@shelfwatch/messaging';
+import { TestDatabase } from './test-database';
+import { TEST_NATS_URL, TestNats } from './test-nats';
 
 export const logger = createLogger({ service: 'messaging-test', level: 'silent' });
 

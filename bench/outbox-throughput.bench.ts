@@ -1,0 +1,172 @@
+/**
+ * Outbox → JetStream → inbox throughput next to raw JetStream publish, measured in the same run on the
+ * same machine. Writes bench/results.json and bench/REPORT.md. `BENCH_EVENTS` and `BENCH_RUNS` size it.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { EventType } from '@shelfwatch/contracts';
+import { EventHandlerFn } from '@shelfwatch/messaging';
+import {
+  anOrigin,
+  consumerFor,
+  createTestDatabase,
+  createTestNats,
+  eventually,
+  keywordAddedData,
+  openServiceOrm,
+  relayFor,
+  writer,
+} from '@shelfwatch/testing';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+interface Figures {
+  min: number;
+  median: number;
+  max: number;
+  runs: number[];
+}
+
+function figures(runs: number[]): Figures {
+  const sorted = [...runs].sort((a, b) => a - b);
+  return { min: sorted[0] ?? 0, median: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted.at(-1) ?? 0, runs };
+}
+
+/** Raw JetStream publish with acks, 256 publishes in flight, the same payload size as the pipeline. */
+async function rawPublish(): Promise<number> {
+  const nats = await createTestNats();
+  try {
+    const subject = nats.topology.subject('tracking.keyword.added');
+    const payload = JSON.stringify({ id: '0', data: keywordAddedData(), pad: 'x'.repeat(200) });
+    const started = performance.now();
+    const window: Promise<unknown>[] = [];
+    for (let i = 0; i < EVENTS; i++) {
+      window.push(nats.js.publish(subject, payload, { msgID: `raw-${i}` }));
+      if (window.length >= 256) {
+        await Promise.all(window.splice(0));
+      }
+    }
+    await Promise.all(window);
+    return EVENTS / ((performance.now() - started) / 1_000);
+  } finally {
+    await nats.cleanup();
+  }
+}
+
+/** Events committed to the outbox, relayed, consumed and recorded in the inbox with an effect row. */
+async function pipeline(): Promise<{ endToEnd: number; write: number }> {
+  const db = await createTestDatabase();
+  const nats = await createTestNats();
+  const producer = await openServiceOrm(db, 'crawler');
+  const consumerOrm = await openServiceOrm(db, 'ranking', ['create table ranking.effects (event_id uuid not null)']);
+  try {
+    const writeStarted = performance.now();
+    for (let done = 0; done < EVENTS; done += 500) {
+      await producer.em.fork().transactional((em) =>
+        writer('crawler').appendMany(
+          em,
+          Array.from({ length: Math.min(500, EVENTS - done) }, (_, i) => ({
+            type: 'tracking.keyword.added' as const,
+            data: keywordAddedData(),
+            origin: anOrigin(),
+            aggregateKey: `k${(done + i) % 64}`,
+          })),
+        ),
+      );
+    }
+    const write = EVENTS / ((performance.now() - writeStarted) / 1_000);
+    const handler: EventHandlerFn = async (event, ctx) => {
+      await ctx.em.execute('insert into ranking.effects values (?)', [event.id], 'run');
+    };
+    const started = performance.now();
+    const relay = relayFor(producer, nats, { batchSize: 1_000, pollIntervalMs: 20 });
+    const { consumer, nc } = await consumerFor(
+      consumerOrm,
+      nats,
+      new Map<EventType, EventHandlerFn>([['tracking.keyword.added', handler]]),
+      {
+        maxInFlight: 32,
+      },
+    );
+    await relay.start();
+    await eventually(
+      async () => {
+        const [row] = await consumerOrm.em.fork().execute<{ count: string }[]>('select count(*) from ranking.inbox');
+        if (Number(row?.count) < EVENTS) {
+          throw new Error(`${row?.count} of ${EVENTS}`);
+        }
+      },
+      600_000,
+      20,
+    );
+    const endToEnd = EVENTS / ((performance.now() - started) / 1_000);
+    await relay.stop();
+    await consumer.stop();
+    await nc.close();
+    return { endToEnd, write };
+  } finally {
+    await producer.close(true);
+    await consumerOrm.close(true);
+    await nats.cleanup();
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const raw: number[] = [];
+  const endToEnd: number[] = [];
+  const write: number[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    raw.push(await rawPublish());
+    const result = await pipeline();
+    endToEnd.push(result.endToEnd);
+    write.push(result.write);
+    console.log(
+      `run ${run}/${RUNS}: raw ${raw.at(-1)?.toFixed(0)} msg/s, outbox→inbox ${result.endToEnd.toFixed(0)} ev/s`,
+    );
+  }
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  const results = {
+    date: new Date().toISOString(),
+    machine,
+    events: EVENTS,
+    rawJetStreamPublishPerSec: figures(raw),
+    outboxToInboxPerSec: figures(endToEnd),
+    outboxWritePerSec: figures(write),
+    ratioMedian: figures(endToEnd).median / figures(raw).median,
+  };
+  writeFileSync(join('bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const row = (name: string, f: Figures) =>
+    `| ${name} | ${f.min.toFixed(0)} | ${f.median.toFixed(0)} | ${f.max.toFixed(0)} |`;
+  writeFileSync(
+    join('bench', 'REPORT.md'),
+    [
+      '# Benchmark report',
+      '',
+      `Run ${results.date} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
+        `local Postgres and nats-server (file storage); ${EVENTS} events per run, ${RUNS} runs.`,
+      '',
+      '| figure (per second) | min | median | max |',
+      '|---|---|---|---|',
+      row('raw JetStream publish (acked, 256 in flight)', results.rawJetStreamPublishPerSec),
+      row('outbox → relay → JetStream → consumer → inbox + effect', results.outboxToInboxPerSec),
+      row('outbox writes (500 events per transaction)', results.outboxWritePerSec),
+      '',
+      `Median ratio outbox→inbox / raw publish: **${results.ratioMedian.toFixed(2)}**.`,
+      '',
+    ].join('\n'),
+  );
+  console.log(JSON.stringify(results, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

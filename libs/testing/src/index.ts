@@ -1,0 +1,5 @@
+export * from './eventually';
+export * from './factories';
+export * from './test-database';
+export * from './test-nats';
+export * from './messaging-harness';

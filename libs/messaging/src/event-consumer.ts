@@ -1,64 +1,43 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { AnyEvent, EventType, InvalidEventError, causedBy, parseEvent } from '@shelfwatch/contracts';
-import { extractContext, getTracer } from '@shelfwatch/observability';
+import { EventType } from '@shelfwatch/contracts';
 import { Logger } from 'pino';
-import { DeadLetterReason, publishDeadLetter } from './dead-letter';
-import { EventHandlerFn, HandlerContext } from './event-handler';
-import { PermanentHandlerError, redeliveryDelayMs } from './handler-errors';
+import { BatchProcessor } from './batch-processor';
+import { EventHandlerFn } from './event-handler';
+import { EventConsumerOptions, MessageProcessor } from './message-processor';
 import { messagingMetrics } from './messaging-metrics';
 import { OutboxWriter } from './outbox-writer';
 import { ConsumerDefinition, Topology } from './topology';
 
-/** Consumer tuning. */
-export interface EventConsumerOptions {
-  schema: string;
-  /** Deliveries after which a still-failing message is dead-lettered. */
-  maxDeliver: number;
-  /** Messages handled at once by this instance (also the pull buffer size). */
-  maxInFlight: number;
-  /** Must match the consumer's `ack_wait`; handlers heartbeat at half of it. */
-  ackWaitMs: number;
-  /** First redelivery delay; doubles per delivery up to `maxRedeliveryDelayMs`. */
-  redeliveryBaseMs: number;
-  maxRedeliveryDelayMs: number;
-  /** Test seam: runs after the transaction committed and before the ack (a crash point). */
-  afterCommit?: (event: AnyEvent) => Promise<void>;
-}
-
-export const defaultConsumerOptions: Omit<EventConsumerOptions, 'schema'> = {
-  maxDeliver: 8,
-  maxInFlight: 8,
-  ackWaitMs: 30_000,
-  redeliveryBaseMs: 1_000,
-  maxRedeliveryDelayMs: 60_000,
-};
-
-type Outcome = 'handled' | 'duplicate' | 'ignored';
-
 /**
- * Runs one durable pull consumer: validates each message, applies its handler and records the event id
- * in the inbox in one transaction, and acks only after that commit. A duplicate is acked without effect;
- * a transient failure is nak'ed with a growing delay; an invalid payload, a permanent failure or a
- * message past `maxDeliver` is copied to the dead-letter subject with its reason and then terminated.
+ * Runs one durable pull consumer. With `batchSize` 1 each message gets its own transaction and up to
+ * `maxInFlight` run at once; with a larger `batchSize`, the messages already buffered are applied
+ * together in one transaction (see {@link BatchProcessor}). Either way: inbox row and effects commit
+ * together, the ack follows the commit, duplicates are acked without effect.
  */
 export class EventConsumer {
   private messages: ConsumerMessages | null = null;
   private loop: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  private lastActivity = Date.now();
+  private readonly single: MessageProcessor;
+  private readonly batch: BatchProcessor;
+  private pending: JsMsg[] = [];
+  private wake: (() => void) | null = null;
+  private closed = false;
 
   constructor(
     private readonly definition: ConsumerDefinition,
-    private readonly handlers: ReadonlyMap<EventType, EventHandlerFn>,
-    private readonly orm: MikroORM,
+    handlers: ReadonlyMap<EventType, EventHandlerFn>,
+    orm: MikroORM,
     private readonly js: JetStreamClient,
-    private readonly outbox: OutboxWriter,
+    outbox: OutboxWriter,
     private readonly topology: Topology,
     private readonly logger: Logger,
     private readonly options: EventConsumerOptions,
-  ) {}
+  ) {
+    this.single = new MessageProcessor(definition.durable, handlers, orm, js, outbox, topology, logger, options);
+    this.batch = new BatchProcessor(this.single, orm, logger);
+  }
 
   get durable(): string {
     return this.definition.durable;
@@ -71,8 +50,9 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     const consumer = await this.js.consumers.get(this.topology.streamName(this.definition.stream), this.durable);
-    this.messages = await consumer.consume({ max_messages: this.options.maxInFlight });
-    this.loop = this.pump(this.messages);
+    const buffer = this.options.batchSize > 1 ? this.options.batchSize : this.options.maxInFlight;
+    this.messages = await consumer.consume({ max_messages: buffer });
+    this.loop = this.options.batchSize > 1 ? this.pumpBatches(this.messages) : this.pump(this.messages);
   }
 
   /** Stops pulling, lets in-flight handlers finish (and ack), then returns. */
@@ -97,145 +77,71 @@ export class EventConsumer {
 
   private async pump(messages: ConsumerMessages): Promise<void> {
     for await (const msg of messages) {
-      this.lastActivity = Date.now();
       while (this.inFlight.size >= this.options.maxInFlight) {
         await Promise.race(this.inFlight);
       }
-      const work = this.process(msg)
-        .catch((error: unknown) => {
-          // Settling failed (for example the connection died): the server redelivers after ack_wait.
-          this.logger.error({ err: error, consumer: this.durable, subject: msg.subject }, 'message not settled');
-        })
-        .finally(() => this.inFlight.delete(work));
+      const work = this.guard(this.single.process(msg), msg).finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);
     }
   }
 
-  private async process(msg: JsMsg): Promise<void> {
-    if (msg.info.redelivered) {
-      messagingMetrics.redelivered.inc({ consumer: this.durable });
-    }
-    let event: AnyEvent;
-    try {
-      event = parseEvent(JSON.parse(msg.string()));
-    } catch (error) {
-      const detail = error instanceof InvalidEventError ? error.issues.join('; ') : String(error);
-      return this.deadLetter(msg, 'invalid_payload', detail);
-    }
-    if (msg.info.deliveryCount > this.options.maxDeliver) {
-      return this.deadLetter(msg, 'max_deliver_exceeded', 'delivered too often without an ack');
-    }
-    const handler = this.handlers.get(event.type);
-    if (!handler) {
-      messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'ignored' });
-      msg.ack();
-      return;
-    }
-    await this.handleTraced(msg, event, handler);
-  }
-
-  private async handleTraced(msg: JsMsg, event: AnyEvent, handler: EventHandlerFn): Promise<void> {
-    const parent = extractContext(msg.headers);
-    const producer = trace.getSpanContext(parent);
-    const span = getTracer().startSpan(
-      `process ${event.type}`,
-      {
-        kind: SpanKind.CONSUMER,
-        links: producer ? [{ context: producer }] : [],
-        attributes: {
-          'messaging.system': 'nats',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': msg.subject,
-          'messaging.consumer.group.name': this.durable,
-          'messaging.message.id': event.id,
-          'messaging.nats.delivery_count': msg.info.deliveryCount,
-          'shelfwatch.tenant_id': event.tenantId,
-          'shelfwatch.correlation_id': event.correlationId,
-        },
-      },
-      parent,
-    );
-    const heartbeat = setInterval(() => msg.working(), Math.max(1_000, this.options.ackWaitMs / 2));
-    try {
-      const outcome = await context.with(trace.setSpan(parent, span), () => this.apply(msg, event, handler));
-      await this.options.afterCommit?.(event);
-      msg.ack();
-      span.addEvent('ack', { outcome });
-      messagingMetrics.consumed.inc({ consumer: this.durable, outcome });
-    } catch (error) {
-      span.recordException(error instanceof Error ? error : new Error(String(error)));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      await this.fail(msg, error);
-    } finally {
-      clearInterval(heartbeat);
-      span.end();
-    }
-  }
-
-  /** Inbox row first (fails fast on a duplicate), then the handler, in one transaction. */
-  private async apply(msg: JsMsg, event: AnyEvent, handler: EventHandlerFn): Promise<Outcome> {
-    return this.orm.em.fork().transactional(async (em) => {
-      const inserted = await em.execute<{ affectedRows: number }>(
-        `insert into "${this.options.schema}".inbox (consumer, event_id, event_type) values (?, ?, ?)
-           on conflict do nothing`,
-        [this.durable, event.id, event.type],
-        'run',
-      );
-      if (inserted.affectedRows === 0) {
-        return 'duplicate';
+  /**
+   * Natural batching: while one batch commits, the next messages gather; the next batch takes all of
+   * them (up to `batchSize`). Under light load batches are small and latency stays low; under heavy
+   * load batches grow and the commit cost is shared.
+   */
+  private async pumpBatches(messages: ConsumerMessages): Promise<void> {
+    const worker = this.applyBatches();
+    for await (const msg of messages) {
+      this.pending.push(msg);
+      this.signal();
+      while (this.pending.length >= this.options.batchSize * 2) {
+        await this.waitFor();
       }
-      const ctx: HandlerContext = {
-        em,
-        deliveryCount: msg.info.deliveryCount,
-        emit: (type, data, aggregateKey) =>
-          this.outbox.append(em, { type, data, origin: causedBy(event), aggregateKey }),
+    }
+    this.closed = true;
+    this.signal();
+    await worker;
+  }
+
+  private async applyBatches(): Promise<void> {
+    for (;;) {
+      if (this.pending.length === 0) {
+        if (this.closed) {
+          return;
+        }
+        await this.waitFor();
+        continue;
+      }
+      const batch = this.pending.splice(0, this.options.batchSize);
+      this.signal();
+      const [first] = batch;
+      if (first) {
+        await this.guard(this.batch.process(batch), first);
+      }
+    }
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private waitFor(): Promise<void> {
+    return new Promise((resolve) => {
+      const previous = this.wake;
+      this.wake = () => {
+        previous?.();
+        resolve();
       };
-      await handler(event, ctx);
-      return 'handled';
     });
   }
 
-  private async fail(msg: JsMsg, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof PermanentHandlerError) {
-      return this.deadLetter(msg, 'permanent_failure', `${error.reason}: ${message}`);
-    }
-    if (msg.info.deliveryCount >= this.options.maxDeliver) {
-      return this.deadLetter(msg, 'max_deliver_exceeded', message);
-    }
-    const delay = redeliveryDelayMs(
-      msg.info.deliveryCount,
-      this.options.redeliveryBaseMs,
-      this.options.maxRedeliveryDelayMs,
-    );
-    this.logger.warn(
-      { err: error, consumer: this.durable, subject: msg.subject, delivery: msg.info.deliveryCount, delayMs: delay },
-      'handler failed; will retry',
-    );
-    messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'retried' });
-    msg.nak(delay);
-  }
-
-  private async deadLetter(msg: JsMsg, reason: DeadLetterReason, error: string): Promise<void> {
-    try {
-      await publishDeadLetter(this.js, this.topology, this.durable, msg, reason, error);
-    } catch (publishError) {
-      // Never terminate what could not be parked: retry later.
-      this.logger.error({ err: publishError, consumer: this.durable }, 'dead-lettering failed; will retry');
-      msg.nak(this.options.redeliveryBaseMs);
-      return;
-    }
-    msg.term(reason);
-    messagingMetrics.deadLettered.inc({ consumer: this.durable, reason });
-    messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'dead_lettered' });
-    this.logger.error(
-      { consumer: this.durable, subject: msg.subject, sequence: msg.info.streamSequence, reason, error },
-      'message dead-lettered',
-    );
-  }
-
-  /** Milliseconds since the consumer last received a message (liveness diagnostics). */
-  get idleMs(): number {
-    return Date.now() - this.lastActivity;
+  private guard(work: Promise<void>, msg: JsMsg): Promise<void> {
+    return work.catch((error: unknown) => {
+      // Settling failed (for example the connection died): the server redelivers after ack_wait.
+      this.logger.error({ err: error, consumer: this.durable, subject: msg.subject }, 'message not settled');
+    });
   }
 }

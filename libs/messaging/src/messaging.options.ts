@@ -1,6 +1,6 @@
 import { EventType } from '@shelfwatch/contracts';
 import { Logger } from 'pino';
-import { EventConsumerOptions } from './event-consumer';
+import { EventConsumerOptions } from './message-processor';
 import { OutboxRelayOptions } from './outbox-relay';
 import { ConsumerSettings, StreamSettings } from './provisioning';
 

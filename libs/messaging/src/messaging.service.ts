@@ -8,7 +8,8 @@ import {
 import { MikroORM } from '@mikro-orm/postgresql';
 import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { EventType } from '@shelfwatch/contracts';
-import { EventConsumer, defaultConsumerOptions } from './event-consumer';
+import { EventConsumer } from './event-consumer';
+import { defaultConsumerOptions } from './message-processor';
 import { EventHandlerFn } from './event-handler';
 import { HandlerDiscovery } from './handler-discovery';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';

@@ -171,6 +171,29 @@ describe('outbox → JetStream → inbox: one effect per event', () => {
     await eventually(async () => expect(await effects()).toHaveLength(1));
   });
 
+  it('in batch mode applies each event once, copies in the same batch included, and isolates a failing one', async () => {
+    const events = await writeEvents(200);
+    await relayFor(producer, nats, { batchSize: 1_000 }).relayOnce();
+    for (const event of events.slice(0, 20)) {
+      await nats.js.publish(nats.topology.subject(event.type), JSON.stringify(event), { msgID: `copy-${event.id}` });
+    }
+    let failedOnce = false;
+    await startConsumer(
+      async (event, ctx) => {
+        if (event.data.keyword === 'kw-150' && !failedOnce) {
+          failedOnce = true;
+          throw new Error('transient failure inside a batch');
+        }
+        await recordEffect(event, ctx);
+      },
+      { batchSize: 50 },
+    );
+    await eventually(async () => expect(await effects()).toHaveLength(200), 15_000);
+    const keywords = (await effects()).map((row) => row.keyword);
+    expect(new Set(keywords).size).toBe(200);
+    expect(failedOnce).toBe(true);
+  });
+
   it('never publishes an event whose transaction rolled back', async () => {
     await expect(
       producer.em.fork().transactional(async (em) => {

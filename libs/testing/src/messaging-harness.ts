@@ -65,7 +65,10 @@ export async function consumerFor(
   if (!definition) {
     throw new Error('no consumer definition');
   }
-  await provisionConsumer(nats.jsm, nats.topology, definition, { ackWaitMs: TEST_ACK_WAIT_MS, maxAckPending: 64 });
+  await provisionConsumer(nats.jsm, nats.topology, definition, {
+    ackWaitMs: TEST_ACK_WAIT_MS,
+    maxAckPending: Math.max(64, (options.batchSize ?? 1) * 4),
+  });
   const nc = await connect({ servers: TEST_NATS_URL, name: 'ranking-test' });
   const consumer = new EventConsumer(
     definition,

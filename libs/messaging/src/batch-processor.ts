@@ -1,0 +1,84 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { JsMsg } from '@nats-io/jetstream';
+import { Context, Span, SpanStatusCode } from '@opentelemetry/api';
+import { Logger } from 'pino';
+import { Accepted, MessageProcessor, Outcome } from './message-processor';
+
+interface Traced extends Accepted {
+  span: Span;
+  ctx: Context;
+}
+
+/**
+ * Applies a batch of messages in one transaction: one multi-row inbox insert, every handler in order,
+ * one commit, then one ack per message. If anything in the batch throws, the whole transaction rolls
+ * back and each message is applied again on its own, so one bad message costs the others nothing but time.
+ */
+export class BatchProcessor {
+  constructor(
+    private readonly single: MessageProcessor,
+    private readonly orm: MikroORM,
+    private readonly logger: Logger,
+  ) {}
+
+  async process(msgs: JsMsg[]): Promise<void> {
+    const accepted: Accepted[] = [];
+    for (const msg of msgs) {
+      const ok = await this.single.triage(msg);
+      if (ok) {
+        accepted.push(ok);
+      }
+    }
+    if (accepted.length === 0) {
+      return;
+    }
+    const traced = accepted.map((item) => ({ ...item, ...this.single.startSpan(item) }));
+    const stopHeartbeat = this.single.heartbeat(accepted.map((item) => item.msg));
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.applyAll(traced);
+    } catch (error) {
+      stopHeartbeat();
+      this.endAll(traced, 'batch rolled back; applying messages one by one');
+      this.logger.debug({ err: error, consumer: this.single.durable, size: traced.length }, 'batch failed');
+      for (const item of accepted) {
+        await this.single.process(item.msg);
+      }
+      return;
+    }
+    stopHeartbeat();
+    for (const [index, item] of traced.entries()) {
+      await this.single.settleCommitted(item, outcomes[index] ?? 'handled', item.span);
+    }
+    this.endAll(traced);
+  }
+
+  private applyAll(traced: Traced[]): Promise<Outcome[]> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const fresh = await this.single.recordInbox(
+        em,
+        traced.map((item) => item.event),
+      );
+      const outcomes: Outcome[] = [];
+      for (const item of traced) {
+        // The same event twice in one batch (re-published under another message id) runs once.
+        if (!fresh.delete(item.event.id)) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        await this.single.runHandler(item, em, item.ctx);
+        outcomes.push('handled');
+      }
+      return outcomes;
+    });
+  }
+
+  private endAll(traced: Traced[], error?: string): void {
+    for (const { span } of traced) {
+      if (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+      }
+      span.end();
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { Context, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { AnyEvent, EventType, InvalidEventError, causedBy, parseEvent } from '@shelfwatch/contracts';
+import { extractContext, getTracer } from '@shelfwatch/observability';
+import { Logger } from 'pino';
+import { DeadLetterReason, publishDeadLetter } from './dead-letter';
+import { EventHandlerFn, HandlerContext } from './event-handler';
+import { PermanentHandlerError, redeliveryDelayMs } from './handler-errors';
+import { messagingMetrics } from './messaging-metrics';
+import { OutboxWriter } from './outbox-writer';
+import { Topology } from './topology';
+
+/** Consumer tuning. */
+export interface EventConsumerOptions {
+  schema: string;
+  /** Deliveries after which a still-failing message is dead-lettered. */
+  maxDeliver: number;
+  /** Messages handled at once by this instance, each in its own transaction (when `batchSize` is 1). */
+  maxInFlight: number;
+  /**
+   * Messages applied together in one transaction. 1 (the default) suits handlers that do slow I/O;
+   * fast projections raise it to amortise the commit. A failing batch is retried message by message.
+   */
+  batchSize: number;
+  /** Must match the consumer's `ack_wait`; handlers heartbeat at half of it. */
+  ackWaitMs: number;
+  /** First redelivery delay; doubles per delivery up to `maxRedeliveryDelayMs`. */
+  redeliveryBaseMs: number;
+  maxRedeliveryDelayMs: number;
+  /** Test seam: runs after the transaction committed and before the ack (a crash point). */
+  afterCommit?: (event: AnyEvent) => Promise<void>;
+}
+
+export const defaultConsumerOptions: Omit<EventConsumerOptions, 'schema'> = {
+  maxDeliver: 8,
+  maxInFlight: 8,
+  batchSize: 1,
+  ackWaitMs: 30_000,
+  redeliveryBaseMs: 1_000,
+  maxRedeliveryDelayMs: 60_000,
+};
+
+export type Outcome = 'handled' | 'duplicate';
+
+/** A message that passed validation and has a handler. */
+export interface Accepted {
+  msg: JsMsg;
+  event: AnyEvent;
+  handler: EventHandlerFn;
+}
+
+/**
+ * Applies messages one at a time: inbox row and handler in one transaction, ack after commit, nak with
+ * back-off on a transient failure, dead-letter (then terminate) an invalid, permanently failing or
+ * over-delivered message.
+ */
+export class MessageProcessor {
+  constructor(
+    readonly durable: string,
+    private readonly handlers: ReadonlyMap<EventType, EventHandlerFn>,
+    private readonly orm: MikroORM,
+    private readonly js: JetStreamClient,
+    private readonly outbox: OutboxWriter,
+    private readonly topology: Topology,
+    private readonly logger: Logger,
+    readonly options: EventConsumerOptions,
+  ) {}
+
+  /** Validates a message; settles it at once (dead letter, ignore) unless it has work for a handler. */
+  async triage(msg: JsMsg): Promise<Accepted | null> {
+    if (msg.info.redelivered) {
+      messagingMetrics.redelivered.inc({ consumer: this.durable });
+    }
+    let event: AnyEvent;
+    try {
+      event = parseEvent(JSON.parse(msg.string()));
+    } catch (error) {
+      const detail = error instanceof InvalidEventError ? error.issues.join('; ') : String(error);
+      await this.deadLetter(msg, 'invalid_payload', detail);
+      return null;
+    }
+    if (msg.info.deliveryCount > this.options.maxDeliver) {
+      await this.deadLetter(msg, 'max_deliver_exceeded', 'delivered too often without an ack');
+      return null;
+    }
+    const handler = this.handlers.get(event.type);
+    if (!handler) {
+      messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'ignored' });
+      msg.ack();
+      return null;
+    }
+    return { msg, event, handler };
+  }
+
+  /** Triage and apply one message in its own transaction. */
+  async process(msg: JsMsg): Promise<void> {
+    const accepted = await this.triage(msg);
+    if (accepted) {
+      await this.applyOne(accepted);
+    }
+  }
+
+  /** CONSUMER span whose parent is the producer's context from the headers (and linked to it). */
+  startSpan(accepted: Accepted): { span: Span; ctx: Context } {
+    const { msg, event } = accepted;
+    const parent = extractContext(msg.headers);
+    const producer = trace.getSpanContext(parent);
+    const span = getTracer().startSpan(
+      `process ${event.type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        links: producer ? [{ context: producer }] : [],
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': msg.subject,
+          'messaging.consumer.group.name': this.durable,
+          'messaging.message.id': event.id,
+          'messaging.nats.delivery_count': msg.info.deliveryCount,
+          'shelfwatch.tenant_id': event.tenantId,
+          'shelfwatch.correlation_id': event.correlationId,
+        },
+      },
+      parent,
+    );
+    return { span, ctx: trace.setSpan(parent, span) };
+  }
+
+  /** Keeps the server from redelivering messages whose handling outlasts `ack_wait`. */
+  heartbeat(msgs: JsMsg[]): () => void {
+    const timer = setInterval(() => msgs.forEach((msg) => msg.working()), Math.max(500, this.options.ackWaitMs / 2));
+    return () => clearInterval(timer);
+  }
+
+  /** Runs a handler inside its span with a context bound to the transaction. */
+  runHandler(accepted: Accepted, em: HandlerContext['em'], ctx: Context): Promise<void> {
+    const { event, msg, handler } = accepted;
+    const handlerContext: HandlerContext = {
+      em,
+      deliveryCount: msg.info.deliveryCount,
+      emit: (type, data, aggregateKey) => this.outbox.append(em, { type, data, origin: causedBy(event), aggregateKey }),
+    };
+    return context.with(ctx, () => handler(event, handlerContext));
+  }
+
+  /** Settles a message whose effects are committed. */
+  async settleCommitted(accepted: Accepted, outcome: Outcome, span: Span): Promise<void> {
+    await this.options.afterCommit?.(accepted.event);
+    accepted.msg.ack();
+    span.addEvent('ack', { outcome });
+    messagingMetrics.consumed.inc({ consumer: this.durable, outcome });
+  }
+
+  private async applyOne(accepted: Accepted): Promise<void> {
+    const { span, ctx } = this.startSpan(accepted);
+    const stopHeartbeat = this.heartbeat([accepted.msg]);
+    try {
+      const outcome = await this.orm.em.fork().transactional(async (em): Promise<Outcome> => {
+        const fresh = await this.recordInbox(em, [accepted.event]);
+        if (!fresh.has(accepted.event.id)) {
+          return 'duplicate';
+        }
+        await this.runHandler(accepted, em, ctx);
+        return 'handled';
+      });
+      await this.settleCommitted(accepted, outcome, span);
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : new Error(String(error)));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      await this.fail(accepted.msg, error);
+    } finally {
+      stopHeartbeat();
+      span.end();
+    }
+  }
+
+  /** Inserts inbox rows (first statement of the transaction); returns the ids not seen before. */
+  async recordInbox(em: HandlerContext['em'], events: AnyEvent[]): Promise<Set<string>> {
+    const values = events.map(() => '(?, ?, ?)').join(', ');
+    const rows = await em.execute<{ event_id: string }[]>(
+      `insert into "${this.options.schema}".inbox (consumer, event_id, event_type) values ${values}
+         on conflict do nothing returning event_id`,
+      events.flatMap((event) => [this.durable, event.id, event.type]),
+    );
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  /** Transient failure: nak with a growing delay; permanent or final: dead-letter. */
+  async fail(msg: JsMsg, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof PermanentHandlerError) {
+      return this.deadLetter(msg, 'permanent_failure', `${error.reason}: ${message}`);
+    }
+    if (msg.info.deliveryCount >= this.options.maxDeliver) {
+      return this.deadLetter(msg, 'max_deliver_exceeded', message);
+    }
+    const { redeliveryBaseMs, maxRedeliveryDelayMs } = this.options;
+    const delay = redeliveryDelayMs(msg.info.deliveryCount, redeliveryBaseMs, maxRedeliveryDelayMs);
+    this.logger.warn(
+      { err: error, consumer: this.durable, subject: msg.subject, delivery: msg.info.deliveryCount, delayMs: delay },
+      'handler failed; will retry',
+    );
+    messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'retried' });
+    msg.nak(delay);
+  }
+
+  private async deadLetter(msg: JsMsg, reason: DeadLetterReason, error: string): Promise<void> {
+    try {
+      await publishDeadLetter(this.js, this.topology, this.durable, msg, reason, error);
+    } catch (publishError) {
+      // Never terminate what could not be parked: retry later.
+      this.logger.error({ err: publishError, consumer: this.durable }, 'dead-lettering failed; will retry');
+      msg.nak(this.options.redeliveryBaseMs);
+      return;
+    }
+    msg.term(reason);
+    messagingMetrics.deadLettered.inc({ consumer: this.durable, reason });
+    messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'dead_lettered' });
+    this.logger.error(
+      { consumer: this.durable, subject: msg.subject, sequence: msg.info.streamSequence, reason, error },
+      'message dead-lettered',
+    );
+  }
+}

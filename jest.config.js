@@ -22,13 +22,14 @@ const common = {
 };
 
 module.exports = {
+  // Global: per-project testTimeout is ignored when projects are used.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

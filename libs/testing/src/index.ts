@@ -3,3 +3,4 @@ export * from './factories';
 export * from './test-database';
 export * from './test-nats';
 export * from './messaging-harness';
+export * from './tcp-proxy';

@@ -34,7 +34,7 @@ export const STREAMS = {
 export type StreamName = keyof typeof STREAMS;
 
 /** Domain prefix of an event type (`crawl.completed` → `crawl`). */
-export function domainOf(type: EventType | string): string {
+export function domainOf(type: string): string {
   return type.split('.')[0] ?? type;
 }
 

@@ -30,18 +30,12 @@ export class NatsLink {
 
   private async follow(logger: Logger): Promise<void> {
     for await (const status of this.connection.status()) {
-      switch (status.type) {
-        case 'disconnect':
-        case 'staleConnection':
-          this.connected = false;
-          logger.warn({ nats: status.type }, 'NATS connection lost');
-          break;
-        case 'reconnect':
-          this.connected = true;
-          logger.info('NATS connection restored');
-          break;
-        default:
-          break;
+      if (status.type === 'disconnect' || status.type === 'staleConnection') {
+        this.connected = false;
+        logger.warn({ nats: status.type }, 'NATS connection lost');
+      } else if (status.type === 'reconnect') {
+        this.connected = true;
+        logger.info('NATS connection restored');
       }
     }
   }

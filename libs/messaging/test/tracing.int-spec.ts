@@ -47,15 +47,13 @@ describe('trace context across HTTP, the outbox, JetStream and a consumer', () =
     http = Fastify();
     registerHttpTracing(http);
     http.post('/keywords', async () => {
-      const event = await producer.em
-        .fork()
-        .transactional((em) =>
-          writer('crawler').append(em, {
-            type: 'tracking.keyword.added',
-            data: keywordAddedData(),
-            origin: anOrigin(),
-          }),
-        );
+      const event = await producer.em.fork().transactional((em) =>
+        writer('crawler').append(em, {
+          type: 'tracking.keyword.added',
+          data: keywordAddedData(),
+          origin: anOrigin(),
+        }),
+      );
       return { id: event.id };
     });
     await http.ready();

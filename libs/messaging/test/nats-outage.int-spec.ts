@@ -72,14 +72,14 @@ describe('outbox relay across a NATS outage', () => {
     });
     await relay.start();
     await write(0, 40);
-    proxy.cut();
+    await proxy.cut();
     await write(40, 40);
     await pause(1_500);
     const [during] = await orm.em
       .fork()
       .execute<{ count: string }[]>('select count(*) from crawler.outbox where published_at is null');
     expect(Number(during?.count)).toBeGreaterThan(0);
-    proxy.restore();
+    await proxy.restore();
     await write(80, 40);
     await eventually(async () => {
       const [pending] = await orm.em

@@ -10,6 +10,15 @@ function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** Swallows a Postgres error of the given SQLSTATE (someone else did the same thing first). */
+function ignoreCode(code: string): (error: unknown) => void {
+  return (error) => {
+    if (!(error instanceof Error && 'code' in error && error.code === code)) {
+      throw error;
+    }
+  };
+}
+
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -26,12 +35,8 @@ export async function ensureDatabase(adminUrl: string): Promise<void> {
   await withClient(withDatabase(adminUrl, 'postgres'), async (client) => {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (found.rowCount === 0) {
-      await client.query(`create database ${quoteIdent(name)}`).catch((error: unknown) => {
-        // Two provisioners racing: the other one created it.
-        if (!(error instanceof Error && 'code' in error && error.code === '42P04')) {
-          throw error;
-        }
-      });
+      // Two provisioners racing: the other one created it.
+      await client.query(`create database ${quoteIdent(name)}`).catch(ignoreCode('42P04'));
     }
   });
 }
@@ -51,7 +56,8 @@ export async function ensureServiceSchema(adminUrl: string, service: ServiceName
     try {
       const exists = await client.query('select 1 from pg_roles where rolname = $1', [role]);
       if (exists.rowCount === 0) {
-        await client.query(`create role ${quoteIdent(role)} login`);
+        // Roles are cluster-wide while the lock above is per database: another database's provisioner may win.
+        await client.query(`create role ${quoteIdent(role)} login`).catch(ignoreCode('42710'));
       }
       if (password !== undefined) {
         await client.query(`alter role ${quoteIdent(role)} with login password ${quoteLiteral(password)}`);

@@ -2,58 +2,68 @@ import { AddressInfo, Server, Socket, createConnection, createServer } from 'nod
 
 /** A TCP proxy in front of a dependency that a test can cut and restore, to simulate an outage. */
 export interface TcpProxy {
-  /** Local port the proxy listens on (127.0.0.1). */
+  /** Local port the proxy listens on (127.0.0.1); the same after a restore. */
   readonly port: number;
-  /** Drops every open connection and refuses new ones until {@link TcpProxy.restore}. */
-  cut(): void;
-  /** Accepts and forwards connections again. */
-  restore(): void;
+  /** Drops every open connection and stops listening, so that new connections are refused. */
+  cut(): Promise<void>;
+  /** Listens and forwards connections again. */
+  restore(): Promise<void>;
   /** Stops listening and drops every connection. */
   close(): Promise<void>;
 }
 
-/** Starts a proxy on a free local port that forwards every connection to `target`. */
+function pipeBoth(client: Socket, upstream: Socket): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
+  for (const [socket, other] of [
+    [client, upstream],
+    [upstream, client],
+  ] as const) {
+    socket.on('error', () => other.destroy());
+    socket.on('close', () => other.destroy());
+  }
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Starts a proxy on a free local port that forwards every connection to `target`. A cut refuses new
+ * connections (like a stopped server) rather than accepting and dropping them: clients see ECONNREFUSED.
+ */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
-  let open = true;
-  const track = (socket: Socket): void => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  };
-  const server: Server = createServer((client) => {
-    if (!open) {
-      client.destroy();
-      return;
-    }
+  const server = createServer((client) => {
     const upstream = createConnection(target);
-    track(client);
-    track(upstream);
-    client.pipe(upstream).on('error', () => client.destroy());
-    upstream.pipe(client).on('error', () => upstream.destroy());
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    }
+    pipeBoth(client, upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const dropAll = (): void => {
+  const port = await listen(server, 0);
+  const stop = (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of sockets) {
       socket.destroy();
     }
+    return server.listening ? closed : Promise.resolve();
   };
   return {
-    port: (server.address() as AddressInfo).port,
-    cut: () => {
-      open = false;
-      dropAll();
+    port,
+    cut: stop,
+    restore: async () => {
+      if (!server.listening) {
+        await listen(server, port);
+      }
     },
-    restore: () => {
-      open = true;
-    },
-    close: () => {
-      open = false;
-      dropAll();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: stop,
   };
 }

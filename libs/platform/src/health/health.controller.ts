@@ -1,0 +1,40 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { DependencyProbes, POSTGRES_PING_TIMEOUT_MS } from './dependency-probes';
+
+/** Kubernetes probes of a service (DESIGN.md §Ports and environment, research/stack.md §6.2). */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly probes: DependencyProbes,
+  ) {}
+
+  /**
+   * `GET /health/live`: the event loop answers. No dependency is checked (an outage of a shared dependency
+   * must not restart every pod), and it is not a Terminus check, which would answer 503 while shutting down.
+   */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** `GET /health/ready`: 200 when Postgres, NATS and every consumer work; 503 naming what does not. */
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () =>
+        this.indicators
+          .check('postgres')
+          .attempt(() => this.probes.pingPostgres())
+          .withTimeout(POSTGRES_PING_TIMEOUT_MS + 100),
+      () => {
+        const session = this.indicators.check('nats');
+        const problem = this.probes.natsProblem();
+        return problem ? session.down({ message: problem }) : session.up();
+      },
+    ]);
+  }
+}

@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceCoreModule } from '@shelfwatch/platform';
+import { Logger } from 'pino';
+import { AlertingConfig } from './alerting.config';
+import { alertingManifest } from './alerting.manifest';
+import { alertingPersistence } from './alerting.persistence';
+
+/** The alerting application: the shared service core plus the alerting's feature modules. */
+@Module({})
+export class AlertingAppModule {
+  static forConfig(config: AlertingConfig, logger: Logger): DynamicModule {
+    return {
+      module: AlertingAppModule,
+      imports: [
+        ServiceCoreModule.forService({
+          config,
+          persistence: alertingPersistence,
+          handles: alertingManifest.handles,
+          logger,
+        }),
+      ],
+    };
+  }
+}

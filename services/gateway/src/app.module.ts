@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceCoreModule } from '@shelfwatch/platform';
+import { Logger } from 'pino';
+import { GatewayConfig } from './gateway.config';
+import { gatewayManifest } from './gateway.manifest';
+import { gatewayPersistence } from './gateway.persistence';
+
+/** The gateway application: the shared service core plus the gateway's feature modules. */
+@Module({})
+export class GatewayAppModule {
+  static forConfig(config: GatewayConfig, logger: Logger): DynamicModule {
+    return {
+      module: GatewayAppModule,
+      imports: [
+        ServiceCoreModule.forService({
+          config,
+          persistence: gatewayPersistence,
+          handles: gatewayManifest.handles,
+          logger,
+        }),
+      ],
+    };
+  }
+}

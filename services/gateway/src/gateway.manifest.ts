@@ -1,0 +1,7 @@
+import { ServiceManifest } from '@shelfwatch/platform';
+
+/** Events the gateway consumes; its features add theirs here. */
+export const gatewayManifest: ServiceManifest = {
+  service: 'gateway',
+  handles: [],
+};

@@ -1,0 +1,11 @@
+import { Migration } from '@mikro-orm/migrations';
+import { messagingTablesSql } from '@shelfwatch/messaging';
+
+/** The gateway's outbox and inbox. */
+export class Migration20261122000000Messaging extends Migration {
+  override up(): void {
+    for (const statement of messagingTablesSql('gateway')) {
+      this.addSql(statement);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { createServer } from 'node:net';
+import { TestEnvironment, createTestEnvironment } from '../../../libs/platform/test/service-harness';
+import { SpawnedService, spawnBuiltService } from '../../../libs/platform/test/spawn-service';
+import { gatewayPersistence } from '../src/gateway.persistence';
+
+// Runs the BUILT service (`npm run build` first), as `npm run start:gateway` does.
+
+const DB_CANARY = 'pw_canary_db_7f3a';
+const KEY_CANARY = 'sw_canary_key';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('gateway process', () => {
+  it('refuses to start in production without DATABASE_URL and names it', async () => {
+    const spawned = spawnBuiltService('gateway', { NODE_ENV: 'production', NATS_URL: 'nats://127.0.0.1:4222' });
+    const { code } = await spawned.exited;
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(spawned.stderr.join('\n')).toContain('DATABASE_URL');
+  });
+
+  describe('running in development', () => {
+    let environment: TestEnvironment;
+    let spawned: SpawnedService;
+    let base: string;
+
+    beforeAll(async () => {
+      environment = await createTestEnvironment([gatewayPersistence]);
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      const databaseUrl = new URL(environment.env.DATABASE_URL ?? '');
+      databaseUrl.password = DB_CANARY;
+      spawned = spawnBuiltService('gateway', {
+        ...environment.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: databaseUrl.toString(),
+        PORT: String(port),
+        LOG_LEVEL: 'debug',
+      });
+      await spawned.waitForLine(/listening on port/);
+    });
+
+    afterAll(async () => {
+      if (spawned.child.exitCode === null) {
+        spawned.child.kill('SIGKILL');
+      }
+      await environment?.cleanup();
+    });
+
+    it('prints the generated admin key once, on stdout, outside the JSON log', async () => {
+      // Printed right after the listening line: wait for it rather than race it.
+      await spawned.waitForLine(/ADMIN_API_KEY/);
+      const lines = spawned.stdout.filter((line) => line.includes('ADMIN_API_KEY'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^ADMIN_API_KEY \(generated for this development run\): [\w-]{32}$/);
+    });
+
+    it('is ready, and keeps credentials of requests and of its config out of every log line', async () => {
+      const headers = { authorization: `Bearer ${KEY_CANARY}` };
+      expect((await fetch(`${base}/health/ready`, { headers })).status).toBe(200);
+      expect((await fetch(`${base}/v1/does-not-exist?probe=1`, { headers })).status).toBe(404);
+      await spawned.waitForLine(/does-not-exist/);
+      const output = [...spawned.stdout, ...spawned.stderr];
+      expect(output.filter((line) => line.includes(DB_CANARY) || line.includes(KEY_CANARY))).toEqual([]);
+      expect(output.some((line) => line.includes('"authorization":"[REDACTED]"'))).toBe(true);
+    });
+
+    it('exits 0 within 10 s of SIGTERM', async () => {
+      const started = Date.now();
+      spawned.child.kill('SIGTERM');
+      const { code, signal } = await spawned.exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+  });
+});

@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceCoreModule } from '@shelfwatch/platform';
+import { Logger } from 'pino';
+import { RankingConfig } from './ranking.config';
+import { rankingManifest } from './ranking.manifest';
+import { rankingPersistence } from './ranking.persistence';
+
+/** The ranking application: the shared service core plus the ranking's feature modules. */
+@Module({})
+export class RankingAppModule {
+  static forConfig(config: RankingConfig, logger: Logger): DynamicModule {
+    return {
+      module: RankingAppModule,
+      imports: [
+        ServiceCoreModule.forService({
+          config,
+          persistence: rankingPersistence,
+          handles: rankingManifest.handles,
+          logger,
+        }),
+      ],
+    };
+  }
+}

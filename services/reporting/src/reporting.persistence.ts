@@ -1,0 +1,9 @@
+import { ServicePersistence } from '@shelfwatch/persistence';
+import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
+
+/** The reporting's schema: its entities and every migration, oldest first. */
+export const reportingPersistence: ServicePersistence = {
+  service: 'reporting',
+  entities: [],
+  migrations: [{ name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging }],
+};

@@ -1,0 +1,35 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { SERVICE_NAMES } from '@shelfwatch/config';
+import { Topology, consumersFor, provisionConsumer, provisionStreams } from '@shelfwatch/messaging';
+import { CliConfig, loadCliConfig } from './cli.config';
+import { runCli } from './cli-main';
+import { SERVICES } from './services';
+
+/** Declares every stream, then every service's durable consumers; idempotent. */
+export async function provisionAll(config: CliConfig, print: (line: string) => void): Promise<void> {
+  const servers = config.natsUrl.value
+    .reveal()
+    .split(',')
+    .map((server) => server.trim());
+  const nc = await connect({ servers, name: 'shelfwatch-provision' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const topology = new Topology(config.namespace);
+    for (const stream of await provisionStreams(jsm, topology)) {
+      print(`provision stream ${stream}`);
+    }
+    for (const service of SERVICE_NAMES) {
+      for (const consumer of consumersFor(service, SERVICES[service].manifest.handles)) {
+        await provisionConsumer(jsm, topology, consumer);
+        print(`provision consumer ${topology.streamName(consumer.stream)}/${consumer.durable}`);
+      }
+    }
+  } finally {
+    await nc.drain();
+  }
+}
+
+if (require.main === module) {
+  runCli('provision', () => provisionAll(loadCliConfig(process.env), console.log));
+}

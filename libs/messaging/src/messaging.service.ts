@@ -20,6 +20,8 @@ import { defaultConsumerSettings, defaultStreamSettings, provisionConsumer, prov
 import { RpcServer } from './rpc';
 import { Topology, consumersFor } from './topology';
 
+const LAG_POLL_MS = 15_000;
+
 /**
  * Starts and stops a service's messaging: streams (in development), its durable consumers, the outbox
  * relay and the request/reply handlers. Shutdown order: stop pulling and finish in-flight handlers,
@@ -31,6 +33,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   private relay: OutboxRelay | null = null;
   private rpcServer: RpcServer | null = null;
   private started = false;
+  private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -97,6 +100,9 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       this.rpcServer.serve(subject, handler);
     }
     this.started = true;
+    // Keeps the consumer-lag gauge current for /metrics; a failed poll (NATS down) is reported by readiness.
+    this.lagTimer = setInterval(() => void this.lag().catch(() => undefined), LAG_POLL_MS);
+    this.lagTimer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -104,6 +110,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       return;
     }
     this.started = false;
+    clearInterval(this.lagTimer);
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.relay?.stop();
     await this.rpcServer?.stop();

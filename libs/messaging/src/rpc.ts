@@ -4,6 +4,18 @@ import { extractContext, getTracer, injectContext } from '@shelfwatch/observabil
 import { Logger } from 'pino';
 import { Topology } from './topology';
 
+/**
+ * Wire subject of a request/reply subject. The `rpc.` prefix keeps requests out of the domain streams:
+ * `ranking.query.x` would be captured by the RANKING stream (`ranking.>`), which would answer with a PubAck.
+ */
+export function rpcSubject(topology: Topology, subject: string): string {
+  return topology.subject(`rpc.${subject}`);
+}
+
+function isReply(body: unknown): body is RpcReply<unknown> {
+  return typeof body === 'object' && body !== null && typeof (body as { ok?: unknown }).ok === 'boolean';
+}
+
 /** Reply envelope of every request/reply exchange between services. */
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
@@ -51,7 +63,7 @@ export class RpcClient {
   ) {}
 
   async request<T>(subject: string, payload: unknown, timeoutMs = 5_000): Promise<T> {
-    const target = this.topology.subject(subject);
+    const target = rpcSubject(this.topology, subject);
     return getTracer().startActiveSpan(`request ${subject}`, { kind: SpanKind.CLIENT }, async (span) => {
       try {
         const headers = natsHeaders();
@@ -61,11 +73,14 @@ export class RpcClient {
           .catch((error: unknown) => {
             throw new RpcUnavailableError(subject, error);
           });
-        const body = reply.json<RpcReply<T>>();
+        const body: unknown = reply.json();
+        if (!isReply(body)) {
+          throw new RpcUnavailableError(subject, new Error('malformed reply'));
+        }
         if (!body.ok) {
           throw new RpcRemoteError(body.error.code, body.error.message);
         }
-        return body.data;
+        return body.data as T;
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
         throw error;
@@ -88,7 +103,7 @@ export class RpcServer {
   ) {}
 
   serve(subject: string, handler: RpcHandlerFn): void {
-    const subscription = this.nc.subscribe(this.topology.subject(subject), {
+    const subscription = this.nc.subscribe(rpcSubject(this.topology, subject), {
       queue: this.service,
       callback: (error, msg) => {
         if (error) {

@@ -2,17 +2,15 @@
  * Outbox → JetStream → inbox throughput next to raw JetStream publish, measured in the same run on the
  * same machine. Writes bench/results.json and bench/REPORT.md. `BENCH_EVENTS` and `BENCH_RUNS` size it.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { EventType } from '@shelfwatch/contracts';
-import { EventHandlerFn } from '@shelfwatch/messaging';
+import { createInterface } from 'node:readline';
 import {
   anOrigin,
-  consumerFor,
   createTestDatabase,
   createTestNats,
-  eventually,
   keywordAddedData,
   openServiceOrm,
   relayFor,
@@ -55,12 +53,43 @@ async function rawPublish(): Promise<number> {
   }
 }
 
-/** Events committed to the outbox, relayed, consumed and recorded in the inbox with an effect row. */
+/** Starts the consuming service in its own process and resolves once it is pulling. */
+function startWorker(
+  adminUrl: string,
+  namespace: string,
+  withEffect: boolean,
+): { ready: Promise<void>; done: Promise<number> } {
+  const child = spawn(process.execPath, [join(__dirname, 'consumer-worker.js')], {
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: adminUrl,
+      BENCH_NAMESPACE: namespace,
+      BENCH_EVENTS: String(EVENTS),
+      BENCH_EFFECT: withEffect ? '1' : '0',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const done = new Promise<number>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line === 'ready') {
+        markReady();
+      } else if (line.startsWith('done ')) {
+        resolve(Number(line.slice(5)));
+      }
+    });
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`consumer worker exited ${code}`))));
+  });
+  return { ready, done };
+}
+
+/** Events committed to the outbox, relayed by this process, consumed by another, recorded in its inbox. */
 async function pipeline(withEffect: boolean): Promise<{ endToEnd: number; write: number }> {
   const db = await createTestDatabase();
   const nats = await createTestNats();
   const producer = await openServiceOrm(db, 'crawler');
-  const consumerOrm = await openServiceOrm(db, 'ranking', ['create table ranking.effects (event_id uuid not null)']);
   try {
     const writeStarted = performance.now();
     for (let done = 0; done < EVENTS; done += 500) {
@@ -77,40 +106,16 @@ async function pipeline(withEffect: boolean): Promise<{ endToEnd: number; write:
       );
     }
     const write = EVENTS / ((performance.now() - writeStarted) / 1_000);
-    const handler: EventHandlerFn = async (event, ctx) => {
-      if (withEffect) {
-        await ctx.em.execute('insert into ranking.effects values (?)', [event.id], 'run');
-      }
-    };
-    const started = performance.now();
+    const worker = startWorker(db.adminUrl, nats.namespace, withEffect);
+    await worker.ready;
     const relay = relayFor(producer, nats, { batchSize: 1_000, pollIntervalMs: 20 });
-    const { consumer, nc } = await consumerFor(
-      consumerOrm,
-      nats,
-      new Map<EventType, EventHandlerFn>([['tracking.keyword.added', handler]]),
-      {
-        batchSize: 250,
-      },
-    );
+    const started = Date.now();
     await relay.start();
-    await eventually(
-      async () => {
-        const [row] = await consumerOrm.em.fork().execute<{ count: string }[]>('select count(*) from ranking.inbox');
-        if (Number(row?.count) < EVENTS) {
-          throw new Error(`${row?.count} of ${EVENTS}`);
-        }
-      },
-      600_000,
-      20,
-    );
-    const endToEnd = EVENTS / ((performance.now() - started) / 1_000);
+    const finished = await worker.done;
     await relay.stop();
-    await consumer.stop();
-    await nc.close();
-    return { endToEnd, write };
+    return { endToEnd: EVENTS / ((finished - started) / 1_000), write };
   } finally {
     await producer.close(true);
-    await consumerOrm.close(true);
     await nats.cleanup();
     await db.drop();
   }
@@ -167,11 +172,17 @@ async function main(): Promise<void> {
       '| figure (per second) | min | median | max |',
       '|---|---|---|---|',
       row('raw JetStream publish (acked, 256 in flight)', results.rawJetStreamPublishPerSec),
-      row('outbox → relay → JetStream → consumer → inbox + one effect row', results.outboxToInboxPerSec),
+      row('outbox → relay → JetStream → consumer (own process) → inbox + one effect row', results.outboxToInboxPerSec),
       row('same, handler without effect (messaging overhead only)', results.outboxToInboxNoEffectPerSec),
       row('outbox writes (500 events per transaction)', results.outboxWritePerSec),
       '',
       `Median ratio outbox→inbox / raw publish: **${results.ratioMedian.toFixed(2)}**.`,
+      '',
+      'The raw figure is the broker alone. The pipeline adds, per event, a Postgres row written by the producer,',
+      'the relay marking it sent, a validated envelope, an inbox row and a commit shared by a batch on the',
+      'consumer side, and (first row) one effect statement in the handler; both processes and both servers',
+      'share the two cores. A consumer with one transaction per message (batchSize 1) is bounded by one',
+      'commit each, about 600 events/s here.',
       '',
     ].join('\n'),
   );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dropDatabase, ensureDatabase, withDatabase } from '@shelfwatch/persistence';
+import { databaseName, dropDatabase, ensureDatabase, withDatabase } from '@shelfwatch/persistence';
 
 /** Operator URL of the Postgres the tests run against (the machine's local server by default). */
 export const TEST_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -23,4 +23,9 @@ export async function createTestDatabase(baseUrl = TEST_POSTGRES_URL): Promise<T
   const adminUrl = withDatabase(baseUrl, name);
   await ensureDatabase(adminUrl);
   return { name, adminUrl, drop: () => dropDatabase(adminUrl) };
+}
+
+/** A handle on a test database another process created (for example a benchmark's worker). */
+export function existingTestDatabase(adminUrl: string): TestDatabase {
+  return { name: databaseName(adminUrl), adminUrl, drop: () => dropDatabase(adminUrl) };
 }

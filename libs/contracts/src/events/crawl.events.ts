@@ -34,7 +34,11 @@ export const crawlItemSchema = z.object({
   category: z.string(),
   link: z.string(),
   image: z.string(),
+  /** Marketplace product type (Naver: 1–12, price-comparison/general/used/discontinued/pre-release groups). */
+  productType: z.string(),
 });
+
+export type CrawlItem = z.infer<typeof crawlItemSchema>;
 
 /** The crawl finished and these are the results, in rank order. */
 export const crawlCompletedV1 = z.object({

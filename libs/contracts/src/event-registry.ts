@@ -3,14 +3,28 @@ import { alertAcknowledgedV1, alertRaisedV1, alertResolvedV1 } from './events/al
 import { crawlCompletedV1, crawlFailedV1, crawlRequestedV1, crawlStartedV1 } from './events/crawl.events';
 import { rankingChangedV1, rankingRecordedV1 } from './events/ranking.events';
 import { retentionPurgeCompletedV1, retentionPurgeRequestedV1 } from './events/retention.events';
-import { trackingKeywordAddedV1 } from './events/tracking.events';
+import {
+  trackingExclusionAddedV1,
+  trackingExclusionRemovedV1,
+  trackingKeywordAddedV1,
+  trackingKeywordRemovedV1,
+  trackingProductAddedV1,
+  trackingProductRemovedV1,
+  trackingProductUpdatedV1,
+} from './events/tracking.events';
 
 /**
  * Every event type on the wire with its current schema version. A type's subject equals its name.
  * Changing a payload incompatibly means a new version here and an upcaster for the old one.
  */
 export const eventRegistry = {
+  'tracking.product.added': { version: 1, schema: trackingProductAddedV1 },
+  'tracking.product.updated': { version: 1, schema: trackingProductUpdatedV1 },
+  'tracking.product.removed': { version: 1, schema: trackingProductRemovedV1 },
   'tracking.keyword.added': { version: 1, schema: trackingKeywordAddedV1 },
+  'tracking.keyword.removed': { version: 1, schema: trackingKeywordRemovedV1 },
+  'tracking.exclusion.added': { version: 1, schema: trackingExclusionAddedV1 },
+  'tracking.exclusion.removed': { version: 1, schema: trackingExclusionRemovedV1 },
   'crawl.requested': { version: 1, schema: crawlRequestedV1 },
   'crawl.started': { version: 1, schema: crawlStartedV1 },
   'crawl.completed': { version: 1, schema: crawlCompletedV1 },

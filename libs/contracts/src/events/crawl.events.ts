@@ -47,7 +47,7 @@ export const crawlCompletedV1 = z.object({
   marketplace: z.string().min(1).max(50),
   completedAt: z.iso.datetime({ offset: true }),
   pagesFetched: z.number().int().nonnegative(),
-  items: z.array(crawlItemSchema).max(1000),
+  items: z.array(crawlItemSchema).max(1100),
 });
 
 /** The crawl could not produce results; no ranking may be derived from it. */

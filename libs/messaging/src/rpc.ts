@@ -2,6 +2,7 @@ import { NatsConnection, Subscription, headers as natsHeaders } from '@nats-io/t
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { extractContext, getTracer, injectContext } from '@shelfwatch/observability';
 import { Logger } from 'pino';
+import { z } from 'zod';
 import { Topology } from './topology';
 
 /**
@@ -53,6 +54,16 @@ export class RpcHandlerError extends Error {
     super(message);
     this.name = 'RpcHandlerError';
   }
+}
+
+/** Validates a request payload; answers `invalid` naming every failing field otherwise. */
+export function parseRequest<T>(schema: z.ZodType<T>, payload: unknown): T {
+  const result = schema.safeParse(payload);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new RpcHandlerError('invalid', issues.join('; '));
+  }
+  return result.data;
 }
 
 /** Sends requests to other services with a timeout, carrying trace context in headers. */

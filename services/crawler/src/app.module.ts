@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { CrawlerConfig } from './crawler.config';
+import { CrawlsModule } from './crawls/crawls.module';
 import { crawlerManifest } from './crawler.manifest';
 import { crawlerPersistence } from './crawler.persistence';
 
@@ -18,6 +19,7 @@ export class CrawlerAppModule {
           handles: crawlerManifest.handles,
           logger,
         }),
+        CrawlsModule.forConfig(config, logger),
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { ConfigSpec, Env, ServiceConfig, loadServiceConfig, secret, url } from '@shelfwatch/config';
+import { ConfigSpec, Env, ServiceConfig, bool, integer, loadServiceConfig, secret, url } from '@shelfwatch/config';
 
 /** Variables the crawler reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const crawlerConfigSpec = {
@@ -6,6 +6,21 @@ export const crawlerConfigSpec = {
   naverApiBaseUrl: url('NAVER_API_BASE_URL', ['http', 'https'], 'https://openapi.naver.com'),
   naverClientId: secret('NAVER_CLIENT_ID'),
   naverClientSecret: secret('NAVER_CLIENT_SECRET'),
+  /** Requests per second and in flight towards Naver, shared by every crawl of this replica. */
+  naverRatePerSecond: integer('NAVER_RATE_PER_SECOND', 10, 1, 1_000),
+  naverMaxConcurrency: integer('NAVER_MAX_CONCURRENCY', 4, 1, 100),
+  naverRequestTimeoutMs: integer('NAVER_REQUEST_TIMEOUT_MS', 8_000, 100, 60_000),
+  /** Crawls this replica runs at once. */
+  crawlWorkers: integer('CRAWL_WORKERS', 4, 1, 64),
+  /** A whole crawl (every page) is aborted after this. */
+  crawlTimeoutMs: integer('CRAWL_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+  /** Pages of `CRAWL_PAGE_SIZE` results crawled at most (Naver reaches rank 1,100 at most). */
+  crawlMaxPages: integer('CRAWL_MAX_PAGES', 10, 1, 11),
+  crawlPageSize: integer('CRAWL_PAGE_SIZE', 100, 10, 100),
+  /** Stop paging once every tracked product of the keyword was found (saves quota). */
+  crawlStopWhenAllFound: bool('CRAWL_STOP_WHEN_ALL_FOUND', true),
+  /** How often due keywords are looked for. */
+  crawlSchedulerIntervalMs: integer('CRAWL_SCHEDULER_INTERVAL_MS', 15_000, 100, 3_600_000),
 } satisfies ConfigSpec;
 
 /** The crawler's configuration, parsed once at boot. */

@@ -3,5 +3,5 @@ import { ServiceManifest } from '@shelfwatch/platform';
 /** Events the crawler consumes; its features add theirs here. */
 export const crawlerManifest: ServiceManifest = {
   service: 'crawler',
-  handles: [],
+  handles: ['tracking.product.added', 'tracking.product.removed', 'tracking.keyword.added', 'tracking.keyword.removed'],
 };

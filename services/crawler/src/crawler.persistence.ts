@@ -1,9 +1,13 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
+import { Migration20261122010000Crawls } from './migrations/Migration20261122010000Crawls';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
 export const crawlerPersistence: ServicePersistence = {
   service: 'crawler',
   entities: [],
-  migrations: [{ name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging }],
+  migrations: [
+    { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
+    { name: 'Migration20261122010000Crawls', class: Migration20261122010000Crawls },
+  ],
 };

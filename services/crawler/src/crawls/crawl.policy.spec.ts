@@ -1,0 +1,23 @@
+import { JITTER_RATIO, firstDueAt, leaseUntil, nextDueAt } from './crawl.policy';
+
+const now = new Date('2026-11-22T10:00:00Z');
+
+describe('crawl scheduling policy', () => {
+  it('schedules the next crawl one interval later, jittered by at most ±10 %', () => {
+    const hour = 3_600_000;
+    expect(nextDueAt(now, 60, () => 0.5).getTime() - now.getTime()).toBe(hour);
+    expect(nextDueAt(now, 60, () => 0).getTime() - now.getTime()).toBe(hour * (1 - JITTER_RATIO));
+    expect(nextDueAt(now, 60, () => 0.999_999).getTime() - now.getTime()).toBeCloseTo(hour * (1 + JITTER_RATIO), -2);
+  });
+
+  it('spreads the first crawl of new keywords over at most the spread window', () => {
+    expect(firstDueAt(now, 60, 300_000, () => 0)).toEqual(now);
+    expect(firstDueAt(now, 60, 300_000, () => 0.5).getTime() - now.getTime()).toBe(150_000);
+    // A 5-minute interval never waits longer than its interval.
+    expect(firstDueAt(now, 5, 3_600_000, () => 0.999).getTime() - now.getTime()).toBeLessThan(300_000);
+  });
+
+  it('leases a claimed crawl for the given time', () => {
+    expect(leaseUntil(now, 90_000)).toEqual(new Date('2026-11-22T10:01:30Z'));
+  });
+});

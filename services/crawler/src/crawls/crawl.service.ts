@@ -1,0 +1,82 @@
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { EventOrigin } from '@shelfwatch/contracts';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter, RpcHandlerError } from '@shelfwatch/messaging';
+import { currentTraceparent } from '@shelfwatch/observability';
+import { nextDueAt } from './crawl.policy';
+import { CrawlRun, CrawlStore, CrawlTrigger, ScheduledKeyword } from './crawl.store';
+
+/** Requests crawls (on demand and on schedule) and records their outcome, each with its event, atomically. */
+@Injectable()
+export class CrawlService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly store: CrawlStore,
+    private readonly outbox: OutboxWriter,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  /** On-demand crawl. Throws `not_found` for another tenant's or an unknown keyword, `already_running` when one is active. */
+  async requestManual(tenantId: string, keywordId: string): Promise<{ crawlId: string }> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const keyword = await this.store.findKeyword(em, tenantId, keywordId);
+      if (!keyword) {
+        throw new RpcHandlerError('not_found', `keyword ${keywordId} not found`);
+      }
+      const crawlId = await this.request(em, keyword, 'manual');
+      if (!crawlId) {
+        throw new RpcHandlerError('already_running', `keyword ${keywordId} is already being crawled`);
+      }
+      return { crawlId };
+    });
+  }
+
+  /** Requests a crawl for every due keyword (replicas lock disjoint sets) and moves each due time on. */
+  async scheduleDue(limit = 100): Promise<number> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const now = this.clock.now();
+      const due = await this.store.lockDue(em, now, limit);
+      let requested = 0;
+      for (const keyword of due) {
+        // A keyword still being crawled is simply skipped this round.
+        requested += (await this.request(em, keyword, 'schedule')) ? 1 : 0;
+        await this.store.setNextDue(em, keyword.keywordId, nextDueAt(now, keyword.intervalMinutes, Math.random));
+      }
+      return requested;
+    });
+  }
+
+  async find(tenantId: string, crawlId: string): Promise<CrawlRun> {
+    const run = await this.store.findRun(this.orm.em.fork(), tenantId, crawlId);
+    if (!run) {
+      throw new RpcHandlerError('not_found', `crawl ${crawlId} not found`);
+    }
+    return run;
+  }
+
+  private async request(em: EntityManager, keyword: ScheduledKeyword, trigger: CrawlTrigger): Promise<string | null> {
+    const crawlId = this.ids.next();
+    const correlationId = this.ids.next();
+    const inserted = await this.store.insertRequested(em, {
+      crawlId,
+      tenantId: keyword.tenantId,
+      keywordId: keyword.keywordId,
+      trigger,
+      requestedAt: this.clock.now(),
+      correlationId,
+      traceparent: currentTraceparent(),
+    });
+    if (!inserted) {
+      return null;
+    }
+    const origin: EventOrigin = { tenantId: keyword.tenantId, correlationId, causationId: null };
+    await this.outbox.append(em, {
+      type: 'crawl.requested',
+      data: { crawlId, keywordId: keyword.keywordId, keyword: keyword.text, marketplace: keyword.marketplace, trigger },
+      origin,
+      aggregateKey: keyword.keywordId,
+    });
+    return crawlId;
+  }
+}

@@ -1,0 +1,53 @@
+import { CrawlItem } from '@shelfwatch/contracts';
+
+/** One keyword's shelf as crawled: items in rank order and how many pages it cost. */
+export interface CrawledShelf {
+  items: CrawlItem[];
+  pagesFetched: number;
+}
+
+/** What the crawl worker needs from the marketplaces: crawl one keyword, or throw a coded failure. */
+export interface KeywordCrawler {
+  crawl(request: {
+    marketplace: string;
+    keyword: string;
+    /** Stop paging once all of these have been seen (saves quota); empty: crawl to the configured depth. */
+    trackedExternalIds: string[];
+    signal: AbortSignal;
+  }): Promise<CrawledShelf>;
+}
+
+export const KEYWORD_CRAWLER = Symbol('KEYWORD_CRAWLER');
+
+/** Reason codes of `crawl.failed`. */
+export const CRAWL_FAILURE_CODES = [
+  'breaker_open',
+  'quota_exhausted',
+  'throttled',
+  'timeout',
+  'upstream_error',
+  'invalid_response',
+  'auth_failed',
+  'bad_request',
+  'unknown_marketplace',
+] as const;
+export type CrawlFailureCode = (typeof CRAWL_FAILURE_CODES)[number];
+
+const RETRYABLE: ReadonlySet<CrawlFailureCode> = new Set([
+  'breaker_open',
+  'quota_exhausted',
+  'throttled',
+  'timeout',
+  'upstream_error',
+]);
+
+/** Classifies whatever a crawl threw into a `crawl.failed` reason. Pure. */
+export function crawlFailure(error: unknown): { code: CrawlFailureCode; message: string; retryable: boolean } {
+  const message = error instanceof Error ? error.message : String(error);
+  const raw =
+    typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  const aborted = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+  const known = CRAWL_FAILURE_CODES.find((code) => code === raw);
+  const code: CrawlFailureCode = known ?? (aborted ? 'timeout' : 'upstream_error');
+  return { code, message: message.slice(0, 500), retryable: RETRYABLE.has(code) };
+}

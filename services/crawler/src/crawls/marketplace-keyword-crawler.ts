@@ -1,0 +1,40 @@
+import { CrawlKeywordOptions, crawlKeyword } from '../marketplaces/crawl-pages';
+import { PageSource } from '../marketplaces/marketplace-client';
+import { CrawledShelf, KeywordCrawler } from './keyword-crawler.port';
+
+/** Paging policy of every crawl. */
+export interface PagingPolicy {
+  maxPages: number;
+  pageSize: number;
+  stopWhenAllFound: boolean;
+}
+
+/** The crawler's {@link KeywordCrawler}: one client per marketplace, paging by the configured policy. */
+export class MarketplaceKeywordCrawler implements KeywordCrawler {
+  private readonly clients: ReadonlyMap<string, PageSource>;
+
+  constructor(
+    clients: PageSource[],
+    private readonly paging: PagingPolicy,
+  ) {
+    this.clients = new Map(clients.map((client) => [client.marketplace, client]));
+  }
+
+  async crawl(request: Parameters<KeywordCrawler['crawl']>[0]): Promise<CrawledShelf> {
+    const client = this.clients.get(request.marketplace);
+    if (!client) {
+      throw Object.assign(new Error(`no adapter for marketplace ${request.marketplace}`), {
+        code: 'unknown_marketplace',
+      });
+    }
+    const options: CrawlKeywordOptions = {
+      keyword: request.keyword,
+      maxPages: this.paging.maxPages,
+      pageSize: this.paging.pageSize,
+      trackedExternalIds: request.trackedExternalIds,
+      stopWhenAllFound: this.paging.stopWhenAllFound,
+      signal: request.signal,
+    };
+    return crawlKeyword(client, options);
+  }
+}

@@ -1,0 +1,44 @@
+import type { CrawlItem } from '@shelfwatch/contracts';
+
+/** One page of a keyword search. */
+export interface SearchRequest {
+  keyword: string;
+  /** 1-based position of the first result wanted. */
+  start: number;
+  /** Number of results wanted. */
+  display: number;
+  /** Aborts the HTTP request (timeout, shutdown). */
+  signal: AbortSignal;
+}
+
+/** A page of results: `items[i].rank === start + i`. */
+export interface SearchPage {
+  /** Total results the marketplace reports for the keyword. */
+  total: number;
+  items: CrawlItem[];
+}
+
+/** Paging limits of a marketplace's search API. */
+export interface PagingLimits {
+  /** Largest accepted `start` (Naver: 1000). */
+  maxStart: number;
+  /** Largest accepted `display` (Naver: 100). */
+  maxDisplay: number;
+}
+
+/**
+ * Talks to one marketplace's search API: one request per call, no retries, no limits (those live in
+ * `MarketplaceClient`). Rejects only with `MarketplaceError`.
+ */
+export interface MarketplaceAdapter {
+  /** Marketplace id as used in contracts, e.g. `naver`. */
+  readonly marketplace: string;
+  readonly paging: PagingLimits;
+  search(request: SearchRequest): Promise<SearchPage>;
+}
+
+/** The fetch function an adapter sends requests with (global `fetch` in production). */
+export type FetchPort = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Epoch milliseconds. */
+export type Clock = () => number;

@@ -1,0 +1,170 @@
+import { type Breaker, type BreakerOptions, type BreakerState, createBreaker, retry } from '@shelfwatch/resilience';
+import type { Clock, MarketplaceAdapter, PagingLimits, SearchPage } from './marketplace-adapter';
+import {
+  isMarketplaceError,
+  isNotUpstreamFailure,
+  isRetryableNow,
+  MarketplaceError,
+  toMarketplaceError,
+} from './marketplace-error';
+import { Semaphore } from './limits/semaphore';
+import { TokenBucket } from './limits/token-bucket';
+
+/** A page request to a {@link MarketplaceClient}. */
+export interface PageQuery {
+  keyword: string;
+  start: number;
+  display: number;
+  /** The crawl's signal (deadline, shutdown); aborts waits and the in-flight request. */
+  signal?: AbortSignal;
+}
+
+/** What `crawlKeyword` needs from a client: a fake implements this in tests. */
+export interface PageSource {
+  readonly marketplace: string;
+  readonly paging: PagingLimits;
+  /** One page; rejects only with `MarketplaceError`. */
+  search(query: PageQuery): Promise<SearchPage>;
+}
+
+/** Tuning of a {@link MarketplaceClient}; durations in ms. */
+export interface MarketplaceClientOptions {
+  /** Breaker metrics name; default `marketplace.<marketplace>`. */
+  name?: string;
+  /** Per-request timeout; aborts the fetch. Default 8000. */
+  requestTimeoutMs?: number;
+  /** Breaker tuning (volumeThreshold default 10, resetTimeout 30000). `timeout` is `requestTimeoutMs`. */
+  breaker?: Omit<BreakerOptions, 'timeout' | 'errorFilter' | 'capacity'>;
+  /** Retry tuning: attempts (default 3), back-off base/cap (200/5000), longest Retry-After waited (10000). */
+  retry?: { attempts?: number; baseMs?: number; maxMs?: number; maxRetryAfterMs?: number };
+  /** Requests in flight at once. Default 4. */
+  maxConcurrency?: number;
+  /** Requests per second. Default 10. */
+  ratePerSecond?: number;
+  /** Largest burst. Default `ratePerSecond`. */
+  burst?: number;
+  clock?: Clock;
+  /** Uniform in [0, 1); back-off jitter. */
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Readiness details of a client (an open marketplace breaker must not make the crawler unready). */
+export interface MarketplaceClientStatus {
+  marketplace: string;
+  breaker: BreakerState;
+  /** Set while the daily quota is exhausted. */
+  quotaPausedUntil: Date | undefined;
+  inFlight: number;
+  queued: number;
+}
+
+type GuardedSearch = [query: Omit<PageQuery, 'signal'>, callerSignal: AbortSignal | undefined];
+
+/**
+ * What the crawler calls, one per marketplace: wraps the adapter with a breaker (4xx not counted), retries
+ * with full-jitter back-off outside it, a per-request timeout that aborts the fetch, a concurrency cap, a
+ * request-rate cap and a quota pause. Every rejection is a `MarketplaceError`.
+ */
+export class MarketplaceClient implements PageSource {
+  readonly marketplace: string;
+  readonly paging: PagingLimits;
+  private readonly breaker: Breaker<GuardedSearch, SearchPage>;
+  private readonly slots: Semaphore;
+  private readonly bucket: TokenBucket;
+  private readonly clock: Clock;
+  private quotaPausedUntil: Date | undefined;
+
+  constructor(
+    adapter: MarketplaceAdapter,
+    private readonly options: MarketplaceClientOptions = {},
+  ) {
+    this.marketplace = adapter.marketplace;
+    this.paging = adapter.paging;
+    this.clock = options.clock ?? Date.now;
+    this.slots = new Semaphore(options.maxConcurrency ?? 4);
+    const ratePerSecond = options.ratePerSecond ?? 10;
+    this.bucket = new TokenBucket({ ratePerSecond, burst: options.burst, clock: this.clock, sleep: options.sleep });
+    this.breaker = createBreaker(
+      options.name ?? `marketplace.${adapter.marketplace}`,
+      (query: GuardedSearch[0], callerSignal: AbortSignal | undefined, breakerSignal: AbortSignal) =>
+        adapter.search({ ...query, signal: anySignal(breakerSignal, callerSignal) }),
+      {
+        volumeThreshold: 10,
+        ...options.breaker,
+        timeout: options.requestTimeoutMs ?? 8_000,
+        errorFilter: isNotUpstreamFailure,
+      },
+    );
+  }
+
+  /** Fetches one page, retrying transient failures; rejects with a `MarketplaceError`. */
+  async search(query: PageQuery): Promise<SearchPage> {
+    const { signal, ...page } = query;
+    try {
+      return await retry(() => this.attempt(page, signal), {
+        operation: `crawler.${this.marketplace}.search`,
+        ...this.options.retry,
+        random: this.options.random,
+        sleep: this.options.sleep,
+        signal,
+        isRetryable: isRetryableNow,
+      });
+    } catch (err) {
+      throw toMarketplaceError(err, signal);
+    }
+  }
+
+  /** Breaker state, quota pause and queue sizes. */
+  status(): MarketplaceClientStatus {
+    return {
+      marketplace: this.marketplace,
+      breaker: this.breaker.state,
+      quotaPausedUntil: this.pausedUntil(),
+      inFlight: this.slots.inUse,
+      queued: this.slots.waiting,
+    };
+  }
+
+  /** Stops the breaker's timers and aborts in-flight requests. */
+  close(): void {
+    this.breaker.shutdown();
+  }
+
+  // One upstream request: checked against the quota pause, then a concurrency slot and a rate token.
+  private async attempt(page: Omit<PageQuery, 'signal'>, signal: AbortSignal | undefined): Promise<SearchPage> {
+    this.assertQuotaLeft();
+    const release = await this.slots.acquire(signal);
+    try {
+      await this.bucket.take(signal);
+      // Another call may have hit the quota while this one waited.
+      this.assertQuotaLeft();
+      return await this.breaker.fire(page, signal);
+    } catch (err) {
+      if (isMarketplaceError(err) && err.code === 'quota_exhausted' && err.resumeAt !== undefined) {
+        this.quotaPausedUntil = err.resumeAt;
+      }
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  private pausedUntil(): Date | undefined {
+    const until = this.quotaPausedUntil;
+    return until !== undefined && until.getTime() > this.clock() ? until : undefined;
+  }
+
+  private assertQuotaLeft(): void {
+    const until = this.pausedUntil();
+    if (until !== undefined) {
+      throw MarketplaceError.quotaExhausted(until, {
+        message: `${this.marketplace} daily quota exhausted; paused until ${until.toISOString()}`,
+      });
+    }
+  }
+}
+
+function anySignal(first: AbortSignal, second: AbortSignal | undefined): AbortSignal {
+  return second === undefined ? first : AbortSignal.any([first, second]);
+}

@@ -1,0 +1,91 @@
+import type { Secret } from '@shelfwatch/config';
+import type {
+  Clock,
+  FetchPort,
+  MarketplaceAdapter,
+  PagingLimits,
+  SearchPage,
+  SearchRequest,
+} from '../marketplace-adapter';
+import { MarketplaceError } from '../marketplace-error';
+import { parseNaverAnswer } from './naver.parse';
+
+/** Naver's documented limits: `start` 1–1000, `display` 1–100. */
+export const NAVER_PAGING: PagingLimits = { maxStart: 1000, maxDisplay: 100 };
+
+/** Options of {@link NaverShoppingAdapter}. */
+export interface NaverAdapterOptions {
+  /** `https://openapi.naver.com`, or the marketplace simulator. */
+  baseUrl: string;
+  clientId: Secret;
+  clientSecret: Secret;
+  /** Sends the request; default global `fetch` (Node's shared undici dispatcher, one keep-alive pool per origin). */
+  fetch?: FetchPort;
+  /** Epoch ms; decides the quota reset time and Retry-After dates. Default `Date.now`. */
+  clock?: Clock;
+}
+
+/**
+ * Naver Shopping Search API (`GET /v1/search/shop.json`, sort by accuracy). One HTTP request per call;
+ * every failure, including an error body sent with HTTP 200, rejects with a `MarketplaceError`.
+ */
+export class NaverShoppingAdapter implements MarketplaceAdapter {
+  readonly marketplace = 'naver';
+  readonly paging = NAVER_PAGING;
+  private readonly fetch: FetchPort;
+  private readonly clock: Clock;
+  private readonly endpoint: URL;
+
+  constructor(private readonly options: NaverAdapterOptions) {
+    this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
+    this.clock = options.clock ?? Date.now;
+    this.endpoint = new URL('/v1/search/shop.json', options.baseUrl);
+  }
+
+  /** Fetches one page; `request.signal` aborts the request and the body read. */
+  async search(request: SearchRequest): Promise<SearchPage> {
+    const url = this.urlFor(request);
+    const { status, retryAfter, text } = await this.send(url, request.signal);
+    return parseNaverAnswer({ status, text, retryAfter, start: request.start, nowMs: this.clock() });
+  }
+
+  private urlFor(request: SearchRequest): string {
+    const url = new URL(this.endpoint);
+    url.searchParams.set('query', request.keyword);
+    url.searchParams.set('display', String(request.display));
+    url.searchParams.set('start', String(request.start));
+    url.searchParams.set('sort', 'sim');
+    return url.toString();
+  }
+
+  private async send(
+    url: string,
+    signal: AbortSignal,
+  ): Promise<{ status: number; retryAfter: string | null; text: string }> {
+    try {
+      const response = await this.fetch(url, {
+        method: 'GET',
+        signal,
+        headers: {
+          accept: 'application/json',
+          // Revealed here only: the Secret never reaches a log or an error message.
+          'X-Naver-Client-Id': this.options.clientId.reveal(),
+          'X-Naver-Client-Secret': this.options.clientSecret.reveal(),
+        },
+      });
+      const text = await response.text();
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), text };
+    } catch (err) {
+      throw networkFailure(err, signal);
+    }
+  }
+}
+
+function networkFailure(err: unknown, signal: AbortSignal): MarketplaceError {
+  if (signal.aborted) {
+    // Whoever aborted (breaker timeout, crawl deadline, shutdown) decides what it means; see toMarketplaceError.
+    return new MarketplaceError('cancelled', { message: 'request aborted', cause: signal.reason });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new MarketplaceError('upstream_error', { message: `Naver request failed: ${message}`, cause: err });
+}

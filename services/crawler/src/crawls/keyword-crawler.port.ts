@@ -44,8 +44,7 @@ const RETRYABLE: ReadonlySet<CrawlFailureCode> = new Set([
 /** Classifies whatever a crawl threw into a `crawl.failed` reason. Pure. */
 export function crawlFailure(error: unknown): { code: CrawlFailureCode; message: string; retryable: boolean } {
   const message = error instanceof Error ? error.message : String(error);
-  const raw =
-    typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  const raw = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   const aborted = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
   const known = CRAWL_FAILURE_CODES.find((code) => code === raw);
   const code: CrawlFailureCode = known ?? (aborted ? 'timeout' : 'upstream_error');

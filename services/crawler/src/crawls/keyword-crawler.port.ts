@@ -30,6 +30,7 @@ export const CRAWL_FAILURE_CODES = [
   'auth_failed',
   'bad_request',
   'unknown_marketplace',
+  'cancelled',
 ] as const;
 export type CrawlFailureCode = (typeof CRAWL_FAILURE_CODES)[number];
 
@@ -48,5 +49,7 @@ export function crawlFailure(error: unknown): { code: CrawlFailureCode; message:
   const aborted = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
   const known = CRAWL_FAILURE_CODES.find((code) => code === raw);
   const code: CrawlFailureCode = known ?? (aborted ? 'timeout' : 'upstream_error');
-  return { code, message: message.slice(0, 500), retryable: RETRYABLE.has(code) };
+  // A MarketplaceError knows best whether a later attempt may succeed.
+  const own = typeof error === 'object' && error !== null && 'retryable' in error ? error.retryable : undefined;
+  return { code, message: message.slice(0, 500), retryable: typeof own === 'boolean' ? own : RETRYABLE.has(code) };
 }

@@ -1,0 +1,14 @@
+export { Catalogue, EXCLUSIONS, normalizeQuery, SORT_ORDERS } from './catalogue';
+export type { Exclusion, NormalizedQuery, ShelfFilter, SortOrder } from './catalogue';
+export { BUCKET_MS, bucketOf } from './drift';
+export { NO_FAULTS } from './faults';
+export type { FaultPatch, Faults, OutageMode } from './faults';
+export { groundTruth } from './ground-truth';
+export type { TruthItem } from './ground-truth';
+export { highlight, naverError, rfc1123Kst } from './naver-format';
+export type { NaverErrorBody, NaverItem, NaverSearchResponse } from './naver-format';
+export type { ProductType } from './products';
+export { SimulatorControl } from './simulator-control';
+export type { ClockState, SimClock, SimStats } from './simulator-control';
+export { startSimulator } from './simulator';
+export type { RunningSimulator, SimulatorOptions } from './simulator';

@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
+import { CatalogModule } from './catalog/catalog.module';
 import { RankingConfig } from './ranking.config';
 import { rankingManifest } from './ranking.manifest';
 import { rankingPersistence } from './ranking.persistence';
+import { RankingsModule } from './rankings/rankings.module';
 
 /** The ranking application: the shared service core plus the ranking's feature modules. */
 @Module({})
@@ -18,6 +20,8 @@ export class RankingAppModule {
           handles: rankingManifest.handles,
           logger,
         }),
+        CatalogModule,
+        RankingsModule,
       ],
     };
   }

@@ -1,9 +1,14 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
+import { catalogEntities } from './catalog/catalog.entities';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
+import { Migration20261122010000Catalog } from './migrations/Migration20261122010000Catalog';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
 export const rankingPersistence: ServicePersistence = {
   service: 'ranking',
-  entities: [],
-  migrations: [{ name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging }],
+  entities: catalogEntities,
+  migrations: [
+    { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
+    { name: 'Migration20261122010000Catalog', class: Migration20261122010000Catalog },
+  ],
 };

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { RankingError } from '../ranking.errors';
+import { normalizeMall } from '../rankings/standings';
+import { Exclusion } from './catalog.entities';
+import { CatalogWriter, pending } from './catalog-writer';
+import { AddExclusionInput, ExclusionRefInput, ListInput } from './catalog.schemas';
+import { Page, decodeCursor, toPage } from './pagination';
+
+/** An exclusion as callers see it. */
+export interface ExclusionView {
+  id: string;
+  kind: Exclusion['kind'];
+  value: string;
+  createdAt: string;
+}
+
+function view(exclusion: Exclusion): ExclusionView {
+  const { id, kind, value } = exclusion;
+  return { id, kind, value, createdAt: exclusion.createdAt.toISOString() };
+}
+
+/** Products and malls that never count as a tenant's competitors. */
+@Injectable()
+export class ExclusionsService {
+  constructor(private readonly writer: CatalogWriter) {}
+
+  /** Adds an exclusion (mall names normalized); `tracking.exclusion.added`; a duplicate answers `conflict`. */
+  add(input: AddExclusionInput): Promise<ExclusionView> {
+    return this.writer.write(input, ({ em, now, newId }) => {
+      const value = input.kind === 'mall' ? normalizeMall(input.value) : input.value;
+      const exclusion = new Exclusion({
+        id: newId(),
+        tenantId: input.tenantId,
+        kind: input.kind,
+        value,
+        createdAt: now,
+      });
+      em.persist(exclusion);
+      const data = { exclusionId: exclusion.id, kind: exclusion.kind, value };
+      return Promise.resolve({
+        result: view(exclusion),
+        events: [pending('tracking.exclusion.added', data, exclusion.id)],
+      });
+    });
+  }
+
+  async list(input: ListInput): Promise<Page<ExclusionView>> {
+    const em = this.writer.reader();
+    const after = decodeCursor(input.cursor);
+    const [rows, total] = await Promise.all([
+      em.find(
+        Exclusion,
+        { tenantId: input.tenantId, ...(after ? { id: { $gt: after } } : {}) },
+        { orderBy: { id: 'asc' }, limit: input.limit + 1 },
+      ),
+      em.count(Exclusion, { tenantId: input.tenantId }),
+    ]);
+    return toPage(rows, input.limit, total, view);
+  }
+
+  /** Removes an exclusion; `tracking.exclusion.removed`. */
+  remove(input: ExclusionRefInput): Promise<{ exclusionId: string; removed: true }> {
+    return this.writer.write(input, async ({ em }) => {
+      const { exclusionId } = input;
+      const deleted = await em.nativeDelete(Exclusion, { id: exclusionId, tenantId: input.tenantId });
+      if (deleted === 0) {
+        throw RankingError.notFound('exclusion', exclusionId);
+      }
+      return {
+        result: { exclusionId, removed: true },
+        events: [pending('tracking.exclusion.removed', { exclusionId }, exclusionId)],
+      };
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Keyword, Product, ProductKeyword } from './catalog.entities';
+import { PendingEvent, WriteContext, pending } from './catalog-writer';
+
+/** Interval of a keyword created without one. */
+export const DEFAULT_INTERVAL_MINUTES = 60;
+
+/** A keyword attached to a product, and whether this call created the link. */
+export interface AttachedKeyword {
+  keyword: Keyword;
+  linked: boolean;
+}
+
+/**
+ * Attaches normalized keyword texts to a product: reuses the tenant's keyword of the same text on the
+ * product's marketplace (so every product of that text shares one keyword id), creates the others.
+ * Three queries whatever the number of texts.
+ */
+export async function attachKeywords(
+  ctx: WriteContext,
+  product: Product,
+  texts: readonly string[],
+  intervalMinutes = DEFAULT_INTERVAL_MINUTES,
+): Promise<AttachedKeyword[]> {
+  const unique = [...new Set(texts)];
+  if (unique.length === 0) {
+    return [];
+  }
+  const scope = { tenantId: product.tenantId, marketplace: product.marketplace };
+  const existing = await ctx.em.find(Keyword, { ...scope, text: { $in: unique } });
+  const byText = new Map(existing.map((keyword) => [keyword.text, keyword]));
+  const keywords = unique.map((text) => {
+    const found = byText.get(text);
+    if (found) {
+      return found;
+    }
+    const created = new Keyword({ id: ctx.newId(), ...scope, text, intervalMinutes, createdAt: ctx.now });
+    ctx.em.persist(created);
+    return created;
+  });
+  // Links have no ORM relations, so the unit of work cannot order them after their product and keywords.
+  await ctx.em.flush();
+  const links = await ctx.em.find(ProductKeyword, {
+    productId: product.id,
+    keywordId: { $in: keywords.map((keyword) => keyword.id) },
+  });
+  const linkedIds = new Set(links.map((link) => link.keywordId));
+  return keywords.map((keyword) => {
+    const linked = !linkedIds.has(keyword.id);
+    if (linked) {
+      ctx.em.persist(new ProductKeyword({ productId: product.id, keywordId: keyword.id, createdAt: ctx.now }));
+    }
+    return { keyword, linked };
+  });
+}
+
+/** `tracking.keyword.added` for every link an attach created. */
+export function keywordAddedEvents(product: Product, attached: readonly AttachedKeyword[]): PendingEvent[] {
+  return attached
+    .filter((entry) => entry.linked)
+    .map(({ keyword }) =>
+      pending(
+        'tracking.keyword.added',
+        {
+          productId: product.id,
+          keywordId: keyword.id,
+          keyword: keyword.text,
+          marketplace: keyword.marketplace,
+          intervalMinutes: keyword.intervalMinutes,
+        },
+        keyword.id,
+      ),
+    );
+}
+
+/** Deletes the given keywords that no product uses any more (their rankings history stays). */
+export async function deleteOrphanKeywords(em: EntityManager, keywordIds: readonly string[]): Promise<void> {
+  if (keywordIds.length === 0) {
+    return;
+  }
+  const placeholders = keywordIds.map(() => '?').join(', ');
+  await em.execute(
+    `delete from ranking.keywords k where k.id in (${placeholders})
+       and not exists (select 1 from ranking.product_keywords l where l.keyword_id = k.id)`,
+    [...keywordIds],
+    'run',
+  );
+}
+
+/** Keyword ids and texts of each given product, in two queries. */
+export async function keywordsOfProducts(
+  em: EntityManager,
+  productIds: readonly string[],
+): Promise<Map<string, { keywordId: string; keyword: string }[]>> {
+  const result = new Map<string, { keywordId: string; keyword: string }[]>(productIds.map((id) => [id, []]));
+  if (productIds.length === 0) {
+    return result;
+  }
+  const links = await em.find(
+    ProductKeyword,
+    { productId: { $in: [...productIds] } },
+    { orderBy: { createdAt: 'asc' } },
+  );
+  const keywords = await em.find(Keyword, { id: { $in: [...new Set(links.map((link) => link.keywordId))] } });
+  const textById = new Map(keywords.map((keyword) => [keyword.id, keyword.text]));
+  for (const link of links) {
+    result.get(link.productId)?.push({ keywordId: link.keywordId, keyword: textById.get(link.keywordId) ?? '' });
+  }
+  return result;
+}

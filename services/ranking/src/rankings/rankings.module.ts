@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RankingsHandler } from './rankings.handler';
+import { RankingsService } from './rankings.service';
+
+/** Rankings: records completed crawls and serves the latest ranking of a keyword. */
+@Module({ providers: [RankingsService, RankingsHandler] })
+export class RankingsModule {}

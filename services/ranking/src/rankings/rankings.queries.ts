@@ -1,0 +1,110 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { RankingEntry, Standing } from '@shelfwatch/contracts';
+import { RankingError } from '../ranking.errors';
+
+/** The latest recorded crawl of a keyword: the standings of its tracked products and the whole shelf. */
+export interface LatestRanking {
+  keywordId: string;
+  /** Null while the keyword has never been crawled successfully. */
+  crawl: { crawlId: string; crawledAt: string; recordedAt: string } | null;
+  standings: Standing[];
+  entries: (RankingEntry & { title: string })[];
+}
+
+interface StandingRow {
+  product_id: string;
+  rank: number | null;
+  previous_rank: number | null;
+  change: number | null;
+  my_price: number;
+  lowest_competitor_price: number | null;
+  lowest_competitor_external_id: string | null;
+  lowest_competitor_mall: string | null;
+  lowest_competitor_rank: number | null;
+}
+
+interface EntryRow {
+  rank: number;
+  external_id: string;
+  product_id: string | null;
+  title: string;
+  mall: string;
+  price: number;
+  brand: string;
+  excluded: boolean;
+}
+
+function toStanding(row: StandingRow): Standing {
+  const competitor =
+    row.lowest_competitor_external_id !== null && row.lowest_competitor_rank !== null
+      ? {
+          externalId: row.lowest_competitor_external_id,
+          mall: row.lowest_competitor_mall ?? '',
+          rank: row.lowest_competitor_rank,
+        }
+      : null;
+  return {
+    productId: row.product_id,
+    rank: row.rank,
+    previousRank: row.previous_rank,
+    change: row.change,
+    myPrice: Number(row.my_price),
+    lowestCompetitorPrice: row.lowest_competitor_price === null ? null : Number(row.lowest_competitor_price),
+    lowestCompetitor: competitor,
+  };
+}
+
+function toEntry(row: EntryRow): RankingEntry & { title: string } {
+  const { rank, title, mall, brand, excluded } = row;
+  return {
+    rank,
+    externalId: row.external_id,
+    productId: row.product_id,
+    title,
+    mall,
+    price: Number(row.price),
+    brand,
+    excluded,
+  };
+}
+
+/** The tenant's latest ranking of a keyword; another tenant's or an unknown keyword answers not found. */
+export async function latestRanking(em: EntityManager, tenantId: string, keywordId: string): Promise<LatestRanking> {
+  const [keyword] = await em.execute<{ id: string }[]>(
+    'select id from ranking.keywords where id = ? and tenant_id = ?',
+    [keywordId, tenantId],
+  );
+  if (!keyword) {
+    throw RankingError.notFound('keyword', keywordId);
+  }
+  const [crawl] = await em.execute<{ crawl_id: string; crawled_at: Date; recorded_at: Date }[]>(
+    `select crawl_id, crawled_at, recorded_at from ranking.crawls
+      where keyword_id = ? and tenant_id = ? order by crawled_at desc limit 1`,
+    [keywordId, tenantId],
+  );
+  if (!crawl) {
+    return { keywordId, crawl: null, standings: [], entries: [] };
+  }
+  const standings = await em.execute<StandingRow[]>(
+    `select product_id, rank, previous_rank, change, my_price::float8 as my_price,
+            lowest_competitor_price::float8 as lowest_competitor_price, lowest_competitor_external_id,
+            lowest_competitor_mall, lowest_competitor_rank
+       from ranking.standings where crawl_id = ? order by product_id`,
+    [crawl.crawl_id],
+  );
+  const entries = await em.execute<EntryRow[]>(
+    `select rank, external_id, product_id, title, mall, price::float8 as price, brand, excluded
+       from ranking.ranking_rows where crawl_id = ? order by rank`,
+    [crawl.crawl_id],
+  );
+  return {
+    keywordId,
+    crawl: {
+      crawlId: crawl.crawl_id,
+      crawledAt: new Date(crawl.crawled_at).toISOString(),
+      recordedAt: new Date(crawl.recorded_at).toISOString(),
+    },
+    standings: standings.map(toStanding),
+    entries: entries.map(toEntry),
+  };
+}

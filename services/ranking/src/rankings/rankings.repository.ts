@@ -1,0 +1,152 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { CrawlItem, RankingEntry, Standing } from '@shelfwatch/contracts';
+import { Exclusions, OwnProduct, normalizeMall } from './standings';
+import { insertRows } from './sql-insert';
+
+/** The crawled keyword, as the catalog knows it. */
+export interface CrawledKeyword {
+  id: string;
+  tenantId: string;
+  marketplace: string;
+}
+
+/** What the standings computation needs from the catalog and the previous crawl. */
+export interface RankingContext {
+  ownProducts: OwnProduct[];
+  trackedProductIds: string[];
+  exclusions: Exclusions;
+  /** Standing ranks at the previous crawl; a product absent from the map had no standing then. */
+  previousRanks: Map<string, number | null>;
+}
+
+/** One recorded crawl of a keyword. */
+export interface RecordedCrawl {
+  crawlId: string;
+  keyword: CrawledKeyword;
+  crawledAt: string;
+  recordedAt: string;
+  items: readonly CrawlItem[];
+  entries: readonly RankingEntry[];
+  standings: readonly Standing[];
+}
+
+const ROW_COLUMNS = [
+  'tenant_id',
+  'keyword_id',
+  'crawl_id',
+  'crawled_at',
+  'rank',
+  'external_id',
+  'product_id',
+  'title',
+  'mall',
+  'price',
+  'brand',
+  'excluded',
+] as const;
+
+const STANDING_COLUMNS = [
+  'crawl_id',
+  'keyword_id',
+  'tenant_id',
+  'product_id',
+  'rank',
+  'previous_rank',
+  'change',
+  'my_price',
+  'lowest_competitor_price',
+  'lowest_competitor_external_id',
+  'lowest_competitor_mall',
+  'lowest_competitor_rank',
+  'recorded_at',
+] as const;
+
+/** The tenant's keyword, or null when it does not exist (any more) for that tenant. */
+export async function findKeyword(
+  em: EntityManager,
+  tenantId: string,
+  keywordId: string,
+): Promise<CrawledKeyword | null> {
+  const [row] = await em.execute<{ id: string; marketplace: string }[]>(
+    'select id, marketplace from ranking.keywords where id = ? and tenant_id = ?',
+    [keywordId, tenantId],
+  );
+  return row ? { id: row.id, tenantId, marketplace: row.marketplace } : null;
+}
+
+/** Own and tracked products, exclusions and the previous crawl's ranks: three queries. */
+export async function loadRankingContext(
+  em: EntityManager,
+  keyword: CrawledKeyword,
+  crawledAt: string,
+): Promise<RankingContext> {
+  // Sequential on purpose: they share the handler's transaction, i.e. one connection.
+  const products = await em.execute<{ id: string; external_id: string; price: number; tracked: boolean }[]>(
+    `select p.id, p.external_id, p.price::float8 as price,
+            exists (select 1 from ranking.product_keywords l where l.product_id = p.id and l.keyword_id = ?) as tracked
+       from ranking.products p where p.tenant_id = ? and p.marketplace = ? order by p.id`,
+    [keyword.id, keyword.tenantId, keyword.marketplace],
+  );
+  const exclusions = await em.execute<{ kind: string; value: string }[]>(
+    'select kind, value from ranking.exclusions where tenant_id = ?',
+    [keyword.tenantId],
+  );
+  const previous = await em.execute<{ product_id: string; rank: number | null }[]>(
+    `select s.product_id, s.rank from ranking.standings s
+      where s.crawl_id = (select c.crawl_id from ranking.crawls c
+                           where c.keyword_id = ? and c.crawled_at < ?::timestamptz
+                           order by c.crawled_at desc limit 1)`,
+    [keyword.id, crawledAt],
+  );
+  return {
+    ownProducts: products.map((p) => ({ productId: p.id, externalId: p.external_id, price: Number(p.price) })),
+    trackedProductIds: products.filter((p) => p.tracked).map((p) => p.id),
+    exclusions: {
+      externalIds: new Set(exclusions.filter((e) => e.kind === 'product').map((e) => e.value)),
+      malls: new Set(exclusions.filter((e) => e.kind === 'mall').map((e) => normalizeMall(e.value))),
+    },
+    previousRanks: new Map(previous.map((s) => [s.product_id, s.rank])),
+  };
+}
+
+/** Stores the crawl, every shelf row and every standing: three multi-row statements. */
+export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl): Promise<void> {
+  const { crawlId, keyword, crawledAt, recordedAt } = crawl;
+  await em.execute(
+    `insert into ranking.crawls (crawl_id, tenant_id, keyword_id, crawled_at, item_count, recorded_at)
+     values (?, ?, ?, ?::timestamptz, ?, ?::timestamptz)`,
+    [crawlId, keyword.tenantId, keyword.id, crawledAt, crawl.items.length, recordedAt],
+    'run',
+  );
+  const rows = crawl.entries.map((entry, index) => [
+    keyword.tenantId,
+    keyword.id,
+    crawlId,
+    crawledAt,
+    entry.rank,
+    entry.externalId,
+    entry.productId,
+    crawl.items[index]?.title ?? '',
+    entry.mall,
+    entry.price,
+    entry.brand,
+    entry.excluded,
+  ]);
+  await insertRows(em, 'ranking.ranking_rows', ROW_COLUMNS, rows);
+  const standings = crawl.standings.map((s) => [
+    crawlId,
+    keyword.id,
+    keyword.tenantId,
+    s.productId,
+    s.rank,
+    s.previousRank,
+    s.change,
+    s.myPrice,
+    s.lowestCompetitorPrice,
+    s.lowestCompetitor?.externalId ?? null,
+    s.lowestCompetitor?.mall ?? null,
+    s.lowestCompetitor?.rank ?? null,
+    recordedAt,
+  ]);
+  await insertRows(em, 'ranking.standings', STANDING_COLUMNS, standings);
+}

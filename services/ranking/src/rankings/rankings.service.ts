@@ -1,0 +1,46 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEnvelope } from '@shelfwatch/contracts';
+import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
+import { rankChanges } from './rank-changes';
+import { findKeyword, loadRankingContext, saveRecordedCrawl } from './rankings.repository';
+import { LatestRanking, latestRanking } from './rankings.queries';
+import { computeStandings } from './standings';
+
+/** Turns completed crawls into recorded rankings, and answers what was recorded last. */
+@Injectable()
+export class RankingsService {
+  private readonly logger = new Logger(RankingsService.name);
+
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Records a completed crawl inside the handler's transaction (the inbox makes a redelivery a no-op):
+   * 1. find the tenant's keyword (gone: nothing to record); 2. load products, exclusions, previous ranks;
+   * 3. compute standings; 4. store crawl, rows, standings; 5. emit `ranking.recorded` and `ranking.changed`.
+   */
+  async record(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
+    const { crawlId, keywordId, items, completedAt: crawledAt } = event.data;
+    const keyword = await findKeyword(ctx.em, event.tenantId, keywordId);
+    if (!keyword) {
+      this.logger.log({ crawlId, keywordId, tenantId: event.tenantId }, 'crawl of an unknown keyword ignored');
+      return;
+    }
+    const context = await loadRankingContext(ctx.em, keyword, crawledAt);
+    const { entries, standings } = computeStandings({ ...context, items });
+    const recordedAt = this.clock.now().toISOString();
+    await saveRecordedCrawl(ctx.em, { crawlId, keyword, crawledAt, recordedAt, items, entries, standings });
+    await ctx.emit('ranking.recorded', { crawlId, keywordId, recordedAt, entries, standings }, keywordId);
+    for (const change of rankChanges({ crawlId, keywordId }, standings, context.previousRanks, entries)) {
+      await ctx.emit('ranking.changed', change, keywordId);
+    }
+  }
+
+  /** The latest standings and shelf of a tenant's keyword. */
+  latest(input: { tenantId: string; keywordId: string }): Promise<LatestRanking> {
+    return latestRanking(this.orm.em.fork(), input.tenantId, input.keywordId);
+  }
+}

@@ -1,4 +1,6 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Secret } from '@shelfwatch/config';
+import { getTracer } from '@shelfwatch/observability';
 import type {
   Clock,
   FetchPort,
@@ -45,8 +47,26 @@ export class NaverShoppingAdapter implements MarketplaceAdapter {
   /** Fetches one page; `request.signal` aborts the request and the body read. */
   async search(request: SearchRequest): Promise<SearchPage> {
     const url = this.urlFor(request);
-    const { status, retryAfter, text } = await this.send(url, request.signal);
-    return parseNaverAnswer({ status, text, retryAfter, start: request.start, nowMs: this.clock() });
+    // One CLIENT span per page fetch, in the crawl's trace (the HTTP instrumentation nests under it).
+    return getTracer().startActiveSpan(
+      'naver search page',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'shelfwatch.marketplace': 'naver', 'shelfwatch.page_start': request.start },
+      },
+      async (span) => {
+        try {
+          const { status, retryAfter, text } = await this.send(url, request.signal);
+          span.setAttribute('http.response.status_code', status);
+          return parseNaverAnswer({ status, text, retryAfter, start: request.start, nowMs: this.clock() });
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 
   private urlFor(request: SearchRequest): string {

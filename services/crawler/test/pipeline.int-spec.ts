@@ -41,7 +41,7 @@ describe('crawl pipeline: keywords in, honest rankings out', () => {
   let orm: MikroORM;
   const tenantId = randomUUID();
   const keywordIds = new Map<string, string>();
-  let own: { externalId: string; price: number; productId: string }[] = [];
+  const own: { externalId: string; price: number; productId: string }[] = [];
 
   beforeAll(async () => {
     tracing = startTracing({

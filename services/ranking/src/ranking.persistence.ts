@@ -2,6 +2,7 @@ import { ServicePersistence } from '@shelfwatch/persistence';
 import { catalogEntities } from './catalog/catalog.entities';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
 import { Migration20261122010000Catalog } from './migrations/Migration20261122010000Catalog';
+import { Migration20261122020000CrawlParts } from './migrations/Migration20261122020000CrawlParts';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
 export const rankingPersistence: ServicePersistence = {
@@ -10,5 +11,6 @@ export const rankingPersistence: ServicePersistence = {
   migrations: [
     { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
     { name: 'Migration20261122010000Catalog', class: Migration20261122010000Catalog },
+    { name: 'Migration20261122020000CrawlParts', class: Migration20261122020000CrawlParts },
   ],
 };

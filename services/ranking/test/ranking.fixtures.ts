@@ -66,6 +66,8 @@ export function aCrawlCompleted(
     marketplace: 'naver',
     completedAt: '2026-11-22T10:00:00.000Z',
     pagesFetched: 1,
+    part: 1,
+    parts: 1,
     items,
     ...overrides,
   };

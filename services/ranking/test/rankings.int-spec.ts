@@ -193,6 +193,35 @@ describe('ranking records completed crawls', () => {
     expect(recorded).toHaveLength(1);
   });
 
+  it('records a crawl split into parts once, when its last part arrives, whatever their order', async () => {
+    const crawlId = randomUUID();
+    const items = Array.from({ length: 9 }, (_, i) => anItem(i + 1, `split-${i + 1}`));
+    const part = (index: number) =>
+      aCrawlCompleted(tenantId, headphones, items.slice((index - 1) * 3, index * 3), {
+        crawlId,
+        part: index,
+        parts: 3,
+        completedAt: '2026-11-22T13:00:00.000Z',
+      });
+    await publish(sut, part(3));
+    await publish(sut, part(1));
+    await drained();
+    expect((await eventsOn(sut, 'RANKING', 'ranking.recorded')).filter((e) => e.data.crawlId === crawlId)).toHaveLength(
+      0,
+    );
+    await publish(sut, part(2));
+    const recorded = await recordedFor(crawlId);
+    expect(recorded?.entries.map((entry) => entry.externalId)).toEqual(items.map((item) => item.externalId));
+    const [rows] = await query<{ count: string }>(sut, 'select count(*) from ranking.ranking_rows where crawl_id = ?', [
+      crawlId,
+    ]);
+    expect(rows?.count).toBe('9');
+    const [held] = await query<{ count: string }>(sut, 'select count(*) from ranking.crawl_parts where crawl_id = ?', [
+      crawlId,
+    ]);
+    expect(held?.count).toBe('0');
+  });
+
   it('acknowledges a crawl of an unknown keyword without recording anything', async () => {
     const crawl = aCrawlCompleted(tenantId, randomUUID(), [anItem(1, 'orphan')]);
     await publish(sut, crawl);

@@ -40,9 +40,17 @@ export const crawlItemSchema = z.object({
 
 export type CrawlItem = z.infer<typeof crawlItemSchema>;
 
-/** The crawl finished and these are the results, in rank order. */
+/**
+ * The crawl finished and these are the results, in rank order. A large result is split into `parts`
+ * messages (each well under JetStream's 1 MB limit) carrying the same `crawlId`; items keep their
+ * global rank, and a consumer records the crawl once it holds every part.
+ */
 export const crawlCompletedV1 = z.object({
   ...crawlRef,
+  /** 1-based index of this part. */
+  part: z.number().int().positive(),
+  /** How many parts the crawl's results were split into (1 for almost every crawl). */
+  parts: z.number().int().positive().max(64),
   keyword: z.string().min(1).max(200),
   marketplace: z.string().min(1).max(50),
   completedAt: z.iso.datetime({ offset: true }),

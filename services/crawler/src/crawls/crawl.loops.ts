@@ -39,16 +39,17 @@ export class CrawlLoops implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /** Lets every worker look for work now (a crawl was just requested on this replica). */
+  /** Lets one idle worker look for work now (a crawl was just requested on this replica). */
   nudge(): void {
-    for (const wake of [...this.sleepers]) {
-      wake();
-    }
+    const [wake] = this.sleepers;
+    wake?.();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.nudge();
+    for (const wake of [...this.sleepers]) {
+      wake();
+    }
     await Promise.allSettled(this.loops);
   }
 

@@ -7,6 +7,7 @@ import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
 import { leaseUntil } from './crawl.policy';
 import { CrawlRun, CrawlStore } from './crawl.store';
 import { CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
+import { splitResults } from './result-parts';
 
 /** Limits of one crawl. */
 export interface CrawlLimits {
@@ -122,20 +123,26 @@ export class CrawlWorker {
       if (!owned) {
         return; // another replica took the run over after our lease expired; its outcome stands
       }
-      await this.outbox.append(em, {
-        type: 'crawl.completed',
-        data: {
-          crawlId: run.crawlId,
-          keywordId: run.keywordId,
-          keyword: keyword.text,
-          marketplace: keyword.marketplace,
-          completedAt: at.toISOString(),
-          pagesFetched: shelf.pagesFetched,
-          items: shelf.items,
-        },
-        origin: this.origin(run),
-        aggregateKey: run.keywordId,
-      });
+      const parts = splitResults(shelf.items);
+      await this.outbox.appendMany(
+        em,
+        parts.map((items, index) => ({
+          type: 'crawl.completed' as const,
+          data: {
+            crawlId: run.crawlId,
+            keywordId: run.keywordId,
+            keyword: keyword.text,
+            marketplace: keyword.marketplace,
+            completedAt: at.toISOString(),
+            pagesFetched: shelf.pagesFetched,
+            part: index + 1,
+            parts: parts.length,
+            items,
+          },
+          origin: this.origin(run),
+          aggregateKey: run.keywordId,
+        })),
+      );
     });
   }
 

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEnvelope } from '@shelfwatch/contracts';
 import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
+import { assembleCrawl } from './crawl-parts';
 import { rankChanges } from './rank-changes';
 import { findKeyword, loadRankingContext, saveRecordedCrawl } from './rankings.repository';
 import { LatestRanking, latestRanking } from './rankings.queries';
@@ -19,11 +20,16 @@ export class RankingsService {
 
   /**
    * Records a completed crawl inside the handler's transaction (the inbox makes a redelivery a no-op):
-   * 1. find the tenant's keyword (gone: nothing to record); 2. load products, exclusions, previous ranks;
-   * 3. compute standings; 4. store crawl, rows, standings; 5. emit `ranking.recorded` and `ranking.changed`.
+   * 1. hold a part of a split result until the last part arrives; 2. find the tenant's keyword (gone:
+   * nothing to record); 3. load products, exclusions, previous ranks; 4. compute standings; 5. store crawl,
+   * rows, standings; 6. emit `ranking.recorded` and `ranking.changed`.
    */
   async record(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
-    const { crawlId, keywordId, items, completedAt: crawledAt } = event.data;
+    const { crawlId, keywordId, completedAt: crawledAt } = event.data;
+    const items = await assembleCrawl(ctx.em, event.data);
+    if (!items) {
+      return;
+    }
     const keyword = await findKeyword(ctx.em, event.tenantId, keywordId);
     if (!keyword) {
       this.logger.log({ crawlId, keywordId, tenantId: event.tenantId }, 'crawl of an unknown keyword ignored');

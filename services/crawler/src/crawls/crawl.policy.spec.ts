@@ -1,4 +1,4 @@
-import { JITTER_RATIO, firstDueAt, leaseUntil, nextDueAt } from './crawl.policy';
+import { JITTER_RATIO, catchUpDueAt, firstDueAt, leaseUntil, nextDueAt } from './crawl.policy';
 
 const now = new Date('2026-11-22T10:00:00Z');
 
@@ -19,5 +19,12 @@ describe('crawl scheduling policy', () => {
 
   it('leases a claimed crawl for the given time', () => {
     expect(leaseUntil(now, 90_000)).toEqual(new Date('2026-11-22T10:01:30Z'));
+  });
+
+  it('crawls a keyword due within its interval now, and re-spreads one that missed whole intervals', () => {
+    const tenMinutesLate = new Date(now.getTime() - 10 * 60_000);
+    expect(catchUpDueAt(now, tenMinutesLate, 60, 300_000, () => 0.5)).toBeNull();
+    const missedADay = new Date(now.getTime() - 24 * 3_600_000);
+    expect(catchUpDueAt(now, missedADay, 60, 300_000, () => 0.5)).toEqual(new Date(now.getTime() + 150_000));
   });
 });

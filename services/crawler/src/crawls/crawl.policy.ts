@@ -22,3 +22,20 @@ export function firstDueAt(now: Date, intervalMinutes: number, spreadMs: number,
 export function leaseUntil(now: Date, leaseMs: number): Date {
   return new Date(now.getTime() + leaseMs);
 }
+
+/**
+ * A keyword that missed a whole interval (the crawlers were down) is not crawled at once together with
+ * every other overdue keyword: it gets a new due time within the spread window instead. Null: crawl it now.
+ */
+export function catchUpDueAt(
+  now: Date,
+  dueAt: Date,
+  intervalMinutes: number,
+  spreadMs: number,
+  random: () => number,
+): Date | null {
+  if (now.getTime() - dueAt.getTime() <= intervalMinutes * 60_000) {
+    return null;
+  }
+  return firstDueAt(now, intervalMinutes, spreadMs, random);
+}

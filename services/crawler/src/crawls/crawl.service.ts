@@ -3,7 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventOrigin } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter, RpcHandlerError } from '@shelfwatch/messaging';
 import { currentTraceparent } from '@shelfwatch/observability';
-import { nextDueAt } from './crawl.policy';
+import { catchUpDueAt, nextDueAt } from './crawl.policy';
+
+/** After downtime, keywords that missed whole intervals are spread over this window rather than crawled at once. */
+const CATCH_UP_SPREAD_MS = 10 * 60_000;
 import { CrawlRun, CrawlStore, CrawlTrigger, ScheduledKeyword } from './crawl.store';
 
 /** Requests crawls (on demand and on schedule) and records their outcome, each with its event, atomically. */
@@ -39,6 +42,11 @@ export class CrawlService {
       const due = await this.store.lockDue(em, now, limit);
       let requested = 0;
       for (const keyword of due) {
+        const later = catchUpDueAt(now, keyword.dueAt, keyword.intervalMinutes, CATCH_UP_SPREAD_MS, Math.random);
+        if (later) {
+          await this.store.setNextDue(em, keyword.keywordId, later);
+          continue;
+        }
         // A keyword still being crawled is simply skipped this round.
         requested += (await this.request(em, keyword, 'schedule')) ? 1 : 0;
         await this.store.setNextDue(em, keyword.keywordId, nextDueAt(now, keyword.intervalMinutes, Math.random));

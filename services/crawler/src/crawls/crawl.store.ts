@@ -177,9 +177,16 @@ export class CrawlStore {
   }
 
   /** Keywords due at `now`, locked for this transaction so replicas schedule disjoint sets. */
-  async lockDue(em: EntityManager, now: Date, limit: number): Promise<ScheduledKeyword[]> {
+  async lockDue(em: EntityManager, now: Date, limit: number): Promise<(ScheduledKeyword & { dueAt: Date })[]> {
     const rows = await em.execute<
-      { keyword_id: string; tenant_id: string; marketplace: string; text: string; interval_minutes: number }[]
+      {
+        keyword_id: string;
+        tenant_id: string;
+        marketplace: string;
+        text: string;
+        interval_minutes: number;
+        next_due_at: Date;
+      }[]
     >(`select * from crawler.keywords where next_due_at <= ? order by next_due_at limit ? for update skip locked`, [
       now,
       limit,
@@ -190,6 +197,7 @@ export class CrawlStore {
       marketplace: row.marketplace,
       text: row.text,
       intervalMinutes: row.interval_minutes,
+      dueAt: new Date(row.next_due_at),
     }));
   }
 

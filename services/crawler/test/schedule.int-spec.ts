@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { EventEnvelope, STREAMS, buildEvent } from '@shelfwatch/contracts';
+import { eventually, readStream } from '@shelfwatch/testing';
+import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
+import { CrawlerAppModule } from '../src/app.module';
+import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
+import { crawlerPersistence } from '../src/crawler.persistence';
+
+/** The due-crawl loop: keywords projected from tracking events are crawled when due, and only then. */
+describe('crawler schedule', () => {
+  let booted: BootedService<CrawlerConfig>;
+  let orm: MikroORM;
+  const tenantId = randomUUID();
+
+  beforeAll(async () => {
+    booted = await bootInTestEnvironment(
+      crawlerPersistence,
+      loadCrawlerConfig,
+      (config, logger) => CrawlerAppModule.forConfig(config, logger),
+      // Nothing answers on this port: the scheduled crawls fail, which is fine here.
+      () => ({ NAVER_API_BASE_URL: 'http://127.0.0.1:9', CRAWL_SCHEDULER_INTERVAL_MS: '200' }),
+    );
+    orm = booted.sut.app.get(MikroORM);
+  });
+
+  afterAll(async () => {
+    await booted?.stop();
+  });
+
+  async function addKeyword(keywordId: string, keyword: string): Promise<void> {
+    const { nats } = booted.environment;
+    const event = buildEvent(
+      'tracking.keyword.added',
+      { productId: randomUUID(), keywordId, keyword, marketplace: 'naver', intervalMinutes: 60 },
+      { tenantId, correlationId: randomUUID(), causationId: null },
+      { id: randomUUID(), occurredAt: new Date() },
+    );
+    await nats.js.publish(nats.topology.subject(event.type), JSON.stringify(event), { msgID: event.id });
+    await eventually(async () => {
+      const rows = await orm.em.fork().execute('select 1 from crawler.keywords where keyword_id = ?', [keywordId]);
+      expect(rows).toHaveLength(1);
+    });
+  }
+
+  async function requested(): Promise<EventEnvelope<'crawl.requested'>[]> {
+    const { nats } = booted.environment;
+    const messages = await readStream(
+      nats,
+      nats.topology.streamName(STREAMS.CRAWL),
+      nats.topology.subject('crawl.requested'),
+    );
+    return messages.map((message) => message.json<EventEnvelope<'crawl.requested'>>());
+  }
+
+  it('first schedules a new keyword within five minutes, not at once', async () => {
+    const keywordId = randomUUID();
+    await addKeyword(keywordId, 'fresh keyword');
+    const [row] = await orm.em
+      .fork()
+      .execute<{ next_due_at: Date }[]>('select next_due_at from crawler.keywords where keyword_id = ?', [keywordId]);
+    const dueIn = new Date(row?.next_due_at ?? 0).getTime() - Date.now();
+    expect(dueIn).toBeGreaterThan(-5_000);
+    expect(dueIn).toBeLessThanOrEqual(5 * 60_000);
+  });
+
+  it('requests a due keyword once and moves its next crawl about an interval on', async () => {
+    const keywordId = randomUUID();
+    await addKeyword(keywordId, 'due keyword');
+    await orm.em
+      .fork()
+      .execute(
+        `update crawler.keywords set next_due_at = now() - interval '1 minute' where keyword_id = ?`,
+        [keywordId],
+        'run',
+      );
+    await eventually(async () => {
+      const mine = (await requested()).filter((event) => event.data.keywordId === keywordId);
+      expect(mine.map((event) => event.data.trigger)).toEqual(['schedule']);
+    });
+    const [row] = await orm.em
+      .fork()
+      .execute<{ next_due_at: Date }[]>('select next_due_at from crawler.keywords where keyword_id = ?', [keywordId]);
+    const dueIn = new Date(row?.next_due_at ?? 0).getTime() - Date.now();
+    expect(dueIn).toBeGreaterThan(50 * 60_000);
+    expect(dueIn).toBeLessThan(70 * 60_000);
+  });
+
+  it('spreads a keyword that missed whole intervals instead of crawling it with every other', async () => {
+    const keywordId = randomUUID();
+    await addKeyword(keywordId, 'overdue keyword');
+    await orm.em
+      .fork()
+      .execute(
+        `update crawler.keywords set next_due_at = now() - interval '1 day' where keyword_id = ?`,
+        [keywordId],
+        'run',
+      );
+    await eventually(async () => {
+      const [row] = await orm.em
+        .fork()
+        .execute<{ next_due_at: Date }[]>('select next_due_at from crawler.keywords where keyword_id = ?', [keywordId]);
+      const dueIn = new Date(row?.next_due_at ?? 0).getTime() - Date.now();
+      expect(dueIn).toBeGreaterThan(-1_000);
+      expect(dueIn).toBeLessThanOrEqual(10 * 60_000);
+    });
+    expect((await requested()).filter((event) => event.data.keywordId === keywordId)).toHaveLength(0);
+  });
+});

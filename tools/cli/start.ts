@@ -20,25 +20,39 @@ function prefixLines(stream: NodeJS.ReadableStream | null, name: string, out: No
   }
 }
 
-function spawnService(service: ServiceName): ChildProcess {
+/** The local marketplace the crawler talks to under `npm start` (unless NAVER_API_BASE_URL says otherwise). */
+const SIMULATOR_URL = 'http://127.0.0.1:3100';
+
+/** What a child runs: a service, or the marketplace simulator. */
+type Child = ServiceName | 'sim';
+
+function spawnChild(name: Child): ChildProcess {
   // Each service takes its own default port: one PORT for all seven would make six of them fail.
-  const { PORT: _ignored, ...env } = process.env;
-  const child = spawn(
-    process.execPath,
-    ['--require', './dist/libs/observability/src/preload.js', `dist/services/${service}/src/main.js`],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  prefixLines(child.stdout, service, process.stdout);
-  prefixLines(child.stderr, service, process.stderr);
+  const { PORT: _ignored, ...inherited } = process.env;
+  const env = {
+    // The crawler searches the simulator, which accepts any non-empty credentials, unless told otherwise.
+    NAVER_API_BASE_URL: SIMULATOR_URL,
+    NAVER_CLIENT_ID: 'local',
+    NAVER_CLIENT_SECRET: 'local',
+    ...inherited,
+  };
+  const args =
+    name === 'sim'
+      ? ['dist/tools/marketplace-sim/src/main.js']
+      : ['--require', './dist/libs/observability/src/preload.js', `dist/services/${name}/src/main.js`];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  prefixLines(child.stdout, name, process.stdout);
+  prefixLines(child.stderr, name, process.stderr);
   return child;
 }
 
 /**
- * Runs the seven services until a signal (forwarded to all of them) or until one of them exits (the others
+ * Runs the marketplace simulator and the seven services until a signal (forwarded to all of them) or until one of them exits (the others
  * are then stopped too). Resolves with the exit code of the launcher once every child has exited.
  */
 export function superviseServices(): Promise<number> {
-  const children = new Map(SERVICE_NAMES.map((service) => [service, spawnService(service)] as const));
+  const names: Child[] = ['sim', ...SERVICE_NAMES];
+  const children = new Map(names.map((name) => [name, spawnChild(name)] as const));
   let stopping = false;
   let failed = false;
   const stopAll = (signal: NodeJS.Signals): void => {

@@ -12,8 +12,15 @@ async function main(): Promise<void> {
     logRequests: config.logRequests,
   });
   process.stdout.write(`marketplace-sim listening on ${config.host}:${sim.port} (seed ${config.seed})\n`);
+  // `on`, not `once`: a second signal (a launcher forwarding the terminal's Ctrl-C) must not kill it mid-close.
+  let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void sim.close().then(() => process.exit(0)));
+    process.on(signal, () => {
+      if (!closing) {
+        closing = true;
+        void sim.close().then(() => process.exit(0));
+      }
+    });
   }
 }
 

@@ -6,13 +6,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { RpcClient, Topology } from '@shelfwatch/messaging';
 import { createTestDatabase, eventually, testNamespace } from '@shelfwatch/testing';
 import { Client } from 'pg';
 import { loadCliConfig } from '../tools/cli/cli.config';
+import { figureRow, figures, machineInfo } from './bench-report';
 import { migrateAll } from '../tools/cli/migrate';
 import { provisionAll } from '../tools/cli/provision';
 
@@ -193,21 +193,9 @@ async function main(): Promise<void> {
       `run ${run}/${RUNS}: ${last?.rowsPerSec.toFixed(0)} ranking rows/s end to end, raw insert ${last?.raw.toFixed(0)} rows/s`,
     );
   }
-  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-  const stats = (values: number[]) => ({
-    min: sorted(values)[0] ?? 0,
-    median: sorted(values)[Math.floor(values.length / 2)] ?? 0,
-    max: sorted(values).at(-1) ?? 0,
-    runs: values,
-  });
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  };
-  const endToEnd = stats(runs.map((r) => r.rowsPerSec));
-  const raw = stats(runs.map((r) => r.raw));
+  const machine = machineInfo();
+  const endToEnd = figures(runs.map((r) => r.rowsPerSec));
+  const raw = figures(runs.map((r) => r.raw));
   const results = {
     date: new Date().toISOString(),
     machine,
@@ -229,8 +217,8 @@ async function main(): Promise<void> {
       '',
       '| figure (rows per second) | min | median | max |',
       '|---|---|---|---|',
-      `| ranking rows stored end to end (crawl requested → row committed) | ${endToEnd.min.toFixed(0)} | ${endToEnd.median.toFixed(0)} | ${endToEnd.max.toFixed(0)} |`,
-      `| raw Postgres multi-row INSERT (1,000 rows per statement, one connection) | ${raw.min.toFixed(0)} | ${raw.median.toFixed(0)} | ${raw.max.toFixed(0)} |`,
+      figureRow('ranking rows stored end to end (crawl requested → row committed)', endToEnd),
+      figureRow('raw Postgres multi-row INSERT (1,000 rows per statement, one connection)', raw),
       '',
       `Median ratio: **${results.ratioMedian.toFixed(2)}**. Aim: at least 15,000 rows/s end to end.`,
       '',

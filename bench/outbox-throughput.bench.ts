@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { figureRow, figures, machineInfo } from './bench-report';
 import {
   anOrigin,
   createTestDatabase,
@@ -19,18 +19,6 @@ import {
 
 let EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-interface Figures {
-  min: number;
-  median: number;
-  max: number;
-  runs: number[];
-}
-
-function figures(runs: number[]): Figures {
-  const sorted = [...runs].sort((a, b) => a - b);
-  return { min: sorted[0] ?? 0, median: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted.at(-1) ?? 0, runs };
-}
 
 /** Raw JetStream publish with acks, 256 publishes in flight, the same payload size as the pipeline. */
 async function rawPublish(): Promise<number> {
@@ -142,12 +130,7 @@ async function main(): Promise<void> {
       `run ${run}/${RUNS}: raw ${raw.at(-1)?.toFixed(0)} msg/s, outbox→inbox ${result.endToEnd.toFixed(0)} ev/s`,
     );
   }
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  };
+  const machine = machineInfo();
   const results = {
     date: new Date().toISOString(),
     machine,
@@ -159,8 +142,6 @@ async function main(): Promise<void> {
     ratioMedian: figures(endToEnd).median / figures(raw).median,
   };
   writeFileSync(join('bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const row = (name: string, f: Figures) =>
-    `| ${name} | ${f.min.toFixed(0)} | ${f.median.toFixed(0)} | ${f.max.toFixed(0)} |`;
   writeFileSync(
     join('bench', 'REPORT.md'),
     [
@@ -171,10 +152,13 @@ async function main(): Promise<void> {
       '',
       '| figure (per second) | min | median | max |',
       '|---|---|---|---|',
-      row('raw JetStream publish (acked, 256 in flight)', results.rawJetStreamPublishPerSec),
-      row('outbox → relay → JetStream → consumer (own process) → inbox + one effect row', results.outboxToInboxPerSec),
-      row('same, handler without effect (messaging overhead only)', results.outboxToInboxNoEffectPerSec),
-      row('outbox writes (500 events per transaction)', results.outboxWritePerSec),
+      figureRow('raw JetStream publish (acked, 256 in flight)', results.rawJetStreamPublishPerSec),
+      figureRow(
+        'outbox → relay → JetStream → consumer (own process) → inbox + one effect row',
+        results.outboxToInboxPerSec,
+      ),
+      figureRow('same, handler without effect (messaging overhead only)', results.outboxToInboxNoEffectPerSec),
+      figureRow('outbox writes (500 events per transaction)', results.outboxWritePerSec),
       '',
       `Median ratio outbox→inbox / raw publish: **${results.ratioMedian.toFixed(2)}**.`,
       '',

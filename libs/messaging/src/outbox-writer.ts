@@ -60,13 +60,13 @@ export class OutboxWriter {
       traceparent,
     ]);
     const values = events.map(() => '(?, ?, ?, ?, ?)').join(', ');
+    // One round trip: the insert, and the notification delivered at commit that wakes the relay at once.
     await em.execute(
-      `insert into ${this.table} (event_id, event_type, aggregate_key, payload, traceparent) values ${values}`,
-      params,
-      'run',
+      `with inserted as (
+         insert into ${this.table} (event_id, event_type, aggregate_key, payload, traceparent) values ${values}
+       ) select pg_notify(?, '')`,
+      [...params, outboxChannel(this.schema)],
     );
-    // Delivered at commit only; wakes the relay without waiting for its next poll.
-    await em.execute(`select pg_notify(?, '')`, [outboxChannel(this.schema)], 'run');
     return events;
   }
 }

@@ -46,9 +46,13 @@ export class CrawlWorker {
     }
     const { run, keyword, tracked } = claimed;
     await context.with(contextFromTraceparent(run.traceparent), () =>
-      getTracer().startActiveSpan(`crawl ${keyword.marketplace}`, async (span) => {
+      getTracer().startActiveSpan(`crawl ${keyword?.marketplace ?? 'keyword'}`, async (span) => {
         span.setAttributes({ 'shelfwatch.crawl_id': run.crawlId, 'shelfwatch.keyword_id': run.keywordId });
         try {
+          if (!keyword) {
+            // Removed from the schedule after the crawl was requested: nothing to crawl for.
+            throw Object.assign(new Error('keyword no longer scheduled'), { code: 'keyword_removed' });
+          }
           const shelf = await this.crawlWithLease(run, keyword.marketplace, keyword.text, tracked);
           await this.complete(run, keyword, shelf);
         } catch (error) {
@@ -77,8 +81,7 @@ export class CrawlWorker {
         origin: this.origin(run),
         aggregateKey: run.keywordId,
       });
-      // A keyword removed after the request: the run fails as unknown below.
-      return { run, keyword: keyword ?? { marketplace: 'unknown', text: '' }, tracked };
+      return { run, keyword, tracked };
     });
   }
 
@@ -88,9 +91,6 @@ export class CrawlWorker {
     keyword: string,
     tracked: string[],
   ): Promise<CrawledShelf> {
-    if (keyword === '') {
-      throw Object.assign(new Error('keyword no longer scheduled'), { code: 'unknown_marketplace' });
-    }
     const signal = AbortSignal.timeout(this.limits.crawlTimeoutMs);
     const renew = setInterval(
       () => {

@@ -30,6 +30,7 @@ export const CRAWL_FAILURE_CODES = [
   'auth_failed',
   'bad_request',
   'unknown_marketplace',
+  'keyword_removed',
   'cancelled',
 ] as const;
 export type CrawlFailureCode = (typeof CRAWL_FAILURE_CODES)[number];

@@ -13,6 +13,7 @@ module.exports = tseslint.config(
       'libs/*/index.js',
       'tools/patches/**',
       'bench/results*',
+      'web/dashboard/build.mjs',
     ],
   },
   js.configs.recommended,

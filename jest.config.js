@@ -25,11 +25,15 @@ module.exports = {
   // Global: per-project testTimeout is ignored when projects are used.
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools,web}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
     },
+    // The running services over HTTP and NATS (several services booted together).
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{services,tools,test}/**/*.e2e-spec.ts'] },
+    // Crashes and restarts of a private Postgres and NATS under a crawl workload (FAULTS_MODE=full: 100k+ events).
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
   ],
 };

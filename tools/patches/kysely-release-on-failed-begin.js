@@ -1,13 +1,31 @@
 #!/usr/bin/env node
 // Postinstall patch for kysely 0.29 (used by MikroORM 7): when BEGIN fails (a pooled connection that died
 // with Postgres, a network blip), ControlledTransactionBuilder.execute() never releases the connection it
-// acquired. Every such failure leaks one pool slot until the pool is exhausted and every later transaction
-// (outbox relay, consumers) waits forever. This releases the connection and rethrows. Idempotent; fails
+// acquired; and when ROLLBACK fails (the connection died mid-transaction: Postgres crashed or restarted),
+// ControlledTransaction.rollback() never releases it either. MikroORM rolls back after a failed statement
+// or COMMIT and swallows the rollback's error, so every such failure leaks one pool slot until the pool is
+// exhausted and every later transaction (outbox relay, consumers, crawl workers) waits forever. The fault
+// suite found the second one: a crawler whose pool was empty 17 minutes after a Postgres crash. This
+// releases the connection in both cases (pg-pool discards a dead client) and rethrows. Idempotent; fails
 // the install if kysely changed shape so that the patch is looked at again.
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const MARKER = '/* shelfwatch: release on failed begin */';
+const ROLLBACK_MARKER = '/* shelfwatch: release on failed rollback */';
+const ROLLBACK_ORIGINAL =
+  '            await this.#props.driver.rollbackTransaction(this.#props.connection.connection);\n' +
+  '            this.#state.isRolledBack = true;\n' +
+  '            this.#props.connection.release();\n';
+const ROLLBACK_PATCHED =
+  `            ${ROLLBACK_MARKER}\n` +
+  '            try {\n' +
+  '                await this.#props.driver.rollbackTransaction(this.#props.connection.connection);\n' +
+  '            }\n' +
+  '            finally {\n' +
+  '                this.#state.isRolledBack = true;\n' +
+  '                this.#props.connection.release();\n' +
+  '            }\n';
 const ORIGINAL =
   '        const connection = await provideControlledConnection(this.#props.executor);\n' +
   '        await this.#props.driver.beginTransaction(connection.connection, settings);\n';
@@ -35,17 +53,22 @@ for (const file of kyselyFiles()) {
   } catch {
     continue;
   }
-  if (text.includes(MARKER)) {
-    patched += 1;
-    continue;
+  for (const [marker, original, replacement] of [
+    [MARKER, ORIGINAL, PATCHED],
+    [ROLLBACK_MARKER, ROLLBACK_ORIGINAL, ROLLBACK_PATCHED],
+  ]) {
+    if (text.includes(marker)) {
+      continue;
+    }
+    if (!text.includes(original)) {
+      console.error(
+        `kysely patch: expected code not found in ${file}; review tools/patches/kysely-release-on-failed-begin.js`,
+      );
+      process.exit(1);
+    }
+    text = text.replace(original, replacement);
   }
-  if (!text.includes(ORIGINAL)) {
-    console.error(
-      `kysely patch: expected code not found in ${file}; review tools/patches/kysely-release-on-failed-begin.js`,
-    );
-    process.exit(1);
-  }
-  writeFileSync(file, text.replace(ORIGINAL, PATCHED));
+  writeFileSync(file, text);
   patched += 1;
 }
 if (patched === 0) {

@@ -214,7 +214,9 @@ export class MessageProcessor {
       msg.nak(this.options.redeliveryBaseMs);
       return;
     }
-    msg.term(reason);
+    // No reason on the TERM: nats-server before 2.10.4 (Debian ships 2.9.10) ignores `+TERM <reason>`,
+    // leaves the message ack-pending and redelivers it forever. The reason travels in the dead letter.
+    msg.term();
     messagingMetrics.deadLettered.inc({ consumer: this.durable, reason });
     messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'dead_lettered' });
     this.logger.error(

@@ -9,7 +9,7 @@ import {
   StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { STREAMS, StreamDefinition } from '@shelfwatch/contracts';
+import { STREAMS, StreamDefinition, StreamName } from '@shelfwatch/contracts';
 import { ConsumerDefinition, Topology } from './topology';
 
 /** Settings applied to every stream; `replicas` is 3 on a clustered JetStream, 1 on a single server. */
@@ -17,6 +17,11 @@ export interface StreamSettings {
   replicas: number;
   /** JetStream de-duplicates `Nats-Msg-Id` within this window; longer than the relay's retry horizon. */
   duplicateWindowMs: number;
+  /**
+   * Maximum message age in days per stream, instead of the definition's `maxAgeDays` (the retention
+   * service derives them from its policies). A stream defined to never expire (TRACKING) keeps 0.
+   */
+  maxAgeDays?: Partial<Record<StreamName, number>>;
 }
 
 export const defaultStreamSettings: StreamSettings = { replicas: 1, duplicateWindowMs: 20 * 60_000 };
@@ -35,17 +40,55 @@ function streamConfig(
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
-    max_age: stream.maxAgeDays === 0 ? 0 : nanos(stream.maxAgeDays * DAY_MS),
+    max_age: maxAgeNanos(stream, settings.maxAgeDays),
     duplicate_window: nanos(settings.duplicateWindowMs),
     num_replicas: settings.replicas,
   };
+}
+
+function isStreamName(name: string): name is StreamName {
+  return Object.hasOwn(STREAMS, name);
+}
+
+/** A stream's max_age: the override if any, never for a stream defined to keep messages forever. */
+function maxAgeNanos(stream: StreamDefinition, overrides: StreamSettings['maxAgeDays']): number {
+  const override = isStreamName(stream.name) ? overrides?.[stream.name] : undefined;
+  const days = stream.maxAgeDays === 0 ? 0 : (override ?? stream.maxAgeDays);
+  return days === 0 ? 0 : nanos(days * DAY_MS);
+}
+
+/**
+ * Changes only the max_age of an existing stream (nothing else of its configuration); answers whether it
+ * changed. A stream defined to keep messages forever (TRACKING) is left alone and answers false.
+ */
+export async function setStreamMaxAge(
+  jsm: JetStreamManager,
+  topology: Topology,
+  stream: StreamDefinition,
+  days: number,
+): Promise<boolean> {
+  if (stream.maxAgeDays === 0 || !Number.isFinite(days) || days <= 0) {
+    return false;
+  }
+  const name = topology.streamName(stream);
+  const info = await jsm.streams.info(name);
+  const maxAge = nanos(days * DAY_MS);
+  if (info.config.max_age === maxAge) {
+    return false;
+  }
+  await jsm.streams.update(name, { ...info.config, max_age: maxAge });
+  return true;
 }
 
 function isNotFound(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.status === 404;
 }
 
-/** Creates or updates every stream of {@link STREAMS}; safe to run any number of times, concurrently. */
+/**
+ * Creates or updates every stream of {@link STREAMS}; safe to run any number of times, concurrently. An
+ * existing stream keeps its max_age unless `settings.maxAgeDays` names it: the retention service owns the
+ * ages, and a service re-provisioning at start must not put them back to the defaults.
+ */
 export async function provisionStreams(
   jsm: JetStreamManager,
   topology: Topology,
@@ -56,8 +99,9 @@ export async function provisionStreams(
     const config = streamConfig(topology, stream, settings);
     const name = topology.streamName(stream);
     try {
-      await jsm.streams.info(name);
-      await jsm.streams.update(name, config);
+      const existing = await jsm.streams.info(name);
+      const keepAge = settings.maxAgeDays?.[stream.name] === undefined;
+      await jsm.streams.update(name, keepAge ? { ...config, max_age: existing.config.max_age } : config);
     } catch (error) {
       if (!isNotFound(error)) {
         throw error;

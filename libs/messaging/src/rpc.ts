@@ -66,6 +66,35 @@ export function parseRequest<T>(schema: z.ZodType<T>, payload: unknown): T {
   return result.data;
 }
 
+/** A use case's refusal the caller can act on: its code travels as the RPC error code (`not_found`, ...). */
+export interface CodedRefusal {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Runs one request/reply call: validates the payload (`invalid` naming every failing field), runs the use
+ * case, and answers the refusals `refusalOf` recognises with their code; anything else stays `internal`.
+ * Each service maps its own typed domain errors here, in one place.
+ */
+export async function answerRequest<T, R>(
+  schema: z.ZodType<T>,
+  payload: unknown,
+  run: (input: T) => Promise<R>,
+  refusalOf: (error: unknown) => CodedRefusal | undefined,
+): Promise<R> {
+  const input = parseRequest(schema, payload);
+  try {
+    return await run(input);
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal !== undefined) {
+      throw new RpcHandlerError(refusal.code, refusal.message);
+    }
+    throw error;
+  }
+}
+
 /** Sends requests to other services with a timeout, carrying trace context in headers. */
 export class RpcClient {
   constructor(

@@ -9,7 +9,9 @@ import {
   createTestNats,
   eventually,
   openServiceOrm,
+  pause,
   readStream,
+  TEST_ACK_WAIT_MS,
 } from '@shelfwatch/testing';
 import { DEAD_LETTER_HEADERS } from '../src/dead-letter';
 import { EventHandlerFn } from '../src/event-handler';
@@ -58,6 +60,24 @@ describe('consumer failure handling', () => {
     return event.id;
   }
 
+  /**
+   * A parked message is terminated for good: nothing stays ack-pending and nothing comes back after
+   * ack_wait. (nats-server before 2.10.4 ignores a `+TERM <reason>` acknowledgement, which would redeliver it.)
+   */
+  async function expectSettledForGood(): Promise<void> {
+    const stream = nats.topology.streamName(STREAMS.TRACKING);
+    await eventually(async () =>
+      expect((await nats.jsm.consumers.info(stream, 'ranking-tracking')).num_ack_pending).toBe(0),
+    );
+    await pause(TEST_ACK_WAIT_MS * 2);
+    const info = await nats.jsm.consumers.info(stream, 'ranking-tracking');
+    expect({ pending: info.num_pending, unacked: info.num_ack_pending, redelivered: info.num_redelivered }).toEqual({
+      pending: 0,
+      unacked: 0,
+      redelivered: info.num_redelivered,
+    });
+  }
+
   const deadLetters = () => readStream(nats, nats.topology.streamName(STREAMS.DEADLETTER));
   const effects = () => orm.em.fork().execute<{ keyword: string }[]>('select keyword from ranking.effects order by 1');
 
@@ -99,6 +119,8 @@ describe('consumer failure handling', () => {
     expect(parked?.json()).toEqual(bad);
     await eventually(async () => expect(await effects()).toEqual([{ keyword: 'after-poison' }]));
     expect(calls).toBe(1);
+    await expectSettledForGood();
+    expect(await deadLetters()).toHaveLength(1);
   });
 
   it('dead-letters an always-failing message after max_deliver while other messages flow', async () => {
@@ -122,6 +144,8 @@ describe('consumer failure handling', () => {
     expect(parked?.header.get(DEAD_LETTER_HEADERS.reason)).toBe('max_deliver_exceeded');
     expect(parked?.header.get(DEAD_LETTER_HEADERS.deliveries)).toBe('3');
     expect(parked?.header.get(DEAD_LETTER_HEADERS.error)).toContain('always broken');
+    expect(seen.poison).toBe(3);
+    await expectSettledForGood();
     expect(seen.poison).toBe(3);
   });
 

@@ -3,3 +3,4 @@ export * from './migrate';
 export * from './orm-options';
 export * from './persistence.module';
 export * from './provision-database';
+export * from './purge';

@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CommonConfig, ServiceName, shouldProvisionOnStart } from '@shelfwatch/config';
 import { EventType } from '@shelfwatch/contracts';
-import { MessagingModule } from '@shelfwatch/messaging';
+import { EventConsumerOptions, MessagingModule } from '@shelfwatch/messaging';
 import { LoggingModule, MetricsModule } from '@shelfwatch/observability';
 import { PersistenceModule, ServicePersistence, serviceDatabaseUrl } from '@shelfwatch/persistence';
 import { Logger } from 'pino';
 import { HealthModule } from './health/health.module';
+import { HeartbeatModule } from './heartbeat/heartbeat.module';
 
 /** What every service is built on. */
 export interface ServiceCoreOptions {
@@ -15,12 +16,16 @@ export interface ServiceCoreOptions {
   handles: EventType[];
   /** Logger of code outside Nest's DI (consumers, relay). */
   logger: Logger;
+  /** Time between two heartbeats of this instance (default 5 s); see `HeartbeatModule`. */
+  heartbeatIntervalMs?: number;
+  /** Consumer tuning, e.g. `batchSize` for projections that apply many events per transaction. */
+  consumer?: Partial<EventConsumerOptions>;
 }
 
 /**
  * The infrastructure of a service: JSON logging, its MikroORM (as its own role in development), its
  * messaging (schema = service name; streams declared at start when `shouldProvisionOnStart`), `/metrics`
- * and the health probes. Global, so feature modules inject `EntityManager`, `OutboxWriter`, probes directly.
+ * the health probes and the instance heartbeat. Global, so feature modules inject `EntityManager`, `OutboxWriter`, probes directly.
  */
 @Module({})
 export class ServiceCoreModule {
@@ -41,9 +46,11 @@ export class ServiceCoreModule {
           provisionStreams: shouldProvisionOnStart(config),
           handles,
           logger,
+          consumer: options.consumer,
         }),
         MetricsModule,
         HealthModule,
+        HeartbeatModule.forService(service, options.heartbeatIntervalMs),
       ],
       exports: [HealthModule],
     };

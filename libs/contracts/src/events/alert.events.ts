@@ -17,10 +17,18 @@ export const alertRaisedV1 = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 
+/** What an alert is about, repeated on its later events so a consumer needs no lookup (optional: added later). */
+const alertSubject = {
+  alertType: alertTypeSchema.optional(),
+  productId: z.uuid().optional(),
+  keywordId: z.uuid().optional(),
+};
+
 /** The seller acknowledged an alert. */
 export const alertAcknowledgedV1 = z.object({
   alertId: z.uuid(),
   acknowledgedAt: z.iso.datetime({ offset: true }),
+  ...alertSubject,
 });
 
 /** The alert's condition cleared, or it was closed. */
@@ -28,4 +36,5 @@ export const alertResolvedV1 = z.object({
   alertId: z.uuid(),
   resolvedAt: z.iso.datetime({ offset: true }),
   reason: z.enum(['condition_cleared', 'product_removed', 'rule_changed']),
+  ...alertSubject,
 });

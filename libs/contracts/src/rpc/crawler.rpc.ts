@@ -1,0 +1,53 @@
+/** Request/reply contracts of the crawler service: subjects, request schemas, answer types. */
+import { z } from 'zod';
+import { pageInput } from '../pagination';
+
+/** Request/reply subjects served by the crawler service. */
+export const CRAWLER_RPC = {
+  crawlRequest: 'crawler.crawl.request',
+  crawlGet: 'crawler.crawl.get',
+  crawlList: 'crawler.crawl.list',
+} as const;
+
+/** Where a crawl run is in its life. */
+export const crawlStatusSchema = z.enum(['requested', 'running', 'completed', 'failed']);
+export type CrawlerCrawlStatus = z.infer<typeof crawlStatusSchema>;
+
+/** `crawler.crawl.request`: crawl one keyword of the tenant now (`already_running` while one is active). */
+export const crawlerCrawlRequest = z.object({ tenantId: z.uuid(), keywordId: z.uuid() });
+
+/** `crawler.crawl.get`: one crawl run of the tenant. */
+export const crawlerCrawlGetRequest = z.object({ tenantId: z.uuid(), crawlId: z.uuid() });
+
+/** `crawler.crawl.list`: the tenant's crawl runs, newest first, optionally of one status and/or keyword. */
+export const crawlerCrawlListRequest = z.object({
+  tenantId: z.uuid(),
+  status: crawlStatusSchema.optional(),
+  keywordId: z.uuid().optional(),
+  ...pageInput,
+});
+
+export type CrawlerCrawlListInput = z.output<typeof crawlerCrawlListRequest>;
+
+/** Answer of `crawler.crawl.request`. */
+export interface CrawlerCrawlRequested {
+  crawlId: string;
+}
+
+/** One crawl run as callers see it (dates as ISO 8601 on the wire). */
+export interface CrawlerCrawlView {
+  crawlId: string;
+  tenantId: string;
+  keywordId: string;
+  trigger: 'schedule' | 'manual';
+  status: CrawlerCrawlStatus;
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  pagesFetched: number | null;
+  itemCount: number | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  correlationId: string;
+  traceparent: string | null;
+}

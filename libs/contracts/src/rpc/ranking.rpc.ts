@@ -1,0 +1,175 @@
+/** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
+import { z } from 'zod';
+import { RankingEntry, Standing } from '../events/ranking.events';
+import { pageInput } from '../pagination';
+
+/** Request/reply subjects served by the ranking service. */
+export const RANKING_RPC = {
+  productCreate: 'ranking.product.create',
+  productList: 'ranking.product.list',
+  productGet: 'ranking.product.get',
+  productUpdate: 'ranking.product.update',
+  productDelete: 'ranking.product.delete',
+  keywordAdd: 'ranking.keyword.add',
+  keywordRemove: 'ranking.keyword.remove',
+  keywordList: 'ranking.keyword.list',
+  keywordLatest: 'ranking.keyword.latest',
+  exclusionAdd: 'ranking.exclusion.add',
+  exclusionList: 'ranking.exclusion.list',
+  exclusionDelete: 'ranking.exclusion.delete',
+} as const;
+
+/** Trimmed, lower case, single spaces: how a keyword is stored and compared. */
+export function normalizeKeyword(text: string): string {
+  return text.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+const keywordText = z.string().transform(normalizeKeyword).pipe(z.string().min(1).max(200));
+const intervalMinutes = z.number().int().min(5).max(10_080);
+const price = z.number().nonnegative().max(999_999_999_999);
+const name = z.string().trim().min(1).max(500);
+
+/** Every request names its tenant; a write may carry the correlation id of the action that caused it. */
+const scope = { tenantId: z.uuid(), correlationId: z.uuid().optional() };
+
+/** `ranking.product.create`: the product and, optionally, keywords to attach at once. */
+export const rankingProductCreateRequest = z.object({
+  ...scope,
+  marketplace: z.string().trim().toLowerCase().min(1).max(50),
+  externalId: z.string().trim().min(1).max(100),
+  name,
+  price,
+  keywords: z.array(keywordText).max(50).optional(),
+  intervalMinutes: intervalMinutes.optional(),
+});
+
+/** `ranking.product.get` / `.delete`: one product of the tenant. */
+export const rankingProductRefRequest = z.object({ ...scope, productId: z.uuid() });
+
+const productChanges = { name: name.optional(), price: price.optional() };
+const someChange = (input: { name?: string; price?: number }): boolean =>
+  input.name !== undefined || input.price !== undefined;
+const someChangeMessage = { message: 'name or price is required', path: ['name'] };
+
+/** `ranking.product.update`: a new name and/or price. */
+export const rankingProductUpdateRequest = rankingProductRefRequest
+  .extend(productChanges)
+  .refine(someChange, someChangeMessage);
+
+/** The changes of `ranking.product.update` alone (the gateway's PATCH body). */
+export const rankingProductChanges = z.object(productChanges).refine(someChange, someChangeMessage);
+
+/** `ranking.product.list` / `ranking.exclusion.list`: one page of the tenant's items. */
+export const rankingListRequest = z.object({ ...scope, ...pageInput });
+
+/** `ranking.keyword.add`: attach a keyword text to a product. */
+export const rankingKeywordAddRequest = rankingProductRefRequest.extend({
+  keyword: keywordText,
+  intervalMinutes: intervalMinutes.optional(),
+});
+
+/** `ranking.keyword.remove`: detach a keyword from a product. */
+export const rankingKeywordRemoveRequest = rankingProductRefRequest.extend({ keywordId: z.uuid() });
+
+/** `ranking.keyword.list`: the tenant's keywords, or one product's. */
+export const rankingKeywordListRequest = rankingListRequest.extend({ productId: z.uuid().optional() });
+
+/** `ranking.keyword.latest`: the latest recorded crawl of one of the tenant's keywords. */
+export const rankingKeywordLatestRequest = z.object({ tenantId: z.uuid(), keywordId: z.uuid() });
+
+/** `ranking.exclusion.add`: a marketplace product id or a mall name. */
+export const rankingExclusionAddRequest = z.object({
+  ...scope,
+  kind: z.enum(['product', 'mall']),
+  value: z.string().trim().min(1).max(200),
+});
+
+/** `ranking.exclusion.delete`: one exclusion of the tenant. */
+export const rankingExclusionRefRequest = z.object({ ...scope, exclusionId: z.uuid() });
+
+/** Validated request payloads, as the use cases receive them. */
+export type RankingProductCreateInput = z.output<typeof rankingProductCreateRequest>;
+export type RankingProductRefInput = z.output<typeof rankingProductRefRequest>;
+export type RankingProductUpdateInput = z.output<typeof rankingProductUpdateRequest>;
+export type RankingListInput = z.output<typeof rankingListRequest>;
+export type RankingKeywordAddInput = z.output<typeof rankingKeywordAddRequest>;
+export type RankingKeywordRemoveInput = z.output<typeof rankingKeywordRemoveRequest>;
+export type RankingKeywordListInput = z.output<typeof rankingKeywordListRequest>;
+export type RankingExclusionAddInput = z.output<typeof rankingExclusionAddRequest>;
+export type RankingExclusionRefInput = z.output<typeof rankingExclusionRefRequest>;
+
+/** Where a product stood on one of its keywords at that keyword's latest recorded crawl. */
+export interface RankingProductKeyword {
+  keywordId: string;
+  keyword: string;
+  /** Rank at the latest crawl; null when not on the crawled pages, or never crawled. */
+  rank: number | null;
+  /** previousRank − rank (positive = moved up); null unless both are known. */
+  change: number | null;
+  /** Cheapest competitor at the latest crawl; null when none or never crawled. */
+  lowestCompetitorPrice: number | null;
+  /** When the keyword was last crawled successfully (ISO 8601); null when never. */
+  lastCrawledAt: string | null;
+}
+
+/** A tracked product as callers see it. */
+export interface RankingProductView {
+  id: string;
+  marketplace: string;
+  externalId: string;
+  name: string;
+  price: number;
+  createdAt: string;
+  keywords: RankingProductKeyword[];
+}
+
+/** A tenant's keyword as callers see it. */
+export interface RankingKeywordView {
+  id: string;
+  marketplace: string;
+  keyword: string;
+  intervalMinutes: number;
+  productIds: string[];
+}
+
+/** An attach: the keyword, and whether this call linked it (false: the product already had it). */
+export interface RankingKeywordAttached {
+  productId: string;
+  keywordId: string;
+  keyword: string;
+  marketplace: string;
+  intervalMinutes: number;
+  created: boolean;
+}
+
+/** An exclusion as callers see it. */
+export interface RankingExclusionView {
+  id: string;
+  kind: 'product' | 'mall';
+  value: string;
+  createdAt: string;
+}
+
+/** The latest recorded crawl of a keyword: the standings of its tracked products and the whole shelf. */
+export interface RankingLatestView {
+  keywordId: string;
+  /** Null while the keyword has never been crawled successfully. */
+  crawl: { crawlId: string; crawledAt: string; recordedAt: string } | null;
+  standings: Standing[];
+  entries: (RankingEntry & { title: string })[];
+}
+
+/** Answers of the deleting commands. */
+export interface RankingProductRemoved {
+  productId: string;
+  removed: true;
+}
+export interface RankingKeywordRemoved {
+  productId: string;
+  keywordId: string;
+  removed: true;
+}
+export interface RankingExclusionRemoved {
+  exclusionId: string;
+  removed: true;
+}

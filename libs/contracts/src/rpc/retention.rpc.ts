@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { DataKind, dataKindSchema } from '../events/retention.events';
+
+/** Request/reply contracts of the retention service: subjects, request schemas, answer types. */
+export const RETENTION_RPC = {
+  policyGet: 'retention.policy.get',
+  policyPut: 'retention.policy.put',
+  sweepLatest: 'retention.sweep.latest',
+} as const;
+
+/** Shortest and longest retention a tenant may choose, in days. */
+export const RETENTION_MIN_DAYS = 1;
+export const RETENTION_MAX_DAYS = 3_650;
+
+/** `retention.policy.get`: the tenant's effective policy for every data kind. */
+export const retentionPolicyGetRequest = z.object({ tenantId: z.uuid() });
+
+/** One change of a tenant's policy: `days` sets an override, `null` returns to the platform default. */
+export const retentionPolicyChange = z.object({
+  dataKind: dataKindSchema,
+  days: z.number().int().min(RETENTION_MIN_DAYS).max(RETENTION_MAX_DAYS).nullable(),
+});
+
+/** `retention.policy.put`: changes some data kinds of the tenant's policy; kinds not listed keep theirs. */
+export const retentionPolicyPutRequest = z.object({
+  tenantId: z.uuid(),
+  policies: z.array(retentionPolicyChange).min(1).max(dataKindSchema.options.length),
+});
+
+/** The body the gateway accepts on `PUT /v1/retention-policy` (the request without `tenantId`). */
+export const retentionPolicyPutBody = retentionPolicyPutRequest.omit({ tenantId: true });
+
+/** `retention.sweep.latest`: the last sweep as this tenant sees it; `not_found` before the first sweep. */
+export const retentionSweepLatestRequest = z.object({ tenantId: z.uuid() });
+
+export type RetentionPolicyGetRequest = z.infer<typeof retentionPolicyGetRequest>;
+export type RetentionPolicyPutRequest = z.infer<typeof retentionPolicyPutRequest>;
+export type RetentionSweepLatestRequest = z.infer<typeof retentionSweepLatestRequest>;
+
+/** How long one kind of the tenant's data is kept, and whether that is the default or the tenant's choice. */
+export interface RetentionPolicyEntry {
+  dataKind: DataKind;
+  days: number;
+  source: 'default' | 'tenant';
+}
+
+/** Answer of `retention.policy.get` and `retention.policy.put`: every data kind, in a fixed order. */
+export interface RetentionPolicyView {
+  tenantId: string;
+  policies: RetentionPolicyEntry[];
+}
+
+/** One data kind of a sweep: `requested` until its owner reports, then `completed`. */
+export interface RetentionSweepKindView {
+  dataKind: DataKind;
+  /** The cut-off applied to this tenant's rows (ISO-8601). */
+  cutoff: string;
+  status: 'requested' | 'completed';
+  /** This tenant's rows deleted; null until completed. */
+  deleted: number | null;
+  /** The owning service that purged; null until completed. */
+  service: string | null;
+  completedAt: string | null;
+}
+
+/** Answer of `retention.sweep.latest`. `completed` once every data kind's owner answered. */
+export interface RetentionSweepView {
+  sweepId: string;
+  /** The period the sweep covers (the scheduler runs one sweep per period across every replica). */
+  period: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'completed';
+  kinds: RetentionSweepKindView[];
+}

@@ -6,6 +6,7 @@ import { RankingConfig } from './ranking.config';
 import { rankingManifest } from './ranking.manifest';
 import { rankingPersistence } from './ranking.persistence';
 import { RankingsModule } from './rankings/rankings.module';
+import { RankingRetentionModule } from './retention/ranking-retention.module';
 
 /** The ranking application: the shared service core plus the ranking's feature modules. */
 @Module({})
@@ -22,6 +23,7 @@ export class RankingAppModule {
         }),
         CatalogModule,
         RankingsModule,
+        RankingRetentionModule,
       ],
     };
   }

@@ -3,5 +3,5 @@ import { ServiceManifest } from '@shelfwatch/platform';
 /** Events the ranking consumes; its features add theirs here. */
 export const rankingManifest: ServiceManifest = {
   service: 'ranking',
-  handles: ['crawl.completed'],
+  handles: ['crawl.completed', 'retention.purge.requested'],
 };

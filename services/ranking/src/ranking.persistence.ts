@@ -3,6 +3,7 @@ import { catalogEntities } from './catalog/catalog.entities';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
 import { Migration20261122010000Catalog } from './migrations/Migration20261122010000Catalog';
 import { Migration20261122020000CrawlParts } from './migrations/Migration20261122020000CrawlParts';
+import { Migration20261122050000PartitionRankingRows } from './migrations/Migration20261122050000PartitionRankingRows';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
 export const rankingPersistence: ServicePersistence = {
@@ -12,5 +13,6 @@ export const rankingPersistence: ServicePersistence = {
     { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
     { name: 'Migration20261122010000Catalog', class: Migration20261122010000Catalog },
     { name: 'Migration20261122020000CrawlParts', class: Migration20261122020000CrawlParts },
+    { name: 'Migration20261122050000PartitionRankingRows', class: Migration20261122050000PartitionRankingRows },
   ],
 };

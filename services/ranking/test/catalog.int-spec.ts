@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RpcRemoteError } from '@shelfwatch/messaging';
 import { eventually } from '@shelfwatch/testing';
 import { KeywordAttached } from '../src/catalog/keywords.service';
-import { Page } from '../src/catalog/pagination';
+import { Page } from '@shelfwatch/contracts';
 import { ProductView } from '../src/catalog/products.service';
 import { RankingUnderTest, bootRanking, eventsOn } from './ranking.fixtures';
 

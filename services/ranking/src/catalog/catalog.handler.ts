@@ -1,20 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import {
+  Page,
+  RANKING_RPC,
+  RankingExclusionRemoved,
+  RankingKeywordRemoved,
+  RankingProductRemoved,
+  rankingExclusionAddRequest,
+  rankingExclusionRefRequest,
+  rankingKeywordAddRequest,
+  rankingKeywordListRequest,
+  rankingKeywordRemoveRequest,
+  rankingListRequest,
+  rankingProductCreateRequest,
+  rankingProductRefRequest,
+  rankingProductUpdateRequest,
+} from '@shelfwatch/contracts';
 import { OnRequest } from '@shelfwatch/messaging';
 import { answer } from '../ranking.rpc';
-import {
-  addExclusionInput,
-  addKeywordInput,
-  createProductInput,
-  exclusionRefInput,
-  listInput,
-  listKeywordsInput,
-  productRefInput,
-  removeKeywordInput,
-  updateProductInput,
-} from './catalog.schemas';
 import { ExclusionView, ExclusionsService } from './exclusions.service';
 import { KeywordAttached, KeywordView, KeywordsService } from './keywords.service';
-import { Page } from './pagination';
 import { ProductView, ProductsService } from './products.service';
 
 /** The catalog's commands and queries over NATS request/reply; every payload names its `tenantId`. */
@@ -26,58 +30,58 @@ export class CatalogHandler {
     private readonly exclusions: ExclusionsService,
   ) {}
 
-  @OnRequest('ranking.product.create')
+  @OnRequest(RANKING_RPC.productCreate)
   createProduct(payload: unknown): Promise<ProductView> {
-    return answer(createProductInput, payload, (input) => this.products.create(input));
+    return answer(rankingProductCreateRequest, payload, (input) => this.products.create(input));
   }
 
-  @OnRequest('ranking.product.list')
+  @OnRequest(RANKING_RPC.productList)
   listProducts(payload: unknown): Promise<Page<ProductView>> {
-    return answer(listInput, payload, (input) => this.products.list(input));
+    return answer(rankingListRequest, payload, (input) => this.products.list(input));
   }
 
-  @OnRequest('ranking.product.get')
+  @OnRequest(RANKING_RPC.productGet)
   getProduct(payload: unknown): Promise<ProductView> {
-    return answer(productRefInput, payload, (input) => this.products.get(input));
+    return answer(rankingProductRefRequest, payload, (input) => this.products.get(input));
   }
 
-  @OnRequest('ranking.product.update')
+  @OnRequest(RANKING_RPC.productUpdate)
   updateProduct(payload: unknown): Promise<ProductView> {
-    return answer(updateProductInput, payload, (input) => this.products.update(input));
+    return answer(rankingProductUpdateRequest, payload, (input) => this.products.update(input));
   }
 
-  @OnRequest('ranking.product.delete')
-  deleteProduct(payload: unknown): Promise<{ productId: string; removed: true }> {
-    return answer(productRefInput, payload, (input) => this.products.remove(input));
+  @OnRequest(RANKING_RPC.productDelete)
+  deleteProduct(payload: unknown): Promise<RankingProductRemoved> {
+    return answer(rankingProductRefRequest, payload, (input) => this.products.remove(input));
   }
 
-  @OnRequest('ranking.keyword.add')
+  @OnRequest(RANKING_RPC.keywordAdd)
   addKeyword(payload: unknown): Promise<KeywordAttached> {
-    return answer(addKeywordInput, payload, (input) => this.keywords.add(input));
+    return answer(rankingKeywordAddRequest, payload, (input) => this.keywords.add(input));
   }
 
-  @OnRequest('ranking.keyword.remove')
-  removeKeyword(payload: unknown): Promise<{ productId: string; keywordId: string; removed: true }> {
-    return answer(removeKeywordInput, payload, (input) => this.keywords.remove(input));
+  @OnRequest(RANKING_RPC.keywordRemove)
+  removeKeyword(payload: unknown): Promise<RankingKeywordRemoved> {
+    return answer(rankingKeywordRemoveRequest, payload, (input) => this.keywords.remove(input));
   }
 
-  @OnRequest('ranking.keyword.list')
+  @OnRequest(RANKING_RPC.keywordList)
   listKeywords(payload: unknown): Promise<Page<KeywordView>> {
-    return answer(listKeywordsInput, payload, (input) => this.keywords.list(input));
+    return answer(rankingKeywordListRequest, payload, (input) => this.keywords.list(input));
   }
 
-  @OnRequest('ranking.exclusion.add')
+  @OnRequest(RANKING_RPC.exclusionAdd)
   addExclusion(payload: unknown): Promise<ExclusionView> {
-    return answer(addExclusionInput, payload, (input) => this.exclusions.add(input));
+    return answer(rankingExclusionAddRequest, payload, (input) => this.exclusions.add(input));
   }
 
-  @OnRequest('ranking.exclusion.list')
+  @OnRequest(RANKING_RPC.exclusionList)
   listExclusions(payload: unknown): Promise<Page<ExclusionView>> {
-    return answer(listInput, payload, (input) => this.exclusions.list(input));
+    return answer(rankingListRequest, payload, (input) => this.exclusions.list(input));
   }
 
-  @OnRequest('ranking.exclusion.delete')
-  deleteExclusion(payload: unknown): Promise<{ exclusionId: string; removed: true }> {
-    return answer(exclusionRefInput, payload, (input) => this.exclusions.remove(input));
+  @OnRequest(RANKING_RPC.exclusionDelete)
+  deleteExclusion(payload: unknown): Promise<RankingExclusionRemoved> {
+    return answer(rankingExclusionRefRequest, payload, (input) => this.exclusions.remove(input));
   }
 }

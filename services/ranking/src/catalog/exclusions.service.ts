@@ -3,16 +3,18 @@ import { RankingError } from '../ranking.errors';
 import { normalizeMall } from '../rankings/standings';
 import { Exclusion } from './catalog.entities';
 import { CatalogWriter, pending } from './catalog-writer';
-import { AddExclusionInput, ExclusionRefInput, ListInput } from './catalog.schemas';
-import { Page, decodeCursor, toPage } from './pagination';
+import {
+  Page,
+  RankingExclusionAddInput,
+  RankingExclusionRefInput,
+  RankingExclusionView,
+  RankingListInput,
+  decodeCursor,
+  toPage,
+} from '@shelfwatch/contracts';
 
-/** An exclusion as callers see it. */
-export interface ExclusionView {
-  id: string;
-  kind: Exclusion['kind'];
-  value: string;
-  createdAt: string;
-}
+/** An exclusion as callers see it (the contract's view). */
+export type ExclusionView = RankingExclusionView;
 
 function view(exclusion: Exclusion): ExclusionView {
   const { id, kind, value } = exclusion;
@@ -25,7 +27,7 @@ export class ExclusionsService {
   constructor(private readonly writer: CatalogWriter) {}
 
   /** Adds an exclusion (mall names normalized); `tracking.exclusion.added`; a duplicate answers `conflict`. */
-  add(input: AddExclusionInput): Promise<ExclusionView> {
+  add(input: RankingExclusionAddInput): Promise<ExclusionView> {
     return this.writer.write(input, ({ em, now, newId }) => {
       const value = input.kind === 'mall' ? normalizeMall(input.value) : input.value;
       const exclusion = new Exclusion({
@@ -44,7 +46,7 @@ export class ExclusionsService {
     });
   }
 
-  async list(input: ListInput): Promise<Page<ExclusionView>> {
+  async list(input: RankingListInput): Promise<Page<ExclusionView>> {
     const em = this.writer.reader();
     const after = decodeCursor(input.cursor);
     const [rows, total] = await Promise.all([
@@ -59,7 +61,7 @@ export class ExclusionsService {
   }
 
   /** Removes an exclusion; `tracking.exclusion.removed`. */
-  remove(input: ExclusionRefInput): Promise<{ exclusionId: string; removed: true }> {
+  remove(input: RankingExclusionRefInput): Promise<{ exclusionId: string; removed: true }> {
     return this.writer.write(input, async ({ em }) => {
       const { exclusionId } = input;
       const deleted = await em.nativeDelete(Exclusion, { id: exclusionId, tenantId: input.tenantId });

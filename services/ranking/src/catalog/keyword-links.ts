@@ -86,25 +86,3 @@ export async function deleteOrphanKeywords(em: EntityManager, keywordIds: readon
     'run',
   );
 }
-
-/** Keyword ids and texts of each given product, in two queries. */
-export async function keywordsOfProducts(
-  em: EntityManager,
-  productIds: readonly string[],
-): Promise<Map<string, { keywordId: string; keyword: string }[]>> {
-  const result = new Map<string, { keywordId: string; keyword: string }[]>(productIds.map((id) => [id, []]));
-  if (productIds.length === 0) {
-    return result;
-  }
-  const links = await em.find(
-    ProductKeyword,
-    { productId: { $in: [...productIds] } },
-    { orderBy: { createdAt: 'asc' } },
-  );
-  const keywords = await em.find(Keyword, { id: { $in: [...new Set(links.map((link) => link.keywordId))] } });
-  const textById = new Map(keywords.map((keyword) => [keyword.id, keyword.text]));
-  for (const link of links) {
-    result.get(link.productId)?.push({ keywordId: link.keywordId, keyword: textById.get(link.keywordId) ?? '' });
-  }
-  return result;
-}

@@ -2,29 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { RankingError } from '../ranking.errors';
 import { Keyword, ProductKeyword } from './catalog.entities';
 import { CatalogWriter, pending } from './catalog-writer';
-import { AddKeywordInput, ListKeywordsInput, RemoveKeywordInput } from './catalog.schemas';
 import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents } from './keyword-links';
-import { Page, decodeCursor, toPage } from './pagination';
+import {
+  Page,
+  RankingKeywordAddInput,
+  RankingKeywordAttached,
+  RankingKeywordListInput,
+  RankingKeywordRemoveInput,
+  RankingKeywordView,
+  decodeCursor,
+  toPage,
+} from '@shelfwatch/contracts';
 import { findOwnedProduct } from './products.service';
 
-/** A tenant's keyword as callers see it. */
-export interface KeywordView {
-  id: string;
-  marketplace: string;
-  keyword: string;
-  intervalMinutes: number;
-  productIds: string[];
-}
+/** A tenant's keyword as callers see it (the contract's view). */
+export type KeywordView = RankingKeywordView;
 
 /** An attach: the keyword, and whether this call linked it (false: the product already had it). */
-export interface KeywordAttached {
-  productId: string;
-  keywordId: string;
-  keyword: string;
-  marketplace: string;
-  intervalMinutes: number;
-  created: boolean;
-}
+export type KeywordAttached = RankingKeywordAttached;
 
 /** Keywords attached to products; a text the tenant already tracks keeps its keyword id. */
 @Injectable()
@@ -32,7 +27,7 @@ export class KeywordsService {
   constructor(private readonly writer: CatalogWriter) {}
 
   /** Attaches a keyword; `tracking.keyword.added` unless the product already had it (idempotent). */
-  add(input: AddKeywordInput): Promise<KeywordAttached> {
+  add(input: RankingKeywordAddInput): Promise<KeywordAttached> {
     return this.writer.write(input, async (ctx) => {
       const product = await findOwnedProduct(ctx.em, input.tenantId, input.productId);
       const attached = await attachKeywords(ctx, product, [input.keyword], input.intervalMinutes);
@@ -49,7 +44,7 @@ export class KeywordsService {
   }
 
   /** Detaches a keyword; `tracking.keyword.removed`; the keyword goes once no product uses it. */
-  remove(input: RemoveKeywordInput): Promise<{ productId: string; keywordId: string; removed: true }> {
+  remove(input: RankingKeywordRemoveInput): Promise<{ productId: string; keywordId: string; removed: true }> {
     return this.writer.write(input, async ({ em }) => {
       const { productId, keywordId } = input;
       await findOwnedProduct(em, input.tenantId, productId);
@@ -66,7 +61,7 @@ export class KeywordsService {
   }
 
   /** The tenant's keywords (or one product's), each with the products using it. */
-  async list(input: ListKeywordsInput): Promise<Page<KeywordView>> {
+  async list(input: RankingKeywordListInput): Promise<Page<KeywordView>> {
     const em = this.writer.reader();
     const after = decodeCursor(input.cursor);
     const scope = input.productId

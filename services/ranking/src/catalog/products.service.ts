@@ -3,20 +3,21 @@ import { Injectable } from '@nestjs/common';
 import { RankingError } from '../ranking.errors';
 import { Product, ProductKeyword } from './catalog.entities';
 import { CatalogWriter, pending } from './catalog-writer';
-import { CreateProductInput, ListInput, ProductRefInput, UpdateProductInput } from './catalog.schemas';
-import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents, keywordsOfProducts } from './keyword-links';
-import { Page, decodeCursor, toPage } from './pagination';
+import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents } from './keyword-links';
+import { productById, productPage, unrankedKeyword } from './product-views.query';
+import {
+  Page,
+  RankingListInput,
+  RankingProductCreateInput,
+  RankingProductRefInput,
+  RankingProductUpdateInput,
+  RankingProductView,
+  decodeCursor,
+  toPage,
+} from '@shelfwatch/contracts';
 
-/** A tracked product as callers see it. */
-export interface ProductView {
-  id: string;
-  marketplace: string;
-  externalId: string;
-  name: string;
-  price: number;
-  createdAt: string;
-  keywords: { keywordId: string; keyword: string }[];
-}
+/** A tracked product as callers see it: each keyword with the product's latest standing on it. */
+export type ProductView = RankingProductView;
 
 function view(product: Product, keywords: ProductView['keywords'] = []): ProductView {
   const { id, marketplace, externalId, name, price } = product;
@@ -38,7 +39,7 @@ export class ProductsService {
   constructor(private readonly writer: CatalogWriter) {}
 
   /** Creates the product, attaches its keywords; `tracking.product.added` then one `keyword.added` per link. */
-  create(input: CreateProductInput): Promise<ProductView> {
+  create(input: RankingProductCreateInput): Promise<ProductView> {
     return this.writer.write(input, async (ctx) => {
       const { tenantId, marketplace, externalId, name, price } = input;
       const product = new Product({
@@ -60,55 +61,45 @@ export class ProductsService {
       return {
         result: view(
           product,
-          attached.map(({ keyword }) => ({ keywordId: keyword.id, keyword: keyword.text })),
+          attached.map(({ keyword }) => unrankedKeyword(keyword.id, keyword.text)),
         ),
         events: [added, ...keywordAddedEvents(product, attached)],
       };
     });
   }
 
-  async get(input: ProductRefInput): Promise<ProductView> {
-    const em = this.writer.reader();
-    const product = await findOwnedProduct(em, input.tenantId, input.productId);
-    const keywords = await keywordsOfProducts(em, [product.id]);
-    return view(product, keywords.get(product.id));
+  /** The product with its keywords and standings (one statement). */
+  async get(input: RankingProductRefInput): Promise<ProductView> {
+    const product = await productById(this.writer.reader(), input.tenantId, input.productId);
+    if (!product) {
+      throw RankingError.notFound('product', input.productId);
+    }
+    return product;
   }
 
-  async list(input: ListInput): Promise<Page<ProductView>> {
-    const em = this.writer.reader();
-    const after = decodeCursor(input.cursor);
-    const [rows, total] = await Promise.all([
-      em.find(
-        Product,
-        { tenantId: input.tenantId, ...(after ? { id: { $gt: after } } : {}) },
-        { orderBy: { id: 'asc' }, limit: input.limit + 1 },
-      ),
-      em.count(Product, { tenantId: input.tenantId }),
-    ]);
-    const keywords = await keywordsOfProducts(
-      em,
-      rows.slice(0, input.limit).map((product) => product.id),
-    );
-    return toPage(rows, input.limit, total, (product) => view(product, keywords.get(product.id)));
+  /** A page of products with their keywords and standings, and the count: one statement (product-views.query.ts). */
+  async list(input: RankingListInput): Promise<Page<ProductView>> {
+    const page = await productPage(this.writer.reader(), input.tenantId, decodeCursor(input.cursor), input.limit);
+    return toPage(page.rows, input.limit, page.total, (product) => product);
   }
 
   /** Renames or reprices; `tracking.product.updated`. */
-  update(input: UpdateProductInput): Promise<ProductView> {
+  update(input: RankingProductUpdateInput): Promise<ProductView> {
     return this.writer.write(input, async ({ em }) => {
       const product = await findOwnedProduct(em, input.tenantId, input.productId);
       product.name = input.name ?? product.name;
       product.price = input.price ?? product.price;
       const { id: productId, name, price } = product;
-      const keywords = await keywordsOfProducts(em, [productId]);
+      const keywords = (await productById(em, input.tenantId, productId))?.keywords ?? [];
       return {
-        result: view(product, keywords.get(productId)),
+        result: view(product, keywords),
         events: [pending('tracking.product.updated', { productId, name, price }, productId)],
       };
     });
   }
 
   /** Stops tracking: `keyword.removed` per link, then `product.removed`; unused keywords go too. */
-  remove(input: ProductRefInput): Promise<{ productId: string; removed: true }> {
+  remove(input: RankingProductRefInput): Promise<{ productId: string; removed: true }> {
     return this.writer.write(input, async ({ em }) => {
       const product = await findOwnedProduct(em, input.tenantId, input.productId);
       const productId = product.id;

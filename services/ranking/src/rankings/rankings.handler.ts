@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EventEnvelope } from '@shelfwatch/contracts';
+import { EventEnvelope, RANKING_RPC, rankingKeywordLatestRequest } from '@shelfwatch/contracts';
 import { HandlerContext, OnEvent, OnRequest } from '@shelfwatch/messaging';
-import { z } from 'zod';
 import { answer } from '../ranking.rpc';
 import { LatestRanking } from './rankings.queries';
 import { RankingsService } from './rankings.service';
-
-const latestInput = z.object({ tenantId: z.uuid(), keywordId: z.uuid() });
 
 /** Completed crawls in, recorded rankings out; and the latest ranking of a keyword on request. */
 @Injectable()
@@ -18,8 +15,8 @@ export class RankingsHandler {
     return this.rankings.record(event, ctx);
   }
 
-  @OnRequest('ranking.keyword.latest')
+  @OnRequest(RANKING_RPC.keywordLatest)
   latest(payload: unknown): Promise<LatestRanking> {
-    return answer(latestInput, payload, (input) => this.rankings.latest(input));
+    return answer(rankingKeywordLatestRequest, payload, (input) => this.rankings.latest(input));
   }
 }

@@ -1,0 +1,92 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { RankingProductKeyword, RankingProductView } from '@shelfwatch/contracts';
+
+/**
+ * The keywords of product `p` as a JSON array, each with the product's standing at the keyword's latest
+ * recorded crawl: the latest crawl from `crawls (keyword_id, crawled_at desc)`, the standing from its
+ * primary key `(crawl_id, product_id)`. Never crawled, or linked after the latest crawl: nulls.
+ */
+const KEYWORDS_OF_P = `coalesce((
+    select json_agg(json_build_object(
+             'keywordId', l.keyword_id, 'keyword', k.text, 'rank', s.rank, 'change', s.change,
+             'lowestCompetitorPrice', s.lowest_competitor_price::float8, 'lastCrawledAt', c.crawled_at)
+           order by l.created_at, l.keyword_id)
+      from ranking.product_keywords l
+      join ranking.keywords k on k.id = l.keyword_id
+      left join lateral (
+        select cr.crawl_id, cr.crawled_at from ranking.crawls cr
+         where cr.keyword_id = l.keyword_id order by cr.crawled_at desc limit 1
+      ) c on true
+      left join ranking.standings s on s.crawl_id = c.crawl_id and s.product_id = l.product_id
+     where l.product_id = p.id
+  ), '[]'::json) as keywords`;
+
+const PRODUCT_COLUMNS = `p.id, p.marketplace, p.external_id, p.name, p.price::float8 as price, p.created_at, ${KEYWORDS_OF_P}`;
+
+interface ProductRow {
+  id: string;
+  marketplace: string;
+  external_id: string;
+  name: string;
+  price: number;
+  created_at: Date | string;
+  keywords: (Omit<RankingProductKeyword, 'lastCrawledAt'> & { lastCrawledAt: string | null })[];
+}
+
+function toView(row: ProductRow): RankingProductView {
+  return {
+    id: row.id,
+    marketplace: row.marketplace,
+    externalId: row.external_id,
+    name: row.name,
+    price: Number(row.price),
+    createdAt: new Date(row.created_at).toISOString(),
+    keywords: row.keywords.map((keyword) => ({
+      ...keyword,
+      lowestCompetitorPrice: keyword.lowestCompetitorPrice === null ? null : Number(keyword.lowestCompetitorPrice),
+      lastCrawledAt: keyword.lastCrawledAt === null ? null : new Date(keyword.lastCrawledAt).toISOString(),
+    })),
+  };
+}
+
+/**
+ * One page of a tenant's products (`limit + 1` rows after `after`, in id order), each with its keywords and
+ * standings, and the tenant's product count: ONE statement whatever the page size.
+ */
+export async function productPage(
+  em: EntityManager,
+  tenantId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<{ rows: RankingProductView[]; total: number }> {
+  const rows = await em.execute<(Partial<ProductRow> & { total: number })[]>(
+    `select t.total, ${PRODUCT_COLUMNS}
+       from (select count(*)::int as total from ranking.products where tenant_id = ?) t
+       left join lateral (
+         select * from ranking.products where tenant_id = ? ${after ? 'and id > ?' : ''} order by id limit ?
+       ) p on true
+      order by p.id`,
+    [tenantId, tenantId, ...(after ? [after] : []), limit + 1],
+  );
+  const total = rows[0]?.total ?? 0;
+  const products = rows.filter((row): row is ProductRow & { total: number } => typeof row.id === 'string');
+  return { rows: products.map(toView), total };
+}
+
+/** One product of the tenant with its keywords and standings, or null (unknown or another tenant's). */
+export async function productById(
+  em: EntityManager,
+  tenantId: string,
+  productId: string,
+): Promise<RankingProductView | null> {
+  const [row] = await em.execute<ProductRow[]>(
+    `select ${PRODUCT_COLUMNS} from ranking.products p where p.id = ? and p.tenant_id = ?`,
+    [productId, tenantId],
+  );
+  return row ? toView(row) : null;
+}
+
+/** A keyword just attached: nothing recorded about it for this product yet. */
+export function unrankedKeyword(keywordId: string, keyword: string): RankingProductKeyword {
+  return { keywordId, keyword, rank: null, change: null, lowestCompetitorPrice: null, lastCrawledAt: null };
+}

@@ -1,0 +1,23 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventEnvelope } from '@shelfwatch/contracts';
+import { CLOCK, Clock, HandlerContext, OnEvent } from '@shelfwatch/messaging';
+import { RankingPurge } from './ranking-purge';
+
+/** Answers the retention service's purge requests for ranking rows; other kinds belong to other services. */
+@Injectable()
+export class RankingRetentionHandler {
+  constructor(
+    private readonly purge: RankingPurge,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @OnEvent('retention.purge.requested')
+  async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, ctx: HandlerContext): Promise<void> {
+    const { sweepId, dataKind } = event.data;
+    if (dataKind !== 'ranking_rows') {
+      return;
+    }
+    const report = await this.purge.purge(event.data, this.clock.now());
+    await ctx.emit('retention.purge.completed', { sweepId, dataKind, service: 'ranking', ...report }, dataKind);
+  }
+}

@@ -3,6 +3,7 @@ import { ServiceCoreModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { CrawlerConfig } from './crawler.config';
 import { CrawlsModule } from './crawls/crawls.module';
+import { CrawlerRetentionModule } from './retention/crawler-retention.module';
 import { crawlerManifest } from './crawler.manifest';
 import { crawlerPersistence } from './crawler.persistence';
 
@@ -20,6 +21,7 @@ export class CrawlerAppModule {
           logger,
         }),
         CrawlsModule.forConfig(config, logger),
+        CrawlerRetentionModule,
       ],
     };
   }

@@ -3,5 +3,11 @@ import { ServiceManifest } from '@shelfwatch/platform';
 /** Events the crawler consumes; its features add theirs here. */
 export const crawlerManifest: ServiceManifest = {
   service: 'crawler',
-  handles: ['tracking.product.added', 'tracking.product.removed', 'tracking.keyword.added', 'tracking.keyword.removed'],
+  handles: [
+    'tracking.product.added',
+    'tracking.product.removed',
+    'tracking.keyword.added',
+    'tracking.keyword.removed',
+    'retention.purge.requested',
+  ],
 };

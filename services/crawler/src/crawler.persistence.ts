@@ -1,6 +1,7 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
 import { Migration20261122010000Crawls } from './migrations/Migration20261122010000Crawls';
+import { Migration20261122050000CrawlRunsRetention } from './migrations/Migration20261122050000CrawlRunsRetention';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
 export const crawlerPersistence: ServicePersistence = {
@@ -9,5 +10,6 @@ export const crawlerPersistence: ServicePersistence = {
   migrations: [
     { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
     { name: 'Migration20261122010000Crawls', class: Migration20261122010000Crawls },
+    { name: 'Migration20261122050000CrawlRunsRetention', class: Migration20261122050000CrawlRunsRetention },
   ],
 };

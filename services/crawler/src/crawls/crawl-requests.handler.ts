@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import {
+  CRAWLER_RPC,
+  CrawlerCrawlRequested,
+  Page,
+  crawlerCrawlGetRequest,
+  crawlerCrawlListRequest,
+  crawlerCrawlRequest,
+} from '@shelfwatch/contracts';
 import { OnRequest, parseRequest } from '@shelfwatch/messaging';
-import { z } from 'zod';
 import { CrawlLoops } from './crawl.loops';
 import { CrawlRun } from './crawl.store';
 import { CrawlService } from './crawl.service';
-
-const requestCrawl = z.object({ tenantId: z.uuid(), keywordId: z.uuid() });
-const getCrawl = z.object({ tenantId: z.uuid(), crawlId: z.uuid() });
 
 /** Crawl commands and queries over request/reply (the gateway maps `already_running` to 409). */
 @Injectable()
@@ -16,17 +20,22 @@ export class CrawlRequestsHandler {
     private readonly loops: CrawlLoops,
   ) {}
 
-  @OnRequest('crawler.crawl.request')
-  async request(payload: unknown): Promise<{ crawlId: string }> {
-    const { tenantId, keywordId } = parseRequest(requestCrawl, payload);
+  @OnRequest(CRAWLER_RPC.crawlRequest)
+  async request(payload: unknown): Promise<CrawlerCrawlRequested> {
+    const { tenantId, keywordId } = parseRequest(crawlerCrawlRequest, payload);
     const answer = await this.crawls.requestManual(tenantId, keywordId);
     this.loops.nudge();
     return answer;
   }
 
-  @OnRequest('crawler.crawl.get')
+  @OnRequest(CRAWLER_RPC.crawlGet)
   async get(payload: unknown): Promise<CrawlRun> {
-    const { tenantId, crawlId } = parseRequest(getCrawl, payload);
+    const { tenantId, crawlId } = parseRequest(crawlerCrawlGetRequest, payload);
     return this.crawls.find(tenantId, crawlId);
+  }
+
+  @OnRequest(CRAWLER_RPC.crawlList)
+  list(payload: unknown): Promise<Page<CrawlRun>> {
+    return this.crawls.list(parseRequest(crawlerCrawlListRequest, payload));
   }
 }

@@ -21,7 +21,9 @@ export const CRAWL_LOOP_OPTIONS = Symbol('CRAWL_LOOP_OPTIONS');
 export class CrawlLoops implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private running = false;
   private readonly loops: Promise<void>[] = [];
-  private readonly sleepers = new Set<() => void>();
+  /** Idle workers, woken by {@link nudge}; the scheduler sleeps apart so that a nudge never runs it early. */
+  private readonly idleWorkers = new Set<() => void>();
+  private readonly schedulerSleep = new Set<() => void>();
 
   constructor(
     private readonly crawls: CrawlService,
@@ -41,13 +43,13 @@ export class CrawlLoops implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Lets one idle worker look for work now (a crawl was just requested on this replica). */
   nudge(): void {
-    const [wake] = this.sleepers;
+    const [wake] = this.idleWorkers;
     wake?.();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    for (const wake of [...this.sleepers]) {
+    for (const wake of [...this.idleWorkers, ...this.schedulerSleep]) {
       wake();
     }
     await Promise.allSettled(this.loops);
@@ -60,7 +62,7 @@ export class CrawlLoops implements OnApplicationBootstrap, BeforeApplicationShut
         return false;
       });
       if (!worked) {
-        await this.sleep(this.options.workerPollMs);
+        await this.sleep(this.options.workerPollMs, this.idleWorkers);
       }
     }
   }
@@ -68,22 +70,22 @@ export class CrawlLoops implements OnApplicationBootstrap, BeforeApplicationShut
   private async every(intervalMs: number, task: () => Promise<void>): Promise<void> {
     while (this.running) {
       await task().catch((error: unknown) => this.options.logger.error({ err: error }, 'crawl scheduler failed'));
-      await this.sleep(intervalMs);
+      await this.sleep(intervalMs, this.schedulerSleep);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, sleepers: Set<() => void>): Promise<void> {
     if (!this.running) {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
       const wake = (): void => {
         clearTimeout(timer);
-        this.sleepers.delete(wake);
+        sleepers.delete(wake);
         resolve();
       };
       const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
+      sleepers.add(wake);
     });
   }
 }

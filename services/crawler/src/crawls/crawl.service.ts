@@ -1,6 +1,6 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { EventOrigin } from '@shelfwatch/contracts';
+import { CrawlerCrawlListInput, EventOrigin, Page } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter, RpcHandlerError } from '@shelfwatch/messaging';
 import { currentTraceparent } from '@shelfwatch/observability';
 import { catchUpDueAt, nextDueAt } from './crawl.policy';
@@ -61,6 +61,11 @@ export class CrawlService {
       throw new RpcHandlerError('not_found', `crawl ${crawlId} not found`);
     }
     return run;
+  }
+
+  /** The tenant's runs, newest first (ids are UUIDv7), with the matching count from the database. */
+  list(input: CrawlerCrawlListInput): Promise<Page<CrawlRun>> {
+    return this.store.listRuns(this.orm.em.fork(), input);
   }
 
   private async request(em: EntityManager, keyword: ScheduledKeyword, trigger: CrawlTrigger): Promise<string | null> {

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { CrawlerCrawlListInput, Page, decodeCursor, encodeCursor } from '@shelfwatch/contracts';
 
 /** A keyword as the crawler schedules it. */
 export interface ScheduledKeyword {
@@ -150,6 +151,37 @@ export class CrawlStore {
       tenantId,
     ]);
     return row ? toRun(row) : null;
+  }
+
+  /** One page of the tenant's runs, newest first; `total` is a COUNT over the same filter. */
+  async listRuns(em: EntityManager, input: CrawlerCrawlListInput): Promise<Page<CrawlRun>> {
+    const where = ['tenant_id = ?'];
+    const params: unknown[] = [input.tenantId];
+    if (input.status) {
+      where.push('status = ?');
+      params.push(input.status);
+    }
+    if (input.keywordId) {
+      where.push('keyword_id = ?');
+      params.push(input.keywordId);
+    }
+    const filter = where.join(' and ');
+    const before = decodeCursor(input.cursor);
+    const [rows, counted] = await Promise.all([
+      em.execute<RunRow[]>(
+        `select * from crawler.crawl_runs where ${filter} ${before ? 'and crawl_id < ?' : ''}
+          order by crawl_id desc limit ?`,
+        [...params, ...(before ? [before] : []), input.limit + 1],
+      ),
+      em.execute<{ total: string }[]>(`select count(*) as total from crawler.crawl_runs where ${filter}`, params),
+    ]);
+    const items = rows.slice(0, input.limit).map(toRun);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor(last.crawlId) : null,
+      total: Number(counted[0]?.total ?? 0),
+    };
   }
 
   async findKeyword(em: EntityManager, tenantId: string, keywordId: string): Promise<ScheduledKeyword | null> {

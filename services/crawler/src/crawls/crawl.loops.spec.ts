@@ -1,0 +1,48 @@
+import { createLogger } from '@shelfwatch/observability';
+import { CrawlLoops } from './crawl.loops';
+import { CrawlService } from './crawl.service';
+import { CrawlWorker } from './crawl.worker';
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Counts what the loops ask of the scheduler and the workers; there is never any work to claim. */
+function loopsWithCounters() {
+  const calls = { scheduleDue: 0, runNext: 0 };
+  const crawls = {
+    scheduleDue: async () => {
+      calls.scheduleDue += 1;
+      return 0;
+    },
+  } as unknown as CrawlService;
+  const worker = {
+    runNext: async () => {
+      calls.runNext += 1;
+      return false;
+    },
+  } as unknown as CrawlWorker;
+  const loops = new CrawlLoops(crawls, worker, {
+    workers: 2,
+    schedulerIntervalMs: 3_600_000,
+    workerPollMs: 3_600_000,
+    logger: createLogger({ service: 'crawl-loops-test', level: 'silent' }),
+  });
+  return { loops, calls };
+}
+
+describe('crawl loops', () => {
+  it('Given idle workers, When a crawl is requested (nudge), Then one worker looks for it and the scheduler does not run', async () => {
+    const { loops, calls } = loopsWithCounters();
+    loops.onApplicationBootstrap();
+    try {
+      await tick();
+      expect(calls).toEqual({ scheduleDue: 1, runNext: 2 });
+      for (let i = 0; i < 3; i++) {
+        loops.nudge();
+        await tick();
+      }
+      expect(calls).toEqual({ scheduleDue: 1, runNext: 5 });
+    } finally {
+      await loops.beforeApplicationShutdown();
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { EventEnvelope } from '@shelfwatch/contracts';
+import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
+import { PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
+
+/** Finished crawl runs only: a requested or running crawl is never purged, however old. */
+export const CRAWL_RUNS: PurgeTarget = {
+  table: 'crawler.crawl_runs',
+  keyColumn: 'crawl_id',
+  timeColumn: 'requested_at',
+  tenantColumn: 'tenant_id',
+  condition: "status in ('completed', 'failed')",
+};
+
+/**
+ * Answers the retention service's purge requests for crawl runs in bounded batches, each its own short
+ * transaction outside the handler's; the report is committed with the handler's inbox row.
+ */
+@Injectable()
+export class CrawlerRetentionHandler {
+  constructor(private readonly orm: MikroORM) {}
+
+  @OnEvent('retention.purge.requested')
+  async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, ctx: HandlerContext): Promise<void> {
+    const { sweepId, dataKind } = event.data;
+    if (dataKind !== 'crawl_runs') {
+      return;
+    }
+    const report = await purgeForRequest(this.orm.em.getConnection(), CRAWL_RUNS, event.data);
+    await ctx.emit('retention.purge.completed', { sweepId, dataKind, service: 'crawler', ...report }, dataKind);
+  }
+}

@@ -1,7 +1,10 @@
 import { ServiceManifest } from '@shelfwatch/platform';
 
-/** Events the alerting consumes; its features add theirs here. */
+/**
+ * Events the alerting consumes. `crawl.failed` is deliberately absent: a failed crawl never raises or
+ * resolves anything, and only a successful crawl produces `ranking.recorded`.
+ */
 export const alertingManifest: ServiceManifest = {
   service: 'alerting',
-  handles: [],
+  handles: ['ranking.recorded', 'tracking.product.removed', 'tracking.keyword.removed', 'retention.purge.requested'],
 };

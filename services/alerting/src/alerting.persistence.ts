@@ -1,9 +1,13 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
+import { Migration20261122030000Alerting } from './migrations/Migration20261122030000Alerting';
 
 /** The alerting's schema: its entities and every migration, oldest first. */
 export const alertingPersistence: ServicePersistence = {
   service: 'alerting',
   entities: [],
-  migrations: [{ name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging }],
+  migrations: [
+    { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
+    { name: 'Migration20261122030000Alerting', class: Migration20261122030000Alerting },
+  ],
 };

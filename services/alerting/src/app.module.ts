@@ -4,11 +4,12 @@ import { Logger } from 'pino';
 import { AlertingConfig } from './alerting.config';
 import { alertingManifest } from './alerting.manifest';
 import { alertingPersistence } from './alerting.persistence';
+import { AlertingModule, AlertingOverrides } from './alerts/alerts.module';
 
 /** The alerting application: the shared service core plus the alerting's feature modules. */
 @Module({})
 export class AlertingAppModule {
-  static forConfig(config: AlertingConfig, logger: Logger): DynamicModule {
+  static forConfig(config: AlertingConfig, logger: Logger, overrides: AlertingOverrides = {}): DynamicModule {
     return {
       module: AlertingAppModule,
       imports: [
@@ -18,6 +19,7 @@ export class AlertingAppModule {
           handles: alertingManifest.handles,
           logger,
         }),
+        AlertingModule.forConfig(config, logger, overrides),
       ],
     };
   }

@@ -1,0 +1,38 @@
+import { answerRequest } from '@shelfwatch/messaging';
+import { z } from 'zod';
+import { WebhookUrlRefused } from './webhooks/url-policy';
+
+/** Why an alerting command or query was refused; travels to callers as the RPC error code. */
+export enum AlertingErrorCode {
+  NotFound = 'not_found',
+  Invalid = 'invalid',
+  Conflict = 'conflict',
+}
+
+/** A refusal the caller can act on (mapped to an RPC domain error in {@link answer}, nowhere else). */
+export class AlertingError extends Error {
+  constructor(
+    readonly code: AlertingErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AlertingError';
+  }
+
+  static notFound(what: string, id: string): AlertingError {
+    return new AlertingError(AlertingErrorCode.NotFound, `${what} ${id} not found`);
+  }
+}
+
+/**
+ * Runs one request/reply call of alerting: its {@link AlertingError}s answer with their code, a refused
+ * webhook URL with `invalid` and the reason (the gateway answers 400).
+ */
+export function answer<T, R>(schema: z.ZodType<T>, payload: unknown, run: (input: T) => Promise<R>): Promise<R> {
+  return answerRequest(schema, payload, run, (error) => {
+    if (error instanceof AlertingError) {
+      return error;
+    }
+    return error instanceof WebhookUrlRefused ? { code: AlertingErrorCode.Invalid, message: error.message } : undefined;
+  });
+}

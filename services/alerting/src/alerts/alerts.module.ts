@@ -1,0 +1,80 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Logger } from 'pino';
+import { AlertingConfig } from '../alerting.config';
+import { DeliveriesStore } from '../deliveries/deliveries.store';
+import { DELIVERY_LOOP_OPTIONS, DeliveryLoops } from '../deliveries/delivery.loops';
+import { DELIVERY_OPTIONS, DeliveryWorker } from '../deliveries/delivery.worker';
+import { AlertingRetentionHandler } from '../retention/alerting-retention.handler';
+import { RulesHandler } from '../rules/rules.handler';
+import { RulesService } from '../rules/rules.service';
+import { RulesStore } from '../rules/rules.store';
+import { SECRET_BOX, SecretBox } from '../webhooks/secret-box';
+import { URL_POLICY, UrlPolicy } from '../webhooks/url-policy';
+import { HOST_RESOLVER, HostResolver, systemResolver } from '../webhooks/webhook-target';
+import { WebhooksHandler } from '../webhooks/webhooks.handler';
+import { WebhooksService } from '../webhooks/webhooks.service';
+import { WebhooksStore } from '../webhooks/webhooks.store';
+import { AlertEvaluator } from './alert-evaluator';
+import { AlertWriter } from './alert-writer';
+import { AlertsHandler } from './alerts.handler';
+import { AlertsService } from './alerts.service';
+import { AlertsStore } from './alerts.store';
+import { EvaluationHandler } from './evaluation.handler';
+import { ShelvesStore } from './shelves.store';
+
+/** What tests may replace: the DNS resolver (private and rebinding names without a DNS server). */
+export interface AlertingOverrides {
+  resolver?: HostResolver;
+}
+
+/** Rules, alerts, webhooks, deliveries and retention of the alerting. */
+@Module({})
+export class AlertingModule {
+  static forConfig(config: AlertingConfig, logger: Logger, overrides: AlertingOverrides = {}): DynamicModule {
+    const policy: UrlPolicy = {
+      requireHttps: config.nodeEnv === 'production',
+      allowLoopback: config.webhookAllowLoopback,
+    };
+    return {
+      module: AlertingModule,
+      providers: [
+        AlertsStore,
+        ShelvesStore,
+        RulesStore,
+        WebhooksStore,
+        DeliveriesStore,
+        AlertWriter,
+        AlertEvaluator,
+        AlertsService,
+        RulesService,
+        WebhooksService,
+        DeliveryWorker,
+        DeliveryLoops,
+        EvaluationHandler,
+        AlertsHandler,
+        RulesHandler,
+        WebhooksHandler,
+        AlertingRetentionHandler,
+        { provide: URL_POLICY, useValue: policy },
+        { provide: HOST_RESOLVER, useValue: overrides.resolver ?? systemResolver },
+        { provide: SECRET_BOX, useValue: new SecretBox(config.webhookSecretKey.value.reveal()) },
+        {
+          provide: DELIVERY_OPTIONS,
+          useValue: {
+            timeoutMs: config.webhookTimeoutMs,
+            retry: {
+              maxAttempts: config.webhookMaxAttempts,
+              baseMs: config.webhookRetryBaseMs,
+              maxMs: config.webhookRetryMaxMs,
+            },
+            leaseMs: config.webhookTimeoutMs * 2 + 10_000,
+          },
+        },
+        {
+          provide: DELIVERY_LOOP_OPTIONS,
+          useValue: { workers: config.deliveryWorkers, pollMs: config.deliveryPollMs, logger },
+        },
+      ],
+    };
+  }
+}

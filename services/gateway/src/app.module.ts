@@ -4,8 +4,9 @@ import { Logger } from 'pino';
 import { GatewayConfig } from './gateway.config';
 import { gatewayManifest } from './gateway.manifest';
 import { gatewayPersistence } from './gateway.persistence';
+import { GatewayHttpModule } from './http/http.module';
 
-/** The gateway application: the shared service core plus the gateway's feature modules. */
+/** The gateway application: the shared service core plus the REST edge. */
 @Module({})
 export class GatewayAppModule {
   static forConfig(config: GatewayConfig, logger: Logger): DynamicModule {
@@ -18,6 +19,7 @@ export class GatewayAppModule {
           handles: gatewayManifest.handles,
           logger,
         }),
+        GatewayHttpModule.forConfig(config, logger),
       ],
     };
   }

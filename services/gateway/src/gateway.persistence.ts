@@ -1,9 +1,13 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
+import { Migration20261122030000Gateway } from './migrations/Migration20261122030000Gateway';
 
-/** The gateway's schema: its entities and every migration, oldest first. */
+/** The gateway's schema: tenants, API keys, idempotency keys (plain SQL, no entities) and every migration. */
 export const gatewayPersistence: ServicePersistence = {
   service: 'gateway',
   entities: [],
-  migrations: [{ name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging }],
+  migrations: [
+    { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
+    { name: 'Migration20261122030000Gateway', class: Migration20261122030000Gateway },
+  ],
 };

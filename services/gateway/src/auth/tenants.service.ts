@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { Page, decodeCursor, toPage } from '@shelfwatch/contracts';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '@shelfwatch/messaging';
+import { GatewayError } from '../http/gateway.errors';
+import { issueKey } from './api-key';
+import { KeyCache } from './key-cache';
+import { StoredKey, TenantsStore } from './tenants.store';
+
+/** Whether issued keys are `sw_live_` (production) or `sw_test_`. */
+export const LIVE_KEYS = Symbol('LIVE_KEYS');
+
+/** An API key as listings show it: never the key, only its public lookup part. */
+export interface ApiKeyView {
+  id: string;
+  label: string;
+  /** The key's first characters (`sw_…_<lookup>`), to recognise it. */
+  lookup: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** A key just issued: the only answer that ever carries the key itself. */
+export interface IssuedApiKey extends ApiKeyView {
+  apiKey: string;
+}
+
+export interface TenantView {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+function keyView(key: StoredKey): ApiKeyView {
+  return {
+    id: key.id,
+    label: key.label,
+    lookup: key.lookup,
+    createdAt: key.createdAt.toISOString(),
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/** Tenants and the life of their keys: issue (shown once), list, rotate, revoke. */
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly store: TenantsStore,
+    private readonly cache: KeyCache,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(LIVE_KEYS) private readonly liveKeys: boolean,
+  ) {}
+
+  /** Creates a tenant with its first key. */
+  createTenant(name: string): Promise<TenantView & { apiKey: string; apiKeyId: string }> {
+    return this.store.transactional(async (em) => {
+      const tenant = { id: this.ids.next(), name, createdAt: this.clock.now() };
+      await this.store.insertTenant(em, tenant);
+      const key = await this.issue(em, tenant.id, 'initial');
+      return { id: tenant.id, name, createdAt: tenant.createdAt.toISOString(), apiKey: key.apiKey, apiKeyId: key.id };
+    });
+  }
+
+  async getTenant(tenantId: string): Promise<TenantView> {
+    const tenant = await this.store.findTenant(this.store.em(), tenantId);
+    if (!tenant) {
+      throw GatewayError.notFound('tenant', tenantId);
+    }
+    return { id: tenant.id, name: tenant.name, createdAt: tenant.createdAt.toISOString() };
+  }
+
+  /** A new key for an existing tenant (the operator's way to recover a tenant that lost every key). */
+  issueKey(tenantId: string, label: string): Promise<IssuedApiKey> {
+    return this.store.transactional(async (em) => {
+      if (!(await this.store.findTenant(em, tenantId))) {
+        throw GatewayError.notFound('tenant', tenantId);
+      }
+      return this.issue(em, tenantId, label);
+    });
+  }
+
+  async listKeys(tenantId: string, limit: number, cursor: string | undefined): Promise<Page<ApiKeyView>> {
+    const { rows, total } = await this.store.listKeys(tenantId, decodeCursor(cursor), limit);
+    return toPage(rows, limit, total, keyView);
+  }
+
+  /** Issues a replacement and retires the old key after `graceSeconds` (0: at once). */
+  rotate(tenantId: string, keyId: string, graceSeconds: number): Promise<IssuedApiKey> {
+    return this.store.transactional(async (em) => {
+      const old = await this.ownedLiveKey(em, tenantId, keyId);
+      const issued = await this.issue(em, tenantId, old.label);
+      await this.store.revokeKey(em, old.id, new Date(this.clock.now().getTime() + graceSeconds * 1_000));
+      this.cache.forget(old.lookup);
+      return issued;
+    });
+  }
+
+  /** Revokes a key at once. */
+  revoke(tenantId: string, keyId: string): Promise<void> {
+    return this.store.transactional(async (em) => {
+      const key = await this.ownedLiveKey(em, tenantId, keyId);
+      await this.store.revokeKey(em, key.id, this.clock.now());
+      this.cache.forget(key.lookup);
+    });
+  }
+
+  private async ownedLiveKey(em: EntityManager, tenantId: string, keyId: string): Promise<StoredKey> {
+    const key = await this.store.findKey(em, tenantId, keyId);
+    if (!key || (key.revokedAt !== null && key.revokedAt <= this.clock.now())) {
+      throw GatewayError.notFound('API key', keyId);
+    }
+    return key;
+  }
+
+  private async issue(em: EntityManager, tenantId: string, label: string): Promise<IssuedApiKey> {
+    const issued = issueKey(randomBytes(32), this.liveKeys);
+    const stored = {
+      id: this.ids.next(),
+      tenantId,
+      lookup: issued.lookup,
+      hash: issued.hash,
+      label,
+      createdAt: this.clock.now(),
+    };
+    await this.store.insertKey(em, stored);
+    return { ...keyView({ ...stored, revokedAt: null, lastUsedAt: null }), apiKey: issued.plaintext };
+  }
+}

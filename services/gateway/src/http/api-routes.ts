@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { TenantsService } from '../auth/tenants.service';
+import { Downstream } from '../downstream/downstream';
+import { alertingRoutes } from '../routes/alerting.routes';
+import { catalogRoutes } from '../routes/catalog.routes';
+import { crawlsRoutes } from '../routes/crawls.routes';
+import { reportingRoutes } from '../routes/reporting.routes';
+import { retentionRoutes } from '../routes/retention.routes';
+import { tenantsRoutes } from '../routes/tenants.routes';
+import { AnyRoute } from './route';
+
+/** The route table: every REST route of the API, from which both the server and its OpenAPI are built. */
+@Injectable()
+export class ApiRoutes {
+  readonly all: readonly AnyRoute[];
+
+  constructor(downstream: Downstream, tenants: TenantsService, @Inject(CLOCK) clock: Clock) {
+    this.all = [
+      ...tenantsRoutes(tenants),
+      ...catalogRoutes(downstream),
+      ...crawlsRoutes(downstream),
+      ...alertingRoutes(downstream),
+      ...reportingRoutes(downstream, clock),
+      ...retentionRoutes(downstream),
+    ];
+  }
+}

@@ -1,0 +1,46 @@
+/** Why the gateway itself refused a request (RPC errors of the services are mapped in `problem.mapper.ts`). */
+export enum GatewayErrorCode {
+  Unauthorized = 'unauthorized',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  Validation = 'validation',
+  RateLimited = 'rate_limited',
+  IdempotencyInProgress = 'idempotency_in_progress',
+  IdempotencyMismatch = 'idempotency_mismatch',
+  Conflict = 'conflict',
+}
+
+/** One invalid input field: where it is, which field, what is wrong. */
+export interface FieldError {
+  in: 'body' | 'query' | 'path' | 'header';
+  field: string;
+  message: string;
+}
+
+/** A typed refusal of the gateway; never an `HttpException` (STYLE.md #9). */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+    readonly details: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+
+  static unauthorized(message = 'a valid API key is required: Authorization: Bearer <key>'): GatewayError {
+    return new GatewayError(GatewayErrorCode.Unauthorized, message);
+  }
+
+  static forbidden(message: string): GatewayError {
+    return new GatewayError(GatewayErrorCode.Forbidden, message);
+  }
+
+  static notFound(what: string, id: string): GatewayError {
+    return new GatewayError(GatewayErrorCode.NotFound, `${what} ${id} not found`);
+  }
+
+  static validation(errors: FieldError[]): GatewayError {
+    return new GatewayError(GatewayErrorCode.Validation, 'the request is invalid', { errors });
+  }
+}

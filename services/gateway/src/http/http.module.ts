@@ -1,0 +1,69 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Logger } from 'pino';
+import { ADMIN_API_KEY, AuthService } from '../auth/auth.service';
+import { KeyCache } from '../auth/key-cache';
+import { LIVE_KEYS, TenantsService } from '../auth/tenants.service';
+import { TenantsStore } from '../auth/tenants.store';
+import { DOWNSTREAM_TIMEOUT_MS, Downstream } from '../downstream/downstream';
+import { GatewayConfig } from '../gateway.config';
+import { IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../idempotency/idempotency.store';
+import { RateLimiter } from '../limits/rate-limiter';
+import { ApiRoutes } from './api-routes';
+import { GatewayHttp, HTTP_EDGE_OPTIONS } from './gateway-http';
+import { RATE_LIMITER, RouteRunner } from './route-runner';
+
+const PURGE_EVERY_MS = 60 * 60_000;
+
+/** Deletes expired idempotency records every hour. */
+@Injectable()
+class IdempotencyPurger implements OnModuleInit, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    @Inject(HTTP_EDGE_OPTIONS) private readonly options: { logger: Logger },
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.store
+        .purgeExpired()
+        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'idempotency purge failed'));
+    }, PURGE_EVERY_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** The REST edge: keys, limits, idempotency, the route table and its OpenAPI, on the service's Fastify. */
+@Module({})
+export class GatewayHttpModule {
+  static forConfig(config: GatewayConfig, logger: Logger, version = '0.1.0'): DynamicModule {
+    return {
+      module: GatewayHttpModule,
+      providers: [
+        { provide: ADMIN_API_KEY, useValue: config.adminApiKey.value },
+        { provide: LIVE_KEYS, useValue: config.nodeEnv === 'production' },
+        { provide: DOWNSTREAM_TIMEOUT_MS, useValue: config.downstreamTimeoutMs },
+        { provide: IDEMPOTENCY_TTL_MS, useValue: config.idempotencyTtlHours * 3_600_000 },
+        { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitBurst, config.rateLimitPerMinute) },
+        {
+          provide: HTTP_EDGE_OPTIONS,
+          useValue: { corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, logger, version },
+        },
+        { provide: KeyCache, useValue: new KeyCache() },
+        TenantsStore,
+        AuthService,
+        TenantsService,
+        IdempotencyStore,
+        IdempotencyPurger,
+        Downstream,
+        RouteRunner,
+        ApiRoutes,
+        GatewayHttp,
+      ],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { TimeoutError } from '@nats-io/transport-node';
+import { RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { GatewayError, GatewayErrorCode } from './gateway.errors';
+import { toProblem } from './problem.mapper';
+
+function capturingLogger(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
+}
+
+describe('toProblem', () => {
+  const { logger, lines } = capturingLogger();
+
+  it('maps the services’ domain errors to 400, 404 and 409 with stable types', () => {
+    expect(toProblem(new RpcRemoteError('invalid', 'price: Too small'), logger).problem).toMatchObject({
+      status: 400,
+      type: 'https://shelfwatch.dev/problems/validation',
+      errors: [{ field: 'price', message: 'Too small' }],
+    });
+    expect(toProblem(new RpcRemoteError('not_found', 'product x not found'), logger).problem.status).toBe(404);
+    expect(toProblem(new RpcRemoteError('conflict', 'exists'), logger).problem.status).toBe(409);
+    expect(toProblem(new RpcRemoteError('already_running', 'busy'), logger).problem).toMatchObject({
+      status: 409,
+      type: 'https://shelfwatch.dev/problems/crawl-already-running',
+    });
+  });
+
+  it('answers 504 for a timeout and 503 when nobody serves the subject', () => {
+    const timeout = new RpcUnavailableError('ranking.product.list', new TimeoutError());
+    expect(toProblem(timeout, logger).problem.status).toBe(504);
+    const nobody = new RpcUnavailableError('ranking.product.list', new Error('503'));
+    expect(toProblem(nobody, logger).problem.status).toBe(503);
+  });
+
+  it('carries Retry-After for rate limiting', () => {
+    const limited = new GatewayError(GatewayErrorCode.RateLimited, 'slow down', { retryAfterSeconds: 3 });
+    expect(toProblem(limited, logger)).toMatchObject({ problem: { status: 429 }, retryAfterSeconds: 3 });
+  });
+
+  it('answers anything unexpected with 500 and an errorId that is also in the log', () => {
+    const mapped = toProblem(new TypeError('boom'), logger, '/v1/products');
+    expect(mapped.problem).toMatchObject({ status: 500, errorId: expect.any(String), instance: '/v1/products' });
+    expect(mapped.problem.detail).not.toContain('boom');
+    const logged = lines.find((line) => line.includes(mapped.problem.errorId ?? 'none'));
+    expect(logged).toContain('boom');
+    expect(toProblem(new RpcRemoteError('internal', 'internal error'), logger).problem.status).toBe(500);
+  });
+});

@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthService, Principal } from '../auth/auth.service';
+import { IdempotencyStore, requestHash } from '../idempotency/idempotency.store';
+import { RateLimiter } from '../limits/rate-limiter';
+import { GatewayError, GatewayErrorCode } from './gateway.errors';
+import { knownProblem } from './problem.mapper';
+import { AnyRoute, RouteAnswer } from './route';
+import { validateInput } from './validate';
+
+/** The limiter of this gateway instance. */
+export const RATE_LIMITER = Symbol('RATE_LIMITER');
+
+/** Scope of the operator's idempotency keys (tenants use their id). */
+const ADMIN_SCOPE = '00000000-0000-0000-0000-000000000000';
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** A success to send. */
+export interface Outcome {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+/**
+ * Runs one API request through its steps:
+ * 1. authenticate the key (401) and check the route's access (403);
+ * 2. take a token from the key's bucket (429 with Retry-After), setting the RateLimit headers;
+ * 3. validate path, query and body (400 naming every field);
+ * 4. on a POST with `Idempotency-Key`, claim the key or replay the stored answer (409/422 on misuse);
+ * 5. call the route's handler, and store its answer for the key.
+ */
+@Injectable()
+export class RouteRunner {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly idempotency: IdempotencyStore,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async run(route: AnyRoute, request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
+    const principal = route.access === 'public' ? null : await this.authorize(route, request.headers.authorization);
+    if (principal) {
+      this.limit(principal, reply);
+    }
+    const input = validateInput(route, request);
+    const tenantId = principal?.kind === 'tenant' ? principal.tenantId : '';
+    const call = async (): Promise<Outcome> => {
+      const result = await route.handle({ tenantId, ...input });
+      return result instanceof RouteAnswer
+        ? { status: result.status, body: result.body, replayed: false }
+        : { status: route.status, body: result, replayed: false };
+    };
+    const key = this.idempotencyKey(route, request);
+    if (key === null || !principal) {
+      return call();
+    }
+    const scope = principal.kind === 'tenant' ? principal.tenantId : ADMIN_SCOPE;
+    return this.once(
+      scope,
+      key,
+      requestHash(route.method, route.path, { params: input.params, body: input.body }),
+      call,
+    );
+  }
+
+  private async authorize(route: AnyRoute, authorization: string | undefined): Promise<Principal> {
+    const principal = await this.auth.authenticate(authorization);
+    if (route.access === 'admin' && principal.kind !== 'admin') {
+      throw GatewayError.forbidden('this route needs the operator admin key');
+    }
+    if (route.access === 'tenant' && principal.kind !== 'tenant') {
+      throw GatewayError.forbidden('this route needs a tenant API key; the admin key owns no data');
+    }
+    return principal;
+  }
+
+  private limit(principal: Principal, reply: FastifyReply): void {
+    const decision = this.limiter.take(
+      principal.kind === 'tenant' ? principal.keyId : 'admin',
+      this.clock.now().getTime(),
+    );
+    reply.header('RateLimit-Limit', decision.limit);
+    reply.header('RateLimit-Remaining', decision.remaining);
+    reply.header('RateLimit-Reset', decision.resetSeconds);
+    if (!decision.allowed) {
+      throw new GatewayError(GatewayErrorCode.RateLimited, 'rate limit of this API key exceeded', {
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
+    }
+  }
+
+  private idempotencyKey(route: AnyRoute, request: FastifyRequest): string | null {
+    const header = request.headers['idempotency-key'];
+    if (route.method !== 'POST' || route.idempotent === false || header === undefined) {
+      return null;
+    }
+    if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
+      throw GatewayError.validation([
+        { in: 'header', field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
+      ]);
+    }
+    return header;
+  }
+
+  private async once(scope: string, key: string, hash: string, call: () => Promise<Outcome>): Promise<Outcome> {
+    const claim = await this.idempotency.claim(scope, key, hash);
+    switch (claim.kind) {
+      case 'replay':
+        return { status: claim.answer.status, body: claim.answer.body, replayed: true };
+      case 'in_progress':
+        throw new GatewayError(GatewayErrorCode.IdempotencyInProgress, `a request with key ${key} is still running`);
+      case 'mismatch':
+        throw new GatewayError(
+          GatewayErrorCode.IdempotencyMismatch,
+          `key ${key} was already used with a different request; use a new key`,
+        );
+      case 'new':
+        return this.firstRun(scope, key, call);
+      default: {
+        const unhandled: never = claim;
+        throw new Error(`unhandled claim ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  /** Stores the answer of the first run; a refusal (4xx) is stored too, our own failure frees the key for a retry. */
+  private async firstRun(scope: string, key: string, call: () => Promise<Outcome>): Promise<Outcome> {
+    let outcome: Outcome;
+    try {
+      outcome = await call();
+    } catch (error) {
+      const refusal = knownProblem(error);
+      const status = refusal?.problem.status ?? 500;
+      await (status < 500 && status !== 429
+        ? this.idempotency.complete(scope, key, { status, body: refusal?.problem })
+        : this.idempotency.release(scope, key));
+      throw error;
+    }
+    await this.idempotency.complete(scope, key, { status: outcome.status, body: outcome.body });
+    return outcome;
+  }
+}

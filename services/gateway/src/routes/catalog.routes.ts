@@ -1,0 +1,192 @@
+import {
+  Page,
+  RANKING_RPC,
+  RankingExclusionView,
+  RankingKeywordAttached,
+  RankingKeywordView,
+  RankingLatestView,
+  RankingProductView,
+  rankingExclusionAddRequest,
+  rankingKeywordAddRequest,
+  rankingProductChanges,
+  rankingProductCreateRequest,
+} from '@shelfwatch/contracts';
+import { z } from 'zod';
+import { Downstream } from '../downstream/downstream';
+import { idParams, pageOf, pageQuery } from '../http/http-schemas';
+import { AnyRoute, answerWith, route } from '../http/route';
+import { exclusionView, keywordAttached, keywordView, latestRankingView, productView } from './ranking.views';
+
+const noScope = { tenantId: true, correlationId: true } as const;
+const keywordParams = z.object({ id: z.uuid(), keywordId: z.uuid() });
+
+/** Products, their keywords, exclusions and the latest ranking of a keyword: the ranking service's catalog. */
+export function catalogRoutes(downstream: Downstream): AnyRoute[] {
+  return [
+    route({
+      method: 'POST',
+      path: '/v1/products',
+      operationId: 'createProduct',
+      summary: 'Track a product (optionally with keywords)',
+      tag: 'products',
+      access: 'tenant',
+      body: rankingProductCreateRequest.omit(noScope),
+      status: 201,
+      response: productView,
+      problems: ['conflict'],
+      handle: ({ tenantId, body }) =>
+        downstream.call<RankingProductView>(RANKING_RPC.productCreate, { ...body, tenantId }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/products',
+      operationId: 'listProducts',
+      summary: 'List products with, per keyword, current rank, rank change, lowest competitor price, last crawl',
+      tag: 'products',
+      access: 'tenant',
+      query: z.object(pageQuery),
+      status: 200,
+      response: pageOf(productView),
+      handle: ({ tenantId, query }) =>
+        downstream.call<Page<RankingProductView>>(RANKING_RPC.productList, { ...query, tenantId }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/products/:id',
+      operationId: 'getProduct',
+      summary: 'One product with its keywords and standings',
+      tag: 'products',
+      access: 'tenant',
+      params: idParams,
+      status: 200,
+      response: productView,
+      handle: ({ tenantId, params }) =>
+        downstream.call<RankingProductView>(RANKING_RPC.productGet, { tenantId, productId: params.id }),
+    }),
+    route({
+      method: 'PATCH',
+      path: '/v1/products/:id',
+      operationId: 'updateProduct',
+      summary: 'Rename or reprice a product',
+      tag: 'products',
+      access: 'tenant',
+      params: idParams,
+      body: rankingProductChanges,
+      status: 200,
+      response: productView,
+      handle: ({ tenantId, params, body }) =>
+        downstream.call<RankingProductView>(RANKING_RPC.productUpdate, { ...body, tenantId, productId: params.id }),
+    }),
+    route({
+      method: 'DELETE',
+      path: '/v1/products/:id',
+      operationId: 'deleteProduct',
+      summary: 'Stop tracking a product (its history stays)',
+      tag: 'products',
+      access: 'tenant',
+      params: idParams,
+      status: 204,
+      response: null,
+      handle: ({ tenantId, params }) => downstream.call(RANKING_RPC.productDelete, { tenantId, productId: params.id }),
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/products/:id/keywords',
+      operationId: 'addProductKeyword',
+      summary: 'Attach a keyword to a product (200 when it already had it)',
+      tag: 'keywords',
+      access: 'tenant',
+      params: idParams,
+      body: rankingKeywordAddRequest.omit({ ...noScope, productId: true }),
+      status: 201,
+      response: keywordAttached,
+      handle: async ({ tenantId, params, body }) => {
+        const attached = await downstream.call<RankingKeywordAttached>(RANKING_RPC.keywordAdd, {
+          ...body,
+          tenantId,
+          productId: params.id,
+        });
+        return answerWith(attached.created ? 201 : 200, attached);
+      },
+    }),
+    route({
+      method: 'DELETE',
+      path: '/v1/products/:id/keywords/:keywordId',
+      operationId: 'removeProductKeyword',
+      summary: 'Detach a keyword from a product',
+      tag: 'keywords',
+      access: 'tenant',
+      params: keywordParams,
+      status: 204,
+      response: null,
+      handle: ({ tenantId, params }) =>
+        downstream.call(RANKING_RPC.keywordRemove, { tenantId, productId: params.id, keywordId: params.keywordId }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/keywords',
+      operationId: 'listKeywords',
+      summary: "List the tenant's keywords (or one product's)",
+      tag: 'keywords',
+      access: 'tenant',
+      query: z.object({ ...pageQuery, productId: z.uuid().optional() }),
+      status: 200,
+      response: pageOf(keywordView),
+      handle: ({ tenantId, query }) =>
+        downstream.call<Page<RankingKeywordView>>(RANKING_RPC.keywordList, { ...query, tenantId }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/keywords/:id/rankings/latest',
+      operationId: 'getLatestRanking',
+      summary: 'The latest recorded crawl of a keyword: standings of tracked products and the whole shelf',
+      tag: 'rankings',
+      access: 'tenant',
+      params: idParams,
+      status: 200,
+      response: latestRankingView,
+      handle: ({ tenantId, params }) =>
+        downstream.call<RankingLatestView>(RANKING_RPC.keywordLatest, { tenantId, keywordId: params.id }),
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/exclusions',
+      operationId: 'createExclusion',
+      summary: 'Exclude a marketplace product or a mall from the competitors',
+      tag: 'exclusions',
+      access: 'tenant',
+      body: rankingExclusionAddRequest.omit(noScope),
+      status: 201,
+      response: exclusionView,
+      problems: ['conflict'],
+      handle: ({ tenantId, body }) =>
+        downstream.call<RankingExclusionView>(RANKING_RPC.exclusionAdd, { ...body, tenantId }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/exclusions',
+      operationId: 'listExclusions',
+      summary: 'List exclusions',
+      tag: 'exclusions',
+      access: 'tenant',
+      query: z.object(pageQuery),
+      status: 200,
+      response: pageOf(exclusionView),
+      handle: ({ tenantId, query }) =>
+        downstream.call<Page<RankingExclusionView>>(RANKING_RPC.exclusionList, { ...query, tenantId }),
+    }),
+    route({
+      method: 'DELETE',
+      path: '/v1/exclusions/:id',
+      operationId: 'deleteExclusion',
+      summary: 'Remove an exclusion',
+      tag: 'exclusions',
+      access: 'tenant',
+      params: idParams,
+      status: 204,
+      response: null,
+      handle: ({ tenantId, params }) =>
+        downstream.call(RANKING_RPC.exclusionDelete, { tenantId, exclusionId: params.id }),
+    }),
+  ];
+}

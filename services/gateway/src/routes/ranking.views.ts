@@ -1,0 +1,63 @@
+import {
+  RankingExclusionView,
+  RankingKeywordAttached,
+  RankingKeywordView,
+  RankingLatestView,
+  RankingProductView,
+  rankingEntrySchema,
+  standingSchema,
+} from '@shelfwatch/contracts';
+import { z } from 'zod';
+import { isoDate } from '../http/http-schemas';
+
+// Response shapes for the OpenAPI document; `satisfies` ties each to the ranking's answer type.
+
+export const productView = z.object({
+  id: z.uuid(),
+  marketplace: z.string(),
+  externalId: z.string(),
+  name: z.string(),
+  price: z.number(),
+  createdAt: isoDate,
+  keywords: z.array(
+    z.object({
+      keywordId: z.uuid(),
+      keyword: z.string(),
+      rank: z.number().int().nullable().describe('Rank at the latest crawl; null when not found or never crawled'),
+      change: z.number().int().nullable().describe('Positive: moved up since the crawl before'),
+      lowestCompetitorPrice: z.number().nullable(),
+      lastCrawledAt: isoDate.nullable(),
+    }),
+  ),
+}) satisfies z.ZodType<RankingProductView>;
+
+export const keywordView = z.object({
+  id: z.uuid(),
+  marketplace: z.string(),
+  keyword: z.string(),
+  intervalMinutes: z.number().int(),
+  productIds: z.array(z.uuid()),
+}) satisfies z.ZodType<RankingKeywordView>;
+
+export const keywordAttached = z.object({
+  productId: z.uuid(),
+  keywordId: z.uuid(),
+  keyword: z.string(),
+  marketplace: z.string(),
+  intervalMinutes: z.number().int(),
+  created: z.boolean().describe('False when the product already had this keyword'),
+}) satisfies z.ZodType<RankingKeywordAttached>;
+
+export const exclusionView = z.object({
+  id: z.uuid(),
+  kind: z.enum(['product', 'mall']),
+  value: z.string(),
+  createdAt: isoDate,
+}) satisfies z.ZodType<RankingExclusionView>;
+
+export const latestRankingView = z.object({
+  keywordId: z.uuid(),
+  crawl: z.object({ crawlId: z.uuid(), crawledAt: isoDate, recordedAt: isoDate }).nullable(),
+  standings: z.array(standingSchema),
+  entries: z.array(rankingEntrySchema.extend({ title: z.string() })),
+}) satisfies z.ZodType<RankingLatestView>;

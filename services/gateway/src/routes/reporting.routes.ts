@@ -1,0 +1,111 @@
+import {
+  REPORTING_RPC,
+  ReportingBrandsView,
+  ReportingDashboardView,
+  ReportingPriceHistoryView,
+  ReportingRankHistoryView,
+  reportingBucketSchema,
+} from '@shelfwatch/contracts';
+import { Clock } from '@shelfwatch/messaging';
+import { z } from 'zod';
+import { Downstream } from '../downstream/downstream';
+import { idParams } from '../http/http-schemas';
+import { AnyRoute, route } from '../http/route';
+import { exportCsv, rangeQuery, withRange } from './report-range';
+import { brandsView, dashboardView, priceHistoryView, rankHistoryView } from './reporting.views';
+
+const bucket = reportingBucketSchema.default('day');
+
+/** Analytics: dashboard figures, brand share, rank and price history, CSV export (the reporting service). */
+export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[] {
+  return [
+    route({
+      method: 'GET',
+      path: '/v1/reports/dashboard',
+      operationId: 'getDashboard',
+      summary: "The tenant's overview: tracked products and keywords, crawls, open alerts, average rank",
+      tag: 'reports',
+      access: 'tenant',
+      status: 200,
+      response: dashboardView,
+      handle: ({ tenantId }) => downstream.call<ReportingDashboardView>(REPORTING_RPC.dashboard, { tenantId }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/reports/brands',
+      operationId: 'getBrandShare',
+      summary: "Brand share of a keyword's top N results, per day and over the range",
+      tag: 'reports',
+      access: 'tenant',
+      query: z.object({
+        keywordId: z.uuid(),
+        topN: z.coerce.number().int().min(1).max(100).default(10),
+        ...rangeQuery,
+      }),
+      status: 200,
+      response: brandsView,
+      handle: ({ tenantId, query }) =>
+        downstream.call<ReportingBrandsView>(REPORTING_RPC.brands, {
+          ...withRange(query, 'day', clock.now()),
+          tenantId,
+        }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/reports/price-history',
+      operationId: 'getPriceHistory',
+      summary: 'My price and the lowest competitor price of a product on a keyword, per hour or day',
+      tag: 'reports',
+      access: 'tenant',
+      query: z.object({ productId: z.uuid(), keywordId: z.uuid(), bucket, ...rangeQuery }),
+      status: 200,
+      response: priceHistoryView,
+      handle: ({ tenantId, query }) =>
+        downstream.call<ReportingPriceHistoryView>(REPORTING_RPC.priceHistory, {
+          ...withRange(query, query.bucket, clock.now()),
+          tenantId,
+        }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/products/:id/rank-history',
+      operationId: 'getRankHistory',
+      summary: "A product's rank per hour or day, one series per keyword (or the one asked for)",
+      tag: 'reports',
+      access: 'tenant',
+      params: idParams,
+      query: z.object({ keywordId: z.uuid().optional(), bucket, ...rangeQuery }),
+      status: 200,
+      response: rankHistoryView,
+      handle: ({ tenantId, params, query }) =>
+        downstream.call<ReportingRankHistoryView>(REPORTING_RPC.rankHistory, {
+          ...withRange(query, query.bucket, clock.now()),
+          tenantId,
+          productId: params.id,
+        }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/reports/export.csv',
+      operationId: 'exportHistoryCsv',
+      summary: 'Rank and price history as CSV, streamed (one line per product, keyword and bucket)',
+      tag: 'reports',
+      access: 'tenant',
+      query: z.object({
+        bucket: reportingBucketSchema.default('hour'),
+        productId: z.uuid().optional(),
+        keywordId: z.uuid().optional(),
+        ...rangeQuery,
+      }),
+      status: 200,
+      response: z
+        .string()
+        .describe(
+          'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price',
+        ),
+      produces: 'text/csv',
+      handle: ({ tenantId, query }) =>
+        exportCsv(downstream, { ...withRange(query, query.bucket, clock.now()), tenantId }),
+    }),
+  ];
+}

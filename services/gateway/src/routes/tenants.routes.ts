@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { TenantsService } from '../auth/tenants.service';
+import { idParams, isoDate, pageOf, pageQuery } from '../http/http-schemas';
+import { AnyRoute, route } from '../http/route';
+
+const tenantView = z.object({ id: z.uuid(), name: z.string(), createdAt: isoDate });
+const apiKeyView = z.object({
+  id: z.uuid(),
+  label: z.string(),
+  lookup: z.string().describe('Public part of the key (the 12 characters after the prefix)'),
+  createdAt: isoDate,
+  revokedAt: isoDate.nullable().describe('When the key stops (or stopped) working'),
+  lastUsedAt: isoDate.nullable().describe('Approximate (updated at most once a minute)'),
+});
+const issuedKey = apiKeyView.extend({ apiKey: z.string().describe('The key itself: shown this once, never again') });
+const label = z.string().trim().min(1).max(100);
+
+/** Tenants (operator) and the tenant's own API keys: issue, list, rotate, revoke. */
+export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
+  return [
+    route({
+      method: 'POST',
+      path: '/v1/tenants',
+      operationId: 'createTenant',
+      summary: 'Create a tenant and its first API key (admin key only; the key is shown once)',
+      tag: 'tenants',
+      access: 'admin',
+      body: z.object({ name: z.string().trim().min(1).max(200) }),
+      status: 201,
+      response: tenantView.extend({ apiKey: z.string(), apiKeyId: z.uuid() }),
+      handle: ({ body }) => tenants.createTenant(body.name),
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/tenants/:id/api-keys',
+      operationId: 'issueTenantKey',
+      summary: 'Issue a new key to a tenant (admin key only), e.g. when it lost all of them',
+      tag: 'tenants',
+      access: 'admin',
+      params: idParams,
+      body: z.object({ label: label.default('issued by operator') }).default({ label: 'issued by operator' }),
+      status: 201,
+      response: issuedKey,
+      handle: ({ params, body }) => tenants.issueKey(params.id, body.label),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/tenant',
+      operationId: 'getOwnTenant',
+      summary: 'The tenant of the calling key',
+      tag: 'api-keys',
+      access: 'tenant',
+      status: 200,
+      response: tenantView,
+      handle: ({ tenantId }) => tenants.getTenant(tenantId),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/api-keys',
+      operationId: 'listApiKeys',
+      summary: "List the tenant's API keys (never the keys themselves)",
+      tag: 'api-keys',
+      access: 'tenant',
+      query: z.object(pageQuery),
+      status: 200,
+      response: pageOf(apiKeyView),
+      handle: ({ tenantId, query }) => tenants.listKeys(tenantId, query.limit, query.cursor),
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/api-keys',
+      operationId: 'createApiKey',
+      summary: 'Issue another API key (shown once)',
+      tag: 'api-keys',
+      access: 'tenant',
+      body: z.object({ label: label.default('api key') }).default({ label: 'api key' }),
+      status: 201,
+      response: issuedKey,
+      handle: ({ tenantId, body }) => tenants.issueKey(tenantId, body.label),
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/api-keys/:id/rotate',
+      operationId: 'rotateApiKey',
+      summary: 'Issue a replacement key; the old one stops after graceSeconds (default 0: at once)',
+      tag: 'api-keys',
+      access: 'tenant',
+      params: idParams,
+      body: z
+        .object({
+          graceSeconds: z
+            .number()
+            .int()
+            .min(0)
+            .max(7 * 86_400)
+            .default(0),
+        })
+        .default({ graceSeconds: 0 }),
+      status: 201,
+      response: issuedKey,
+      handle: ({ tenantId, params, body }) => tenants.rotate(tenantId, params.id, body.graceSeconds),
+    }),
+    route({
+      method: 'DELETE',
+      path: '/v1/api-keys/:id',
+      operationId: 'revokeApiKey',
+      summary: 'Revoke a key at once',
+      tag: 'api-keys',
+      access: 'tenant',
+      params: idParams,
+      status: 204,
+      response: null,
+      handle: ({ tenantId, params }) => tenants.revoke(tenantId, params.id),
+    }),
+  ];
+}

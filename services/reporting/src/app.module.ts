@@ -4,8 +4,9 @@ import { Logger } from 'pino';
 import { ReportingConfig } from './reporting.config';
 import { reportingManifest } from './reporting.manifest';
 import { reportingPersistence } from './reporting.persistence';
+import { ReportsModule } from './reports/reports.module';
 
-/** The reporting application: the shared service core plus the reporting's feature modules. */
+/** The reporting application: the shared service core (projection consumers in batch mode) plus reports. */
 @Module({})
 export class ReportingAppModule {
   static forConfig(config: ReportingConfig, logger: Logger): DynamicModule {
@@ -17,7 +18,9 @@ export class ReportingAppModule {
           persistence: reportingPersistence,
           handles: reportingManifest.handles,
           logger,
+          consumer: { batchSize: config.reportingConsumerBatchSize },
         }),
+        ReportsModule.forCache({ ttlMs: config.reportingCacheTtlMs, maxEntries: config.reportingCacheMaxEntries }),
       ],
     };
   }

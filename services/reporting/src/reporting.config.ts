@@ -1,7 +1,14 @@
-import { ConfigSpec, Env, ServiceConfig, loadServiceConfig } from '@shelfwatch/config';
+import { ConfigSpec, Env, ServiceConfig, integer, loadServiceConfig } from '@shelfwatch/config';
 
 /** Variables the reporting reads on top of the common ones (DESIGN.md §Ports and environment). */
-export const reportingConfigSpec = {} satisfies ConfigSpec;
+export const reportingConfigSpec = {
+  /** How long a cached dashboard or brand-share answer may be served (also bounds the 24 h window's drift). */
+  reportingCacheTtlMs: integer('REPORTING_CACHE_TTL_MS', 30_000, 0, 3_600_000),
+  /** Answers each cache of a replica holds at most (least recently used go first). */
+  reportingCacheMaxEntries: integer('REPORTING_CACHE_MAX_ENTRIES', 5_000, 1, 1_000_000),
+  /** Events a projection consumer applies per transaction (docs/messaging.md, batch mode). */
+  reportingConsumerBatchSize: integer('REPORTING_CONSUMER_BATCH_SIZE', 64, 1, 1_000),
+} satisfies ConfigSpec;
 
 /** The reporting's configuration, parsed once at boot. */
 export type ReportingConfig = ServiceConfig<typeof reportingConfigSpec>;

@@ -1,7 +1,8 @@
 import { ServiceManifest } from '@shelfwatch/platform';
+import { REPORTING_EVENT_TYPES } from './projections/reporting-events';
 
-/** Events the reporting consumes; its features add theirs here. */
+/** Events the reporting consumes: everything its read models are projected from. */
 export const reportingManifest: ServiceManifest = {
   service: 'reporting',
-  handles: [],
+  handles: [...REPORTING_EVENT_TYPES],
 };

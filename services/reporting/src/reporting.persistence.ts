@@ -1,9 +1,13 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
+import { Migration20261122100000ReadModels } from './migrations/Migration20261122100000ReadModels';
 
 /** The reporting's schema: its entities and every migration, oldest first. */
 export const reportingPersistence: ServicePersistence = {
   service: 'reporting',
   entities: [],
-  migrations: [{ name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging }],
+  migrations: [
+    { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
+    { name: 'Migration20261122100000ReadModels', class: Migration20261122100000ReadModels },
+  ],
 };

@@ -1,0 +1,39 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { tuples } from '../projections/sql';
+
+/** Scope of the dashboard of a tenant. */
+export const dashboardScope = 'dashboard';
+
+/** Scope of the brand-share answers of one keyword. */
+export function brandsScope(keywordId: string): string {
+  return `brands:${keywordId}`;
+}
+
+/**
+ * Moves the version of each scope on, in the caller's transaction: every replica compares the version it
+ * cached an answer under with the current one, so the invalidation reaches all replicas exactly when the
+ * change commits (docs/reporting.md §Cache). Scopes are locked in sorted order to keep lock order stable.
+ */
+export async function bumpCacheVersions(em: EntityManager, tenantId: string, scopes: readonly string[]): Promise<void> {
+  const sorted = [...new Set(scopes)].sort();
+  await em.execute(
+    `insert into reporting.cache_versions as v (tenant_id, scope, version) values ${tuples(sorted.length, 3)}
+     on conflict (tenant_id, scope) do update set version = v.version + 1`,
+    sorted.flatMap((scope) => [tenantId, scope, 1]),
+    'run',
+  );
+}
+
+/** Moves every version on (after a rebuild truncated the read models). */
+export async function bumpAllCacheVersions(em: EntityManager): Promise<void> {
+  await em.execute('update reporting.cache_versions set version = version + 1', [], 'run');
+}
+
+/** The current version of a scope; 0 before anything changed it. */
+export async function cacheVersion(em: EntityManager, tenantId: string, scope: string): Promise<number> {
+  const [row] = await em.execute<{ version: string }[]>(
+    'select version from reporting.cache_versions where tenant_id = ? and scope = ?',
+    [tenantId, scope],
+  );
+  return row ? Number(row.version) : 0;
+}

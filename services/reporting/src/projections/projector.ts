@@ -1,0 +1,49 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { bumpCacheVersions, dashboardScope, brandsScope } from '../cache/cache-versions';
+import { alertRaised, alertResolved, crawlAdvanced } from './crawl-alert.projection';
+import { rankingRecorded } from './ranking.projection';
+import { ReportingEvent } from './reporting-events';
+import { keywordLinked, productAdded, productRemoved } from './tracking.projection';
+
+/** Applies one event to the read models; true when something changed. */
+async function apply(em: EntityManager, event: ReportingEvent): Promise<boolean> {
+  switch (event.type) {
+    case 'tracking.product.added':
+      return productAdded(em, event);
+    case 'tracking.product.removed':
+      return productRemoved(em, event);
+    case 'tracking.keyword.added':
+      return keywordLinked(em, event, true);
+    case 'tracking.keyword.removed':
+      return keywordLinked(em, event, false);
+    case 'crawl.requested':
+    case 'crawl.started':
+    case 'crawl.completed':
+    case 'crawl.failed':
+      return crawlAdvanced(em, event);
+    case 'ranking.recorded':
+      return rankingRecorded(em, event);
+    case 'alert.raised':
+      return alertRaised(em, event);
+    case 'alert.resolved':
+      return alertResolved(em, event);
+    default: {
+      const unknown: never = event;
+      throw new Error(`no projection for ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Projects an event inside the caller's transaction (the consumer's inbox transaction, or a rebuild
+ * batch) and, when it changed a read model, bumps the cache versions of the answers that depend on it in
+ * the same transaction. Replaying an event changes nothing, not even a cache version.
+ */
+export async function project(em: EntityManager, event: ReportingEvent): Promise<void> {
+  if (!(await apply(em, event))) {
+    return;
+  }
+  const scopes =
+    event.type === 'ranking.recorded' ? [dashboardScope, brandsScope(event.data.keywordId)] : [dashboardScope];
+  await bumpCacheVersions(em, event.tenantId, scopes);
+}

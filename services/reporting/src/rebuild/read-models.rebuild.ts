@@ -1,0 +1,131 @@
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
+import { AnyEvent, parseEvent } from '@shelfwatch/contracts';
+import { Topology, consumersFor } from '@shelfwatch/messaging';
+import { Logger } from 'pino';
+import { bumpAllCacheVersions } from '../cache/cache-versions';
+import { project } from '../projections/projector';
+import { REPORTING_EVENT_TYPES, ReportingEvent, isReportingEvent } from '../projections/reporting-events';
+
+/** Every read-model table; `cache_versions` is kept (and moved on) so that no replica serves a stale answer. */
+export const READ_MODEL_TABLES = [
+  'reporting.products',
+  'reporting.product_keywords',
+  'reporting.crawls',
+  'reporting.alerts',
+  'reporting.recorded_crawls',
+  'reporting.latest_ranks',
+  'reporting.brand_slots',
+  'reporting.rank_hourly',
+  'reporting.rank_daily',
+] as const;
+
+export interface RebuildOptions {
+  orm: MikroORM;
+  nc: NatsConnection;
+  topology: Topology;
+  logger: Logger;
+  /** Events applied per transaction. */
+  batchSize?: number;
+}
+
+/** What a rebuild read, per stream. */
+export interface RebuildReport {
+  streams: { stream: string; lastSequence: number; read: number; applied: number }[];
+  durationMs: number;
+}
+
+/** Empties every read model in one transaction and moves every cache version on. */
+export async function truncateReadModels(em: EntityManager): Promise<void> {
+  await em.transactional(async (tx) => {
+    await tx.execute(`truncate ${READ_MODEL_TABLES.join(', ')}`, [], 'run');
+    await bumpAllCacheVersions(tx);
+  });
+}
+
+/** The event, or null for a message the durable consumer dead-lettered too (logged, skipped). */
+function parsed(body: string, logger: Logger): AnyEvent | null {
+  try {
+    return parseEvent(JSON.parse(body));
+  } catch (error) {
+    logger.warn({ err: error }, 'invalid message skipped by the rebuild');
+    return null;
+  }
+}
+
+async function applyBatch(orm: MikroORM, events: ReportingEvent[]): Promise<void> {
+  if (events.length === 0) {
+    return;
+  }
+  await orm.em.fork().transactional(async (em) => {
+    for (const event of events) {
+      await project(em, event);
+    }
+  });
+}
+
+/**
+ * Replays one stream from its first message up to `lastSequence` (its last one when the rebuild began)
+ * through an ephemeral ordered consumer, applying the events the read models use in batches.
+ */
+async function replayStream(
+  options: RebuildOptions,
+  stream: string,
+  lastSequence: number,
+): Promise<{ read: number; applied: number }> {
+  const batchSize = options.batchSize ?? 500;
+  const consumer = await jetstream(options.nc).consumers.get(stream);
+  const messages = await consumer.consume({ max_messages: Math.max(batchSize, 100) });
+  let batch: ReportingEvent[] = [];
+  let read = 0;
+  let applied = 0;
+  for await (const msg of messages) {
+    read += 1;
+    const event = parsed(msg.string(), options.logger);
+    if (event && isReportingEvent(event)) {
+      batch.push(event);
+    }
+    // Everything up to the noted end, or everything there is (the noted last message may have been deleted).
+    const done = msg.seq >= lastSequence || msg.info.pending === 0;
+    if (done || batch.length >= batchSize || msg.info.pending === 0) {
+      await applyBatch(options.orm, batch);
+      applied += batch.length;
+      batch = [];
+    }
+    if (done) {
+      break;
+    }
+  }
+  await messages.close();
+  return { read, applied };
+}
+
+/**
+ * Rebuilds the read models from the streams (docs/reporting.md §Rebuild):
+ * 1. note each stream's last sequence; 2. truncate the read models (cache versions move on);
+ * 3. replay each stream from sequence 1 to the noted sequence through an ordered consumer.
+ * The durable consumers keep running: an event they apply during the rebuild is applied again by the
+ * replay (or the other way round), which the projections absorb, so the service need not stop.
+ */
+export async function rebuildReadModels(options: RebuildOptions): Promise<RebuildReport> {
+  const started = Date.now();
+  const jsm = await jetstreamManager(options.nc);
+  const streams = consumersFor('reporting', [...REPORTING_EVENT_TYPES]).map((c) =>
+    options.topology.streamName(c.stream),
+  );
+  const ends = await Promise.all(
+    streams.map(async (stream) => {
+      const { state } = await jsm.streams.info(stream);
+      return { stream, lastSequence: state.messages === 0 ? 0 : state.last_seq };
+    }),
+  );
+  await truncateReadModels(options.orm.em.fork());
+  const report: RebuildReport['streams'] = [];
+  for (const { stream, lastSequence } of ends) {
+    const counts = lastSequence === 0 ? { read: 0, applied: 0 } : await replayStream(options, stream, lastSequence);
+    options.logger.info({ stream, lastSequence, ...counts }, 'stream replayed into the read models');
+    report.push({ stream, lastSequence, ...counts });
+  }
+  return { streams: report, durationMs: Date.now() - started };
+}

@@ -1,0 +1,32 @@
+import { answerRequest } from '@shelfwatch/messaging';
+import { z } from 'zod';
+
+/** Why a report was refused; travels to the gateway as the RPC error code. */
+export enum ReportingErrorCode {
+  NotFound = 'not_found',
+  Invalid = 'invalid',
+}
+
+/** A refusal the caller can act on (mapped to an RPC domain error in {@link answer}, nowhere else). */
+export class ReportingError extends Error {
+  constructor(
+    readonly code: ReportingErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReportingError';
+  }
+
+  static notFound(what: string, id: string): ReportingError {
+    return new ReportingError(ReportingErrorCode.NotFound, `${what} ${id} not found`);
+  }
+
+  static invalid(message: string): ReportingError {
+    return new ReportingError(ReportingErrorCode.Invalid, message);
+  }
+}
+
+/** Runs one request/reply call of reporting; its {@link ReportingError}s answer with their code. */
+export function answer<T, R>(schema: z.ZodType<T>, payload: unknown, run: (input: T) => Promise<R>): Promise<R> {
+  return answerRequest(schema, payload, run, (error) => (error instanceof ReportingError ? error : undefined));
+}

@@ -1,0 +1,127 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ReportingBucket, ReportingExportPage } from '@shelfwatch/contracts';
+import { z } from 'zod';
+import { ReportingError } from '../reporting.errors';
+import { bucketTable } from './history.query';
+import { bucketFloor } from './time-range';
+
+export const EXPORT_HEADER =
+  'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price\n';
+
+/** A CSV line is at most ~170 bytes; fetch enough rows to fill a chunk in one statement. */
+const MIN_LINE_BYTES = 100;
+
+const cursorSchema = z.tuple([z.uuid(), z.uuid(), z.iso.datetime({ offset: true })]);
+type ExportKey = z.infer<typeof cursorSchema>;
+
+export function encodeExportCursor(key: ExportKey): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeExportCursor(cursor: string): ExportKey {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw ReportingError.invalid('cursor: not a cursor of this export');
+  }
+}
+
+interface ExportRow {
+  product_id: string;
+  keyword_id: string;
+  bucket: Date;
+  rank_min: number | null;
+  rank_max: number | null;
+  rank_last: number | null;
+  samples: number;
+  my_price: string;
+  competitor_min: string | null;
+}
+
+/** One CSV line; every field is a uuid, an instant or a number, so nothing needs quoting. */
+export function csvLine(row: ExportRow): string {
+  const cells = [
+    row.product_id,
+    row.keyword_id,
+    new Date(row.bucket).toISOString(),
+    row.rank_min,
+    row.rank_max,
+    row.rank_last,
+    row.samples,
+    row.my_price,
+    row.competitor_min,
+  ];
+  return `${cells.map((cell) => (cell === null ? '' : String(cell))).join(',')}\n`;
+}
+
+/** One keyset chunk: (tenant, …filters' values, from, to, limit). */
+export function exportSql(bucket: ReportingBucket, filters: string[]): string {
+  return `select product_id, keyword_id, bucket, rank_min, rank_max, rank_last, samples, my_price, competitor_min
+       from ${bucketTable(bucket)}
+      where tenant_id = ? ${filters.join(' ')}
+        and bucket >= ?::timestamptz and bucket < ?::timestamptz
+      order by tenant_id, product_id, keyword_id, bucket
+      limit ?`;
+}
+
+/** The keyset condition after a cursor (binds tenant, product, keyword, bucket). */
+export const EXPORT_AFTER = 'and (tenant_id, product_id, keyword_id, bucket) > (?, ?, ?, ?::timestamptz)';
+
+export interface ExportInput {
+  tenantId: string;
+  bucket: ReportingBucket;
+  productId?: string | undefined;
+  keywordId?: string | undefined;
+  from: string;
+  to: string;
+  cursor?: string | undefined;
+  maxBytes: number;
+}
+
+/**
+ * One chunk of the export: a keyset range of the primary key `(tenant_id, product_id, keyword_id, bucket)`
+ * after the cursor, so every chunk costs the same however deep into the export it is, and neither side
+ * ever holds more than one chunk.
+ */
+export async function exportPage(em: EntityManager, input: ExportInput): Promise<ReportingExportPage> {
+  const after = input.cursor === undefined ? null : decodeExportCursor(input.cursor);
+  const filters: string[] = [];
+  const params: (string | number)[] = [input.tenantId];
+  if (input.productId !== undefined) {
+    filters.push('and product_id = ?');
+    params.push(input.productId);
+  }
+  if (input.keywordId !== undefined) {
+    filters.push('and keyword_id = ?');
+    params.push(input.keywordId);
+  }
+  if (after) {
+    filters.push(EXPORT_AFTER);
+    params.push(input.tenantId, ...after);
+  }
+  const limit = Math.ceil(input.maxBytes / MIN_LINE_BYTES);
+  const rows = await em.execute<ExportRow[]>(exportSql(input.bucket, filters), [
+    ...params,
+    bucketFloor(input.from, input.bucket),
+    input.to,
+    limit,
+  ]);
+  let csv = after ? '' : EXPORT_HEADER;
+  let taken = 0;
+  for (const row of rows) {
+    const line = csvLine(row);
+    if (taken > 0 && csv.length + line.length > input.maxBytes) {
+      break;
+    }
+    csv += line;
+    taken += 1;
+  }
+  const last = rows[taken - 1];
+  const more = taken < rows.length || rows.length === limit;
+  return {
+    csv,
+    rows: taken,
+    nextCursor:
+      more && last ? encodeExportCursor([last.product_id, last.keyword_id, new Date(last.bucket).toISOString()]) : null,
+  };
+}

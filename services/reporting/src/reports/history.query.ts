@@ -1,0 +1,98 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ReportingBucket, ReportingPricePoint, ReportingRankPoint } from '@shelfwatch/contracts';
+import { bucketFloor } from './time-range';
+
+/** The read model of a bucket width. */
+export function bucketTable(bucket: ReportingBucket): string {
+  return bucket === 'hour' ? 'reporting.rank_hourly' : 'reporting.rank_daily';
+}
+
+interface HistoryRow {
+  keyword_id: string;
+  bucket: Date;
+  rank_min: number | null;
+  rank_max: number | null;
+  rank_last: number | null;
+  samples: number;
+  my_price: number;
+  competitor_min: number | null;
+}
+
+export interface HistoryInput {
+  tenantId: string;
+  productId: string;
+  keywordId?: string | undefined;
+  from: string;
+  to: string;
+  bucket: ReportingBucket;
+}
+
+/** Buckets of a product (tenant, product, [keyword], from, to): one range of the primary key. */
+export function historySql(bucket: ReportingBucket, oneKeyword: boolean): string {
+  return `select keyword_id, bucket, rank_min, rank_max, rank_last, samples,
+            my_price::float8 as my_price, competitor_min::float8 as competitor_min
+       from ${bucketTable(bucket)}
+      where tenant_id = ? and product_id = ? ${oneKeyword ? 'and keyword_id = ?' : ''}
+        and bucket >= ?::timestamptz and bucket < ?::timestamptz
+      order by keyword_id, bucket`;
+}
+
+async function historyRows(em: EntityManager, input: HistoryInput): Promise<HistoryRow[]> {
+  const params = [input.tenantId, input.productId, ...(input.keywordId === undefined ? [] : [input.keywordId])];
+  return em.execute<HistoryRow[]>(historySql(input.bucket, input.keywordId !== undefined), [
+    ...params,
+    bucketFloor(input.from, input.bucket),
+    input.to,
+  ]);
+}
+
+/** Rank series per keyword, oldest bucket first. */
+export async function rankHistory(
+  em: EntityManager,
+  input: HistoryInput,
+): Promise<{ keywordId: string; points: ReportingRankPoint[] }[]> {
+  const series = new Map<string, ReportingRankPoint[]>();
+  for (const row of await historyRows(em, input)) {
+    const points = series.get(row.keyword_id) ?? [];
+    points.push({
+      bucketStart: new Date(row.bucket).toISOString(),
+      rankMin: row.rank_min,
+      rankMax: row.rank_max,
+      rankLast: row.rank_last,
+      samples: row.samples,
+    });
+    series.set(row.keyword_id, points);
+  }
+  return [...series.entries()].map(([keywordId, points]) => ({ keywordId, points }));
+}
+
+/** My price next to the lowest competitor price, per bucket. */
+export async function priceHistory(
+  em: EntityManager,
+  input: HistoryInput & { keywordId: string },
+): Promise<ReportingPricePoint[]> {
+  const rows = await historyRows(em, input);
+  return rows.map((row) => ({
+    bucketStart: new Date(row.bucket).toISOString(),
+    myPrice: row.my_price,
+    lowestCompetitorPrice: row.competitor_min,
+  }));
+}
+
+/** Whether the tenant ever tracked the product (a removed one keeps its history). */
+export async function productKnown(em: EntityManager, tenantId: string, productId: string): Promise<boolean> {
+  const rows = await em.execute<unknown[]>('select 1 from reporting.products where product_id = ? and tenant_id = ?', [
+    productId,
+    tenantId,
+  ]);
+  return rows.length > 0;
+}
+
+/** Whether the tenant ever linked the keyword to a product. */
+export async function keywordKnown(em: EntityManager, tenantId: string, keywordId: string): Promise<boolean> {
+  const rows = await em.execute<unknown[]>(
+    'select 1 from reporting.product_keywords where tenant_id = ? and keyword_id = ? limit 1',
+    [tenantId, keywordId],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import {
+  REPORTING_RPC,
+  ReportingBrandsView,
+  ReportingDashboardView,
+  ReportingExportPage,
+  ReportingPriceHistoryView,
+  ReportingRankHistoryView,
+  reportingBrandsRequest,
+  reportingDashboardRequest,
+  reportingExportPageRequest,
+  reportingPriceHistoryRequest,
+  reportingRankHistoryRequest,
+} from '@shelfwatch/contracts';
+import { OnRequest } from '@shelfwatch/messaging';
+import { answer } from '../reporting.errors';
+import { ReportsService } from './reports.service';
+
+/** The gateway's report routes over request/reply. */
+@Injectable()
+export class ReportsHandler {
+  constructor(private readonly reports: ReportsService) {}
+
+  @OnRequest(REPORTING_RPC.dashboard)
+  dashboard(payload: unknown): Promise<ReportingDashboardView> {
+    return answer(reportingDashboardRequest, payload, (input) => this.reports.dashboard(input.tenantId));
+  }
+
+  @OnRequest(REPORTING_RPC.brands)
+  brands(payload: unknown): Promise<ReportingBrandsView> {
+    return answer(reportingBrandsRequest, payload, (input) => this.reports.brandShare(input));
+  }
+
+  @OnRequest(REPORTING_RPC.rankHistory)
+  rankHistory(payload: unknown): Promise<ReportingRankHistoryView> {
+    return answer(reportingRankHistoryRequest, payload, (input) => this.reports.rankHistory(input));
+  }
+
+  @OnRequest(REPORTING_RPC.priceHistory)
+  priceHistory(payload: unknown): Promise<ReportingPriceHistoryView> {
+    return answer(reportingPriceHistoryRequest, payload, (input) => this.reports.priceHistory(input));
+  }
+
+  @OnRequest(REPORTING_RPC.exportPage)
+  exportPage(payload: unknown): Promise<ReportingExportPage> {
+    return answer(reportingExportPageRequest, payload, (input) => this.reports.exportPage(input));
+  }
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ReportCacheOptions } from '../cache/report-cache';
+import { ProjectionsHandler } from '../projections/projections.handler';
+import { ReportsHandler } from './reports.handler';
+import { ReportsService } from './reports.service';
+import { REPORT_CACHE_OPTIONS } from './reports.tokens';
+
+/** Projections (events in) and reports (queries out) over the reporting's read models. */
+@Module({})
+export class ReportsModule {
+  static forCache(cache: ReportCacheOptions): DynamicModule {
+    return {
+      module: ReportsModule,
+      providers: [
+        { provide: REPORT_CACHE_OPTIONS, useValue: cache },
+        ReportsService,
+        ReportsHandler,
+        ProjectionsHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  REPORTING_BRANDS_MAX_RANGE_DAYS,
+  REPORTING_MAX_RANGE_DAYS,
+  ReportingBrandsView,
+  ReportingDashboardView,
+  ReportingExportPage,
+  ReportingPriceHistoryView,
+  ReportingRankHistoryView,
+  reportingBrandsRequest,
+  reportingExportPageRequest,
+  reportingPriceHistoryRequest,
+  reportingRankHistoryRequest,
+} from '@shelfwatch/contracts';
+import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { z } from 'zod';
+import { brandsScope, cacheVersion, dashboardScope } from '../cache/cache-versions';
+import { ReportCache } from '../cache/report-cache';
+import { ReportingError } from '../reporting.errors';
+import { REPORT_CACHE_OPTIONS } from './reports.tokens';
+import { ReportCacheOptions } from '../cache/report-cache';
+import { brandShare } from './brands.query';
+import { dashboard } from './dashboard.query';
+import { exportPage } from './export.query';
+import { keywordKnown, priceHistory, productKnown, rankHistory } from './history.query';
+import { checkedRange } from './time-range';
+
+/** Answers the gateway's report routes; the dashboard and brand share go through a versioned cache. */
+@Injectable()
+export class ReportsService {
+  readonly dashboards: ReportCache<ReportingDashboardView>;
+  readonly brands: ReportCache<ReportingBrandsView>;
+
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REPORT_CACHE_OPTIONS) cacheOptions: ReportCacheOptions,
+  ) {
+    const now = (): number => this.clock.now().getTime();
+    this.dashboards = new ReportCache('dashboard', cacheOptions, now);
+    this.brands = new ReportCache('brands', cacheOptions, now);
+  }
+
+  async dashboard(tenantId: string): Promise<ReportingDashboardView> {
+    const em = this.orm.em.fork();
+    const version = await cacheVersion(em, tenantId, dashboardScope);
+    return this.dashboards.get(tenantId, version, () => dashboard(em, tenantId, this.clock.now()));
+  }
+
+  async brandShare(input: z.infer<typeof reportingBrandsRequest>): Promise<ReportingBrandsView> {
+    const range = checkedRange(input.from, input.to, REPORTING_BRANDS_MAX_RANGE_DAYS);
+    const em = this.orm.em.fork();
+    const version = await cacheVersion(em, input.tenantId, brandsScope(input.keywordId));
+    const key = [input.tenantId, input.keywordId, range.from, range.to, input.topN].join('|');
+    return this.brands.get(key, version, async () => {
+      if (!(await keywordKnown(em, input.tenantId, input.keywordId))) {
+        throw ReportingError.notFound('keyword', input.keywordId);
+      }
+      return brandShare(em, { ...input, ...range });
+    });
+  }
+
+  async rankHistory(input: z.infer<typeof reportingRankHistoryRequest>): Promise<ReportingRankHistoryView> {
+    const range = checkedRange(input.from, input.to, REPORTING_MAX_RANGE_DAYS[input.bucket]);
+    const em = this.orm.em.fork();
+    await this.requireProduct(input.tenantId, input.productId);
+    const series = await rankHistory(em, { ...input, ...range });
+    return { productId: input.productId, bucket: input.bucket, ...range, series };
+  }
+
+  async priceHistory(input: z.infer<typeof reportingPriceHistoryRequest>): Promise<ReportingPriceHistoryView> {
+    const range = checkedRange(input.from, input.to, REPORTING_MAX_RANGE_DAYS[input.bucket]);
+    await this.requireProduct(input.tenantId, input.productId);
+    const points = await priceHistory(this.orm.em.fork(), { ...input, ...range });
+    return { productId: input.productId, keywordId: input.keywordId, bucket: input.bucket, ...range, points };
+  }
+
+  /** Exports are not range-capped: they are read chunk by chunk. */
+  exportPage(input: z.infer<typeof reportingExportPageRequest>): Promise<ReportingExportPage> {
+    const range = checkedRange(input.from, input.to, Number.MAX_SAFE_INTEGER);
+    return exportPage(this.orm.em.fork(), { ...input, ...range });
+  }
+
+  private async requireProduct(tenantId: string, productId: string): Promise<void> {
+    if (!(await productKnown(this.orm.em.fork(), tenantId, productId))) {
+      throw ReportingError.notFound('product', productId);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import {
+  REPORTING_RPC,
+  ReportingBrandsView,
+  ReportingDashboardView,
+  ReportingExportPage,
+  ReportingPriceHistoryView,
+  ReportingRankHistoryView,
+  buildEvent,
+} from '@shelfwatch/contracts';
+import { RpcRemoteError } from '@shelfwatch/messaging';
+import { ServiceUnderTest, bootService } from '../../../libs/platform/test/service-harness';
+import { ReportingAppModule } from '../src/app.module';
+import { ReportsService } from '../src/reports/reports.service';
+import { generateHistory, tenantOf } from './support/history.generator';
+import { ReadModelDump } from './support/history.oracle';
+import { dumpReadModels } from './support/read-model-dump';
+import { ReportingUnderTest, bootReporting, drained, publish, publishAll } from './support/reporting.fixtures';
+
+describe('reporting report queries', () => {
+  let sut: ReportingUnderTest;
+  let replica: ServiceUnderTest;
+  const now = new Date();
+  const events = generateHistory(97, now);
+  const tenantId = tenantOf(events);
+  let dump: ReadModelDump;
+  const from = new Date(now.getTime() - 4 * 86_400_000).toISOString();
+  const to = now.toISOString();
+
+  beforeAll(async () => {
+    sut = await bootReporting();
+    replica = await bootService('reporting', sut.booted.config, (config, logger) =>
+      ReportingAppModule.forConfig(config, logger),
+    );
+    await publishAll(sut, events);
+    await drained(sut);
+    dump = await dumpReadModels(sut.em(), tenantId);
+  });
+
+  afterAll(async () => {
+    await replica?.close();
+    await sut?.booted.stop();
+  });
+
+  const request = <T>(subject: string, payload: Record<string, unknown>): Promise<T> =>
+    sut.rpc.request<T>(subject, { tenantId, ...payload });
+
+  function busiest(): { productId: string; keywordId: string } {
+    const counts = new Map<string, number>();
+    for (const row of dump.hourly) {
+      counts.set(`${row.productId}|${row.keywordId}`, (counts.get(`${row.productId}|${row.keywordId}`) ?? 0) + 1);
+    }
+    const [key = ''] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
+    const [productId = '', keywordId = ''] = key.split('|');
+    return { productId, keywordId };
+  }
+
+  it('answers rank history per bucket exactly as the buckets hold it', async () => {
+    const { productId, keywordId } = busiest();
+    for (const bucket of ['hour', 'day'] as const) {
+      const view = await request<ReportingRankHistoryView>(REPORTING_RPC.rankHistory, { productId, from, to, bucket });
+      const rows = (bucket === 'hour' ? dump.hourly : dump.daily).filter((r) => r.productId === productId);
+      const series = view.series.find((s) => s.keywordId === keywordId);
+      const expected = rows.filter((r) => r.keywordId === keywordId);
+      expect(series?.points).toEqual(
+        expected.map((r) => ({
+          bucketStart: r.bucket,
+          rankMin: r.rankMin,
+          rankMax: r.rankMax,
+          rankLast: r.rankLast,
+          samples: r.samples,
+        })),
+      );
+    }
+    const price = await request<ReportingPriceHistoryView>(REPORTING_RPC.priceHistory, {
+      productId,
+      keywordId,
+      from,
+      to,
+      bucket: 'day',
+    });
+    const days = dump.daily.filter((r) => r.productId === productId && r.keywordId === keywordId);
+    expect(price.points).toEqual(
+      days.map((r) => ({ bucketStart: r.bucket, myPrice: r.myPrice, lowestCompetitorPrice: r.competitorMin })),
+    );
+  });
+
+  it('answers brand share of the top N per day and over the range, shares summing to one', async () => {
+    const { keywordId } = busiest();
+    const view = await request<ReportingBrandsView>(REPORTING_RPC.brands, { keywordId, from, to, topN: 10 });
+    const slots = dump.brandSlots.filter((s) => s.keywordId === keywordId && s.rank <= 10);
+    const total = slots.reduce((sum, s) => sum + s.slots, 0);
+    expect(view.brands.reduce((sum, b) => sum + b.slots, 0)).toBe(total);
+    expect(view.brands.reduce((sum, b) => sum + b.share, 0)).toBeCloseTo(1, 9);
+    const acme = slots.filter((s) => s.brand === 'Acme').reduce((sum, s) => sum + s.slots, 0);
+    expect(view.brands.find((b) => b.brand === 'Acme')?.slots ?? 0).toBe(acme);
+    expect(view.days.map((d) => d.day)).toEqual([...new Set(slots.map((s) => s.day))].sort());
+  });
+
+  it('streams the CSV export in bounded chunks that together hold every bucket once', async () => {
+    const lines: string[] = [];
+    let cursor: string | undefined;
+    let chunks = 0;
+    do {
+      const page: ReportingExportPage = await request(REPORTING_RPC.exportPage, { from, to, cursor, maxBytes: 4_096 });
+      expect(Buffer.byteLength(page.csv)).toBeLessThanOrEqual(4_096);
+      lines.push(...page.csv.split('\n').filter((line) => line !== ''));
+      cursor = page.nextCursor ?? undefined;
+      chunks += 1;
+    } while (cursor !== undefined);
+    expect(lines[0]).toMatch(/^product_id,keyword_id,bucket_start,/);
+    expect(lines.slice(1)).toEqual(
+      dump.hourly.map((r) =>
+        [r.productId, r.keywordId, r.bucket, r.rankMin, r.rankMax, r.rankLast, r.samples, r.myPrice.toFixed(2)]
+          .concat(r.competitorMin === null ? [''] : [r.competitorMin.toFixed(2)])
+          .map((cell) => (cell === null ? '' : String(cell)))
+          .join(','),
+      ),
+    );
+    expect(chunks).toBeGreaterThan(1);
+  });
+
+  it("answers not_found for another tenant's product and invalid for a reversed range", async () => {
+    const { productId } = busiest();
+    const other = sut.rpc.request(REPORTING_RPC.rankHistory, { tenantId: randomUUID(), productId, from, to });
+    await expect(other).rejects.toMatchObject({ code: 'not_found' });
+    const reversed = request(REPORTING_RPC.rankHistory, { productId, from: to, to: from });
+    await expect(reversed).rejects.toBeInstanceOf(RpcRemoteError);
+    await expect(reversed).rejects.toMatchObject({ code: 'invalid' });
+  });
+
+  it('serves the dashboard from each replica cache until an event changes it, on every replica', async () => {
+    const replicas = [sut.booted.sut.app.get(ReportsService), replica.app.get(ReportsService)];
+    const first = await Promise.all(replicas.map((r) => r.dashboard(tenantId)));
+    const hitsBefore = replicas.map((r) => r.dashboards.hitRatio);
+    const again = await Promise.all(replicas.map((r) => r.dashboard(tenantId)));
+    expect(again).toEqual(first);
+    replicas.forEach((r, i) => expect(r.dashboards.hitRatio).toBeGreaterThan(hitsBefore[i] ?? 1));
+
+    const origin = { tenantId, correlationId: randomUUID(), causationId: null };
+    const data = {
+      alertId: randomUUID(),
+      ruleId: randomUUID(),
+      alertType: 'new_competitor' as const,
+      productId: randomUUID(),
+      keywordId: randomUUID(),
+      crawlId: randomUUID(),
+      message: 'new competitor',
+      details: {},
+    };
+    await publish(sut, buildEvent('alert.raised', data, origin, { id: randomUUID(), occurredAt: new Date() }));
+    await drained(sut);
+
+    const after: ReportingDashboardView[] = await Promise.all(replicas.map((r) => r.dashboard(tenantId)));
+    for (const [index, view] of after.entries()) {
+      expect(view.openAlerts.new_competitor).toBe((first[index]?.openAlerts.new_competitor ?? 0) + 1);
+    }
+    const metrics = await sut.booted.sut.get('/metrics');
+    expect(metrics.body).toMatch(/reporting_cache_requests_total\{cache="dashboard",outcome="hit"\} [1-9]/);
+    expect(metrics.body).toMatch(/reporting_cache_hit_ratio\{cache="dashboard"\} 0\.\d+/);
+  });
+});

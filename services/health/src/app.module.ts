@@ -19,7 +19,7 @@ export class HealthAppModule {
           handles: healthManifest.handles,
           logger,
         }),
-        HealthDetailsModule,
+        HealthDetailsModule.forConfig(config),
       ],
     };
   }

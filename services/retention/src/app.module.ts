@@ -3,6 +3,7 @@ import { ServiceCoreModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { RetentionConfig } from './retention.config';
 import { retentionManifest } from './retention.manifest';
+import { RetentionModule } from './retention.module';
 import { retentionPersistence } from './retention.persistence';
 
 /** The retention application: the shared service core plus the retention's feature modules. */
@@ -18,6 +19,7 @@ export class RetentionAppModule {
           handles: retentionManifest.handles,
           logger,
         }),
+        RetentionModule.forConfig(config, logger),
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { ServiceManifest } from '@shelfwatch/platform';
 
-/** Events the retention consumes; its features add theirs here. */
+/** Events the retention consumes: the owners' answers to its purge requests. */
 export const retentionManifest: ServiceManifest = {
   service: 'retention',
-  handles: [],
+  handles: ['retention.purge.completed'],
 };

@@ -1,9 +1,13 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
+import { Migration20261122030000Retention } from './migrations/Migration20261122030000Retention';
 
 /** The retention's schema: its entities and every migration, oldest first. */
 export const retentionPersistence: ServicePersistence = {
   service: 'retention',
   entities: [],
-  migrations: [{ name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging }],
+  migrations: [
+    { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
+    { name: 'Migration20261122030000Retention', class: Migration20261122030000Retention },
+  ],
 };

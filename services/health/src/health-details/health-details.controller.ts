@@ -1,30 +1,19 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
-import { ComponentHealth, DependencyProbes } from '@shelfwatch/platform';
-import { version } from '../../../../package.json';
+import { HealthDetails, HealthDetailsService } from './health-details.service';
 
-/** The detailed health view (DESIGN.md: the health service serves `GET /health`). */
-export interface HealthDetails {
-  status: 'up' | 'down';
-  timestamp: string;
-  version: string;
-  components: ComponentHealth[];
-}
+export type { HealthDetails } from './health-details.service';
 
-/**
- * `GET /health`. For now it shows the health service's own Postgres and NATS; aggregating every service
- * instance, JetStream and crawl freshness is a later issue.
- */
+/** `GET /health`: the platform's detailed health (DESIGN.md: served by the health service). */
 @Controller('health')
 export class HealthDetailsController {
-  constructor(private readonly probes: DependencyProbes) {}
+  constructor(private readonly health: HealthDetailsService) {}
 
-  /** 200 when every component is up, 503 otherwise; the body is the same either way. */
+  /** 200 when healthy or degraded, 503 when unhealthy; the body is the same either way. */
   @Get()
   async details(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDetails> {
-    const components = await this.probes.components();
-    const status = components.every((component) => component.status === 'up') ? 'up' : 'down';
-    void reply.status(status === 'up' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status, timestamp: new Date().toISOString(), version, components };
+    const details = await this.health.details();
+    void reply.status(details.status === 'unhealthy' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+    return details;
   }
 }

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import {
+  RETENTION_RPC,
+  RetentionPolicyView,
+  retentionPolicyGetRequest,
+  retentionPolicyPutRequest,
+} from '@shelfwatch/contracts';
+import { CLOCK, Clock, OnRequest, parseRequest } from '@shelfwatch/messaging';
+import { RETENTION_DEFAULTS } from '../retention.tokens';
+import { policiesStore } from './policies.store';
+import { RetentionDefaults, effectivePolicy } from './retention-policy';
+
+/** A tenant's retention policy over request/reply (the gateway's `GET|PUT /v1/retention-policy`). */
+@Injectable()
+export class PoliciesHandler {
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RETENTION_DEFAULTS) private readonly defaults: RetentionDefaults,
+  ) {}
+
+  @OnRequest(RETENTION_RPC.policyGet)
+  async get(payload: unknown): Promise<RetentionPolicyView> {
+    const { tenantId } = parseRequest(retentionPolicyGetRequest, payload);
+    return this.view(this.em.fork(), tenantId);
+  }
+
+  @OnRequest(RETENTION_RPC.policyPut)
+  async put(payload: unknown): Promise<RetentionPolicyView> {
+    const { tenantId, policies } = parseRequest(retentionPolicyPutRequest, payload);
+    const now = this.clock.now();
+    return this.em.fork().transactional(async (em) => {
+      for (const { dataKind, days } of policies) {
+        await policiesStore.change(em, tenantId, dataKind, days, now);
+      }
+      return this.view(em, tenantId);
+    });
+  }
+
+  private async view(em: EntityManager, tenantId: string): Promise<RetentionPolicyView> {
+    return { tenantId, policies: effectivePolicy(this.defaults, await policiesStore.forTenant(em, tenantId)) };
+  }
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Logger } from 'pino';
+import { PoliciesHandler } from './policies/policies.handler';
+import { RetentionConfig } from './retention.config';
+import {
+  RETENTION_DEFAULTS,
+  RETENTION_LOGGER,
+  SWEEP_OPTIONS,
+  retentionDefaults,
+  sweepOptions,
+} from './retention.tokens';
+import { StreamAges } from './sweeps/stream-ages';
+import { SweepScheduler } from './sweeps/sweep.scheduler';
+import { SweepsHandler } from './sweeps/sweeps.handler';
+
+/** Policies, the scheduled sweep and the owners' reports. */
+@Module({})
+export class RetentionModule {
+  static forConfig(config: RetentionConfig, logger: Logger): DynamicModule {
+    return {
+      module: RetentionModule,
+      providers: [
+        { provide: RETENTION_DEFAULTS, useValue: retentionDefaults(config) },
+        { provide: SWEEP_OPTIONS, useValue: sweepOptions(config) },
+        { provide: RETENTION_LOGGER, useValue: logger },
+        PoliciesHandler,
+        SweepsHandler,
+        StreamAges,
+        SweepScheduler,
+      ],
+      exports: [SweepScheduler],
+    };
+  }
+}

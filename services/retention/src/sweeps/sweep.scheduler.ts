@@ -1,0 +1,117 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { SYSTEM_TENANT_ID } from '@shelfwatch/contracts';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter } from '@shelfwatch/messaging';
+import { Logger } from 'pino';
+import { policiesStore } from '../policies/policies.store';
+import {
+  PolicyOverride,
+  RetentionDefaults,
+  planPurges,
+  streamMaxAges,
+  sweepPeriod,
+} from '../policies/retention-policy';
+import { RETENTION_DEFAULTS, RETENTION_LOGGER, SWEEP_OPTIONS, SweepOptions } from '../retention.tokens';
+import { StreamAges } from './stream-ages';
+import { sweepsStore } from './sweeps.store';
+
+/**
+ * Starts one sweep per period across every replica: each replica checks every `checkMs`; the first to
+ * insert the period's row asks every owner, through the outbox, to purge what its policy lets go.
+ */
+@Injectable()
+export class SweepScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: OutboxWriter,
+    private readonly streamAges: StreamAges,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(RETENTION_DEFAULTS) private readonly defaults: RetentionDefaults,
+    @Inject(SWEEP_OPTIONS) private readonly options: SweepOptions,
+    @Inject(RETENTION_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled) {
+      return;
+    }
+    const tick = (): void => {
+      this.running = this.running
+        .then(() => this.runDue())
+        .then(async (sweepId) => {
+          // A sweep applies them itself; otherwise re-apply, as a restarted service's provisioning resets them.
+          if (sweepId === null) {
+            await this.applyStreamAges(await policiesStore.all(this.em.fork()));
+          }
+        })
+        .catch((error: unknown) => {
+          this.logger.error({ err: error }, 'retention sweep failed; retrying at the next check');
+        });
+    };
+    this.timer = setInterval(tick, this.options.checkMs);
+    this.timer.unref();
+    tick();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Starts the sweep of the period `now` falls in unless it exists; answers its id when this call started it. */
+  async runDue(now: Date = this.clock.now()): Promise<string | null> {
+    const sweepId = this.ids.next();
+    const started = await this.em.fork().transactional(async (em) => {
+      if (!(await sweepsStore.claim(em, sweepId, sweepPeriod(now, this.options.intervalMs), now))) {
+        return null;
+      }
+      const overrides = await policiesStore.all(em);
+      const plans = planPurges(now, this.defaults, overrides);
+      for (const plan of plans) {
+        await sweepsStore.addKind(em, sweepId, plan);
+      }
+      const origin = { tenantId: SYSTEM_TENANT_ID, correlationId: sweepId, causationId: null };
+      await this.outbox.appendMany(
+        em,
+        plans.map((plan) => ({
+          type: 'retention.purge.requested' as const,
+          origin,
+          aggregateKey: plan.dataKind,
+          data: {
+            sweepId,
+            dataKind: plan.dataKind,
+            cutoff: plan.cutoff.toISOString(),
+            tenantCutoffs: plan.tenantCutoffs.map((t) => ({ tenantId: t.tenantId, cutoff: t.cutoff.toISOString() })),
+            batchSize: this.options.batchSize,
+            pauseMs: this.options.pauseMs,
+          },
+        })),
+      );
+      return overrides;
+    });
+    if (started === null) {
+      return null;
+    }
+    this.logger.info({ sweepId }, 'retention sweep requested');
+    await this.applyStreamAges(started);
+    return sweepId;
+  }
+
+  private async applyStreamAges(overrides: PolicyOverride[]): Promise<void> {
+    if (!this.options.applyStreamAges) {
+      return;
+    }
+    try {
+      const changed = await this.streamAges.apply(streamMaxAges(this.defaults, overrides));
+      if (changed.length > 0) {
+        this.logger.info({ streams: changed }, 'stream max ages follow the retention policies');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not apply stream max ages; next sweep retries');
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { Client } from 'pg';
+import { pause } from '@shelfwatch/testing';
+import {
+  ServiceUnderTest,
+  TestEnvironment,
+  bootService,
+  createTestEnvironment,
+} from '../../../libs/platform/test/service-harness';
+import { RetentionAppModule } from '../src/app.module';
+import { loadRetentionConfig } from '../src/retention.config';
+import { retentionPersistence } from '../src/retention.persistence';
+
+describe('scheduled sweeps across replicas', () => {
+  let environment: TestEnvironment;
+  const replicas: ServiceUnderTest[] = [];
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment([retentionPersistence]);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(replicas.map((replica) => replica.close()));
+    await environment?.cleanup();
+  });
+
+  it('starts exactly one sweep per period however many replicas check, each asking every owner once', async () => {
+    // Periods of 1 s checked every 50 ms by three replicas: they race for every period.
+    const env = { ...environment.env, RETENTION_SWEEP_INTERVAL_MS: '1000', RETENTION_SWEEP_CHECK_MS: '50' };
+    for (let i = 0; i < 3; i++) {
+      replicas.push(
+        await bootService('retention', loadRetentionConfig(env), (config, logger) =>
+          RetentionAppModule.forConfig(config, logger),
+        ),
+      );
+    }
+    await pause(4_500);
+    await Promise.all(replicas.splice(0).map((replica) => replica.close()));
+
+    const sql = new Client({ connectionString: environment.db.adminUrl });
+    await sql.connect();
+    try {
+      const { rows } = await sql.query<{ sweeps: number; periods: number; requests: number }>(
+        `select (select count(*)::int from retention.sweeps) as sweeps,
+                (select count(distinct period)::int from retention.sweeps) as periods,
+                (select count(*)::int from retention.outbox where event_type = 'retention.purge.requested') as requests`,
+      );
+      const counts = rows[0] ?? { sweeps: 0, periods: 0, requests: 0 };
+      expect(counts.sweeps).toBeGreaterThanOrEqual(4);
+      expect(counts.sweeps).toBeLessThanOrEqual(6);
+      expect(counts.periods).toBe(counts.sweeps);
+      expect(counts.requests).toBe(counts.sweeps * 4);
+    } finally {
+      await sql.end();
+    }
+  }, 60_000);
+});

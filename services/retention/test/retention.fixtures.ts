@@ -1,0 +1,80 @@
+import { Client } from 'pg';
+import { Env } from '@shelfwatch/config';
+import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
+import {
+  ServiceUnderTest,
+  TestEnvironment,
+  bootService,
+  createTestEnvironment,
+} from '../../../libs/platform/test/service-harness';
+import { CrawlerAppModule } from '../../crawler/src/app.module';
+import { loadCrawlerConfig } from '../../crawler/src/crawler.config';
+import { crawlerPersistence } from '../../crawler/src/crawler.persistence';
+import { RankingAppModule } from '../../ranking/src/app.module';
+import { loadRankingConfig } from '../../ranking/src/ranking.config';
+import { rankingPersistence } from '../../ranking/src/ranking.persistence';
+import { RetentionAppModule } from '../src/app.module';
+import { loadRetentionConfig } from '../src/retention.config';
+import { retentionPersistence } from '../src/retention.persistence';
+
+/** Retention with the owners of ranking rows and crawl runs, sharing one database and namespace. */
+export interface RetentionPlatform {
+  environment: TestEnvironment;
+  retention: ServiceUnderTest;
+  ranking: ServiceUnderTest;
+  crawler: ServiceUnderTest;
+  rpc: RpcClient;
+  /** Operator connection to the test database, for seeding and counting. */
+  sql: Client;
+  stop(): Promise<void>;
+}
+
+/** Boots the three services; the scheduled sweep is off so that each test starts its sweep itself. */
+export async function bootRetentionPlatform(retentionEnv: Env = {}): Promise<RetentionPlatform> {
+  const environment = await createTestEnvironment([retentionPersistence, rankingPersistence, crawlerPersistence]);
+  const env = environment.env;
+  const retention = await bootService(
+    'retention',
+    loadRetentionConfig({ ...env, RETENTION_SWEEP_ENABLED: 'false', ...retentionEnv }),
+    (config, logger) => RetentionAppModule.forConfig(config, logger),
+  );
+  const ranking = await bootService('ranking', loadRankingConfig(env), (config, logger) =>
+    RankingAppModule.forConfig(config, logger),
+  );
+  const crawler = await bootService('crawler', loadCrawlerConfig(env), (config, logger) =>
+    CrawlerAppModule.forConfig(config, logger),
+  );
+  const sql = new Client({ connectionString: environment.db.adminUrl });
+  await sql.connect();
+  return {
+    environment,
+    retention,
+    ranking,
+    crawler,
+    rpc: new RpcClient(environment.nats.nc, environment.nats.topology),
+    sql,
+    stop: async () => {
+      await sql.end();
+      await Promise.allSettled([retention.close(), ranking.close(), crawler.close()]);
+      await environment.cleanup();
+    },
+  };
+}
+
+/** The domain error an RPC answered with. */
+export async function refusal(call: Promise<unknown>): Promise<RpcRemoteError> {
+  const error = await call.then(
+    () => new Error('expected a refusal'),
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof RpcRemoteError)) {
+    throw error;
+  }
+  return error;
+}
+
+/** One integer from a query. */
+export async function countOf(sql: Client, query: string, params: unknown[] = []): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(query, params);
+  return rows[0]?.n ?? -1;
+}

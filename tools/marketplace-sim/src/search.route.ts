@@ -23,7 +23,9 @@ export function searchPage(control: SimulatorControl, params: SearchParams): Nav
   const shelf = control.catalogue.shelf(params.query, now.getTime(), params.sort);
   const entries = filteredEntries(shelf, params.filter);
   const page = entries.slice(params.start - 1, params.start - 1 + params.display);
-  const items = page.map((entry, i) => toNaverItem(toTruthItem(entry, params.start + i, shelf), shelf.query));
+  const items = page.map((entry, i) =>
+    toNaverItem(control.priced(toTruthItem(entry, params.start + i, shelf)), shelf.query),
+  );
   return {
     lastBuildDate: rfc1123Kst(now.getTime()),
     total: entries.length,

@@ -52,6 +52,7 @@ export class SimulatorControl {
   #windows = new Map<string, number[]>();
   #stats: Omit<SimStats, 'queries'> = { total: 0, clients: {} };
   #queries = new Map<string, number>();
+  #prices = new Map<string, number>();
 
   constructor(
     readonly seed: number,
@@ -99,8 +100,39 @@ export class SimulatorControl {
     return this.#faults;
   }
 
-  /** Clears faults, counters, statistics and the clock. */
+  /**
+   * Pins one product's price (`{productId, price}`; `price: null` unpins) on every shelf it appears on, so
+   * that a test can make a competitor undercut a seller and clear it again. The price sort orders ignore pins.
+   */
+  setPrice(body: unknown): Record<string, number> {
+    const { productId, price } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (typeof productId !== 'string' || productId === '') {
+      throw new ControlInputError('productId must be a non-empty string');
+    }
+    if (price === null) {
+      this.#prices.delete(productId);
+    } else if (typeof price === 'number' && Number.isInteger(price) && price >= 0) {
+      this.#prices.set(productId, price);
+    } else {
+      throw new ControlInputError('price must be a non-negative integer or null');
+    }
+    return this.prices();
+  }
+
+  /** The pinned prices by product id. */
+  prices(): Record<string, number> {
+    return Object.fromEntries(this.#prices);
+  }
+
+  /** An item with its pinned price, if any. */
+  priced(item: TruthItem): TruthItem {
+    const pinned = this.#prices.get(item.productId);
+    return pinned === undefined ? item : { ...item, lprice: pinned };
+  }
+
+  /** Clears faults, counters, statistics, the clock and pinned prices. */
   reset(): void {
+    this.#prices.clear();
     this.#faults = NO_FAULTS;
     this.#pinnedMs = null;
     this.#offsetMs = 0;
@@ -119,7 +151,7 @@ export class SimulatorControl {
   /** The full ranked list at `at` (default: simulated now); equals `groundTruth(seed, …)`. */
   truth(query: string, at: Date = this.now(), sort: SortOrder = 'sim', filter: ShelfFilter = {}): TruthItem[] {
     const shelf = this.catalogue.shelf(query, at.getTime(), sort);
-    return filteredEntries(shelf, filter).map((entry, i) => toTruthItem(entry, i + 1, shelf));
+    return filteredEntries(shelf, filter).map((entry, i) => this.priced(toTruthItem(entry, i + 1, shelf)));
   }
 
   /**

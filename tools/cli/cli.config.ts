@@ -1,8 +1,16 @@
-import { ConfigOf, Env, commonSpec, loadConfig } from '@shelfwatch/config';
+import { ConfigOf, Env, commonSpec, integer, loadConfig } from '@shelfwatch/config';
 
 // The CLIs read the same variables as the services, with the same defaults and checks.
 const { nodeEnv, natsUrl, databaseUrl, namespace, logLevel } = commonSpec('gateway');
-const cliSpec = { nodeEnv, natsUrl, databaseUrl, namespace, logLevel };
+const cliSpec = {
+  nodeEnv,
+  natsUrl,
+  databaseUrl,
+  namespace,
+  logLevel,
+  /** Replicas of every stream `provision` declares: 3 on a clustered JetStream, 1 on a single server. */
+  jetstreamReplicas: integer('JETSTREAM_REPLICAS', 1, 1, 5),
+};
 
 /** What `migrate`, `provision` and `start` need from the environment. */
 export type CliConfig = ConfigOf<typeof cliSpec>;
@@ -10,4 +18,14 @@ export type CliConfig = ConfigOf<typeof cliSpec>;
 /** Parses the CLI configuration; throws `ConfigError` naming every bad variable. */
 export function loadCliConfig(env: Env): CliConfig {
   return loadConfig('cli', cliSpec, env);
+}
+
+const { databaseUrl: _databaseUrl, ...provisionSpec } = cliSpec;
+
+/** What `provision` needs: NATS only (a Kubernetes Job's provisioning container has no database secret). */
+export type ProvisionConfig = ConfigOf<typeof provisionSpec>;
+
+/** Parses the provisioning configuration; throws `ConfigError` naming every bad variable. */
+export function loadProvisionConfig(env: Env): ProvisionConfig {
+  return loadConfig('provision', provisionSpec, env);
 }

@@ -1,13 +1,19 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { SERVICE_NAMES } from '@shelfwatch/config';
-import { Topology, consumersFor, provisionConsumer, provisionStreams } from '@shelfwatch/messaging';
-import { CliConfig, loadCliConfig } from './cli.config';
+import {
+  Topology,
+  consumersFor,
+  defaultStreamSettings,
+  provisionConsumer,
+  provisionStreams,
+} from '@shelfwatch/messaging';
+import { ProvisionConfig, loadProvisionConfig } from './cli.config';
 import { runCli } from './cli-main';
 import { SERVICES } from './services';
 
 /** Declares every stream, then every service's durable consumers; idempotent. */
-export async function provisionAll(config: CliConfig, print: (line: string) => void): Promise<void> {
+export async function provisionAll(config: ProvisionConfig, print: (line: string) => void): Promise<void> {
   const servers = config.natsUrl.value
     .reveal()
     .split(',')
@@ -16,7 +22,8 @@ export async function provisionAll(config: CliConfig, print: (line: string) => v
   try {
     const jsm = await jetstreamManager(nc);
     const topology = new Topology(config.namespace);
-    for (const stream of await provisionStreams(jsm, topology)) {
+    const settings = { ...defaultStreamSettings, replicas: config.jetstreamReplicas };
+    for (const stream of await provisionStreams(jsm, topology, settings)) {
       print(`provision stream ${stream}`);
     }
     for (const service of SERVICE_NAMES) {
@@ -31,5 +38,5 @@ export async function provisionAll(config: CliConfig, print: (line: string) => v
 }
 
 if (require.main === module) {
-  runCli('provision', () => provisionAll(loadCliConfig(process.env), console.log));
+  runCli('provision', () => provisionAll(loadProvisionConfig(process.env), console.log));
 }

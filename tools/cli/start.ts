@@ -1,99 +1,211 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { SERVICE_NAMES, ServiceName } from '@shelfwatch/config';
+import { ConfigError } from '@shelfwatch/config';
+import { adminApiKey } from './admin-key';
+import { APPS, appPort, appSpecs, readinessUrl } from './children';
 import { loadCliConfig } from './cli.config';
-import { runCli } from './cli-main';
+import { runDemo } from './demo-step';
+import { prettyLogLine } from './log-format';
+import { Dependencies, DepsContext, INFRA, LaunchError, resolveNats, resolveOtlp, resolvePostgres } from './local-deps';
 import { migrateAll } from './migrate';
 import { provisionAll } from './provision';
+import { seconds, waitForReadiness } from './readiness';
+import { StartConfig, loadStartConfig } from './start.config';
+import { Supervisor } from './supervisor';
 
-/** How long the services get to stop after a signal before they are killed. */
-const STOP_DEADLINE_MS = 10_000;
+/** The services (and the simulator) get this long after the signal; then their process groups are killed. */
+const APP_STOP_DEADLINE_MS = 7_000;
+/** Then Postgres and NATS, if the launcher started them. Both deadlines together stay under 10 s. */
+const INFRA_STOP_DEADLINE_MS = 2_500;
 
 // dist/tools/cli/start.js -> repository root, where the scripts' relative paths start.
 const ROOT = resolve(__dirname, '..', '..', '..');
 
-/** Copies each line of `stream` to `out`, prefixed with the service's name. */
-function prefixLines(stream: NodeJS.ReadableStream | null, name: string, out: NodeJS.WritableStream): void {
-  if (stream) {
-    createInterface({ input: stream }).on('line', (line) => out.write(`${name.padEnd(9)} | ${line}\n`));
-  }
-}
-
-/** The local marketplace the crawler talks to under `npm start` (unless NAVER_API_BASE_URL says otherwise). */
-const SIMULATOR_URL = 'http://127.0.0.1:3100';
-
-/** What a child runs: a service, or the marketplace simulator. */
-type Child = ServiceName | 'sim';
-
-function spawnChild(name: Child): ChildProcess {
-  // Each service takes its own default port: one PORT for all seven would make six of them fail.
-  const { PORT: _ignored, ...inherited } = process.env;
-  const env = {
-    // The crawler searches the simulator, which accepts any non-empty credentials, unless told otherwise.
-    NAVER_API_BASE_URL: SIMULATOR_URL,
-    NAVER_CLIENT_ID: 'local',
-    NAVER_CLIENT_SECRET: 'local',
-    ...inherited,
-  };
-  const args =
-    name === 'sim'
-      ? ['dist/tools/marketplace-sim/src/main.js']
-      : ['--require', './dist/libs/observability/src/preload.js', `dist/services/${name}/src/main.js`];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  prefixLines(child.stdout, name, process.stdout);
-  prefixLines(child.stderr, name, process.stderr);
-  return child;
-}
+const print = (line: string): void => void process.stdout.write(`start: ${line}\n`);
 
 /**
- * Runs the marketplace simulator and the seven services until a signal (forwarded to all of them) or until one of them exits (the others
- * are then stopped too). Resolves with the exit code of the launcher once every child has exited.
+ * `npm start`: the whole platform on this machine.
+ * 1. Postgres, NATS and the trace collector: the configured ones, the local ones, or ones it starts in `.data/`.
+ * 2. Migrations and JetStream provisioning.
+ * 3. The simulator and the seven services, each in a process group of its own, with prefixed logs.
+ * 4. Waits until every one is ready, prints the URLs, and creates (or reuses) the demo tenant.
+ * 5. On SIGINT/SIGTERM, or when a child dies, stops the services, then Postgres/NATS, killing what is left.
  */
-export function superviseServices(): Promise<number> {
-  const names: Child[] = ['sim', ...SERVICE_NAMES];
-  const children = new Map(names.map((name) => [name, spawnChild(name)] as const));
-  let stopping = false;
-  let failed = false;
-  const stopAll = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    for (const child of children.values()) {
-      child.kill(signal);
-    }
-    setTimeout(() => {
-      for (const child of children.values()) {
-        child.kill('SIGKILL');
-      }
-    }, STOP_DEADLINE_MS).unref();
-  };
-  process.on('SIGINT', () => stopAll('SIGINT'));
-  process.on('SIGTERM', () => stopAll('SIGTERM'));
-  return new Promise((done) => {
-    for (const [service, child] of children) {
-      child.once('exit', (code, signal) => {
-        children.delete(service);
-        failed ||= code !== 0;
-        process.stdout.write(`start: ${service} exited (${signal ?? `code ${String(code)}`})\n`);
-        stopAll('SIGTERM');
-        if (children.size === 0) {
-          done(failed ? 1 : 0);
+class Launcher {
+  private readonly supervisor: Supervisor;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    private readonly config: StartConfig,
+    private readonly dataDir: string,
+  ) {
+    const format = (_name: string, line: string): string =>
+      config.logFormat === 'pretty' ? prettyLogLine(line) : line;
+    this.supervisor = new Supervisor(
+      { stdout: (line) => process.stdout.write(`${line}\n`), stderr: (line) => process.stderr.write(`${line}\n`) },
+      format,
+    );
+  }
+
+  /** Stops everything once; later calls wait for the first. Ends the process with `code`. */
+  stop(reason: string, code: number): Promise<void> {
+    this.stopping ??= (async () => {
+      print(`stopping (${reason})`);
+      const started = Date.now();
+      const killedApps = await this.supervisor.stop(APPS, 'SIGTERM', APP_STOP_DEADLINE_MS);
+      const killedInfra = await this.supervisor.stop(INFRA, 'SIGTERM', INFRA_STOP_DEADLINE_MS);
+      const killed = [...killedApps, ...killedInfra];
+      const note = killed.length > 0 ? `; killed after the deadline: ${killed.join(', ')}` : '';
+      print(`stopped in ${seconds(Date.now() - started)}${note}`);
+      process.exit(code);
+    })();
+    return this.stopping;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== null;
+  }
+
+  async run(): Promise<void> {
+    const started = Date.now();
+    print('[1/4] Postgres, NATS, traces');
+    const deps = await this.dependencies();
+    print('[2/4] migrations and JetStream streams');
+    const cliConfig = loadCliConfig({ ...process.env, DATABASE_URL: deps.databaseUrl, NATS_URL: deps.natsUrl });
+    await migrateAll(cliConfig, print);
+    await provisionAll(cliConfig, print);
+    this.exitIfStopping();
+    print(`[3/4] simulator and services`);
+    const adminKey = adminApiKey(this.config, this.dataDir);
+    for (const spec of appSpecs({
+      deps,
+      adminApiKey: adminKey.value,
+      portOffset: this.config.portOffset,
+      env: process.env,
+      root: ROOT,
+    })) {
+      this.supervisor.start(spec, (exit) => {
+        if (!this.isStopping) {
+          const how = exit.signal ?? `code ${String(exit.code)}`;
+          void this.stop(`${exit.name} exited (${how}); see its lines above`, 1);
         }
       });
     }
-  });
+    print(`[4/4] waiting until every service is ready (at most ${seconds(this.config.readyTimeoutMs)})`);
+    const targets = APPS.map((app) => ({ name: app, url: readinessUrl(app, this.config.portOffset) }));
+    const result = await waitForReadiness(targets, this.config.readyTimeoutMs, print, () => this.isStopping);
+    this.exitIfStopping();
+    if (result.notReady.length > 0) {
+      await this.stop(`not ready after ${seconds(result.elapsedMs)}: ${result.notReady.join(', ')}`, 1);
+      return;
+    }
+    print(
+      `all ${APPS.length} ready ${seconds(result.elapsedMs)} after the services started (${seconds(Date.now() - started)} in all)`,
+    );
+    this.banner(deps, adminKey);
+    if (this.config.demo) {
+      await runDemo({
+        gatewayUrl: `http://127.0.0.1:${appPort('gateway', this.config.portOffset)}`,
+        simUrl: `http://127.0.0.1:${appPort('sim', this.config.portOffset)}`,
+        adminApiKey: adminKey.value,
+        stateFile: resolve(this.dataDir, 'demo.json'),
+        print,
+      });
+    }
+  }
+
+  private async dependencies(): Promise<Dependencies> {
+    const ctx: DepsContext = {
+      config: this.config,
+      supervisor: this.supervisor,
+      dataDir: this.dataDir,
+      root: ROOT,
+      print,
+    };
+    const databaseUrl = await resolvePostgres(ctx);
+    const natsUrl = await resolveNats(ctx);
+    const otlpEndpoint = await resolveOtlp(ctx);
+    this.exitIfStopping();
+    return { databaseUrl, natsUrl, otlpEndpoint };
+  }
+
+  private exitIfStopping(): void {
+    if (this.isStopping) {
+      throw new StopRequested();
+    }
+  }
+
+  private banner(deps: Dependencies, adminKey: { value: string; source: string }): void {
+    const url = (app: Parameters<typeof appPort>[0], path: string): string =>
+      `http://127.0.0.1:${appPort(app, this.config.portOffset)}${path}`;
+    const lines = [
+      '',
+      'ShelfWatch is running. Ctrl-C stops everything.',
+      `  REST API       ${url('gateway', '/v1')}`,
+      `  API docs       ${url('gateway', '/docs')}`,
+      `  health         ${url('health', '/health')}`,
+      `  metrics        ${url('gateway', '/metrics')} (every service serves /metrics on its port)`,
+      `  simulator      ${url('sim', '/_sim/stats')}`,
+      `  traces         ${deps.otlpEndpoint ? `sent to ${deps.otlpEndpoint} (Jaeger UI: http://127.0.0.1:16686)` : 'off'}`,
+      `  admin API key  ${adminKey.value} (${adminKey.source})`,
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
 }
 
-async function start(): Promise<void> {
-  const config = loadCliConfig(process.env);
-  const print = (line: string): void => void process.stdout.write(`start: ${line}\n`);
-  await migrateAll(config, print);
-  await provisionAll(config, print);
-  process.exitCode = await superviseServices();
+/**
+ * `npm start` runs the launcher under `sh -c`: a SIGTERM to npm ends npm and the shell but not the launcher. It
+ * then finds itself adopted by another parent, and stops everything as if signalled. Likewise when the reader of
+ * its output is gone (a closed pipe), rather than crashing and leaving its children running.
+ */
+function stopWhenOrphaned(launcher: Launcher): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      void launcher.stop('the parent process is gone', 0);
+    }
+  }, 500).unref();
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', () => void launcher.stop('output closed', 1));
+  }
+}
+
+/** Thrown to unwind `run` when a signal arrived meanwhile; the stop in progress ends the process. */
+class StopRequested extends Error {}
+
+async function main(): Promise<void> {
+  let config: StartConfig;
+  try {
+    config = loadStartConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const dataDir = resolve(ROOT, config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const launcher = new Launcher(config, dataDir);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void launcher.stop(signal, 0));
+  }
+  stopWhenOrphaned(launcher);
+  try {
+    await launcher.run();
+  } catch (error) {
+    if (error instanceof StopRequested) {
+      return;
+    }
+    const message =
+      error instanceof LaunchError || error instanceof ConfigError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`start: ${message}\n`);
+    await launcher.stop('start-up failed', 1);
+  }
 }
 
 if (require.main === module) {
-  runCli('start', start);
+  void main();
 }

@@ -1,0 +1,164 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Topology, deleteStreams } from '@shelfwatch/messaging';
+import { dropDatabase, withDatabase } from '@shelfwatch/persistence';
+import { TEST_NATS_URL, TEST_POSTGRES_URL, testNamespace, uniqueSuffix } from '@shelfwatch/testing';
+import { DEMO_KEYWORDS, DemoState } from '../demo';
+import { findNatsServer } from '../local-deps';
+import {
+  LauncherProcess,
+  freePort,
+  freePortOffset,
+  processesOfNamespace,
+  spawnLauncher,
+  untilNoProcessOf,
+} from './launcher-process';
+
+// Runs the BUILT launcher (`npm run build` first), as `npm start` does, on ports, a database, a NATS namespace and
+// a data directory of its own. Each run starts the simulator and seven services: on two cores, about 15 s.
+
+jest.setTimeout(120_000);
+
+const READY = /^start: all 8 ready/;
+
+/** Sends SIGTERM and resolves with how long the launcher took to exit, and how. */
+async function terminate(launcher: LauncherProcess): Promise<{ ms: number; code: number | null }> {
+  const started = Date.now();
+  launcher.child.kill('SIGTERM');
+  const { code } = await launcher.exited;
+  return { ms: Date.now() - started, code };
+}
+
+async function removeStreams(namespace: string): Promise<void> {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    await deleteStreams(await jetstreamManager(nc), new Topology(namespace));
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The demo tenant's three keywords were crawled, and the API shows the demo product on the shelf. */
+async function expectDemoRanked(launcher: LauncherProcess, dataDir: string, gateway: string): Promise<void> {
+  for (const keyword of DEMO_KEYWORDS) {
+    await launcher.waitForLine(new RegExp(`^start: demo: "${keyword}" crawled after .*: demo product #\\d+`), 60_000);
+  }
+  const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoState;
+  const keywordId = demo.products[0]?.keywords[0]?.id ?? '';
+  const response = await fetch(`${gateway}/v1/keywords/${keywordId}/rankings/latest`, {
+    headers: { authorization: `Bearer ${demo.apiKey}` },
+  });
+  expect(response.status).toBe(200);
+  const latest = (await response.json()) as { crawl: unknown; standings: { productId: string; rank: number | null }[] };
+  expect(latest.crawl).not.toBeNull();
+  expect(latest.standings).toEqual([
+    expect.objectContaining({ productId: demo.products[0]?.id, rank: expect.any(Number) }),
+  ]);
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sw-start-'));
+    // Postgres runs as its own user when the tests run as root: it must reach its directory.
+    chmodSync(dataDir, 0o755);
+  });
+
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs every service ready within 60 s on the given Postgres and NATS, ranks the demo products, and SIGTERM leaves no process', async () => {
+    const namespace = testNamespace();
+    const databaseUrl = withDatabase(TEST_POSTGRES_URL, `sw_t_${uniqueSuffix()}`);
+    const offset = await freePortOffset();
+    const launcher = spawnLauncher({
+      DATABASE_URL: databaseUrl,
+      NATS_URL: TEST_NATS_URL,
+      SHELFWATCH_NAMESPACE: namespace,
+      START_PORT_OFFSET: String(offset),
+      START_DATA_DIR: dataDir,
+    });
+    try {
+      await launcher.waitForLine(READY, 90_000);
+      const readyLine = launcher.output.find((line) => READY.test(line)) ?? '';
+      const seconds = Number(/ready ([\d.]+) s after/.exec(readyLine)?.[1]);
+      expect(seconds).toBeLessThan(60);
+      const healthLine = await launcher.waitForLine(/^ {2}health /, 5_000);
+      expect(healthLine).toBe(`  health         http://127.0.0.1:${3006 + offset}/health`);
+      expect((await fetch(`http://127.0.0.1:${3006 + offset}/health/ready`)).status).toBe(200);
+      // Eight children (simulator + seven services), each in its own process group.
+      expect(processesOfNamespace(namespace).length).toBeGreaterThanOrEqual(8);
+      await expectDemoRanked(launcher, dataDir, `http://127.0.0.1:${3000 + offset}`);
+
+      const { ms, code } = await terminate(launcher);
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(10_000);
+      expect(processesOfNamespace(namespace)).toEqual([]);
+    } finally {
+      launcher.child.kill('SIGKILL');
+      await removeStreams(namespace);
+      await dropDatabase(databaseUrl);
+    }
+  });
+
+  const natsServer = findNatsServer({ natsServerBin: null, path: process.env.PATH ?? '' });
+  (natsServer ? it : it.skip)(
+    'runs an embedded Postgres and a nats-server in the data directory when none answers, and again on restart under a shell',
+    async () => {
+      const namespace = testNamespace();
+      const env = {
+        SHELFWATCH_NAMESPACE: namespace,
+        START_PORT_OFFSET: String(await freePortOffset()),
+        START_POSTGRES_PORT: String(await freePort()),
+        START_NATS_PORT: String(await freePort()),
+        START_DATA_DIR: dataDir,
+      };
+      for (const run of ['first', 'restart'] as const) {
+        // The restart runs as `npm start` does, under a shell; SIGTERM then reaches the shell only.
+        const launcher = spawnLauncher(env, run === 'restart');
+        try {
+          await launcher.waitForLine(READY, 90_000);
+          expect(launcher.output.some((line) => line.includes('starting an embedded one'))).toBe(true);
+          expect(launcher.output.some((line) => line.includes('with JetStream in'))).toBe(true);
+          // The demo tenant is made once, and found again after a restart (its key is kept in demo.json).
+          await launcher.waitForLine(
+            run === 'first' ? /^start: demo: created the demo tenant/ : /^start: demo: reusing/,
+            30_000,
+          );
+          if (run === 'restart') {
+            // Same cluster, same schemas: nothing left to apply.
+            expect(launcher.output).toContain('start: migrate ranking: up to date');
+          }
+          launcher.child.kill('SIGTERM');
+          // Postgres' own processes and nats-server included.
+          expect(await untilNoProcessOf(namespace, 10_000)).toBeLessThan(10_000);
+          if (run === 'first') {
+            expect((await launcher.exited).code).toBe(0);
+          }
+        } finally {
+          launcher.child.kill('SIGKILL');
+        }
+      }
+    },
+  );
+
+  it('stops with a message saying what to start when nothing answers at DATABASE_URL', async () => {
+    const port = await freePort();
+    const launcher = spawnLauncher({
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/shelfwatch`,
+      NATS_URL: TEST_NATS_URL,
+      START_DATA_DIR: dataDir,
+    });
+    const { code } = await launcher.exited;
+    expect(code).toBe(1);
+    expect(launcher.output).toContain(
+      `start: no Postgres answers at DATABASE_URL (127.0.0.1:${port}). Start it, or unset DATABASE_URL to use ` +
+        'the one on 127.0.0.1:5432 or an embedded one.',
+    );
+  });
+});

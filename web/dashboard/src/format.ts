@@ -1,0 +1,88 @@
+const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const hourFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit' });
+
+/** A price in the marketplace's currency, grouped (`12,900`); '—' when unknown. */
+export function price(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : numberFormat.format(value);
+}
+
+/** A date and time in the reader's locale; '—' when absent. */
+export function dateTime(iso: string | null | undefined): string {
+  return iso ? dateTimeFormat.format(new Date(iso)) : '—';
+}
+
+/** A bucket's start as a chart label: the day, or the day and hour. */
+export function bucketLabel(iso: string, bucket: 'hour' | 'day'): string {
+  return (bucket === 'day' ? dayFormat : hourFormat).format(new Date(iso));
+}
+
+/** "5 min ago", "3 h ago", "2 d ago" relative to `now`; 'never' when absent. */
+export function ago(iso: string | null | undefined, now: Date): string {
+  if (!iso) {
+    return 'never';
+  }
+  const minutes = Math.round((now.getTime() - new Date(iso).getTime()) / 60_000);
+  if (minutes < 1) {
+    return 'just now';
+  }
+  if (minutes < 60) {
+    return `${minutes} min ago`;
+  }
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} d ago`;
+}
+
+/** How a rank change reads: arrow + places (colour comes from `tone`, never alone) and a spoken label. */
+export interface ChangeView {
+  text: string;
+  label: string;
+  tone: 'up' | 'down' | 'same' | 'unknown';
+}
+
+/** `change` = previous rank − rank: positive moved up (better). */
+export function rankChange(change: number | null): ChangeView {
+  if (change === null) {
+    return { text: '—', label: 'no earlier rank to compare', tone: 'unknown' };
+  }
+  if (change > 0) {
+    return { text: `▲ ${change}`, label: `up ${change} since the previous crawl`, tone: 'up' };
+  }
+  if (change < 0) {
+    return { text: `▼ ${-change}`, label: `down ${-change} since the previous crawl`, tone: 'down' };
+  }
+  return { text: '=', label: 'unchanged since the previous crawl', tone: 'same' };
+}
+
+/** Competitor price against mine: how much cheaper (or dearer) the cheapest competitor is. */
+export function priceGap(mine: number, lowest: number | null): { text: string; undercut: boolean } {
+  if (lowest === null) {
+    return { text: 'no priced competitor', undercut: false };
+  }
+  const diff = mine - lowest;
+  if (diff > 0) {
+    const percent = mine > 0 ? ` (${numberFormat.format((diff / mine) * 100)} %)` : '';
+    return { text: `${price(diff)} cheaper than mine${percent}`, undercut: true };
+  }
+  return { text: diff === 0 ? 'same as mine' : `${price(-diff)} above mine`, undercut: false };
+}
+
+/** Alert type codes as words. */
+export const ALERT_TYPE_LABELS = {
+  price_undercut: 'Price undercut',
+  rank_drop: 'Rank drop',
+  product_missing: 'Product missing',
+  new_competitor: 'New competitor',
+} as const;
+
+/** "1 page", "3 pages". */
+export function count(n: number | null, singular: string, pluralForm = `${singular}s`): string {
+  const value = n ?? 0;
+  return `${value} ${value === 1 ? singular : pluralForm}`;
+}
+
+/** What a finished crawl found, as a phrase ("100 results on 1 page"). */
+export function crawlSize(crawl: { itemCount: number | null; pagesFetched: number | null }): string {
+  return `${count(crawl.itemCount, 'result')} on ${count(crawl.pagesFetched, 'page')}`;
+}

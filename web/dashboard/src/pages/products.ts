@@ -1,0 +1,200 @@
+import { confirmDialog } from '../dialog';
+import { h, replace } from '../dom';
+import { ago, dateTime, price, priceGap, rankChange } from '../format';
+import type { PageContext } from '../page';
+import type { RankingProductKeyword, RankingProductView, ReportingDashboardView } from '../types';
+import { renderExclusions } from './exclusions';
+import { addKeywordDialog, addProductDialog, editProductDialog } from './product-forms';
+
+const COLUMNS = ['Keyword', 'Rank', 'Change', 'Lowest competitor', 'Against my price', 'Last crawled', ''];
+
+/** Products: every tracked product with its keywords and standings; add, edit, remove; exclusions. */
+export async function renderProducts(ctx: PageContext, _params: URLSearchParams, main: HTMLElement): Promise<void> {
+  const [products, overview] = await Promise.all([ctx.products(), overviewOf(ctx)]);
+  if (ctx.left()) {
+    return;
+  }
+  const reload = (): void => {
+    ctx.invalidateProducts();
+    void renderProducts(ctx, new URLSearchParams(), main);
+  };
+  const addButton = h(
+    'button',
+    { type: 'button', class: 'primary', onclick: () => addProductDialog(ctx, reload) },
+    'Add a product',
+  );
+  const exclusions = h('section', { 'aria-labelledby': 'exclusions-title' });
+  replace(
+    main,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Products'), addButton),
+    overview,
+    products.length === 0
+      ? h('p', { class: 'empty' }, 'No products yet. Add one with the keywords shoppers type to find it.')
+      : productsTable(ctx, products, reload),
+    exclusions,
+  );
+  await renderExclusions(ctx, exclusions);
+}
+
+async function overviewOf(ctx: PageContext): Promise<HTMLElement | null> {
+  try {
+    const view = await ctx.api.get<ReportingDashboardView>('/v1/reports/dashboard');
+    const open = Object.values(view.openAlerts).reduce((sum, count) => sum + count, 0);
+    const stat = (label: string, value: string): HTMLElement =>
+      h('div', { class: 'stat' }, h('dt', {}, label), h('dd', {}, value));
+    return h(
+      'dl',
+      { class: 'stats', 'aria-label': 'Overview' },
+      stat('Products', String(view.trackedProducts)),
+      stat('Keywords', String(view.trackedKeywords)),
+      stat('Average rank', view.averageRank === null ? '—' : view.averageRank.toFixed(1)),
+      stat('Open alerts', String(open)),
+      stat('Crawls (24 h)', `${view.crawlsLast24h.completed} done, ${view.crawlsLast24h.failed} failed`),
+      stat('Last crawl', ago(view.lastSuccessfulCrawlAt, new Date())),
+    );
+  } catch {
+    // The overview is a convenience: without the reporting service the product table still works.
+    return null;
+  }
+}
+
+function productsTable(ctx: PageContext, products: RankingProductView[], reload: () => void): HTMLElement {
+  const head = h('thead', {}, h('tr', {}, ...COLUMNS.map((text) => h('th', { scope: 'col' }, text))));
+  const table = h(
+    'table',
+    { class: 'products responsive' },
+    h('caption', { class: 'sr-only' }, `${products.length} tracked products with their keywords`),
+    head,
+    ...products.map((product) => productRows(ctx, product, reload)),
+  );
+  return h('div', { class: 'table-wrap' }, table);
+}
+
+function productRows(ctx: PageContext, product: RankingProductView, reload: () => void): HTMLTableSectionElement {
+  const remove = (): void =>
+    confirmDialog(
+      `Stop tracking ${product.name}?`,
+      'Its keywords stop being crawled for it. Its history stays available.',
+      'Stop tracking',
+      async () => {
+        await ctx.api.delete(`/v1/products/${product.id}`);
+        ctx.announce(`${product.name} is no longer tracked`);
+        reload();
+      },
+    );
+  const header = h(
+    'tr',
+    { class: 'product' },
+    h(
+      'th',
+      { scope: 'rowgroup', colspan: COLUMNS.length },
+      h(
+        'div',
+        { class: 'product-head' },
+        h('span', { class: 'product-name' }, product.name),
+        h(
+          'span',
+          { class: 'muted' },
+          `${product.marketplace} · ${product.externalId} · my price ${price(product.price)}`,
+        ),
+        h(
+          'span',
+          { class: 'row-actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => editProductDialog(ctx, product, reload),
+              'aria-label': `Edit ${product.name}`,
+            },
+            'Edit',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => addKeywordDialog(ctx, product, reload),
+              'aria-label': `Add a keyword to ${product.name}`,
+            },
+            'Add keyword',
+          ),
+          h(
+            'button',
+            { type: 'button', class: 'danger', onclick: remove, 'aria-label': `Remove ${product.name}` },
+            'Remove',
+          ),
+        ),
+      ),
+    ),
+  );
+  const rows = product.keywords.map((keyword) => keywordRow(ctx, product, keyword, reload));
+  const none = h(
+    'tr',
+    {},
+    h('td', { colspan: COLUMNS.length, class: 'muted' }, 'No keywords yet: add one to start tracking.'),
+  );
+  return h('tbody', {}, header, ...(rows.length === 0 ? [none] : rows));
+}
+
+function keywordRow(
+  ctx: PageContext,
+  product: RankingProductView,
+  keyword: RankingProductKeyword,
+  reload: () => void,
+): HTMLElement {
+  const change = rankChange(keyword.change);
+  const gap = priceGap(product.price, keyword.lowestCompetitorPrice);
+  const href = `#/keyword/${keyword.keywordId}?product=${product.id}`;
+  const detach = (): void =>
+    confirmDialog(
+      `Remove “${keyword.keyword}” from ${product.name}?`,
+      'This product stops being ranked on this keyword.',
+      'Remove keyword',
+      async () => {
+        await ctx.api.delete(`/v1/products/${product.id}/keywords/${keyword.keywordId}`);
+        ctx.announce(`Keyword ${keyword.keyword} removed`);
+        reload();
+      },
+    );
+  return h(
+    'tr',
+    { 'data-keyword': keyword.keyword },
+    h('td', { 'data-label': 'Keyword' }, h('a', { href }, keyword.keyword)),
+    h(
+      'td',
+      { 'data-label': 'Rank', class: 'num rank' },
+      keyword.rank === null ? (keyword.lastCrawledAt ? 'not found' : 'not crawled yet') : `#${keyword.rank}`,
+    ),
+    h(
+      'td',
+      { 'data-label': 'Change', class: `num change ${change.tone}` },
+      h('span', { 'aria-hidden': 'true' }, change.text),
+      h('span', { class: 'sr-only' }, change.label),
+    ),
+    h('td', { 'data-label': 'Lowest competitor', class: 'num' }, price(keyword.lowestCompetitorPrice)),
+    h('td', { 'data-label': 'Against my price', class: gap.undercut ? 'undercut' : '' }, gap.text),
+    h(
+      'td',
+      { 'data-label': 'Last crawled' },
+      h(
+        'time',
+        { datetime: keyword.lastCrawledAt ?? '', title: dateTime(keyword.lastCrawledAt) },
+        ago(keyword.lastCrawledAt, new Date()),
+      ),
+    ),
+    h(
+      'td',
+      { class: 'actions-cell' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          onclick: detach,
+          'aria-label': `Remove keyword ${keyword.keyword} from ${product.name}`,
+        },
+        'Remove',
+      ),
+    ),
+  );
+}

@@ -1,0 +1,26 @@
+// The REST answers are the services' RPC answers (dates already ISO strings): the shared contract types are
+// imported for their types only, so nothing of the contracts library ends up in the bundle.
+export type {
+  AlertRulesView,
+  AlertRuleSettings,
+  AlertStatus,
+  AlertType,
+  AlertView,
+  CrawlerCrawlView,
+  DeliveryView,
+  Page,
+  RankingExclusionView,
+  RankingKeywordAttached,
+  RankingKeywordView,
+  RankingLatestView,
+  RankingProductKeyword,
+  RankingProductView,
+  ReportingBrandShare,
+  ReportingBrandsView,
+  ReportingBucket,
+  ReportingDashboardView,
+  ReportingPriceHistoryView,
+  ReportingRankHistoryView,
+  WebhookCreated,
+  WebhookView,
+} from '@shelfwatch/contracts';

@@ -1,4 +1,6 @@
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 
 /** Min, median and max of several runs of one figure. */
 export interface Figures {
@@ -26,4 +28,46 @@ export function machineInfo(): { cpus: number; cpuModel: string; memoryGiB: numb
 /** A Markdown table row: name, min, median, max. */
 export function figureRow(name: string, f: Figures): string {
   return `| ${name} | ${f.min.toFixed(0)} | ${f.median.toFixed(0)} | ${f.max.toFixed(0)} |`;
+}
+
+/** Quick mode (`BENCH_QUICK=1` or `--quick`): small sizes, so that every bench together stays under 2 min. */
+export function quickMode(): boolean {
+  return process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
+}
+
+/** The 1, 5 and 15 minute load averages, rounded: the machine is shared, so each report says how busy it was. */
+export function loadAverage(): number[] {
+  return loadavg().map((value) => Math.round(value * 100) / 100);
+}
+
+/** The value below which `p` % of the sorted sample lies (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) {
+    return 0;
+  }
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? 0;
+}
+
+/** A Markdown table row like `figureRow`, with `digits` decimals (latencies in ms). */
+export function figureRowFixed(name: string, f: Figures, digits: number): string {
+  return `| ${name} | ${f.min.toFixed(digits)} | ${f.median.toFixed(digits)} | ${f.max.toFixed(digits)} |`;
+}
+
+/** Writes `<resultsDir>/<name>-results.json` (relative to the repository root, the benches' working directory). */
+export function writeResults(name: string, results: unknown): void {
+  writeFileSync(join(resultsDir(), `${name}-results.json`), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/**
+ * Where a bench writes its results: `bench/` in full mode; in quick mode a directory under the system's
+ * temp dir, so a quick check never overwrites the committed full-run figures.
+ */
+export function resultsDir(): string {
+  if (!quickMode()) {
+    return 'bench';
+  }
+  const dir = join(tmpdir(), 'shelfwatch-bench-quick');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -1,113 +1,71 @@
 /**
- * Keyword crawls end to end: simulator → crawler → JetStream → ranking → ranking rows, each service in
- * its own process as deployed, next to a raw Postgres multi-row insert of the same rows in the same run.
- * Writes bench/crawl-results.json and bench/CRAWL-REPORT.md. `BENCH_KEYWORDS` and `BENCH_RUNS` size it.
+ * Keyword crawls end to end: simulator → crawler → JetStream → ranking → alerting and reporting, each
+ * service in its own process (from dist) as deployed, next to raw Postgres multi-row INSERT and COPY of the
+ * same number of rows in the same run. Two figures per run:
+ * - ranking rows per second, crawl requested → rows committed, all crawls requested at once;
+ * - crawl-to-alert latency (crawl request sent → `alert.raised` of that crawl seen on core NATS), for every
+ *   tenth keyword during that load and for crawls paced at 10/s on the otherwise idle pipeline afterwards.
+ *   Alerts come from a tenant on the default rules whose product is never on the shelf (`product_missing`
+ *   fires on the first crawl); the other tenant has every rule switched off.
+ * Writes crawl-results.json and CRAWL-REPORT.md (quick mode: to the quick results directory).
+ * `BENCH_KEYWORDS`, `BENCH_RUNS`, `BENCH_PACED_CRAWLS` size it; `BENCH_QUICK=1` or `--quick`.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { RpcClient, Topology } from '@shelfwatch/messaging';
-import { createTestDatabase, eventually, testNamespace } from '@shelfwatch/testing';
-import { Client } from 'pg';
+import { AlertRuleSettings } from '@shelfwatch/contracts';
+import { RpcClient, Topology, deleteStreams } from '@shelfwatch/messaging';
+import { createTestDatabase, eventually, pause, testNamespace } from '@shelfwatch/testing';
 import { loadCliConfig } from '../tools/cli/cli.config';
-import { figureRow, figures, machineInfo } from './bench-report';
 import { migrateAll } from '../tools/cli/migrate';
 import { provisionAll } from '../tools/cli/provision';
+import { figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
+import { countRankingRows, freePort, holdScheduler, pool, ready, spawnNode, stopAll } from './bench-processes';
+import { AlertClock, diagnose, requestCrawl } from './crawl-alerts';
+import { CrawlRun, Latency, LatencyFigures, crawlReport } from './crawl-report';
+import { rawCopy, rawInsert } from './pg-limits';
+import { serverVersions } from './versions';
 
-const KEYWORDS = Number(process.env.BENCH_KEYWORDS ?? 2_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const QUICK = quickMode();
+const KEYWORDS = Number(process.env.BENCH_KEYWORDS ?? (QUICK ? 200 : 2_000));
+const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 1 : 3));
+const PACED = Number(process.env.BENCH_PACED_CRAWLS ?? (QUICK ? 20 : 150));
+const ALERT_WAIT_MS = QUICK ? 30_000 : 120_000;
+const PACED_PER_SEC = 10;
+const ALERT_EVERY = 10;
 const ITEMS = 100;
-const ROOT = resolve(__dirname, '..', '..');
+const QUIET_RULES: AlertRuleSettings = {
+  priceUndercut: { enabled: false, minPercent: 1, minAmount: null },
+  rankDrop: { enabled: false, minPlaces: 5, topK: 10 },
+  productMissing: { enabled: false },
+  newCompetitor: { enabled: false, topN: 10 },
+  cooldownMinutes: 60,
+};
 
-function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  const args = script.includes('services/')
-    ? ['--require', './dist/libs/observability/src/preload.js', script]
-    : [script];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
-}
-
-async function ready(url: string): Promise<void> {
-  await eventually(
-    async () => {
-      const response = await fetch(url);
-      if (response.status !== 200) {
-        throw new Error(`${url} answered ${response.status}`);
-      }
+/** Products never on the shelf (no early stop: every crawl reads its full page of 100), one keyword each. */
+async function createKeywords(rpc: RpcClient, tenantOf: (i: number) => string, count: number): Promise<string[]> {
+  const keywordIds = new Array<string>(count);
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    16,
+    async (i) => {
+      const created = await rpc.request<{ keywords: { keywordId: string }[] }>('ranking.product.create', {
+        tenantId: tenantOf(i),
+        marketplace: 'naver',
+        externalId: `absent-${i}`,
+        name: `product ${i}`,
+        price: 10_000,
+        keywords: [`bench keyword ${i}`],
+      });
+      keywordIds[i] = created.keywords[0]?.keywordId ?? '';
     },
-    60_000,
-    200,
   );
+  return keywordIds;
 }
 
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        if (item !== undefined) {
-          await work(item);
-        }
-      }
-    }),
-  );
-}
-
-async function countRows(url: string): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ count: string }>('select count(*) from ranking.ranking_rows');
-    return Number(rows[0]?.count ?? 0);
-  } finally {
-    await client.end();
-  }
-}
-
-/** The machine's own limit: the same rows through multi-row INSERTs of 1,000, one connection. */
-async function rawInsert(url: string, rows: number): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`create temp table bench_rows (tenant_id uuid, keyword_id uuid, crawl_id uuid, crawled_at timestamptz,
-      rank int, external_id text, product_id uuid, title text, mall text, price numeric, brand text, excluded boolean)`);
-    const started = performance.now();
-    for (let done = 0; done < rows; done += 1_000) {
-      const values: unknown[] = [];
-      const tuples: string[] = [];
-      for (let i = 0; i < 1_000; i++) {
-        const base = i * 8;
-        tuples.push(
-          `($${base + 1}, $${base + 2}, $${base + 3}, now(), $${base + 4}, $${base + 5}, null, $${base + 6}, $${base + 7}, $${base + 8}, 'brand', false)`,
-        );
-        values.push(
-          randomUUID(),
-          randomUUID(),
-          randomUUID(),
-          (i % 100) + 1,
-          `ext-${done + i}`,
-          `a product title ${i}`,
-          `mall-${i % 50}`,
-          10_000 + i,
-        );
-      }
-      await client.query(`insert into bench_rows values ${tuples.join(', ')}`, values);
-    }
-    return rows / ((performance.now() - started) / 1_000);
-  } finally {
-    await client.end();
-  }
-}
-
-async function crawlRun(): Promise<{ rowsPerSec: number; raw: number; seconds: number }> {
+async function crawlRun(): Promise<CrawlRun> {
   const db = await createTestDatabase();
   const namespace = testNamespace();
   const env = {
@@ -120,50 +78,57 @@ async function crawlRun(): Promise<{ rowsPerSec: number; raw: number; seconds: n
   const config = loadCliConfig(env);
   await migrateAll(config, () => undefined);
   await provisionAll(config, () => undefined);
-  const sim = spawnNode('dist/tools/marketplace-sim/src/main.js', { SIM_PORT: '3190', SIM_HOST: '127.0.0.1' });
-  const crawler = spawnNode('dist/services/crawler/src/main.js', {
-    ...env,
-    PORT: '3191',
-    NAVER_API_BASE_URL: 'http://127.0.0.1:3190',
-    NAVER_CLIENT_ID: 'bench',
-    NAVER_CLIENT_SECRET: 'bench',
-    NAVER_RATE_PER_SECOND: '1000',
-    NAVER_MAX_CONCURRENCY: '16',
-    CRAWL_WORKERS: '16',
-    CRAWL_MAX_PAGES: '1',
-    CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
-  });
-  const ranking = spawnNode('dist/services/ranking/src/main.js', { ...env, PORT: '3192' });
+  const [sim, crawler, ranking, alerting, reporting] = await Promise.all(Array.from({ length: 5 }, freePort));
+  const children = [
+    spawnNode('dist/tools/marketplace-sim/src/main.js', { SIM_PORT: String(sim), SIM_HOST: '127.0.0.1' }),
+    spawnNode('dist/services/crawler/src/main.js', {
+      ...env,
+      PORT: String(crawler),
+      NAVER_API_BASE_URL: `http://127.0.0.1:${sim}`,
+      NAVER_CLIENT_ID: 'bench',
+      NAVER_CLIENT_SECRET: 'bench',
+      NAVER_RATE_PER_SECOND: '1000',
+      NAVER_MAX_CONCURRENCY: '16',
+      CRAWL_WORKERS: '16',
+      CRAWL_MAX_PAGES: '1',
+      CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
+    }),
+    spawnNode('dist/services/ranking/src/main.js', { ...env, PORT: String(ranking) }),
+    spawnNode('dist/services/alerting/src/main.js', { ...env, PORT: String(alerting) }),
+    spawnNode('dist/services/reporting/src/main.js', { ...env, PORT: String(reporting) }),
+  ];
   const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
   try {
-    await Promise.all([ready('http://127.0.0.1:3191/health/ready'), ready('http://127.0.0.1:3192/health/ready')]);
-    const rpc = new RpcClient(nc, new Topology(namespace));
-    const tenantId = randomUUID();
-    const keywordIds: string[] = [];
-    // A product that is never on the shelf: no early stop, every crawl reads its full page of 100.
+    await Promise.all(
+      [crawler, ranking, alerting, reporting].map((port) => ready(`http://127.0.0.1:${port}/health/ready`)),
+    );
+    const topology = new Topology(namespace);
+    const rpc = new RpcClient(nc, topology);
+    const clock = new AlertClock();
+    clock.listen(nc, topology);
+    const quiet = randomUUID();
+    const loud = randomUUID();
+    await rpc.request('alerting.rules.put', { tenantId: quiet, defaults: QUIET_RULES, overrides: [] });
+    const tenantOf = (i: number): string => (i >= KEYWORDS || i % ALERT_EVERY === 0 ? loud : quiet);
+    const keywordIds = await createKeywords(rpc, tenantOf, KEYWORDS + PACED);
+    await holdScheduler(db.adminUrl, KEYWORDS + PACED);
+
+    // Throughput: every crawl requested at once (32 requests in flight), rows counted until all are stored.
+    const loadCrawls: string[] = [];
+    const started = performance.now();
     await pool(
-      Array.from({ length: KEYWORDS }, (_, i) => i),
-      16,
-      async (i) => {
-        const created = await rpc.request<{ keywords: { keywordId: string }[] }>('ranking.product.create', {
-          tenantId,
-          marketplace: 'naver',
-          externalId: `absent-${i}`,
-          name: `product ${i}`,
-          price: 10_000,
-          keywords: [`bench keyword ${i}`],
-        });
-        keywordIds.push(...created.keywords.map((k) => k.keywordId));
+      keywordIds.slice(0, KEYWORDS).map((keywordId, i) => ({ keywordId, i })),
+      32,
+      async ({ keywordId, i }) => {
+        const crawlId = await requestCrawl(rpc, tenantOf(i), keywordId, clock);
+        if (tenantOf(i) === loud) {
+          loadCrawls.push(crawlId);
+        }
       },
     );
-    const started = performance.now();
-    await pool(keywordIds, 32, async (keywordId) => {
-      await eventually(() => rpc.request('crawler.crawl.request', { tenantId, keywordId }), 60_000, 100);
-    });
-    const ranking_url = db.adminUrl;
     await eventually(
       async () => {
-        const count = await countRows(ranking_url);
+        const count = await countRankingRows(db.adminUrl);
         if (count < KEYWORDS * ITEMS) {
           throw new Error(`${count} rows`);
         }
@@ -172,59 +137,88 @@ async function crawlRun(): Promise<{ rowsPerSec: number; raw: number; seconds: n
       250,
     );
     const seconds = (performance.now() - started) / 1_000;
-    const raw = await rawInsert(db.adminUrl, KEYWORDS * ITEMS);
-    return { rowsPerSec: (KEYWORDS * ITEMS) / seconds, raw, seconds };
-  } finally {
-    await nc.close();
-    for (const child of [crawler, ranking, sim]) {
-      child.kill('SIGTERM');
+    await clock.awaitAll(loadCrawls, ALERT_WAIT_MS);
+
+    // Latency on an idle pipeline: crawls paced at PACED_PER_SEC.
+    const pacedCrawls: Promise<string>[] = [];
+    const pacedStart = performance.now();
+    for (let i = 0; i < PACED; i++) {
+      await pause(Math.max(0, pacedStart + (i * 1_000) / PACED_PER_SEC - performance.now()));
+      pacedCrawls.push(requestCrawl(rpc, loud, keywordIds[KEYWORDS + i] ?? '', clock));
     }
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const paced = await Promise.all(pacedCrawls);
+    await clock.awaitAll(paced, ALERT_WAIT_MS);
+    await stopAll(children);
+    const rows = KEYWORDS * ITEMS;
+    const missing = [...loadCrawls, ...paced].filter((id) => !clock.arrived.has(id));
+    return {
+      rowsPerSec: rows / seconds,
+      seconds,
+      insert: await rawInsert(db.adminUrl, rows),
+      copy: await rawCopy(db.adminUrl, rows),
+      underLoad: clock.latency(loadCrawls),
+      paced: clock.latency(paced),
+      alertsExpected: loadCrawls.length + paced.length,
+      alertsSeen: loadCrawls.length + paced.length - missing.length,
+      missing: missing.length === 0 ? undefined : await diagnose(db.adminUrl, missing),
+    };
+  } finally {
+    await stopAll(children);
+    await deleteStreams(await jetstreamManager(nc), new Topology(namespace));
+    await nc.close();
     await db.drop();
   }
 }
 
+const latencyFigures = (runs: Latency[]): LatencyFigures => ({
+  p50: figures(runs.map((r) => r.p50)),
+  p95: figures(runs.map((r) => r.p95)),
+  p99: figures(runs.map((r) => r.p99)),
+});
+
 async function main(): Promise<void> {
-  const runs: { rowsPerSec: number; raw: number; seconds: number }[] = [];
+  const loadBefore = loadAverage();
+  const runs: CrawlRun[] = [];
   for (let run = 1; run <= RUNS; run++) {
-    runs.push(await crawlRun());
-    const last = runs[runs.length - 1];
+    const last = await crawlRun();
+    runs.push(last);
     console.log(
-      `run ${run}/${RUNS}: ${last?.rowsPerSec.toFixed(0)} ranking rows/s end to end, raw insert ${last?.raw.toFixed(0)} rows/s`,
+      `run ${run}/${RUNS}: ${last.rowsPerSec.toFixed(0)} rows/s end to end, insert ${last.insert.toFixed(0)}, ` +
+        `COPY ${last.copy.toFixed(0)}; alert p50/p99 under load ${last.underLoad.p50.toFixed(0)}/${last.underLoad.p99.toFixed(0)} ms, ` +
+        `paced ${last.paced.p50.toFixed(0)}/${last.paced.p99.toFixed(0)} ms; alerts ${last.alertsSeen}/${last.alertsExpected}`,
     );
   }
-  const machine = machineInfo();
   const endToEnd = figures(runs.map((r) => r.rowsPerSec));
-  const raw = figures(runs.map((r) => r.raw));
+  const insert = figures(runs.map((r) => r.insert));
+  const copy = figures(runs.map((r) => r.copy));
   const results = {
     date: new Date().toISOString(),
-    machine,
+    mode: QUICK ? 'quick' : 'full',
+    machine: machineInfo(),
+    versions: await serverVersions(),
+    loadAverage: { before: loadBefore, after: loadAverage() },
+    runs: RUNS,
     keywords: KEYWORDS,
     itemsPerCrawl: ITEMS,
+    alertEvery: ALERT_EVERY,
+    pacedCrawls: PACED,
+    pacedPerSec: PACED_PER_SEC,
     endToEnd,
-    rawMultiRowInsert: raw,
-    ratioMedian: endToEnd.median / raw.median,
+    rawMultiRowInsert: insert,
+    rawCopy: copy,
+    ratioMedian: endToEnd.median / insert.median,
+    ratioToCopyMedian: endToEnd.median / copy.median,
+    crawlToAlertUnderLoadMs: latencyFigures(runs.map((r) => r.underLoad)),
+    crawlToAlertPacedMs: latencyFigures(runs.map((r) => r.paced)),
+    alerts: {
+      expected: runs.reduce((sum, r) => sum + r.alertsExpected, 0),
+      seen: runs.reduce((sum, r) => sum + r.alertsSeen, 0),
+    },
+    perRun: runs,
   };
-  writeFileSync(join('bench', 'crawl-results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(
-    join('bench', 'CRAWL-REPORT.md'),
-    [
-      '# Crawl pipeline benchmark',
-      '',
-      `Run ${results.date} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; ` +
-        `${KEYWORDS} keyword crawls × ${ITEMS} items against the simulator (no added latency), ${RUNS} run(s). ` +
-        'Simulator, crawler and ranking each run in their own process; Postgres and NATS are the local servers.',
-      '',
-      '| figure (rows per second) | min | median | max |',
-      '|---|---|---|---|',
-      figureRow('ranking rows stored end to end (crawl requested → row committed)', endToEnd),
-      figureRow('raw Postgres multi-row INSERT (1,000 rows per statement, one connection)', raw),
-      '',
-      `Median ratio: **${results.ratioMedian.toFixed(2)}**. Aim: at least 15,000 rows/s end to end.`,
-      '',
-    ].join('\n'),
-  );
-  console.log(JSON.stringify(results, null, 2));
+  writeFileSync(join(resultsDir(), 'crawl-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDir(), 'CRAWL-REPORT.md'), crawlReport(results));
+  console.log(JSON.stringify({ ...results, perRun: undefined }, null, 2));
 }
 
 main().catch((error: unknown) => {

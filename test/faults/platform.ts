@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Env, ServiceName } from '@shelfwatch/config';
+import { startSimulator } from '../../tools/marketplace-sim/src';
+import { SpawnedService, spawnBuiltService } from '../../libs/platform/test/spawn-service';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/** The consumer services the fault run drives, in start order, with the port each listens on. */
+export const FAULT_SERVICES: readonly ServiceName[] = ['crawler', 'ranking', 'alerting', 'reporting'].filter(
+  (service) => existsSync(resolve(ROOT, 'dist', 'services', service, 'src', 'main.js')),
+) as ServiceName[];
+
+/** A built service process that the run may kill -9 and start again with the same environment. */
+export class ManagedService {
+  private process: SpawnedService | undefined;
+  /**
+   * From each kill until the restarted process first answered liveness (failures there are expected).
+   * `restartedAt` is when the new process was spawned: only a probe sent after it can end the window.
+   */
+  readonly downWindows: { from: number; restartedAt: number | undefined; to: number | undefined }[] = [];
+
+  constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly env: Env,
+  ) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  start(): void {
+    const open = this.downWindows.at(-1);
+    if (open !== undefined && open.restartedAt === undefined) {
+      open.restartedAt = Date.now();
+    }
+    this.process = spawnBuiltService(this.name, { ...this.env, PORT: String(this.port) });
+  }
+
+  /**
+   * The probe monitor saw liveness 200 for a probe sent at `at`: a kill window (which includes the restart's
+   * boot) ends here, but only if the probe went to the restarted process. A probe sent just before the kill can
+   * answer 200 after the window opened; it must not close the window, or the restart's boot would count as
+   * liveness failures.
+   */
+  markLive(at: number): void {
+    const open = this.downWindows.at(-1);
+    if (open !== undefined && open.to === undefined && open.restartedAt !== undefined && at >= open.restartedAt) {
+      open.to = at;
+    }
+  }
+
+  /** SIGKILL: no shutdown hook runs, in-flight transactions roll back, unacked messages are redelivered. */
+  async kill9(): Promise<void> {
+    const current = this.process;
+    if (current === undefined) {
+      return;
+    }
+    this.downWindows.push({ from: Date.now(), restartedAt: undefined, to: undefined });
+    current.child.kill('SIGKILL');
+    await current.exited;
+    this.process = undefined;
+  }
+
+  async stop(): Promise<void> {
+    const current = this.process;
+    this.process = undefined;
+    if (current !== undefined && current.child.exitCode === null) {
+      current.child.kill('SIGTERM');
+      await Promise.race([current.exited, new Promise((done) => setTimeout(done, 10_000))]);
+      current.child.kill('SIGKILL');
+    }
+  }
+
+  /** Whether `at` falls in a window where the run had killed this process. */
+  wasDown(at: number): boolean {
+    return this.downWindows.some((window) => at >= window.from - 500 && at <= (window.to ?? Infinity));
+  }
+
+  stderrTail(lines = 20): string {
+    return this.process?.stderr.slice(-lines).join('\n') ?? '';
+  }
+}
+
+/** What the services of a fault run share: the private Postgres and NATS, a namespace, the simulator. */
+export interface PlatformEnv {
+  databaseUrl: string;
+  natsUrl: string;
+  namespace: string;
+  simulatorUrl: string;
+}
+
+/** Environment of each service for the fault run (fast crawls: one page of 100 items, many workers). */
+export function serviceEnv(platform: PlatformEnv): Env {
+  return {
+    NODE_ENV: 'development',
+    DATABASE_URL: platform.databaseUrl,
+    NATS_URL: platform.natsUrl,
+    SHELFWATCH_NAMESPACE: platform.namespace,
+    LOG_LEVEL: 'warn',
+    NAVER_API_BASE_URL: platform.simulatorUrl,
+    NAVER_CLIENT_ID: 'faults',
+    NAVER_CLIENT_SECRET: 'faults',
+    NAVER_RATE_PER_SECOND: '1000',
+    NAVER_MAX_CONCURRENCY: '16',
+    CRAWL_WORKERS: '8',
+    CRAWL_MAX_PAGES: '1',
+    CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
+    ALERTING_WEBHOOK_ALLOW_LOOPBACK: 'true',
+  };
+}
+
+export { startSimulator };

@@ -1,0 +1,120 @@
+import { ManagedService } from './platform';
+
+/** One probe answer: HTTP status, or 0 when nothing answered. */
+interface Sample {
+  at: number;
+  service: string;
+  live: number;
+  ready: number;
+}
+
+async function status(url: string): Promise<number> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Polls every service's liveness and readiness probes twice a second for the whole run, as Kubernetes
+ * would, so the run can tell whether readiness said 503 during an outage, whether liveness ever failed
+ * while the process was up, and how long each service took to be ready again after a fault ended.
+ */
+export class ProbeMonitor {
+  private readonly samples: Sample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly services: ManagedService[]) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.sample(), 500);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sample(): Promise<void> {
+    await Promise.all(
+      this.services.map(async (service) => {
+        const at = Date.now();
+        const [live, ready] = await Promise.all([
+          status(`${service.baseUrl}/health/live`),
+          status(`${service.baseUrl}/health/ready`),
+        ]);
+        this.samples.push({ at, service: service.name, live, ready });
+        if (live === 200) {
+          service.markLive(at);
+        }
+      }),
+    );
+  }
+
+  /**
+   * Liveness failures as Kubernetes counts them (failureThreshold 3): three probes in a row without a 200
+   * while the process was supposed to be running. A single slow answer on a busy machine is not a restart.
+   */
+  livenessFailures(from: number, to: number): string[] {
+    const failures: string[] = [];
+    for (const service of this.services) {
+      let streak = 0;
+      const mine = this.samples.filter((s) => s.service === service.name && s.at >= from && s.at <= to);
+      for (const sample of mine.sort((a, b) => a.at - b.at)) {
+        const failed = sample.live !== 200 && !service.wasDown(sample.at);
+        streak = failed ? streak + 1 : 0;
+        if (streak === 3) {
+          failures.push(`${service.name}@${new Date(sample.at).toISOString()}`);
+        }
+      }
+    }
+    return failures;
+  }
+
+  /**
+   * Services Kubernetes would have taken out of service inside the window: readiness answered 503 at least
+   * once (the service reported the outage itself), or failed two probes in a row, 503 or no answer within the
+   * probe's timeout (the manifests' readiness failureThreshold), while its process was up. A service that
+   * answers 200 throughout is never in the set.
+   */
+  notReadyDuring(from: number, to: number): Set<string> {
+    const notReady = new Set<string>();
+    for (const service of this.services) {
+      let streak = 0;
+      const mine = this.samples.filter((s) => s.service === service.name && s.at >= from && s.at <= to);
+      for (const sample of mine.sort((a, b) => a.at - b.at)) {
+        streak = sample.ready !== 200 && !service.wasDown(sample.at) ? streak + 1 : 0;
+        if (sample.ready === 503 || streak >= 2) {
+          notReady.add(service.name);
+          break;
+        }
+      }
+    }
+    return notReady;
+  }
+
+  /**
+   * What one service's readiness answered inside the window, oldest first, as `HH:MM:SS.mmm=status` (0 when
+   * nothing answered within the probe's timeout), so a failed check shows what the probes actually saw.
+   */
+  readinessTrace(service: string, from: number, to: number): string {
+    return this.samples
+      .filter((s) => s.service === service && s.at >= from && s.at <= to)
+      .sort((a, b) => a.at - b.at)
+      .map((s) => `${new Date(s.at).toISOString().slice(11, 23)}=${s.ready}`)
+      .join(' ');
+  }
+
+  /** Milliseconds from `from` until every service answered ready, or undefined if that never happened. */
+  recoveryMs(from: number): number | undefined {
+    const names = this.services.map((service) => service.name);
+    const after = this.samples.filter((s) => s.at >= from);
+    const readyAt = names.map((name) => after.find((s) => s.service === name && s.ready === 200)?.at);
+    if (readyAt.some((at) => at === undefined)) {
+      return undefined;
+    }
+    return Math.max(...readyAt.map((at) => (at ?? from) - from));
+  }
+}

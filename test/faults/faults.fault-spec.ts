@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { jetstream } from '@nats-io/jetstream';
 import { NatsConnection, connect } from '@nats-io/transport-node';
 import { RpcClient, Topology } from '@shelfwatch/messaging';
-import { eventually, pause } from '@shelfwatch/testing';
+import { PrivateNats, eventually, freePort, pause } from '@shelfwatch/testing';
 import { loadCliConfig } from '../../tools/cli/cli.config';
 import { migrateAll } from '../../tools/cli/migrate';
 import { provisionAll } from '../../tools/cli/provision';
 import { check, Finding } from './checker';
-import { PrivateNats, PrivatePostgres, suiteClient } from './infra';
+import { PrivatePostgres, suiteClient } from './infra';
 import { FAULT_SERVICES, ManagedService, serviceEnv, startSimulator } from './platform';
 import { ProbeMonitor } from './probes';
 import { projectionsMatchReplay } from './replay';
@@ -33,18 +32,6 @@ interface FaultOutcome {
   note: string;
   /** Services whose readiness must have said 503 during the fault (a dependency they need was down). */
   expectNotReady: string[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function unpublished(databaseUrl: string, schema: string): Promise<number> {
@@ -253,6 +240,10 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
           ...findings.map((finding) => `| ${finding.check} | ${finding.ok ? 'ok' : 'FAILED'} | ${finding.detail} |`),
         ].join('\n');
         process.stdout.write(`\n${report}\n\n`);
+        if (findings.some((finding) => !finding.ok)) {
+          const diagnoses = await Promise.all(services.map((service) => service.diagnosis()));
+          process.stdout.write(`services at the end of the failed run:\n\n${diagnoses.join('\n\n')}\n\n`);
+        }
         expect(findings.filter((finding) => !finding.ok)).toEqual([]);
         if (FULL) {
           expect(verdict.events).toBeGreaterThanOrEqual(100_000);

@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +6,9 @@ import { pause } from '@shelfwatch/testing';
 import { Client, ClientConfig } from 'pg';
 
 /**
- * Postgres and NATS of the fault run's own, so the run may crash and restart them without touching the
- * machine's shared servers (other test runs keep working). Both are the machine's binaries, not stand-ins.
+ * Postgres of the fault run's own (its NATS is `PrivateNats` of `@shelfwatch/testing`), so the run may crash and
+ * restart them without touching the machine's shared servers (other test runs keep working). Both are the
+ * machine's binaries, not stand-ins.
  */
 
 function postgresBin(): string {
@@ -92,61 +93,3 @@ export class PrivatePostgres {
 }
 
 /** A nats-server with JetStream (file storage in its own directory) that the run may stop and start again. */
-export class PrivateNats {
-  private child: ChildProcess | undefined;
-
-  private constructor(
-    readonly port: number,
-    private readonly dir: string,
-  ) {}
-
-  static async create(port: number): Promise<PrivateNats> {
-    const nats = new PrivateNats(port, mkdtempSync(join(tmpdir(), 'sw-faults-nats-')));
-    await nats.start();
-    return nats;
-  }
-
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const bin = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
-    const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.dir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('nats-server did not start within 10 s')), 10_000);
-      let output = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Server is ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`nats-server exited with ${code}: ${output}`));
-      });
-    });
-  }
-
-  /** A clean restart's first half: SIGTERM and wait for the exit (JetStream flushes its files). */
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child === undefined || child.exitCode !== null) {
-      return;
-    }
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}

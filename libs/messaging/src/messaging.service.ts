@@ -18,6 +18,7 @@ import { OutboxRelay, defaultRelayOptions } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
 import { defaultConsumerSettings, defaultStreamSettings, provisionConsumer, provisionStreams } from './provisioning';
 import { RpcServer } from './rpc';
+import { START_RETRY_WINDOW_MS, untilNatsAnswers } from './start-retry';
 import { Topology, consumersFor } from './topology';
 
 const LAG_POLL_MS = 15_000;
@@ -60,11 +61,20 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     return Object.fromEntries(entries);
   }
 
+  /**
+   * Declares streams (in development) and consumers, starts pulling, relaying and answering requests. Each
+   * NATS step is retried while NATS restarts or JetStream is not up yet (see {@link untilNatsAnswers}): the
+   * service is not listening meanwhile, and exits only if NATS stays away for {@link START_RETRY_WINDOW_MS}.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const handlers = this.checkedHandlers();
-    const jsm = await jetstreamManager(this.link.connection);
+    const deadline = Date.now() + START_RETRY_WINDOW_MS;
+    const step = <T>(name: string, call: () => Promise<T>): Promise<T> =>
+      untilNatsAnswers(name, call, this.options.logger, deadline);
+    const jsm = await step('jetstream', () => jetstreamManager(this.link.connection));
     if (this.options.provisionStreams) {
-      await provisionStreams(jsm, this.topology, { ...defaultStreamSettings, ...this.options.streams });
+      const streams = { ...defaultStreamSettings, ...this.options.streams };
+      await step('provision streams', () => provisionStreams(jsm, this.topology, streams));
     }
     const settings = { ...defaultConsumerSettings, ...this.options.consumerSettings };
     const consumerOptions = {
@@ -74,7 +84,9 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       schema: this.options.schema,
     };
     for (const definition of consumersFor(this.options.service, this.options.handles)) {
-      await provisionConsumer(jsm, this.topology, definition, settings);
+      await step(`provision consumer ${definition.durable}`, () =>
+        provisionConsumer(jsm, this.topology, definition, settings),
+      );
       const own = new Map([...handlers].filter(([type]) => definition.types.includes(type)));
       const consumer = new EventConsumer(
         definition,
@@ -86,7 +98,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
         this.options.logger,
         consumerOptions,
       );
-      await consumer.start();
+      await step(`start consumer ${definition.durable}`, () => consumer.start());
       this.consumers.push(consumer);
     }
     this.relay = new OutboxRelay(this.orm, this.js, this.topology, this.options.logger, {

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '@shelfwatch/testing';
 import { TestEnvironment, createTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { SpawnedService, spawnBuiltService } from '../../../libs/platform/test/spawn-service';
 import { gatewayPersistence } from '../src/gateway.persistence';
@@ -7,18 +7,6 @@ import { gatewayPersistence } from '../src/gateway.persistence';
 
 const DB_CANARY = 'pw_canary_db_7f3a';
 const KEY_CANARY = 'sw_canary_key';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('gateway process', () => {
   it('refuses to start in production without DATABASE_URL and names it', async () => {

@@ -111,16 +111,3 @@ export async function freePortOffset(): Promise<number> {
   }
   throw new Error('no free port range found');
 }
-
-/** A free TCP port on the loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}

@@ -5,12 +5,11 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Topology, deleteStreams } from '@shelfwatch/messaging';
 import { dropDatabase, withDatabase } from '@shelfwatch/persistence';
-import { TEST_NATS_URL, TEST_POSTGRES_URL, testNamespace, uniqueSuffix } from '@shelfwatch/testing';
+import { TEST_NATS_URL, TEST_POSTGRES_URL, freePort, testNamespace, uniqueSuffix } from '@shelfwatch/testing';
 import { DEMO_KEYWORDS, DemoState } from '../demo';
 import { findNatsServer } from '../local-deps';
 import {
   LauncherProcess,
-  freePort,
   freePortOffset,
   processesOfNamespace,
   spawnLauncher,

@@ -1,0 +1,75 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Options of {@link PrivateNats.create}. */
+export interface PrivateNatsOptions {
+  /** Start with JetStream (default true); false gives a server whose JetStream API nobody answers. */
+  jetstream?: boolean;
+}
+
+/**
+ * A nats-server of a test's own on its own port (the machine's binary, not a stand-in), which the test may
+ * stop and start again, with or without JetStream, without disturbing the shared server other tests use.
+ */
+export class PrivateNats {
+  private child: ChildProcess | undefined;
+
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  static async create(port: number, options: PrivateNatsOptions = {}): Promise<PrivateNats> {
+    const nats = new PrivateNats(port, mkdtempSync(join(tmpdir(), 'sw-nats-')));
+    await nats.start(options);
+    return nats;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts the server (again) on the same port and storage directory; resolves once it is ready. */
+  async start({ jetstream = true }: PrivateNatsOptions = {}): Promise<void> {
+    const bin = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), ...(jetstream ? ['-js', '-sd', this.dir] : [])];
+    const child = spawn(bin, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('nats-server did not start within 10 s')), 10_000);
+      let output = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Server is ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`nats-server exited with ${code}: ${output}`));
+      });
+    });
+  }
+
+  /** A clean restart's first half: SIGTERM and wait for the exit (JetStream flushes its files). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null) {
+      return;
+    }
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

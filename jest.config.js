@@ -25,7 +25,7 @@ module.exports = {
   // Global: per-project testTimeout is ignored when projects are used.
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools,web}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools,web,test}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

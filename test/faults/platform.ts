@@ -81,6 +81,25 @@ export class ManagedService {
   stderrTail(lines = 20): string {
     return this.process?.stderr.slice(-lines).join('\n') ?? '';
   }
+
+  /**
+   * For a failed run: whether the process still runs, what its readiness says now, and its last log lines
+   * (stdout carries the JSON logs, stderr anything printed before the logger existed).
+   */
+  async diagnosis(lines = 30): Promise<string> {
+    const current = this.process;
+    if (current === undefined) {
+      return `${this.name}: not running`;
+    }
+    const ready = await fetch(`${this.baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) })
+      .then(async (response) => `${response.status} ${await response.text()}`)
+      .catch((error: unknown) => `no answer (${String(error)})`);
+    return [
+      `${this.name} (pid ${current.child.pid}, exit code ${current.child.exitCode}, signal ${current.child.signalCode}): readiness ${ready}`,
+      ...current.stdout.slice(-lines),
+      ...current.stderr.slice(-lines),
+    ].join('\n');
+  }
 }
 
 /** What the services of a fault run share: the private Postgres and NATS, a namespace, the simulator. */

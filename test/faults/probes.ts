@@ -45,12 +45,17 @@ export class ProbeMonitor {
           status(`${service.baseUrl}/health/live`),
           status(`${service.baseUrl}/health/ready`),
         ]);
-        this.samples.push({ at, service: service.name, live, ready });
-        if (live === 200) {
-          service.markLive(at);
-        }
+        this.record(service, at, live, ready);
       }),
     );
+  }
+
+  /** One probe round's answers for a service, sent at `at` (status 0: no answer within the timeout). */
+  record(service: ManagedService, at: number, live: number, ready: number): void {
+    this.samples.push({ at, service: service.name, live, ready });
+    if (live === 200) {
+      service.markLive(at);
+    }
   }
 
   /**
@@ -76,8 +81,9 @@ export class ProbeMonitor {
   /**
    * Services Kubernetes would have taken out of service inside the window: readiness answered 503 at least
    * once (the service reported the outage itself), or failed two probes in a row, 503 or no answer within the
-   * probe's timeout (the manifests' readiness failureThreshold), while its process was up. A service that
-   * answers 200 throughout is never in the set.
+   * probe's timeout (the manifests' readiness failureThreshold). No answer includes a process still booting
+   * after an earlier kill: faults may overlap, and a process that cannot serve is not ready either. A service
+   * that answers 200 throughout is never in the set.
    */
   notReadyDuring(from: number, to: number): Set<string> {
     const notReady = new Set<string>();
@@ -85,7 +91,7 @@ export class ProbeMonitor {
       let streak = 0;
       const mine = this.samples.filter((s) => s.service === service.name && s.at >= from && s.at <= to);
       for (const sample of mine.sort((a, b) => a.at - b.at)) {
-        streak = sample.ready !== 200 && !service.wasDown(sample.at) ? streak + 1 : 0;
+        streak = sample.ready !== 200 ? streak + 1 : 0;
         if (sample.ready === 503 || streak >= 2) {
           notReady.add(service.name);
           break;

@@ -1,0 +1,104 @@
+import { ManagedService } from './platform';
+import { ProbeMonitor } from './probes';
+
+// The monitor's verdicts decide whether the fault suite passes: these are the cases where an earlier version
+// raised a false alarm, and the cases where it must still fail.
+
+const T0 = Date.UTC(2026, 10, 22, 12);
+const at = (ms: number) => T0 + ms;
+
+function service(name: 'crawler' | 'ranking'): ManagedService {
+  return new ManagedService(name, 0, {});
+}
+
+/** A kill at `killedAt` whose process was spawned again at `restartedAt` (what kill9() and start() record). */
+function killed(target: ManagedService, killedAt: number, restartedAt: number): void {
+  target.downWindows.push({ from: at(killedAt), restartedAt: at(restartedAt), to: undefined });
+}
+
+describe('ProbeMonitor', () => {
+  describe('liveness', () => {
+    it('does not count the restart after a kill -9, even when a probe sent before the kill answers 200 after it', () => {
+      const crawler = service('crawler');
+      const monitor = new ProbeMonitor([crawler]);
+      monitor.record(crawler, at(0), 200, 200);
+      killed(crawler, 100, 1_100);
+      // Sent at 50 ms, answered after the kill began: it must not end the kill window.
+      monitor.record(crawler, at(50), 200, 200);
+      for (const ms of [500, 1_000, 1_500, 2_000, 2_500]) {
+        monitor.record(crawler, at(ms), 0, 0);
+      }
+      monitor.record(crawler, at(3_000), 200, 503);
+
+      expect(monitor.livenessFailures(at(0), at(10_000))).toEqual([]);
+    });
+
+    it('counts three probes in a row unanswered while the process was up', () => {
+      const crawler = service('crawler');
+      const monitor = new ProbeMonitor([crawler]);
+      monitor.record(crawler, at(0), 200, 200);
+      for (const ms of [500, 1_000, 1_500]) {
+        monitor.record(crawler, at(ms), 0, 0);
+      }
+
+      expect(monitor.livenessFailures(at(0), at(10_000))).toEqual([`crawler@${new Date(at(1_500)).toISOString()}`]);
+    });
+
+    it('counts failures after the restarted process answered once', () => {
+      const crawler = service('crawler');
+      const monitor = new ProbeMonitor([crawler]);
+      killed(crawler, 0, 1_000);
+      monitor.record(crawler, at(1_500), 200, 200);
+      for (const ms of [2_000, 2_500, 3_000]) {
+        monitor.record(crawler, at(ms), 0, 0);
+      }
+
+      expect(monitor.livenessFailures(at(0), at(10_000))).toHaveLength(1);
+    });
+  });
+
+  describe('readiness during an outage', () => {
+    it('takes a 503 as not ready', () => {
+      const ranking = service('ranking');
+      const monitor = new ProbeMonitor([ranking]);
+      monitor.record(ranking, at(0), 200, 200);
+      monitor.record(ranking, at(500), 200, 503);
+      monitor.record(ranking, at(1_000), 200, 200);
+
+      expect([...monitor.notReadyDuring(at(0), at(5_000))]).toEqual(['ranking']);
+    });
+
+    it('takes two probes in a row unanswered as not ready, as a process still booting after a kill answers none', () => {
+      const crawler = service('crawler');
+      const monitor = new ProbeMonitor([crawler]);
+      killed(crawler, 0, 1_000);
+      for (const ms of [1_500, 2_000, 2_500]) {
+        monitor.record(crawler, at(ms), 0, 0);
+      }
+      monitor.record(crawler, at(3_000), 200, 200);
+
+      expect([...monitor.notReadyDuring(at(1_000), at(5_000))]).toEqual(['crawler']);
+    });
+
+    it('does not take one unanswered probe as not ready', () => {
+      const crawler = service('crawler');
+      const monitor = new ProbeMonitor([crawler]);
+      monitor.record(crawler, at(0), 200, 200);
+      monitor.record(crawler, at(500), 200, 0);
+      monitor.record(crawler, at(1_000), 200, 200);
+
+      expect(monitor.notReadyDuring(at(0), at(5_000)).size).toBe(0);
+    });
+
+    it('finds a readiness that says 200 throughout the outage', () => {
+      const crawler = service('crawler');
+      const monitor = new ProbeMonitor([crawler]);
+      for (const ms of [0, 500, 1_000, 1_500, 2_000]) {
+        monitor.record(crawler, at(ms), 200, 200);
+      }
+
+      expect(monitor.notReadyDuring(at(0), at(5_000)).size).toBe(0);
+      expect(monitor.readinessTrace('crawler', at(0), at(600))).toBe('12:00:00.000=200 12:00:00.500=200');
+    });
+  });
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { NatsConnection, connect } from '@nats-io/transport-node';
 import { RpcClient, Topology } from '@shelfwatch/messaging';
-import { PrivateNats, eventually, freePort, pause } from '@shelfwatch/testing';
+import { PrivateNats, eventually, freePort, freePorts, pause } from '@shelfwatch/testing';
 import { loadCliConfig } from '../../tools/cli/cli.config';
 import { migrateAll } from '../../tools/cli/migrate';
 import { provisionAll } from '../../tools/cli/provision';
@@ -67,9 +67,8 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
         const config = loadCliConfig(env);
         await migrateAll(config, () => undefined);
         await provisionAll(config, () => undefined);
-        for (const name of FAULT_SERVICES) {
-          services.push(new ManagedService(name, await freePort(), env));
-        }
+        const ports = await freePorts(FAULT_SERVICES.length);
+        FAULT_SERVICES.forEach((name, i) => services.push(new ManagedService(name, ports[i] ?? 0, env)));
         services.forEach((service) => service.start());
         const monitor = new ProbeMonitor(services);
         monitor.start();

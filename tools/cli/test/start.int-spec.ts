@@ -5,7 +5,14 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Topology, deleteStreams } from '@shelfwatch/messaging';
 import { dropDatabase, withDatabase } from '@shelfwatch/persistence';
-import { TEST_NATS_URL, TEST_POSTGRES_URL, freePort, testNamespace, uniqueSuffix } from '@shelfwatch/testing';
+import {
+  TEST_NATS_URL,
+  TEST_POSTGRES_URL,
+  freePort,
+  freePorts,
+  testNamespace,
+  uniqueSuffix,
+} from '@shelfwatch/testing';
 import { DEMO_KEYWORDS, DemoState } from '../demo';
 import { findNatsServer } from '../local-deps';
 import {
@@ -110,11 +117,13 @@ describe('npm start', () => {
     'runs an embedded Postgres and a nats-server in the data directory when none answers, and again on restart under a shell',
     async () => {
       const namespace = testNamespace();
+      // Two ports picked together: two separate picks may hand out the same port.
+      const [postgresPort, natsPort] = await freePorts(2);
       const env = {
         SHELFWATCH_NAMESPACE: namespace,
         START_PORT_OFFSET: String(await freePortOffset()),
-        START_POSTGRES_PORT: String(await freePort()),
-        START_NATS_PORT: String(await freePort()),
+        START_POSTGRES_PORT: String(postgresPort),
+        START_NATS_PORT: String(natsPort),
         START_DATA_DIR: dataDir,
       };
       for (const run of ['first', 'restart'] as const) {

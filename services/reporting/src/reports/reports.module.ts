@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ReportCacheOptions } from '../cache/report-cache';
 import { ProjectionsHandler } from '../projections/projections.handler';
+import { ReportingRetentionHandler } from '../retention/reporting-retention.handler';
 import { ReportsHandler } from './reports.handler';
 import { ReportsService } from './reports.service';
 import { REPORT_CACHE_OPTIONS } from './reports.tokens';
@@ -16,6 +17,7 @@ export class ReportsModule {
         ReportsService,
         ReportsHandler,
         ProjectionsHandler,
+        ReportingRetentionHandler,
       ],
     };
   }

@@ -1,26 +1,43 @@
 /** Helpers of the benchmarks: services spawned from dist as deployed, readiness, ports, bounded concurrency. */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { eventually } from '@shelfwatch/testing';
+import { ServiceName } from '@shelfwatch/config';
+import { TestDatabase, createTestDatabase, eventually, testNamespace } from '@shelfwatch/testing';
 import { Client } from 'pg';
+import { loadCliConfig } from '../tools/cli/cli.config';
+import { migrateAll } from '../tools/cli/migrate';
+import { provisionAll } from '../tools/cli/provision';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
-/** A TCP port nothing listens on right now (the machine is shared: fixed ports could collide). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') {
-    throw new Error('no port');
-  }
-  return address.port;
+/** A fresh database and NATS namespace for one benchmark run, and the environment its services share. */
+export interface BenchPlatform {
+  db: TestDatabase;
+  namespace: string;
+  env: Record<string, string>;
+}
+
+/**
+ * Creates the run's database and namespace, migrates the given services (every one by default) and declares
+ * the streams and consumers, as `npm run migrate` and `npm run provision` do.
+ */
+export async function benchPlatform(services?: readonly ServiceName[]): Promise<BenchPlatform> {
+  const db = await createTestDatabase();
+  const namespace = testNamespace();
+  const env = {
+    NODE_ENV: 'development',
+    DATABASE_URL: db.adminUrl,
+    SHELFWATCH_NAMESPACE: namespace,
+    LOG_LEVEL: 'warn',
+    OTEL_SDK_DISABLED: 'true',
+  };
+  const config = loadCliConfig(env);
+  await migrateAll(config, () => undefined, services);
+  await provisionAll(config, () => undefined);
+  return { db, namespace, env };
 }
 
 /**

@@ -17,12 +17,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { AlertRuleSettings } from '@shelfwatch/contracts';
 import { RpcClient, Topology, deleteStreams } from '@shelfwatch/messaging';
-import { createTestDatabase, eventually, pause, testNamespace } from '@shelfwatch/testing';
-import { loadCliConfig } from '../tools/cli/cli.config';
-import { migrateAll } from '../tools/cli/migrate';
-import { provisionAll } from '../tools/cli/provision';
+import { eventually, freePorts, pause } from '@shelfwatch/testing';
 import { figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
-import { countRankingRows, freePort, holdScheduler, pool, ready, spawnNode, stopAll } from './bench-processes';
+import { benchPlatform, countRankingRows, holdScheduler, pool, ready, spawnNode, stopAll } from './bench-processes';
 import { AlertClock, diagnose, requestCrawl } from './crawl-alerts';
 import { CrawlRun, Latency, LatencyFigures, crawlReport } from './crawl-report';
 import { rawCopy, rawInsert } from './pg-limits';
@@ -66,19 +63,8 @@ async function createKeywords(rpc: RpcClient, tenantOf: (i: number) => string, c
 }
 
 async function crawlRun(): Promise<CrawlRun> {
-  const db = await createTestDatabase();
-  const namespace = testNamespace();
-  const env = {
-    NODE_ENV: 'development',
-    DATABASE_URL: db.adminUrl,
-    SHELFWATCH_NAMESPACE: namespace,
-    LOG_LEVEL: 'warn',
-    OTEL_SDK_DISABLED: 'true',
-  };
-  const config = loadCliConfig(env);
-  await migrateAll(config, () => undefined);
-  await provisionAll(config, () => undefined);
-  const [sim, crawler, ranking, alerting, reporting] = await Promise.all(Array.from({ length: 5 }, freePort));
+  const { db, namespace, env } = await benchPlatform();
+  const [sim, crawler, ranking, alerting, reporting] = await freePorts(5);
   const children = [
     spawnNode('dist/tools/marketplace-sim/src/main.js', { SIM_PORT: String(sim), SIM_HOST: '127.0.0.1' }),
     spawnNode('dist/services/crawler/src/main.js', {

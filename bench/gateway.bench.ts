@@ -9,12 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createTestDatabase, testNamespace } from '@shelfwatch/testing';
-import { loadCliConfig, loadProvisionConfig } from '../tools/cli/cli.config';
-import { migrateAll } from '../tools/cli/migrate';
-import { provisionAll } from '../tools/cli/provision';
 import { machineInfo, percentile } from './bench-report';
-import { readyUrl, ready, spawnNode } from './bench-processes';
+import { benchPlatform, readyUrl, ready, spawnNode } from './bench-processes';
 import { seedHistory } from './gateway-seed';
 import { pacedLoad } from './paced-load';
 
@@ -179,17 +175,7 @@ function spawnService(service: keyof typeof PORTS, env: Record<string, string>):
 }
 
 async function main(): Promise<void> {
-  const db = await createTestDatabase();
-  const namespace = testNamespace();
-  const env = {
-    NODE_ENV: 'development',
-    DATABASE_URL: db.adminUrl,
-    SHELFWATCH_NAMESPACE: namespace,
-    LOG_LEVEL: 'warn',
-    OTEL_SDK_DISABLED: 'true',
-  };
-  await migrateAll(loadCliConfig(env), () => undefined);
-  await provisionAll(loadProvisionConfig(env), () => undefined);
+  const { db, env } = await benchPlatform();
   const children = [
     spawnService('gateway', {
       ...env,

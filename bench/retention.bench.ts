@@ -12,13 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RetentionSweepView } from '@shelfwatch/contracts';
-import { createTestDatabase, eventually, testNamespace } from '@shelfwatch/testing';
+import { eventually } from '@shelfwatch/testing';
 import { Client } from 'pg';
-import { loadCliConfig } from '../tools/cli/cli.config';
-import { migrateAll } from '../tools/cli/migrate';
-import { provisionAll } from '../tools/cli/provision';
 import { machineInfo, percentile } from './bench-report';
-import { ROOT, readyUrl, ready, spawnNode } from './bench-processes';
+import { ROOT, benchPlatform, readyUrl, ready, spawnNode } from './bench-processes';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const BASELINE_MS = Number(process.env.BENCH_BASELINE_MS ?? 15_000);
@@ -128,18 +125,7 @@ function spawnService(service: string, env: Record<string, string>): ChildProces
 }
 
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
-  const db = await createTestDatabase();
-  const namespace = testNamespace();
-  const env = {
-    NODE_ENV: 'development',
-    DATABASE_URL: db.adminUrl,
-    SHELFWATCH_NAMESPACE: namespace,
-    LOG_LEVEL: 'warn',
-    OTEL_SDK_DISABLED: 'true',
-  };
-  const config = loadCliConfig(env);
-  await migrateAll(config, () => undefined, ['gateway', 'ranking', 'retention']);
-  await provisionAll(config, () => undefined);
+  const { db, env } = await benchPlatform(['gateway', 'ranking', 'retention']);
   const children: ChildProcess[] = [
     spawnService('gateway', {
       ...env,

@@ -89,6 +89,29 @@ describe('LoggingModule', () => {
     });
   });
 
+  it('redacts credential headers and secret query parameters of the request line', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/products?page=2&api_key=CANARY1&accessToken=CANARY2',
+      headers: {
+        Authorization: 'Bearer CANARY3',
+        cookie: 'sid=CANARY4',
+        'x-api-key': 'CANARY5',
+        'x-naver-client-secret': 'CANARY6',
+        'proxy-authorization': 'Basic CANARY7',
+      },
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(logText).not.toContain('CANARY');
+    expect(logLines()[0]).toMatchObject({
+      req: {
+        url: '/v1/products?page=2&api_key=%5BREDACTED%5D&accessToken=%5BREDACTED%5D',
+        headers: { authorization: '[REDACTED]', cookie: '[REDACTED]', 'x-api-key': '[REDACTED]' },
+      },
+    });
+  });
+
   it('does not log probes and scrapes', async () => {
     await app.inject({ method: 'GET', url: '/health/live' });
     await app.inject({ method: 'GET', url: '/metrics' });

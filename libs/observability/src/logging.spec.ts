@@ -73,6 +73,24 @@ describe('createLogger', () => {
     expect(JSON.stringify(variants)).not.toMatch(/CANARY/);
   });
 
+  it('redacts the password of a connection string in any value and in an error message', () => {
+    const out = memoryDestination();
+    const logger = createLogger({ service: 'retention', level: 'info', destination: out.stream });
+
+    logger.error(
+      {
+        err: new Error('connect ECONNREFUSED postgres://retention:CANARY1@db:5432/shelfwatch'),
+        target: { databaseUrl: 'postgres://retention:CANARY2@db:5432/shelfwatch', natsUrl: 'nats://u:CANARY3@nats' },
+      },
+      'purge failed',
+    );
+
+    expect(out.text()).not.toMatch(/CANARY/);
+    expect(out.lines()[0]).toMatchObject({
+      target: { databaseUrl: `postgres://retention:${REDACTED}@db:5432/shelfwatch` },
+    });
+  });
+
   it('leaves the logged object untouched, survives cycles and writes nothing below the depth limit', () => {
     const out = memoryDestination();
     const logger = createLogger({ service: 'gateway', level: 'info', destination: out.stream });

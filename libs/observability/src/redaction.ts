@@ -32,6 +32,9 @@ const ERROR_VALUE_KEYS = new Set([
   'sql',
 ]);
 
+/** The password of a URL's user info (`postgres://user:password@host`), in any string. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s/@]*@/gi;
+
 /** A SQLSTATE code (`23505`, `22P02`); pg errors and the ORM exceptions that wrap them carry it with a severity. */
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
@@ -41,7 +44,8 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * `value` with every secret-named key redacted at any depth, errors serialized by {@link serializeError},
+ * `value` with every secret-named key redacted at any depth, the password of every URL in a string
+ * redacted, errors serialized by {@link serializeError},
  * cycles written `[Circular]` and anything deeper than {@link MAX_DEPTH} truncated. Walks plain objects and
  * arrays (copied only where something changes, the caller's object is never modified); other class instances
  * are left to their serializer or `toJSON`.
@@ -60,7 +64,15 @@ export function serializeError(error: Error): Record<string, unknown> {
   return serialize(error, 0, []);
 }
 
+/** `text` without the password of any URL in it (a connection string in an error message, a config value). */
+export function redactUrlPasswords(text: string): string {
+  return text.includes('@') && text.includes('://') ? text.replace(URL_PASSWORD, `$1:${REDACTED}@`) : text;
+}
+
 function redact(value: unknown, depth: number, ancestors: object[]): unknown {
+  if (typeof value === 'string') {
+    return redactUrlPasswords(value);
+  }
   if (typeof value !== 'object' || value === null) {
     return value;
   }
@@ -135,7 +147,7 @@ function serialize(error: Error, depth: number, ancestors: object[]): Record<str
 
 function safeMessage(error: Error): string {
   // MikroORM appends pg's `detail` and `hint` (with the row's values) to the message of the error it wraps.
-  const message = error.message.split('\n - detail: ')[0]?.split('\n - hint: ')[0] ?? '';
+  const message = redactUrlPasswords(error.message.split('\n - detail: ')[0]?.split('\n - hint: ')[0] ?? '');
   const { code, severity } = error as { code?: unknown; severity?: unknown };
   const isDataException = typeof code === 'string' && SQLSTATE.test(code) && code.startsWith('22');
   return isDataException && typeof severity === 'string' ? message.replace(/"[^"]*"/g, `"${REDACTED}"`) : message;

@@ -44,11 +44,10 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * `value` with every secret-named key redacted at any depth, the password of every URL in a string
- * redacted, errors serialized by {@link serializeError},
- * cycles written `[Circular]` and anything deeper than {@link MAX_DEPTH} truncated. Walks plain objects and
- * arrays (copied only where something changes, the caller's object is never modified); other class instances
- * are left to their serializer or `toJSON`.
+ * `value` with every secret-named key redacted at any depth, the password of every URL in a string redacted,
+ * errors serialized by {@link serializeError}, cycles written `[Circular]` and anything deeper than
+ * {@link MAX_DEPTH} truncated. Walks plain objects and arrays (copied only where something changes: the
+ * caller's object is never modified); other class instances are left to their serializer or `toJSON`.
  */
 export function redactSecrets(value: unknown): unknown {
   return redact(value, 0, []);

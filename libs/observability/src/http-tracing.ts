@@ -1,5 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -18,6 +27,10 @@ const serverSpans = new WeakMap<IncomingMessage, Span>();
  * Traces every request that `fastify` serves: one SERVER span per request, parented by the caller's
  * `traceparent`, active for the rest of the request's lifecycle (hooks, body parsing, handler and what it
  * awaits), ended when the response is sent or the client aborts.
+ *
+ * A request's `baggage` header is never taken in: every HTTP server of ShelfWatch is an edge (the services
+ * talk to each other over NATS), and baggage in the context would travel on, in the headers of every message
+ * the request leads to, as if ShelfWatch had set it. Baggage set inside the platform propagates as before.
  *
  * With Nest, call it on the adapter's instance before `NestFactory.create()` so that the span is active
  * while Nest middleware (pino-http) runs as well:
@@ -51,7 +64,7 @@ export function serverSpanIds(request: IncomingMessage): TraceIds | null {
 }
 
 function startServerSpan(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  const parent = untrustedRequestContext(request);
   const path = pathOf(request.url);
   const route = request.routeOptions.url;
   const span = getTracer().startSpan(
@@ -73,6 +86,11 @@ function startServerSpan(request: FastifyRequest, reply: FastifyReply, done: Hoo
   context.bind(active, request.raw);
   context.bind(active, reply.raw);
   context.with(active, done);
+}
+
+/** The trace context a client sent (`traceparent`, `tracestate`), without the baggage it may have sent too. */
+function untrustedRequestContext(request: FastifyRequest): Context {
+  return propagation.deleteBaggage(propagation.extract(ROOT_CONTEXT, request.headers));
 }
 
 function endServerSpan(request: FastifyRequest, statusCode: number | undefined): void {

@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import { serverSpanIds } from './http-tracing';
 import { loggerOptions, type LoggerConfig } from './logging';
+import { isSecretKey, REDACTED, redactSecrets } from './redaction';
 
 /**
  * Every route. nestjs-pino's default (`{/*splat}`) matches nothing on Nest 12.5 + Fastify in an app without a
@@ -24,8 +25,11 @@ const QUIET_PATHS = /^\/(health\/[^?]*|metrics)(\?|$)/;
 export class LoggingModule {
   /** The module for `config.service`, logging at `config.level`. */
   static forRoot(config: LoggerConfig): DynamicModule {
+    const base = loggerOptions(config);
     const options: Options = {
-      ...loggerOptions(config),
+      ...base,
+      // pino-http hands these its standard serialization of the request and the response.
+      serializers: { ...base.serializers, req: redactRequest, res: redactSecrets },
       autoLogging: { ignore: isQuiet },
       customProps: requestTraceFields,
     };
@@ -45,6 +49,30 @@ export class LoggingModule {
 /** Whether a request is a probe or a scrape. Middie strips the mount path from `url`; `originalUrl` keeps it. */
 function isQuiet(req: IncomingMessage & { originalUrl?: string }): boolean {
   return QUIET_PATHS.test(req.originalUrl ?? req.url ?? '');
+}
+
+/**
+ * A serialized request with every credential header (`authorization`, `cookie`, `x-api-key`, …) and
+ * every secret-named query parameter (`?token=`, `?api_key=`) redacted.
+ */
+function redactRequest(req: { url?: unknown }): unknown {
+  return redactSecrets(typeof req.url === 'string' ? { ...req, url: redactQuery(req.url) } : req);
+}
+
+function redactQuery(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) {
+    return url;
+  }
+  const query = new URLSearchParams(url.slice(queryStart + 1));
+  const secretNames = [...query.keys()].filter(isSecretKey);
+  if (secretNames.length === 0) {
+    return url;
+  }
+  for (const name of secretNames) {
+    query.set(name, REDACTED);
+  }
+  return `${url.slice(0, queryStart)}?${query.toString()}`;
 }
 
 /**

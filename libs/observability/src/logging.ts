@@ -7,6 +7,7 @@ import {
   type LoggerOptions,
 } from 'pino';
 import { currentTraceIds } from './propagation';
+import { redactSecrets } from './redaction';
 
 /** What every ShelfWatch logger is configured with. */
 export interface LoggerConfig {
@@ -18,47 +19,25 @@ export interface LoggerConfig {
   destination?: DestinationStream;
 }
 
-/** What a redacted value is replaced with. */
-export const REDACTED = '[REDACTED]';
-
-/** Keys whose value is a secret wherever they appear (at the top of a log object or one or two levels down). */
-const SECRET_KEYS = [
-  'password',
-  'secret',
-  'clientSecret',
-  'client_secret',
-  'apiKey',
-  'api_key',
-  'token',
-  'accessToken',
-  'refreshToken',
-  'authorization',
-] as const;
-
-/**
- * The pino redaction paths of every ShelfWatch logger: credential headers of requests and responses,
- * and any secret-named key at depth 0 to 2.
- */
-export const redactPaths: readonly string[] = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  'req.headers["x-naver-client-secret"]',
-  'res.headers["set-cookie"]',
-  ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
-];
-
 /**
  * The pino options shared by {@link createLogger} and the HTTP logger of `LoggingModule`: JSON lines with
  * `service`, ISO `time`, the level's name, the active span's `trace_id`/`span_id`, and secrets redacted.
+ *
+ * Redaction walks every logged object (`redactSecrets`): pino's own `redact` paths cannot say "this key at
+ * any depth". Errors, wherever they appear, are written by `serializeError`, which leaves out the values a
+ * database error carries; the `err` serializer only walks what `formatters.log` already serialized. Bindings
+ * of child loggers (`logger.child({...})`) are not walked: pass data with each line instead.
  */
 export function loggerOptions(config: Pick<LoggerConfig, 'service' | 'level'>): LoggerOptions {
   return {
     level: config.level,
     base: { service: config.service },
     timestamp: stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: [...redactPaths], censor: REDACTED },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => redactSecrets(object) as Record<string, unknown>,
+    },
+    serializers: { err: redactSecrets },
     mixin: traceFields,
   };
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { SpanKind } from '@opentelemetry/api';
@@ -22,6 +22,12 @@ class ProbeController {
   @Get('v1/products')
   products(): { items: never[] } {
     return { items: [] };
+  }
+
+  @Get('v1/session')
+  @Header('Set-Cookie', 'sid=CANARY-SESSION; HttpOnly')
+  session(): { ok: boolean } {
+    return { ok: true };
   }
 }
 
@@ -87,6 +93,37 @@ describe('LoggingModule', () => {
       trace_id: server?.spanContext().traceId,
       req: { headers: { authorization: '[REDACTED]' } },
     });
+  });
+
+  it('redacts credential headers and secret query parameters of the request line', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/products?page=2&api_key=CANARY1&accessToken=CANARY2',
+      headers: {
+        Authorization: 'Bearer CANARY3',
+        cookie: 'sid=CANARY4',
+        'x-api-key': 'CANARY5',
+        'x-naver-client-secret': 'CANARY6',
+        'proxy-authorization': 'Basic CANARY7',
+      },
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(logText).not.toContain('CANARY');
+    expect(logLines()[0]).toMatchObject({
+      req: {
+        url: '/v1/products?page=2&api_key=%5BREDACTED%5D&accessToken=%5BREDACTED%5D',
+        headers: { authorization: '[REDACTED]', cookie: '[REDACTED]', 'x-api-key': '[REDACTED]' },
+      },
+    });
+  });
+
+  it('redacts the cookie a response sets', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v1/session' });
+
+    expect(response.headers['set-cookie']).toContain('CANARY-SESSION');
+    expect(logText).not.toContain('CANARY');
+    expect(logLines()[0]).toMatchObject({ res: { headers: { 'set-cookie': '[REDACTED]' } } });
   });
 
   it('does not log probes and scrapes', async () => {

@@ -22,4 +22,25 @@ describe('alerting configuration', () => {
       'ALERTING_WEBHOOK_SECRET_KEY',
     );
   });
+
+  it('allows the web ports by default and takes a list of others', () => {
+    expect([...loadAlertingConfig({}).webhookAllowedPorts]).toEqual([80, 443, 8080, 8443]);
+    expect([...loadAlertingConfig({ ALERTING_WEBHOOK_ALLOWED_PORTS: ' 443, 9443 ' }).webhookAllowedPorts]).toEqual([
+      443, 9443,
+    ]);
+    for (const bad of ['443,', 'https', '0', '70000', '443;80', '-1']) {
+      expect(() => loadAlertingConfig({ ALERTING_WEBHOOK_ALLOWED_PORTS: bad })).toThrow(
+        'ALERTING_WEBHOOK_ALLOWED_PORTS',
+      );
+    }
+  });
+
+  it('refuses infrastructure ports among the allowed ones in production only', () => {
+    expect(() => loadAlertingConfig({ ...production, ALERTING_WEBHOOK_ALLOWED_PORTS: '443,6379' })).toThrow(
+      'must not include infrastructure ports in production (6379)',
+    );
+    expect([...loadAlertingConfig({ ALERTING_WEBHOOK_ALLOWED_PORTS: '443,6379' }).webhookAllowedPorts]).toEqual([
+      443, 6379,
+    ]);
+  });
 });

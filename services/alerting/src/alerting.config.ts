@@ -24,10 +24,47 @@ function allowLoopback(): Variable<boolean> {
   };
 }
 
+/** What a webhook may use when `ALERTING_WEBHOOK_ALLOWED_PORTS` is unset: the web's ports. */
+export const DEFAULT_WEBHOOK_PORTS: readonly number[] = [80, 443, 8080, 8443];
+
+/**
+ * Ports of infrastructure (SSH, SMTP, Docker, etcd, kubelet, NATS, Postgres, MySQL, Redis, Memcached,
+ * Elasticsearch, MongoDB) that a production deployment must not open webhooks to, even by configuration.
+ */
+const INFRASTRUCTURE_PORTS = new Set([
+  22, 25, 2375, 2376, 2379, 2380, 3306, 4222, 5432, 6222, 6379, 8222, 9200, 10250, 11211, 27017,
+]);
+
+/** A comma-separated list of ports (1-65535); production refuses infrastructure ports in it. */
+function allowedPorts(): Variable<ReadonlySet<number>> {
+  return {
+    name: 'ALERTING_WEBHOOK_ALLOWED_PORTS',
+    secret: false,
+    parse(raw, ctx) {
+      if (raw === undefined || raw.trim() === '') {
+        return new Set(DEFAULT_WEBHOOK_PORTS);
+      }
+      const ports = raw.split(',').map((part) => part.trim());
+      const invalid = ports.filter((port) => !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65_535);
+      if (invalid.length > 0) {
+        throw new Error(`must be a comma-separated list of ports from 1 to 65535, got "${raw}"`);
+      }
+      const values = new Set(ports.map(Number));
+      const infrastructure = [...values].filter((port) => INFRASTRUCTURE_PORTS.has(port));
+      if (ctx.production && infrastructure.length > 0) {
+        throw new Error(`must not include infrastructure ports in production (${infrastructure.join(', ')})`);
+      }
+      return values;
+    },
+  };
+}
+
 /** Variables the alerting reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const alertingConfigSpec = {
   /** Allow webhook URLs on loopback addresses (127.0.0.0/8, ::1, localhost); default false. */
   webhookAllowLoopback: allowLoopback(),
+  /** Ports webhook URLs may use; default 80, 443, 8080, 8443 (loopback URLs, when allowed, use any). */
+  webhookAllowedPorts: allowedPorts(),
   /** Key that seals webhook signing secrets at rest (AES-256-GCM); required in production. */
   webhookSecretKey: requiredSecret('ALERTING_WEBHOOK_SECRET_KEY', {
     devDefault: 'shelfwatch-development-webhook-secret-key',

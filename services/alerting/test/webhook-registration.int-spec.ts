@@ -44,9 +44,24 @@ describe('webhook registration', () => {
     ['http://sneaky.partner.example/hook', 'private_address'],
     ['http://unknown.partner.example/hook', 'unresolvable_host'],
     ['ftp://hooks.partner.example/', 'scheme_not_allowed'],
+    ['http://[::7f00:1]/hook', 'loopback_address'],
+    ['http://[::a00:1]/hook', 'private_address'],
+    ['http://[64:ff9b::a00:1]/hook', 'reserved_address'],
+    ['http://hooks.partner.example:6379/', 'port_not_allowed'],
   ])('refuses %s as invalid, naming %s', async (url, reason) => {
     const refusal = await rpc.request('alerting.webhook.create', { tenantId, url }).catch((error: unknown) => error);
     expect(refusal).toMatchObject({ code: 'invalid', message: expect.stringContaining(reason) as unknown });
+  });
+
+  it('does not answer what a refused name resolves to', async () => {
+    const refusal = await rpc
+      .request('alerting.webhook.create', { tenantId, url: 'http://sneaky.partner.example/hook' })
+      .catch((error: unknown) => error);
+    expect(refusal).toMatchObject({
+      code: 'invalid',
+      message:
+        'webhook URL refused: private_address (sneaky.partner.example resolves to a private or reserved address)',
+    });
   });
 
   it('stores nothing for a refused URL, registers a public one, and keeps webhooks to their tenant', async () => {

@@ -34,6 +34,7 @@ export class AlertingModule {
     const policy: UrlPolicy = {
       requireHttps: config.nodeEnv === 'production',
       allowLoopback: config.webhookAllowLoopback,
+      allowedPorts: config.webhookAllowedPorts,
     };
     return {
       module: AlertingModule,

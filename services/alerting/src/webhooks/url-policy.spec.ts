@@ -1,9 +1,11 @@
+import { DEFAULT_WEBHOOK_PORTS } from '../alerting.config';
 import { UrlPolicy, WebhookUrlRefused, parseWebhookUrl } from './url-policy';
 import { HostResolver, vetWebhookUrl } from './webhook-target';
 
-const production: UrlPolicy = { requireHttps: true, allowLoopback: false };
-const development: UrlPolicy = { requireHttps: false, allowLoopback: false };
-const tests: UrlPolicy = { requireHttps: false, allowLoopback: true };
+const allowedPorts = new Set(DEFAULT_WEBHOOK_PORTS);
+const production: UrlPolicy = { requireHttps: true, allowLoopback: false, allowedPorts };
+const development: UrlPolicy = { requireHttps: false, allowLoopback: false, allowedPorts };
+const tests: UrlPolicy = { requireHttps: false, allowLoopback: true, allowedPorts };
 
 /** A resolver answering from a table; unknown names fail like ENOTFOUND. */
 function resolverOf(table: Record<string, string[]>): HostResolver {
@@ -18,24 +20,31 @@ function resolverOf(table: Record<string, string[]>): HostResolver {
 }
 
 const dns = resolverOf({
+  localhost: ['127.0.0.1'],
   'hooks.example.com': ['93.184.216.34'],
   'internal.example.com': ['10.1.2.3'],
   'mixed.example.com': ['93.184.216.34', '192.168.1.10'],
   'v6private.example.com': ['fd12::1'],
   'metadata.example.com': ['169.254.169.254'],
   'mapped.example.com': ['::ffff:127.0.0.1'],
+  'compatible.example.com': ['::7f00:1'],
+  'nat64.example.com': ['64:ff9b::a00:1'],
 });
 
-async function reasonFor(url: string, policy: UrlPolicy = development): Promise<string> {
+async function refusalOf(url: string, policy: UrlPolicy = development): Promise<WebhookUrlRefused | null> {
   try {
     await vetWebhookUrl(url, policy, dns);
-    return 'accepted';
+    return null;
   } catch (error) {
     if (error instanceof WebhookUrlRefused) {
-      return error.reason;
+      return error;
     }
     throw error;
   }
+}
+
+async function reasonFor(url: string, policy: UrlPolicy = development): Promise<string> {
+  return (await refusalOf(url, policy))?.reason ?? 'accepted';
 }
 
 describe('webhook URL policy (SSRF)', () => {
@@ -67,7 +76,25 @@ describe('webhook URL policy (SSRF)', () => {
     ['http://[::]', 'reserved_address'],
     ['http://255.255.255.255', 'reserved_address'],
     ['http://[2002:7f00:1::]', 'reserved_address'],
+    ['http://[2002:a00:1::]', 'reserved_address'],
     ['http://[64:ff9b::7f00:1]', 'reserved_address'],
+    ['http://[64:ff9b:1::a00:1]', 'reserved_address'],
+    ['http://[2001:0:7f00:1::]', 'reserved_address'],
+    ['http://[::ffff:0:7f00:1]', 'reserved_address'],
+    ['http://[::7f00:1]', 'loopback_address'],
+    ['http://[::127.0.0.1]', 'loopback_address'],
+    ['http://[::a00:1]', 'private_address'],
+    ['http://[::c0a8:101]', 'private_address'],
+    ['http://[::a9fe:a9fe]', 'cloud_metadata_address'],
+    ['http://[::5db8:d822]', 'reserved_address'],
+    ['http://[0:0:0:0:0:ffff:10.0.0.1]', 'private_address'],
+    ['http://hooks.example.com:25/hook', 'port_not_allowed'],
+    ['http://hooks.example.com:6379/', 'port_not_allowed'],
+    ['https://hooks.example.com:22/', 'port_not_allowed'],
+    ['http://hooks.example.com:0/', 'port_not_allowed'],
+    ['http://93.184.216.34:5432/', 'port_not_allowed'],
+    ['http://compatible.example.com/hook', 'loopback_address'],
+    ['http://nat64.example.com/hook', 'reserved_address'],
     ['http://localhost:8080', 'loopback_address'],
     ['http://api.localhost', 'loopback_address'],
     ['http://metadata.google.internal', 'internal_host_name'],
@@ -103,6 +130,42 @@ describe('webhook URL policy (SSRF)', () => {
     expect(await reasonFor('http://[::1]:4000/hook', tests)).toBe('accepted');
     expect(await reasonFor('http://10.0.0.1/hook', tests)).toBe('private_address');
     expect(await reasonFor('http://169.254.169.254/', tests)).toBe('cloud_metadata_address');
+  });
+
+  it('accepts the allowed ports, written or implied by the scheme', async () => {
+    for (const url of [
+      'https://hooks.example.com/x',
+      'https://hooks.example.com:443/x',
+      'https://hooks.example.com:8443/x',
+      'http://hooks.example.com:8080/x',
+      'http://hooks.example.com:80/x',
+    ]) {
+      expect(await reasonFor(url)).toBe('accepted');
+    }
+  });
+
+  it('takes the ports from the policy, and lets only loopback targets use others when loopback is allowed', async () => {
+    const custom: UrlPolicy = { ...development, allowedPorts: new Set([9443]) };
+    expect(await reasonFor('https://hooks.example.com:9443/x', custom)).toBe('accepted');
+    expect(await reasonFor('https://hooks.example.com/x', custom)).toBe('port_not_allowed');
+    expect(await reasonFor('http://localhost:4000/hook', tests)).toBe('accepted');
+    expect(await reasonFor('http://mapped.example.com:4000/hook', tests)).toBe('accepted');
+    expect(await reasonFor('http://hooks.example.com:4000/hook', tests)).toBe('port_not_allowed');
+    expect(await reasonFor('http://mixed.example.com:4000/hook', tests)).toBe('private_address');
+    expect(await reasonFor('http://127.0.0.1:4000/hook', development)).toBe('loopback_address');
+  });
+
+  it('does not tell what a name resolves to inside', async () => {
+    for (const [url, address] of [
+      ['http://internal.example.com/hook', '10.1.2.3'],
+      ['http://mixed.example.com/hook', '192.168.1.10'],
+      ['http://v6private.example.com/hook', 'fd12::1'],
+      ['http://metadata.example.com/hook', '169.254.169.254'],
+    ] as const) {
+      const refusal = await refusalOf(url);
+      expect(refusal?.message).toContain('resolves to a private or reserved address');
+      expect(refusal?.message).not.toContain(address);
+    }
   });
 
   it('names the reason and what was seen in the message', () => {

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { UrlPolicy, WebhookUrlRefused, checkAddress, parseWebhookUrl } from './url-policy';
+import { UrlPolicy, WebhookUrlRefused, checkAddress, checkPort, classifyAddress, parseWebhookUrl } from './url-policy';
 
 /** Turns a host name into addresses; injected so tests can answer with private or changing addresses. */
 export interface HostResolver {
@@ -49,10 +49,13 @@ export async function vetWebhookUrl(raw: string, policy: UrlPolicy, resolver: Ho
       checkAddress(address, policy);
     } catch (error) {
       if (error instanceof WebhookUrlRefused) {
-        throw new WebhookUrlRefused(error.reason, `${parsed.host} resolves to ${address}`);
+        // The address stays out of the answer: it would tell a tenant what our resolver sees inside.
+        throw new WebhookUrlRefused(error.reason, `${parsed.host} resolves to a private or reserved address`);
       }
       throw error;
     }
   }
+  const loopbackTarget = addresses.every((address) => classifyAddress(address) === 'loopback_address');
+  checkPort(parsed.port, loopbackTarget, policy);
   return { url: parsed.url, host: parsed.host, address: first, family: isIP(first) === 6 ? 6 : 4 };
 }

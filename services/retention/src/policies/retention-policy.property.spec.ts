@@ -55,7 +55,7 @@ describe('retention policy (properties)', () => {
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 

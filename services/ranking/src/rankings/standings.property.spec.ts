@@ -1,0 +1,147 @@
+import { CrawlItem } from '@shelfwatch/contracts';
+import fc from 'fast-check';
+import { OwnProduct, StandingsInput, computeStandings, normalizeMall } from './standings';
+
+/** Few ids and malls, so that own products, exclusions and repeated listings collide often. */
+const EXTERNAL_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+const MALLS = ['Alpha', 'beta', 'Gamma Store', 'delta'];
+
+/** A mall name as a marketplace may spell it: any case, stray spaces. */
+const spelledMall = fc
+  .tuple(fc.constantFrom(...MALLS), fc.boolean(), fc.constantFrom('', ' ', '  '))
+  .map(([mall, upper, pad]) => `${pad}${upper ? mall.toUpperCase() : mall}${pad}`);
+
+/** A shelf in rank order 1..n; a price of 0 is a listing the marketplace gave no price for; few prices, so ties occur. */
+const shelf = fc
+  .array(
+    fc.record({
+      externalId: fc.constantFrom(...EXTERNAL_IDS),
+      mall: spelledMall,
+      price: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 })),
+    }),
+    { maxLength: 30 },
+  )
+  .map((listings) =>
+    listings.map((listing, index): CrawlItem => ({
+      ...listing,
+      rank: index + 1,
+      title: `t-${listing.externalId}`,
+      brand: 'brand',
+      maker: 'maker',
+      category: 'a>b',
+      link: 'https://example.test/p',
+      image: 'https://example.test/i.jpg',
+      productType: '1',
+    })),
+  );
+
+const input: fc.Arbitrary<StandingsInput> = fc
+  .record({
+    items: shelf,
+    own: fc.subarray(EXTERNAL_IDS),
+    excludedIds: fc.subarray(EXTERNAL_IDS),
+    excludedMalls: fc.subarray(MALLS),
+    previous: fc.array(fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }), {
+      minLength: EXTERNAL_IDS.length,
+      maxLength: EXTERNAL_IDS.length,
+    }),
+    knownBefore: fc.array(fc.boolean(), { minLength: EXTERNAL_IDS.length, maxLength: EXTERNAL_IDS.length }),
+    price: fc.integer({ min: 1, max: 500 }),
+  })
+  .map(({ items, own, excludedIds, excludedMalls, previous, knownBefore, price }) => {
+    const ownProducts = own.map((externalId): OwnProduct => ({ productId: `p-${externalId}`, externalId, price }));
+    const previousRanks = new Map<string, number | null>();
+    ownProducts.forEach((product, i) => {
+      if (knownBefore[i] === true) {
+        previousRanks.set(product.productId, previous[i] ?? null);
+      }
+    });
+    return {
+      items,
+      ownProducts,
+      trackedProductIds: ownProducts.map((product) => product.productId),
+      exclusions: { externalIds: new Set(excludedIds), malls: new Set(excludedMalls.map(normalizeMall)) },
+      previousRanks,
+    };
+  });
+
+function isCompetitor(item: CrawlItem, given: StandingsInput): boolean {
+  return (
+    !given.ownProducts.some((product) => product.externalId === item.externalId) &&
+    !given.exclusions.externalIds.has(item.externalId) &&
+    !given.exclusions.malls.has(normalizeMall(item.mall))
+  );
+}
+
+describe('computeStandings (properties)', () => {
+  it('keeps the shelf as ranks 1..n, one entry per listing, and ranks each tracked product at its first listing', () => {
+    fc.assert(
+      fc.property(input, (given) => {
+        const { entries, standings } = computeStandings(given);
+        expect(entries.map((entry) => entry.rank)).toEqual(given.items.map((_, i) => i + 1));
+        expect(entries.map((entry) => entry.externalId)).toEqual(given.items.map((item) => item.externalId));
+        expect(standings.map((standing) => standing.productId)).toEqual(given.trackedProductIds);
+        for (const standing of standings) {
+          const own = given.ownProducts.find((product) => product.productId === standing.productId);
+          const first = given.items.find((item) => item.externalId === own?.externalId);
+          expect(standing.rank).toBe(first?.rank ?? null);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never takes an own or excluded listing (id or loosely spelled mall) for a competitor', () => {
+    fc.assert(
+      fc.property(input, (given) => {
+        const { entries, standings } = computeStandings(given);
+        entries.forEach((entry, i) => {
+          const item = given.items[i];
+          expect(item).toBeDefined();
+          const competitor = item !== undefined && isCompetitor(item, given);
+          expect(entry.productId === null && !entry.excluded).toBe(competitor);
+        });
+        for (const standing of standings) {
+          const cheapest = standing.lowestCompetitor;
+          const listing = cheapest && given.items[cheapest.rank - 1];
+          expect(listing === null || (listing !== undefined && isCompetitor(listing, given))).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives as the lowest competitor price the minimum over priced competitors only, at its best rank', () => {
+    fc.assert(
+      fc.property(input, (given) => {
+        const { standings } = computeStandings(given);
+        const priced = given.items.filter((item) => isCompetitor(item, given) && item.price > 0);
+        const lowest = priced.length === 0 ? null : Math.min(...priced.map((item) => item.price));
+        const holder = priced.find((item) => item.price === lowest);
+        for (const standing of standings) {
+          expect(standing.lowestCompetitorPrice).toBe(lowest);
+          expect(standing.lowestCompetitor).toEqual(
+            holder ? { externalId: holder.externalId, mall: holder.mall, rank: holder.rank } : null,
+          );
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reports change = previousRank − rank (positive: moved up) only when both ranks are known', () => {
+    fc.assert(
+      fc.property(input, (given) => {
+        for (const standing of computeStandings(given).standings) {
+          expect(standing.previousRank).toBe(given.previousRanks.get(standing.productId) ?? null);
+          if (standing.rank === null || standing.previousRank === null) {
+            expect(standing.change).toBeNull();
+          } else {
+            expect(standing.rank + (standing.change ?? Number.NaN)).toBe(standing.previousRank);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { parseDeadLettersArgs } from './dead-letters';
+import { DeadLettersUsageError, parseDeadLettersArgs } from './dead-letters';
 
 describe('dead-letters arguments', () => {
   it('lists the newest 50 by default, or of one consumer', () => {
@@ -22,7 +22,8 @@ describe('dead-letters arguments', () => {
     },
   );
 
-  it('refuses an absurd limit', () => {
+  it('refuses unknown options and an absurd limit', () => {
+    expect(() => parseDeadLettersArgs(['list', '--all'])).toThrow(DeadLettersUsageError);
     expect(() => parseDeadLettersArgs(['list', '--limit', '0'])).toThrow(/--limit/);
     expect(() => parseDeadLettersArgs(['list', '--limit', 'all'])).toThrow(/--limit/);
   });

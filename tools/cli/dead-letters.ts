@@ -7,31 +7,45 @@ import { runCli } from './cli-main';
 
 const USAGE = 'usage: dead-letters list [--consumer <durable>] [--limit <n>] | show <sequence> | replay <sequence>';
 
+/** A command line `dead-letters` does not understand; its message carries the usage. */
+export class DeadLettersUsageError extends Error {
+  constructor(problem?: string) {
+    super(problem === undefined ? USAGE : `${problem}\n${USAGE}`);
+    this.name = 'DeadLettersUsageError';
+  }
+}
+
 /** A parsed command line of `dead-letters`. */
 export type DeadLettersCommand =
   | { action: 'list'; consumer?: string; limit: number }
   | { action: 'show'; sequence: number }
   | { action: 'replay'; sequence: number };
 
-/** Parses the arguments; throws an Error carrying the usage on anything it does not understand. */
+/** Parses the arguments; throws {@link DeadLettersUsageError} on anything it does not understand. */
 export function parseDeadLettersArgs(argv: string[]): DeadLettersCommand {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { consumer: { type: 'string' }, limit: { type: 'string' } },
-  });
+  let parsed: { positionals: string[]; values: { consumer?: string; limit?: string } };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { consumer: { type: 'string' }, limit: { type: 'string' } },
+    });
+  } catch (error) {
+    throw new DeadLettersUsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { positionals, values } = parsed;
   const [action, sequence, ...rest] = positionals;
   if (action === 'list' && sequence === undefined) {
     const limit = values.limit === undefined ? 50 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
-      throw new Error(`--limit must be an integer from 1 to 1000\n${USAGE}`);
+      throw new DeadLettersUsageError('--limit must be an integer from 1 to 1000');
     }
     return { action, consumer: values.consumer, limit };
   }
   if ((action === 'show' || action === 'replay') && rest.length === 0 && /^[1-9]\d*$/.test(sequence ?? '')) {
     return { action, sequence: Number(sequence) };
   }
-  throw new Error(USAGE);
+  throw new DeadLettersUsageError();
 }
 
 /** Runs one command against the DEADLETTER stream and prints its result as JSON. */
@@ -74,8 +88,13 @@ if (require.main === module) {
     try {
       await deadLetters(parseDeadLettersArgs(process.argv.slice(2)), loadProvisionConfig(process.env), console.log);
     } catch (error) {
-      // A refused operation (unknown sequence) is an answer, not a crash: no stack.
-      throw error instanceof DeadLetterError ? new Error(`${error.code}: ${error.message}`) : error;
+      // A refused operation (unknown sequence, bad arguments) is an answer, not a crash: no stack.
+      if (error instanceof DeadLetterError || error instanceof DeadLettersUsageError) {
+        process.stderr.write(`dead-letters: ${error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      throw error;
     }
   });
 }

@@ -194,13 +194,23 @@ export class MessageProcessor {
     }
   }
 
-  /** Inserts inbox rows (first statement of the transaction); returns the ids not seen before. */
+  /**
+   * Inserts inbox rows (first statement of the transaction); returns the ids not seen before. The same
+   * statement bounds the transaction on the server by the handler timeout: an abandoned handler that
+   * never returns has its session closed by Postgres (idle in transaction, or a statement running too
+   * long), which releases its inbox row lock so that the retry is not blocked behind it forever.
+   */
   async recordInbox(em: HandlerContext['em'], events: AnyEvent[]): Promise<Set<string>> {
     const values = events.map(() => '(?, ?, ?)').join(', ');
+    const limit = String(this.options.handlerTimeoutMs);
     const rows = await em.execute<{ event_id: string }[]>(
-      `insert into "${this.options.schema}".inbox (consumer, event_id, event_type) values ${values}
-         on conflict do nothing returning event_id`,
-      events.flatMap((event) => [this.durable, event.id, event.type]),
+      `insert into "${this.options.schema}".inbox (consumer, event_id, event_type)
+       select v.consumer, v.event_id::uuid, v.event_type
+         from (values ${values}) as v (consumer, event_id, event_type)
+        cross join (select set_config('idle_in_transaction_session_timeout', ?, true),
+                           set_config('statement_timeout', ?, true)) as limits
+       on conflict do nothing returning event_id`,
+      [...events.flatMap((event) => [this.durable, event.id, event.type]), limit, limit],
     );
     return new Set(rows.map((row) => row.event_id));
   }

@@ -181,4 +181,36 @@ describe('transient failures are retried, not parked', () => {
     expect(await applied()).toHaveLength(1);
     expect(await deadLetters()).toHaveLength(0);
   });
+
+  it('does not let a handler that never returns block its message: Postgres closes the abandoned session', async () => {
+    let release: () => void = () => undefined;
+    const never = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await start(
+      async (event, ctx) => {
+        await apply(event, ctx);
+        if (ctx.deliveryCount === 1) {
+          await never;
+        }
+      },
+      { handlerTimeoutMs: 500 },
+    );
+    try {
+      const id = await publish('never-returns');
+      // The retry needs the inbox row the abandoned transaction locked; it gets it once that session is gone.
+      const [row] = await eventually(async () => {
+        const now = await applied();
+        expect(now).toHaveLength(1);
+        return now;
+      });
+      expect(row).toMatchObject({ event_id: id, keyword: 'never-returns' });
+      expect(row?.delivery).toBeGreaterThan(1);
+    } finally {
+      // Only so that the pool can close at the end of the suite.
+      release();
+    }
+    await pause(1_000);
+    expect(await applied()).toHaveLength(1);
+  });
 });

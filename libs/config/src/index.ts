@@ -1,4 +1,5 @@
 export * from './config-error';
+export * from './consumer-config';
 export * from './load-config';
 export * from './secret';
 export * from './service-config';

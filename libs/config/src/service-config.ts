@@ -1,3 +1,4 @@
+import { consumerSpec } from './consumer-config';
 import { ConfigOf, ConfigSpec, Env, loadConfig } from './load-config';
 import { integer, oneOf, requiredSecret, text } from './variables';
 
@@ -38,6 +39,7 @@ export function commonSpec(service: ServiceName) {
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 8_000, 100, 120_000),
     /** Declare streams and consumers at start-up (development convenience; `npm run provision` in production). */
     provisionOnStart: oneOf('PROVISION_ON_START', ['auto', 'true', 'false'], 'auto'),
+    ...consumerSpec(),
   } satisfies ConfigSpec;
 }
 

@@ -1,4 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import { JsMsg } from '@nats-io/jetstream';
 import { Context, Span, SpanStatusCode } from '@opentelemetry/api';
 import { Logger } from 'pino';
@@ -17,7 +16,6 @@ interface Traced extends Accepted {
 export class BatchProcessor {
   constructor(
     private readonly single: MessageProcessor,
-    private readonly orm: MikroORM,
     private readonly logger: Logger,
   ) {}
 
@@ -54,7 +52,7 @@ export class BatchProcessor {
   }
 
   private applyAll(traced: Traced[]): Promise<Outcome[]> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return this.single.transactWithin(async (em) => {
       const fresh = await this.single.recordInbox(
         em,
         traced.map((item) => item.event),

@@ -36,7 +36,7 @@ export class EventConsumer {
     private readonly options: EventConsumerOptions,
   ) {
     this.single = new MessageProcessor(definition.durable, handlers, orm, js, outbox, topology, logger, options);
-    this.batch = new BatchProcessor(this.single, orm, logger);
+    this.batch = new BatchProcessor(this.single, logger);
   }
 
   get durable(): string {

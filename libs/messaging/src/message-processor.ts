@@ -4,9 +4,10 @@ import { Context, Span, SpanKind, SpanStatusCode, context, trace } from '@opente
 import { AnyEvent, EventType, InvalidEventError, causedBy, parseEvent } from '@shelfwatch/contracts';
 import { extractContext, getTracer } from '@shelfwatch/observability';
 import { Logger } from 'pino';
-import { DeadLetterReason, publishDeadLetter } from './dead-letter';
+import { DEAD_LETTER_HEADERS, DeadLetterReason, publishDeadLetter } from './dead-letter';
 import { EventHandlerFn, HandlerContext } from './event-handler';
-import { PermanentHandlerError, redeliveryDelayMs } from './handler-errors';
+import { FailureTally } from './failure-tally';
+import { HandlerTimeoutError, PermanentHandlerError, classifyHandlerError, redeliveryDelayMs } from './handler-errors';
 import { messagingMetrics } from './messaging-metrics';
 import { OutboxWriter } from './outbox-writer';
 import { Topology } from './topology';
@@ -14,8 +15,19 @@ import { Topology } from './topology';
 /** Consumer tuning. */
 export interface EventConsumerOptions {
   schema: string;
-  /** Deliveries after which a still-failing message is dead-lettered. */
-  maxDeliver: number;
+  /**
+   * Failures with an unclassified error (most likely a bug in the handler) after which the message is
+   * dead-lettered. Transient failures (database or broker unavailable, timeouts) never count.
+   */
+  maxUnclassifiedFailures: number;
+  /**
+   * Backstop for a message whose handler kills the process (it is never nak'ed, so nothing classifies it):
+   * dead-lettered on receipt past this many deliveries. High enough that a transient outage never reaches
+   * it (10 000 deliveries at a 30 s cap is more than three days).
+   */
+  crashLoopDeliveries: number;
+  /** A handler (with its transaction) running longer than this is abandoned, rolled back and retried. */
+  handlerTimeoutMs: number;
   /** Messages handled at once by this instance, each in its own transaction (when `batchSize` is 1). */
   maxInFlight: number;
   /**
@@ -25,7 +37,7 @@ export interface EventConsumerOptions {
   batchSize: number;
   /** Must match the consumer's `ack_wait`; handlers heartbeat at half of it. */
   ackWaitMs: number;
-  /** First redelivery delay; doubles per delivery up to `maxRedeliveryDelayMs`. */
+  /** First redelivery delay after a failure; doubles per delivery up to `maxRedeliveryDelayMs`. */
   redeliveryBaseMs: number;
   maxRedeliveryDelayMs: number;
   /** Test seam: runs after the transaction committed and before the ack (a crash point). */
@@ -33,12 +45,14 @@ export interface EventConsumerOptions {
 }
 
 export const defaultConsumerOptions: Omit<EventConsumerOptions, 'schema'> = {
-  maxDeliver: 8,
+  maxUnclassifiedFailures: 8,
+  crashLoopDeliveries: 10_000,
+  handlerTimeoutMs: 30_000,
   maxInFlight: 8,
   batchSize: 1,
   ackWaitMs: 30_000,
   redeliveryBaseMs: 1_000,
-  maxRedeliveryDelayMs: 60_000,
+  maxRedeliveryDelayMs: 30_000,
 };
 
 export type Outcome = 'handled' | 'duplicate';
@@ -52,10 +66,12 @@ export interface Accepted {
 
 /**
  * Applies messages one at a time: inbox row and handler in one transaction, ack after commit, nak with
- * back-off on a transient failure, dead-letter (then terminate) an invalid, permanently failing or
- * over-delivered message.
+ * capped back-off on a transient failure (for as long as it lasts), dead-letter (then terminate) an
+ * invalid or permanently failing message, or one whose handler keeps failing with an unclassified error.
  */
 export class MessageProcessor {
+  private readonly unclassified = new FailureTally();
+
   constructor(
     readonly durable: string,
     private readonly handlers: ReadonlyMap<EventType, EventHandlerFn>,
@@ -80,12 +96,14 @@ export class MessageProcessor {
       await this.deadLetter(msg, 'invalid_payload', detail);
       return null;
     }
-    if (msg.info.deliveryCount > this.options.maxDeliver) {
+    if (msg.info.deliveryCount > this.options.crashLoopDeliveries) {
       await this.deadLetter(msg, 'max_deliver_exceeded', 'delivered too often without an ack');
       return null;
     }
     const handler = this.handlers.get(event.type);
-    if (!handler) {
+    const replayFor = msg.headers?.get(DEAD_LETTER_HEADERS.replayFor);
+    // A replayed dead letter is meant for the consumer that parked it; the others have applied it already.
+    if (!handler || (replayFor !== undefined && replayFor !== '' && replayFor !== this.durable)) {
       messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'ignored' });
       msg.ack();
       return null;
@@ -148,6 +166,7 @@ export class MessageProcessor {
   async settleCommitted(accepted: Accepted, outcome: Outcome, span: Span): Promise<void> {
     await this.options.afterCommit?.(accepted.event);
     accepted.msg.ack();
+    this.unclassified.forget(tallyKey(accepted.msg));
     span.addEvent('ack', { outcome });
     messagingMetrics.consumed.inc({ consumer: this.durable, outcome });
   }
@@ -156,7 +175,7 @@ export class MessageProcessor {
     const { span, ctx } = this.startSpan(accepted);
     const stopHeartbeat = this.heartbeat([accepted.msg]);
     try {
-      const outcome = await this.orm.em.fork().transactional(async (em): Promise<Outcome> => {
+      const outcome = await this.transactWithin(async (em): Promise<Outcome> => {
         const fresh = await this.recordInbox(em, [accepted.event]);
         if (!fresh.has(accepted.event.id)) {
           return 'duplicate';
@@ -175,33 +194,102 @@ export class MessageProcessor {
     }
   }
 
-  /** Inserts inbox rows (first statement of the transaction); returns the ids not seen before. */
+  /**
+   * Inserts inbox rows (first statement of the transaction); returns the ids not seen before. The same
+   * statement bounds the transaction on the server by the handler timeout: an abandoned handler that
+   * never returns has its session closed by Postgres (idle in transaction, or a statement running too
+   * long), which releases its inbox row lock so that the retry is not blocked behind it forever.
+   */
   async recordInbox(em: HandlerContext['em'], events: AnyEvent[]): Promise<Set<string>> {
     const values = events.map(() => '(?, ?, ?)').join(', ');
+    const limit = String(this.options.handlerTimeoutMs);
     const rows = await em.execute<{ event_id: string }[]>(
-      `insert into "${this.options.schema}".inbox (consumer, event_id, event_type) values ${values}
-         on conflict do nothing returning event_id`,
-      events.flatMap((event) => [this.durable, event.id, event.type]),
+      `insert into "${this.options.schema}".inbox (consumer, event_id, event_type)
+       select v.consumer, v.event_id::uuid, v.event_type
+         from (values ${values}) as v (consumer, event_id, event_type)
+        cross join (select set_config('idle_in_transaction_session_timeout', ?, true),
+                           set_config('statement_timeout', ?, true)) as limits
+       on conflict do nothing returning event_id`,
+      [...events.flatMap((event) => [this.durable, event.id, event.type]), limit, limit],
     );
     return new Set(rows.map((row) => row.event_id));
   }
 
-  /** Transient failure: nak with a growing delay; permanent or final: dead-letter. */
+  /**
+   * Runs `work` in a transaction abandoned after `handlerTimeoutMs`: the caller gets a
+   * {@link HandlerTimeoutError} at once, and the transaction, whenever its handler returns, rolls back
+   * instead of committing. Should the commit already be under way when the time runs out, the inbox row
+   * it carries turns the redelivery into an acknowledged duplicate: the effect still happens once.
+   */
+  async transactWithin<T>(work: (em: HandlerContext['em']) => Promise<T>): Promise<T> {
+    const timeoutMs = this.options.handlerTimeoutMs;
+    let abandoned = false;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        abandoned = true;
+        messagingMetrics.handlerTimeouts.inc({ consumer: this.durable });
+        reject(new HandlerTimeoutError(timeoutMs));
+      }, timeoutMs);
+    });
+    const transaction = this.orm.em.fork().transactional(async (em) => {
+      const result = await work(em);
+      if (abandoned) {
+        throw new HandlerTimeoutError(timeoutMs);
+      }
+      return result;
+    });
+    try {
+      return await Promise.race([transaction, deadline]);
+    } finally {
+      clearTimeout(timer);
+      // The abandoned transaction settles later on its own; its failure was already reported.
+      transaction.catch(() => undefined);
+    }
+  }
+
+  /**
+   * Settles a failed message by what its error means (see {@link classifyHandlerError}): transient is
+   * nak'ed with capped back-off however long it lasts, permanent is dead-lettered at once, unclassified
+   * is nak'ed the same way until it failed `maxUnclassifiedFailures` times, then dead-lettered.
+   */
   async fail(msg: JsMsg, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof PermanentHandlerError) {
-      return this.deadLetter(msg, 'permanent_failure', `${error.reason}: ${message}`);
-    }
-    if (msg.info.deliveryCount >= this.options.maxDeliver) {
-      return this.deadLetter(msg, 'max_deliver_exceeded', message);
+    const kind = classifyHandlerError(error);
+    switch (kind) {
+      case 'permanent': {
+        this.unclassified.forget(tallyKey(msg));
+        const reason = error instanceof PermanentHandlerError ? error.reason : 'permanent';
+        return this.deadLetter(msg, 'permanent_failure', `${reason}: ${message}`);
+      }
+      case 'unclassified':
+        if (this.unclassified.add(tallyKey(msg)) >= this.options.maxUnclassifiedFailures) {
+          this.unclassified.forget(tallyKey(msg));
+          return this.deadLetter(msg, 'max_deliver_exceeded', message);
+        }
+        break;
+      case 'transient':
+        break;
+      default: {
+        const unknownKind: never = kind;
+        throw new Error(`unknown failure kind ${String(unknownKind)}`);
+      }
     }
     const { redeliveryBaseMs, maxRedeliveryDelayMs } = this.options;
     const delay = redeliveryDelayMs(msg.info.deliveryCount, redeliveryBaseMs, maxRedeliveryDelayMs);
     this.logger.warn(
-      { err: error, consumer: this.durable, subject: msg.subject, delivery: msg.info.deliveryCount, delayMs: delay },
+      {
+        err: error,
+        consumer: this.durable,
+        subject: msg.subject,
+        delivery: msg.info.deliveryCount,
+        delayMs: delay,
+        kind,
+      },
       'handler failed; will retry',
     );
     messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'retried' });
+    messagingMetrics.retried.inc({ consumer: this.durable, kind });
     msg.nak(delay);
   }
 
@@ -224,4 +312,9 @@ export class MessageProcessor {
       'message dead-lettered',
     );
   }
+}
+
+/** Identifies a message (not an event: a replay is a new message) across its deliveries. */
+function tallyKey(msg: JsMsg): string {
+  return `${msg.info.stream}:${msg.info.streamSequence}`;
 }

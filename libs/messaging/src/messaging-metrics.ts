@@ -7,6 +7,13 @@ export const messagingMetrics = {
     'consumer',
     'outcome',
   ]),
+  retried: counter('shelfwatch_events_retried_total', "Failed handlings nak'ed for a later retry, by failure kind", [
+    'consumer',
+    'kind',
+  ]),
+  handlerTimeouts: counter('shelfwatch_handler_timeouts_total', 'Handlers abandoned after the handler timeout', [
+    'consumer',
+  ]),
   redelivered: counter('shelfwatch_events_redelivered_total', 'Messages received more than once', ['consumer']),
   deadLettered: counter('shelfwatch_events_dead_lettered_total', 'Messages parked on the dead-letter stream', [
     'consumer',

@@ -1,5 +1,6 @@
 import { EventType } from '@shelfwatch/contracts';
 import { Logger } from 'pino';
+import { InboxPrunerOptions } from './inbox-pruner';
 import { EventConsumerOptions } from './message-processor';
 import { OutboxRelayOptions } from './outbox-relay';
 import { ConsumerSettings, StreamSettings } from './provisioning';
@@ -19,6 +20,7 @@ export interface MessagingOptions {
   consumer?: Partial<Omit<EventConsumerOptions, 'schema'>>;
   consumerSettings?: Partial<ConsumerSettings>;
   relay?: Partial<Omit<OutboxRelayOptions, 'schema'>>;
+  inbox?: Partial<Omit<InboxPrunerOptions, 'schema'>>;
   streams?: Partial<StreamSettings>;
 }
 

@@ -8,10 +8,12 @@ import {
 import { MikroORM } from '@mikro-orm/postgresql';
 import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { EventType } from '@shelfwatch/contracts';
+import { checkDedupHorizons } from './dedup-horizons';
 import { EventConsumer } from './event-consumer';
 import { defaultConsumerOptions } from './message-processor';
 import { EventHandlerFn } from './event-handler';
 import { HandlerDiscovery } from './handler-discovery';
+import { InboxPruner, defaultInboxPrunerOptions } from './inbox-pruner';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { NatsLink } from './nats-connection';
 import { OutboxRelay, defaultRelayOptions } from './outbox-relay';
@@ -32,6 +34,7 @@ const LAG_POLL_MS = 15_000;
 export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly consumers: EventConsumer[] = [];
   private relay: OutboxRelay | null = null;
+  private pruner: InboxPruner | null = null;
   private rpcServer: RpcServer | null = null;
   private started = false;
   private lagTimer: NodeJS.Timeout | undefined;
@@ -68,13 +71,20 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
    */
   async onApplicationBootstrap(): Promise<void> {
     const handlers = this.checkedHandlers();
+    const streamSettings = { ...defaultStreamSettings, ...this.options.streams };
+    const relayOptions = { ...defaultRelayOptions, ...this.options.relay, schema: this.options.schema };
+    const inboxOptions = { ...defaultInboxPrunerOptions, ...this.options.inbox, schema: this.options.schema };
+    checkDedupHorizons({
+      duplicateWindowMs: streamSettings.duplicateWindowMs,
+      relayMaxBackoffMs: relayOptions.maxBackoffMs,
+      inboxRetainMs: inboxOptions.retainMs,
+    });
     const deadline = Date.now() + START_RETRY_WINDOW_MS;
     const step = <T>(name: string, call: () => Promise<T>): Promise<T> =>
       untilNatsAnswers(name, call, this.options.logger, deadline);
     const jsm = await step('jetstream', () => jetstreamManager(this.link.connection));
     if (this.options.provisionStreams) {
-      const streams = { ...defaultStreamSettings, ...this.options.streams };
-      await step('provision streams', () => provisionStreams(jsm, this.topology, streams));
+      await step('provision streams', () => provisionStreams(jsm, this.topology, streamSettings));
     }
     const settings = { ...defaultConsumerSettings, ...this.options.consumerSettings };
     const consumerOptions = {
@@ -101,12 +111,10 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       await step(`start consumer ${definition.durable}`, () => consumer.start());
       this.consumers.push(consumer);
     }
-    this.relay = new OutboxRelay(this.orm, this.js, this.topology, this.options.logger, {
-      ...defaultRelayOptions,
-      ...this.options.relay,
-      schema: this.options.schema,
-    });
+    this.relay = new OutboxRelay(this.orm, this.js, this.topology, this.options.logger, relayOptions);
     await this.relay.start();
+    this.pruner = new InboxPruner(this.orm, this.options.logger, inboxOptions);
+    this.pruner.start();
     this.rpcServer = new RpcServer(this.link.connection, this.topology, this.options.service, this.options.logger);
     for (const [subject, handler] of this.discovery.rpcHandlers()) {
       this.rpcServer.serve(subject, handler);
@@ -125,6 +133,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     clearInterval(this.lagTimer);
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.relay?.stop();
+    await this.pruner?.stop();
     await this.rpcServer?.stop();
   }
 

@@ -5,6 +5,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, getTracer, injectContext } from '@shelfwatch/observability';
 import { Client } from 'pg';
 import { Logger } from 'pino';
+import { RELAY_PUBLISH_TIMEOUT_MS } from './dedup-horizons';
 import { messagingMetrics } from './messaging-metrics';
 import { outboxChannel } from './messaging-tables';
 import { Topology } from './topology';
@@ -147,7 +148,7 @@ export class OutboxRelay {
     try {
       const headers = natsHeaders();
       injectContext(headers, trace.setSpan(context.active(), span));
-      await this.js.publish(subject, row.payload, { msgID: row.event_id, headers, timeout: 5_000 });
+      await this.js.publish(subject, row.payload, { msgID: row.event_id, headers, timeout: RELAY_PUBLISH_TIMEOUT_MS });
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
       throw error;

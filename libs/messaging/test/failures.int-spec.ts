@@ -45,9 +45,9 @@ describe('consumer failure handling', () => {
     await db.drop();
   });
 
-  async function start(handler: EventHandlerFn<'tracking.keyword.added'>, maxDeliver = 4): Promise<void> {
+  async function start(handler: EventHandlerFn<'tracking.keyword.added'>, maxUnclassifiedFailures = 4): Promise<void> {
     const handlers = new Map<EventType, EventHandlerFn>([['tracking.keyword.added', handler as EventHandlerFn]]);
-    const { consumer, nc } = await consumerFor(orm, nats, handlers, { maxDeliver });
+    const { consumer, nc } = await consumerFor(orm, nats, handlers, { maxUnclassifiedFailures });
     stop = async () => {
       await consumer.stop();
       await nc.close();

@@ -63,7 +63,6 @@ describe('consumer across a Postgres outage', () => {
       nats,
       new Map<EventType, EventHandlerFn>([['tracking.keyword.added', handler as EventHandlerFn]]),
       {
-        maxDeliver: 100,
         redeliveryBaseMs: 100,
         maxRedeliveryDelayMs: 300,
         maxInFlight: 4,

@@ -82,7 +82,7 @@ export async function consumerFor(
       ...defaultConsumerOptions,
       ackWaitMs: TEST_ACK_WAIT_MS,
       redeliveryBaseMs: 200,
-      maxDeliver: 4,
+      maxUnclassifiedFailures: 4,
       ...options,
       schema: 'ranking',
     },

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { CLOCK, Clock, NatsLink, Topology } from '@shelfwatch/messaging';
 import { TenantsService } from '../auth/tenants.service';
 import { Downstream } from '../downstream/downstream';
 import { alertingRoutes } from '../routes/alerting.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
 import { crawlsRoutes } from '../routes/crawls.routes';
+import { deadLetterRoutes } from '../routes/dead-letters.routes';
 import { reportingRoutes } from '../routes/reporting.routes';
 import { retentionRoutes } from '../routes/retention.routes';
 import { tenantsRoutes } from '../routes/tenants.routes';
@@ -15,7 +16,13 @@ import { AnyRoute } from './route';
 export class ApiRoutes {
   readonly all: readonly AnyRoute[];
 
-  constructor(downstream: Downstream, tenants: TenantsService, @Inject(CLOCK) clock: Clock) {
+  constructor(
+    downstream: Downstream,
+    tenants: TenantsService,
+    @Inject(CLOCK) clock: Clock,
+    nats: NatsLink,
+    topology: Topology,
+  ) {
     this.all = [
       ...tenantsRoutes(tenants),
       ...catalogRoutes(downstream),
@@ -23,6 +30,7 @@ export class ApiRoutes {
       ...alertingRoutes(downstream),
       ...reportingRoutes(downstream, clock),
       ...retentionRoutes(downstream),
+      ...deadLetterRoutes(nats.connection, topology),
     ];
   }
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '@shelfwatch/config';
 import { adminApiKey } from './admin-key';
-import { APPS, appPort, appSpecs, readinessUrl } from './children';
+import { APPS, AppName, appPort, appSpecs, readinessUrl } from './children';
 import { loadCliConfig } from './cli.config';
 import { runDemo } from './demo-step';
 import { prettyLogLine } from './log-format';
@@ -10,6 +10,8 @@ import { Dependencies, DepsContext, INFRA, LaunchError, resolveNats, resolveOtlp
 import { migrateAll } from './migrate';
 import { provisionAll } from './provision';
 import { seconds, waitForReadiness } from './readiness';
+import { DEFAULT_RESTART_POLICY } from './restart-policy';
+import { Restarter } from './restarts';
 import { StartConfig, loadStartConfig } from './start.config';
 import { Supervisor } from './supervisor';
 
@@ -29,10 +31,12 @@ const print = (line: string): void => void process.stdout.write(`start: ${line}\
  * 2. Migrations and JetStream provisioning.
  * 3. The simulator and the seven services, each in a process group of its own, with prefixed logs.
  * 4. Waits until every one is ready, prints the URLs, and creates (or reuses) the demo tenant.
- * 5. On SIGINT/SIGTERM, or when a child dies, stops the services, then Postgres/NATS, killing what is left.
+ * 5. Restarts a service that exits, after 1 s doubling to 30 s; gives up when one exits 5 times within a minute.
+ * 6. On SIGINT/SIGTERM, or on giving up, stops the services, then Postgres/NATS, killing what is left.
  */
 class Launcher {
   private readonly supervisor: Supervisor;
+  private readonly restarter: Restarter;
   private stopping: Promise<void> | null = null;
 
   constructor(
@@ -45,12 +49,23 @@ class Launcher {
       { stdout: (line) => process.stdout.write(`${line}\n`), stderr: (line) => process.stderr.write(`${line}\n`) },
       format,
     );
+    this.restarter = new Restarter(this.supervisor, DEFAULT_RESTART_POLICY, {
+      print,
+      giveUp: (reason) => void this.stop(reason, 1),
+      restarted: (spec, attempt) => {
+        const app = APPS.find((candidate) => candidate === spec.name);
+        if (app) {
+          void this.untilReadyAgain(app, attempt);
+        }
+      },
+    });
   }
 
   /** Stops everything once; later calls wait for the first. Ends the process with `code`. */
   stop(reason: string, code: number): Promise<void> {
     this.stopping ??= (async () => {
       print(`stopping (${reason})`);
+      this.restarter.cancel();
       const started = Date.now();
       const killedApps = await this.supervisor.stop(APPS, 'SIGTERM', APP_STOP_DEADLINE_MS);
       const killedInfra = await this.supervisor.stop(INFRA, 'SIGTERM', INFRA_STOP_DEADLINE_MS);
@@ -84,12 +99,7 @@ class Launcher {
       env: process.env,
       root: ROOT,
     })) {
-      this.supervisor.start(spec, (exit) => {
-        if (!this.isStopping) {
-          const how = exit.signal ?? `code ${String(exit.code)}`;
-          void this.stop(`${exit.name} exited (${how}); see its lines above`, 1);
-        }
-      });
+      this.restarter.start(spec);
     }
     print(`[4/4] waiting until every service is ready (at most ${seconds(this.config.readyTimeoutMs)})`);
     const targets = APPS.map((app) => ({ name: app, url: readinessUrl(app, this.config.portOffset) }));
@@ -111,6 +121,24 @@ class Launcher {
         stateFile: resolve(this.dataDir, 'demo.json'),
         print,
       });
+    }
+  }
+
+  /** Says when a restarted child answers its readiness URL again. */
+  private async untilReadyAgain(app: AppName, attempt: number): Promise<void> {
+    const target = { name: app, url: readinessUrl(app, this.config.portOffset) };
+    const result = await waitForReadiness(
+      [target],
+      this.config.readyTimeoutMs,
+      () => undefined,
+      () => this.isStopping,
+    );
+    if (!this.isStopping) {
+      print(
+        result.notReady.length === 0
+          ? `${app} ready again ${seconds(result.elapsedMs)} after restart (attempt ${attempt})`
+          : `${app} not ready ${seconds(result.elapsedMs)} after restart (attempt ${attempt})`,
+      );
     }
   }
 

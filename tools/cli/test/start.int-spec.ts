@@ -19,6 +19,7 @@ import {
   LauncherProcess,
   freePortOffset,
   processesOfNamespace,
+  servicePids,
   spawnLauncher,
   untilNoProcessOf,
 } from './launcher-process';
@@ -100,6 +101,18 @@ describe('npm start', () => {
       // Eight children (simulator + seven services), each in its own process group.
       expect(processesOfNamespace(namespace).length).toBeGreaterThanOrEqual(8);
       await expectDemoRanked(launcher, dataDir, `http://127.0.0.1:${3000 + offset}`);
+
+      // A service killed outright is started again, and answers ready again, while the others keep running.
+      const [ranking] = servicePids(namespace, 'ranking');
+      expect(ranking).toBeDefined();
+      process.kill(ranking ?? 0, 'SIGKILL');
+      await launcher.waitForLine(/^start: ranking exited \(SIGKILL\); restarting in 1\.0 s \(attempt 1\)$/, 10_000);
+      await launcher.waitForLine(/^start: ranking ready again [\d.]+ s after restart \(attempt 1\)$/, 60_000);
+      const again = servicePids(namespace, 'ranking');
+      expect(again).toHaveLength(1);
+      expect(again).not.toContain(ranking);
+      expect((await fetch(`http://127.0.0.1:${3002 + offset}/health/ready`)).status).toBe(200);
+      expect(launcher.output.filter((line) => line.startsWith('start: stopping'))).toEqual([]);
 
       const { ms, code } = await terminate(launcher);
       expect(code).toBe(0);

@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '@shelfwatch/config';
 import { adminApiKey } from './admin-key';
-import { APPS, AppName, appPort, appSpecs, readinessUrl } from './children';
-import { loadCliConfig } from './cli.config';
+import { PROVISIONER_USER } from '@shelfwatch/platform';
+import { APPS, AppName, appPort, appSpecs, natsUserEnv, readinessUrl } from './children';
+import { loadCliConfig, loadProvisionConfig } from './cli.config';
 import { runDemo } from './demo-step';
 import { prettyLogLine } from './log-format';
 import { Dependencies, DepsContext, INFRA, LaunchError, resolveNats, resolveOtlp, resolvePostgres } from './local-deps';
@@ -86,9 +87,9 @@ class Launcher {
     print('[1/4] Postgres, NATS, traces');
     const deps = await this.dependencies();
     print('[2/4] migrations and JetStream streams');
-    const cliConfig = loadCliConfig({ ...process.env, DATABASE_URL: deps.databaseUrl, NATS_URL: deps.natsUrl });
-    await migrateAll(cliConfig, print);
-    await provisionAll(cliConfig, print);
+    const env = { ...process.env, DATABASE_URL: deps.databaseUrl, NATS_URL: deps.natsUrl };
+    await migrateAll(loadCliConfig(env), print);
+    await provisionAll(loadProvisionConfig({ ...env, ...natsUserEnv(PROVISIONER_USER, deps.natsPasswords) }), print);
     this.exitIfStopping();
     print(`[3/4] simulator and services`);
     const adminKey = adminApiKey(this.config, this.dataDir);
@@ -151,10 +152,10 @@ class Launcher {
       print,
     };
     const databaseUrl = await resolvePostgres(ctx);
-    const natsUrl = await resolveNats(ctx);
+    const nats = await resolveNats(ctx);
     const otlpEndpoint = await resolveOtlp(ctx);
     this.exitIfStopping();
-    return { databaseUrl, natsUrl, otlpEndpoint };
+    return { databaseUrl, natsUrl: nats.url, natsPasswords: nats.passwords, otlpEndpoint };
   }
 
   private exitIfStopping(): void {

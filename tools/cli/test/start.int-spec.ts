@@ -95,6 +95,11 @@ describe('npm start', () => {
       const readyLine = launcher.output.find((line) => READY.test(line)) ?? '';
       const seconds = Number(/ready ([\d.]+) s after/.exec(readyLine)?.[1]);
       expect(seconds).toBeLessThan(60);
+      // A NATS it did not start may let anyone publish anything: the launcher says so.
+      expect(launcher.output).toContain(
+        `start: nats: NATS_URL (127.0.0.1:4222); this NATS may be open: ShelfWatch enforces no users or ` +
+          'permissions on a NATS it did not start',
+      );
       const healthLine = await launcher.waitForLine(/^ {2}health /, 5_000);
       expect(healthLine).toBe(`  health         http://127.0.0.1:${3006 + offset}/health`);
       expect((await fetch(`http://127.0.0.1:${3006 + offset}/health/ready`)).status).toBe(200);
@@ -164,6 +169,39 @@ describe('npm start', () => {
         } finally {
           launcher.child.kill('SIGKILL');
         }
+      }
+    },
+  );
+
+  const withNats = natsServer ? it : it.skip;
+  withNats(
+    'runs its own nats-server with a user per service, and every service does its work as its own user',
+    async () => {
+      const namespace = testNamespace();
+      const databaseUrl = withDatabase(TEST_POSTGRES_URL, `sw_t_${uniqueSuffix()}`);
+      const offset = await freePortOffset();
+      const natsPort = await freePort();
+      const launcher = spawnLauncher({
+        DATABASE_URL: databaseUrl,
+        SHELFWATCH_NAMESPACE: namespace,
+        START_PORT_OFFSET: String(offset),
+        START_NATS_PORT: String(natsPort),
+        START_DATA_DIR: dataDir,
+      });
+      try {
+        await launcher.waitForLine(READY, 90_000);
+        expect(launcher.output.some((line) => line.includes('a user per service'))).toBe(true);
+        // Nobody gets in without a user; the services do, each as its own, and the demo crawl flows through
+        // the gateway, crawler, ranking and reporting under their permissions.
+        await expect(connect({ servers: `nats://127.0.0.1:${natsPort}` })).rejects.toThrow(/Authorization/i);
+        await expectDemoRanked(launcher, dataDir, `http://127.0.0.1:${3000 + offset}`);
+        expect(launcher.output.filter((line) => /Permissions Violation/i.test(line))).toEqual([]);
+        launcher.child.kill('SIGTERM');
+        expect(await untilNoProcessOf(namespace, 10_000)).toBeLessThan(10_000);
+        expect((await launcher.exited).code).toBe(0);
+      } finally {
+        launcher.child.kill('SIGKILL');
+        await dropDatabase(databaseUrl);
       }
     },
   );

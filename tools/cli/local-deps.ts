@@ -141,7 +141,8 @@ export async function resolveNats(ctx: DepsContext): Promise<NatsTarget> {
   mkdirSync(dir, { recursive: true });
   ctx.print(`nats: none on 127.0.0.1:${port}; starting ${binary} with JetStream in ${dir}, a user per service`);
   const passwords = Object.fromEntries(
-    [...SERVICE_NAMES, PROVISIONER_USER].map((user) => [user, randomBytes(24).toString('base64url')]),
+    // A letter first: nats-server parses the value as a token (NATS_PASSWORD_SHAPE), and `1e…` would be a number.
+    [...SERVICE_NAMES, PROVISIONER_USER].map((user) => [user, `sw${randomBytes(24).toString('hex')}`]),
   );
   // The users and permissions, with `$NATS_PASSWORD_<USER>` references the server reads from its environment.
   const configFile = join(dir, 'shelfwatch-auth.conf');

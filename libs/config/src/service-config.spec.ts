@@ -51,6 +51,9 @@ describe('loadServiceConfig', () => {
     expect(() => loadServiceConfig('ranking', {}, { ...production, NATS_PASSWORD: 'ranking' })).toThrow(
       'NATS_PASSWORD: is too weak for production: at least 16 characters',
     );
+    expect(() => loadServiceConfig('ranking', {}, { ...production, NATS_PASSWORD: '1e5-is-a-number-to-nats' })).toThrow(
+      'NATS_PASSWORD: must be a letter, then letters, digits, _ or -',
+    );
     const strong = loadServiceConfig('ranking', {}, { ...production, NATS_PASSWORD: 'a-long-random-password' });
     expect(natsCredentials('ranking', strong)?.user).toBe('ranking');
   });

@@ -14,6 +14,16 @@ import {
 /** Shortest NATS password accepted in production. */
 export const MIN_NATS_PASSWORD_LENGTH = 16;
 
+/**
+ * What a NATS password may be made of. nats-server reads each user's password from its environment
+ * (`$NATS_PASSWORD_<USER>` in auth.conf) and parses the value as a configuration token: one starting with a digit
+ * is read as a number (and refused), punctuation may end it early. A letter, then letters, digits, `_` or `-`.
+ */
+export const NATS_PASSWORD_SHAPE = {
+  pattern: /^[A-Za-z][A-Za-z0-9_-]*$/,
+  description: 'a letter, then letters, digits, _ or - (nats-server reads it as a configuration token)',
+};
+
 /** The seven services of DESIGN.md. */
 export const SERVICE_NAMES = ['gateway', 'crawler', 'ranking', 'alerting', 'reporting', 'retention', 'health'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -45,7 +55,7 @@ export function commonSpec(service: ServiceName) {
      * what it may publish and subscribe to). Required in production; unset elsewhere connects without credentials.
      */
     natsUser: requiredInProduction('NATS_USER'),
-    natsPassword: productionPassword('NATS_PASSWORD', MIN_NATS_PASSWORD_LENGTH),
+    natsPassword: productionPassword('NATS_PASSWORD', MIN_NATS_PASSWORD_LENGTH, NATS_PASSWORD_SHAPE),
     databaseUrl: requiredSecret('DATABASE_URL', {
       devDefault: 'postgres://postgres@127.0.0.1:5432/shelfwatch',
       protocols: ['postgres', 'postgresql'],

@@ -194,11 +194,21 @@ export function requiredInProduction(name: string): Variable<string | null> {
   };
 }
 
+/** The shape a password must have in production, and how to say it. */
+export interface PasswordShape {
+  pattern: RegExp;
+  description: string;
+}
+
 /**
- * A password required in production, where it must also be at least `minLength` characters; optional elsewhere
- * (unset gives null: development and tests talk to a server without authentication).
+ * A password required in production, where it must also be at least `minLength` characters (and of `shape`, if
+ * given); optional elsewhere (unset gives null: development and tests talk to a server without authentication).
  */
-export function productionPassword(name: string, minLength: number): Variable<SecretValue | null> {
+export function productionPassword(
+  name: string,
+  minLength: number,
+  shape?: PasswordShape,
+): Variable<SecretValue | null> {
   return {
     name,
     secret: true,
@@ -211,6 +221,9 @@ export function productionPassword(name: string, minLength: number): Variable<Se
       }
       if (ctx.production && raw.trim().length < minLength) {
         throw new Error(`is too weak for production: at least ${minLength} characters`);
+      }
+      if (ctx.production && shape && !shape.pattern.test(raw.trim())) {
+        throw new Error(`must be ${shape.description}`);
       }
       return { value: new Secret(raw.trim()), generated: false };
     },

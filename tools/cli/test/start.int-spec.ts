@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { SERVICE_NAMES } from '@shelfwatch/config';
 import { Topology, deleteStreams } from '@shelfwatch/messaging';
 import { dropDatabase, withDatabase } from '@shelfwatch/persistence';
 import {
   TEST_NATS_URL,
   TEST_POSTGRES_URL,
+  eventually,
   freePort,
   freePorts,
   testNamespace,
@@ -30,6 +32,12 @@ import {
 jest.setTimeout(120_000);
 
 const READY = /^start: all 8 ready/;
+
+/** What the checks read of the health service's `GET /health`. */
+interface HealthBody {
+  components: { name: string; status: string; message: string | null }[];
+  instances: { service: string }[];
+}
 
 /** Sends SIGTERM and resolves with how long the launcher took to exit, and how. */
 async function terminate(launcher: LauncherProcess): Promise<{ ms: number; code: number | null }> {
@@ -195,6 +203,16 @@ describe('npm start', () => {
         // the gateway, crawler, ranking and reporting under their permissions.
         await expect(connect({ servers: `nats://127.0.0.1:${natsPort}` })).rejects.toThrow(/Authorization/i);
         await expectDemoRanked(launcher, dataDir, `http://127.0.0.1:${3000 + offset}`);
+        // The health service inspects every stream and hears every service's heartbeat, as its own user too.
+        await eventually(async () => {
+          const health = (await (await fetch(`http://127.0.0.1:${3006 + offset}/health`)).json()) as HealthBody;
+          expect(health.components).toContainEqual(
+            expect.objectContaining({ name: 'jetstream', status: 'up', message: expect.stringMatching(/^6 streams/) }),
+          );
+          expect([...new Set(health.instances.map((instance) => instance.service))].sort()).toEqual(
+            [...SERVICE_NAMES].sort(),
+          );
+        }, 30_000);
         expect(launcher.output.filter((line) => /Permissions Violation/i.test(line))).toEqual([]);
         launcher.child.kill('SIGTERM');
         expect(await untilNoProcessOf(namespace, 10_000)).toBeLessThan(10_000);

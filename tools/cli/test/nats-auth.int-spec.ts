@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnection, PermissionViolationError, connect } from '@nats-io/transport-node';
 import { SERVICE_NAMES } from '@shelfwatch/config';
-import { Topology, natsAuthOptions, provisionStreams } from '@shelfwatch/messaging';
+import { Topology, consumersFor, natsAuthOptions, provisionConsumer, provisionStreams } from '@shelfwatch/messaging';
 import { PROVISIONER_USER, natsPasswordVariable } from '@shelfwatch/platform';
 import { PrivateNats, eventually, freePort } from '@shelfwatch/testing';
 import { Secret } from '@shelfwatch/config';
@@ -101,6 +101,31 @@ describe('NATS users and permissions', () => {
     await eventually(() =>
       expect(seen.map((error) => error.subject).sort()).toEqual(['>', '_INBOX.>', '_INBOX_ranking.>', 'crawl.>']),
     );
+  });
+
+  it("lets an owner take the purge request from its own durable and answer it, but not pull another's", async () => {
+    const [crawlerRetention] = consumersFor('crawler', ['retention.purge.requested']);
+    const [rankingRetention] = consumersFor('ranking', ['retention.purge.requested']);
+    if (!crawlerRetention || !rankingRetention) {
+      throw new Error('crawler and ranking consume retention.purge.requested');
+    }
+    const provisioner = await jetstreamManager(await as(PROVISIONER_USER));
+    for (const definition of [crawlerRetention, rankingRetention]) {
+      await provisionConsumer(provisioner, topology, definition);
+    }
+    await jetstream(await as('retention')).publish('retention.purge.requested', '{"sweep":1}');
+    const crawler = await as('crawler');
+    const seen = violations(crawler);
+    const js = jetstream(crawler);
+    // As the service does at start: declare (update) its consumer, then pull, ack, and publish its answer.
+    await provisionConsumer(await jetstreamManager(crawler), topology, crawlerRetention);
+    const message = await (await js.consumers.get('RETENTION', 'crawler-retention')).next({ expires: 5_000 });
+    expect(message?.string()).toBe('{"sweep":1}');
+    expect(await message?.ackAck()).toBe(true);
+    expect((await js.publish('retention.purge.completed', '{}')).stream).toBe('RETENTION');
+    // Pulling (or acknowledging for) the ranking's durable would steal its purge requests.
+    await expect(js.consumers.get('RETENTION', 'ranking-retention')).rejects.toThrow();
+    expect(seen.map((error) => error.subject)).toContain('$JS.API.CONSUMER.INFO.RETENTION.ranking-retention');
   });
 
   it('lets retention publish the purge request, and only retention', async () => {

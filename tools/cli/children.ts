@@ -66,9 +66,19 @@ function childEnv(app: AppName, input: ChildrenInput): NodeJS.ProcessEnv {
     ...tracing,
     DATABASE_URL: input.deps.databaseUrl,
     NATS_URL: input.deps.natsUrl,
+    ...(app === 'sim' ? {} : natsUserEnv(app, input.deps.natsPasswords)),
     ...(app === 'sim'
       ? { SIM_PORT: String(appPort('sim', input.portOffset)) }
       : { PORT: String(appPort(app, input.portOffset)) }),
     ...(app === 'gateway' ? { ADMIN_API_KEY: input.adminApiKey } : {}),
   };
+}
+
+/**
+ * `NATS_USER`/`NATS_PASSWORD` of `user` on a NATS with ShelfWatch's users, where only the provisioner may declare
+ * streams (so the services do not try at start); nothing on a NATS without them (the user's own variables apply).
+ */
+export function natsUserEnv(user: string, passwords: Record<string, string> | null): NodeJS.ProcessEnv {
+  const password = passwords?.[user];
+  return password === undefined ? {} : { NATS_USER: user, NATS_PASSWORD: password, PROVISION_ON_START: 'false' };
 }

@@ -1,7 +1,7 @@
 import { ConfigOf, Env, commonSpec, integer, loadConfig } from '@shelfwatch/config';
 
 // The CLIs read the same variables as the services, with the same defaults and checks.
-const { nodeEnv, natsUrl, databaseUrl, namespace, logLevel } = commonSpec('gateway');
+const { nodeEnv, natsUrl, natsUser, natsPassword, databaseUrl, namespace, logLevel } = commonSpec('gateway');
 const cliSpec = {
   nodeEnv,
   natsUrl,
@@ -12,7 +12,7 @@ const cliSpec = {
   jetstreamReplicas: integer('JETSTREAM_REPLICAS', 1, 1, 5),
 };
 
-/** What `migrate`, `provision` and `start` need from the environment. */
+/** What `migrate` and `start` need from the environment. */
 export type CliConfig = ConfigOf<typeof cliSpec>;
 
 /** Parses the CLI configuration; throws `ConfigError` naming every bad variable. */
@@ -20,7 +20,13 @@ export function loadCliConfig(env: Env): CliConfig {
   return loadConfig('cli', cliSpec, env);
 }
 
-const { databaseUrl: _databaseUrl, ...provisionSpec } = cliSpec;
+const { databaseUrl: _databaseUrl, ...cliWithoutDatabase } = cliSpec;
+const provisionSpec = {
+  ...cliWithoutDatabase,
+  /** `provision` connects as the `provisioner` NATS user (deploy/nats/auth.conf); required in production. */
+  natsUser,
+  natsPassword,
+};
 
 /** What `provision` needs: NATS only (a Kubernetes Job's provisioning container has no database secret). */
 export type ProvisionConfig = ConfigOf<typeof provisionSpec>;

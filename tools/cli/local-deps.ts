@@ -1,5 +1,9 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { SERVICE_NAMES } from '@shelfwatch/config';
+import { PROVISIONER_USER, natsPasswordVariable } from '@shelfwatch/platform';
+import { authConfigText } from './nats-auth-config';
 import { EMBEDDED_POSTGRES_PASSWORD, EMBEDDED_POSTGRES_READY } from './embedded-postgres';
 import { answers, hostPort, waitUntil } from './probe';
 import { StartConfig } from './start.config';
@@ -14,10 +18,18 @@ export const INFRA = ['postgres', 'nats'] as const;
 /** A problem the user fixes by installing or starting something: printed as it is, without a stack. */
 export class LaunchError extends Error {}
 
+/** A NATS the services connect to, and each one's password when it has users (one the launcher started). */
+export interface NatsTarget {
+  url: string;
+  /** Password of each NATS user (every service, and the provisioner); null when the NATS has no ShelfWatch users. */
+  passwords: Record<string, string> | null;
+}
+
 /** What the services connect to. */
 export interface Dependencies {
   databaseUrl: string;
   natsUrl: string;
+  natsPasswords: Record<string, string> | null;
   /** Null when no collector answers: the services then export no spans. */
   otlpEndpoint: string | null;
 }
@@ -92,8 +104,14 @@ async function startEmbeddedPostgres(ctx: DepsContext, port: number): Promise<st
   return `postgres://postgres:${EMBEDDED_POSTGRES_PASSWORD}@127.0.0.1:${port}/shelfwatch`;
 }
 
-/** NATS: `NATS_URL`, else the one on the local port, else `nats-server -js` in the data directory. */
-export async function resolveNats(ctx: DepsContext): Promise<string> {
+/** What the launcher says about a NATS it did not start: it cannot know who else may publish there. */
+const OPEN_NATS_NOTE = 'this NATS may be open: ShelfWatch enforces no users or permissions on a NATS it did not start';
+
+/**
+ * NATS: `NATS_URL`, else the one on the local port, else `nats-server -js` in the data directory, with a user
+ * per service allowed only its own subjects (deploy/nats/auth.conf) and fresh passwords.
+ */
+export async function resolveNats(ctx: DepsContext): Promise<NatsTarget> {
   const given = ctx.config.natsUrl?.value.reveal();
   if (given) {
     const first = given.split(',')[0]?.trim() ?? given;
@@ -101,14 +119,14 @@ export async function resolveNats(ctx: DepsContext): Promise<string> {
     if (!(await answers(host, port))) {
       throw new LaunchError(`no NATS answers at NATS_URL (${host}:${port}). Start it, or unset NATS_URL.`);
     }
-    ctx.print(`nats: NATS_URL (${host}:${port})`);
-    return given;
+    ctx.print(`nats: NATS_URL (${host}:${port}); ${OPEN_NATS_NOTE}`);
+    return { url: given, passwords: null };
   }
   const port = ctx.config.natsPort;
   const url = `nats://127.0.0.1:${port}`;
   if (await answers('127.0.0.1', port)) {
-    ctx.print(`nats: the one on 127.0.0.1:${port}`);
-    return url;
+    ctx.print(`nats: the one on 127.0.0.1:${port}; ${OPEN_NATS_NOTE}`);
+    return { url, passwords: null };
   }
   const binary = findNatsServer(ctx.config, ctx.natsSystemPlaces);
   if (!binary) {
@@ -121,14 +139,24 @@ export async function resolveNats(ctx: DepsContext): Promise<string> {
   }
   const dir = join(ctx.dataDir, 'nats');
   mkdirSync(dir, { recursive: true });
-  ctx.print(`nats: none on 127.0.0.1:${port}; starting ${binary} with JetStream in ${dir}`);
+  ctx.print(`nats: none on 127.0.0.1:${port}; starting ${binary} with JetStream in ${dir}, a user per service`);
+  const passwords = Object.fromEntries(
+    // A letter first: nats-server parses the value as a token (NATS_PASSWORD_SHAPE), and `1e…` would be a number.
+    [...SERVICE_NAMES, PROVISIONER_USER].map((user) => [user, `sw${randomBytes(24).toString('hex')}`]),
+  );
+  // The users and permissions, with `$NATS_PASSWORD_<USER>` references the server reads from its environment.
+  const configFile = join(dir, 'shelfwatch-auth.conf');
+  writeFileSync(configFile, authConfigText(ctx.config.namespace));
+  const passwordEnv = Object.fromEntries(
+    Object.entries(passwords).map(([user, password]) => [natsPasswordVariable(user), password]),
+  );
   const ready = await startAndWait(
     ctx,
     {
       name: 'nats',
       command: binary,
-      args: ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir, '-n', 'shelfwatch-local'],
-      env: process.env,
+      args: ['-c', configFile, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir, '-n', 'shelfwatch-local'],
+      env: { ...process.env, ...passwordEnv },
       cwd: ctx.root,
     },
     () => answers('127.0.0.1', port),
@@ -136,7 +164,7 @@ export async function resolveNats(ctx: DepsContext): Promise<string> {
   if (!ready) {
     throw new LaunchError(`nats-server did not start (see its lines above). Or set NATS_URL.`);
   }
-  return url;
+  return { url, passwords };
 }
 
 /** The OTLP endpoint when a collector answers there, else null (and the services export nothing). */

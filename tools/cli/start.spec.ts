@@ -11,7 +11,7 @@ import { servicesToMigrate } from './migrate';
 import { loadStartConfig } from './start.config';
 import { Supervisor } from './supervisor';
 
-const deps = { databaseUrl: 'postgres://u@db/x', natsUrl: 'nats://n:4222', otlpEndpoint: null };
+const deps = { databaseUrl: 'postgres://u@db/x', natsUrl: 'nats://n:4222', natsPasswords: null, otlpEndpoint: null };
 
 function envOf(name: string, specs = appSpecs({ deps, adminApiKey: 'admin', portOffset: 0, env: {}, root: '/r' })) {
   const spec = specs.find((candidate) => candidate.name === name);
@@ -46,6 +46,25 @@ describe('npm start children', () => {
     expect(envOf('gateway').ADMIN_API_KEY).toBe('admin');
     expect(envOf('crawler').ADMIN_API_KEY).toBeUndefined();
     expect(envOf('ranking')).toMatchObject({ DATABASE_URL: deps.databaseUrl, NATS_URL: deps.natsUrl });
+  });
+
+  it("gives each service its own NATS user and password on the launcher's NATS, and the simulator none", () => {
+    const passwords = Object.fromEntries([...APPS, 'provisioner'].map((user) => [user, `pw-${user}`]));
+    const specs = appSpecs({
+      deps: { ...deps, natsPasswords: passwords },
+      adminApiKey: 'a',
+      portOffset: 0,
+      env: { NATS_USER: 'admin', NATS_PASSWORD: 'admin-password' },
+      root: '/r',
+    });
+    expect(envOf('ranking', specs)).toMatchObject({
+      NATS_USER: 'ranking',
+      NATS_PASSWORD: 'pw-ranking',
+      PROVISION_ON_START: 'false',
+    });
+    expect(envOf('gateway', specs)).toMatchObject({ NATS_USER: 'gateway', NATS_PASSWORD: 'pw-gateway' });
+    expect(envOf('sim', specs).NATS_PASSWORD).toBe('admin-password');
+    expect(specs.map((spec) => spec.env.NATS_PASSWORD).filter((pw) => pw === 'pw-provisioner')).toEqual([]);
   });
 
   it('points the crawler at the simulator unless the user says otherwise', () => {

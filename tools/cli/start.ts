@@ -2,14 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '@shelfwatch/config';
 import { adminApiKey } from './admin-key';
-import { APPS, appPort, appSpecs, readinessUrl } from './children';
-import { loadCliConfig } from './cli.config';
+import { PROVISIONER_USER } from '@shelfwatch/platform';
+import { APPS, AppName, appPort, appSpecs, natsUserEnv, readinessUrl } from './children';
+import { loadCliConfig, loadProvisionConfig } from './cli.config';
 import { runDemo } from './demo-step';
 import { prettyLogLine } from './log-format';
 import { Dependencies, DepsContext, INFRA, LaunchError, resolveNats, resolveOtlp, resolvePostgres } from './local-deps';
 import { migrateAll } from './migrate';
 import { provisionAll } from './provision';
 import { seconds, waitForReadiness } from './readiness';
+import { DEFAULT_RESTART_POLICY } from './restart-policy';
+import { Restarter } from './restarts';
 import { StartConfig, loadStartConfig } from './start.config';
 import { Supervisor } from './supervisor';
 
@@ -29,10 +32,12 @@ const print = (line: string): void => void process.stdout.write(`start: ${line}\
  * 2. Migrations and JetStream provisioning.
  * 3. The simulator and the seven services, each in a process group of its own, with prefixed logs.
  * 4. Waits until every one is ready, prints the URLs, and creates (or reuses) the demo tenant.
- * 5. On SIGINT/SIGTERM, or when a child dies, stops the services, then Postgres/NATS, killing what is left.
+ * 5. Restarts a service that exits, after 1 s doubling to 30 s; gives up when one exits 5 times within a minute.
+ * 6. On SIGINT/SIGTERM, or on giving up, stops the services, then Postgres/NATS, killing what is left.
  */
 class Launcher {
   private readonly supervisor: Supervisor;
+  private readonly restarter: Restarter;
   private stopping: Promise<void> | null = null;
 
   constructor(
@@ -45,12 +50,23 @@ class Launcher {
       { stdout: (line) => process.stdout.write(`${line}\n`), stderr: (line) => process.stderr.write(`${line}\n`) },
       format,
     );
+    this.restarter = new Restarter(this.supervisor, DEFAULT_RESTART_POLICY, {
+      print,
+      giveUp: (reason) => void this.stop(reason, 1),
+      restarted: (spec, attempt) => {
+        const app = APPS.find((candidate) => candidate === spec.name);
+        if (app) {
+          void this.untilReadyAgain(app, attempt);
+        }
+      },
+    });
   }
 
   /** Stops everything once; later calls wait for the first. Ends the process with `code`. */
   stop(reason: string, code: number): Promise<void> {
     this.stopping ??= (async () => {
       print(`stopping (${reason})`);
+      this.restarter.cancel();
       const started = Date.now();
       const killedApps = await this.supervisor.stop(APPS, 'SIGTERM', APP_STOP_DEADLINE_MS);
       const killedInfra = await this.supervisor.stop(INFRA, 'SIGTERM', INFRA_STOP_DEADLINE_MS);
@@ -71,9 +87,9 @@ class Launcher {
     print('[1/4] Postgres, NATS, traces');
     const deps = await this.dependencies();
     print('[2/4] migrations and JetStream streams');
-    const cliConfig = loadCliConfig({ ...process.env, DATABASE_URL: deps.databaseUrl, NATS_URL: deps.natsUrl });
-    await migrateAll(cliConfig, print);
-    await provisionAll(cliConfig, print);
+    const env = { ...process.env, DATABASE_URL: deps.databaseUrl, NATS_URL: deps.natsUrl };
+    await migrateAll(loadCliConfig(env), print);
+    await provisionAll(loadProvisionConfig({ ...env, ...natsUserEnv(PROVISIONER_USER, deps.natsPasswords) }), print);
     this.exitIfStopping();
     print(`[3/4] simulator and services`);
     const adminKey = adminApiKey(this.config, this.dataDir);
@@ -84,12 +100,7 @@ class Launcher {
       env: process.env,
       root: ROOT,
     })) {
-      this.supervisor.start(spec, (exit) => {
-        if (!this.isStopping) {
-          const how = exit.signal ?? `code ${String(exit.code)}`;
-          void this.stop(`${exit.name} exited (${how}); see its lines above`, 1);
-        }
-      });
+      this.restarter.start(spec);
     }
     print(`[4/4] waiting until every service is ready (at most ${seconds(this.config.readyTimeoutMs)})`);
     const targets = APPS.map((app) => ({ name: app, url: readinessUrl(app, this.config.portOffset) }));
@@ -114,6 +125,24 @@ class Launcher {
     }
   }
 
+  /** Says when a restarted child answers its readiness URL again. */
+  private async untilReadyAgain(app: AppName, attempt: number): Promise<void> {
+    const target = { name: app, url: readinessUrl(app, this.config.portOffset) };
+    const result = await waitForReadiness(
+      [target],
+      this.config.readyTimeoutMs,
+      () => undefined,
+      () => this.isStopping,
+    );
+    if (!this.isStopping) {
+      print(
+        result.notReady.length === 0
+          ? `${app} ready again ${seconds(result.elapsedMs)} after restart (attempt ${attempt})`
+          : `${app} not ready ${seconds(result.elapsedMs)} after restart (attempt ${attempt})`,
+      );
+    }
+  }
+
   private async dependencies(): Promise<Dependencies> {
     const ctx: DepsContext = {
       config: this.config,
@@ -123,10 +152,10 @@ class Launcher {
       print,
     };
     const databaseUrl = await resolvePostgres(ctx);
-    const natsUrl = await resolveNats(ctx);
+    const nats = await resolveNats(ctx);
     const otlpEndpoint = await resolveOtlp(ctx);
     this.exitIfStopping();
-    return { databaseUrl, natsUrl, otlpEndpoint };
+    return { databaseUrl, natsUrl: nats.url, natsPasswords: nats.passwords, otlpEndpoint };
   }
 
   private exitIfStopping(): void {

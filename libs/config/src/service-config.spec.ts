@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { ConfigError } from './config-error';
-import { loadServiceConfig } from './service-config';
+import { Secret } from './secret';
+import { loadServiceConfig, natsCredentials } from './service-config';
 import { integer, requiredSecret, secret } from './variables';
 
 const crawlerExtra = {
@@ -25,9 +26,36 @@ describe('loadServiceConfig', () => {
       load();
     } catch (error) {
       const problems = (error as ConfigError).problems.map((problem) => problem.variable).sort();
-      expect(problems).toEqual(['ADMIN_API_KEY', 'DATABASE_URL', 'NATS_URL']);
+      expect(problems).toEqual(['ADMIN_API_KEY', 'DATABASE_URL', 'NATS_PASSWORD', 'NATS_URL', 'NATS_USER']);
       expect((error as Error).message).toContain('DATABASE_URL: is a secret and is required in production');
     }
+  });
+
+  it('connects to NATS without credentials outside production, and refuses half a user or a weak password', () => {
+    expect(natsCredentials('ranking', loadServiceConfig('ranking', {}, {}))).toBeNull();
+    const given = loadServiceConfig('ranking', {}, { NATS_USER: 'ranking', NATS_PASSWORD: 'short' });
+    expect(natsCredentials('ranking', given)).toEqual({ user: 'ranking', password: expect.any(Secret) });
+    expect(natsCredentials('ranking', given)?.password.reveal()).toBe('short');
+    expect(() => loadServiceConfig('ranking', {}, { NATS_USER: 'ranking' })).toThrow(
+      'NATS_PASSWORD: is required when NATS_USER is set',
+    );
+    expect(() => loadServiceConfig('ranking', {}, { NATS_PASSWORD: 'p' })).toThrow(
+      'NATS_USER: is required when NATS_PASSWORD is set',
+    );
+    const production = {
+      NODE_ENV: 'production',
+      NATS_URL: 'nats://nats:4222',
+      DATABASE_URL: 'postgres://ranking:pw@db/x',
+      NATS_USER: 'ranking',
+    };
+    expect(() => loadServiceConfig('ranking', {}, { ...production, NATS_PASSWORD: 'ranking' })).toThrow(
+      'NATS_PASSWORD: is too weak for production: at least 16 characters',
+    );
+    expect(() => loadServiceConfig('ranking', {}, { ...production, NATS_PASSWORD: '1e5-is-a-number-to-nats' })).toThrow(
+      'NATS_PASSWORD: must be a letter, then letters, digits, _ or -',
+    );
+    const strong = loadServiceConfig('ranking', {}, { ...production, NATS_PASSWORD: 'a-long-random-password' });
+    expect(natsCredentials('ranking', strong)?.user).toBe('ranking');
   });
 
   it('generates a development admin key and says it did', () => {

@@ -1,6 +1,29 @@
 import { consumerSpec } from './consumer-config';
+import { ConfigError } from './config-error';
 import { ConfigOf, ConfigSpec, Env, loadConfig } from './load-config';
-import { integer, oneOf, requiredSecret, text } from './variables';
+import { Secret } from './secret';
+import {
+  SecretValue,
+  integer,
+  oneOf,
+  productionPassword,
+  requiredInProduction,
+  requiredSecret,
+  text,
+} from './variables';
+
+/** Shortest NATS password accepted in production. */
+export const MIN_NATS_PASSWORD_LENGTH = 16;
+
+/**
+ * What a NATS password may be made of. nats-server reads each user's password from its environment
+ * (`$NATS_PASSWORD_<USER>` in auth.conf) and parses the value as a configuration token: one starting with a digit
+ * is read as a number (and refused), punctuation may end it early. A letter, then letters, digits, `_` or `-`.
+ */
+export const NATS_PASSWORD_SHAPE = {
+  pattern: /^[A-Za-z][A-Za-z0-9_-]*$/,
+  description: 'a letter, then letters, digits, _ or - (nats-server reads it as a configuration token)',
+};
 
 /** The seven services of DESIGN.md. */
 export const SERVICE_NAMES = ['gateway', 'crawler', 'ranking', 'alerting', 'reporting', 'retention', 'health'] as const;
@@ -28,6 +51,12 @@ export function commonSpec(service: ServiceName) {
       devDefault: 'nats://127.0.0.1:4222',
       protocols: ['nats', 'tls', 'ws', 'wss'],
     }),
+    /**
+     * The NATS user this process connects as, and its password (deploy/nats/auth.conf lists each service's user and
+     * what it may publish and subscribe to). Required in production; unset elsewhere connects without credentials.
+     */
+    natsUser: requiredInProduction('NATS_USER'),
+    natsPassword: productionPassword('NATS_PASSWORD', MIN_NATS_PASSWORD_LENGTH, NATS_PASSWORD_SHAPE),
     databaseUrl: requiredSecret('DATABASE_URL', {
       devDefault: 'postgres://postgres@127.0.0.1:5432/shelfwatch',
       protocols: ['postgres', 'postgresql'],
@@ -55,10 +84,39 @@ export type ServiceConfig<S extends ConfigSpec = Record<never, never>> = CommonC
  */
 export function loadServiceConfig<S extends ConfigSpec>(service: ServiceName, extra: S, env: Env): ServiceConfig<S> {
   const config = loadConfig(service, { ...commonSpec(service), ...extra }, env);
-  return Object.freeze({ ...config, service }) as ServiceConfig<S>;
+  const result = Object.freeze({ ...config, service }) as ServiceConfig<S>;
+  // A user without a password (or the reverse) fails at boot, not at the first connection.
+  natsCredentials(service, result);
+  return result;
 }
 
 /** Whether streams and consumers should be declared at start-up under this configuration. */
 export function shouldProvisionOnStart(config: CommonConfig): boolean {
   return config.provisionOnStart === 'auto' ? config.nodeEnv !== 'production' : config.provisionOnStart === 'true';
+}
+
+/** A NATS user and its password, as the client takes them. */
+export interface NatsCredentials {
+  user: string;
+  password: Secret;
+}
+
+/**
+ * The credentials to connect to NATS with, or null to connect without (development, tests). Throws `ConfigError`
+ * when only one of `NATS_USER` and `NATS_PASSWORD` is set: a half-configured user is a mistake, not "no auth".
+ */
+export function natsCredentials(
+  service: string,
+  config: { natsUser: string | null; natsPassword: SecretValue | null },
+): NatsCredentials | null {
+  const { natsUser: user, natsPassword: password } = config;
+  if (user !== null && password !== null) {
+    return { user, password: password.value };
+  }
+  if (user === null && password === null) {
+    return null;
+  }
+  const missing = user === null ? 'NATS_USER' : 'NATS_PASSWORD';
+  const given = user === null ? 'NATS_PASSWORD' : 'NATS_USER';
+  throw new ConfigError(service, [{ variable: missing, message: `is required when ${given} is set` }]);
 }

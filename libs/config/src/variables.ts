@@ -176,3 +176,56 @@ export function requiredSecret(name: string, options: SecretOptions): Variable<S
     },
   };
 }
+
+/** A name required in production (a NATS user, say) and optional elsewhere: unset gives null outside production. */
+export function requiredInProduction(name: string): Variable<string | null> {
+  return {
+    name,
+    secret: false,
+    parse(raw, ctx) {
+      if (present(raw)) {
+        return raw.trim();
+      }
+      if (ctx.production) {
+        throw new Error('is required in production');
+      }
+      return null;
+    },
+  };
+}
+
+/** The shape a password must have in production, and how to say it. */
+export interface PasswordShape {
+  pattern: RegExp;
+  description: string;
+}
+
+/**
+ * A password required in production, where it must also be at least `minLength` characters (and of `shape`, if
+ * given); optional elsewhere (unset gives null: development and tests talk to a server without authentication).
+ */
+export function productionPassword(
+  name: string,
+  minLength: number,
+  shape?: PasswordShape,
+): Variable<SecretValue | null> {
+  return {
+    name,
+    secret: true,
+    parse(raw, ctx) {
+      if (!present(raw)) {
+        if (ctx.production) {
+          throw new Error('is a secret and is required in production (no default)');
+        }
+        return null;
+      }
+      if (ctx.production && raw.trim().length < minLength) {
+        throw new Error(`is too weak for production: at least ${minLength} characters`);
+      }
+      if (ctx.production && shape && !shape.pattern.test(raw.trim())) {
+        throw new Error(`must be ${shape.description}`);
+      }
+      return { value: new Secret(raw.trim()), generated: false };
+    },
+  };
+}

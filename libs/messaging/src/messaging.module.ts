@@ -27,7 +27,8 @@ export class MessagingModule {
         { provide: Topology, useValue: new Topology(options.namespace) },
         {
           provide: NatsLink,
-          useFactory: () => NatsLink.open(options.natsUrl, options.service, options.logger),
+          useFactory: () =>
+            NatsLink.open(options.natsUrl, options.service, options.logger, options.natsCredentials ?? null),
         },
         {
           provide: OutboxWriter,

@@ -1,3 +1,4 @@
+import { NatsCredentials } from '@shelfwatch/config';
 import { EventType } from '@shelfwatch/contracts';
 import { Logger } from 'pino';
 import { InboxPrunerOptions } from './inbox-pruner';
@@ -11,6 +12,8 @@ export interface MessagingOptions {
   /** Schema holding the service's outbox and inbox. */
   schema: string;
   natsUrl: string;
+  /** The service's own NATS user; null connects without credentials (development, tests). */
+  natsCredentials?: NatsCredentials | null;
   namespace: string;
   /** Declare streams at start (development); consumers of this service are always declared. */
   provisionStreams: boolean;

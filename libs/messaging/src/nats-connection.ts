@@ -1,5 +1,21 @@
-import { NatsConnection, connect } from '@nats-io/transport-node';
+import { ConnectionOptions, NatsConnection, PermissionViolationError, connect } from '@nats-io/transport-node';
+import { NatsCredentials } from '@shelfwatch/config';
 import { Logger } from 'pino';
+
+/**
+ * Where a user's replies arrive (`_INBOX_<user>.<id>`). A prefix of its own, so that its NATS permissions can let
+ * only it subscribe there: with the shared `_INBOX.>` any user could read every other one's answers and acks.
+ */
+export function inboxPrefix(user: string): string {
+  return `_INBOX_${user}`;
+}
+
+/** Connection options for `credentials`: none at all without (a server without authentication). */
+export function natsAuthOptions(credentials: NatsCredentials | null): Partial<ConnectionOptions> {
+  return credentials === null
+    ? {}
+    : { user: credentials.user, pass: credentials.password.reveal(), inboxPrefix: inboxPrefix(credentials.user) };
+}
 
 /** A NATS connection that reconnects forever and tells whether it is connected right now. */
 export class NatsLink {
@@ -7,9 +23,15 @@ export class NatsLink {
 
   private constructor(readonly connection: NatsConnection) {}
 
-  /** Connects (waiting for the first connection) and then follows status changes. */
-  static async open(servers: string, name: string, logger: Logger): Promise<NatsLink> {
+  /** Connects (as `credentials`' user, if any; waiting for the first connection) and then follows status changes. */
+  static async open(
+    servers: string,
+    name: string,
+    logger: Logger,
+    credentials: NatsCredentials | null = null,
+  ): Promise<NatsLink> {
     const connection = await connect({
+      ...natsAuthOptions(credentials),
       servers: servers.split(',').map((server) => server.trim()),
       name,
       maxReconnectAttempts: -1,
@@ -33,6 +55,13 @@ export class NatsLink {
       if (status.type === 'disconnect' || status.type === 'staleConnection') {
         this.connected = false;
         logger.warn({ nats: status.type }, 'NATS connection lost');
+      } else if (status.type === 'error' && status.error instanceof PermissionViolationError) {
+        // The server refused what this user may not do (its permissions, deploy/nats/auth.conf): say what.
+        const { operation, subject } = status.error;
+        logger.error(
+          { nats: 'permissions', operation, subject },
+          `NATS Permissions Violation: ${operation} ${subject}`,
+        );
       } else if (status.type === 'reconnect') {
         this.connected = true;
         logger.info('NATS connection restored');

@@ -7,3 +7,5 @@ export * from './run-service';
 export * from './service-app';
 export * from './service-core.module';
 export * from './service-manifest';
+export * from './nats/nats-auth-config';
+export * from './nats/nats-permissions';

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CommonConfig, ServiceName, shouldProvisionOnStart } from '@shelfwatch/config';
+import { CommonConfig, ServiceName, natsCredentials, shouldProvisionOnStart } from '@shelfwatch/config';
 import { EventType } from '@shelfwatch/contracts';
 import { EventConsumerOptions, MessagingModule } from '@shelfwatch/messaging';
 import { LoggingModule, MetricsModule } from '@shelfwatch/observability';
@@ -42,6 +42,7 @@ export class ServiceCoreModule {
           service,
           schema: service,
           natsUrl: config.natsUrl.value.reveal(),
+          natsCredentials: natsCredentials(service, config),
           namespace: config.namespace,
           provisionStreams: shouldProvisionOnStart(config),
           handles,

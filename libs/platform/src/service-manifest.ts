@@ -1,9 +1,23 @@
 import { ServiceName } from '@shelfwatch/config';
 import { EventType } from '@shelfwatch/contracts';
 
-/** What a service declares about its place on the wire; read by the service and by `npm run provision`. */
+/**
+ * JetStream API use beyond consuming and publishing events: `inspect` reads stream and consumer state and last
+ * messages (health), `stream-ages` changes streams' max age (retention).
+ */
+export type JetStreamUse = 'inspect' | 'stream-ages';
+
+/**
+ * What a service declares about its place on the wire; read by the service, by `npm run provision`, and by
+ * {@link natsPermissions}, which grants a service's NATS user exactly this and nothing more.
+ */
 export interface ServiceManifest {
   service: ServiceName;
   /** Event types the service consumes; one durable consumer is declared per stream they come from. */
   handles: EventType[];
+  /** Event types the service publishes (through its outbox). */
+  publishes: EventType[];
+  /** Services whose request/reply subjects (`rpc.<service>.>`) this one calls. */
+  calls?: ServiceName[];
+  jetstream?: JetStreamUse[];
 }

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,6 +7,12 @@ import { join } from 'node:path';
 export interface PrivateNatsOptions {
   /** Start with JetStream (default true); false gives a server whose JetStream API nobody answers. */
   jetstream?: boolean;
+  /**
+   * More configuration in nats-server syntax (an `authorization` block, say), appended to the port and
+   * JetStream settings; `env` is the server's environment, where it reads the `$VARIABLES` of `config`.
+   */
+  config?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -32,11 +38,17 @@ export class PrivateNats {
   }
 
   /** Starts the server (again) on the same port and storage directory; resolves once it is ready. */
-  async start({ jetstream = true }: PrivateNatsOptions = {}): Promise<void> {
+  async start({ jetstream = true, config, env }: PrivateNatsOptions = {}): Promise<void> {
     const bin = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
     const args = ['-a', '127.0.0.1', '-p', String(this.port), ...(jetstream ? ['-js', '-sd', this.dir] : [])];
+    if (config !== undefined) {
+      const file = join(this.dir, 'extra.conf');
+      writeFileSync(file, config);
+      args.push('-c', file);
+    }
     const child = spawn(bin, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: env ?? process.env,
     });
     this.child = child;
     await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,8 @@ import { loadAlertingConfig } from './alerting.config';
 const production = {
   NODE_ENV: 'production',
   NATS_URL: 'nats://nats:4222',
+  NATS_USER: 'alerting',
+  NATS_PASSWORD: 'a-long-random-nats-password',
   DATABASE_URL: 'postgres://alerting:pw@db:5432/shelfwatch',
   ALERTING_WEBHOOK_SECRET_KEY: 'a-long-random-key-from-the-secret-store',
 };

@@ -7,4 +7,5 @@ import { ServiceManifest } from '@shelfwatch/platform';
 export const alertingManifest: ServiceManifest = {
   service: 'alerting',
   handles: ['ranking.recorded', 'tracking.product.removed', 'tracking.keyword.removed', 'retention.purge.requested'],
+  publishes: ['alert.raised', 'alert.acknowledged', 'alert.resolved', 'retention.purge.completed'],
 };

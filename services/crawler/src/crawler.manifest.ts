@@ -10,4 +10,5 @@ export const crawlerManifest: ServiceManifest = {
     'tracking.keyword.removed',
     'retention.purge.requested',
   ],
+  publishes: ['crawl.requested', 'crawl.started', 'crawl.completed', 'crawl.failed', 'retention.purge.completed'],
 };

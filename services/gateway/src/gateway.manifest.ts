@@ -4,4 +4,6 @@ import { ServiceManifest } from '@shelfwatch/platform';
 export const gatewayManifest: ServiceManifest = {
   service: 'gateway',
   handles: [],
+  publishes: [],
+  calls: ['crawler', 'ranking', 'alerting', 'reporting', 'retention', 'health'],
 };

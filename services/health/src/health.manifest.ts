@@ -4,4 +4,6 @@ import { ServiceManifest } from '@shelfwatch/platform';
 export const healthManifest: ServiceManifest = {
   service: 'health',
   handles: [],
+  publishes: [],
+  jetstream: ['inspect'],
 };

@@ -4,4 +4,16 @@ import { ServiceManifest } from '@shelfwatch/platform';
 export const rankingManifest: ServiceManifest = {
   service: 'ranking',
   handles: ['crawl.completed', 'retention.purge.requested'],
+  publishes: [
+    'tracking.product.added',
+    'tracking.product.updated',
+    'tracking.product.removed',
+    'tracking.keyword.added',
+    'tracking.keyword.removed',
+    'tracking.exclusion.added',
+    'tracking.exclusion.removed',
+    'ranking.recorded',
+    'ranking.changed',
+    'retention.purge.completed',
+  ],
 };

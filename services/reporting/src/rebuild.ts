@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { connect } from '@nats-io/transport-node';
-import { ConfigError } from '@shelfwatch/config';
-import { Topology } from '@shelfwatch/messaging';
+import { ConfigError, natsCredentials } from '@shelfwatch/config';
+import { Topology, natsAuthOptions } from '@shelfwatch/messaging';
 import { createLogger } from '@shelfwatch/observability';
 import { ormOptions, serviceDatabaseUrl } from '@shelfwatch/persistence';
 import { rebuildReadModels } from './rebuild/read-models.rebuild';
@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const config = loadReportingConfig(process.env);
   const logger = createLogger({ service: 'reporting-rebuild', level: config.logLevel });
   const orm = await MikroORM.init(ormOptions(reportingPersistence, serviceDatabaseUrl('reporting', config), 4));
-  const nc = await connect({ servers: config.natsUrl.value.reveal(), name: 'reporting-rebuild' });
+  const nc = await connect({
+    servers: config.natsUrl.value.reveal(),
+    name: 'reporting-rebuild',
+    ...natsAuthOptions(natsCredentials('reporting', config)),
+  });
   try {
     const report = await rebuildReadModels({ orm, nc, topology: new Topology(config.namespace), logger });
     logger.info(report, `read models rebuilt in ${report.durationMs} ms`);

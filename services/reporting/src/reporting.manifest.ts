@@ -8,4 +8,5 @@ import { REPORTING_EVENT_TYPES } from './projections/reporting-events';
 export const reportingManifest: ServiceManifest = {
   service: 'reporting',
   handles: [...REPORTING_EVENT_TYPES, 'retention.purge.requested'],
+  publishes: ['retention.purge.completed'],
 };

@@ -4,4 +4,6 @@ import { ServiceManifest } from '@shelfwatch/platform';
 export const retentionManifest: ServiceManifest = {
   service: 'retention',
   handles: ['retention.purge.completed'],
+  publishes: ['retention.purge.requested'],
+  jetstream: ['stream-ages'],
 };

@@ -80,6 +80,17 @@ export function processesOfNamespace(namespace: string): number[] {
     .map(Number);
 }
 
+/** Pids of the processes of `namespace` running service `app` (its built `main.js`). */
+export function servicePids(namespace: string, app: string): number[] {
+  return processesOfNamespace(namespace).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(`dist/services/${app}/src/main.js`);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Resolves with how long it took until no process of `namespace` is left, or rejects after `timeoutMs`. */
 export async function untilNoProcessOf(namespace: string, timeoutMs: number): Promise<number> {
   const started = Date.now();

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { SERVICE_NAMES } from '@shelfwatch/config';
 import { Topology, deleteStreams } from '@shelfwatch/messaging';
 import { dropDatabase, withDatabase } from '@shelfwatch/persistence';
 import {
   TEST_NATS_URL,
   TEST_POSTGRES_URL,
+  eventually,
   freePort,
   freePorts,
   testNamespace,
@@ -19,6 +21,7 @@ import {
   LauncherProcess,
   freePortOffset,
   processesOfNamespace,
+  servicePids,
   spawnLauncher,
   untilNoProcessOf,
 } from './launcher-process';
@@ -29,6 +32,12 @@ import {
 jest.setTimeout(120_000);
 
 const READY = /^start: all 8 ready/;
+
+/** What the checks read of the health service's `GET /health`. */
+interface HealthBody {
+  components: { name: string; status: string; message: string | null }[];
+  instances: { service: string }[];
+}
 
 /** Sends SIGTERM and resolves with how long the launcher took to exit, and how. */
 async function terminate(launcher: LauncherProcess): Promise<{ ms: number; code: number | null }> {
@@ -94,12 +103,29 @@ describe('npm start', () => {
       const readyLine = launcher.output.find((line) => READY.test(line)) ?? '';
       const seconds = Number(/ready ([\d.]+) s after/.exec(readyLine)?.[1]);
       expect(seconds).toBeLessThan(60);
+      // A NATS it did not start may let anyone publish anything: the launcher says so.
+      expect(launcher.output).toContain(
+        `start: nats: NATS_URL (127.0.0.1:4222); this NATS may be open: ShelfWatch enforces no users or ` +
+          'permissions on a NATS it did not start',
+      );
       const healthLine = await launcher.waitForLine(/^ {2}health /, 5_000);
       expect(healthLine).toBe(`  health         http://127.0.0.1:${3006 + offset}/health`);
       expect((await fetch(`http://127.0.0.1:${3006 + offset}/health/ready`)).status).toBe(200);
       // Eight children (simulator + seven services), each in its own process group.
       expect(processesOfNamespace(namespace).length).toBeGreaterThanOrEqual(8);
       await expectDemoRanked(launcher, dataDir, `http://127.0.0.1:${3000 + offset}`);
+
+      // A service killed outright is started again, and answers ready again, while the others keep running.
+      const [ranking] = servicePids(namespace, 'ranking');
+      expect(ranking).toBeDefined();
+      process.kill(ranking ?? 0, 'SIGKILL');
+      await launcher.waitForLine(/^start: ranking exited \(SIGKILL\); restarting in 1\.0 s \(attempt 1\)$/, 10_000);
+      await launcher.waitForLine(/^start: ranking ready again [\d.]+ s after restart \(attempt 1\)$/, 60_000);
+      const again = servicePids(namespace, 'ranking');
+      expect(again).toHaveLength(1);
+      expect(again).not.toContain(ranking);
+      expect((await fetch(`http://127.0.0.1:${3002 + offset}/health/ready`)).status).toBe(200);
+      expect(launcher.output.filter((line) => line.startsWith('start: stopping'))).toEqual([]);
 
       const { ms, code } = await terminate(launcher);
       expect(code).toBe(0);
@@ -151,6 +177,49 @@ describe('npm start', () => {
         } finally {
           launcher.child.kill('SIGKILL');
         }
+      }
+    },
+  );
+
+  const withNats = natsServer ? it : it.skip;
+  withNats(
+    'runs its own nats-server with a user per service, and every service does its work as its own user',
+    async () => {
+      const namespace = testNamespace();
+      const databaseUrl = withDatabase(TEST_POSTGRES_URL, `sw_t_${uniqueSuffix()}`);
+      const offset = await freePortOffset();
+      const natsPort = await freePort();
+      const launcher = spawnLauncher({
+        DATABASE_URL: databaseUrl,
+        SHELFWATCH_NAMESPACE: namespace,
+        START_PORT_OFFSET: String(offset),
+        START_NATS_PORT: String(natsPort),
+        START_DATA_DIR: dataDir,
+      });
+      try {
+        await launcher.waitForLine(READY, 90_000);
+        expect(launcher.output.some((line) => line.includes('a user per service'))).toBe(true);
+        // Nobody gets in without a user; the services do, each as its own, and the demo crawl flows through
+        // the gateway, crawler, ranking and reporting under their permissions.
+        await expect(connect({ servers: `nats://127.0.0.1:${natsPort}` })).rejects.toThrow(/Authorization/i);
+        await expectDemoRanked(launcher, dataDir, `http://127.0.0.1:${3000 + offset}`);
+        // The health service inspects every stream and hears every service's heartbeat, as its own user too.
+        await eventually(async () => {
+          const health = (await (await fetch(`http://127.0.0.1:${3006 + offset}/health`)).json()) as HealthBody;
+          expect(health.components).toContainEqual(
+            expect.objectContaining({ name: 'jetstream', status: 'up', message: expect.stringMatching(/^6 streams/) }),
+          );
+          expect([...new Set(health.instances.map((instance) => instance.service))].sort()).toEqual(
+            [...SERVICE_NAMES].sort(),
+          );
+        }, 30_000);
+        expect(launcher.output.filter((line) => /Permissions Violation/i.test(line))).toEqual([]);
+        launcher.child.kill('SIGTERM');
+        expect(await untilNoProcessOf(namespace, 10_000)).toBeLessThan(10_000);
+        expect((await launcher.exited).code).toBe(0);
+      } finally {
+        launcher.child.kill('SIGKILL');
+        await dropDatabase(databaseUrl);
       }
     },
   );

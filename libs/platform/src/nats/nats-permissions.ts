@@ -1,0 +1,95 @@
+import { STREAMS } from '@shelfwatch/contracts';
+import { ConsumerDefinition, Topology, consumersFor, inboxPrefix, rpcSubject } from '@shelfwatch/messaging';
+import { HEARTBEAT_SOLICIT_SUBJECT, HEARTBEAT_WILDCARD, heartbeatSubject } from '../heartbeat/instance-heartbeat';
+import { JetStreamUse, ServiceManifest } from '../service-manifest';
+
+/** What one NATS user may publish and subscribe to; replies to requests it received are always allowed. */
+export interface NatsPermissions {
+  publish: string[];
+  subscribe: string[];
+}
+
+/** The NATS user `npm run provision` (and the launcher) declares streams and consumers as. */
+export const PROVISIONER_USER = 'provisioner';
+
+/** The JetStream API subject `$JS.API.<rest>` (JetStream's API is not namespaced; its stream names are). */
+function api(rest: string): string {
+  return `$JS.API.${rest}`;
+}
+
+/** Declaring, reading, acknowledging and dead-lettering one durable pull consumer. */
+function consumerGrants(topology: Topology, consumer: ConsumerDefinition): string[] {
+  const stream = topology.streamName(consumer.stream);
+  const durable = consumer.durable;
+  return [
+    api(`STREAM.INFO.${stream}`),
+    api(`CONSUMER.INFO.${stream}.${durable}`),
+    api(`CONSUMER.CREATE.${stream}.${durable}`),
+    api(`CONSUMER.CREATE.${stream}.${durable}.>`),
+    api(`CONSUMER.DURABLE.CREATE.${stream}.${durable}`),
+    api(`CONSUMER.MSG.NEXT.${stream}.${durable}`),
+    `$JS.ACK.${stream}.${durable}.>`,
+    topology.subject(`deadletter.${durable}.>`),
+  ];
+}
+
+/** The JetStream API calls of one {@link JetStreamUse}. */
+function jetstreamGrants(topology: Topology, use: JetStreamUse): string[] {
+  switch (use) {
+    case 'inspect':
+      return Object.values(STREAMS).flatMap((definition) => {
+        const stream = topology.streamName(definition);
+        return [
+          api(`STREAM.INFO.${stream}`),
+          api(`STREAM.MSG.GET.${stream}`),
+          api(`DIRECT.GET.${stream}.>`),
+          api(`CONSUMER.LIST.${stream}`),
+          api(`CONSUMER.NAMES.${stream}`),
+          api(`CONSUMER.INFO.${stream}.*`),
+        ];
+      });
+    case 'stream-ages':
+      return Object.values(STREAMS)
+        .filter((definition) => definition.maxAgeDays !== 0)
+        .flatMap((definition) => {
+          const stream = topology.streamName(definition);
+          return [api(`STREAM.INFO.${stream}`), api(`STREAM.UPDATE.${stream}`)];
+        });
+    default: {
+      const unknown: never = use;
+      throw new Error(`unknown JetStream use ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Everything `manifest.service` needs on NATS and nothing more: publish its own events; declare, read,
+ * acknowledge and dead-letter its own durable consumers; answer its own requests and call the services it names;
+ * announce its heartbeats. Answers to requests it received go through `allow_responses`.
+ */
+export function natsPermissions(topology: Topology, manifest: ServiceManifest): NatsPermissions {
+  const consumers = consumersFor(manifest.service, manifest.handles);
+  const uses = manifest.jetstream ?? [];
+  const inspects = uses.includes('inspect');
+  const publish = [
+    api('INFO'),
+    ...manifest.publishes.map((type) => topology.subject(type)),
+    ...consumers.flatMap((consumer) => consumerGrants(topology, consumer)),
+    ...uses.flatMap((use) => jetstreamGrants(topology, use)),
+    ...(manifest.calls ?? []).map((service) => rpcSubject(topology, `${service}.>`)),
+    topology.subject(heartbeatSubject(manifest.service)),
+    ...(inspects ? [topology.subject(HEARTBEAT_SOLICIT_SUBJECT)] : []),
+  ];
+  const subscribe = [
+    `${inboxPrefix(manifest.service)}.>`,
+    rpcSubject(topology, `${manifest.service}.>`),
+    topology.subject(HEARTBEAT_SOLICIT_SUBJECT),
+    ...(inspects ? [topology.subject(HEARTBEAT_WILDCARD)] : []),
+  ];
+  return { publish: [...new Set(publish)], subscribe: [...new Set(subscribe)] };
+}
+
+/** The provisioner declares streams and consumers: the JetStream API, and no event, ack or request. */
+export function provisionerPermissions(): NatsPermissions {
+  return { publish: [api('>')], subscribe: [`${inboxPrefix(PROVISIONER_USER)}.>`] };
+}

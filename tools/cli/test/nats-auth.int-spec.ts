@@ -1,0 +1,141 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection, PermissionViolationError, connect } from '@nats-io/transport-node';
+import { SERVICE_NAMES } from '@shelfwatch/config';
+import { Topology, consumersFor, natsAuthOptions, provisionConsumer, provisionStreams } from '@shelfwatch/messaging';
+import { PROVISIONER_USER, natsPasswordVariable } from '@shelfwatch/platform';
+import { PrivateNats, eventually, freePort } from '@shelfwatch/testing';
+import { Secret } from '@shelfwatch/config';
+import { authConfigText } from '../nats-auth-config';
+
+// A nats-server of its own with exactly the users the committed configuration defines (deploy/nats/auth.conf),
+// attacked the way a compromised pod (the internet-facing gateway's, say) would.
+
+const USERS = [...SERVICE_NAMES, PROVISIONER_USER];
+const password = (user: string): string => `test-password-of-${user}`;
+
+describe('NATS users and permissions', () => {
+  let nats: PrivateNats;
+  const topology = new Topology('');
+  const open: NatsConnection[] = [];
+
+  const as = async (user: string): Promise<NatsConnection> => {
+    const nc = await connect({
+      servers: nats.url,
+      ...natsAuthOptions({ user, password: new Secret(password(user)) }),
+    });
+    open.push(nc);
+    return nc;
+  };
+
+  /** Resolves with the permission violations the server reports to `nc`. */
+  const violations = (nc: NatsConnection): PermissionViolationError[] => {
+    const seen: PermissionViolationError[] = [];
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'error' && status.error instanceof PermissionViolationError) {
+          seen.push(status.error);
+        }
+      }
+    })();
+    return seen;
+  };
+
+  const retentionMessages = async (): Promise<number> => {
+    const jsm = await jetstreamManager(await as(PROVISIONER_USER));
+    return (await jsm.streams.info('RETENTION')).state.messages;
+  };
+
+  beforeAll(async () => {
+    const env = Object.fromEntries(USERS.map((user) => [natsPasswordVariable(user), password(user)]));
+    nats = await PrivateNats.create(await freePort(), { config: authConfigText(), env: { ...process.env, ...env } });
+    await provisionStreams(await jetstreamManager(await as(PROVISIONER_USER)), topology);
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((nc) => nc.close()));
+    await nats.destroy();
+  });
+
+  it('refuses a connection without credentials, or with a wrong password', async () => {
+    await expect(connect({ servers: nats.url })).rejects.toThrow(/Authorization Violation/i);
+    await expect(connect({ servers: nats.url, user: 'retention', pass: 'guessed' })).rejects.toThrow(
+      /Authorization Violation/i,
+    );
+  });
+
+  it("refuses the gateway's purge request and domain event: nothing reaches the streams", async () => {
+    const gateway = await as('gateway');
+    const seen = violations(gateway);
+    const js = jetstream(gateway);
+    const purge = JSON.stringify({ type: 'retention.purge.requested', data: { cutoff: new Date().toISOString() } });
+    await expect(js.publish('retention.purge.requested', purge, { timeout: 2_000 })).rejects.toThrow();
+    await expect(js.publish('crawl.completed', '{}', { timeout: 2_000 })).rejects.toThrow();
+    await eventually(() =>
+      expect(seen.map((error) => `${error.operation} ${error.subject}`).sort()).toEqual([
+        'publish crawl.completed',
+        'publish retention.purge.requested',
+      ]),
+    );
+    expect(await retentionMessages()).toBe(0);
+  });
+
+  it('refuses the gateway the JetStream API: it cannot purge or delete a stream either', async () => {
+    const gateway = await as('gateway');
+    const seen = violations(gateway);
+    gateway.publish('$JS.API.STREAM.PURGE.CRAWL');
+    gateway.publish('$JS.API.STREAM.DELETE.RETENTION');
+    await eventually(() =>
+      expect(seen.map((error) => error.subject).sort()).toEqual([
+        '$JS.API.STREAM.DELETE.RETENTION',
+        '$JS.API.STREAM.PURGE.CRAWL',
+      ]),
+    );
+  });
+
+  it("refuses the gateway a subscription to the services' replies and events", async () => {
+    const gateway = await as('gateway');
+    const seen = violations(gateway);
+    for (const subject of ['_INBOX.>', '_INBOX_ranking.>', 'crawl.>', '>']) {
+      gateway.subscribe(subject);
+    }
+    await eventually(() =>
+      expect(seen.map((error) => error.subject).sort()).toEqual(['>', '_INBOX.>', '_INBOX_ranking.>', 'crawl.>']),
+    );
+  });
+
+  it("lets an owner take the purge request from its own durable and answer it, but not pull another's", async () => {
+    const [crawlerRetention] = consumersFor('crawler', ['retention.purge.requested']);
+    const [rankingRetention] = consumersFor('ranking', ['retention.purge.requested']);
+    if (!crawlerRetention || !rankingRetention) {
+      throw new Error('crawler and ranking consume retention.purge.requested');
+    }
+    const provisioner = await jetstreamManager(await as(PROVISIONER_USER));
+    for (const definition of [crawlerRetention, rankingRetention]) {
+      await provisionConsumer(provisioner, topology, definition);
+    }
+    await jetstream(await as('retention')).publish('retention.purge.requested', '{"sweep":1}');
+    const crawler = await as('crawler');
+    const seen = violations(crawler);
+    const js = jetstream(crawler);
+    // As the service does at start: declare (update) its consumer, then pull, ack, and publish its answer.
+    await provisionConsumer(await jetstreamManager(crawler), topology, crawlerRetention);
+    const message = await (await js.consumers.get('RETENTION', 'crawler-retention')).next({ expires: 5_000 });
+    expect(message?.string()).toBe('{"sweep":1}');
+    expect(await message?.ackAck()).toBe(true);
+    expect((await js.publish('retention.purge.completed', '{}')).stream).toBe('RETENTION');
+    // Pulling (or acknowledging for) the ranking's durable would steal its purge requests.
+    await expect(js.consumers.get('RETENTION', 'ranking-retention')).rejects.toThrow();
+    expect(seen.map((error) => error.subject)).toContain('$JS.API.CONSUMER.INFO.RETENTION.ranking-retention');
+  });
+
+  it('lets retention publish the purge request, and only retention', async () => {
+    const before = await retentionMessages();
+    const crawler = await as('crawler');
+    const seen = violations(crawler);
+    await expect(jetstream(crawler).publish('retention.purge.requested', '{}', { timeout: 2_000 })).rejects.toThrow();
+    await eventually(() => expect(seen.map((error) => error.subject)).toEqual(['retention.purge.requested']));
+    const ack = await jetstream(await as('retention')).publish('retention.purge.requested', '{}');
+    expect(ack.stream).toBe('RETENTION');
+    expect(await retentionMessages()).toBe(before + 1);
+  });
+});

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DataKind, EventEnvelope } from '@shelfwatch/contracts';
 import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
-import { PurgeRequest, PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
+import { PurgeGuard, PurgeRequest, PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
 import { CrawlStage } from '../projections/crawl-alert.projection';
 
 const HOUR_MS = 3_600_000;
@@ -85,17 +85,24 @@ export function earlier(request: PurgeRequest, ms: number): PurgeRequest {
  * bounded batches, each its own short transaction outside the handler's. The owner of the kind answers the
  * sweep; the reporting only logs what it purged, so a sweep's completion does not wait for it. Without this,
  * rank and price history would outlive the RANKING stream, and a rebuild would no longer equal the live models.
- * Cached reports may show purged buckets until their TTL.
+ * Cached reports may show purged buckets until their TTL. Like every owner, it purges only what the current
+ * policy and the floor allow: a refused request is acknowledged and deletes nothing.
  */
 @Injectable()
 export class ReportingRetentionHandler {
   private readonly logger = new Logger(ReportingRetentionHandler.name);
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly guard: PurgeGuard,
+  ) {}
 
   @OnEvent('retention.purge.requested')
   async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, _ctx: HandlerContext): Promise<void> {
     const { sweepId, dataKind } = event.data;
+    if (DERIVED[dataKind].length === 0 || !(await this.guard.allows(dataKind, event.data))) {
+      return;
+    }
     for (const { target, bucketMs } of DERIVED[dataKind]) {
       const report = await purgeForRequest(this.orm.em.getConnection(), target, earlier(event.data, bucketMs));
       this.logger.log(

@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import {
   RETENTION_RPC,
+  RetentionKindPolicyView,
   RetentionPolicyView,
   retentionPolicyGetRequest,
+  retentionPolicyOfKindRequest,
   retentionPolicyPutRequest,
 } from '@shelfwatch/contracts';
 import { CLOCK, Clock, OnRequest, parseRequest } from '@shelfwatch/messaging';
@@ -36,6 +38,18 @@ export class PoliciesHandler {
       }
       return this.view(em, tenantId);
     });
+  }
+
+  /** One kind's policy across every tenant, as it stands now: what an owner checks a purge request against. */
+  @OnRequest(RETENTION_RPC.policyOfKind)
+  async ofKind(payload: unknown): Promise<RetentionKindPolicyView> {
+    const { dataKind } = parseRequest(retentionPolicyOfKindRequest, payload);
+    const overrides = await policiesStore.ofKind(this.em.fork(), dataKind);
+    return {
+      dataKind,
+      defaultDays: this.defaults[dataKind],
+      tenants: overrides.map(({ tenantId, days }) => ({ tenantId, days })),
+    };
   }
 
   private async view(em: EntityManager, tenantId: string): Promise<RetentionPolicyView> {

@@ -4,13 +4,22 @@ import { eventually } from '@shelfwatch/testing';
 import { generateHistory, tenantOf } from './support/history.generator';
 import { BucketRow, ReadModelDump, recompute } from './support/history.oracle';
 import { dumpReadModels } from './support/read-model-dump';
-import { ReportingUnderTest, bootReporting, drained, publish, publishAll } from './support/reporting.fixtures';
+import { ServiceUnderTest } from '../../../libs/platform/test/service-harness';
+import {
+  ReportingUnderTest,
+  bootReporting,
+  bootRetentionBeside,
+  drained,
+  publish,
+  publishAll,
+} from './support/reporting.fixtures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 describe('reporting retention: analytics kept no longer than the data they come from', () => {
   let sut: ReportingUnderTest;
+  let retention: ServiceUnderTest;
   // The history ends at 12:00 UTC of today (or yesterday), so that its hours, days and brand days always
   // fall the same way around the cut-off, whatever the time the test runs.
   const noonToday = new Date().setUTCHours(12, 0, 0, 0);
@@ -26,11 +35,18 @@ describe('reporting retention: analytics kept no longer than the data they come 
 
   beforeAll(async () => {
     sut = await bootReporting();
+    // Policies of one day, so that the cut-off 34 hours back is one the reporting lets go.
+    retention = await bootRetentionBeside(sut, {
+      RETENTION_RANKING_ROWS_DAYS: '1',
+      RETENTION_CRAWL_RUNS_DAYS: '1',
+      RETENTION_ALERTS_DAYS: '1',
+    });
     await publishAll(sut, [...historyA, ...historyB]);
     await drained(sut);
   });
 
   afterAll(async () => {
+    await retention?.close();
     await sut?.booted.stop();
   });
 

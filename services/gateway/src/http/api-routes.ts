@@ -6,7 +6,7 @@ import { alertingRoutes } from '../routes/alerting.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
 import { crawlsRoutes } from '../routes/crawls.routes';
 import { reportingRoutes } from '../routes/reporting.routes';
-import { retentionRoutes } from '../routes/retention.routes';
+import { RETENTION_MAX_DAYS, retentionRoutes } from '../routes/retention.routes';
 import { tenantsRoutes } from '../routes/tenants.routes';
 import { AnyRoute } from './route';
 
@@ -15,14 +15,19 @@ import { AnyRoute } from './route';
 export class ApiRoutes {
   readonly all: readonly AnyRoute[];
 
-  constructor(downstream: Downstream, tenants: TenantsService, @Inject(CLOCK) clock: Clock) {
+  constructor(
+    downstream: Downstream,
+    tenants: TenantsService,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(RETENTION_MAX_DAYS) retentionMaxDays: number,
+  ) {
     this.all = [
       ...tenantsRoutes(tenants),
       ...catalogRoutes(downstream),
       ...crawlsRoutes(downstream),
       ...alertingRoutes(downstream),
       ...reportingRoutes(downstream, clock),
-      ...retentionRoutes(downstream),
+      ...retentionRoutes(downstream, retentionMaxDays),
     ];
   }
 }

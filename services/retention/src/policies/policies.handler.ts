@@ -4,14 +4,15 @@ import {
   RETENTION_RPC,
   RetentionKindPolicyView,
   RetentionPolicyView,
+  retentionMaximumMessage,
   retentionPolicyGetRequest,
   retentionPolicyOfKindRequest,
   retentionPolicyPutRequest,
 } from '@shelfwatch/contracts';
-import { CLOCK, Clock, OnRequest, parseRequest } from '@shelfwatch/messaging';
-import { RETENTION_DEFAULTS } from '../retention.tokens';
+import { CLOCK, Clock, OnRequest, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
+import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS } from '../retention.tokens';
 import { policiesStore } from './policies.store';
-import { RetentionDefaults, effectivePolicy } from './retention-policy';
+import { RetentionDefaults, beyondMaximum, effectivePolicy } from './retention-policy';
 
 /** A tenant's retention policy over request/reply (the gateway's `GET|PUT /v1/retention-policy`). */
 @Injectable()
@@ -20,6 +21,7 @@ export class PoliciesHandler {
     private readonly em: EntityManager,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RETENTION_DEFAULTS) private readonly defaults: RetentionDefaults,
+    @Inject(RETENTION_MAX_DAYS) private readonly maxDays: number,
   ) {}
 
   @OnRequest(RETENTION_RPC.policyGet)
@@ -31,6 +33,11 @@ export class PoliciesHandler {
   @OnRequest(RETENTION_RPC.policyPut)
   async put(payload: unknown): Promise<RetentionPolicyView> {
     const { tenantId, policies } = parseRequest(retentionPolicyPutRequest, payload);
+    const beyond = beyondMaximum(policies, this.maxDays);
+    if (beyond.length > 0) {
+      const fields = beyond.map((change) => `${change.dataKind}.days: ${retentionMaximumMessage(this.maxDays)}`);
+      throw new RpcHandlerError('invalid', fields.join('; '));
+    }
     const now = this.clock.now();
     return this.em.fork().transactional(async (em) => {
       for (const { dataKind, days } of policies) {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataKind, STREAMS, SYSTEM_TENANT_ID, buildEvent } from '@shelfwatch/contracts';
+import { createLogger } from '@shelfwatch/observability';
 import { eventually } from '@shelfwatch/testing';
 import { generateHistory, tenantOf } from './support/history.generator';
 import { BucketRow, ReadModelDump, recompute } from './support/history.oracle';
 import { dumpReadModels } from './support/read-model-dump';
 import { ServiceUnderTest } from '../../../libs/platform/test/service-harness';
+import { rebuildReadModels } from '../src/rebuild/read-models.rebuild';
 import {
   ReportingUnderTest,
   bootReporting,
@@ -121,5 +123,43 @@ describe('reporting retention: analytics kept no longer than the data they come 
 
   it('keeps everything of a tenant whose own policy is longer', async () => {
     expect(await dumpReadModels(sut.em(), tenantB)).toEqual(recompute(historyB));
+  });
+
+  it('a rebuild after the purges replays every stream and brings back none of the purged analytics', async () => {
+    const purged = { a: await dumpReadModels(sut.em(), tenantA), b: await dumpReadModels(sut.em(), tenantB) };
+    const nats = sut.booted.environment.nats;
+
+    const report = await rebuildReadModels({
+      orm: sut.orm,
+      nc: nats.nc,
+      topology: nats.topology,
+      logger: createLogger({ service: 'reporting-rebuild', level: 'silent' }),
+      batchSize: 50,
+    });
+
+    // The streams still hold every event of the history: the replay read them all.
+    const ranking = report.streams.find((stream) => stream.stream === nats.topology.streamName(STREAMS.RANKING));
+    expect(ranking?.read).toBeGreaterThan(0);
+    expect({ a: await dumpReadModels(sut.em(), tenantA), b: await dumpReadModels(sut.em(), tenantB) }).toEqual(purged);
+  });
+
+  it('a recorded crawl older than the purges, delivered late, is not projected', async () => {
+    const recorded = historyA.find((event) => event.type === 'ranking.recorded');
+    if (recorded?.type !== 'ranking.recorded') {
+      throw new Error('the history has no recorded crawl');
+    }
+    const tenDaysAgo = new Date(now.getTime() - 10 * DAY);
+    const late = buildEvent(
+      'ranking.recorded',
+      { ...recorded.data, crawlId: randomUUID(), recordedAt: tenDaysAgo.toISOString() },
+      { tenantId: tenantA, correlationId: randomUUID(), causationId: null },
+      { id: randomUUID(), occurredAt: tenDaysAgo },
+    );
+    const before = await dumpReadModels(sut.em(), tenantA);
+
+    await publish(sut, late);
+    await drained(sut);
+
+    expect(await dumpReadModels(sut.em(), tenantA)).toEqual(before);
   });
 });

@@ -72,6 +72,22 @@ export function commonSpec(service: ServiceName) {
   } satisfies ConfigSpec;
 }
 
+/**
+ * The platform floor every owner of retained data enforces on purge requests (docs/retention.md §Guards):
+ * nothing younger than this many days is ever purged, whatever a request or a policy says. At least 1.
+ */
+export function retentionFloorSpec() {
+  return { retentionMinDays: integer('RETENTION_MIN_DAYS', 1, 1, 3_650) } satisfies ConfigSpec;
+}
+
+/**
+ * The platform maximum of any tenant's retention, in days (docs/retention.md §Guards): the gateway refuses a
+ * longer policy with 400, the retention service refuses it too and never sets a stream's max age above it.
+ */
+export function retentionCeilingSpec() {
+  return { retentionMaxDays: integer('RETENTION_MAX_DAYS', 365, 1, 3_650) } satisfies ConfigSpec;
+}
+
 export type CommonConfig = ConfigOf<ReturnType<typeof commonSpec>>;
 
 /** A service's whole configuration: the common variables plus its own, plus its name. */

@@ -4,3 +4,5 @@ export * from './orm-options';
 export * from './persistence.module';
 export * from './provision-database';
 export * from './purge';
+export * from './purge-policy';
+export * from './purge-guard';

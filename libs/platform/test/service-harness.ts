@@ -21,9 +21,7 @@ export async function createTestEnvironment(persistences: ServicePersistence[]):
   const db = await createTestDatabase();
   const nats = await createTestNats();
   for (const persistence of persistences) {
-    const role = serviceRole(persistence.service);
-    const url = serviceDatabaseUrl(persistence.service, devConfig(db.adminUrl));
-    await migrateService(persistence, url, { url: db.adminUrl, rolePassword: role });
+    await migrateInto(db, persistence);
   }
   const env: Env = {
     NODE_ENV: 'test',
@@ -41,6 +39,13 @@ export async function createTestEnvironment(persistences: ServicePersistence[]):
       await db.drop();
     },
   };
+}
+
+/** Migrates one more service into a test database, as in development (its own role). */
+export async function migrateInto(db: TestDatabase, persistence: ServicePersistence): Promise<void> {
+  const role = serviceRole(persistence.service);
+  const url = serviceDatabaseUrl(persistence.service, devConfig(db.adminUrl));
+  await migrateService(persistence, url, { url: db.adminUrl, rolePassword: role });
 }
 
 function devConfig(databaseUrl: string): Parameters<typeof serviceDatabaseUrl>[1] {

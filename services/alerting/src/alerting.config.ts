@@ -6,6 +6,7 @@ import {
   bool,
   integer,
   loadServiceConfig,
+  retentionFloorSpec,
   requiredSecret,
 } from '@shelfwatch/config';
 
@@ -80,6 +81,8 @@ export const alertingConfigSpec = {
   deliveryWorkers: integer('ALERTING_DELIVERY_WORKERS', 4, 1, 64),
   /** How long an idle delivery worker waits before looking for due deliveries again. */
   deliveryPollMs: integer('ALERTING_DELIVERY_POLL_MS', 1_000, 10, 60_000),
+  /** Platform floor of purges: nothing younger than this many days is ever purged here. */
+  ...retentionFloorSpec(),
 } satisfies ConfigSpec;
 
 /** The alerting's configuration, parsed once at boot. */

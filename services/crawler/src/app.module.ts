@@ -21,7 +21,7 @@ export class CrawlerAppModule {
           logger,
         }),
         CrawlsModule.forConfig(config, logger),
-        CrawlerRetentionModule,
+        CrawlerRetentionModule.forFloor(config.retentionMinDays),
       ],
     };
   }

@@ -1,4 +1,14 @@
-import { ConfigSpec, Env, ServiceConfig, bool, integer, loadServiceConfig, secret, url } from '@shelfwatch/config';
+import {
+  ConfigSpec,
+  Env,
+  ServiceConfig,
+  bool,
+  integer,
+  loadServiceConfig,
+  retentionFloorSpec,
+  secret,
+  url,
+} from '@shelfwatch/config';
 
 /** Variables the crawler reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const crawlerConfigSpec = {
@@ -21,6 +31,8 @@ export const crawlerConfigSpec = {
   crawlStopWhenAllFound: bool('CRAWL_STOP_WHEN_ALL_FOUND', true),
   /** How often due keywords are looked for. */
   crawlSchedulerIntervalMs: integer('CRAWL_SCHEDULER_INTERVAL_MS', 15_000, 100, 3_600_000),
+  /** Platform floor of purges: nothing younger than this many days is ever purged here. */
+  ...retentionFloorSpec(),
 } satisfies ConfigSpec;
 
 /** The crawler's configuration, parsed once at boot. */

@@ -6,6 +6,7 @@ import {
   integer,
   loadServiceConfig,
   requiredSecret,
+  retentionCeilingSpec,
   text,
 } from '@shelfwatch/config';
 
@@ -47,6 +48,8 @@ export const gatewayConfigSpec = {
   downstreamTimeoutMs: integer('DOWNSTREAM_TIMEOUT_MS', 5_000, 50, 60_000),
   /** How long an `Idempotency-Key` and its stored answer are kept. */
   idempotencyTtlHours: integer('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
+  /** Longest retention a tenant may choose: `PUT /v1/retention-policy` refuses more with 400. */
+  ...retentionCeilingSpec(),
 } satisfies ConfigSpec;
 
 /** The gateway's configuration, parsed once at boot. */

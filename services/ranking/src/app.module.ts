@@ -23,7 +23,7 @@ export class RankingAppModule {
         }),
         CatalogModule,
         RankingsModule,
-        RankingRetentionModule,
+        RankingRetentionModule.forFloor(config.retentionMinDays),
       ],
     };
   }

@@ -1,7 +1,10 @@
-import { ConfigSpec, Env, ServiceConfig, loadServiceConfig } from '@shelfwatch/config';
+import { ConfigSpec, Env, ServiceConfig, loadServiceConfig, retentionFloorSpec } from '@shelfwatch/config';
 
 /** Variables the ranking reads on top of the common ones (DESIGN.md §Ports and environment). */
-export const rankingConfigSpec = {} satisfies ConfigSpec;
+export const rankingConfigSpec = {
+  /** Platform floor of purges: ranking history younger than this many days is never purged. */
+  ...retentionFloorSpec(),
+} satisfies ConfigSpec;
 
 /** The ranking's configuration, parsed once at boot. */
 export type RankingConfig = ServiceConfig<typeof rankingConfigSpec>;

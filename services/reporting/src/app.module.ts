@@ -20,7 +20,10 @@ export class ReportingAppModule {
           logger,
           consumer: { batchSize: config.reportingConsumerBatchSize },
         }),
-        ReportsModule.forCache({ ttlMs: config.reportingCacheTtlMs, maxEntries: config.reportingCacheMaxEntries }),
+        ReportsModule.forCache(
+          { ttlMs: config.reportingCacheTtlMs, maxEntries: config.reportingCacheMaxEntries },
+          config.retentionMinDays,
+        ),
       ],
     };
   }

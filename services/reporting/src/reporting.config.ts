@@ -1,4 +1,4 @@
-import { ConfigSpec, Env, ServiceConfig, integer, loadServiceConfig } from '@shelfwatch/config';
+import { ConfigSpec, Env, ServiceConfig, integer, loadServiceConfig, retentionFloorSpec } from '@shelfwatch/config';
 
 /** Variables the reporting reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const reportingConfigSpec = {
@@ -8,6 +8,8 @@ export const reportingConfigSpec = {
   reportingCacheMaxEntries: integer('REPORTING_CACHE_MAX_ENTRIES', 5_000, 1, 1_000_000),
   /** Events a projection consumer applies per transaction (docs/messaging.md, batch mode). */
   reportingConsumerBatchSize: integer('REPORTING_CONSUMER_BATCH_SIZE', 64, 1, 1_000),
+  /** Platform floor of purges: nothing younger than this many days is ever purged here. */
+  ...retentionFloorSpec(),
 } satisfies ConfigSpec;
 
 /** The reporting's configuration, parsed once at boot. */

@@ -1,16 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { DataKind, STREAMS, SYSTEM_TENANT_ID, buildEvent } from '@shelfwatch/contracts';
+import { createLogger } from '@shelfwatch/observability';
 import { eventually } from '@shelfwatch/testing';
 import { generateHistory, tenantOf } from './support/history.generator';
 import { BucketRow, ReadModelDump, recompute } from './support/history.oracle';
 import { dumpReadModels } from './support/read-model-dump';
-import { ReportingUnderTest, bootReporting, drained, publish, publishAll } from './support/reporting.fixtures';
+import { ServiceUnderTest } from '../../../libs/platform/test/service-harness';
+import { rebuildReadModels } from '../src/rebuild/read-models.rebuild';
+import {
+  ReportingUnderTest,
+  bootReporting,
+  bootRetentionBeside,
+  drained,
+  publish,
+  publishAll,
+} from './support/reporting.fixtures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 describe('reporting retention: analytics kept no longer than the data they come from', () => {
   let sut: ReportingUnderTest;
+  let retention: ServiceUnderTest;
   // The history ends at 12:00 UTC of today (or yesterday), so that its hours, days and brand days always
   // fall the same way around the cut-off, whatever the time the test runs.
   const noonToday = new Date().setUTCHours(12, 0, 0, 0);
@@ -26,11 +37,18 @@ describe('reporting retention: analytics kept no longer than the data they come 
 
   beforeAll(async () => {
     sut = await bootReporting();
+    // Policies of one day, so that the cut-off 34 hours back is one the reporting lets go.
+    retention = await bootRetentionBeside(sut, {
+      RETENTION_RANKING_ROWS_DAYS: '1',
+      RETENTION_CRAWL_RUNS_DAYS: '1',
+      RETENTION_ALERTS_DAYS: '1',
+    });
     await publishAll(sut, [...historyA, ...historyB]);
     await drained(sut);
   });
 
   afterAll(async () => {
+    await retention?.close();
     await sut?.booted.stop();
   });
 
@@ -105,5 +123,43 @@ describe('reporting retention: analytics kept no longer than the data they come 
 
   it('keeps everything of a tenant whose own policy is longer', async () => {
     expect(await dumpReadModels(sut.em(), tenantB)).toEqual(recompute(historyB));
+  });
+
+  it('a rebuild after the purges replays every stream and brings back none of the purged analytics', async () => {
+    const purged = { a: await dumpReadModels(sut.em(), tenantA), b: await dumpReadModels(sut.em(), tenantB) };
+    const nats = sut.booted.environment.nats;
+
+    const report = await rebuildReadModels({
+      orm: sut.orm,
+      nc: nats.nc,
+      topology: nats.topology,
+      logger: createLogger({ service: 'reporting-rebuild', level: 'silent' }),
+      batchSize: 50,
+    });
+
+    // The streams still hold every event of the history: the replay read them all.
+    const ranking = report.streams.find((stream) => stream.stream === nats.topology.streamName(STREAMS.RANKING));
+    expect(ranking?.read).toBeGreaterThan(0);
+    expect({ a: await dumpReadModels(sut.em(), tenantA), b: await dumpReadModels(sut.em(), tenantB) }).toEqual(purged);
+  });
+
+  it('a recorded crawl older than the purges, delivered late, is not projected', async () => {
+    const recorded = historyA.find((event) => event.type === 'ranking.recorded');
+    if (recorded?.type !== 'ranking.recorded') {
+      throw new Error('the history has no recorded crawl');
+    }
+    const tenDaysAgo = new Date(now.getTime() - 10 * DAY);
+    const late = buildEvent(
+      'ranking.recorded',
+      { ...recorded.data, crawlId: randomUUID(), recordedAt: tenDaysAgo.toISOString() },
+      { tenantId: tenantA, correlationId: randomUUID(), causationId: null },
+      { id: randomUUID(), occurredAt: tenDaysAgo },
+    );
+    const before = await dumpReadModels(sut.em(), tenantA);
+
+    await publish(sut, late);
+    await drained(sut);
+
+    expect(await dumpReadModels(sut.em(), tenantA)).toEqual(before);
   });
 });

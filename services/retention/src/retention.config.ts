@@ -1,4 +1,13 @@
-import { ConfigSpec, Env, ServiceConfig, bool, integer, loadServiceConfig } from '@shelfwatch/config';
+import {
+  ConfigError,
+  ConfigSpec,
+  Env,
+  ServiceConfig,
+  bool,
+  integer,
+  loadServiceConfig,
+  retentionCeilingSpec,
+} from '@shelfwatch/config';
 
 const DAY_MS = 86_400_000;
 
@@ -9,6 +18,8 @@ export const retentionConfigSpec = {
   crawlRunsDays: integer('RETENTION_CRAWL_RUNS_DAYS', 30, 1, 3_650),
   alertsDays: integer('RETENTION_ALERTS_DAYS', 180, 1, 3_650),
   deliveryLogsDays: integer('RETENTION_DELIVERY_LOGS_DAYS', 30, 1, 3_650),
+  /** Longest retention any policy may hold; stream max ages never exceed it. Each default must fit under it. */
+  ...retentionCeilingSpec(),
   /** Turns the scheduled sweep off (RPCs still answer). */
   sweepEnabled: bool('RETENTION_SWEEP_ENABLED', true),
   /** One sweep per period of this length, across every replica (daily by default). */
@@ -27,5 +38,22 @@ export type RetentionConfig = ServiceConfig<typeof retentionConfigSpec>;
 
 /** Parses the retention's configuration; throws `ConfigError` naming every bad variable. */
 export function loadRetentionConfig(env: Env): RetentionConfig {
-  return loadServiceConfig('retention', retentionConfigSpec, env);
+  const config = loadServiceConfig('retention', retentionConfigSpec, env);
+  const defaults = [
+    ['RETENTION_RANKING_ROWS_DAYS', config.rankingRowsDays],
+    ['RETENTION_CRAWL_RUNS_DAYS', config.crawlRunsDays],
+    ['RETENTION_ALERTS_DAYS', config.alertsDays],
+    ['RETENTION_DELIVERY_LOGS_DAYS', config.deliveryLogsDays],
+  ] as const;
+  const beyond = defaults.filter(([, days]) => days > config.retentionMaxDays);
+  if (beyond.length > 0) {
+    throw new ConfigError(
+      'retention',
+      beyond.map(([variable]) => ({
+        variable,
+        message: `must not exceed RETENTION_MAX_DAYS (${config.retentionMaxDays})`,
+      })),
+    );
+  }
+  return config;
 }

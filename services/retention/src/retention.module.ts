@@ -5,6 +5,7 @@ import { RetentionConfig } from './retention.config';
 import {
   RETENTION_DEFAULTS,
   RETENTION_LOGGER,
+  RETENTION_MAX_DAYS,
   SWEEP_OPTIONS,
   retentionDefaults,
   sweepOptions,
@@ -21,6 +22,7 @@ export class RetentionModule {
       module: RetentionModule,
       providers: [
         { provide: RETENTION_DEFAULTS, useValue: retentionDefaults(config) },
+        { provide: RETENTION_MAX_DAYS, useValue: config.retentionMaxDays },
         { provide: SWEEP_OPTIONS, useValue: sweepOptions(config) },
         { provide: RETENTION_LOGGER, useValue: logger },
         PoliciesHandler,

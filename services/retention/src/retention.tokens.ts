@@ -3,6 +3,8 @@ import { RetentionDefaults } from './policies/retention-policy';
 
 /** The platform's default retention per data kind (from the configuration). */
 export const RETENTION_DEFAULTS = Symbol('RETENTION_DEFAULTS');
+/** The platform maximum of any policy, in days (from the configuration). */
+export const RETENTION_MAX_DAYS = Symbol('RETENTION_MAX_DAYS');
 /** How sweeps run (from the configuration). */
 export const SWEEP_OPTIONS = Symbol('SWEEP_OPTIONS');
 

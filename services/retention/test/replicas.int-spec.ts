@@ -26,6 +26,8 @@ describe('scheduled sweeps across replicas', () => {
   it('starts exactly one sweep per period however many replicas check, each asking every owner once', async () => {
     // Periods of 1 s checked every 50 ms by three replicas: they race for every period.
     const env = { ...environment.env, RETENTION_SWEEP_INTERVAL_MS: '1000', RETENTION_SWEEP_CHECK_MS: '50' };
+    // The periods any replica ran in: booting and closing take as long as a loaded machine makes them.
+    const firstPeriod = Math.floor(Date.now() / 1_000);
     for (let i = 0; i < 3; i++) {
       replicas.push(
         await bootService('retention', loadRetentionConfig(env), (config, logger) =>
@@ -35,6 +37,7 @@ describe('scheduled sweeps across replicas', () => {
     }
     await pause(4_500);
     await Promise.all(replicas.splice(0).map((replica) => replica.close()));
+    const periodsElapsed = Math.floor(Date.now() / 1_000) - firstPeriod + 1;
 
     const sql = new Client({ connectionString: environment.db.adminUrl });
     await sql.connect();
@@ -46,7 +49,8 @@ describe('scheduled sweeps across replicas', () => {
       );
       const counts = rows[0] ?? { sweeps: 0, periods: 0, requests: 0 };
       expect(counts.sweeps).toBeGreaterThanOrEqual(4);
-      expect(counts.sweeps).toBeLessThanOrEqual(6);
+      // At most one per period, whatever the number of replicas.
+      expect(counts.sweeps).toBeLessThanOrEqual(periodsElapsed);
       expect(counts.periods).toBe(counts.sweeps);
       expect(counts.requests).toBe(counts.sweeps * 4);
     } finally {

@@ -7,12 +7,18 @@ import {
   bootService,
   createTestEnvironment,
 } from '../../../libs/platform/test/service-harness';
+import { AlertingAppModule } from '../../alerting/src/app.module';
+import { loadAlertingConfig } from '../../alerting/src/alerting.config';
+import { alertingPersistence } from '../../alerting/src/alerting.persistence';
 import { CrawlerAppModule } from '../../crawler/src/app.module';
 import { loadCrawlerConfig } from '../../crawler/src/crawler.config';
 import { crawlerPersistence } from '../../crawler/src/crawler.persistence';
 import { RankingAppModule } from '../../ranking/src/app.module';
 import { loadRankingConfig } from '../../ranking/src/ranking.config';
 import { rankingPersistence } from '../../ranking/src/ranking.persistence';
+import { ReportingAppModule } from '../../reporting/src/app.module';
+import { loadReportingConfig } from '../../reporting/src/reporting.config';
+import { reportingPersistence } from '../../reporting/src/reporting.persistence';
 import { RetentionAppModule } from '../src/app.module';
 import { loadRetentionConfig } from '../src/retention.config';
 import { retentionPersistence } from '../src/retention.persistence';
@@ -23,15 +29,27 @@ export interface RetentionPlatform {
   retention: ServiceUnderTest;
   ranking: ServiceUnderTest;
   crawler: ServiceUnderTest;
+  /** Booted only with `everyOwner`: the owner of alerts and delivery logs, and the reporting's read models. */
+  alerting?: ServiceUnderTest;
+  reporting?: ServiceUnderTest;
   rpc: RpcClient;
   /** Operator connection to the test database, for seeding and counting. */
   sql: Client;
   stop(): Promise<void>;
 }
 
-/** Boots the three services; the scheduled sweep is off so that each test starts its sweep itself. */
-export async function bootRetentionPlatform(retentionEnv: Env = {}): Promise<RetentionPlatform> {
-  const environment = await createTestEnvironment([retentionPersistence, rankingPersistence, crawlerPersistence]);
+/**
+ * Boots retention, ranking and crawler, and with `everyOwner` the alerting and the reporting too (every
+ * consumer of `retention.purge.requested`). The scheduled sweep is off so that each test starts its sweep itself.
+ */
+export async function bootRetentionPlatform(
+  retentionEnv: Env = {},
+  { everyOwner = false }: { everyOwner?: boolean } = {},
+): Promise<RetentionPlatform> {
+  const persistences = [retentionPersistence, rankingPersistence, crawlerPersistence];
+  const environment = await createTestEnvironment(
+    everyOwner ? [...persistences, alertingPersistence, reportingPersistence] : persistences,
+  );
   const env = environment.env;
   const retention = await bootService(
     'retention',
@@ -44,18 +62,31 @@ export async function bootRetentionPlatform(retentionEnv: Env = {}): Promise<Ret
   const crawler = await bootService('crawler', loadCrawlerConfig(env), (config, logger) =>
     CrawlerAppModule.forConfig(config, logger),
   );
+  const alerting = everyOwner
+    ? await bootService('alerting', loadAlertingConfig(env), (config, logger) =>
+        AlertingAppModule.forConfig(config, logger),
+      )
+    : undefined;
+  const reporting = everyOwner
+    ? await bootService('reporting', loadReportingConfig(env), (config, logger) =>
+        ReportingAppModule.forConfig(config, logger),
+      )
+    : undefined;
   const sql = new Client({ connectionString: environment.db.adminUrl });
   await sql.connect();
+  const services = [retention, ranking, crawler, alerting, reporting].filter((s) => s !== undefined);
   return {
     environment,
     retention,
     ranking,
     crawler,
+    alerting,
+    reporting,
     rpc: new RpcClient(environment.nats.nc, environment.nats.topology),
     sql,
     stop: async () => {
       await sql.end();
-      await Promise.allSettled([retention.close(), ranking.close(), crawler.close()]);
+      await Promise.allSettled(services.map((service) => service.close()));
       await environment.cleanup();
     },
   };

@@ -6,9 +6,13 @@ export const RETENTION_RPC = {
   policyGet: 'retention.policy.get',
   policyPut: 'retention.policy.put',
   sweepLatest: 'retention.sweep.latest',
+  policyOfKind: 'retention.policy.kind',
 } as const;
 
-/** Shortest and longest retention a tenant may choose, in days. */
+/**
+ * Shortest and longest retention any policy can hold, in days: the bounds of the wire format. The platform's
+ * own maximum (`RETENTION_MAX_DAYS`, usually lower) is applied by {@link retentionPolicyPutBodyWithin}.
+ */
 export const RETENTION_MIN_DAYS = 1;
 export const RETENTION_MAX_DAYS = 3_650;
 
@@ -29,6 +33,40 @@ export const retentionPolicyPutRequest = z.object({
 
 /** The body the gateway accepts on `PUT /v1/retention-policy` (the request without `tenantId`). */
 export const retentionPolicyPutBody = retentionPolicyPutRequest.omit({ tenantId: true });
+
+/** Why a policy longer than the platform maximum is refused; names the maximum so the caller can correct it. */
+export function retentionMaximumMessage(maxDays: number): string {
+  return `must be at most ${maxDays} days (the platform maximum retention)`;
+}
+
+/** {@link retentionPolicyPutBody} refusing any `days` above the platform maximum `maxDays`. */
+export function retentionPolicyPutBodyWithin(maxDays: number) {
+  const change = retentionPolicyChange.extend({
+    days: z
+      .number()
+      .int()
+      .min(RETENTION_MIN_DAYS)
+      .max(Math.min(maxDays, RETENTION_MAX_DAYS), { error: retentionMaximumMessage(maxDays) })
+      .nullable(),
+  });
+  return z.object({ policies: z.array(change).min(1).max(dataKindSchema.options.length) });
+}
+
+/**
+ * `retention.policy.kind`: one data kind's policy across every tenant, as it stands now. An owner asks it
+ * right before it purges, so that a purge request is judged by the policy of the moment it runs.
+ */
+export const retentionPolicyOfKindRequest = z.object({ dataKind: dataKindSchema });
+export type RetentionPolicyOfKindRequest = z.infer<typeof retentionPolicyOfKindRequest>;
+
+/** Answer of `retention.policy.kind`: the platform default and every tenant's own choice for that kind. */
+export interface RetentionKindPolicyView {
+  dataKind: DataKind;
+  /** Days kept for a tenant without a choice of its own. */
+  defaultDays: number;
+  /** Tenants with a choice of their own, each with its days. */
+  tenants: { tenantId: string; days: number }[];
+}
 
 /** `retention.sweep.latest`: the last sweep as this tenant sees it; `not_found` before the first sweep. */
 export const retentionSweepLatestRequest = z.object({ tenantId: z.uuid() });

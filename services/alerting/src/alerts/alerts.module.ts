@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { PurgeGuardModule } from '@shelfwatch/persistence';
 import { Logger } from 'pino';
 import { AlertingConfig } from '../alerting.config';
 import { DeliveriesStore } from '../deliveries/deliveries.store';
@@ -38,6 +39,7 @@ export class AlertingModule {
     };
     return {
       module: AlertingModule,
+      imports: [PurgeGuardModule.forService({ service: 'alerting', floorDays: config.retentionMinDays })],
       providers: [
         AlertsStore,
         ShelvesStore,

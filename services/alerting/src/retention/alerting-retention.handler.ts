@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DataKind, EventEnvelope } from '@shelfwatch/contracts';
 import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
-import { PurgeTarget, purgeByTenantCutoffs } from '@shelfwatch/persistence';
+import { PurgeGuard, PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
 
 /** Resolved alerts only (their history goes with them): an open alert is never purged, however old. */
 export const RESOLVED_ALERTS: PurgeTarget = {
@@ -26,40 +26,24 @@ const TARGETS: Partial<Record<DataKind, PurgeTarget>> = { alerts: RESOLVED_ALERT
 
 /**
  * Answers the retention service's purge requests for alerts and delivery logs in bounded batches, each its
- * own short transaction outside the handler's; the report is committed with the handler's inbox row.
+ * own short transaction outside the handler's; the report is committed with the handler's inbox row. A request
+ * the current policy or the floor does not allow is refused (acknowledged, nothing deleted).
  */
 @Injectable()
 export class AlertingRetentionHandler {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly guard: PurgeGuard,
+  ) {}
 
   @OnEvent('retention.purge.requested')
   async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, ctx: HandlerContext): Promise<void> {
-    const { sweepId, dataKind, cutoff, tenantCutoffs, batchSize, pauseMs } = event.data;
+    const { sweepId, dataKind } = event.data;
     const target = TARGETS[dataKind];
-    if (!target) {
+    if (!target || !(await this.guard.allows(dataKind, event.data))) {
       return;
     }
-    const result = await purgeByTenantCutoffs(
-      this.orm.em.getConnection(),
-      target,
-      {
-        defaultCutoff: new Date(cutoff),
-        overrides: tenantCutoffs.map((t) => ({ tenantId: t.tenantId, cutoff: new Date(t.cutoff) })),
-      },
-      { batchSize, pauseMs },
-    );
-    await ctx.emit(
-      'retention.purge.completed',
-      {
-        sweepId,
-        dataKind,
-        service: 'alerting',
-        deleted: result.deleted,
-        tenants: [...result.byTenant].map(([tenantId, deleted]) => ({ tenantId, deleted })),
-        batches: result.batches,
-        partitionsDropped: 0,
-      },
-      dataKind,
-    );
+    const report = await purgeForRequest(this.orm.em.getConnection(), target, event.data);
+    await ctx.emit('retention.purge.completed', { sweepId, dataKind, service: 'alerting', ...report }, dataKind);
   }
 }

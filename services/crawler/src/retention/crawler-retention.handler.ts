@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { EventEnvelope } from '@shelfwatch/contracts';
 import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
-import { PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
+import { PurgeGuard, PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
 
 /** Finished crawl runs only: a requested or running crawl is never purged, however old. */
 export const CRAWL_RUNS: PurgeTarget = {
@@ -15,16 +15,20 @@ export const CRAWL_RUNS: PurgeTarget = {
 
 /**
  * Answers the retention service's purge requests for crawl runs in bounded batches, each its own short
- * transaction outside the handler's; the report is committed with the handler's inbox row.
+ * transaction outside the handler's; the report is committed with the handler's inbox row. A request the
+ * current policy or the floor does not allow is refused (acknowledged, nothing deleted).
  */
 @Injectable()
 export class CrawlerRetentionHandler {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly guard: PurgeGuard,
+  ) {}
 
   @OnEvent('retention.purge.requested')
   async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, ctx: HandlerContext): Promise<void> {
     const { sweepId, dataKind } = event.data;
-    if (dataKind !== 'crawl_runs') {
+    if (dataKind !== 'crawl_runs' || !(await this.guard.allows(dataKind, event.data))) {
       return;
     }
     const report = await purgeForRequest(this.orm.em.getConnection(), CRAWL_RUNS, event.data);

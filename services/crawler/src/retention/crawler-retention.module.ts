@@ -1,6 +1,16 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { PurgeGuardModule } from '@shelfwatch/persistence';
 import { CrawlerRetentionHandler } from './crawler-retention.handler';
 
 /** The crawler's part of retention: purging finished crawl runs. */
-@Module({ providers: [CrawlerRetentionHandler] })
-export class CrawlerRetentionModule {}
+@Module({})
+export class CrawlerRetentionModule {
+  /** `floorDays`: crawl runs younger than this are never purged, whatever a request says. */
+  static forFloor(floorDays: number): DynamicModule {
+    return {
+      module: CrawlerRetentionModule,
+      imports: [PurgeGuardModule.forService({ service: 'crawler', floorDays })],
+      providers: [CrawlerRetentionHandler],
+    };
+  }
+}

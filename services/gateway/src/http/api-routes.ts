@@ -7,7 +7,7 @@ import { catalogRoutes } from '../routes/catalog.routes';
 import { crawlsRoutes } from '../routes/crawls.routes';
 import { deadLetterRoutes } from '../routes/dead-letters.routes';
 import { reportingRoutes } from '../routes/reporting.routes';
-import { retentionRoutes } from '../routes/retention.routes';
+import { RETENTION_MAX_DAYS, retentionRoutes } from '../routes/retention.routes';
 import { tenantsRoutes } from '../routes/tenants.routes';
 import { AnyRoute } from './route';
 
@@ -22,6 +22,7 @@ export class ApiRoutes {
     @Inject(CLOCK) clock: Clock,
     nats: NatsLink,
     topology: Topology,
+    @Inject(RETENTION_MAX_DAYS) retentionMaxDays: number,
   ) {
     this.all = [
       ...tenantsRoutes(tenants),
@@ -29,7 +30,7 @@ export class ApiRoutes {
       ...crawlsRoutes(downstream),
       ...alertingRoutes(downstream),
       ...reportingRoutes(downstream, clock),
-      ...retentionRoutes(downstream),
+      ...retentionRoutes(downstream, retentionMaxDays),
       ...deadLetterRoutes(nats.connection, topology),
     ];
   }

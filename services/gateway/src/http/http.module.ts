@@ -8,6 +8,7 @@ import { DOWNSTREAM_TIMEOUT_MS, Downstream } from '../downstream/downstream';
 import { GatewayConfig } from '../gateway.config';
 import { IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../idempotency/idempotency.store';
 import { RateLimiter } from '../limits/rate-limiter';
+import { RETENTION_MAX_DAYS } from '../routes/retention.routes';
 import { ApiRoutes } from './api-routes';
 import { GatewayHttp, HTTP_EDGE_OPTIONS } from './gateway-http';
 import { RATE_LIMITER, RouteRunner } from './route-runner';
@@ -48,6 +49,7 @@ export class GatewayHttpModule {
         { provide: LIVE_KEYS, useValue: config.nodeEnv === 'production' },
         { provide: DOWNSTREAM_TIMEOUT_MS, useValue: config.downstreamTimeoutMs },
         { provide: IDEMPOTENCY_TTL_MS, useValue: config.idempotencyTtlHours * 3_600_000 },
+        { provide: RETENTION_MAX_DAYS, useValue: config.retentionMaxDays },
         { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitBurst, config.rateLimitPerMinute) },
         {
           provide: HTTP_EDGE_OPTIONS,

@@ -3,7 +3,7 @@ import {
   RetentionPolicyView,
   RetentionSweepView,
   dataKindSchema,
-  retentionPolicyPutBody,
+  retentionPolicyPutBodyWithin,
 } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
@@ -35,8 +35,14 @@ const sweepView = z.object({
   ),
 }) satisfies z.ZodType<RetentionSweepView>;
 
-/** The tenant's retention policy and the last sweep: the retention service. */
-export function retentionRoutes(downstream: Downstream): AnyRoute[] {
+/** The platform maximum of a tenant's retention, in days (`RETENTION_MAX_DAYS`). */
+export const RETENTION_MAX_DAYS = Symbol('RETENTION_MAX_DAYS');
+
+/**
+ * The tenant's retention policy and the last sweep: the retention service. A policy longer than `maxDays` is
+ * refused here with 400 naming the maximum (the retention service refuses it too).
+ */
+export function retentionRoutes(downstream: Downstream, maxDays: number): AnyRoute[] {
   return [
     route({
       method: 'GET',
@@ -53,10 +59,10 @@ export function retentionRoutes(downstream: Downstream): AnyRoute[] {
       method: 'PUT',
       path: '/v1/retention-policy',
       operationId: 'putRetentionPolicy',
-      summary: 'Change the retention of some data kinds (days: null returns to the default)',
+      summary: 'Change the retention of some data kinds (days: null returns to the default; 400 above the maximum)',
       tag: 'retention',
       access: 'tenant',
-      body: retentionPolicyPutBody,
+      body: retentionPolicyPutBodyWithin(maxDays),
       status: 200,
       response: policyView,
       handle: ({ tenantId, body }) =>

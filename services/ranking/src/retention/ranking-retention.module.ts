@@ -1,9 +1,19 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { PurgeGuardModule } from '@shelfwatch/persistence';
 import { PartitionMaintenance } from './partition-maintenance';
 import { RankingPartitions } from './ranking-partitions';
 import { RankingPurge } from './ranking-purge';
 import { RankingRetentionHandler } from './ranking-retention.handler';
 
 /** The ranking's part of retention: time partitions of its rows and the purge of its history. */
-@Module({ providers: [RankingPartitions, RankingPurge, RankingRetentionHandler, PartitionMaintenance] })
-export class RankingRetentionModule {}
+@Module({})
+export class RankingRetentionModule {
+  /** `floorDays`: ranking history younger than this is never purged, whatever a request says. */
+  static forFloor(floorDays: number): DynamicModule {
+    return {
+      module: RankingRetentionModule,
+      imports: [PurgeGuardModule.forService({ service: 'ranking', floorDays })],
+      providers: [RankingPartitions, RankingPurge, RankingRetentionHandler, PartitionMaintenance],
+    };
+  }
+}

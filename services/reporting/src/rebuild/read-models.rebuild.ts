@@ -7,6 +7,8 @@ import { Logger } from 'pino';
 import { bumpAllCacheVersions } from '../cache/cache-versions';
 import { project } from '../projections/projector';
 import { REPORTING_EVENT_TYPES, ReportingEvent, isReportingEvent } from '../projections/reporting-events';
+import { purgeDerived } from '../retention/derived-purge';
+import { purgeWatermarks } from '../retention/purge-watermarks';
 
 /** Every read-model table; `cache_versions` is kept (and moved on) so that no replica serves a stale answer. */
 export const READ_MODEL_TABLES = [
@@ -30,9 +32,10 @@ export interface RebuildOptions {
   batchSize?: number;
 }
 
-/** What a rebuild read, per stream. */
+/** What a rebuild read, per stream, and what re-applying the purges removed again. */
 export interface RebuildReport {
   streams: { stream: string; lastSequence: number; read: number; applied: number }[];
+  repurged: number;
   durationMs: number;
 }
 
@@ -101,10 +104,25 @@ async function replayStream(
   return { read, applied };
 }
 
+/** Step 4 of a rebuild: the derived purge of each kind, under the watermarks; answers the rows it removed. */
+async function reapplyPurges(options: RebuildOptions): Promise<number> {
+  let removed = 0;
+  for (const { dataKind, request } of await purgeWatermarks.asRequests(options.orm.em.fork())) {
+    for (const { table, report } of await purgeDerived(options.orm.em.getConnection(), dataKind, request)) {
+      options.logger.info({ dataKind, table, deleted: report.deleted }, 'purge re-applied after the replay');
+      removed += report.deleted;
+    }
+  }
+  return removed;
+}
+
 /**
  * Rebuilds the read models from the streams (docs/reporting.md §Rebuild):
  * 1. note each stream's last sequence; 2. truncate the read models (cache versions move on);
- * 3. replay each stream from sequence 1 to the noted sequence through an ordered consumer.
+ * 3. replay each stream from sequence 1 to the noted sequence through an ordered consumer (a recorded crawl
+ *    older than its tenant's purges is skipped);
+ * 4. re-apply every purge the reporting let through, up to its watermark (`purge_watermarks`, which the
+ *    truncation keeps), so that the streams, which hold events older than a purge, bring nothing purged back.
  * The durable consumers keep running: an event they apply during the rebuild is applied again by the
  * replay (or the other way round), which the projections absorb, so the service need not stop.
  */
@@ -127,5 +145,6 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     options.logger.info({ stream, lastSequence, ...counts }, 'stream replayed into the read models');
     report.push({ stream, lastSequence, ...counts });
   }
-  return { streams: report, durationMs: Date.now() - started };
+  const repurged = await reapplyPurges(options);
+  return { streams: report, repurged, durationMs: Date.now() - started };
 }

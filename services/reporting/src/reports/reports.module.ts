@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { PurgeGuardModule } from '@shelfwatch/persistence';
 import { ReportCacheOptions } from '../cache/report-cache';
 import { ProjectionsHandler } from '../projections/projections.handler';
 import { ReportingRetentionHandler } from '../retention/reporting-retention.handler';
@@ -9,9 +10,10 @@ import { REPORT_CACHE_OPTIONS } from './reports.tokens';
 /** Projections (events in) and reports (queries out) over the reporting's read models. */
 @Module({})
 export class ReportsModule {
-  static forCache(cache: ReportCacheOptions): DynamicModule {
+  static forCache(cache: ReportCacheOptions, purgeFloorDays: number): DynamicModule {
     return {
       module: ReportsModule,
+      imports: [PurgeGuardModule.forService({ service: 'reporting', floorDays: purgeFloorDays })],
       providers: [
         { provide: REPORT_CACHE_OPTIONS, useValue: cache },
         ReportsService,

@@ -3,7 +3,17 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { EventEnvelope, STREAMS } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
 import { eventually } from '@shelfwatch/testing';
-import { BootedService, bootInTestEnvironment } from '../../../../libs/platform/test/service-harness';
+import { Env } from '@shelfwatch/config';
+import {
+  BootedService,
+  ServiceUnderTest,
+  bootInTestEnvironment,
+  bootService,
+  migrateInto,
+} from '../../../../libs/platform/test/service-harness';
+import { RetentionAppModule } from '../../../retention/src/app.module';
+import { loadRetentionConfig } from '../../../retention/src/retention.config';
+import { retentionPersistence } from '../../../retention/src/retention.persistence';
 import { ReportingAppModule } from '../../src/app.module';
 import { ReportingConfig, loadReportingConfig } from '../../src/reporting.config';
 import { reportingPersistence } from '../../src/reporting.persistence';
@@ -26,6 +36,19 @@ export async function bootReporting(env: Record<string, string> = {}): Promise<R
   const { nc, topology } = booted.environment.nats;
   const orm = booted.sut.app.get<MikroORM>(MikroORM);
   return { booted, rpc: new RpcClient(nc, topology), orm, em: () => orm.em.fork() };
+}
+
+/**
+ * The retention service beside the reporting (same database and namespace, its sweep off): the reporting
+ * asks it for the policy of the moment before it purges anything. `env` sets the platform defaults.
+ */
+export async function bootRetentionBeside(sut: ReportingUnderTest, env: Env = {}): Promise<ServiceUnderTest> {
+  const { environment } = sut.booted;
+  await migrateInto(environment.db, retentionPersistence);
+  const config = loadRetentionConfig({ ...environment.env, RETENTION_SWEEP_ENABLED: 'false', ...env });
+  return bootService('retention', config, (retentionConfig, logger) =>
+    RetentionAppModule.forConfig(retentionConfig, logger),
+  );
 }
 
 /** Publishes an event on its subject; `msgID` defaults to the event id (as the relay does). */

@@ -2,14 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import {
   RETENTION_RPC,
+  RetentionKindPolicyView,
   RetentionPolicyView,
+  retentionMaximumMessage,
   retentionPolicyGetRequest,
+  retentionPolicyOfKindRequest,
   retentionPolicyPutRequest,
 } from '@shelfwatch/contracts';
-import { CLOCK, Clock, OnRequest, parseRequest } from '@shelfwatch/messaging';
-import { RETENTION_DEFAULTS } from '../retention.tokens';
+import { CLOCK, Clock, OnRequest, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
+import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS } from '../retention.tokens';
 import { policiesStore } from './policies.store';
-import { RetentionDefaults, effectivePolicy } from './retention-policy';
+import { RetentionDefaults, beyondMaximum, effectivePolicy } from './retention-policy';
 
 /** A tenant's retention policy over request/reply (the gateway's `GET|PUT /v1/retention-policy`). */
 @Injectable()
@@ -18,6 +21,7 @@ export class PoliciesHandler {
     private readonly em: EntityManager,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RETENTION_DEFAULTS) private readonly defaults: RetentionDefaults,
+    @Inject(RETENTION_MAX_DAYS) private readonly maxDays: number,
   ) {}
 
   @OnRequest(RETENTION_RPC.policyGet)
@@ -29,6 +33,11 @@ export class PoliciesHandler {
   @OnRequest(RETENTION_RPC.policyPut)
   async put(payload: unknown): Promise<RetentionPolicyView> {
     const { tenantId, policies } = parseRequest(retentionPolicyPutRequest, payload);
+    const beyond = beyondMaximum(policies, this.maxDays);
+    if (beyond.length > 0) {
+      const fields = beyond.map((change) => `${change.dataKind}.days: ${retentionMaximumMessage(this.maxDays)}`);
+      throw new RpcHandlerError('invalid', fields.join('; '));
+    }
     const now = this.clock.now();
     return this.em.fork().transactional(async (em) => {
       for (const { dataKind, days } of policies) {
@@ -36,6 +45,18 @@ export class PoliciesHandler {
       }
       return this.view(em, tenantId);
     });
+  }
+
+  /** One kind's policy across every tenant, as it stands now: what an owner checks a purge request against. */
+  @OnRequest(RETENTION_RPC.policyOfKind)
+  async ofKind(payload: unknown): Promise<RetentionKindPolicyView> {
+    const { dataKind } = parseRequest(retentionPolicyOfKindRequest, payload);
+    const overrides = await policiesStore.ofKind(this.em.fork(), dataKind);
+    return {
+      dataKind,
+      defaultDays: this.defaults[dataKind],
+      tenants: overrides.map(({ tenantId, days }) => ({ tenantId, days })),
+    };
   }
 
   private async view(em: EntityManager, tenantId: string): Promise<RetentionPolicyView> {

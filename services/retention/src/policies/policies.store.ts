@@ -23,6 +23,15 @@ export const policiesStore = {
     return rows.map(toOverride);
   },
 
+  /** Every tenant's override of one kind. */
+  async ofKind(em: EntityManager, dataKind: DataKind): Promise<PolicyOverride[]> {
+    const rows = await em.execute<OverrideRow[]>(
+      'select tenant_id, data_kind, days from retention.policies where data_kind = ?',
+      [dataKind],
+    );
+    return rows.map(toOverride);
+  },
+
   /** Every tenant's overrides (one row per tenant and kind that differs from the default). */
   async all(em: EntityManager): Promise<PolicyOverride[]> {
     const rows = await em.execute<OverrideRow[]>('select tenant_id, data_kind, days from retention.policies');

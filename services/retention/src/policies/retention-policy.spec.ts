@@ -1,4 +1,4 @@
-import { cutoffFor, effectivePolicy, planPurges, streamMaxAges, sweepPeriod } from './retention-policy';
+import { beyondMaximum, cutoffFor, effectivePolicy, planPurges, streamMaxAges, sweepPeriod } from './retention-policy';
 
 const DEFAULTS = { ranking_rows: 30, crawl_runs: 30, alerts: 180, delivery_logs: 30 };
 const NOW = new Date('2026-11-22T15:30:00Z');
@@ -42,12 +42,39 @@ describe('retention policy', () => {
   });
 
   it('given overrides, when stream ages are derived, then each is the longest window and TRACKING has none', () => {
-    const ages = streamMaxAges(DEFAULTS, [
-      { tenantId: TENANT, dataKind: 'ranking_rows', days: 90 },
-      { tenantId: TENANT, dataKind: 'crawl_runs', days: 7 },
-      { tenantId: TENANT, dataKind: 'delivery_logs', days: 365 },
-    ]);
+    const ages = streamMaxAges(
+      DEFAULTS,
+      [
+        { tenantId: TENANT, dataKind: 'ranking_rows', days: 90 },
+        { tenantId: TENANT, dataKind: 'crawl_runs', days: 7 },
+        { tenantId: TENANT, dataKind: 'delivery_logs', days: 365 },
+      ],
+      365,
+    );
     expect(ages).toEqual({ CRAWL: 30, RANKING: 90, ALERT: 365 });
     expect(ages).not.toHaveProperty('TRACKING');
+  });
+
+  it('given a policy stored beyond the platform maximum, when stream ages are derived, then none exceeds it', () => {
+    const ages = streamMaxAges(
+      { ...DEFAULTS, alerts: 400 },
+      [
+        { tenantId: TENANT, dataKind: 'ranking_rows', days: 3_650 },
+        { tenantId: TENANT, dataKind: 'crawl_runs', days: 366 },
+      ],
+      365,
+    );
+
+    expect(ages).toEqual({ CRAWL: 365, RANKING: 365, ALERT: 365 });
+  });
+
+  it('given changes, when checked against the maximum, then only those keeping longer are named', () => {
+    const changes = [
+      { dataKind: 'alerts' as const, days: 366 },
+      { dataKind: 'crawl_runs' as const, days: 365 },
+      { dataKind: 'ranking_rows' as const, days: null },
+    ];
+
+    expect(beyondMaximum(changes, 365)).toEqual([{ dataKind: 'alerts', days: 366 }]);
   });
 });

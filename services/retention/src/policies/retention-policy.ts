@@ -65,11 +65,13 @@ const STREAM_KINDS: Partial<Record<StreamName, readonly DataKind[]>> = {
 
 /**
  * Max age of each stream whose events a policy governs: the longest window any tenant keeps of those
- * kinds, so a stream never drops an event some tenant still keeps.
+ * kinds, so a stream never drops an event some tenant still keeps; but never above the platform maximum
+ * `maxDays` (a policy stored before the maximum was lowered cannot make a stream keep events longer).
  */
 export function streamMaxAges(
   defaults: RetentionDefaults,
   overrides: readonly PolicyOverride[],
+  maxDays: number,
 ): Partial<Record<StreamName, number>> {
   const ages: Partial<Record<StreamName, number>> = {};
   for (const [stream, kinds] of Object.entries(STREAM_KINDS) as [StreamName, readonly DataKind[]][]) {
@@ -77,7 +79,18 @@ export function streamMaxAges(
       ...kinds.map((kind) => defaults[kind]),
       ...overrides.filter((override) => kinds.includes(override.dataKind)).map((override) => override.days),
     ];
-    ages[stream] = Math.max(...days);
+    ages[stream] = Math.min(maxDays, Math.max(...days));
   }
   return ages;
+}
+
+/** One change of a tenant's policy (`days: null` returns to the default). */
+export interface PolicyChange {
+  dataKind: DataKind;
+  days: number | null;
+}
+
+/** The changes that would keep a kind longer than the platform maximum `maxDays` (each is refused). */
+export function beyondMaximum(changes: readonly PolicyChange[], maxDays: number): PolicyChange[] {
+  return changes.filter((change) => change.days !== null && change.days > maxDays);
 }

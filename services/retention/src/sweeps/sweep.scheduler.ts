@@ -11,7 +11,13 @@ import {
   streamMaxAges,
   sweepPeriod,
 } from '../policies/retention-policy';
-import { RETENTION_DEFAULTS, RETENTION_LOGGER, SWEEP_OPTIONS, SweepOptions } from '../retention.tokens';
+import {
+  RETENTION_DEFAULTS,
+  RETENTION_LOGGER,
+  RETENTION_MAX_DAYS,
+  SWEEP_OPTIONS,
+  SweepOptions,
+} from '../retention.tokens';
 import { StreamAges } from './stream-ages';
 import { sweepsStore } from './sweeps.store';
 
@@ -31,6 +37,7 @@ export class SweepScheduler implements OnApplicationBootstrap, BeforeApplication
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(RETENTION_DEFAULTS) private readonly defaults: RetentionDefaults,
+    @Inject(RETENTION_MAX_DAYS) private readonly maxDays: number,
     @Inject(SWEEP_OPTIONS) private readonly options: SweepOptions,
     @Inject(RETENTION_LOGGER) private readonly logger: Logger,
   ) {}
@@ -106,7 +113,7 @@ export class SweepScheduler implements OnApplicationBootstrap, BeforeApplication
       return;
     }
     try {
-      const changed = await this.streamAges.apply(streamMaxAges(this.defaults, overrides));
+      const changed = await this.streamAges.apply(streamMaxAges(this.defaults, overrides, this.maxDays));
       if (changed.length > 0) {
         this.logger.info({ streams: changed }, 'stream max ages follow the retention policies');
       }

@@ -33,6 +33,18 @@ describe('toProblem', () => {
     });
   });
 
+  it('tells the caller to narrow the request when the answer would be too large (422, not a 500)', () => {
+    const message =
+      'the answer (1834112 bytes) exceeds the 1040384-byte message limit; narrow the request (a smaller limit)';
+    expect(toProblem(new RpcRemoteError('answer_too_large', message), logger).problem).toEqual({
+      type: 'https://shelfwatch.dev/problems/answer-too-large',
+      title: 'The answer would be too large; ask for less',
+      status: 422,
+      detail: message,
+      instance: undefined,
+    });
+  });
+
   it('answers 504 for a timeout and 503 when nobody serves the subject', () => {
     const timeout = new RpcUnavailableError('ranking.product.list', new TimeoutError());
     expect(toProblem(timeout, logger).problem.status).toBe(504);

@@ -29,14 +29,36 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   return z.uuid().safeParse(id).success ? id : undefined;
 }
 
-/** Builds a page from `limit + 1` rows fetched in id order. */
+/**
+ * Bytes of JSON the items of one page may take. A NATS reply is one message (1 MB by default): a page of
+ * `limit` large items (a product with 50 keywords of 200 characters is ~18 KB) would not fit, so a page
+ * stops early and its `nextCursor` leads to the rest.
+ */
+export const PAGE_MAX_BYTES = 512 * 1024;
+
+/**
+ * Builds a page from `limit + 1` rows fetched in id order. The page stops before the item that would take
+ * its items past `maxBytes` of JSON (it always holds at least one item, so paging always advances); its
+ * `nextCursor` then points after the last item it holds, so no item is skipped.
+ */
 export function toPage<T extends { id: string }, R>(
   rows: T[],
   limit: number,
   total: number,
   map: (row: T) => R,
+  maxBytes = PAGE_MAX_BYTES,
 ): Page<R> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items: items.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null, total };
+  const items: R[] = [];
+  let bytes = 0;
+  let lastId: string | undefined;
+  for (const row of rows.slice(0, limit)) {
+    const item = map(row);
+    bytes += Buffer.byteLength(JSON.stringify(item));
+    if (lastId !== undefined && bytes > maxBytes) {
+      return { items, nextCursor: encodeCursor(lastId), total };
+    }
+    items.push(item);
+    lastId = row.id;
+  }
+  return { items, nextCursor: rows.length > limit && lastId !== undefined ? encodeCursor(lastId) : null, total };
 }

@@ -1,20 +1,8 @@
 import { TimeoutError } from '@nats-io/transport-node';
 import { RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
-import pino from 'pino';
-import { Writable } from 'node:stream';
+import { capturingLogger } from '@shelfwatch/testing';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
 import { toProblem } from './problem.mapper';
-
-function capturingLogger(): { logger: pino.Logger; lines: string[] } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), lines };
-}
 
 describe('toProblem', () => {
   const { logger, lines } = capturingLogger();

@@ -37,9 +37,24 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 export const PAGE_MAX_BYTES = 512 * 1024;
 
 /**
+ * How many of `items`, from the first, fit in `maxBytes` of JSON: at least one (so a reader paging on always
+ * advances, even past one item larger than the budget), at most all of them.
+ */
+export function countWithinBytes(items: readonly unknown[], maxBytes = PAGE_MAX_BYTES): number {
+  let bytes = 0;
+  for (const [index, item] of items.entries()) {
+    bytes += Buffer.byteLength(JSON.stringify(item));
+    if (index > 0 && bytes > maxBytes) {
+      return index;
+    }
+  }
+  return items.length;
+}
+
+/**
  * Builds a page from `limit + 1` rows fetched in id order. The page stops before the item that would take
- * its items past `maxBytes` of JSON (it always holds at least one item, so paging always advances); its
- * `nextCursor` then points after the last item it holds, so no item is skipped.
+ * its items past `maxBytes` of JSON ({@link countWithinBytes}); its `nextCursor` then points after the last
+ * item it holds, so no item is skipped.
  */
 export function toPage<T extends { id: string }, R>(
   rows: T[],
@@ -48,17 +63,10 @@ export function toPage<T extends { id: string }, R>(
   map: (row: T) => R,
   maxBytes = PAGE_MAX_BYTES,
 ): Page<R> {
-  const items: R[] = [];
-  let bytes = 0;
-  let lastId: string | undefined;
-  for (const row of rows.slice(0, limit)) {
-    const item = map(row);
-    bytes += Buffer.byteLength(JSON.stringify(item));
-    if (lastId !== undefined && bytes > maxBytes) {
-      return { items, nextCursor: encodeCursor(lastId), total };
-    }
-    items.push(item);
-    lastId = row.id;
-  }
-  return { items, nextCursor: rows.length > limit && lastId !== undefined ? encodeCursor(lastId) : null, total };
+  const kept = rows.slice(0, limit);
+  const mapped = kept.map(map);
+  const fit = countWithinBytes(mapped, maxBytes);
+  const last = kept[fit - 1];
+  const more = fit < kept.length || rows.length > limit;
+  return { items: mapped.slice(0, fit), nextCursor: more && last ? encodeCursor(last.id) : null, total };
 }

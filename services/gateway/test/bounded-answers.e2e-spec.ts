@@ -1,11 +1,14 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
   Page,
+  RANKING_RPC,
   REPORTING_MAX_HISTORY_POINTS,
   RankingProductView,
   ReportingRankHistoryView,
 } from '@shelfwatch/contracts';
+import { RpcReply, rpcSubject } from '@shelfwatch/messaging';
 import { eventually } from '@shelfwatch/testing';
+import { metricValue } from '../../../libs/resilience/test/metric-value';
 import { reportingPersistence } from '../../reporting/src/reporting.persistence';
 import { EXTRA_SERVICES } from './extra-services';
 import { Api, Platform, startPlatform } from './gateway.e2e-harness';
@@ -38,20 +41,38 @@ async function allPages<T>(api: Api, key: string, path: string, maxPages = 50): 
 describe('answers larger than one NATS message', () => {
   let platform: Platform;
   let api: Api;
-  let key: string;
 
   beforeAll(async () => {
     const reporting = EXTRA_SERVICES.filter((extra) => extra.persistence === reportingPersistence);
     platform = await startPlatform(reporting);
     api = platform.api;
-    key = (await api.tenant('hoarder')).apiKey;
   }, 120_000);
 
   afterAll(async () => {
     await platform?.stop();
   });
 
+  it("answers `this is not json {` on ranking's list subject with invalid, and the API keeps answering", async () => {
+    const key = (await api.tenant('prankster')).apiKey;
+    const { nc, topology } = platform.environment.nats;
+    const subject = rpcSubject(topology, RANKING_RPC.productList);
+    const notJson = { subject: RANKING_RPC.productList, reason: 'not_json' };
+    const before = await metricValue('shelfwatch_rpc_failures_total', notJson);
+
+    const reply = await nc.request(subject, 'this is not json {', { timeout: 3_000 });
+    expect(reply.json<RpcReply<unknown>>()).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    for (let i = 0; i < 3; i++) {
+      nc.publish(subject, 'this is not json {');
+    }
+    // A wedged ranking connection answered 504 for ~10 s; the gateway waits at most DOWNSTREAM_TIMEOUT_MS (5 s).
+    const page = await api.call<Page<RankingProductView>>('GET', '/v1/products?limit=1', { key });
+    expect(page).toMatchObject({ status: 200, body: { items: [], total: 0 } });
+    // The publishes travel on another connection than the gateway's request: they may be served after it.
+    await eventually(async () => expect(await metricValue('shelfwatch_rpc_failures_total', notJson)).toBe(before + 4));
+  });
+
   it('refuses an hourly history of every keyword over 93 days naming what fits, and still answers one keyword', async () => {
+    const key = (await api.tenant('historian')).apiKey;
     const keywords = Array.from({ length: 20 }, (_, n) => `history keyword ${n}`);
     const created = await api.call<RankingProductView>('POST', '/v1/products', {
       key,
@@ -89,6 +110,7 @@ describe('answers larger than one NATS message', () => {
   }, 120_000);
 
   it('pages 100 products × 50 keywords of 200 characters in bounded pages that lose no product', async () => {
+    const key = (await api.tenant('hoarder')).apiKey;
     const keywords = Array.from({ length: 50 }, (_, n) => largestKeyword(n));
     for (let n = 0; n < 100; n++) {
       const created = await api.call('POST', '/v1/products', {

@@ -148,7 +148,7 @@ const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 /** Room kept below `max_payload` for the protocol line and headers of the reply. */
 export const RPC_REPLY_HEADROOM_BYTES = 8 * 1024;
 
-type RpcFailureReason = 'not_json' | 'answer_too_large' | 'unserializable' | 'unanswered';
+type RpcFailureReason = 'not_json' | 'invalid' | 'answer_too_large' | 'unserializable' | 'unanswered';
 
 /**
  * Serves request/reply subjects in a queue group named after the service (one answer per request).
@@ -215,6 +215,9 @@ export class RpcServer {
       return { ok: true, data: await handler(payload) };
     } catch (error) {
       if (error instanceof RpcHandlerError) {
+        if (error.code === RpcErrorCode.Invalid) {
+          this.refusedInvalid(subject, msg, error.message);
+        }
         return refusal(error.code, error.message);
       }
       this.logger.error({ err: error, subject, errorId: randomUUID() }, 'rpc handler failed');
@@ -241,6 +244,15 @@ export class RpcServer {
       `the answer (${bytes} bytes) exceeds the ${limit}-byte message limit; ` +
       'narrow the request (a smaller limit, a shorter range, one keyword)';
     return JSON.stringify(refusal(RpcErrorCode.AnswerTooLarge, message));
+  }
+
+  /** Counts a request refused as `invalid` (wrong schema); logs it when there is nobody to tell. */
+  private refusedInvalid(subject: string, msg: Msg, message: string): void {
+    if (msg.reply) {
+      messagingMetrics.rpcFailures.inc({ subject, reason: 'invalid' });
+    } else {
+      this.fail(subject, 'invalid', { message, hasReply: false }, 'rpc request without reply subject is invalid');
+    }
   }
 
   /** Counts and logs a request that was not answered normally (an error when the service is at fault). */

@@ -1,4 +1,5 @@
 import { TestNats, createTestNats, logger } from '@shelfwatch/testing';
+import { z } from 'zod';
 import { metricValue } from '../../resilience/test/metric-value';
 import {
   RpcClient,
@@ -7,6 +8,7 @@ import {
   RpcReply,
   RpcServer,
   RpcUnavailableError,
+  parseRequest,
   rpcSubject,
 } from '../src/rpc';
 
@@ -34,6 +36,7 @@ describe('request/reply between services', () => {
     // Twice the broker's 1 MB max_payload, in a list of items as a careless list handler would answer.
     server.serve('ranking.query.huge', async () => ({ items: Array.from({ length: 2_000 }, () => 'x'.repeat(1_000)) }));
     server.serve('ranking.query.bigint', async () => ({ count: 1n }));
+    server.serve('ranking.query.typed', async (payload) => parseRequest(z.object({ keywordId: z.uuid() }), payload));
     await nats.nc.flush();
   });
 
@@ -99,6 +102,17 @@ describe('request/reply between services', () => {
       });
       expect(await rpcFailures('ranking.query.rank', 'not_json')).toBe(before + 3);
     });
+  });
+
+  it('answers a request of the wrong schema `invalid` naming the field, and counts it with or without a reply subject', async () => {
+    const before = await rpcFailures('ranking.query.typed', 'invalid');
+    const error = await client
+      .request('ranking.query.typed', { keywordId: 7 }, 3_000)
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('keywordId:') });
+    nats.nc.publish(rpcSubject(nats.topology, 'ranking.query.typed'), JSON.stringify({ keywordId: 7 }));
+    await expect(client.request('ranking.query.rank', { keywordId: 'k6' }, 3_000)).resolves.toMatchObject({ rank: 3 });
+    expect(await rpcFailures('ranking.query.typed', 'invalid')).toBe(before + 2);
   });
 
   it('answers `answer_too_large` naming the limit instead of an answer above max_payload, and keeps serving', async () => {

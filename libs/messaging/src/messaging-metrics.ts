@@ -20,5 +20,10 @@ export const messagingMetrics = {
     'reason',
   ]),
   consumerLag: gauge('shelfwatch_consumer_lag', 'Messages not yet delivered or not yet acknowledged', ['consumer']),
+  rpcFailures: counter(
+    'shelfwatch_rpc_failures_total',
+    'Requests not answered normally: not JSON, invalid, answer above max_payload, unserializable, unanswered',
+    ['subject', 'reason'],
+  ),
   outboxBacklog: gauge('shelfwatch_outbox_backlog', 'Outbox rows committed but not yet published', ['schema']),
 };

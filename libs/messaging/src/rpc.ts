@@ -1,8 +1,10 @@
-import { NatsConnection, Subscription, headers as natsHeaders } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import { Msg, NatsConnection, Subscription, headers as natsHeaders } from '@nats-io/transport-node';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { extractContext, getTracer, injectContext } from '@shelfwatch/observability';
 import { Logger } from 'pino';
 import { z } from 'zod';
+import { messagingMetrics } from './messaging-metrics';
 import { Topology } from './topology';
 
 /**
@@ -131,7 +133,30 @@ export class RpcClient {
   }
 }
 
-/** Serves request/reply subjects in a queue group named after the service (one answer per request). */
+/** Codes the request/reply layer answers with by itself; handlers add their own domain codes. */
+export const RpcErrorCode = {
+  /** The request is not JSON, or fails the subject's schema. */
+  Invalid: 'invalid',
+  /** The answer would not fit in one NATS message; the caller should ask for less. */
+  AnswerTooLarge: 'answer_too_large',
+  /** Anything unexpected; details stay in the service's log. */
+  Internal: 'internal',
+} as const;
+
+/** Broker limit assumed while the connection has not told its own (the nats-server default). */
+const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** Room kept below `max_payload` for the protocol line and headers of the reply. */
+export const RPC_REPLY_HEADROOM_BYTES = 8 * 1024;
+
+type RpcFailureReason = 'not_json' | 'invalid' | 'answer_too_large' | 'unserializable' | 'unanswered';
+
+/**
+ * Serves request/reply subjects in a queue group named after the service (one answer per request).
+ * Nothing escapes a subscription callback: a request that is not JSON is answered `invalid`, an answer
+ * above the broker's `max_payload` becomes `answer_too_large`, and any other failure while answering is
+ * logged with an `errorId` and counted (`shelfwatch_rpc_failures_total`), so one bad request can neither
+ * crash the process nor stall the connection for the requests behind it.
+ */
 export class RpcServer {
   private readonly subscriptions: Subscription[] = [];
 
@@ -150,31 +175,99 @@ export class RpcServer {
           this.logger.error({ err: error, subject }, 'rpc subscription failed');
           return;
         }
-        const parent = extractContext(msg.headers);
-        const span = getTracer().startSpan(`serve ${subject}`, { kind: SpanKind.SERVER }, parent);
-        void context
-          .with(trace.setSpan(parent, span), () => this.answer(handler, msg.json()))
-          .then((reply) => msg.respond(JSON.stringify(reply)))
-          .finally(() => span.end());
+        void this.handle(subject, handler, msg);
       },
     });
     this.subscriptions.push(subscription);
   }
 
-  private async answer(handler: RpcHandlerFn, payload: unknown): Promise<RpcReply<unknown>> {
+  /** Maximum bytes of one reply: the broker's `max_payload` less {@link RPC_REPLY_HEADROOM_BYTES}. */
+  get maxReplyBytes(): number {
+    return (this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES) - RPC_REPLY_HEADROOM_BYTES;
+  }
+
+  /** Answers one request; never rejects. */
+  private async handle(subject: string, handler: RpcHandlerFn, msg: Msg): Promise<void> {
+    try {
+      const parent = extractContext(msg.headers);
+      const span = getTracer().startSpan(`serve ${subject}`, { kind: SpanKind.SERVER }, parent);
+      try {
+        const reply = await context.with(trace.setSpan(parent, span), () => this.answer(subject, handler, msg));
+        msg.respond(this.encode(subject, reply));
+      } finally {
+        span.end();
+      }
+    } catch (error) {
+      this.fail(subject, 'unanswered', { err: error, errorId: randomUUID() }, 'rpc request could not be answered');
+    }
+  }
+
+  private async answer(subject: string, handler: RpcHandlerFn, msg: Msg): Promise<RpcReply<unknown>> {
+    let payload: unknown;
+    try {
+      payload = msg.json();
+    } catch {
+      const hasReply = Boolean(msg.reply);
+      this.fail(subject, 'not_json', { bytes: msg.data.length, hasReply }, 'rpc request is not JSON');
+      return refusal(RpcErrorCode.Invalid, '(root): the request is not JSON');
+    }
     try {
       return { ok: true, data: await handler(payload) };
     } catch (error) {
       if (error instanceof RpcHandlerError) {
-        return { ok: false, error: { code: error.code, message: error.message } };
+        if (error.code === RpcErrorCode.Invalid) {
+          this.refusedInvalid(subject, msg, error.message);
+        }
+        return refusal(error.code, error.message);
       }
-      this.logger.error({ err: error }, 'rpc handler failed');
-      return { ok: false, error: { code: 'internal', message: 'internal error' } };
+      this.logger.error({ err: error, subject, errorId: randomUUID() }, 'rpc handler failed');
+      return refusal(RpcErrorCode.Internal, 'internal error');
     }
+  }
+
+  /** The reply as sent: `answer_too_large` instead of an answer the broker would refuse. */
+  private encode(subject: string, reply: RpcReply<unknown>): string {
+    let body: string;
+    try {
+      body = JSON.stringify(reply);
+    } catch (error) {
+      this.fail(subject, 'unserializable', { err: error, errorId: randomUUID() }, 'rpc answer is not serializable');
+      return JSON.stringify(refusal(RpcErrorCode.Internal, 'internal error'));
+    }
+    const bytes = Buffer.byteLength(body);
+    const limit = this.maxReplyBytes;
+    if (bytes <= limit) {
+      return body;
+    }
+    this.fail(subject, 'answer_too_large', { bytes, limit }, 'rpc answer exceeds the message limit');
+    const message =
+      `the answer (${bytes} bytes) exceeds the ${limit}-byte message limit; ` +
+      'narrow the request (a smaller limit, a shorter range, one keyword)';
+    return JSON.stringify(refusal(RpcErrorCode.AnswerTooLarge, message));
+  }
+
+  /** Counts a request refused as `invalid` (wrong schema); logs it when there is nobody to tell. */
+  private refusedInvalid(subject: string, msg: Msg, message: string): void {
+    if (msg.reply) {
+      messagingMetrics.rpcFailures.inc({ subject, reason: 'invalid' });
+    } else {
+      this.fail(subject, 'invalid', { message, hasReply: false }, 'rpc request without reply subject is invalid');
+    }
+  }
+
+  /** Counts and logs a request that was not answered normally (an error when the service is at fault). */
+  private fail(subject: string, reason: RpcFailureReason, details: Record<string, unknown>, message: string): void {
+    messagingMetrics.rpcFailures.inc({ subject, reason });
+    const ours = reason === 'unserializable' || reason === 'unanswered';
+    this.logger[ours ? 'error' : 'warn']({ ...details, subject, reason }, message);
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.subscriptions.map((subscription) => subscription.drain()));
     this.subscriptions.length = 0;
   }
+}
+
+function refusal(code: string, message: string): RpcReply<never> {
+  return { ok: false, error: { code, message } };
 }

@@ -1,5 +1,20 @@
 import { TestNats, createTestNats, logger } from '@shelfwatch/testing';
-import { RpcClient, RpcHandlerError, RpcRemoteError, RpcServer, RpcUnavailableError } from '../src/rpc';
+import { z } from 'zod';
+import { metricValue } from '../../resilience/test/metric-value';
+import {
+  RpcClient,
+  RpcHandlerError,
+  RpcRemoteError,
+  RpcReply,
+  RpcServer,
+  RpcUnavailableError,
+  parseRequest,
+  rpcSubject,
+} from '../src/rpc';
+
+const NOT_JSON = 'this is not json {';
+const rpcFailures = (subject: string, reason: string): Promise<number> =>
+  metricValue('shelfwatch_rpc_failures_total', { subject, reason });
 
 describe('request/reply between services', () => {
   let nats: TestNats;
@@ -18,6 +33,10 @@ describe('request/reply between services', () => {
       throw new Error('database exploded: password=hunter2');
     });
     server.serve('ranking.query.slow', () => new Promise((resolve) => setTimeout(() => resolve('late'), 2_000)));
+    // Twice the broker's 1 MB max_payload, in a list of items as a careless list handler would answer.
+    server.serve('ranking.query.huge', async () => ({ items: Array.from({ length: 2_000 }, () => 'x'.repeat(1_000)) }));
+    server.serve('ranking.query.bigint', async () => ({ count: 1n }));
+    server.serve('ranking.query.typed', async (payload) => parseRequest(z.object({ keywordId: z.uuid() }), payload));
     await nats.nc.flush();
   });
 
@@ -54,5 +73,65 @@ describe('request/reply between services', () => {
     const started = Date.now();
     await expect(client.request('alerting.query.nobody', {}, 5_000)).rejects.toBeInstanceOf(RpcUnavailableError);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  describe('a request that is not JSON', () => {
+    it('is answered `invalid` when it has a reply subject, and the next request is answered', async () => {
+      const before = await rpcFailures('ranking.query.rank', 'not_json');
+      const reply = await nats.nc.request(rpcSubject(nats.topology, 'ranking.query.rank'), NOT_JSON, {
+        timeout: 3_000,
+      });
+      expect(reply.json<RpcReply<unknown>>()).toEqual({
+        ok: false,
+        error: { code: 'invalid', message: '(root): the request is not JSON' },
+      });
+      // A wedged connection would let this time out (~10 s on the old code); a live one answers at once.
+      await expect(client.request('ranking.query.rank', { keywordId: 'k2' }, 3_000)).resolves.toMatchObject({
+        rank: 3,
+      });
+      expect(await rpcFailures('ranking.query.rank', 'not_json')).toBe(before + 1);
+    });
+
+    it('is counted and logged when nobody waits for the answer, and the next request is answered', async () => {
+      const before = await rpcFailures('ranking.query.rank', 'not_json');
+      for (let i = 0; i < 3; i++) {
+        nats.nc.publish(rpcSubject(nats.topology, 'ranking.query.rank'), NOT_JSON);
+      }
+      await expect(client.request('ranking.query.rank', { keywordId: 'k3' }, 3_000)).resolves.toMatchObject({
+        rank: 3,
+      });
+      expect(await rpcFailures('ranking.query.rank', 'not_json')).toBe(before + 3);
+    });
+  });
+
+  it('answers a request of the wrong schema `invalid` naming the field, and counts it with or without a reply subject', async () => {
+    const before = await rpcFailures('ranking.query.typed', 'invalid');
+    const error = await client
+      .request('ranking.query.typed', { keywordId: 7 }, 3_000)
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('keywordId:') });
+    nats.nc.publish(rpcSubject(nats.topology, 'ranking.query.typed'), JSON.stringify({ keywordId: 7 }));
+    await expect(client.request('ranking.query.rank', { keywordId: 'k6' }, 3_000)).resolves.toMatchObject({ rank: 3 });
+    expect(await rpcFailures('ranking.query.typed', 'invalid')).toBe(before + 2);
+  });
+
+  it('answers `answer_too_large` naming the limit instead of an answer above max_payload, and keeps serving', async () => {
+    const before = await rpcFailures('ranking.query.huge', 'answer_too_large');
+    const error = await client.request('ranking.query.huge', {}, 3_000).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RpcRemoteError);
+    expect(error).toMatchObject({
+      code: 'answer_too_large',
+      message: expect.stringContaining(`${server.maxReplyBytes}-byte message limit`),
+    });
+    expect(server.maxReplyBytes).toBeLessThan(nats.nc.info?.max_payload ?? 0);
+    expect(await rpcFailures('ranking.query.huge', 'answer_too_large')).toBe(before + 1);
+    await expect(client.request('ranking.query.rank', { keywordId: 'k4' }, 3_000)).resolves.toMatchObject({ rank: 3 });
+  });
+
+  it('answers `internal` when the answer cannot be serialized, and keeps serving', async () => {
+    const error = await client.request('ranking.query.bigint', {}, 3_000).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'internal', message: 'internal error' });
+    expect(await rpcFailures('ranking.query.bigint', 'unserializable')).toBe(1);
+    await expect(client.request('ranking.query.rank', { keywordId: 'k5' }, 3_000)).resolves.toMatchObject({ rank: 3 });
   });
 });

@@ -3,6 +3,7 @@ export * from './health/health.module';
 export * from './heartbeat/heartbeat.module';
 export * from './heartbeat/heartbeat.publisher';
 export * from './heartbeat/instance-heartbeat';
+export * from './process-faults';
 export * from './run-service';
 export * from './service-app';
 export * from './service-core.module';

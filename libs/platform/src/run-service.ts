@@ -2,6 +2,7 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { CommonConfig, ConfigError, Env, ServiceName } from '@shelfwatch/config';
 import { createLogger } from '@shelfwatch/observability';
 import { Logger } from 'pino';
+import { installProcessFaultHandlers } from './process-faults';
 import { SHUTDOWN_SIGNALS, createServiceApp } from './service-app';
 
 /** A service's configuration as far as running it is concerned. */
@@ -16,8 +17,10 @@ export interface RunServiceHooks<C extends RunnableConfig> {
 /**
  * The whole `main.ts` of a service:
  * 1. parse the configuration from the environment; on a `ConfigError` print it to stderr and exit 1;
- * 2. build the app and listen on `0.0.0.0:PORT`, logging one start line without any secret;
- * 3. on SIGTERM/SIGINT close gracefully (Nest's shutdown hooks, exit 0), and exit 1 if that takes longer
+ * 2. install the process-level handlers (process-faults.ts): an unhandled rejection is logged with an
+ *    `errorId` and the service keeps running; an uncaught exception is logged with one, then exits 1;
+ * 3. build the app and listen on `0.0.0.0:PORT`, logging one start line without any secret;
+ * 4. on SIGTERM/SIGINT close gracefully (Nest's shutdown hooks, exit 0), and exit 1 if that takes longer
  *    than `SHUTDOWN_TIMEOUT_MS`.
  */
 export async function runService<C extends RunnableConfig>(
@@ -31,6 +34,7 @@ export async function runService<C extends RunnableConfig>(
     return;
   }
   const logger = createLogger({ service, level: config.logLevel });
+  installProcessFaultHandlers(logger);
   armShutdownDeadline(config.shutdownTimeoutMs, logger);
   try {
     const app = await createServiceApp(makeModule(config, logger), config, logger);

@@ -6,3 +6,4 @@ export * from './messaging-harness';
 export * from './tcp-proxy';
 export * from './free-port';
 export * from './private-nats';
+export * from './capturing-logger';

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Env } from '@shelfwatch/config';
 import { HEALTH_RPC } from '@shelfwatch/contracts';
 import { NatsLink, RpcClient } from '@shelfwatch/messaging';
+import { InstanceHeartbeat, heartbeatSubject } from '@shelfwatch/platform';
 import { TcpProxy, eventually, startTcpProxy } from '@shelfwatch/testing';
 import {
   ServiceUnderTest,
@@ -160,6 +162,34 @@ describe('health service', () => {
       '1 parked messages, e.g. deadletter.ranking-crawl.crawl.completed',
     );
     expect(componentOf(body, 'crawl-freshness')?.message).toBe('last crawl completed 0 min ago');
+  });
+
+  it('ignores a heartbeat that is not JSON and keeps hearing the others', async () => {
+    const { nc, topology } = environment.nats;
+    nc.publish(topology.subject(heartbeatSubject('ranking')), 'this is not json {');
+    const instanceId = randomUUID();
+    const now = new Date().toISOString();
+    const heartbeat: InstanceHeartbeat = {
+      service: 'ranking',
+      instanceId,
+      version: '0.0.0-test',
+      host: 'elsewhere',
+      pid: 1,
+      startedAt: now,
+      uptimeSeconds: 0,
+      ready: true,
+      problems: [],
+      stopping: false,
+      intervalMs: 5_000,
+      sentAt: now,
+    };
+    nc.publish(topology.subject(heartbeatSubject('ranking')), JSON.stringify(heartbeat));
+    await eventually(async () => {
+      const { body } = await details();
+      expect(body.instances.map((instance) => instance.instanceId)).toContain(instanceId);
+    }, 5_000);
+    const rpc = new RpcClient(nc, topology);
+    await expect(rpc.request(HEALTH_RPC.summary, {}, 3_000)).resolves.toMatchObject({ status: expect.any(String) });
   });
 
   it('names a service whose instance vanished without a goodbye within 15 s (its heartbeats stop)', async () => {

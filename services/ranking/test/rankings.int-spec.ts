@@ -222,6 +222,44 @@ describe('ranking records completed crawls', () => {
     expect(held?.count).toBe('0');
   });
 
+  it('answers a shelf too large for one message in bounded parts that reach every rank once', async () => {
+    const product = await sut.rpc.request<ProductView>('ranking.product.create', {
+      tenantId,
+      marketplace: 'naver',
+      externalId: 'own-long',
+      name: 'Long titles',
+      price: 1_000,
+      keywords: ['long titles'],
+    });
+    const keywordId = product.keywords[0]?.keywordId ?? '';
+    // 1 100 listings with 2 000-character titles: ~2.5 MB, as a hostile or careless marketplace could answer.
+    const crawlId = randomUUID();
+    const items = Array.from({ length: 1_100 }, (_, i) => anItem(i + 1, `long-${i + 1}`, { title: 't'.repeat(2_000) }));
+    const parts = Math.ceil(items.length / 200);
+    for (let index = 1; index <= parts; index++) {
+      const slice = items.slice((index - 1) * 200, index * 200);
+      await publish(sut, aCrawlCompleted(tenantId, keywordId, slice, { crawlId, part: index, parts }));
+    }
+    await recordedFor(crawlId);
+
+    const ranks: number[] = [];
+    let fromRank: number | null = 1;
+    let answers = 0;
+    while (fromRank !== null && answers < 20) {
+      const latest: LatestRanking = await sut.rpc.request<LatestRanking>(
+        'ranking.keyword.latest',
+        { tenantId, keywordId, fromRank },
+        5_000,
+      );
+      expect(latest.crawl?.crawlId).toBe(crawlId);
+      ranks.push(...latest.entries.map((entry) => entry.rank));
+      fromRank = latest.nextRank;
+      answers += 1;
+    }
+    expect(answers).toBeGreaterThan(1);
+    expect(ranks).toEqual(items.map((item) => item.rank));
+  });
+
   it('acknowledges a crawl of an unknown keyword without recording anything', async () => {
     const crawl = aCrawlCompleted(tenantId, randomUUID(), [anItem(1, 'orphan')]);
     await publish(sut, crawl);

@@ -74,8 +74,15 @@ export const rankingKeywordRemoveRequest = rankingProductRefRequest.extend({ key
 /** `ranking.keyword.list`: the tenant's keywords, or one product's. */
 export const rankingKeywordListRequest = rankingListRequest.extend({ productId: z.uuid().optional() });
 
-/** `ranking.keyword.latest`: the latest recorded crawl of one of the tenant's keywords. */
-export const rankingKeywordLatestRequest = z.object({ tenantId: z.uuid(), keywordId: z.uuid() });
+/**
+ * `ranking.keyword.latest`: the latest recorded crawl of one of the tenant's keywords, its shelf from
+ * `fromRank` on (the `nextRank` of the previous answer; default the top).
+ */
+export const rankingKeywordLatestRequest = z.object({
+  tenantId: z.uuid(),
+  keywordId: z.uuid(),
+  fromRank: z.number().int().min(1).optional(),
+});
 
 /** `ranking.exclusion.add`: a marketplace product id or a mall name. */
 export const rankingExclusionAddRequest = z.object({
@@ -156,7 +163,10 @@ export interface RankingLatestView {
   /** Null while the keyword has never been crawled successfully. */
   crawl: { crawlId: string; crawledAt: string; recordedAt: string } | null;
   standings: Standing[];
+  /** The shelf from `fromRank` on, cut at a byte budget (PAGE_MAX_BYTES) so the answer fits in one message. */
   entries: (RankingEntry & { title: string })[];
+  /** The rank to ask for next (`fromRank`) when the shelf was cut; null when `entries` reach its end. */
+  nextRank: number | null;
 }
 
 /** Answers of the deleting commands. */

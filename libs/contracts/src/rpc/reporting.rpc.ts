@@ -20,6 +20,12 @@ const instant = z.iso.datetime({ offset: true });
 
 /** Longest range a history answer covers, per bucket (hour: 93 days = 2 232 points per keyword). */
 export const REPORTING_MAX_RANGE_DAYS: Record<ReportingBucket, number> = { hour: 93, day: 1_100 };
+/**
+ * Most buckets one rank-history answer holds across its series (~100 bytes each on the wire, so the answer
+ * stays well inside one 1 MB NATS message): a week of hours for a product with 50 keywords. Asking for all
+ * keywords of a product over a range that holds more is refused as `invalid`, naming the longest range that fits.
+ */
+export const REPORTING_MAX_HISTORY_POINTS = 50 * 7 * 24;
 /** Longest range of a brand-share answer. */
 export const REPORTING_BRANDS_MAX_RANGE_DAYS = 93;
 

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { CrawlerCrawlListInput, Page, decodeCursor, encodeCursor } from '@shelfwatch/contracts';
+import { CrawlerCrawlListInput, Page, decodeCursor, toPage } from '@shelfwatch/contracts';
 
 /** A keyword as the crawler schedules it. */
 export interface ScheduledKeyword {
@@ -175,13 +175,8 @@ export class CrawlStore {
       ),
       em.execute<{ total: string }[]>(`select count(*) as total from crawler.crawl_runs where ${filter}`, params),
     ]);
-    const items = rows.slice(0, input.limit).map(toRun);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last.crawlId) : null,
-      total: Number(counted[0]?.total ?? 0),
-    };
+    const keyed = rows.map((row) => ({ id: row.crawl_id, row }));
+    return toPage(keyed, input.limit, Number(counted[0]?.total ?? 0), ({ row }) => toRun(row));
   }
 
   async findKeyword(em: EntityManager, tenantId: string, keywordId: string): Promise<ScheduledKeyword | null> {

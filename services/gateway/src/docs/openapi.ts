@@ -5,7 +5,13 @@ import { AnyRoute } from '../http/route';
 type JsonSchema = Record<string, unknown>;
 
 /** Problems every route may answer, by who may call it. */
-const COMMON_PROBLEMS: ProblemSlug[] = ['validation', 'internal', 'service-unavailable', 'service-timeout'];
+const COMMON_PROBLEMS: ProblemSlug[] = [
+  'validation',
+  'answer-too-large',
+  'internal',
+  'service-unavailable',
+  'service-timeout',
+];
 const AUTH_PROBLEMS: ProblemSlug[] = ['unauthorized', 'forbidden', 'rate-limited'];
 const BODY_PROBLEMS: ProblemSlug[] = ['malformed-body', 'payload-too-large', 'unsupported-media-type'];
 const IDEMPOTENCY_PROBLEMS: ProblemSlug[] = ['idempotency-in-progress', 'idempotency-key-reused'];

@@ -1,20 +1,8 @@
 import { TimeoutError } from '@nats-io/transport-node';
 import { RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
-import pino from 'pino';
-import { Writable } from 'node:stream';
+import { capturingLogger } from '@shelfwatch/testing';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
 import { toProblem } from './problem.mapper';
-
-function capturingLogger(): { logger: pino.Logger; lines: string[] } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), lines };
-}
 
 describe('toProblem', () => {
   const { logger, lines } = capturingLogger();
@@ -30,6 +18,18 @@ describe('toProblem', () => {
     expect(toProblem(new RpcRemoteError('already_running', 'busy'), logger).problem).toMatchObject({
       status: 409,
       type: 'https://shelfwatch.dev/problems/crawl-already-running',
+    });
+  });
+
+  it('tells the caller to narrow the request when the answer would be too large (422, not a 500)', () => {
+    const message =
+      'the answer (1834112 bytes) exceeds the 1040384-byte message limit; narrow the request (a smaller limit)';
+    expect(toProblem(new RpcRemoteError('answer_too_large', message), logger).problem).toEqual({
+      type: 'https://shelfwatch.dev/problems/answer-too-large',
+      title: 'The answer would be too large; ask for less',
+      status: 422,
+      detail: message,
+      instance: undefined,
     });
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TimeoutError } from '@nats-io/transport-node';
-import { RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
+import { RpcErrorCode, RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
 import { isBreakerOpen } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
@@ -37,10 +37,15 @@ function fromGatewayError(error: GatewayError): MappedProblem {
   }
 }
 
-/** Domain error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`. */
+/**
+ * Error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`, and
+ * `answer_too_large` (the answer would not fit in one message: the caller narrows the request).
+ */
 function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
   switch (error.code) {
-    case 'invalid':
+    case RpcErrorCode.AnswerTooLarge:
+      return { problem: problem('answer-too-large', error.message) };
+    case RpcErrorCode.Invalid:
       return { problem: problem('validation', error.message, { errors: remoteFieldErrors(error.message) }) };
     case 'not_found':
       return { problem: problem('not-found', error.message) };

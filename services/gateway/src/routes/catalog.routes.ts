@@ -19,6 +19,14 @@ import { exclusionView, keywordAttached, keywordView, latestRankingView, product
 
 const noScope = { tenantId: true, correlationId: true } as const;
 const keywordParams = z.object({ id: z.uuid(), keywordId: z.uuid() });
+const latestQuery = z.object({
+  fromRank: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('The `nextRank` of the previous answer: the shelf is cut when it would not fit in one answer'),
+});
 
 /** Products, their keywords, exclusions and the latest ranking of a keyword: the ranking service's catalog. */
 export function catalogRoutes(downstream: Downstream): AnyRoute[] {
@@ -143,10 +151,11 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       tag: 'rankings',
       access: 'tenant',
       params: idParams,
+      query: latestQuery,
       status: 200,
       response: latestRankingView,
-      handle: ({ tenantId, params }) =>
-        downstream.call<RankingLatestView>(RANKING_RPC.keywordLatest, { tenantId, keywordId: params.id }),
+      handle: ({ tenantId, params, query }) =>
+        downstream.call<RankingLatestView>(RANKING_RPC.keywordLatest, { ...query, tenantId, keywordId: params.id }),
     }),
     route({
       method: 'POST',

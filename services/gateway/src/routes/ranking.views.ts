@@ -60,4 +60,5 @@ export const latestRankingView = z.object({
   crawl: z.object({ crawlId: z.uuid(), crawledAt: isoDate, recordedAt: isoDate }).nullable(),
   standings: z.array(standingSchema),
   entries: z.array(rankingEntrySchema.extend({ title: z.string() })),
+  nextRank: z.number().int().nullable(),
 }) satisfies z.ZodType<RankingLatestView>;

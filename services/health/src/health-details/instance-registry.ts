@@ -13,6 +13,15 @@ import { SeenInstance, isAlive } from './health-verdict';
 /** Instances are forgotten this long after they went silent or said goodbye. */
 const FORGET_AFTER_MS = 10 * 60_000;
 
+/** The heartbeat's JSON, or undefined when it is not JSON (the schema then refuses it). */
+function parseJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(data).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every service instance that announced itself, with its latest heartbeat. */
 @Injectable()
 export class InstanceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
@@ -31,7 +40,8 @@ export class InstanceRegistry implements OnApplicationBootstrap, OnModuleDestroy
         if (error) {
           return;
         }
-        const parsed = instanceHeartbeatSchema.safeParse(message.json<unknown>());
+        // Not JSON is a malformed heartbeat too: a throw here would stop the connection reading.
+        const parsed = instanceHeartbeatSchema.safeParse(parseJson(message.data));
         if (parsed.success) {
           this.record(parsed.data, Date.now());
         } else {

@@ -1,15 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { RankingEntry, Standing } from '@shelfwatch/contracts';
+import { RankingEntry, RankingLatestView, Standing, countWithinBytes } from '@shelfwatch/contracts';
 import { RankingError } from '../ranking.errors';
 
-/** The latest recorded crawl of a keyword: the standings of its tracked products and the whole shelf. */
-export interface LatestRanking {
-  keywordId: string;
-  /** Null while the keyword has never been crawled successfully. */
-  crawl: { crawlId: string; crawledAt: string; recordedAt: string } | null;
-  standings: Standing[];
-  entries: (RankingEntry & { title: string })[];
-}
+/** The latest recorded crawl of a keyword: the standings of its tracked products and the shelf, bounded. */
+export type LatestRanking = RankingLatestView;
 
 interface StandingRow {
   product_id: string;
@@ -69,7 +63,12 @@ function toEntry(row: EntryRow): RankingEntry & { title: string } {
 }
 
 /** The tenant's latest ranking of a keyword; another tenant's or an unknown keyword answers not found. */
-export async function latestRanking(em: EntityManager, tenantId: string, keywordId: string): Promise<LatestRanking> {
+export async function latestRanking(
+  em: EntityManager,
+  tenantId: string,
+  keywordId: string,
+  fromRank = 1,
+): Promise<LatestRanking> {
   const [keyword] = await em.execute<{ id: string }[]>(
     'select id from ranking.keywords where id = ? and tenant_id = ?',
     [keywordId, tenantId],
@@ -83,7 +82,7 @@ export async function latestRanking(em: EntityManager, tenantId: string, keyword
     [keywordId, tenantId],
   );
   if (!crawl) {
-    return { keywordId, crawl: null, standings: [], entries: [] };
+    return { keywordId, crawl: null, standings: [], entries: [], nextRank: null };
   }
   const standings = await em.execute<StandingRow[]>(
     `select product_id, rank, previous_rank, change, my_price::float8 as my_price,
@@ -94,9 +93,11 @@ export async function latestRanking(em: EntityManager, tenantId: string, keyword
   );
   const entries = await em.execute<EntryRow[]>(
     `select rank, external_id, product_id, title, mall, price::float8 as price, brand, excluded
-       from ranking.ranking_rows where crawl_id = ? order by rank`,
-    [crawl.crawl_id],
+       from ranking.ranking_rows where crawl_id = ? and rank >= ? order by rank`,
+    [crawl.crawl_id, fromRank],
   );
+  const shelf = entries.map(toEntry);
+  const fit = countWithinBytes(shelf);
   return {
     keywordId,
     crawl: {
@@ -105,6 +106,7 @@ export async function latestRanking(em: EntityManager, tenantId: string, keyword
       recordedAt: new Date(crawl.recorded_at).toISOString(),
     },
     standings: standings.map(toStanding),
-    entries: entries.map(toEntry),
+    entries: shelf.slice(0, fit),
+    nextRank: shelf[fit]?.rank ?? null,
   };
 }

@@ -46,7 +46,7 @@ export class RankingsService {
   }
 
   /** The latest standings and shelf of a tenant's keyword. */
-  latest(input: { tenantId: string; keywordId: string }): Promise<LatestRanking> {
-    return latestRanking(this.orm.em.fork(), input.tenantId, input.keywordId);
+  latest(input: { tenantId: string; keywordId: string; fromRank?: number | undefined }): Promise<LatestRanking> {
+    return latestRanking(this.orm.em.fork(), input.tenantId, input.keywordId, input.fromRank);
   }
 }

@@ -37,22 +37,37 @@ export function historySql(bucket: ReportingBucket, oneKeyword: boolean): string
       order by keyword_id, bucket`;
 }
 
-async function historyRows(em: EntityManager, input: HistoryInput): Promise<HistoryRow[]> {
-  const params = [input.tenantId, input.productId, ...(input.keywordId === undefined ? [] : [input.keywordId])];
-  return em.execute<HistoryRow[]>(historySql(input.bucket, input.keywordId !== undefined), [
-    ...params,
-    bucketFloor(input.from, input.bucket),
-    input.to,
-  ]);
+function historyParams(input: HistoryInput): unknown[] {
+  const keyword = input.keywordId === undefined ? [] : [input.keywordId];
+  return [input.tenantId, input.productId, ...keyword, bucketFloor(input.from, input.bucket), input.to];
 }
 
-/** Rank series per keyword, oldest bucket first. */
+async function historyRows(em: EntityManager, input: HistoryInput, limit?: number): Promise<HistoryRow[]> {
+  const sql = historySql(input.bucket, input.keywordId !== undefined);
+  return em.execute<HistoryRow[]>(limit === undefined ? sql : `${sql} limit ${limit}`, historyParams(input));
+}
+
+/** How many keyword series the range holds (to say how long a range would fit). */
+export async function historySeriesCount(em: EntityManager, input: HistoryInput): Promise<number> {
+  const [row] = await em.execute<{ series: number }[]>(
+    `select count(distinct keyword_id)::int as series from (${historySql(input.bucket, input.keywordId !== undefined)}) s`,
+    historyParams(input),
+  );
+  return row?.series ?? 0;
+}
+
+/** Rank series per keyword, oldest bucket first; null when they would hold more than `maxPoints` buckets. */
 export async function rankHistory(
   em: EntityManager,
   input: HistoryInput,
-): Promise<{ keywordId: string; points: ReportingRankPoint[] }[]> {
+  maxPoints: number,
+): Promise<{ keywordId: string; points: ReportingRankPoint[] }[] | null> {
+  const rows = await historyRows(em, input, maxPoints + 1);
+  if (rows.length > maxPoints) {
+    return null;
+  }
   const series = new Map<string, ReportingRankPoint[]>();
-  for (const row of await historyRows(em, input)) {
+  for (const row of rows) {
     const points = series.get(row.keyword_id) ?? [];
     points.push({
       bucketStart: new Date(row.bucket).toISOString(),

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   REPORTING_BRANDS_MAX_RANGE_DAYS,
+  REPORTING_MAX_HISTORY_POINTS,
   REPORTING_MAX_RANGE_DAYS,
   ReportingBrandsView,
   ReportingDashboardView,
@@ -23,8 +24,8 @@ import { ReportCacheOptions } from '../cache/report-cache';
 import { brandShare } from './brands.query';
 import { dashboard } from './dashboard.query';
 import { exportPage } from './export.query';
-import { keywordKnown, priceHistory, productKnown, rankHistory } from './history.query';
-import { checkedRange } from './time-range';
+import { historySeriesCount, keywordKnown, priceHistory, productKnown, rankHistory } from './history.query';
+import { checkedRange, tooManyPoints } from './time-range';
 
 /** Answers the gateway's report routes; the dashboard and brand share go through a versioned cache. */
 @Injectable()
@@ -65,7 +66,11 @@ export class ReportsService {
     const range = checkedRange(input.from, input.to, REPORTING_MAX_RANGE_DAYS[input.bucket]);
     const em = this.orm.em.fork();
     await this.requireProduct(input.tenantId, input.productId);
-    const series = await rankHistory(em, { ...input, ...range });
+    const series = await rankHistory(em, { ...input, ...range }, REPORTING_MAX_HISTORY_POINTS);
+    if (series === null) {
+      const count = await historySeriesCount(em, { ...input, ...range });
+      throw ReportingError.invalid(tooManyPoints(count, input.bucket));
+    }
     return { productId: input.productId, bucket: input.bucket, ...range, series };
   }
 

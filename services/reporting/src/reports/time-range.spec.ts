@@ -1,6 +1,6 @@
 import { ReportingError } from '../reporting.errors';
 import { decodeExportCursor, encodeExportCursor } from './export.query';
-import { bucketFloor, checkedRange, dayRange } from './time-range';
+import { bucketFloor, checkedRange, dayRange, tooManyPoints } from './time-range';
 
 describe('report ranges', () => {
   it('refuses an empty, reversed or too long range with invalid', () => {
@@ -11,6 +11,15 @@ describe('report ranges', () => {
       from: '2026-11-22T00:00:00.000Z',
       to: '2026-11-23T00:00:00.000Z',
     });
+  });
+
+  it('names the longest range that fits when a history of every keyword holds too many points', () => {
+    expect(tooManyPoints(10, 'hour')).toBe(
+      'to: the answer would hold more than 8400 points; with 10 keyword series an hourly history may span at ' +
+        'most 35 days: ask for one keywordId, a shorter range or bucket=day',
+    );
+    expect(tooManyPoints(50, 'day')).toContain('a daily history may span at most 168 days');
+    expect(tooManyPoints(400, 'hour')).toContain('may span less than a day');
   });
 
   it('includes the bucket a range starts in, and the days a range overlaps', () => {

@@ -1,4 +1,4 @@
-import { ReportingBucket } from '@shelfwatch/contracts';
+import { REPORTING_MAX_HISTORY_POINTS, ReportingBucket } from '@shelfwatch/contracts';
 import { dayBucket, hourBucket } from '../projections/buckets';
 import { ReportingError } from '../reporting.errors';
 
@@ -15,6 +15,18 @@ export function checkedRange(from: string, to: string, maxDays: number): { from:
     throw ReportingError.invalid(`to: the range may span at most ${maxDays} days`);
   }
   return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
+}
+
+/** Why a history of `series` keyword series is refused, and the longest range that would be answered. Pure. */
+export function tooManyPoints(series: number, bucket: ReportingBucket): string {
+  const perDay = bucket === 'hour' ? 24 : 1;
+  const days = Math.floor(REPORTING_MAX_HISTORY_POINTS / Math.max(1, series) / perDay);
+  const longest = days >= 1 ? `at most ${days} days` : 'less than a day';
+  return (
+    `to: the answer would hold more than ${REPORTING_MAX_HISTORY_POINTS} points; with ${series} keyword series ` +
+    `${bucket === 'hour' ? 'an hourly' : 'a daily'} history may span ${longest}: ask for one keywordId, ` +
+    'a shorter range or bucket=day'
+  );
 }
 
 /** Start of the bucket holding `at`: a bucket overlapping the range's start is included whole. */

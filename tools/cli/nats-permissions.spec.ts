@@ -42,6 +42,12 @@ describe('NATS permissions derived from the service manifests', () => {
     expect(publishers('retention.purge.completed').sort()).toEqual(['alerting', 'crawler', 'ranking', 'reporting']);
   });
 
+  it('lets every purge owner ask retention for the policy as it stands, and only retention answer', () => {
+    const request = 'rpc.retention.policy.kind';
+    expect(publishers(request).sort()).toEqual(['alerting', 'crawler', 'gateway', 'ranking', 'reporting']);
+    expect(subscribers(request)).toEqual(['retention']);
+  });
+
   it("lets each domain's events come from their owner only", () => {
     expect(publishers('crawl.completed')).toEqual(['crawler']);
     expect(publishers('tracking.product.added')).toEqual(['ranking']);

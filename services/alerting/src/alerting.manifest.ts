@@ -8,4 +8,6 @@ export const alertingManifest: ServiceManifest = {
   service: 'alerting',
   handles: ['ranking.recorded', 'tracking.product.removed', 'tracking.keyword.removed', 'retention.purge.requested'],
   publishes: ['alert.raised', 'alert.acknowledged', 'alert.resolved', 'retention.purge.completed'],
+  // Owners ask retention for the policy as it stands before they purge.
+  calls: ['retention'],
 };

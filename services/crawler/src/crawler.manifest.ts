@@ -11,4 +11,6 @@ export const crawlerManifest: ServiceManifest = {
     'retention.purge.requested',
   ],
   publishes: ['crawl.requested', 'crawl.started', 'crawl.completed', 'crawl.failed', 'retention.purge.completed'],
+  // Owners ask retention for the policy as it stands before they purge.
+  calls: ['retention'],
 };

@@ -16,4 +16,6 @@ export const rankingManifest: ServiceManifest = {
     'ranking.changed',
     'retention.purge.completed',
   ],
+  // Owners ask retention for the policy as it stands before they purge.
+  calls: ['retention'],
 };

@@ -9,4 +9,6 @@ export const reportingManifest: ServiceManifest = {
   service: 'reporting',
   handles: [...REPORTING_EVENT_TYPES, 'retention.purge.requested'],
   publishes: ['retention.purge.completed'],
+  // Owners ask retention for the policy as it stands before they purge.
+  calls: ['retention'],
 };

@@ -46,6 +46,8 @@ describe('NATS permissions derived from the service manifests', () => {
     const request = 'rpc.retention.policy.kind';
     expect(publishers(request).sort()).toEqual(['alerting', 'crawler', 'gateway', 'ranking', 'reporting']);
     expect(subscribers(request)).toEqual(['retention']);
+    // Asking is all they may do: changing a tenant's policy stays with the gateway.
+    expect(publishers('rpc.retention.policy.put')).toEqual(['gateway']);
   });
 
   it("lets each domain's events come from their owner only", () => {

@@ -1,6 +1,9 @@
 import { ServiceName } from '@shelfwatch/config';
 import { EventType } from '@shelfwatch/contracts';
 
+/** A service whose every request/reply subject may be called, or one subject of it. */
+export type RpcCall = ServiceName | `${ServiceName}.${string}`;
+
 /**
  * JetStream API use beyond consuming and publishing events: `inspect` reads stream and consumer state and last
  * messages (health), `stream-ages` changes streams' max age (retention).
@@ -17,7 +20,10 @@ export interface ServiceManifest {
   handles: EventType[];
   /** Event types the service publishes (through its outbox). */
   publishes: EventType[];
-  /** Services whose request/reply subjects (`rpc.<service>.>`) this one calls. */
-  calls?: ServiceName[];
+  /**
+   * What this service calls over request/reply: a service name grants all its subjects (`rpc.<service>.>`), a
+   * subject (`retention.policy.kind`) that one alone.
+   */
+  calls?: RpcCall[];
   jetstream?: JetStreamUse[];
 }

@@ -1,3 +1,4 @@
+import { RETENTION_RPC } from '@shelfwatch/contracts';
 import { ServiceManifest } from '@shelfwatch/platform';
 
 /**
@@ -9,5 +10,5 @@ export const alertingManifest: ServiceManifest = {
   handles: ['ranking.recorded', 'tracking.product.removed', 'tracking.keyword.removed', 'retention.purge.requested'],
   publishes: ['alert.raised', 'alert.acknowledged', 'alert.resolved', 'retention.purge.completed'],
   // Owners ask retention for the policy as it stands before they purge.
-  calls: ['retention'],
+  calls: [RETENTION_RPC.policyOfKind],
 };

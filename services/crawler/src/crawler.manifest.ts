@@ -1,3 +1,4 @@
+import { RETENTION_RPC } from '@shelfwatch/contracts';
 import { ServiceManifest } from '@shelfwatch/platform';
 
 /** Events the crawler consumes; its features add theirs here. */
@@ -12,5 +13,5 @@ export const crawlerManifest: ServiceManifest = {
   ],
   publishes: ['crawl.requested', 'crawl.started', 'crawl.completed', 'crawl.failed', 'retention.purge.completed'],
   // Owners ask retention for the policy as it stands before they purge.
-  calls: ['retention'],
+  calls: [RETENTION_RPC.policyOfKind],
 };

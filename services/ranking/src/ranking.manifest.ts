@@ -1,3 +1,4 @@
+import { RETENTION_RPC } from '@shelfwatch/contracts';
 import { ServiceManifest } from '@shelfwatch/platform';
 
 /** Events the ranking consumes; its features add theirs here. */
@@ -17,5 +18,5 @@ export const rankingManifest: ServiceManifest = {
     'retention.purge.completed',
   ],
   // Owners ask retention for the policy as it stands before they purge.
-  calls: ['retention'],
+  calls: [RETENTION_RPC.policyOfKind],
 };

@@ -1,3 +1,4 @@
+import { RETENTION_RPC } from '@shelfwatch/contracts';
 import { ServiceManifest } from '@shelfwatch/platform';
 import { REPORTING_EVENT_TYPES } from './projections/reporting-events';
 
@@ -10,5 +11,5 @@ export const reportingManifest: ServiceManifest = {
   handles: [...REPORTING_EVENT_TYPES, 'retention.purge.requested'],
   publishes: ['retention.purge.completed'],
   // Owners ask retention for the policy as it stands before they purge.
-  calls: ['retention'],
+  calls: [RETENTION_RPC.policyOfKind],
 };

@@ -76,7 +76,7 @@ export function natsPermissions(topology: Topology, manifest: ServiceManifest): 
     ...manifest.publishes.map((type) => topology.subject(type)),
     ...consumers.flatMap((consumer) => consumerGrants(topology, consumer)),
     ...uses.flatMap((use) => jetstreamGrants(topology, use)),
-    ...(manifest.calls ?? []).map((service) => rpcSubject(topology, `${service}.>`)),
+    ...(manifest.calls ?? []).map((call) => rpcSubject(topology, call.includes('.') ? call : `${call}.>`)),
     topology.subject(heartbeatSubject(manifest.service)),
     ...(inspects ? [topology.subject(HEARTBEAT_SOLICIT_SUBJECT)] : []),
   ];

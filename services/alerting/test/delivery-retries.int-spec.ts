@@ -3,7 +3,16 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { AlertView, DeliveryView, EventEnvelope, Page, STREAMS, WebhookCreated } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
 import { eventually, readStream } from '@shelfwatch/testing';
-import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
+import {
+  BootedService,
+  ServiceUnderTest,
+  bootInTestEnvironment,
+  bootService,
+  migrateInto,
+} from '../../../libs/platform/test/service-harness';
+import { loadRetentionConfig } from '../../retention/src/retention.config';
+import { retentionPersistence } from '../../retention/src/retention.persistence';
+import { RetentionAppModule } from '../../retention/src/app.module';
 import { AlertingConfig, loadAlertingConfig } from '../src/alerting.config';
 import { alertingPersistence } from '../src/alerting.persistence';
 import { AlertingAppModule } from '../src/app.module';
@@ -15,6 +24,8 @@ const RETRY_BASE_MS = 600;
 /** A receiver that is down, and the retention purge, against the real Postgres and NATS. */
 describe('webhook retries and retention', () => {
   let booted: BootedService<AlertingConfig>;
+  // Alerting checks every purge request against the policy retention holds when it runs.
+  let retention: ServiceUnderTest;
   let rpc: RpcClient;
   let orm: MikroORM;
   const tenantId = randomUUID();
@@ -33,9 +44,20 @@ describe('webhook retries and retention', () => {
     );
     rpc = new RpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
     orm = booted.sut.app.get(MikroORM);
+    await migrateInto(booted.environment.db, retentionPersistence);
+    const retentionConfig = loadRetentionConfig({
+      ...booted.environment.env,
+      RETENTION_SWEEP_ENABLED: 'false',
+      RETENTION_ALERTS_DAYS: '1',
+      RETENTION_DELIVERY_LOGS_DAYS: '1',
+    });
+    retention = await bootService('retention', retentionConfig, (config, logger) =>
+      RetentionAppModule.forConfig(config, logger),
+    );
   });
 
   afterAll(async () => {
+    await retention?.close();
     await booted?.stop();
   });
 
@@ -114,7 +136,13 @@ describe('webhook retries and retention', () => {
       expect(await alertEvents(booted.environment, tenant, 'alert.resolved')).toHaveLength(1),
     );
 
-    const cutoff = new Date(Date.now() + 60_000).toISOString();
+    // What is finished ages past the one-day policy; the cut-off is the one a sweep would send.
+    const em = orm.em.fork();
+    await em.execute(
+      `update alerting.alerts set resolved_at = resolved_at - interval '2 days' where status = 'resolved'`,
+    );
+    await em.execute(`update alerting.deliveries set completed_at = completed_at - interval '2 days'`);
+    const cutoff = new Date(Date.now() - 86_400_000 - 60_000).toISOString();
     for (const dataKind of ['alerts', 'delivery_logs'] as const) {
       await publish(booted.environment, tenant, 'retention.purge.requested', {
         sweepId: randomUUID(),

@@ -5,6 +5,8 @@ const production = {
   NODE_ENV: 'production',
   NATS_URL: 'nats://nats:4222',
   DATABASE_URL: 'postgres://ranking@db:5432/shelfwatch',
+  NATS_USER: 'ranking',
+  NATS_PASSWORD: 'ranking-nats-password-0123456789',
 };
 
 describe('consumer configuration', () => {

@@ -39,6 +39,8 @@ export interface CallOptions {
   /** Sent as is (a string or Buffer) with its own content type. */
   raw?: { payload: string | Buffer; contentType: string };
   headers?: Record<string, string>;
+  /** The TCP peer the request comes from (127.0.0.1 when unset). */
+  remoteAddress?: string;
 }
 
 /** A running gateway answering through Fastify injection. */
@@ -58,6 +60,7 @@ export class Api {
       method: method as 'GET',
       url,
       headers,
+      ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
       ...(options.raw
         ? { payload: options.raw.payload }
         : options.body === undefined
@@ -122,6 +125,7 @@ export async function startPlatform(extras: ExtraService[] = [], gatewayEnv: Env
     ADMIN_API_KEY: ADMIN_KEY,
     RATE_LIMIT_BURST: '100000',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_FAILURE_BURST: '10000',
     // Webhook receivers of the tests listen on 127.0.0.1.
     ALERTING_WEBHOOK_ALLOW_LOOPBACK: 'true',
     ALERTING_DELIVERY_POLL_MS: '100',

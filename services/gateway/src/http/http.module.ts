@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Logger } from 'pino';
-import { ADMIN_API_KEY, AuthService } from '../auth/auth.service';
+import { ADMIN_API_KEY, AUTH_THROTTLE, AuthService } from '../auth/auth.service';
 import { KeyCache } from '../auth/key-cache';
 import { LIVE_KEYS, TenantsService } from '../auth/tenants.service';
 import { TenantsStore } from '../auth/tenants.store';
@@ -49,6 +49,10 @@ export class GatewayHttpModule {
         { provide: DOWNSTREAM_TIMEOUT_MS, useValue: config.downstreamTimeoutMs },
         { provide: IDEMPOTENCY_TTL_MS, useValue: config.idempotencyTtlHours * 3_600_000 },
         { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitBurst, config.rateLimitPerMinute) },
+        {
+          provide: AUTH_THROTTLE,
+          useValue: new RateLimiter(config.authFailureBurst, config.authFailuresPerMinute),
+        },
         {
           provide: HTTP_EDGE_OPTIONS,
           useValue: { corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, logger, version },

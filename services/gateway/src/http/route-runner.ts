@@ -25,7 +25,8 @@ export interface Outcome {
 
 /**
  * Runs one API request through its steps:
- * 1. authenticate the key (401) and check the route's access (403);
+ * 1. authenticate the key (401; 429 when the client address sent too many unauthenticated requests) and check
+ *    the route's access (403);
  * 2. take a token from the key's bucket (429 with Retry-After), setting the RateLimit headers;
  * 3. validate path, query and body (400 naming every field);
  * 4. on a POST with `Idempotency-Key`, claim the key or replay the stored answer (409/422 on misuse);
@@ -41,7 +42,7 @@ export class RouteRunner {
   ) {}
 
   async run(route: AnyRoute, request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
-    const principal = route.access === 'public' ? null : await this.authorize(route, request.headers.authorization);
+    const principal = route.access === 'public' ? null : await this.authorize(route, request);
     if (principal) {
       this.limit(principal, reply);
     }
@@ -66,8 +67,9 @@ export class RouteRunner {
     );
   }
 
-  private async authorize(route: AnyRoute, authorization: string | undefined): Promise<Principal> {
-    const principal = await this.auth.authenticate(authorization);
+  private async authorize(route: AnyRoute, request: FastifyRequest): Promise<Principal> {
+    // request.ip honours X-Forwarded-For only from the proxies of TRUSTED_PROXIES.
+    const principal = await this.auth.authenticate(request.headers.authorization, request.ip);
     if (route.access === 'admin' && principal.kind !== 'admin') {
       throw GatewayError.forbidden('this route needs the operator admin key');
     }

@@ -52,8 +52,12 @@ const proxyList = (name: string): Variable<string[]> =>
 
 /** Variables the gateway reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const gatewayConfigSpec = {
-  /** Operator key that can create tenants; generated (and printed once) outside production. */
-  adminApiKey: requiredSecret('ADMIN_API_KEY', { generateInDev: true }),
+  /**
+   * Operator key that can create tenants; generated (and printed once) outside production. In production at
+   * least 32 characters, no placeholder word, no repeated pattern, and at least 100 bits by a character-frequency
+   * estimate (`openssl rand -hex 24` scores about 180).
+   */
+  adminApiKey: requiredSecret('ADMIN_API_KEY', { generateInDev: true, strength: { minLength: 32, minBits: 100 } }),
   /** Browser origins allowed by CORS (comma-separated); none by default. */
   corsOrigins: originList('CORS_ORIGINS'),
   /** Requests per API key per minute, sustained (token bucket refill), per gateway instance. */

@@ -52,3 +52,12 @@ describe('gateway configuration: the admin key in production', () => {
     expect(loadGatewayConfig({ ADMIN_API_KEY: 'dev' }).adminApiKey.value.reveal()).toBe('dev');
   });
 });
+
+describe('gateway configuration: idempotency claims', () => {
+  it('refuses an in-flight expiry that a live request could outlast, so it never runs twice', () => {
+    expect(loadGatewayConfig({}).idempotencyInFlightSeconds).toBe(30);
+    expect(() => loadGatewayConfig({ IDEMPOTENCY_IN_FLIGHT_SECONDS: '5', DOWNSTREAM_TIMEOUT_MS: '5000' })).toThrow(
+      'IDEMPOTENCY_IN_FLIGHT_SECONDS',
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import {
+  ConfigError,
   ConfigSpec,
   Env,
   ServiceConfig,
@@ -83,6 +84,11 @@ export const gatewayConfigSpec = {
   downstreamTimeoutMs: integer('DOWNSTREAM_TIMEOUT_MS', 5_000, 50, 60_000),
   /** How long an `Idempotency-Key` and its stored answer are kept. */
   idempotencyTtlHours: integer('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
+  /**
+   * How long an `Idempotency-Key` whose request never finished (its gateway crashed) blocks a retry. Must be
+   * longer than `DOWNSTREAM_TIMEOUT_MS`, so a request still running is never run a second time.
+   */
+  idempotencyInFlightSeconds: integer('IDEMPOTENCY_IN_FLIGHT_SECONDS', 30, 1, 3_600),
 } satisfies ConfigSpec;
 
 /** The gateway's configuration, parsed once at boot. */
@@ -90,5 +96,14 @@ export type GatewayConfig = ServiceConfig<typeof gatewayConfigSpec>;
 
 /** Parses the gateway's configuration; throws `ConfigError` naming every bad variable. */
 export function loadGatewayConfig(env: Env): GatewayConfig {
-  return loadServiceConfig('gateway', gatewayConfigSpec, env);
+  const config = loadServiceConfig('gateway', gatewayConfigSpec, env);
+  if (config.idempotencyInFlightSeconds * 1_000 <= config.downstreamTimeoutMs) {
+    throw new ConfigError('gateway', [
+      {
+        variable: 'IDEMPOTENCY_IN_FLIGHT_SECONDS',
+        message: `must be longer than DOWNSTREAM_TIMEOUT_MS (${config.downstreamTimeoutMs} ms)`,
+      },
+    ]);
+  }
+  return config;
 }

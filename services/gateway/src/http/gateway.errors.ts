@@ -7,6 +7,7 @@ export enum GatewayErrorCode {
   RateLimited = 'rate_limited',
   IdempotencyInProgress = 'idempotency_in_progress',
   IdempotencyMismatch = 'idempotency_mismatch',
+  SecretShownOnce = 'secret_shown_once',
   Conflict = 'conflict',
 }
 

@@ -6,7 +6,7 @@ import { LIVE_KEYS, TenantsService } from '../auth/tenants.service';
 import { TenantsStore } from '../auth/tenants.store';
 import { DOWNSTREAM_TIMEOUT_MS, Downstream } from '../downstream/downstream';
 import { GatewayConfig } from '../gateway.config';
-import { IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../idempotency/idempotency.store';
+import { IDEMPOTENCY_IN_FLIGHT_MS, IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../idempotency/idempotency.store';
 import { RateLimiter } from '../limits/rate-limiter';
 import { ApiRoutes } from './api-routes';
 import { GatewayHttp, HTTP_EDGE_OPTIONS } from './gateway-http';
@@ -48,6 +48,7 @@ export class GatewayHttpModule {
         { provide: LIVE_KEYS, useValue: config.nodeEnv === 'production' },
         { provide: DOWNSTREAM_TIMEOUT_MS, useValue: config.downstreamTimeoutMs },
         { provide: IDEMPOTENCY_TTL_MS, useValue: config.idempotencyTtlHours * 3_600_000 },
+        { provide: IDEMPOTENCY_IN_FLIGHT_MS, useValue: config.idempotencyInFlightSeconds * 1_000 },
         { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitBurst, config.rateLimitPerMinute) },
         {
           provide: AUTH_THROTTLE,

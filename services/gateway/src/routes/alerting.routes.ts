@@ -94,6 +94,7 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       status: 201,
       response: webhookCreated,
       problems: ['conflict'],
+      secretFields: ['secret'],
       handle: ({ tenantId, body }) =>
         downstream.call<WebhookCreated>(ALERTING_RPC.webhookCreate, { ...body, tenantId }),
     }),

@@ -106,8 +106,15 @@ export interface ExtraService {
   boot(env: Env): Promise<ServiceUnderTest>;
 }
 
-/** Simulator, crawler, ranking (+ extras) and the gateway on the real Postgres and NATS. */
-export async function startPlatform(extras: ExtraService[] = [], gatewayEnv: Env = {}): Promise<Platform> {
+/**
+ * Simulator, crawler, ranking (+ extras) and the gateway on the real Postgres and NATS; `servicesEnv` is
+ * added to the environment of every service (e.g. a service's limits).
+ */
+export async function startPlatform(
+  extras: ExtraService[] = [],
+  gatewayEnv: Env = {},
+  servicesEnv: Env = {},
+): Promise<Platform> {
   const sim = await startSimulator({ port: 0, seed: SIM_SEED });
   sim.control.setClock({ now: SIM_T0.toISOString() });
   const environment = await createTestEnvironment([
@@ -129,6 +136,7 @@ export async function startPlatform(extras: ExtraService[] = [], gatewayEnv: Env
     // Webhook receivers of the tests listen on 127.0.0.1.
     ALERTING_WEBHOOK_ALLOW_LOOPBACK: 'true',
     ALERTING_DELIVERY_POLL_MS: '100',
+    ...servicesEnv,
   };
   const services = [
     await bootService('ranking', loadRankingConfig(env), (c, l) => RankingAppModule.forConfig(c, l)),

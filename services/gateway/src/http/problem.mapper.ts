@@ -39,7 +39,10 @@ function fromGatewayError(error: GatewayError): MappedProblem {
   }
 }
 
-/** Domain error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`. */
+/**
+ * Domain error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`,
+ * `limit_exceeded` (a tenant limit of the owning service; the message names it and its value).
+ */
 function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
   switch (error.code) {
     case 'invalid':
@@ -50,6 +53,8 @@ function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
       return { problem: problem('conflict', error.message) };
     case 'already_running':
       return { problem: problem('crawl-already-running', error.message) };
+    case 'limit_exceeded':
+      return { problem: problem('limit-exceeded', error.message) };
     default:
       return null;
   }

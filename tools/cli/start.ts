@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '@shelfwatch/config';
 import { adminApiKey } from './admin-key';
-import { APPS, appPort, appSpecs, readinessUrl } from './children';
+import { APPS, appPort, appSpecs, gatewayMetricsPort, readinessUrl } from './children';
 import { loadCliConfig } from './cli.config';
 import { runDemo } from './demo-step';
 import { prettyLogLine } from './log-format';
@@ -144,7 +144,7 @@ class Launcher {
       `  REST API       ${url('gateway', '/v1')}`,
       `  API docs       ${url('gateway', '/docs')}`,
       `  health         ${url('health', '/health')}`,
-      `  metrics        ${url('gateway', '/metrics')} (every service serves /metrics on its port)`,
+      `  metrics        http://127.0.0.1:${gatewayMetricsPort(this.config.portOffset)}/metrics (gateway, internal port; the other services serve /metrics on their own port)`,
       `  simulator      ${url('sim', '/_sim/stats')}`,
       `  traces         ${deps.otlpEndpoint ? `sent to ${deps.otlpEndpoint} (Jaeger UI: http://127.0.0.1:16686)` : 'off'}`,
       `  admin API key  ${adminKey.value} (${adminKey.source})`,

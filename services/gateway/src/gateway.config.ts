@@ -3,6 +3,7 @@ import {
   ConfigError,
   ConfigSpec,
   Env,
+  GATEWAY_METRICS_PORT,
   ServiceConfig,
   Variable,
   integer,
@@ -78,6 +79,11 @@ export const gatewayConfigSpec = {
    * client is the TCP peer and the header is ignored, so a caller cannot pick the address it is limited by.
    */
   trustedProxies: proxyList('TRUSTED_PROXIES'),
+  /**
+   * Internal port of `GET /metrics` (Prometheus). Never the public `PORT`: metrics reveal traffic, tenants'
+   * activity and internals. 0 picks a free port (tests).
+   */
+  metricsPort: integer('METRICS_PORT', GATEWAY_METRICS_PORT, 0, 65_535),
   /** Largest accepted request body. */
   bodyLimitBytes: integer('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 10 * 1024 * 1024),
   /** How long the gateway waits for a service's answer before answering 504. */

@@ -84,6 +84,11 @@ export const gatewayConfigSpec = {
    * activity and internals. 0 picks a free port (tests).
    */
   metricsPort: integer('METRICS_PORT', GATEWAY_METRICS_PORT, 0, 65_535),
+  /**
+   * Live API keys (not revoked, or still in a rotation's grace period) one tenant may hold; issuing one more
+   * answers 409 `limit-exceeded`. A rotation replaces its key, so it is allowed at the limit.
+   */
+  maxApiKeysPerTenant: integer('GATEWAY_MAX_API_KEYS_PER_TENANT', 20, 1, 1_000),
   /** Largest accepted request body. */
   bodyLimitBytes: integer('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 10 * 1024 * 1024),
   /** How long the gateway waits for a service's answer before answering 504. */

@@ -4,6 +4,7 @@ import { Api, ApiResponse, Platform, startPlatform } from './gateway.e2e-harness
 const MAX_PRODUCTS = 3;
 const MAX_KEYWORDS_PER_PRODUCT = 2;
 const MAX_KEYWORDS = 4;
+const MAX_KEYS = 3;
 const limitProblem = 'https://shelfwatch.dev/problems/limit-exceeded';
 
 function product(n: number, keywords: string[] = []): Record<string, unknown> {
@@ -18,7 +19,7 @@ describe('per-tenant limits of the catalog', () => {
   beforeAll(async () => {
     platform = await startPlatform(
       [],
-      {},
+      { GATEWAY_MAX_API_KEYS_PER_TENANT: String(MAX_KEYS) },
       {
         RANKING_MAX_PRODUCTS_PER_TENANT: String(MAX_PRODUCTS),
         RANKING_MAX_KEYWORDS_PER_PRODUCT: String(MAX_KEYWORDS_PER_PRODUCT),
@@ -67,6 +68,24 @@ describe('per-tenant limits of the catalog', () => {
     expect(answer).toMatchObject({ status: 409, body: { type: limitProblem } });
     expect(answer.body.detail).toContain(`${MAX_KEYWORDS_PER_PRODUCT} keywords per product`);
     expect(await total(apiKey)).toBe(0);
+  });
+
+  it('issues API keys concurrently up to the limit only, and still lets a key be rotated at the limit', async () => {
+    const { apiKey } = await api.tenant('keyring');
+    const issued = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        api.call<{ id: string; detail?: string }>('POST', '/v1/api-keys', { key: apiKey, body: { label: 'ci' } }),
+      ),
+    );
+    expect(issued.filter((answer) => answer.status === 201)).toHaveLength(MAX_KEYS - 1);
+    const refused = issued.filter((answer) => answer.status === 409);
+    expect(refused).toHaveLength(6 - (MAX_KEYS - 1));
+    expect(refused[0]?.body).toMatchObject({ type: limitProblem });
+    expect(refused[0]?.body.detail).toContain(`${MAX_KEYS} live API keys per tenant`);
+    const listed = await api.call<{ total: number }>('GET', '/v1/api-keys', { key: apiKey });
+    expect(listed.body.total).toBe(MAX_KEYS);
+    const some = issued.find((answer) => answer.status === 201)?.body.id ?? '';
+    expect((await api.call('POST', `/v1/api-keys/${some}/rotate`, { key: apiKey })).status).toBe(201);
   });
 
   it('holds the keywords-per-tenant limit when keywords are attached concurrently', async () => {

@@ -8,6 +8,7 @@ export enum GatewayErrorCode {
   IdempotencyInProgress = 'idempotency_in_progress',
   IdempotencyMismatch = 'idempotency_mismatch',
   SecretShownOnce = 'secret_shown_once',
+  LimitExceeded = 'limit_exceeded',
   Conflict = 'conflict',
 }
 

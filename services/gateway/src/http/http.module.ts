@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnMod
 import { Logger } from 'pino';
 import { ADMIN_API_KEY, AUTH_THROTTLE, AuthService } from '../auth/auth.service';
 import { KeyCache } from '../auth/key-cache';
-import { LIVE_KEYS, TenantsService } from '../auth/tenants.service';
+import { LIVE_KEYS, MAX_API_KEYS, TenantsService } from '../auth/tenants.service';
 import { TenantsStore } from '../auth/tenants.store';
 import { DOWNSTREAM_TIMEOUT_MS, Downstream } from '../downstream/downstream';
 import { GatewayConfig } from '../gateway.config';
@@ -46,6 +46,7 @@ export class GatewayHttpModule {
       providers: [
         { provide: ADMIN_API_KEY, useValue: config.adminApiKey.value },
         { provide: LIVE_KEYS, useValue: config.nodeEnv === 'production' },
+        { provide: MAX_API_KEYS, useValue: config.maxApiKeysPerTenant },
         { provide: DOWNSTREAM_TIMEOUT_MS, useValue: config.downstreamTimeoutMs },
         { provide: IDEMPOTENCY_TTL_MS, useValue: config.idempotencyTtlHours * 3_600_000 },
         { provide: IDEMPOTENCY_IN_FLIGHT_MS, useValue: config.idempotencyInFlightSeconds * 1_000 },

@@ -28,6 +28,8 @@ function fromGatewayError(error: GatewayError): MappedProblem {
       return { problem: problem('idempotency-in-progress', error.message) };
     case GatewayErrorCode.IdempotencyMismatch:
       return { problem: problem('idempotency-key-reused', error.message) };
+    case GatewayErrorCode.LimitExceeded:
+      return { problem: problem('limit-exceeded', error.message) };
     case GatewayErrorCode.SecretShownOnce:
       return { problem: problem('secret-shown-once', error.message) };
     case GatewayErrorCode.Conflict:

@@ -43,6 +43,7 @@ export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
       status: 201,
       response: issuedKey,
       secretFields: ['apiKey'],
+      problems: ['limit-exceeded'],
       handle: ({ params, body }) => tenants.issueKey(params.id, body.label),
     }),
     route({
@@ -79,6 +80,7 @@ export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
       status: 201,
       response: issuedKey,
       secretFields: ['apiKey'],
+      problems: ['limit-exceeded'],
       handle: ({ tenantId, body }) => tenants.issueKey(tenantId, body.label),
     }),
     route({

@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, SERVICE_NAMES, ServiceName } from '@shelfwatch/config';
+import { DEFAULT_PORTS, GATEWAY_METRICS_PORT, SERVICE_NAMES, ServiceName } from '@shelfwatch/config';
 import { Dependencies } from './local-deps';
 import { ChildSpec } from './supervisor';
 
@@ -27,6 +27,11 @@ export interface ChildrenInput {
 /** The port `app` listens on under this launcher. */
 export function appPort(app: AppName, portOffset: number): number {
   return (app === 'sim' ? SIM_PORT : DEFAULT_PORTS[app]) + portOffset;
+}
+
+/** The gateway's internal metrics port (its HTTP port is public and does not serve `/metrics`). */
+export function gatewayMetricsPort(portOffset: number): number {
+  return GATEWAY_METRICS_PORT + portOffset;
 }
 
 /** Where the launcher asks whether `app` is ready. */
@@ -70,7 +75,9 @@ function childEnv(app: AppName, input: ChildrenInput): NodeJS.ProcessEnv {
     ...(app === 'sim'
       ? { SIM_PORT: String(appPort('sim', input.portOffset)) }
       : { PORT: String(appPort(app, input.portOffset)) }),
-    ...(app === 'gateway' ? { ADMIN_API_KEY: input.adminApiKey } : {}),
+    ...(app === 'gateway'
+      ? { ADMIN_API_KEY: input.adminApiKey, METRICS_PORT: String(gatewayMetricsPort(input.portOffset)) }
+      : {}),
   };
 }
 

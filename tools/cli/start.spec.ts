@@ -44,6 +44,8 @@ describe('npm start children', () => {
 
   it('gives the admin key to the gateway only, and the resolved Postgres and NATS to all', () => {
     expect(envOf('gateway').ADMIN_API_KEY).toBe('admin');
+    // The gateway's metrics are on an internal port of their own (its HTTP port is public).
+    expect(envOf('gateway').METRICS_PORT).toBe('9464');
     expect(envOf('crawler').ADMIN_API_KEY).toBeUndefined();
     expect(envOf('ranking')).toMatchObject({ DATABASE_URL: deps.databaseUrl, NATS_URL: deps.natsUrl });
   });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '@shelfwatch/config';
 import { adminApiKey } from './admin-key';
 import { PROVISIONER_USER } from '@shelfwatch/platform';
-import { APPS, AppName, appPort, appSpecs, natsUserEnv, readinessUrl } from './children';
+import { APPS, AppName, appPort, appSpecs, gatewayMetricsPort, natsUserEnv, readinessUrl } from './children';
 import { loadCliConfig, loadProvisionConfig } from './cli.config';
 import { runDemo } from './demo-step';
 import { prettyLogLine } from './log-format';
@@ -173,7 +173,7 @@ class Launcher {
       `  REST API       ${url('gateway', '/v1')}`,
       `  API docs       ${url('gateway', '/docs')}`,
       `  health         ${url('health', '/health')}`,
-      `  metrics        ${url('gateway', '/metrics')} (every service serves /metrics on its port)`,
+      `  metrics        http://127.0.0.1:${gatewayMetricsPort(this.config.portOffset)}/metrics (gateway, internal port; the other services serve /metrics on their own port)`,
       `  simulator      ${url('sim', '/_sim/stats')}`,
       `  traces         ${deps.otlpEndpoint ? `sent to ${deps.otlpEndpoint} (Jaeger UI: http://127.0.0.1:16686)` : 'off'}`,
       `  admin API key  ${adminKey.value} (${adminKey.source})`,

@@ -1,9 +1,9 @@
-import { DEFAULT_PORTS, SERVICE_NAMES } from '@shelfwatch/config';
+import { DEFAULT_PORTS, GATEWAY_METRICS_PORT, SERVICE_NAMES } from '@shelfwatch/config';
 import { readinessUrl } from '../cli/children';
 import { healthUrl } from '../cli/healthcheck';
 import { healthRoutes } from './health-routes';
 import { Workload, find, probePort } from './k8s-types';
-import { readYaml, renderKustomization } from './manifests';
+import { K8sObject, readYaml, renderKustomization } from './manifests';
 
 // The probes of every deployment target point at what the services really serve: the paths of the shared health
 // module (libs/platform) and the ports of DEFAULT_PORTS (libs/config). Changing either breaks this test.
@@ -27,7 +27,11 @@ describe.each(['dev', 'prod'])('Kubernetes probes (k8s/overlays/%s)', (overlay) 
         throw new Error(`${service} has no container`);
       }
       const port = DEFAULT_PORTS[service];
-      expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+      const metrics = { name: 'metrics', containerPort: GATEWAY_METRICS_PORT, protocol: 'TCP' };
+      expect(container.ports).toEqual([
+        { name: 'http', containerPort: port, protocol: 'TCP' },
+        ...(service === 'gateway' ? [metrics] : []),
+      ]);
       expect(container.env).toContainEqual({ name: 'PORT', value: String(port) });
       expect([container.livenessProbe?.httpGet?.path, probePort(container, container.livenessProbe)]).toEqual([
         routes.live,
@@ -56,6 +60,39 @@ describe.each(['dev', 'prod'])('Kubernetes probes (k8s/overlays/%s)', (overlay) 
     expect(svc.spec.ports).toEqual([
       { name: 'http', port: DEFAULT_PORTS[service], targetPort: 'http', protocol: 'TCP' },
     ]);
+  });
+});
+
+/** A NetworkPolicy as far as its ingress ports go. */
+interface IngressPolicy extends K8sObject {
+  spec: { ingress: { ports?: { port: string }[] }[] };
+}
+
+describe.each(['dev', 'prod'])('the gateway metrics port (k8s/overlays/%s)', (overlay) => {
+  const objects = renderKustomization(`k8s/overlays/${overlay}`);
+  const portsOf = (policy: string): string[] =>
+    find<IngressPolicy>(objects, 'NetworkPolicy', policy).spec.ingress.flatMap((rule) =>
+      (rule.ports ?? []).map((port) => port.port),
+    );
+
+  it('is what the gateway listens on and what Prometheus is told to scrape', () => {
+    const deployment = find<Workload & { spec: { template: { metadata: { annotations?: Record<string, string> } } } }>(
+      objects,
+      'Deployment',
+      'gateway',
+    );
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container?.env).toContainEqual({ name: 'METRICS_PORT', value: String(GATEWAY_METRICS_PORT) });
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(GATEWAY_METRICS_PORT),
+      'prometheus.io/path': '/metrics',
+    });
+  });
+
+  it('is reachable from the monitoring namespace only, never from outside', () => {
+    expect(portsOf('gateway-from-anywhere')).toEqual(['http']);
+    expect(portsOf('metrics-from-monitoring')).toEqual(expect.arrayContaining(['http', 'metrics']));
   });
 });
 

@@ -40,6 +40,12 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   health: 3006,
 };
 
+/**
+ * Default internal port of the gateway's `GET /metrics` (`METRICS_PORT`): its HTTP port is public, so its
+ * metrics are served apart; the other services serve them on their own (internal) port.
+ */
+export const GATEWAY_METRICS_PORT = 9464;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Variables every service reads (DESIGN.md §Environment). */

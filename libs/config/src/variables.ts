@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from './secret';
+import { SecretStrength, weakness } from './secret-strength';
+
+export type { SecretStrength } from './secret-strength';
 
 /** What a variable parser knows about the environment it runs in. */
 export interface ParseContext {
@@ -131,6 +134,11 @@ export interface SecretOptions {
   generateInDev?: boolean;
   /** URL protocols the value must use, when the secret is a connection string. */
   protocols?: string[];
+  /**
+   * In production, refuse a value shorter or more predictable than this, a placeholder, or the `devDefault`
+   * (for keys and tokens; not for connection strings).
+   */
+  strength?: SecretStrength;
 }
 
 /** A secret value with a `generated` flag telling whether it was made up at boot (development only). */
@@ -161,6 +169,11 @@ export function requiredSecret(name: string, options: SecretOptions): Variable<S
     secret: true,
     parse(raw, ctx) {
       if (present(raw)) {
+        const weak =
+          ctx.production && options.strength ? weakness(raw.trim(), options.strength, options.devDefault) : null;
+        if (weak !== null) {
+          throw new Error(weak);
+        }
         return secretValue(raw, options);
       }
       if (ctx.production) {

@@ -7,6 +7,7 @@ export * from './events/crawl.events';
 export * from './events/ranking.events';
 export * from './events/retention.events';
 export * from './events/tracking.events';
+export * from './input-safety';
 export * from './pagination';
 export * from './rpc/ranking.rpc';
 export * from './rpc/crawler.rpc';

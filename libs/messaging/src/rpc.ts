@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Msg, NatsConnection, Subscription, headers as natsHeaders } from '@nats-io/transport-node';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { controlCharacterIssues } from '@shelfwatch/contracts';
 import { extractContext, getTracer, injectContext } from '@shelfwatch/observability';
 import { Logger } from 'pino';
 import { z } from 'zod';
@@ -58,8 +59,12 @@ export class RpcHandlerError extends Error {
   }
 }
 
-/** Validates a request payload; answers `invalid` naming every failing field otherwise. */
+/** Validates a request payload (no control character in any string, then the schema); answers `invalid` naming every failing field otherwise. */
 export function parseRequest<T>(schema: z.ZodType<T>, payload: unknown): T {
+  const unsafe = controlCharacterIssues(payload);
+  if (unsafe.length > 0) {
+    throw new RpcHandlerError('invalid', unsafe.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+  }
   const result = schema.safeParse(payload);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);

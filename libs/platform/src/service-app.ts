@@ -17,11 +17,16 @@ export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  */
 export async function createServiceApp(
   module: DynamicModule | Type<unknown>,
-  config: Pick<CommonConfig, 'nodeEnv'>,
+  config: Pick<CommonConfig, 'nodeEnv'> & { readonly trustedProxies?: readonly string[] },
   logger: Logger,
 ): Promise<NestFastifyApplication> {
   // forceCloseConnections: idle keep-alive connections must not hold the server open during shutdown.
-  const adapter = new FastifyAdapter({ forceCloseConnections: true, trustProxy: config.nodeEnv === 'production' });
+  // X-Forwarded-For is believed only from the listed proxies (the gateway's TRUSTED_PROXIES), never by default.
+  const trustedProxies = config.trustedProxies ?? [];
+  const adapter = new FastifyAdapter({
+    forceCloseConnections: true,
+    trustProxy: trustedProxies.length > 0 ? [...trustedProxies] : false,
+  });
   registerHttpTracing(adapter.getInstance());
   adapter.getInstance().addHook('onClose', (_instance, done) => {
     logger.info('HTTP server closed');

@@ -20,6 +20,8 @@ export interface ServiceCoreOptions {
   heartbeatIntervalMs?: number;
   /** Consumer tuning, e.g. `batchSize` for projections that apply many events per transaction. */
   consumer?: Partial<EventConsumerOptions>;
+  /** Serve `/metrics` on this internal port instead of the app's port (the gateway's is public). */
+  metricsPort?: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export class ServiceCoreModule {
           },
           inbox: { retainMs: config.inboxRetainHours * 3_600_000 },
         }),
-        MetricsModule,
+        options.metricsPort === undefined ? MetricsModule : MetricsModule.onPort(options.metricsPort),
         HealthModule,
         HeartbeatModule.forService(service, options.heartbeatIntervalMs),
       ],

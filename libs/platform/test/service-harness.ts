@@ -29,6 +29,8 @@ export async function createTestEnvironment(persistences: ServicePersistence[]):
     NATS_URL: TEST_NATS_URL,
     SHELFWATCH_NAMESPACE: nats.namespace,
     LOG_LEVEL: 'silent',
+    // The gateway's internal metrics port: any free one, so parallel test runs never collide.
+    METRICS_PORT: '0',
   };
   return {
     db,
@@ -125,8 +127,14 @@ export async function bootInTestEnvironment<C extends RunnableConfig>(
   }
 }
 
-/** Asserts what Kubernetes and Prometheus see of a healthy service. */
-export async function expectHealthyProbes(sut: ServiceUnderTest): Promise<void> {
+/**
+ * Asserts what Kubernetes and Prometheus see of a healthy service; `metricsFrom` asks the port that serves
+ * `/metrics` (the service's own by default; the gateway's internal one for the gateway).
+ */
+export async function expectHealthyProbes(
+  sut: ServiceUnderTest,
+  metricsFrom: (path: string) => Promise<TestResponse> = (path) => sut.get(path),
+): Promise<void> {
   const live = await sut.get('/health/live');
   expect({ status: live.status, body: JSON.parse(live.body) as unknown }).toEqual({
     status: 200,
@@ -138,7 +146,7 @@ export async function expectHealthyProbes(sut: ServiceUnderTest): Promise<void> 
     status: 'ok',
     details: { postgres: { status: 'up' }, nats: { status: 'up' } },
   });
-  const metrics = await sut.get('/metrics');
+  const metrics = await metricsFrom('/metrics');
   expect(metrics.status).toBe(200);
   expect(metrics.contentType).toContain('text/plain');
   expect(metrics.body).toMatch(/^# HELP process_cpu_user_seconds_total/m);

@@ -70,6 +70,8 @@ export const alertingConfigSpec = {
   webhookSecretKey: requiredSecret('ALERTING_WEBHOOK_SECRET_KEY', {
     devDefault: 'shelfwatch-development-webhook-secret-key',
   }),
+  /** Webhook endpoints one tenant may register; one more answers `limit_exceeded` (HTTP 409). */
+  maxWebhooksPerTenant: integer('ALERTING_MAX_WEBHOOKS_PER_TENANT', 10, 1, 1_000),
   /** One delivery attempt is abandoned after this without a response. */
   webhookTimeoutMs: integer('ALERTING_WEBHOOK_TIMEOUT_MS', 5_000, 100, 60_000),
   /** Attempts per delivery, the first included; then the delivery is marked failed. */

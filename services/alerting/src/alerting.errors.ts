@@ -7,6 +7,8 @@ export enum AlertingErrorCode {
   NotFound = 'not_found',
   Invalid = 'invalid',
   Conflict = 'conflict',
+  /** A tenant limit would be exceeded; the message names the limit and its value. */
+  LimitExceeded = 'limit_exceeded',
 }
 
 /** A refusal the caller can act on (mapped to an RPC domain error in {@link answer}, nowhere else). */
@@ -21,6 +23,13 @@ export class AlertingError extends Error {
 
   static notFound(what: string, id: string): AlertingError {
     return new AlertingError(AlertingErrorCode.NotFound, `${what} ${id} not found`);
+  }
+
+  static limitExceeded(limit: string, max: number): AlertingError {
+    return new AlertingError(
+      AlertingErrorCode.LimitExceeded,
+      `tenant limit reached: at most ${max} ${limit}; delete one before adding more`,
+    );
   }
 }
 

@@ -95,4 +95,26 @@ describe('webhook registration', () => {
     await rpc.request('alerting.webhook.delete', { tenantId, webhookId: created.id });
     expect(await rpc.request<Page<WebhookView>>('alerting.webhook.list', { tenantId })).toMatchObject({ total: 0 });
   });
+
+  it('registers at most ALERTING_MAX_WEBHOOKS_PER_TENANT (10) when registrations race, refusing the rest', async () => {
+    const racer = randomUUID();
+    const outcomes = await Promise.all(
+      Array.from({ length: 14 }, (_, n) =>
+        rpc
+          .request<WebhookCreated>('alerting.webhook.create', {
+            tenantId: racer,
+            url: `https://hooks.partner.example/${n}`,
+          })
+          .then(
+            () => 'created',
+            (error: unknown) => (error as { code?: string }).code,
+          ),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome === 'limit_exceeded')).toHaveLength(4);
+    expect(await rpc.request<Page<WebhookView>>('alerting.webhook.list', { tenantId: racer })).toMatchObject({
+      total: 10,
+    });
+  });
 });

@@ -18,6 +18,7 @@ export class GatewayAppModule {
           persistence: gatewayPersistence,
           handles: gatewayManifest.handles,
           logger,
+          metricsPort: config.metricsPort,
         }),
         GatewayHttpModule.forConfig(config, logger),
       ],

@@ -1,6 +1,9 @@
+import { isIP } from 'node:net';
 import {
+  ConfigError,
   ConfigSpec,
   Env,
+  GATEWAY_METRICS_PORT,
   ServiceConfig,
   Variable,
   integer,
@@ -10,38 +13,83 @@ import {
   text,
 } from '@shelfwatch/config';
 
-/** A comma-separated list of origins allowed to call the API from a browser; empty: none. */
-function originList(name: string): Variable<string[]> {
+/** A comma-separated list whose every item passes `isValid` (else `expected` explains the form); empty: none. */
+function commaList(name: string, isValid: (item: string) => boolean, expected: string): Variable<string[]> {
   const raw = text(name, '');
   return {
     name,
     secret: false,
     parse(value, ctx) {
-      const origins = raw
+      const items = raw
         .parse(value, ctx)
         .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin !== '');
-      for (const origin of origins) {
-        if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
-          throw new Error(`must list origins like https://app.example.com, got "${origin}"`);
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+      for (const item of items) {
+        if (!isValid(item)) {
+          throw new Error(`must list ${expected}, got "${item}"`);
         }
       }
-      return origins;
+      return items;
     },
   };
 }
 
+/** An IP address, or a CIDR range like `10.0.0.0/8`. */
+function isAddressOrRange(item: string): boolean {
+  const [address = '', bits, ...rest] = item.split('/');
+  const family = isIP(address);
+  const maxBits = family === 6 ? 128 : 32;
+  return (
+    family !== 0 && rest.length === 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))
+  );
+}
+
+/** Browser origins allowed to call the API; empty: none. */
+const originList = (name: string): Variable<string[]> =>
+  commaList(name, (origin) => /^https?:\/\/[^/\s]+$/.test(origin), 'origins like https://app.example.com');
+
+/** Proxies whose `X-Forwarded-For` is believed; empty: trust no proxy. */
+const proxyList = (name: string): Variable<string[]> =>
+  commaList(name, isAddressOrRange, 'IP addresses or CIDR ranges like 10.0.0.0/8');
+
 /** Variables the gateway reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const gatewayConfigSpec = {
-  /** Operator key that can create tenants; generated (and printed once) outside production. */
-  adminApiKey: requiredSecret('ADMIN_API_KEY', { generateInDev: true }),
+  /**
+   * Operator key that can create tenants; generated (and printed once) outside production. In production at
+   * least 32 characters, no placeholder word, no repeated pattern, and at least 100 bits by a character-frequency
+   * estimate (`openssl rand -hex 24` scores about 180).
+   */
+  adminApiKey: requiredSecret('ADMIN_API_KEY', { generateInDev: true, strength: { minLength: 32, minBits: 100 } }),
   /** Browser origins allowed by CORS (comma-separated); none by default. */
   corsOrigins: originList('CORS_ORIGINS'),
   /** Requests per API key per minute, sustained (token bucket refill), per gateway instance. */
   rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
   /** Requests a key may send at once above the sustained rate (bucket size). */
   rateLimitBurst: integer('RATE_LIMIT_BURST', 100, 1, 100_000),
+  /**
+   * Requests without a valid key (missing, malformed, unknown, revoked: anything that would read the database)
+   * per client address per minute, sustained, per gateway instance: with N replicas an address gets up to N
+   * times this. Checked before any database lookup.
+   */
+  authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
+  /** Such requests an address may send at once (bucket size), per gateway instance. */
+  authFailureBurst: integer('AUTH_FAILURE_BURST', 20, 1, 10_000),
+  /**
+   * Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client; empty (the default): the
+   * client is the TCP peer and the header is ignored, so a caller cannot pick the address it is limited by.
+   */
+  trustedProxies: proxyList('TRUSTED_PROXIES'),
+  /**
+   * Internal port of `GET /metrics` (Prometheus). Never the public `PORT`: metrics reveal traffic, tenants'
+   * activity and internals. 0 picks a free port (tests).
+   */
+  metricsPort: integer('METRICS_PORT', GATEWAY_METRICS_PORT, 0, 65_535),
+  /**
+   * Live API keys (not revoked, or still in a rotation's grace period) one tenant may hold; issuing one more
+   * answers 409 `limit-exceeded`. A rotation replaces its key, so it is allowed at the limit.
+   */
+  maxApiKeysPerTenant: integer('GATEWAY_MAX_API_KEYS_PER_TENANT', 20, 1, 1_000),
   /** Largest accepted request body. */
   bodyLimitBytes: integer('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 10 * 1024 * 1024),
   /** How long the gateway waits for a service's answer before answering 504. */
@@ -50,6 +98,11 @@ export const gatewayConfigSpec = {
   idempotencyTtlHours: integer('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
   /** Longest retention a tenant may choose: `PUT /v1/retention-policy` refuses more with 400. */
   ...retentionCeilingSpec(),
+  /**
+   * How long an `Idempotency-Key` whose request never finished (its gateway crashed) blocks a retry. Must be
+   * longer than `DOWNSTREAM_TIMEOUT_MS`, so a request still running is never run a second time.
+   */
+  idempotencyInFlightSeconds: integer('IDEMPOTENCY_IN_FLIGHT_SECONDS', 30, 1, 3_600),
 } satisfies ConfigSpec;
 
 /** The gateway's configuration, parsed once at boot. */
@@ -57,5 +110,14 @@ export type GatewayConfig = ServiceConfig<typeof gatewayConfigSpec>;
 
 /** Parses the gateway's configuration; throws `ConfigError` naming every bad variable. */
 export function loadGatewayConfig(env: Env): GatewayConfig {
-  return loadServiceConfig('gateway', gatewayConfigSpec, env);
+  const config = loadServiceConfig('gateway', gatewayConfigSpec, env);
+  if (config.idempotencyInFlightSeconds * 1_000 <= config.downstreamTimeoutMs) {
+    throw new ConfigError('gateway', [
+      {
+        variable: 'IDEMPOTENCY_IN_FLIGHT_SECONDS',
+        message: `must be longer than DOWNSTREAM_TIMEOUT_MS (${config.downstreamTimeoutMs} ms)`,
+      },
+    ]);
+  }
+  return config;
 }

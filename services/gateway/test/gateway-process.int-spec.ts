@@ -1,4 +1,4 @@
-import { freePort } from '@shelfwatch/testing';
+import { freePorts } from '@shelfwatch/testing';
 import { TestEnvironment, createTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { SpawnedService, spawnBuiltService } from '../../../libs/platform/test/spawn-service';
 import { gatewayPersistence } from '../src/gateway.persistence';
@@ -21,11 +21,13 @@ describe('gateway process', () => {
     let environment: TestEnvironment;
     let spawned: SpawnedService;
     let base: string;
+    let internal: string;
 
     beforeAll(async () => {
       environment = await createTestEnvironment([gatewayPersistence]);
-      const port = await freePort();
+      const [port, metricsPort] = await freePorts(2);
       base = `http://127.0.0.1:${port}`;
+      internal = `http://127.0.0.1:${metricsPort}`;
       const databaseUrl = new URL(environment.env.DATABASE_URL ?? '');
       databaseUrl.password = DB_CANARY;
       spawned = spawnBuiltService('gateway', {
@@ -33,6 +35,7 @@ describe('gateway process', () => {
         NODE_ENV: 'development',
         DATABASE_URL: databaseUrl.toString(),
         PORT: String(port),
+        METRICS_PORT: String(metricsPort),
         LOG_LEVEL: 'debug',
       });
       await spawned.waitForLine(/listening on port/);
@@ -61,6 +64,16 @@ describe('gateway process', () => {
       const output = [...spawned.stdout, ...spawned.stderr];
       expect(output.filter((line) => line.includes(DB_CANARY) || line.includes(KEY_CANARY))).toEqual([]);
       expect(output.some((line) => line.includes('"authorization":"[REDACTED]"'))).toBe(true);
+    });
+
+    it('serves /metrics on the internal port only: the public port answers 404', async () => {
+      const outside = await fetch(`${base}/metrics`);
+      expect(outside.status).toBe(404);
+      expect(await outside.text()).not.toContain('process_cpu_user_seconds_total');
+      const inside = await fetch(`${internal}/metrics`);
+      expect(inside.status).toBe(200);
+      expect(await inside.text()).toMatch(/^# HELP process_cpu_user_seconds_total/m);
+      expect((await fetch(`${internal}/v1/tenant`)).status).toBe(404);
     });
 
     it('exits 0 within 10 s of SIGTERM', async () => {

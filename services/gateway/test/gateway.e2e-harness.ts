@@ -39,6 +39,8 @@ export interface CallOptions {
   /** Sent as is (a string or Buffer) with its own content type. */
   raw?: { payload: string | Buffer; contentType: string };
   headers?: Record<string, string>;
+  /** The TCP peer the request comes from (127.0.0.1 when unset). */
+  remoteAddress?: string;
 }
 
 /** A running gateway answering through Fastify injection. */
@@ -58,6 +60,7 @@ export class Api {
       method: method as 'GET',
       url,
       headers,
+      ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
       ...(options.raw
         ? { payload: options.raw.payload }
         : options.body === undefined
@@ -103,8 +106,15 @@ export interface ExtraService {
   boot(env: Env): Promise<ServiceUnderTest>;
 }
 
-/** Simulator, crawler, ranking (+ extras) and the gateway on the real Postgres and NATS. */
-export async function startPlatform(extras: ExtraService[] = [], gatewayEnv: Env = {}): Promise<Platform> {
+/**
+ * Simulator, crawler, ranking (+ extras) and the gateway on the real Postgres and NATS; `servicesEnv` is
+ * added to the environment of every service (e.g. a service's limits).
+ */
+export async function startPlatform(
+  extras: ExtraService[] = [],
+  gatewayEnv: Env = {},
+  servicesEnv: Env = {},
+): Promise<Platform> {
   const sim = await startSimulator({ port: 0, seed: SIM_SEED });
   sim.control.setClock({ now: SIM_T0.toISOString() });
   const environment = await createTestEnvironment([
@@ -122,9 +132,11 @@ export async function startPlatform(extras: ExtraService[] = [], gatewayEnv: Env
     ADMIN_API_KEY: ADMIN_KEY,
     RATE_LIMIT_BURST: '100000',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_FAILURE_BURST: '10000',
     // Webhook receivers of the tests listen on 127.0.0.1.
     ALERTING_WEBHOOK_ALLOW_LOOPBACK: 'true',
     ALERTING_DELIVERY_POLL_MS: '100',
+    ...servicesEnv,
   };
   const services = [
     await bootService('ranking', loadRankingConfig(env), (c, l) => RankingAppModule.forConfig(c, l)),

@@ -1,4 +1,10 @@
-import { BootedService, bootInTestEnvironment, expectHealthyProbes } from '../../../libs/platform/test/service-harness';
+import { MetricsServer } from '@shelfwatch/observability';
+import {
+  BootedService,
+  TestResponse,
+  bootInTestEnvironment,
+  expectHealthyProbes,
+} from '../../../libs/platform/test/service-harness';
 import { GatewayAppModule } from '../src/app.module';
 import { GatewayConfig, loadGatewayConfig } from '../src/gateway.config';
 import { gatewayPersistence } from '../src/gateway.persistence';
@@ -16,7 +22,25 @@ describe('gateway service', () => {
     await booted?.stop();
   });
 
-  it('boots with its real module and answers live, ready and metrics', async () => {
-    await expectHealthyProbes(booted.sut);
+  /** A GET on the internal metrics port, over a real socket. */
+  async function internal(path: string): Promise<TestResponse> {
+    const answer = await fetch(`http://127.0.0.1:${booted.sut.app.get(MetricsServer).port}${path}`);
+    return {
+      status: answer.status,
+      contentType: String(answer.headers.get('content-type')),
+      body: await answer.text(),
+    };
+  }
+
+  it('boots with its real module and answers live, ready, and metrics on its internal port', async () => {
+    await expectHealthyProbes(booted.sut, internal);
+  });
+
+  it('does not serve /metrics on its public port, and serves nothing else on the internal one', async () => {
+    const outside = await booted.sut.get('/metrics');
+    expect(outside.status).toBe(404);
+    expect(outside.body).not.toContain('process_cpu_user_seconds_total');
+    expect((await internal('/v1/tenant')).status).toBe(404);
+    expect((await internal('/health/ready')).status).toBe(404);
   });
 });

@@ -21,7 +21,11 @@ export class RankingAppModule {
           handles: rankingManifest.handles,
           logger,
         }),
-        CatalogModule,
+        CatalogModule.withLimits({
+          productsPerTenant: config.maxProductsPerTenant,
+          keywordsPerProduct: config.maxKeywordsPerProduct,
+          keywordsPerTenant: config.maxKeywordsPerTenant,
+        }),
         RankingsModule,
         RankingRetentionModule.forFloor(config.retentionMinDays),
       ],

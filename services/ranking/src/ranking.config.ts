@@ -1,9 +1,15 @@
-import { ConfigSpec, Env, ServiceConfig, loadServiceConfig, retentionFloorSpec } from '@shelfwatch/config';
+import { ConfigSpec, Env, ServiceConfig, integer, loadServiceConfig, retentionFloorSpec } from '@shelfwatch/config';
 
 /** Variables the ranking reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const rankingConfigSpec = {
   /** Platform floor of purges: ranking history younger than this many days is never purged. */
   ...retentionFloorSpec(),
+  /** Products one tenant may track at once; creating one more answers `limit_exceeded` (HTTP 409). */
+  maxProductsPerTenant: integer('RANKING_MAX_PRODUCTS_PER_TENANT', 1_000, 1, 1_000_000),
+  /** Keywords one product may have. */
+  maxKeywordsPerProduct: integer('RANKING_MAX_KEYWORDS_PER_PRODUCT', 50, 1, 10_000),
+  /** Distinct keywords (each one crawled on its schedule) one tenant may track. */
+  maxKeywordsPerTenant: integer('RANKING_MAX_KEYWORDS_PER_TENANT', 2_000, 1, 1_000_000),
 } satisfies ConfigSpec;
 
 /** The ranking's configuration, parsed once at boot. */

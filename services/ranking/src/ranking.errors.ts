@@ -3,6 +3,8 @@ export enum RankingErrorCode {
   NotFound = 'not_found',
   Conflict = 'conflict',
   Invalid = 'invalid',
+  /** A tenant limit (products, keywords) would be exceeded; the message names the limit and its value. */
+  LimitExceeded = 'limit_exceeded',
 }
 
 /** A refusal the caller can act on (mapped to an RPC domain error in `ranking.rpc.ts`, nowhere else). */
@@ -21,5 +23,12 @@ export class RankingError extends Error {
 
   static conflict(message: string): RankingError {
     return new RankingError(RankingErrorCode.Conflict, message);
+  }
+
+  static limitExceeded(limit: string, max: number): RankingError {
+    return new RankingError(
+      RankingErrorCode.LimitExceeded,
+      `tenant limit reached: at most ${max} ${limit}; remove some before adding more`,
+    );
   }
 }

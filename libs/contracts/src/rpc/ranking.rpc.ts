@@ -1,6 +1,7 @@
 /** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
 import { z } from 'zod';
 import { RankingEntry, Standing } from '../events/ranking.events';
+import { MARKETPLACES } from '../input-safety';
 import { pageInput } from '../pagination';
 
 /** Request/reply subjects served by the ranking service. */
@@ -26,7 +27,13 @@ export function normalizeKeyword(text: string): string {
 
 const keywordText = z.string().transform(normalizeKeyword).pipe(z.string().min(1).max(200));
 const intervalMinutes = z.number().int().min(5).max(10_080);
+/** `numeric(14, 2)` holds 12 digits before the point: anything up to this rounds into the column. */
 const price = z.number().nonnegative().max(999_999_999_999);
+const marketplace = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(MARKETPLACES, { error: `must be one of the known marketplaces: ${MARKETPLACES.join(', ')}` }));
 const name = z.string().trim().min(1).max(500);
 
 /** Every request names its tenant; a write may carry the correlation id of the action that caused it. */
@@ -35,7 +42,7 @@ const scope = { tenantId: z.uuid(), correlationId: z.uuid().optional() };
 /** `ranking.product.create`: the product and, optionally, keywords to attach at once. */
 export const rankingProductCreateRequest = z.object({
   ...scope,
-  marketplace: z.string().trim().toLowerCase().min(1).max(50),
+  marketplace,
   externalId: z.string().trim().min(1).max(100),
   name,
   price,

@@ -13,7 +13,7 @@ import { SECRET_BOX, SecretBox } from '../webhooks/secret-box';
 import { URL_POLICY, UrlPolicy } from '../webhooks/url-policy';
 import { HOST_RESOLVER, HostResolver, systemResolver } from '../webhooks/webhook-target';
 import { WebhooksHandler } from '../webhooks/webhooks.handler';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { MAX_WEBHOOKS, WebhooksService } from '../webhooks/webhooks.service';
 import { WebhooksStore } from '../webhooks/webhooks.store';
 import { AlertEvaluator } from './alert-evaluator';
 import { AlertWriter } from './alert-writer';
@@ -59,6 +59,7 @@ export class AlertingModule {
         WebhooksHandler,
         AlertingRetentionHandler,
         { provide: URL_POLICY, useValue: policy },
+        { provide: MAX_WEBHOOKS, useValue: config.maxWebhooksPerTenant },
         { provide: HOST_RESOLVER, useValue: overrides.resolver ?? systemResolver },
         { provide: SECRET_BOX, useValue: new SecretBox(config.webhookSecretKey.value.reveal()) },
         {

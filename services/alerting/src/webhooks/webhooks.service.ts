@@ -20,6 +20,9 @@ import { WebhooksStore, toWebhookView } from './webhooks.store';
 
 const DEFAULT_EVENTS: WebhookView['events'] = ['alert.raised', 'alert.resolved'];
 
+/** Webhooks one tenant may register (`ALERTING_MAX_WEBHOOKS_PER_TENANT`). */
+export const MAX_WEBHOOKS = Symbol('MAX_WEBHOOKS');
+
 /** Registers, lists and removes a tenant's webhook endpoints, and reads their delivery log. */
 @Injectable()
 export class WebhooksService {
@@ -32,9 +35,14 @@ export class WebhooksService {
     @Inject(HOST_RESOLVER) private readonly resolver: HostResolver,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(MAX_WEBHOOKS) private readonly maxWebhooks: number,
   ) {}
 
-  /** Refuses (`WebhookUrlRefused`) a URL that is not allowed or resolves to an address that is not. */
+  /**
+   * Refuses (`WebhookUrlRefused`) a URL that is not allowed or resolves to an address that is not, and
+   * `limit_exceeded` past the tenant's limit: counted under a transaction-scoped advisory lock on the
+   * tenant, so concurrent registrations at the boundary cannot exceed it.
+   */
   async create(input: z.infer<typeof webhookCreateRequest>): Promise<WebhookCreated> {
     const target = await vetWebhookUrl(input.url, this.policy, this.resolver);
     const secret = input.secret ?? generateSigningSecret();
@@ -48,7 +56,17 @@ export class WebhooksService {
       description: input.description ?? null,
       createdAt: this.clock.now().toISOString(),
     };
-    await this.store.insert(this.orm.em.fork(), webhook);
+    await this.orm.em.fork().transactional(async (em) => {
+      await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`alerting.webhooks:${input.tenantId}`]);
+      const [row] = await em.execute<{ count: string }[]>(
+        'select count(*) as count from alerting.webhooks where tenant_id = ?',
+        [input.tenantId],
+      );
+      if (Number(row?.count ?? 0) >= this.maxWebhooks) {
+        throw AlertingError.limitExceeded('webhooks per tenant', this.maxWebhooks);
+      }
+      await this.store.insert(em, webhook);
+    });
     const view = toWebhookView(webhook);
     return input.secret === undefined ? { ...view, secret } : view;
   }

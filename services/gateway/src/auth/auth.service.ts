@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Secret } from '@shelfwatch/config';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
-import { GatewayError } from '../http/gateway.errors';
+import { GatewayError, GatewayErrorCode } from '../http/gateway.errors';
+import { RateLimiter } from '../limits/rate-limiter';
 import { bearerToken, keyMatches, lookupOf } from './api-key';
 import { KeyCache } from './key-cache';
 import { StoredKey, TenantsStore } from './tenants.store';
@@ -12,6 +13,12 @@ export type Principal = { kind: 'tenant'; tenantId: string; keyId: string } | { 
 
 /** The operator's key (`ADMIN_API_KEY`). */
 export const ADMIN_API_KEY = Symbol('ADMIN_API_KEY');
+
+/**
+ * The bucket of each client address for requests that are not (yet) authenticated: a missing or malformed
+ * key, a failed attempt, and every key lookup that needs the database. Per gateway replica (docs/gateway.md).
+ */
+export const AUTH_THROTTLE = Symbol('AUTH_THROTTLE');
 
 /** `last_used_at` is written at most this often per key, so reads never turn into a write per request. */
 const TOUCH_EVERY_MS = 60_000;
@@ -27,13 +34,21 @@ export class AuthService {
     private readonly cache: KeyCache,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ADMIN_API_KEY) adminKey: Secret,
+    @Inject(AUTH_THROTTLE) private readonly throttle: RateLimiter,
   ) {
     this.adminHash = sha256(adminKey.reveal());
   }
 
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  /**
+   * 1. the admin key and keys found in the cache cost nothing and are never throttled;
+   * 2. anything else takes a token from the client address's bucket BEFORE the database is read (429 when
+   *    empty), so a burst of guessed keys never reaches Postgres;
+   * 3. a key that authenticates gives its token back: only failures and unknown keys use up the bucket.
+   */
+  async authenticate(authorization: string | undefined, client: string): Promise<Principal> {
     const presented = bearerToken(authorization);
     if (presented === null) {
+      this.charge(client);
       throw GatewayError.unauthorized();
     }
     if (timingSafeEqual(sha256(presented), this.adminHash)) {
@@ -41,19 +56,36 @@ export class AuthService {
     }
     const lookup = lookupOf(presented);
     const now = this.clock.now();
-    const stored = lookup === null ? null : await this.storedKey(lookup, now);
+    const cached = lookup === null ? null : this.cache.get(lookup, now.getTime());
+    const charged = cached === undefined || cached === null;
+    if (charged) {
+      this.charge(client);
+    }
+    const stored = lookup !== null && cached === undefined ? await this.read(lookup, now) : (cached ?? null);
     if (!stored || !keyMatches(presented, stored.hash) || (stored.revokedAt !== null && stored.revokedAt <= now)) {
+      if (!charged) {
+        this.charge(client);
+      }
       throw GatewayError.unauthorized('the API key is unknown or revoked');
+    }
+    if (charged) {
+      this.throttle.refund(client);
     }
     this.touch(stored.id, now);
     return { kind: 'tenant', tenantId: stored.tenantId, keyId: stored.id };
   }
 
-  private async storedKey(lookup: string, now: Date): Promise<StoredKey | null> {
-    const cached = this.cache.get(lookup, now.getTime());
-    if (cached !== undefined) {
-      return cached;
+  /** Takes a token of the client's bucket, or refuses with 429 and the time until the next one. */
+  private charge(client: string): void {
+    const decision = this.throttle.take(client, this.clock.now().getTime());
+    if (!decision.allowed) {
+      throw new GatewayError(GatewayErrorCode.RateLimited, 'too many unauthenticated requests from this address', {
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
     }
+  }
+
+  private async read(lookup: string, now: Date): Promise<StoredKey | null> {
     const stored = await this.store.findKeyByLookup(lookup);
     this.cache.set(lookup, stored, now.getTime());
     return stored;

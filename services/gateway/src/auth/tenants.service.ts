@@ -3,13 +3,16 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Page, decodeCursor, toPage } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '@shelfwatch/messaging';
-import { GatewayError } from '../http/gateway.errors';
+import { GatewayError, GatewayErrorCode } from '../http/gateway.errors';
 import { issueKey } from './api-key';
 import { KeyCache } from './key-cache';
 import { StoredKey, TenantsStore } from './tenants.store';
 
 /** Whether issued keys are `sw_live_` (production) or `sw_test_`. */
 export const LIVE_KEYS = Symbol('LIVE_KEYS');
+
+/** Live keys one tenant may hold (`GATEWAY_MAX_API_KEYS_PER_TENANT`). */
+export const MAX_API_KEYS = Symbol('MAX_API_KEYS');
 
 /** An API key as listings show it: never the key, only its public lookup part. */
 export interface ApiKeyView {
@@ -53,6 +56,7 @@ export class TenantsService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(LIVE_KEYS) private readonly liveKeys: boolean,
+    @Inject(MAX_API_KEYS) private readonly maxKeys: number,
   ) {}
 
   /** Creates a tenant with its first key. */
@@ -92,7 +96,7 @@ export class TenantsService {
   rotate(tenantId: string, keyId: string, graceSeconds: number): Promise<IssuedApiKey> {
     return this.store.transactional(async (em) => {
       const old = await this.ownedLiveKey(em, tenantId, keyId);
-      const issued = await this.issue(em, tenantId, old.label);
+      const issued = await this.issue(em, tenantId, old.label, old.id);
       await this.store.revokeKey(em, old.id, new Date(this.clock.now().getTime() + graceSeconds * 1_000));
       this.cache.forget(old.lookup);
       return issued;
@@ -116,7 +120,18 @@ export class TenantsService {
     return key;
   }
 
-  private async issue(em: EntityManager, tenantId: string, label: string): Promise<IssuedApiKey> {
+  /**
+   * Issues a key within the tenant's limit: the tenant's row is locked first, so concurrent issues are
+   * counted one after the other; the key a rotation replaces (`replacing`) does not count.
+   */
+  private async issue(em: EntityManager, tenantId: string, label: string, replacing?: string): Promise<IssuedApiKey> {
+    const live = await this.store.lockAndCountLiveKeys(em, tenantId, this.clock.now(), replacing);
+    if (live >= this.maxKeys) {
+      throw new GatewayError(
+        GatewayErrorCode.LimitExceeded,
+        `tenant limit reached: at most ${this.maxKeys} live API keys per tenant; revoke one first`,
+      );
+    }
     const issued = issueKey(randomBytes(32), this.liveKeys);
     const stored = {
       id: this.ids.next(),

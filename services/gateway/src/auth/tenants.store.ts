@@ -67,6 +67,17 @@ export class TenantsStore {
     return row ? { id: row.id, name: row.name, createdAt: new Date(row.created_at) } : null;
   }
 
+  /** Locks the tenant's row until the transaction ends, then counts its live keys other than `except`. */
+  async lockAndCountLiveKeys(em: EntityManager, tenantId: string, now: Date, except?: string): Promise<number> {
+    await em.execute('select 1 from gateway.tenants where id = ? for update', [tenantId]);
+    const [row] = await em.execute<{ live: string }[]>(
+      `select count(*) as live from gateway.api_keys
+       where tenant_id = ? and (revoked_at is null or revoked_at > ?) and id is distinct from ?`,
+      [tenantId, now, except ?? null],
+    );
+    return Number(row?.live ?? 0);
+  }
+
   async insertKey(em: EntityManager, key: Omit<StoredKey, 'revokedAt' | 'lastUsedAt'>): Promise<void> {
     await em.execute(
       `insert into gateway.api_keys (id, tenant_id, lookup, key_hash, label, created_at) values (?, ?, ?, ?, ?, ?)`,

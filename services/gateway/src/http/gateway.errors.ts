@@ -7,6 +7,8 @@ export enum GatewayErrorCode {
   RateLimited = 'rate_limited',
   IdempotencyInProgress = 'idempotency_in_progress',
   IdempotencyMismatch = 'idempotency_mismatch',
+  SecretShownOnce = 'secret_shown_once',
+  LimitExceeded = 'limit_exceeded',
   Conflict = 'conflict',
 }
 

@@ -1,12 +1,12 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Logger } from 'pino';
-import { ADMIN_API_KEY, AuthService } from '../auth/auth.service';
+import { ADMIN_API_KEY, AUTH_THROTTLE, AuthService } from '../auth/auth.service';
 import { KeyCache } from '../auth/key-cache';
-import { LIVE_KEYS, TenantsService } from '../auth/tenants.service';
+import { LIVE_KEYS, MAX_API_KEYS, TenantsService } from '../auth/tenants.service';
 import { TenantsStore } from '../auth/tenants.store';
 import { DOWNSTREAM_TIMEOUT_MS, Downstream } from '../downstream/downstream';
 import { GatewayConfig } from '../gateway.config';
-import { IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../idempotency/idempotency.store';
+import { IDEMPOTENCY_IN_FLIGHT_MS, IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../idempotency/idempotency.store';
 import { RateLimiter } from '../limits/rate-limiter';
 import { RETENTION_MAX_DAYS } from '../routes/retention.routes';
 import { ApiRoutes } from './api-routes';
@@ -47,10 +47,16 @@ export class GatewayHttpModule {
       providers: [
         { provide: ADMIN_API_KEY, useValue: config.adminApiKey.value },
         { provide: LIVE_KEYS, useValue: config.nodeEnv === 'production' },
+        { provide: MAX_API_KEYS, useValue: config.maxApiKeysPerTenant },
         { provide: DOWNSTREAM_TIMEOUT_MS, useValue: config.downstreamTimeoutMs },
         { provide: IDEMPOTENCY_TTL_MS, useValue: config.idempotencyTtlHours * 3_600_000 },
         { provide: RETENTION_MAX_DAYS, useValue: config.retentionMaxDays },
+        { provide: IDEMPOTENCY_IN_FLIGHT_MS, useValue: config.idempotencyInFlightSeconds * 1_000 },
         { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitBurst, config.rateLimitPerMinute) },
+        {
+          provide: AUTH_THROTTLE,
+          useValue: new RateLimiter(config.authFailureBurst, config.authFailuresPerMinute),
+        },
         {
           provide: HTTP_EDGE_OPTIONS,
           useValue: { corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, logger, version },

@@ -28,6 +28,10 @@ function fromGatewayError(error: GatewayError): MappedProblem {
       return { problem: problem('idempotency-in-progress', error.message) };
     case GatewayErrorCode.IdempotencyMismatch:
       return { problem: problem('idempotency-key-reused', error.message) };
+    case GatewayErrorCode.LimitExceeded:
+      return { problem: problem('limit-exceeded', error.message) };
+    case GatewayErrorCode.SecretShownOnce:
+      return { problem: problem('secret-shown-once', error.message) };
     case GatewayErrorCode.Conflict:
       return { problem: problem('conflict', error.message) };
     default: {
@@ -38,7 +42,8 @@ function fromGatewayError(error: GatewayError): MappedProblem {
 }
 
 /**
- * Error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`, and
+ * Error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`,
+ * `limit_exceeded` (a tenant limit of the owning service; the message names it and its value), and
  * `answer_too_large` (the answer would not fit in one message: the caller narrows the request).
  */
 function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
@@ -53,6 +58,8 @@ function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
       return { problem: problem('conflict', error.message) };
     case 'already_running':
       return { problem: problem('crawl-already-running', error.message) };
+    case 'limit_exceeded':
+      return { problem: problem('limit-exceeded', error.message) };
     default:
       return null;
   }

@@ -11,6 +11,8 @@ export const PROBLEMS = {
   conflict: { status: 409, title: 'Conflict' },
   'crawl-already-running': { status: 409, title: 'A crawl of this keyword is already running' },
   'idempotency-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
+  'limit-exceeded': { status: 409, title: 'A tenant limit would be exceeded' },
+  'secret-shown-once': { status: 409, title: 'The secret of this request was shown once and is not stored' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, Principal } from '../auth/auth.service';
-import { IdempotencyStore, requestHash } from '../idempotency/idempotency.store';
+import { IdempotencyStore, StoredAnswer, requestHash } from '../idempotency/idempotency.store';
 import { RateLimiter } from '../limits/rate-limiter';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
 import { knownProblem } from './problem.mapper';
@@ -16,6 +16,37 @@ export const RATE_LIMITER = Symbol('RATE_LIMITER');
 const ADMIN_SCOPE = '00000000-0000-0000-0000-000000000000';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** Marks a stored body whose secrets were dropped: its replay cannot be the first answer. */
+const WITHHELD = '_secretsWithheld';
+
+/** The body to store for a replay: the route's secret fields are dropped (shown once, never stored). */
+function withoutSecrets(route: AnyRoute, body: unknown): unknown {
+  const fields = route.secretFields ?? [];
+  if (body === null || typeof body !== 'object') {
+    return body;
+  }
+  const entries = Object.entries(body);
+  const withheld = entries.filter(([field]) => fields.includes(field)).map(([field]) => field);
+  if (withheld.length === 0) {
+    return body;
+  }
+  return { ...Object.fromEntries(entries.filter(([field]) => !fields.includes(field))), [WITHHELD]: withheld };
+}
+
+/** A stored answer sent again; a success whose secret was withheld becomes 409 `secret-shown-once`. */
+function replayOf(key: string, answer: StoredAnswer): Outcome {
+  const body = (answer.body ?? {}) as Record<string, unknown>;
+  const withheld = body[WITHHELD];
+  if (Array.isArray(withheld)) {
+    throw new GatewayError(
+      GatewayErrorCode.SecretShownOnce,
+      `the request with key ${key} succeeded (created ${String(body.id)}), but its ${withheld.join(', ')} ` +
+        'was shown once, in that answer, and is not stored: rotate or recreate it if it was lost',
+    );
+  }
+  return { status: answer.status, body: answer.body, replayed: true };
+}
+
 /** A success to send. */
 export interface Outcome {
   status: number;
@@ -25,7 +56,8 @@ export interface Outcome {
 
 /**
  * Runs one API request through its steps:
- * 1. authenticate the key (401) and check the route's access (403);
+ * 1. authenticate the key (401; 429 when the client address sent too many unauthenticated requests) and check
+ *    the route's access (403);
  * 2. take a token from the key's bucket (429 with Retry-After), setting the RateLimit headers;
  * 3. validate path, query and body (400 naming every field);
  * 4. on a POST with `Idempotency-Key`, claim the key or replay the stored answer (409/422 on misuse);
@@ -41,7 +73,7 @@ export class RouteRunner {
   ) {}
 
   async run(route: AnyRoute, request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
-    const principal = route.access === 'public' ? null : await this.authorize(route, request.headers.authorization);
+    const principal = route.access === 'public' ? null : await this.authorize(route, request);
     if (principal) {
       this.limit(principal, reply);
     }
@@ -59,6 +91,7 @@ export class RouteRunner {
     }
     const scope = principal.kind === 'tenant' ? principal.tenantId : ADMIN_SCOPE;
     return this.once(
+      route,
       scope,
       key,
       requestHash(route.method, route.path, { params: input.params, body: input.body }),
@@ -66,8 +99,9 @@ export class RouteRunner {
     );
   }
 
-  private async authorize(route: AnyRoute, authorization: string | undefined): Promise<Principal> {
-    const principal = await this.auth.authenticate(authorization);
+  private async authorize(route: AnyRoute, request: FastifyRequest): Promise<Principal> {
+    // request.ip honours X-Forwarded-For only from the proxies of TRUSTED_PROXIES.
+    const principal = await this.auth.authenticate(request.headers.authorization, request.ip);
     if (route.access === 'admin' && principal.kind !== 'admin') {
       throw GatewayError.forbidden('this route needs the operator admin key');
     }
@@ -105,11 +139,17 @@ export class RouteRunner {
     return header;
   }
 
-  private async once(scope: string, key: string, hash: string, call: () => Promise<Outcome>): Promise<Outcome> {
+  private async once(
+    route: AnyRoute,
+    scope: string,
+    key: string,
+    hash: string,
+    call: () => Promise<Outcome>,
+  ): Promise<Outcome> {
     const claim = await this.idempotency.claim(scope, key, hash);
     switch (claim.kind) {
       case 'replay':
-        return { status: claim.answer.status, body: claim.answer.body, replayed: true };
+        return replayOf(key, claim.answer);
       case 'in_progress':
         throw new GatewayError(GatewayErrorCode.IdempotencyInProgress, `a request with key ${key} is still running`);
       case 'mismatch':
@@ -118,7 +158,7 @@ export class RouteRunner {
           `key ${key} was already used with a different request; use a new key`,
         );
       case 'new':
-        return this.firstRun(scope, key, call);
+        return this.firstRun(route, scope, key, call);
       default: {
         const unhandled: never = claim;
         throw new Error(`unhandled claim ${JSON.stringify(unhandled)}`);
@@ -126,20 +166,24 @@ export class RouteRunner {
     }
   }
 
-  /** Stores the answer of the first run; a refusal (4xx) is stored too, our own failure frees the key for a retry. */
-  private async firstRun(scope: string, key: string, call: () => Promise<Outcome>): Promise<Outcome> {
+  /**
+   * Stores the answer of the first run, without its secrets. A refusal (4xx) is stored too, and so is a
+   * timeout (504: the service may still do the work, so a retry must not run it again); our other failures
+   * (5xx, 429) free the key for a retry.
+   */
+  private async firstRun(route: AnyRoute, scope: string, key: string, call: () => Promise<Outcome>): Promise<Outcome> {
     let outcome: Outcome;
     try {
       outcome = await call();
     } catch (error) {
       const refusal = knownProblem(error);
       const status = refusal?.problem.status ?? 500;
-      await (status < 500 && status !== 429
+      await ((status < 500 && status !== 429) || status === 504
         ? this.idempotency.complete(scope, key, { status, body: refusal?.problem })
         : this.idempotency.release(scope, key));
       throw error;
     }
-    await this.idempotency.complete(scope, key, { status: outcome.status, body: outcome.body });
+    await this.idempotency.complete(scope, key, { status: outcome.status, body: withoutSecrets(route, outcome.body) });
     return outcome;
   }
 }

@@ -48,6 +48,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown> {
   produces?: 'application/json' | 'text/csv';
   /** POST routes honour `Idempotency-Key` unless this is false. */
   idempotent?: boolean;
+  /**
+   * Fields of a success body that hold a secret shown once (a new API key, a webhook signing secret). They
+   * are never stored with the idempotency record; a replay answers 409 `secret-shown-once` instead.
+   */
+  secretFields?: readonly string[];
   handle(input: RouteInput<P, Q, B>): Promise<R | RouteAnswer<R>>;
 }
 

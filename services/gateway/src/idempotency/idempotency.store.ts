@@ -6,6 +6,12 @@ import { CLOCK, Clock } from '@shelfwatch/messaging';
 /** How long a key and its answer are kept (`IDEMPOTENCY_TTL_HOURS`). */
 export const IDEMPOTENCY_TTL_MS = Symbol('IDEMPOTENCY_TTL_MS');
 
+/**
+ * How long a claim without an answer holds its key (`IDEMPOTENCY_IN_FLIGHT_SECONDS`): longer than any live
+ * request, so only a claim left by a crashed gateway expires, and a retry can then run.
+ */
+export const IDEMPOTENCY_IN_FLIGHT_MS = Symbol('IDEMPOTENCY_IN_FLIGHT_MS');
+
 /** A stored answer, replayed as it was sent the first time. */
 export interface StoredAnswer {
   status: number;
@@ -33,15 +39,18 @@ export class IdempotencyStore {
     private readonly orm: MikroORM,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDEMPOTENCY_TTL_MS) private readonly ttlMs: number,
+    @Inject(IDEMPOTENCY_IN_FLIGHT_MS) private readonly inFlightMs: number,
   ) {}
 
   async claim(scope: string, key: string, hash: string): Promise<Claim> {
     const em = this.orm.em.fork();
     const now = this.clock.now();
     const expired = new Date(now.getTime() - this.ttlMs);
+    const abandoned = new Date(now.getTime() - this.inFlightMs);
     await em.execute(
-      'delete from gateway.idempotency_keys where tenant_id = ? and key = ? and created_at < ?',
-      [scope, key, expired],
+      `delete from gateway.idempotency_keys where tenant_id = ? and key = ?
+       and (created_at < ? or (status is null and created_at < ?))`,
+      [scope, key, expired, abandoned],
       'run',
     );
     const inserted = await em.execute<{ affectedRows: number }>(

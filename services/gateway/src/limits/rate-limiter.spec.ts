@@ -28,3 +28,14 @@ describe('RateLimiter', () => {
     expect(limiter.take('b', 0).allowed).toBe(true);
   });
 });
+
+describe('RateLimiter.refund', () => {
+  it('gives a token back, never beyond the burst', () => {
+    const limiter = new RateLimiter(1, 1);
+    expect(limiter.take('a', 0).allowed).toBe(true);
+    limiter.refund('a');
+    limiter.refund('a');
+    expect(limiter.take('a', 0).allowed).toBe(true);
+    expect(limiter.take('a', 0).allowed).toBe(false);
+  });
+});

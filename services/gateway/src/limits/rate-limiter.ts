@@ -53,6 +53,14 @@ export class RateLimiter {
     };
   }
 
+  /** Gives back the token of a request that turned out not to count (e.g. a key that authenticated). */
+  refund(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) {
+      bucket.tokens = Math.min(this.burst, bucket.tokens + 1);
+    }
+  }
+
   private refilled(key: string, nowMs: number): Bucket {
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedMs: nowMs };
     bucket.tokens = Math.min(this.burst, bucket.tokens + Math.max(0, nowMs - bucket.updatedMs) * this.perMs);

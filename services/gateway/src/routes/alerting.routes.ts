@@ -93,7 +93,8 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       body: webhookCreateRequest.omit({ tenantId: true }),
       status: 201,
       response: webhookCreated,
-      problems: ['conflict'],
+      problems: ['conflict', 'limit-exceeded'],
+      secretFields: ['secret'],
       handle: ({ tenantId, body }) =>
         downstream.call<WebhookCreated>(ALERTING_RPC.webhookCreate, { ...body, tenantId }),
     }),

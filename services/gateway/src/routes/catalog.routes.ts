@@ -41,7 +41,7 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       body: rankingProductCreateRequest.omit(noScope),
       status: 201,
       response: productView,
-      problems: ['conflict'],
+      problems: ['conflict', 'limit-exceeded'],
       handle: ({ tenantId, body }) =>
         downstream.call<RankingProductView>(RANKING_RPC.productCreate, { ...body, tenantId }),
     }),
@@ -107,6 +107,7 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       params: idParams,
       body: rankingKeywordAddRequest.omit({ ...noScope, productId: true }),
       status: 201,
+      problems: ['limit-exceeded'],
       response: keywordAttached,
       handle: async ({ tenantId, params, body }) => {
         const attached = await downstream.call<RankingKeywordAttached>(RANKING_RPC.keywordAdd, {

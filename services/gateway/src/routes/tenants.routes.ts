@@ -28,6 +28,7 @@ export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
       body: z.object({ name: z.string().trim().min(1).max(200) }),
       status: 201,
       response: tenantView.extend({ apiKey: z.string(), apiKeyId: z.uuid() }),
+      secretFields: ['apiKey'],
       handle: ({ body }) => tenants.createTenant(body.name),
     }),
     route({
@@ -41,6 +42,8 @@ export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
       body: z.object({ label: label.default('issued by operator') }).default({ label: 'issued by operator' }),
       status: 201,
       response: issuedKey,
+      secretFields: ['apiKey'],
+      problems: ['limit-exceeded'],
       handle: ({ params, body }) => tenants.issueKey(params.id, body.label),
     }),
     route({
@@ -76,6 +79,8 @@ export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
       body: z.object({ label: label.default('api key') }).default({ label: 'api key' }),
       status: 201,
       response: issuedKey,
+      secretFields: ['apiKey'],
+      problems: ['limit-exceeded'],
       handle: ({ tenantId, body }) => tenants.issueKey(tenantId, body.label),
     }),
     route({
@@ -98,6 +103,7 @@ export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
         .default({ graceSeconds: 0 }),
       status: 201,
       response: issuedKey,
+      secretFields: ['apiKey'],
       handle: ({ tenantId, params, body }) => tenants.rotate(tenantId, params.id, body.graceSeconds),
     }),
     route({

@@ -1,12 +1,26 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogHandler } from './catalog.handler';
 import { CatalogWriter } from './catalog-writer';
 import { ExclusionsService } from './exclusions.service';
 import { KeywordsService } from './keywords.service';
 import { ProductsService } from './products.service';
+import { CATALOG_LIMITS, CatalogLimits, TenantLimits } from './tenant-limits';
 
 /** The tracking catalog: products, their keywords, exclusions, served over request/reply. */
-@Module({
-  providers: [CatalogWriter, ProductsService, KeywordsService, ExclusionsService, CatalogHandler],
-})
-export class CatalogModule {}
+@Module({})
+export class CatalogModule {
+  static withLimits(limits: CatalogLimits): DynamicModule {
+    return {
+      module: CatalogModule,
+      providers: [
+        { provide: CATALOG_LIMITS, useValue: limits },
+        TenantLimits,
+        CatalogWriter,
+        ProductsService,
+        KeywordsService,
+        ExclusionsService,
+        CatalogHandler,
+      ],
+    };
+  }
+}

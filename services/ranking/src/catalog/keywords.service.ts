@@ -14,6 +14,7 @@ import {
   toPage,
 } from '@shelfwatch/contracts';
 import { findOwnedProduct } from './products.service';
+import { TenantLimits } from './tenant-limits';
 
 /** A tenant's keyword as callers see it (the contract's view). */
 export type KeywordView = RankingKeywordView;
@@ -24,13 +25,21 @@ export type KeywordAttached = RankingKeywordAttached;
 /** Keywords attached to products; a text the tenant already tracks keeps its keyword id. */
 @Injectable()
 export class KeywordsService {
-  constructor(private readonly writer: CatalogWriter) {}
+  constructor(
+    private readonly writer: CatalogWriter,
+    private readonly limits: TenantLimits,
+  ) {}
 
-  /** Attaches a keyword; `tracking.keyword.added` unless the product already had it (idempotent). */
+  /**
+   * Attaches a keyword; `tracking.keyword.added` unless the product already had it (idempotent);
+   * `limit_exceeded` when the product or the tenant would have too many keywords.
+   */
   add(input: RankingKeywordAddInput): Promise<KeywordAttached> {
     return this.writer.write(input, async (ctx) => {
+      await this.limits.lock(ctx.em, input.tenantId);
       const product = await findOwnedProduct(ctx.em, input.tenantId, input.productId);
       const attached = await attachKeywords(ctx, product, [input.keyword], input.intervalMinutes);
+      await this.limits.check(ctx.em, input.tenantId, product.id);
       const [first] = attached;
       if (!first) {
         throw new Error('attaching one keyword returned none');

@@ -5,6 +5,7 @@ import { Product, ProductKeyword } from './catalog.entities';
 import { CatalogWriter, pending } from './catalog-writer';
 import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents } from './keyword-links';
 import { productById, productPage, unrankedKeyword } from './product-views.query';
+import { TenantLimits } from './tenant-limits';
 import {
   Page,
   RankingListInput,
@@ -36,12 +37,19 @@ export async function findOwnedProduct(em: EntityManager, tenantId: string, prod
 /** The tracked products of a tenant: create (with keywords), read, rename/reprice, stop tracking. */
 @Injectable()
 export class ProductsService {
-  constructor(private readonly writer: CatalogWriter) {}
+  constructor(
+    private readonly writer: CatalogWriter,
+    private readonly limits: TenantLimits,
+  ) {}
 
-  /** Creates the product, attaches its keywords; `tracking.product.added` then one `keyword.added` per link. */
+  /**
+   * Creates the product, attaches its keywords; `tracking.product.added` then one `keyword.added` per link.
+   * `limit_exceeded` when the tenant would track too many products or keywords.
+   */
   create(input: RankingProductCreateInput): Promise<ProductView> {
     return this.writer.write(input, async (ctx) => {
       const { tenantId, marketplace, externalId, name, price } = input;
+      await this.limits.lock(ctx.em, tenantId);
       const product = new Product({
         id: ctx.newId(),
         tenantId,
@@ -53,6 +61,7 @@ export class ProductsService {
       });
       ctx.em.persist(product);
       const attached = await attachKeywords(ctx, product, input.keywords ?? [], input.intervalMinutes);
+      await this.limits.check(ctx.em, tenantId, product.id);
       const added = pending(
         'tracking.product.added',
         { productId: product.id, marketplace, externalId, name, price },

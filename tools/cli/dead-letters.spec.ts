@@ -1,12 +1,13 @@
 import { DeadLettersUsageError, parseDeadLettersArgs } from './dead-letters';
 
 describe('dead-letters arguments', () => {
-  it('lists the newest 50 by default, or of one consumer', () => {
-    expect(parseDeadLettersArgs(['list'])).toEqual({ action: 'list', consumer: undefined, limit: 50 });
-    expect(parseDeadLettersArgs(['list', '--consumer', 'ranking-tracking', '--limit', '5'])).toEqual({
+  it('lists the newest 20 by default, or of one consumer, from a cursor', () => {
+    expect(parseDeadLettersArgs(['list'])).toEqual({ action: 'list', consumer: undefined, limit: 20 });
+    expect(parseDeadLettersArgs(['list', '--consumer', 'ranking-tracking', '--limit', '5', '--cursor', '9'])).toEqual({
       action: 'list',
       consumer: 'ranking-tracking',
       limit: 5,
+      cursor: '9',
     });
   });
 
@@ -26,5 +27,6 @@ describe('dead-letters arguments', () => {
     expect(() => parseDeadLettersArgs(['list', '--all'])).toThrow(DeadLettersUsageError);
     expect(() => parseDeadLettersArgs(['list', '--limit', '0'])).toThrow(/--limit/);
     expect(() => parseDeadLettersArgs(['list', '--limit', 'all'])).toThrow(/--limit/);
+    expect(() => parseDeadLettersArgs(['list', '--limit', '101'])).toThrow(/--limit/);
   });
 });

@@ -138,4 +138,44 @@ describe('NATS users and permissions', () => {
     expect(ack.stream).toBe('RETENTION');
     expect(await retentionMessages()).toBe(before + 1);
   });
+
+  it('refuses the gateway reading or deleting dead letters itself, and republishing their events', async () => {
+    const ranking = await as('ranking');
+    const parked = await jetstream(ranking).publish('deadletter.ranking-crawl.crawl.completed', '{"p":1}');
+    const gateway = await as('gateway');
+    const seen = violations(gateway);
+    const jsm = await jetstreamManager(gateway);
+    await expect(jsm.streams.getMessage('DEADLETTER', { seq: parked.seq })).rejects.toThrow();
+    await expect(jsm.streams.deleteMessage('DEADLETTER', parked.seq)).rejects.toThrow();
+    await expect(jetstream(gateway).publish('tracking.keyword.added', '{}', { timeout: 2_000 })).rejects.toThrow();
+    await eventually(() =>
+      expect(seen.map((error) => `${error.operation} ${error.subject}`).sort()).toEqual([
+        'publish $JS.API.STREAM.MSG.DELETE.DEADLETTER',
+        'publish $JS.API.STREAM.MSG.GET.DEADLETTER',
+        'publish tracking.keyword.added',
+      ]),
+    );
+    const stillParked = await (await jetstreamManager(ranking)).streams.getMessage('DEADLETTER', { seq: parked.seq });
+    expect(stillParked?.string()).toBe('{"p":1}');
+  });
+
+  it('lets a service read and delete a dead letter to replay it, and touch no other stream that way', async () => {
+    const ranking = await as('ranking');
+    const seen = violations(ranking);
+    const parked = await jetstream(ranking).publish('deadletter.ranking-crawl.crawl.completed', '{"p":2}');
+    const retention = await jetstream(await as('retention')).publish('retention.purge.requested', '{"keep":1}');
+    const jsm = await jetstreamManager(ranking);
+    expect((await jsm.streams.getMessage('DEADLETTER', { seq: parked.seq }))?.string()).toBe('{"p":2}');
+    expect(await jsm.streams.deleteMessage('DEADLETTER', parked.seq, false)).toBe(true);
+    await expect(jsm.streams.getMessage('RETENTION', { seq: retention.seq })).rejects.toThrow();
+    await expect(jsm.streams.deleteMessage('RETENTION', retention.seq)).rejects.toThrow();
+    await eventually(() =>
+      expect(seen.map((error) => error.subject).sort()).toEqual([
+        '$JS.API.STREAM.MSG.DELETE.RETENTION',
+        '$JS.API.STREAM.MSG.GET.RETENTION',
+      ]),
+    );
+    const provisioner = await jetstreamManager(await as(PROVISIONER_USER));
+    expect((await provisioner.streams.getMessage('RETENTION', { seq: retention.seq }))?.string()).toBe('{"keep":1}');
+  });
 });

@@ -37,7 +37,10 @@ function fromGatewayError(error: GatewayError): MappedProblem {
   }
 }
 
-/** Domain error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`. */
+/**
+ * Domain error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`,
+ * `replay_failed` (a dead letter's handler failed again: it stays parked).
+ */
 function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
   switch (error.code) {
     case 'invalid':
@@ -45,6 +48,7 @@ function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
     case 'not_found':
       return { problem: problem('not-found', error.message) };
     case 'conflict':
+    case 'replay_failed':
       return { problem: problem('conflict', error.message) };
     case 'already_running':
       return { problem: problem('crawl-already-running', error.message) };

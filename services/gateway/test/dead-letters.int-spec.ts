@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
-import { STREAMS } from '@shelfwatch/contracts';
+import { STREAMS, buildEvent } from '@shelfwatch/contracts';
+import { randomUUID } from 'node:crypto';
 import {
   DEAD_LETTER_HEADERS,
   DeadLetterReplayer,
@@ -12,6 +13,7 @@ import {
 import { createLogger } from '@shelfwatch/observability';
 import {
   aKeywordAddedEvent,
+  anOrigin,
   keywordEffectsConsumer,
   KEYWORD_EFFECTS_SQL,
   eventually,
@@ -30,6 +32,9 @@ import {
 import { HealthAppModule } from '../../health/src/app.module';
 import { loadHealthConfig } from '../../health/src/health.config';
 import { healthPersistence } from '../../health/src/health.persistence';
+import { RetentionAppModule } from '../../retention/src/app.module';
+import { loadRetentionConfig } from '../../retention/src/retention.config';
+import { retentionPersistence } from '../../retention/src/retention.persistence';
 import { GatewayAppModule } from '../src/app.module';
 import { loadGatewayConfig } from '../src/gateway.config';
 import { gatewayPersistence } from '../src/gateway.persistence';
@@ -49,6 +54,7 @@ describe('gateway dead-letter admin routes', () => {
   let environment: TestEnvironment;
   let gateway: ServiceUnderTest;
   let health: ServiceUnderTest;
+  let retention: ServiceUnderTest;
   let orm: MikroORM;
   let owner: { consumer: EventConsumer; nc: NatsConnection; server: RpcServer };
   let api: Api;
@@ -56,12 +62,17 @@ describe('gateway dead-letter admin routes', () => {
   let broken = true;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment([gatewayPersistence, healthPersistence]);
+    environment = await createTestEnvironment([gatewayPersistence, healthPersistence, retentionPersistence]);
     const { env, nats, db } = environment;
     gateway = await bootService('gateway', loadGatewayConfig({ ...env, ADMIN_API_KEY: ADMIN_KEY }), (c, l) =>
       GatewayAppModule.forConfig(c, l),
     );
     health = await bootService('health', loadHealthConfig(env), (c, l) => HealthAppModule.forConfig(c, l));
+    retention = await bootService(
+      'retention',
+      loadRetentionConfig({ ...env, RETENTION_SWEEP_ENABLED: 'false' }),
+      (c, l) => RetentionAppModule.forConfig(c, l),
+    );
     orm = await openServiceOrm(db, 'ranking', [KEYWORD_EFFECTS_SQL]);
     const { consumer, nc } = await keywordEffectsConsumer(orm, nats, () => broken);
     const replayer = new DeadLetterReplayer(
@@ -82,6 +93,7 @@ describe('gateway dead-letter admin routes', () => {
     await owner?.nc.close();
     await gateway?.close();
     await health?.close();
+    await retention?.close();
     await orm?.close(true);
     await environment?.cleanup();
   });
@@ -240,5 +252,29 @@ describe('gateway dead-letter admin routes', () => {
       /^DeadLettersRequestError: cannot reach the gateway at http:\/\/127\.0\.0\.1:\d+: /,
     );
     expect(String(down.refused)).not.toContain('\n');
+  });
+
+  it('has a real service replay its own dead letter: the messaging library answers for every consumer', async () => {
+    const { js, topology } = environment.nats;
+    const report = buildEvent(
+      'retention.purge.completed',
+      { sweepId: randomUUID(), dataKind: 'crawl_runs', deleted: 0, service: 'crawler' },
+      anOrigin(),
+      { id: randomUUID(), occurredAt: new Date('2026-11-22T10:00:00Z') },
+    );
+    const subject = topology.subject(report.type);
+    const headers = natsHeaders();
+    headers.set(DEAD_LETTER_HEADERS.consumer, 'retention-retention');
+    headers.set(DEAD_LETTER_HEADERS.subject, subject);
+    headers.set(DEAD_LETTER_HEADERS.deliveries, '8');
+    const ack = await js.publish(topology.deadLetterSubject('retention-retention', subject), JSON.stringify(report), {
+      headers,
+    });
+    const replay = await admin('POST', `/v1/admin/dead-letters/${ack.seq}/replay`);
+    expect(replay).toMatchObject({
+      status: 200,
+      body: { sequence: ack.seq, consumer: 'retention-retention', eventId: report.id, outcome: 'handled' },
+    });
+    expect((await parked()).map((msg) => msg.seq)).not.toContain(ack.seq);
   });
 });

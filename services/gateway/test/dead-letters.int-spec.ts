@@ -258,7 +258,15 @@ describe('gateway dead-letter admin routes', () => {
     const { js, topology } = environment.nats;
     const report = buildEvent(
       'retention.purge.completed',
-      { sweepId: randomUUID(), dataKind: 'crawl_runs', deleted: 0, service: 'crawler' },
+      {
+        sweepId: randomUUID(),
+        dataKind: 'crawl_runs',
+        deleted: 0,
+        service: 'crawler',
+        tenants: [],
+        batches: 0,
+        partitionsDropped: 0,
+      },
       anOrigin(),
       { id: randomUUID(), occurredAt: new Date('2026-11-22T10:00:00Z') },
     );

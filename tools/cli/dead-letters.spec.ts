@@ -1,3 +1,4 @@
+import { loadDeadLettersConfig } from './cli.config';
 import { DeadLettersUsageError, parseDeadLettersArgs } from './dead-letters';
 
 describe('dead-letters arguments', () => {
@@ -28,5 +29,27 @@ describe('dead-letters arguments', () => {
     expect(() => parseDeadLettersArgs(['list', '--limit', '0'])).toThrow(/--limit/);
     expect(() => parseDeadLettersArgs(['list', '--limit', 'all'])).toThrow(/--limit/);
     expect(() => parseDeadLettersArgs(['list', '--limit', '101'])).toThrow(/--limit/);
+  });
+});
+
+describe('dead-letters configuration', () => {
+  const load = (env: Record<string, string>) => () => loadDeadLettersConfig({ ADMIN_API_KEY: 'k'.repeat(32), ...env });
+
+  it('calls the local gateway by default', () => {
+    expect(load({})().gatewayUrl).toBe('http://127.0.0.1:3000');
+  });
+
+  it('refuses to send the admin key in clear over a network in production, and runs without the key nowhere', () => {
+    expect(load({ NODE_ENV: 'production', SHELFWATCH_GATEWAY_URL: 'http://gateway.internal:3000' })).toThrow(
+      /SHELFWATCH_GATEWAY_URL.*https/,
+    );
+    expect(load({ NODE_ENV: 'production', SHELFWATCH_GATEWAY_URL: 'https://api.shelfwatch.dev' })().gatewayUrl).toBe(
+      'https://api.shelfwatch.dev',
+    );
+    expect(load({ NODE_ENV: 'production', SHELFWATCH_GATEWAY_URL: 'http://127.0.0.1:3000' })().gatewayUrl).toBe(
+      'http://127.0.0.1:3000',
+    );
+    expect(load({ SHELFWATCH_GATEWAY_URL: 'ftp://gateway' })).toThrow(/SHELFWATCH_GATEWAY_URL/);
+    expect(() => loadDeadLettersConfig({})).toThrow(/ADMIN_API_KEY/);
   });
 });

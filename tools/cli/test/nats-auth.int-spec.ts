@@ -1,7 +1,15 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { NatsConnection, PermissionViolationError, connect } from '@nats-io/transport-node';
+import { NatsConnection, PermissionViolationError, connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { SERVICE_NAMES } from '@shelfwatch/config';
-import { Topology, consumersFor, natsAuthOptions, provisionConsumer, provisionStreams } from '@shelfwatch/messaging';
+import {
+  DEAD_LETTER_HEADERS,
+  DeadLetterStore,
+  Topology,
+  consumersFor,
+  natsAuthOptions,
+  provisionConsumer,
+  provisionStreams,
+} from '@shelfwatch/messaging';
 import { PROVISIONER_USER, natsPasswordVariable } from '@shelfwatch/platform';
 import { PrivateNats, eventually, freePort } from '@shelfwatch/testing';
 import { Secret } from '@shelfwatch/config';
@@ -177,5 +185,23 @@ describe('NATS users and permissions', () => {
     );
     const provisioner = await jetstreamManager(await as(PROVISIONER_USER));
     expect((await provisioner.streams.getMessage('RETENTION', { seq: retention.seq }))?.string()).toBe('{"keep":1}');
+  });
+
+  it('lets health list and show dead letters and the owner take its own off, with the calls the code makes', async () => {
+    const ranking = await as('ranking');
+    const headers = natsHeaders();
+    headers.set(DEAD_LETTER_HEADERS.consumer, 'ranking-crawl');
+    headers.set(DEAD_LETTER_HEADERS.subject, 'crawl.completed');
+    const parking = 'deadletter.ranking-crawl.crawl.completed';
+    const { seq } = await jetstream(ranking).publish(parking, '{"p":3}', { headers });
+    const byHealth = new DeadLetterStore(await jetstreamManager(await as('health')), topology);
+    expect((await byHealth.list({ limit: 100 })).items.map((item) => item.sequence)).toContain(seq);
+    expect((await byHealth.show(seq)).payload).toEqual({ p: 3 });
+    const byOwner = new DeadLetterStore(await jetstreamManager(ranking), topology);
+    expect((await byOwner.parked(seq)).parkedOn).toBe(parking);
+    await byOwner.remove(seq);
+    await expect(byHealth.show(seq)).rejects.toThrow(/not found/);
+    const byGateway = new DeadLetterStore(await jetstreamManager(await as('gateway')), topology);
+    await expect(byGateway.list({ limit: 1 })).rejects.toThrow();
   });
 });

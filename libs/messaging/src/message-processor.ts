@@ -119,12 +119,9 @@ export class MessageProcessor {
     if (msg.info.redelivered) {
       messagingMetrics.redelivered.inc({ consumer: this.durable });
     }
-    let event: AnyEvent;
-    try {
-      event = parseEvent(JSON.parse(msg.string()));
-    } catch (error) {
-      const detail = error instanceof InvalidEventError ? error.issues.join('; ') : String(error);
-      await this.deadLetter(msg, 'invalid_payload', detail);
+    const event = parsePayload(msg.string());
+    if ('invalid' in event) {
+      await this.deadLetter(msg, 'invalid_payload', event.invalid);
       return null;
     }
     if (msg.info.deliveryCount > this.options.crashLoopDeliveries) {
@@ -154,12 +151,9 @@ export class MessageProcessor {
    * {@link NotReplayableError} for a payload no handler of this consumer takes; settles nothing on NATS.
    */
   async reapply(parked: ParkedMessage): Promise<Outcome> {
-    let event: AnyEvent;
-    try {
-      event = parseEvent(JSON.parse(parked.text));
-    } catch (error) {
-      const detail = error instanceof InvalidEventError ? error.issues.join('; ') : String(error);
-      throw new NotReplayableError(`invalid payload: ${detail}`);
+    const event = parsePayload(parked.text);
+    if ('invalid' in event) {
+      throw new NotReplayableError(`invalid payload: ${event.invalid}`);
     }
     const handler = this.handlers.get(event.type);
     if (!handler) {
@@ -381,6 +375,15 @@ export class MessageProcessor {
       { consumer: this.durable, subject: msg.subject, sequence: msg.info.streamSequence, reason, error },
       'message dead-lettered',
     );
+  }
+}
+
+/** The event a payload carries, or what is wrong with it. */
+function parsePayload(text: string): AnyEvent | { invalid: string } {
+  try {
+    return parseEvent(JSON.parse(text));
+  } catch (error) {
+    return { invalid: error instanceof InvalidEventError ? error.issues.join('; ') : String(error) };
   }
 }
 

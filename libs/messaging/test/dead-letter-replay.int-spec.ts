@@ -136,6 +136,17 @@ describe('dead letters: list, show, and replay in the consumer that parked them'
     expect(await effects()).toEqual([{ keyword: 'still-broken' }]);
   });
 
+  it('keeps an invalid payload parked: no handler can ever take it', async () => {
+    broken = false;
+    await nats.js.publish(nats.topology.subject('tracking.keyword.added'), 'not json', { msgID: 'garbage' });
+    await eventually(async () => expect(await parked()).toHaveLength(1));
+    const [garbage] = (await store.list({ limit: 1 })).items;
+    const failed = replayer.replay(garbage?.sequence ?? 0);
+    await expect(failed).rejects.toMatchObject({ code: DeadLetterErrorCode.ReplayFailed });
+    await expect(failed).rejects.toThrow(/stays parked: invalid payload/);
+    expect(await parked()).toHaveLength(1);
+  });
+
   it("refuses another service's dead letter, and one whose consumer header lies about who parked it", async () => {
     broken = false;
     const theirs = await parkCopy(aKeywordAddedEvent({ keyword: 'theirs' }), 'alerting-tracking');

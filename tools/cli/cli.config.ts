@@ -1,4 +1,4 @@
-import { ConfigOf, Env, commonSpec, integer, loadConfig } from '@shelfwatch/config';
+import { ConfigOf, Env, Variable, commonSpec, integer, loadConfig, requiredSecret, url } from '@shelfwatch/config';
 
 // The CLIs read the same variables as the services, with the same defaults and checks.
 const { nodeEnv, natsUrl, natsUser, natsPassword, databaseUrl, namespace, logLevel } = commonSpec('gateway');
@@ -34,4 +34,36 @@ export type ProvisionConfig = ConfigOf<typeof provisionSpec>;
 /** Parses the provisioning configuration; throws `ConfigError` naming every bad variable. */
 export function loadProvisionConfig(env: Env): ProvisionConfig {
   return loadConfig('provision', provisionSpec, env);
+}
+
+/** The gateway's URL; in production only https, or http to this machine: the admin key must not cross a network in clear. */
+function gatewayUrl(): Variable<string> {
+  const base = url('SHELFWATCH_GATEWAY_URL', ['http', 'https'], 'http://127.0.0.1:3000');
+  return {
+    ...base,
+    parse(raw, ctx) {
+      const value = base.parse(raw, ctx);
+      const { protocol, hostname } = new URL(value);
+      if (ctx.production && protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
+        throw new Error('must use https in production (it carries the admin key), or http to this machine');
+      }
+      return value;
+    },
+  };
+}
+
+const deadLettersSpec = {
+  nodeEnv,
+  /** Where `dead-letters` finds the gateway's admin API. */
+  gatewayUrl: gatewayUrl(),
+  /** The gateway's operator key (`npm start` prints it and keeps it in `START_DATA_DIR`/admin-api-key). */
+  adminApiKey: requiredSecret('ADMIN_API_KEY', {}),
+};
+
+/** What `dead-letters` needs: the gateway and the admin key; no NATS or database credentials. */
+export type DeadLettersConfig = ConfigOf<typeof deadLettersSpec>;
+
+/** Parses the `dead-letters` configuration; throws `ConfigError` naming every bad variable. */
+export function loadDeadLettersConfig(env: Env): DeadLettersConfig {
+  return loadConfig('dead-letters', deadLettersSpec, env);
 }

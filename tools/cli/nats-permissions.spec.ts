@@ -87,4 +87,18 @@ describe('NATS permissions derived from the service manifests', () => {
     expect(publishers('retention.purge.requested', 't1')).toEqual([]);
     expect(publishers('$JS.API.CONSUMER.MSG.NEXT.t1_CRAWL.ranking-crawl', 't1')).toEqual(['ranking', 'provisioner']);
   });
+
+  it('lets the services with consumers read and delete dead letters by sequence, on DEADLETTER only', () => {
+    const consuming = ['crawler', 'ranking', 'alerting', 'reporting', 'retention'];
+    expect(publishers('$JS.API.STREAM.MSG.DELETE.DEADLETTER')).toEqual([...consuming, 'provisioner']);
+    expect(publishers('$JS.API.STREAM.MSG.GET.DEADLETTER')).toEqual([...consuming, 'health', 'provisioner']);
+    expect(publishers('$JS.API.STREAM.MSG.DELETE.TRACKING')).toEqual(['provisioner']);
+    expect(publishers('$JS.API.STREAM.MSG.GET.RETENTION')).toEqual(['health', 'provisioner']);
+  });
+
+  it("lets health ask the services to replay their own dead letters, and not the gateway's", () => {
+    expect(publishers('rpc.ranking.dead-letters.replay')).toEqual(['gateway', 'health']);
+    expect(publishers('rpc.health.dead-letters.replay')).toEqual(['gateway']);
+    expect(subscribers('rpc.ranking.dead-letters.replay')).toEqual(['ranking']);
+  });
 });

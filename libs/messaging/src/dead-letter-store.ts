@@ -1,15 +1,20 @@
-import { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
-import { MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
+import { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
+import { MsgHdrs } from '@nats-io/transport-node';
 import { DEAD_LETTER_HEADERS } from './dead-letter';
+import { ParkedMessage } from './message-processor';
 import { Topology } from './topology';
 
 /** Why a dead-letter operation was refused. */
 export enum DeadLetterErrorCode {
   NotFound = 'dead_letter_not_found',
   NotADeadLetter = 'not_a_dead_letter',
+  /** The dead letter was parked by a consumer of another service (or claims one it was not parked by). */
+  NotOwnConsumer = 'not_own_consumer',
+  /** Applied again, the handler failed again: the dead letter stays parked. */
+  ReplayFailed = 'replay_failed',
 }
 
-/** A refused dead-letter operation, with a code the CLI and the gateway map to their answers. */
+/** A refused dead-letter operation, with a code each caller maps to its answer in one place. */
 export class DeadLetterError extends Error {
   constructor(
     readonly code: DeadLetterErrorCode,
@@ -42,40 +47,29 @@ export interface DeadLetterDetail extends DeadLetterSummary {
   payload: unknown;
 }
 
-/** What a replay did. */
-export interface DeadLetterReplay {
-  sequence: number;
-  consumer: string;
-  eventId: string | null;
-  /** Where the original message went back to: its subject, as a new message of its stream. */
-  subject: string;
-  streamSequence: number;
+/** One page of parked messages, newest first; `nextCursor` (null on the last page) continues below. */
+export interface DeadLetterPage {
+  items: DeadLetterSummary[];
+  nextCursor: string | null;
 }
 
-/** Headers of the original message that the copy added; a replay drops them again. */
-const PARKING_HEADERS = new Set(
-  [
-    DEAD_LETTER_HEADERS.reason,
-    DEAD_LETTER_HEADERS.error,
-    DEAD_LETTER_HEADERS.consumer,
-    DEAD_LETTER_HEADERS.stream,
-    DEAD_LETTER_HEADERS.sequence,
-    DEAD_LETTER_HEADERS.subject,
-    DEAD_LETTER_HEADERS.deliveries,
-    DEAD_LETTER_HEADERS.messageId,
-    DEAD_LETTER_HEADERS.replayFor,
-  ].map((name) => name.toLowerCase()),
-);
+/** A parked message to apply again, with who parked it and the subject it was parked on. */
+export interface ParkedDeadLetter extends ParkedMessage {
+  summary: DeadLetterSummary;
+  /** `deadletter.<durable>.<original subject>`: only the durable's service may publish there. */
+  parkedOn: string;
+}
+
+/** Stream messages one page reads at most, so that a filter matching nothing still answers quickly. */
+export const DEAD_LETTER_SCAN_LIMIT = 500;
 
 /**
- * Lists, shows and replays the messages consumers parked on the DEADLETTER stream. A replay publishes
- * the original payload (same event id: inboxes keep it idempotent) back on its subject, addressed to the
- * consumer that parked it only, then removes it from DEADLETTER: what is left there is what is parked.
+ * Reads the messages consumers parked on the DEADLETTER stream, and removes one once it was applied again.
+ * Health lists and shows them; the service that owns a consumer replays its own (see {@link DeadLetterReplayer}).
  */
 export class DeadLetterStore {
   constructor(
     private readonly jsm: JetStreamManager,
-    private readonly js: JetStreamClient,
     private readonly topology: Topology,
   ) {}
 
@@ -83,64 +77,60 @@ export class DeadLetterStore {
     return this.topology.streamName(this.topology.deadLetterStream);
   }
 
-  /** The newest parked messages first, optionally of one consumer. */
-  async list(options: { consumer?: string; limit: number }): Promise<DeadLetterSummary[]> {
+  /**
+   * The newest parked messages first, optionally of one consumer, from below the cursor's sequence. A page
+   * reads at most {@link DEAD_LETTER_SCAN_LIMIT} stream messages; its cursor leads on from where it stopped.
+   */
+  async list(options: { consumer?: string; limit: number; cursor?: string }): Promise<DeadLetterPage> {
     const info = await this.jsm.streams.info(this.stream);
-    const found: DeadLetterSummary[] = [];
-    for (let seq = info.state.last_seq; seq >= info.state.first_seq && found.length < options.limit; seq--) {
-      if (info.state.messages === 0) {
+    const { first_seq: first, messages } = info.state;
+    const start = options.cursor === undefined ? info.state.last_seq : Number(options.cursor) - 1;
+    const items: DeadLetterSummary[] = [];
+    let seq = start;
+    for (; messages > 0 && seq >= first && seq > start - DEAD_LETTER_SCAN_LIMIT; seq--) {
+      if (items.length === options.limit) {
         break;
       }
-      const msg = await this.jsm.streams.getMessage(this.stream, { seq });
+      const msg = await this.jsm.streams.getMessage(this.stream, { seq }).catch(() => null);
       const summary = msg ? summarize(msg) : null;
       if (summary && (options.consumer === undefined || summary.consumer === options.consumer)) {
-        found.push(summary);
+        items.push(summary);
       }
     }
-    return found;
+    // `seq` is the next sequence to read; the cursor names the one above it ("continue below this").
+    return { items, nextCursor: messages > 0 && seq >= first ? String(seq + 1) : null };
   }
 
   /** One parked message with its headers and payload. */
   async show(sequence: number): Promise<DeadLetterDetail> {
     const msg = await this.get(sequence);
-    const summary = summarize(msg);
-    if (!summary) {
-      throw new DeadLetterError(DeadLetterErrorCode.NotADeadLetter, `message ${sequence} is not a dead letter`);
-    }
-    return { ...summary, headers: headerRecord(msg.header), payload: payloadOf(msg) };
+    return { ...summaryOf(msg), headers: headerRecord(msg.header), payload: payloadOf(msg) };
   }
 
-  /**
-   * Sends a parked message back to the consumer that parked it and takes it off DEADLETTER. Safe to
-   * repeat: the replay's message id is fixed per dead letter, so JetStream drops a second copy within
-   * its duplicate window, and the consumer's inbox drops it after that.
-   */
-  async replay(sequence: number): Promise<DeadLetterReplay> {
+  /** A parked message as it was delivered, to apply again. */
+  async parked(sequence: number): Promise<ParkedDeadLetter> {
     const msg = await this.get(sequence);
-    const summary = summarize(msg);
-    if (!summary) {
-      throw new DeadLetterError(DeadLetterErrorCode.NotADeadLetter, `message ${sequence} is not a dead letter`);
-    }
-    const headers = natsHeaders();
-    for (const [key, values] of Object.entries(headerRecord(msg.header))) {
-      if (!PARKING_HEADERS.has(key.toLowerCase())) {
-        values.forEach((value) => headers.append(key, value));
+    const summary = summaryOf(msg);
+    return {
+      summary,
+      parkedOn: msg.subject,
+      originalSubject: summary.originalSubject,
+      headers: msg.header,
+      text: msg.string(),
+      deliveries: summary.deliveries,
+    };
+  }
+
+  /** Takes a dead letter off DEADLETTER; one already gone (a concurrent replay took it) is fine. */
+  async remove(sequence: number): Promise<void> {
+    try {
+      await this.jsm.streams.deleteMessage(this.stream, sequence, false);
+    } catch (error) {
+      const still = await this.jsm.streams.getMessage(this.stream, { seq: sequence }).catch(() => null);
+      if (still) {
+        throw error;
       }
     }
-    headers.set(DEAD_LETTER_HEADERS.replayFor, summary.consumer);
-    const ack = await this.js.publish(summary.originalSubject, msg.data, {
-      headers,
-      msgID: `replay:${this.stream}:${sequence}`,
-      timeout: 5_000,
-    });
-    await this.jsm.streams.deleteMessage(this.stream, sequence, false);
-    return {
-      sequence,
-      consumer: summary.consumer,
-      eventId: summary.eventId,
-      subject: summary.originalSubject,
-      streamSequence: ack.seq,
-    };
   }
 
   private async get(sequence: number): Promise<StoredMsg> {
@@ -150,6 +140,14 @@ export class DeadLetterStore {
     }
     return msg;
   }
+}
+
+function summaryOf(msg: StoredMsg): DeadLetterSummary {
+  const summary = summarize(msg);
+  if (!summary) {
+    throw new DeadLetterError(DeadLetterErrorCode.NotADeadLetter, `message ${msg.seq} is not a dead letter`);
+  }
+  return summary;
 }
 
 function summarize(msg: StoredMsg): DeadLetterSummary | null {

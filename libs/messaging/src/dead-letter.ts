@@ -15,8 +15,6 @@ export const DEAD_LETTER_HEADERS = {
   subject: 'Shelfwatch-Original-Subject',
   deliveries: 'Shelfwatch-Delivery-Count',
   messageId: 'Shelfwatch-Original-Msg-Id',
-  /** On a replayed message: the only consumer that applies it (the one that parked it). */
-  replayFor: 'Shelfwatch-Replay-For',
 } as const;
 
 /**

@@ -43,6 +43,11 @@ export class EventConsumer {
     return this.definition.durable;
   }
 
+  /** Applies this consumer's messages one at a time; a replayed dead letter goes through it too. */
+  get processor(): MessageProcessor {
+    return this.single;
+  }
+
   /** True while the consumer is pulling messages. */
   get running(): boolean {
     return this.messages !== null;

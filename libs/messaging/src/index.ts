@@ -1,4 +1,5 @@
 export * from './dead-letter';
+export * from './dead-letter-replay';
 export * from './dead-letter-store';
 export * from './dedup-horizons';
 export * from './decorators';

@@ -1,10 +1,11 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { MsgHdrs } from '@nats-io/transport-node';
 import { Context, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { AnyEvent, EventType, InvalidEventError, causedBy, parseEvent } from '@shelfwatch/contracts';
 import { extractContext, getTracer } from '@shelfwatch/observability';
 import { Logger } from 'pino';
-import { DEAD_LETTER_HEADERS, DeadLetterReason, publishDeadLetter } from './dead-letter';
+import { DeadLetterReason, publishDeadLetter } from './dead-letter';
 import { EventHandlerFn, HandlerContext } from './event-handler';
 import { FailureTally } from './failure-tally';
 import { HandlerTimeoutError, PermanentHandlerError, classifyHandlerError, redeliveryDelayMs } from './handler-errors';
@@ -57,11 +58,41 @@ export const defaultConsumerOptions: Omit<EventConsumerOptions, 'schema'> = {
 
 export type Outcome = 'handled' | 'duplicate';
 
-/** A message that passed validation and has a handler. */
-export interface Accepted {
-  msg: JsMsg;
+/** What a handler's span and context need of a message: a delivery, or a parked message applied again. */
+export interface Delivered {
+  subject: string;
+  headers?: MsgHdrs;
+  info: { deliveryCount: number };
+}
+
+/** An event with its handler, from a delivery or from a parked message. */
+export interface Applicable {
+  msg: Delivered;
   event: AnyEvent;
   handler: EventHandlerFn;
+}
+
+/** A delivered message that passed validation and has a handler. */
+export interface Accepted extends Applicable {
+  msg: JsMsg;
+}
+
+/** A message parked on DEADLETTER, to apply again as it was first delivered. */
+export interface ParkedMessage {
+  /** The subject it was consumed from. */
+  originalSubject: string;
+  headers?: MsgHdrs;
+  /** Its payload as it was delivered. */
+  text: string;
+  deliveries: number;
+}
+
+/** Why a parked message cannot be applied again, whatever the handler does. */
+export class NotReplayableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotReplayableError';
+  }
 }
 
 /**
@@ -88,12 +119,9 @@ export class MessageProcessor {
     if (msg.info.redelivered) {
       messagingMetrics.redelivered.inc({ consumer: this.durable });
     }
-    let event: AnyEvent;
-    try {
-      event = parseEvent(JSON.parse(msg.string()));
-    } catch (error) {
-      const detail = error instanceof InvalidEventError ? error.issues.join('; ') : String(error);
-      await this.deadLetter(msg, 'invalid_payload', detail);
+    const event = parsePayload(msg.string());
+    if ('invalid' in event) {
+      await this.deadLetter(msg, 'invalid_payload', event.invalid);
       return null;
     }
     if (msg.info.deliveryCount > this.options.crashLoopDeliveries) {
@@ -101,9 +129,7 @@ export class MessageProcessor {
       return null;
     }
     const handler = this.handlers.get(event.type);
-    const replayFor = msg.headers?.get(DEAD_LETTER_HEADERS.replayFor);
-    // A replayed dead letter is meant for the consumer that parked it; the others have applied it already.
-    if (!handler || (replayFor !== undefined && replayFor !== '' && replayFor !== this.durable)) {
+    if (!handler) {
       messagingMetrics.consumed.inc({ consumer: this.durable, outcome: 'ignored' });
       msg.ack();
       return null;
@@ -119,8 +145,43 @@ export class MessageProcessor {
     }
   }
 
+  /**
+   * Applies a parked message again exactly as a delivery would (inbox row and handler in one transaction, so an
+   * event already applied is a `duplicate` and applies nothing). Throws what the handler threw, or
+   * {@link NotReplayableError} for a payload no handler of this consumer takes; settles nothing on NATS.
+   */
+  async reapply(parked: ParkedMessage): Promise<Outcome> {
+    const event = parsePayload(parked.text);
+    if ('invalid' in event) {
+      throw new NotReplayableError(`invalid payload: ${event.invalid}`);
+    }
+    const handler = this.handlers.get(event.type);
+    if (!handler) {
+      throw new NotReplayableError(`${this.durable} has no handler for ${event.type}`);
+    }
+    const msg: Delivered = {
+      subject: parked.originalSubject,
+      headers: parked.headers,
+      info: { deliveryCount: parked.deliveries + 1 },
+    };
+    const applicable = { msg, event, handler };
+    const { span, ctx } = this.startSpan(applicable);
+    try {
+      const outcome = await this.transactWithin((em) => this.applyFresh(applicable, em, ctx));
+      span.addEvent('replayed', { outcome });
+      messagingMetrics.consumed.inc({ consumer: this.durable, outcome });
+      return outcome;
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : new Error(String(error)));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
   /** CONSUMER span whose parent is the producer's context from the headers (and linked to it). */
-  startSpan(accepted: Accepted): { span: Span; ctx: Context } {
+  startSpan(accepted: Applicable): { span: Span; ctx: Context } {
     const { msg, event } = accepted;
     const parent = extractContext(msg.headers);
     const producer = trace.getSpanContext(parent);
@@ -152,7 +213,7 @@ export class MessageProcessor {
   }
 
   /** Runs a handler inside its span with a context bound to the transaction. */
-  runHandler(accepted: Accepted, em: HandlerContext['em'], ctx: Context): Promise<void> {
+  runHandler(accepted: Applicable, em: HandlerContext['em'], ctx: Context): Promise<void> {
     const { event, msg, handler } = accepted;
     const handlerContext: HandlerContext = {
       em,
@@ -175,14 +236,7 @@ export class MessageProcessor {
     const { span, ctx } = this.startSpan(accepted);
     const stopHeartbeat = this.heartbeat([accepted.msg]);
     try {
-      const outcome = await this.transactWithin(async (em): Promise<Outcome> => {
-        const fresh = await this.recordInbox(em, [accepted.event]);
-        if (!fresh.has(accepted.event.id)) {
-          return 'duplicate';
-        }
-        await this.runHandler(accepted, em, ctx);
-        return 'handled';
-      });
+      const outcome = await this.transactWithin((em) => this.applyFresh(accepted, em, ctx));
       await this.settleCommitted(accepted, outcome, span);
     } catch (error) {
       span.recordException(error instanceof Error ? error : new Error(String(error)));
@@ -192,6 +246,16 @@ export class MessageProcessor {
       stopHeartbeat();
       span.end();
     }
+  }
+
+  /** Inside the transaction: the inbox row, then the handler unless the event was applied before. */
+  private async applyFresh(item: Applicable, em: HandlerContext['em'], ctx: Context): Promise<Outcome> {
+    const fresh = await this.recordInbox(em, [item.event]);
+    if (!fresh.has(item.event.id)) {
+      return 'duplicate';
+    }
+    await this.runHandler(item, em, ctx);
+    return 'handled';
   }
 
   /**
@@ -311,6 +375,15 @@ export class MessageProcessor {
       { consumer: this.durable, subject: msg.subject, sequence: msg.info.streamSequence, reason, error },
       'message dead-lettered',
     );
+  }
+}
+
+/** The event a payload carries, or what is wrong with it. */
+function parsePayload(text: string): AnyEvent | { invalid: string } {
+  try {
+    return parseEvent(JSON.parse(text));
+  } catch (error) {
+    return { invalid: error instanceof InvalidEventError ? error.issues.join('; ') : String(error) };
   }
 }
 

@@ -8,6 +8,8 @@ import {
 import { MikroORM } from '@mikro-orm/postgresql';
 import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { EventType } from '@shelfwatch/contracts';
+import { DeadLetterReplayer, deadLetterReplaySubject } from './dead-letter-replay';
+import { DeadLetterStore } from './dead-letter-store';
 import { checkDedupHorizons } from './dedup-horizons';
 import { EventConsumer } from './event-consumer';
 import { defaultConsumerOptions } from './message-processor';
@@ -27,7 +29,7 @@ const LAG_POLL_MS = 15_000;
 
 /**
  * Starts and stops a service's messaging: streams (in development), its durable consumers, the outbox
- * relay and the request/reply handlers. Shutdown order: stop pulling and finish in-flight handlers,
+ * relay and the request/reply handlers, with `<service>.dead-letters.replay` for a service with consumers. Shutdown order: stop pulling and finish in-flight handlers,
  * stop the relay after its batch, stop answering requests, then drain NATS (flushing acks).
  */
 @Injectable()
@@ -118,6 +120,11 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     this.rpcServer = new RpcServer(this.link.connection, this.topology, this.options.service, this.options.logger);
     for (const [subject, handler] of this.discovery.rpcHandlers()) {
       this.rpcServer.serve(subject, handler);
+    }
+    if (this.consumers.length > 0) {
+      const processors = new Map(this.consumers.map((consumer) => [consumer.durable, consumer.processor]));
+      const replayer = new DeadLetterReplayer(new DeadLetterStore(jsm, this.topology), this.topology, processors);
+      this.rpcServer.serve(deadLetterReplaySubject(this.options.service), (payload) => replayer.answer(payload));
     }
     this.started = true;
     // Keeps the consumer-lag gauge current for /metrics; a failed poll (NATS down) is reported by readiness.

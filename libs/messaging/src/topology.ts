@@ -65,6 +65,16 @@ export class Topology {
   }
 }
 
+/** The durable consumer `service` reads `stream` with (`ranking-crawl`). */
+export function durableName(service: string, stream: StreamDefinition): string {
+  return `${service}-${stream.name.toLowerCase()}`;
+}
+
+/** Which of `services` names a durable of its as `durable` ({@link consumersFor}'s naming), if any. */
+export function serviceOfDurable<S extends string>(durable: string, services: readonly S[]): S | undefined {
+  return services.find((service) => Object.values(STREAMS).some((stream) => durableName(service, stream) === durable));
+}
+
 /** The consumers a service needs for the event types it handles: one durable per stream. */
 export function consumersFor(service: string, handled: readonly EventType[]): ConsumerDefinition[] {
   const byStream = new Map<string, ConsumerDefinition>();
@@ -74,7 +84,7 @@ export function consumersFor(service: string, handled: readonly EventType[]): Co
     if (existing) {
       existing.types.push(type);
     } else {
-      byStream.set(stream.name, { durable: `${service}-${stream.name.toLowerCase()}`, stream, types: [type] });
+      byStream.set(stream.name, { durable: durableName(service, stream), stream, types: [type] });
     }
   }
   return [...byStream.values()];

@@ -1,53 +1,43 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { EventType, STREAMS } from '@shelfwatch/contracts';
+import { STREAMS } from '@shelfwatch/contracts';
 import {
-  TEST_ACK_WAIT_MS,
   TestDatabase,
   TestNats,
   aKeywordAddedEvent,
-  consumerFor,
+  keywordEffectsConsumer,
+  KEYWORD_EFFECTS_SQL,
   createTestDatabase,
   createTestNats,
   eventually,
   openServiceOrm,
-  pause,
   readStream,
 } from '@shelfwatch/testing';
 import { DEAD_LETTER_HEADERS } from '../src/dead-letter';
-import { DeadLetterError, DeadLetterErrorCode, DeadLetterStore } from '../src/dead-letter-store';
-import { EventHandlerFn } from '../src/event-handler';
-import { PermanentHandlerError } from '../src/handler-errors';
+import { DeadLetterReplayer } from '../src/dead-letter-replay';
+import { DeadLetterErrorCode, DeadLetterStore } from '../src/dead-letter-store';
 
-describe('dead letters: list, show, replay', () => {
+describe('dead letters: list, show, and replay in the consumer that parked them', () => {
   let db: TestDatabase;
   let orm: MikroORM;
   let nats: TestNats;
   let store: DeadLetterStore;
+  let replayer: DeadLetterReplayer;
   let stop: () => Promise<void>;
   let broken: boolean;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    orm = await openServiceOrm(db, 'ranking', [
-      'create table if not exists ranking.effects (event_id uuid not null, keyword text not null)',
-    ]);
+    orm = await openServiceOrm(db, 'ranking', [KEYWORD_EFFECTS_SQL]);
   });
 
   beforeEach(async () => {
     nats = await createTestNats();
-    store = new DeadLetterStore(nats.jsm, nats.js, nats.topology);
+    store = new DeadLetterStore(nats.jsm, nats.topology);
     await orm.em.fork().execute('truncate ranking.effects, ranking.inbox', [], 'run');
     broken = true;
-    // Until the "fix is deployed", the handler refuses every event.
-    const handler: EventHandlerFn<'tracking.keyword.added'> = async (event, ctx) => {
-      if (broken) {
-        throw new PermanentHandlerError('unknown_product', 'product not tracked yet');
-      }
-      await ctx.em.execute('insert into ranking.effects values (?, ?)', [event.id, event.data.keyword], 'run');
-    };
-    const handlers = new Map<EventType, EventHandlerFn>([['tracking.keyword.added', handler as EventHandlerFn]]);
-    const { consumer, nc } = await consumerFor(orm, nats, handlers);
+    const { consumer, nc } = await keywordEffectsConsumer(orm, nats, () => broken);
+    replayer = new DeadLetterReplayer(store, nats.topology, new Map([[consumer.durable, consumer.processor]]));
     stop = async () => {
       await consumer.stop();
       await nc.close();
@@ -67,73 +57,121 @@ describe('dead letters: list, show, replay', () => {
   const effects = () => orm.em.fork().execute<{ keyword: string }[]>('select keyword from ranking.effects');
   const parked = () => readStream(nats, nats.topology.streamName(STREAMS.DEADLETTER));
 
+  /** Publishes an event the broken handler refuses, and waits until its consumer parked it. */
   async function parkOne(keyword: string) {
+    const before = (await parked()).length;
     const event = aKeywordAddedEvent({ keyword });
     await nats.js.publish(nats.topology.subject(event.type), JSON.stringify(event), { msgID: event.id });
-    await eventually(async () => expect(await parked()).toHaveLength(1));
-    return event;
+    await eventually(async () => expect(await parked()).toHaveLength(before + 1));
+    const [newest] = (await store.list({ limit: 1 })).items;
+    return { event, sequence: newest?.sequence ?? 0 };
   }
 
-  it('lists and shows a parked message, replays it to its consumer once, and takes it off the list', async () => {
-    const event = await parkOne('parked');
-    const [listed] = await store.list({ limit: 10 });
-    expect(listed).toMatchObject({
-      consumer: 'ranking-tracking',
-      reason: 'permanent_failure',
-      eventId: event.id,
-      eventType: 'tracking.keyword.added',
-      originalSubject: nats.topology.subject('tracking.keyword.added'),
+  /** Parks a copy of `event` the way a consumer does, on the dead-letter subject of `parkedBy`. */
+  async function parkCopy(event: ReturnType<typeof aKeywordAddedEvent>, parkedBy: string, claimed = parkedBy) {
+    const subject = nats.topology.subject(event.type);
+    const headers = natsHeaders();
+    headers.set(DEAD_LETTER_HEADERS.reason, 'permanent_failure');
+    headers.set(DEAD_LETTER_HEADERS.error, 'unknown_product: product not tracked yet');
+    headers.set(DEAD_LETTER_HEADERS.consumer, claimed);
+    headers.set(DEAD_LETTER_HEADERS.subject, subject);
+    headers.set(DEAD_LETTER_HEADERS.deliveries, '1');
+    const ack = await nats.js.publish(nats.topology.deadLetterSubject(parkedBy, subject), JSON.stringify(event), {
+      headers,
     });
-    expect(await store.list({ limit: 10, consumer: 'alerting-tracking' })).toEqual([]);
-    const sequence = listed?.sequence ?? 0;
+    return ack.seq;
+  }
+
+  it('lists and shows a parked message, applies it once in its consumer, and takes it off the list', async () => {
+    const { event, sequence } = await parkOne('parked');
+    const { items } = await store.list({ limit: 10 });
+    expect(items).toEqual([
+      expect.objectContaining({
+        sequence,
+        consumer: 'ranking-tracking',
+        reason: 'permanent_failure',
+        eventId: event.id,
+        eventType: 'tracking.keyword.added',
+        originalSubject: nats.topology.subject('tracking.keyword.added'),
+      }),
+    ]);
+    expect((await store.list({ limit: 10, consumer: 'alerting-tracking' })).items).toEqual([]);
     const shown = await store.show(sequence);
     expect(shown.payload).toEqual(event);
     expect(shown.error).toContain('product not tracked yet');
 
     broken = false;
-    const replay = await store.replay(sequence);
-    expect(replay).toMatchObject({ consumer: 'ranking-tracking', eventId: event.id });
-    await eventually(async () => expect(await effects()).toEqual([{ keyword: 'parked' }]));
-    expect(await store.list({ limit: 10 })).toEqual([]);
-    // Replaying again is refused with a typed error, and nothing is applied twice.
-    await expect(store.replay(sequence)).rejects.toMatchObject({ code: DeadLetterErrorCode.NotFound });
-    await pause(TEST_ACK_WAIT_MS * 2);
+    const replay = await replayer.replay(sequence);
+    expect(replay).toEqual({ sequence, consumer: 'ranking-tracking', eventId: event.id, outcome: 'handled' });
     expect(await effects()).toEqual([{ keyword: 'parked' }]);
+    expect((await store.list({ limit: 10 })).items).toEqual([]);
+    expect(await parked()).toHaveLength(0);
+    // Replaying again is refused with a typed error, and nothing is applied twice.
+    await expect(replayer.replay(sequence)).rejects.toMatchObject({ code: DeadLetterErrorCode.NotFound });
+    expect(await effects()).toEqual([{ keyword: 'parked' }]);
+  });
+
+  it('applies nothing when the consumer had applied the event already, and still takes it off the list', async () => {
+    broken = false;
+    const event = aKeywordAddedEvent({ keyword: 'applied' });
+    await nats.js.publish(nats.topology.subject(event.type), JSON.stringify(event), { msgID: event.id });
+    await eventually(async () => expect(await effects()).toEqual([{ keyword: 'applied' }]));
+    const sequence = await parkCopy(event, 'ranking-tracking');
+
+    expect(await replayer.replay(sequence)).toMatchObject({ outcome: 'duplicate', eventId: event.id });
+    expect(await effects()).toEqual([{ keyword: 'applied' }]);
     expect(await parked()).toHaveLength(0);
   });
 
-  it('applies a replayed event once even if the replay is published twice (same event id)', async () => {
-    const event = await parkOne('twice');
-    const [listed] = await store.list({ limit: 1 });
+  it('keeps a dead letter whose handler fails again, and says why', async () => {
+    const { sequence } = await parkOne('still-broken');
+    const failed = replayer.replay(sequence);
+    await expect(failed).rejects.toMatchObject({ code: DeadLetterErrorCode.ReplayFailed });
+    await expect(failed).rejects.toThrow(/stays parked: handler failed again: product not tracked yet/);
+    expect(await effects()).toEqual([]);
+    expect((await store.list({ limit: 10 })).items.map((item) => item.sequence)).toEqual([sequence]);
+    // Once fixed, the same dead letter replays.
     broken = false;
-    await store.replay(listed?.sequence ?? 0);
-    // An operator (or a crash between publish and removal) sends the same event again under another id.
-    const again = natsHeaders();
-    again.set(DEAD_LETTER_HEADERS.replayFor, 'ranking-tracking');
-    await nats.js.publish(nats.topology.subject(event.type), JSON.stringify(event), {
-      msgID: 'operator-retry',
-      headers: again,
-    });
-    await eventually(async () => expect(await effects()).toEqual([{ keyword: 'twice' }]));
-    await pause(TEST_ACK_WAIT_MS * 2);
-    expect(await effects()).toEqual([{ keyword: 'twice' }]);
+    expect(await replayer.replay(sequence)).toMatchObject({ outcome: 'handled' });
+    expect(await effects()).toEqual([{ keyword: 'still-broken' }]);
   });
 
-  it('does not apply a replay addressed to another consumer', async () => {
+  it('keeps an invalid payload parked: no handler can ever take it', async () => {
     broken = false;
-    const event = aKeywordAddedEvent({ keyword: 'for-someone-else' });
-    const headers = natsHeaders();
-    headers.set(DEAD_LETTER_HEADERS.replayFor, 'crawler-tracking');
-    await nats.js.publish(nats.topology.subject(event.type), JSON.stringify(event), { msgID: event.id, headers });
-    const control = aKeywordAddedEvent({ keyword: 'control' });
-    await nats.js.publish(nats.topology.subject(control.type), JSON.stringify(control), { msgID: control.id });
-    await eventually(async () => expect(await effects()).toEqual([{ keyword: 'control' }]));
-    await pause(TEST_ACK_WAIT_MS);
-    expect(await effects()).toEqual([{ keyword: 'control' }]);
+    await nats.js.publish(nats.topology.subject('tracking.keyword.added'), 'not json', { msgID: 'garbage' });
+    await eventually(async () => expect(await parked()).toHaveLength(1));
+    const [garbage] = (await store.list({ limit: 1 })).items;
+    const failed = replayer.replay(garbage?.sequence ?? 0);
+    await expect(failed).rejects.toMatchObject({ code: DeadLetterErrorCode.ReplayFailed });
+    await expect(failed).rejects.toThrow(/stays parked: invalid payload/);
+    expect(await parked()).toHaveLength(1);
+  });
+
+  it("refuses another service's dead letter, and one whose consumer header lies about who parked it", async () => {
+    broken = false;
+    const theirs = await parkCopy(aKeywordAddedEvent({ keyword: 'theirs' }), 'alerting-tracking');
+    // Another service's user may publish on its own dead-letter subjects only, but may write any header there.
+    const forged = await parkCopy(aKeywordAddedEvent({ keyword: 'forged' }), 'crawler-tracking', 'ranking-tracking');
+    for (const sequence of [theirs, forged]) {
+      await expect(replayer.replay(sequence)).rejects.toMatchObject({ code: DeadLetterErrorCode.NotOwnConsumer });
+    }
+    expect(await effects()).toEqual([]);
+    expect(await parked()).toHaveLength(2);
+  });
+
+  it('pages the list newest first, and its cursor leads to every other dead letter once', async () => {
+    const sequences = [];
+    for (const keyword of ['one', 'two', 'three']) {
+      sequences.push((await parkOne(keyword)).sequence);
+    }
+    const first = await store.list({ limit: 2 });
+    expect(first.items.map((item) => item.sequence)).toEqual([sequences[2], sequences[1]]);
+    const second = await store.list({ limit: 2, cursor: first.nextCursor ?? undefined });
+    expect(second).toEqual({ items: [expect.objectContaining({ sequence: sequences[0] })], nextCursor: null });
   });
 
   it('refuses unknown sequences with a typed error', async () => {
-    await expect(store.show(999)).rejects.toBeInstanceOf(DeadLetterError);
-    await expect(store.replay(999)).rejects.toMatchObject({ code: DeadLetterErrorCode.NotFound });
+    await expect(store.show(999)).rejects.toMatchObject({ code: DeadLetterErrorCode.NotFound });
+    await expect(replayer.replay(999)).rejects.toMatchObject({ code: DeadLetterErrorCode.NotFound });
   });
 });

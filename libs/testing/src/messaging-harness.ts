@@ -11,6 +11,7 @@ import {
   OutboxRelay,
   OutboxRelayOptions,
   OutboxWriter,
+  PermanentHandlerError,
   consumersFor,
   defaultConsumerOptions,
   defaultRelayOptions,
@@ -89,6 +90,32 @@ export async function consumerFor(
   );
   await consumer.start();
   return { consumer, nc };
+}
+
+/** The table {@link keywordEffectsConsumer} records into (pass it to {@link openServiceOrm} for `ranking`). */
+export const KEYWORD_EFFECTS_SQL =
+  'create table if not exists ranking.effects (event_id uuid not null, keyword text not null)';
+
+/**
+ * The `ranking-tracking` consumer of `tracking.keyword.added`, recording each keyword in `ranking.effects`; while
+ * `broken()` it refuses every event permanently, so each is parked at once (a bug until "the fix is deployed").
+ */
+export function keywordEffectsConsumer(
+  orm: MikroORM,
+  nats: TestNats,
+  broken: () => boolean,
+): Promise<{ consumer: EventConsumer; nc: NatsConnection }> {
+  const handler: EventHandlerFn<'tracking.keyword.added'> = async (event, ctx) => {
+    if (broken()) {
+      throw new PermanentHandlerError('unknown_product', 'product not tracked yet');
+    }
+    await ctx.em.execute('insert into ranking.effects values (?, ?)', [event.id, event.data.keyword], 'run');
+  };
+  return consumerFor(
+    orm,
+    nats,
+    new Map<EventType, EventHandlerFn>([['tracking.keyword.added', handler as EventHandlerFn]]),
+  );
 }
 
 /** Every message currently stored in a stream on `subject` (read one by one by sequence). */

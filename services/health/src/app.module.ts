@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { HealthDetailsModule } from './health-details/health-details.module';
 import { HealthConfig } from './health.config';
 import { healthManifest } from './health.manifest';
@@ -20,6 +21,7 @@ export class HealthAppModule {
           logger,
         }),
         HealthDetailsModule.forConfig(config),
+        DeadLettersModule,
       ],
     };
   }

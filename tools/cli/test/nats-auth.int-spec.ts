@@ -1,7 +1,15 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { NatsConnection, PermissionViolationError, connect } from '@nats-io/transport-node';
+import { NatsConnection, PermissionViolationError, connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { SERVICE_NAMES } from '@shelfwatch/config';
-import { Topology, consumersFor, natsAuthOptions, provisionConsumer, provisionStreams } from '@shelfwatch/messaging';
+import {
+  DEAD_LETTER_HEADERS,
+  DeadLetterStore,
+  Topology,
+  consumersFor,
+  natsAuthOptions,
+  provisionConsumer,
+  provisionStreams,
+} from '@shelfwatch/messaging';
 import { PROVISIONER_USER, natsPasswordVariable } from '@shelfwatch/platform';
 import { PrivateNats, eventually, freePort } from '@shelfwatch/testing';
 import { Secret } from '@shelfwatch/config';
@@ -137,5 +145,63 @@ describe('NATS users and permissions', () => {
     const ack = await jetstream(await as('retention')).publish('retention.purge.requested', '{}');
     expect(ack.stream).toBe('RETENTION');
     expect(await retentionMessages()).toBe(before + 1);
+  });
+
+  it('refuses the gateway reading or deleting dead letters itself, and republishing their events', async () => {
+    const ranking = await as('ranking');
+    const parked = await jetstream(ranking).publish('deadletter.ranking-crawl.crawl.completed', '{"p":1}');
+    const gateway = await as('gateway');
+    const seen = violations(gateway);
+    const jsm = await jetstreamManager(gateway);
+    await expect(jsm.streams.getMessage('DEADLETTER', { seq: parked.seq })).rejects.toThrow();
+    await expect(jsm.streams.deleteMessage('DEADLETTER', parked.seq)).rejects.toThrow();
+    await expect(jetstream(gateway).publish('tracking.keyword.added', '{}', { timeout: 2_000 })).rejects.toThrow();
+    await eventually(() =>
+      expect(seen.map((error) => `${error.operation} ${error.subject}`).sort()).toEqual([
+        'publish $JS.API.STREAM.MSG.DELETE.DEADLETTER',
+        'publish $JS.API.STREAM.MSG.GET.DEADLETTER',
+        'publish tracking.keyword.added',
+      ]),
+    );
+    const stillParked = await (await jetstreamManager(ranking)).streams.getMessage('DEADLETTER', { seq: parked.seq });
+    expect(stillParked?.string()).toBe('{"p":1}');
+  });
+
+  it('lets a service read and delete a dead letter to replay it, and touch no other stream that way', async () => {
+    const ranking = await as('ranking');
+    const seen = violations(ranking);
+    const parked = await jetstream(ranking).publish('deadletter.ranking-crawl.crawl.completed', '{"p":2}');
+    const retention = await jetstream(await as('retention')).publish('retention.purge.requested', '{"keep":1}');
+    const jsm = await jetstreamManager(ranking);
+    expect((await jsm.streams.getMessage('DEADLETTER', { seq: parked.seq }))?.string()).toBe('{"p":2}');
+    expect(await jsm.streams.deleteMessage('DEADLETTER', parked.seq, false)).toBe(true);
+    await expect(jsm.streams.getMessage('RETENTION', { seq: retention.seq })).rejects.toThrow();
+    await expect(jsm.streams.deleteMessage('RETENTION', retention.seq)).rejects.toThrow();
+    await eventually(() =>
+      expect(seen.map((error) => error.subject).sort()).toEqual([
+        '$JS.API.STREAM.MSG.DELETE.RETENTION',
+        '$JS.API.STREAM.MSG.GET.RETENTION',
+      ]),
+    );
+    const provisioner = await jetstreamManager(await as(PROVISIONER_USER));
+    expect((await provisioner.streams.getMessage('RETENTION', { seq: retention.seq }))?.string()).toBe('{"keep":1}');
+  });
+
+  it('lets health list and show dead letters and the owner take its own off, with the calls the code makes', async () => {
+    const ranking = await as('ranking');
+    const headers = natsHeaders();
+    headers.set(DEAD_LETTER_HEADERS.consumer, 'ranking-crawl');
+    headers.set(DEAD_LETTER_HEADERS.subject, 'crawl.completed');
+    const parking = 'deadletter.ranking-crawl.crawl.completed';
+    const { seq } = await jetstream(ranking).publish(parking, '{"p":3}', { headers });
+    const byHealth = new DeadLetterStore(await jetstreamManager(await as('health')), topology);
+    expect((await byHealth.list({ limit: 100 })).items.map((item) => item.sequence)).toContain(seq);
+    expect((await byHealth.show(seq)).payload).toEqual({ p: 3 });
+    const byOwner = new DeadLetterStore(await jetstreamManager(ranking), topology);
+    expect((await byOwner.parked(seq)).parkedOn).toBe(parking);
+    await byOwner.remove(seq);
+    await expect(byHealth.show(seq)).rejects.toThrow(/not found/);
+    const byGateway = new DeadLetterStore(await jetstreamManager(await as('gateway')), topology);
+    await expect(byGateway.list({ limit: 1 })).rejects.toThrow();
   });
 });

@@ -17,6 +17,15 @@ function api(rest: string): string {
   return `$JS.API.${rest}`;
 }
 
+/**
+ * Reading one dead letter by sequence and deleting it once replayed: a service with consumers replays its own
+ * (their dead-letter subjects are already per durable; the service checks the subject before applying).
+ */
+function deadLetterReplayGrants(topology: Topology): string[] {
+  const stream = topology.streamName(STREAMS.DEADLETTER);
+  return [api(`STREAM.MSG.GET.${stream}`), api(`STREAM.MSG.DELETE.${stream}`)];
+}
+
 /** Declaring, reading, acknowledging and dead-lettering one durable pull consumer. */
 function consumerGrants(topology: Topology, consumer: ConsumerDefinition): string[] {
   const stream = topology.streamName(consumer.stream);
@@ -64,7 +73,7 @@ function jetstreamGrants(topology: Topology, use: JetStreamUse): string[] {
 
 /**
  * Everything `manifest.service` needs on NATS and nothing more: publish its own events; declare, read,
- * acknowledge and dead-letter its own durable consumers; answer its own requests and call the services it names;
+ * acknowledge and dead-letter its own durable consumers, and replay their dead letters; answer its own requests and call the services it names;
  * announce its heartbeats. Answers to requests it received go through `allow_responses`.
  */
 export function natsPermissions(topology: Topology, manifest: ServiceManifest): NatsPermissions {
@@ -75,6 +84,7 @@ export function natsPermissions(topology: Topology, manifest: ServiceManifest): 
     api('INFO'),
     ...manifest.publishes.map((type) => topology.subject(type)),
     ...consumers.flatMap((consumer) => consumerGrants(topology, consumer)),
+    ...(consumers.length > 0 ? deadLetterReplayGrants(topology) : []),
     ...uses.flatMap((use) => jetstreamGrants(topology, use)),
     ...(manifest.calls ?? []).map((call) => rpcSubject(topology, call.includes('.') ? call : `${call}.>`)),
     topology.subject(heartbeatSubject(manifest.service)),

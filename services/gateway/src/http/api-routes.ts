@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, Clock, NatsLink, Topology } from '@shelfwatch/messaging';
+import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { TenantsService } from '../auth/tenants.service';
 import { Downstream } from '../downstream/downstream';
 import { alertingRoutes } from '../routes/alerting.routes';
@@ -20,8 +20,6 @@ export class ApiRoutes {
     downstream: Downstream,
     tenants: TenantsService,
     @Inject(CLOCK) clock: Clock,
-    nats: NatsLink,
-    topology: Topology,
     @Inject(RETENTION_MAX_DAYS) retentionMaxDays: number,
   ) {
     this.all = [
@@ -31,7 +29,7 @@ export class ApiRoutes {
       ...alertingRoutes(downstream),
       ...reportingRoutes(downstream, clock),
       ...retentionRoutes(downstream, retentionMaxDays),
-      ...deadLetterRoutes(nats.connection, topology),
+      ...deadLetterRoutes(downstream),
     ];
   }
 }

@@ -43,8 +43,9 @@ function fromGatewayError(error: GatewayError): MappedProblem {
 
 /**
  * Error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`,
- * `limit_exceeded` (a tenant limit of the owning service; the message names it and its value), and
- * `answer_too_large` (the answer would not fit in one message: the caller narrows the request).
+ * `limit_exceeded` (a tenant limit of the owning service; the message names it and its value),
+ * `answer_too_large` (the answer would not fit in one message: the caller narrows the request), and
+ * `replay_failed` (a dead letter's handler failed again: it stays parked).
  */
 function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
   switch (error.code) {
@@ -55,6 +56,7 @@ function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
     case 'not_found':
       return { problem: problem('not-found', error.message) };
     case 'conflict':
+    case 'replay_failed':
       return { problem: problem('conflict', error.message) };
     case 'already_running':
       return { problem: problem('crawl-already-running', error.message) };

@@ -1,8 +1,7 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { NatsConnection } from '@nats-io/transport-node';
-import { DeadLetterError, DeadLetterErrorCode, DeadLetterStore, Topology } from '@shelfwatch/messaging';
+import { HEALTH_RPC } from '@shelfwatch/contracts';
+import { DeadLetterDetail, DeadLetterPage, DeadLetterReplay } from '@shelfwatch/messaging';
 import { z } from 'zod';
-import { GatewayError, GatewayErrorCode } from '../http/gateway.errors';
+import { Downstream } from '../downstream/downstream';
 import { isoDate } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
@@ -25,51 +24,34 @@ const replayView = z.object({
   sequence: z.number().int(),
   consumer: z.string(),
   eventId: z.string().nullable(),
-  subject: z.string(),
-  streamSequence: z.number().int().describe('Sequence of the replayed message in its domain stream'),
+  outcome: z.enum(['handled', 'duplicate']).describe('duplicate: the consumer had applied this event, nothing applied'),
 });
 const sequenceParams = z.object({ sequence: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
-/** A refused dead-letter operation as the gateway answers it. */
-function refused(error: unknown): never {
-  if (error instanceof DeadLetterError) {
-    switch (error.code) {
-      case DeadLetterErrorCode.NotFound:
-      case DeadLetterErrorCode.NotADeadLetter:
-        throw new GatewayError(GatewayErrorCode.NotFound, error.message);
-      default: {
-        const unknown: never = error.code;
-        throw new Error(`unknown dead-letter error ${String(unknown)}`);
-      }
-    }
-  }
-  throw error;
-}
-
-/** Parked messages (operator only): list, inspect, replay to the consumer that parked them. */
-export function deadLetterRoutes(nc: NatsConnection, topology: Topology): AnyRoute[] {
-  let store: Promise<DeadLetterStore> | null = null;
-  const open = (): Promise<DeadLetterStore> => {
-    store ??= jetstreamManager(nc).then((jsm) => new DeadLetterStore(jsm, jetstream(nc), topology));
-    // A failed attempt (NATS away) is not cached: the next request tries again.
-    store.catch(() => (store = null));
-    return store;
-  };
+/**
+ * Parked messages (operator only): list and inspect them (the health service reads DEADLETTER), replay one in
+ * the service whose consumer parked it (health forwards it there). A replay whose handler fails again is 409.
+ */
+export function deadLetterRoutes(downstream: Downstream): AnyRoute[] {
   return [
     route({
       method: 'GET',
       path: '/v1/admin/dead-letters',
       operationId: 'listDeadLetters',
-      summary: 'Parked messages, newest first (admin key only)',
+      summary: 'Parked messages, newest first, a page at a time (admin key only)',
       tag: 'operations',
       access: 'admin',
       query: z.object({
         consumer: z.string().trim().min(1).max(200).optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        cursor: z
+          .string()
+          .regex(/^[1-9]\d{0,15}$/)
+          .optional(),
       }),
       status: 200,
-      response: z.object({ items: z.array(summaryView) }),
-      handle: async ({ query }) => ({ items: await (await open()).list(query) }),
+      response: z.object({ items: z.array(summaryView), nextCursor: z.string().nullable() }),
+      handle: ({ query }) => downstream.call<DeadLetterPage>(HEALTH_RPC.deadLettersList, query),
     }),
     route({
       method: 'GET',
@@ -82,20 +64,20 @@ export function deadLetterRoutes(nc: NatsConnection, topology: Topology): AnyRou
       status: 200,
       response: detailView,
       problems: ['not-found'],
-      handle: async ({ params }) => (await open()).show(params.sequence).catch(refused),
+      handle: ({ params }) => downstream.call<DeadLetterDetail>(HEALTH_RPC.deadLettersShow, params),
     }),
     route({
       method: 'POST',
       path: '/v1/admin/dead-letters/:sequence/replay',
       operationId: 'replayDeadLetter',
-      summary: 'Send a parked message back to the consumer that parked it, once (admin key only)',
+      summary: 'Apply a parked message again in the consumer that parked it, once (admin key only)',
       tag: 'operations',
       access: 'admin',
       params: sequenceParams,
       status: 200,
       response: replayView,
-      problems: ['not-found'],
-      handle: async ({ params }) => (await open()).replay(params.sequence).catch(refused),
+      problems: ['not-found', 'conflict'],
+      handle: ({ params }) => downstream.call<DeadLetterReplay>(HEALTH_RPC.deadLettersReplay, params),
     }),
   ];
 }

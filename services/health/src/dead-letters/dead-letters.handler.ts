@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { HEALTH_RPC, deadLetterRequest, deadLettersListRequest } from '@shelfwatch/contracts';
+import {
+  DeadLetterDetail,
+  DeadLetterPage,
+  DeadLetterReplay,
+  DeadLetterStore,
+  NatsLink,
+  OnRequest,
+  RpcClient,
+  RpcHandlerError,
+  RpcRemoteError,
+  Topology,
+  answerRequest,
+  deadLetterRefusal,
+  deadLetterReplaySubject,
+  serviceOfDurable,
+} from '@shelfwatch/messaging';
+import { healthManifest } from '../health.manifest';
+
+/** A replay runs the consumer's handler in its transaction: give it longer than a query. */
+const REPLAY_TIMEOUT_MS = 30_000;
+
+/**
+ * The operator's dead letters over request/reply (the gateway's admin routes): health lists and shows them from
+ * DEADLETTER, and has the service whose consumer parked one replay it there.
+ */
+@Injectable()
+export class DeadLettersHandler {
+  private store: Promise<DeadLetterStore> | null = null;
+
+  constructor(
+    private readonly link: NatsLink,
+    private readonly topology: Topology,
+    private readonly rpc: RpcClient,
+  ) {}
+
+  @OnRequest(HEALTH_RPC.deadLettersList)
+  list(payload: unknown): Promise<DeadLetterPage> {
+    return answerRequest(
+      deadLettersListRequest,
+      payload,
+      async (query) => (await this.open()).list(query),
+      deadLetterRefusal,
+    );
+  }
+
+  @OnRequest(HEALTH_RPC.deadLettersShow)
+  show(payload: unknown): Promise<DeadLetterDetail> {
+    return answerRequest(
+      deadLetterRequest,
+      payload,
+      async ({ sequence }) => (await this.open()).show(sequence),
+      deadLetterRefusal,
+    );
+  }
+
+  @OnRequest(HEALTH_RPC.deadLettersReplay)
+  replay(payload: unknown): Promise<DeadLetterReplay> {
+    return answerRequest(deadLetterRequest, payload, (input) => this.forward(input.sequence), deadLetterRefusal);
+  }
+
+  /** Sends the replay to the service whose consumer parked the dead letter; its refusal is the answer. */
+  private async forward(sequence: number): Promise<DeadLetterReplay> {
+    const { consumer } = await (await this.open()).show(sequence);
+    const owner = serviceOfDurable(consumer, healthManifest.calls ?? []);
+    if (owner === undefined) {
+      throw new RpcHandlerError('not_found', `no service of the platform has a consumer named ${consumer}`);
+    }
+    try {
+      return await this.rpc.request<DeadLetterReplay>(deadLetterReplaySubject(owner), { sequence }, REPLAY_TIMEOUT_MS);
+    } catch (error) {
+      if (error instanceof RpcRemoteError) {
+        throw new RpcHandlerError(error.code, error.message);
+      }
+      throw error;
+    }
+  }
+
+  private open(): Promise<DeadLetterStore> {
+    this.store ??= jetstreamManager(this.link.connection).then((jsm) => new DeadLetterStore(jsm, this.topology));
+    // A failed attempt (NATS away) is not cached: the next request tries again.
+    this.store.catch(() => (this.store = null));
+    return this.store;
+  }
+}

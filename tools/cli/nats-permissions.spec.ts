@@ -99,6 +99,9 @@ describe('NATS permissions derived from the service manifests', () => {
   it("lets health ask the services to replay their own dead letters, and not the gateway's", () => {
     expect(publishers('rpc.ranking.dead-letters.replay')).toEqual(['gateway', 'health']);
     expect(publishers('rpc.health.dead-letters.replay')).toEqual(['gateway']);
+    // Replaying is all health may ask of them.
+    expect(publishers('rpc.ranking.product.list')).toEqual(['gateway']);
+    expect(publishers('rpc.retention.policy.put')).toEqual(['gateway']);
     expect(subscribers('rpc.ranking.dead-letters.replay')).toEqual(['ranking']);
   });
 });

@@ -17,7 +17,7 @@ import {
   deadLetterReplaySubject,
   serviceOfDurable,
 } from '@shelfwatch/messaging';
-import { healthManifest } from '../health.manifest';
+import { DEAD_LETTER_OWNERS } from '../health.manifest';
 
 /** A replay runs the consumer's handler in its transaction: give it longer than a query. */
 const REPLAY_TIMEOUT_MS = 30_000;
@@ -64,7 +64,7 @@ export class DeadLettersHandler {
   /** Sends the replay to the service whose consumer parked the dead letter; its refusal is the answer. */
   private async forward(sequence: number): Promise<DeadLetterReplay> {
     const { consumer } = await (await this.open()).show(sequence);
-    const owner = serviceOfDurable(consumer, healthManifest.calls ?? []);
+    const owner = serviceOfDurable(consumer, DEAD_LETTER_OWNERS);
     if (owner === undefined) {
       throw new RpcHandlerError('not_found', `no service of the platform has a consumer named ${consumer}`);
     }

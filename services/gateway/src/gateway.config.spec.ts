@@ -22,6 +22,8 @@ describe('gateway configuration: the admin key in production', () => {
     NODE_ENV: 'production',
     NATS_URL: 'nats://nats:4222',
     DATABASE_URL: 'postgres://gateway:pw@db:5432/shelfwatch',
+    NATS_USER: 'gateway',
+    NATS_PASSWORD: 'gateway-nats-password-0123456789',
   };
   /** What `openssl rand -hex 24` gives. */
   const generated = '9f3c1be07a5d42e8b61f0c93d7a2e4586b1c0f9e3a7d25c4';

@@ -6,7 +6,8 @@ const production = {
   NATS_USER: 'alerting',
   NATS_PASSWORD: 'a-long-random-nats-password',
   DATABASE_URL: 'postgres://alerting:pw@db:5432/shelfwatch',
-  ALERTING_WEBHOOK_SECRET_KEY: 'a-long-random-key-from-the-secret-store',
+  // What `openssl rand -hex 32` gives.
+  ALERTING_WEBHOOK_SECRET_KEY: '5d0f4c2a9e7b13c86fa20d94b1e7c3a58f6e2d1b0c9a7e4f3b28d6c1a05e9f7b',
 };
 
 describe('alerting configuration', () => {
@@ -34,6 +35,22 @@ describe('alerting configuration', () => {
       expect(() => loadAlertingConfig({ ALERTING_WEBHOOK_ALLOWED_PORTS: bad })).toThrow(
         'ALERTING_WEBHOOK_ALLOWED_PORTS',
       );
+    }
+  });
+
+  it.each([
+    ['the development default', 'shelfwatch-development-webhook-secret-key'],
+    ['a short key', 'k3y-Q8vZ1x'],
+    ['a placeholder', 'please-change-this-webhook-key-before-going-live'],
+    ['a repeated pattern', '0123456789abcdef'.repeat(3)],
+  ])('refuses %s as the sealing key in production, naming the variable and never the value', (_what, weak) => {
+    expect(() => loadAlertingConfig({ ...production, ALERTING_WEBHOOK_SECRET_KEY: weak })).toThrow(
+      'ALERTING_WEBHOOK_SECRET_KEY',
+    );
+    try {
+      loadAlertingConfig({ ...production, ALERTING_WEBHOOK_SECRET_KEY: weak });
+    } catch (error) {
+      expect(String(error)).not.toContain(weak);
     }
   });
 

@@ -66,9 +66,13 @@ export const alertingConfigSpec = {
   webhookAllowLoopback: allowLoopback(),
   /** Ports webhook URLs may use; default 80, 443, 8080, 8443 (loopback URLs, when allowed, use any). */
   webhookAllowedPorts: allowedPorts(),
-  /** Key that seals webhook signing secrets at rest (AES-256-GCM); required in production. */
+  /**
+   * Key that seals webhook signing secrets at rest (AES-256-GCM); required in production, where the development
+   * default and weak values (short, placeholder, repeated, predictable) are refused.
+   */
   webhookSecretKey: requiredSecret('ALERTING_WEBHOOK_SECRET_KEY', {
     devDefault: 'shelfwatch-development-webhook-secret-key',
+    strength: { minLength: 32, minBits: 100 },
   }),
   /** Webhook endpoints one tenant may register; one more answers `limit_exceeded` (HTTP 409). */
   maxWebhooksPerTenant: integer('ALERTING_MAX_WEBHOOKS_PER_TENANT', 10, 1, 1_000),

@@ -62,7 +62,7 @@ export class ServiceCoreModule {
         HealthModule,
         HeartbeatModule.forService(service, options.heartbeatIntervalMs),
       ],
-      exports: [HealthModule],
+      exports: [HealthModule, HeartbeatModule],
     };
   }
 }

@@ -31,6 +31,12 @@ export const crawlerConfigSpec = {
   crawlStopWhenAllFound: bool('CRAWL_STOP_WHEN_ALL_FOUND', true),
   /** How often due keywords are looked for. */
   crawlSchedulerIntervalMs: integer('CRAWL_SCHEDULER_INTERVAL_MS', 15_000, 100, 3_600_000),
+  /** Full-jitter exponential back-off of a retried crawl: the first wait is up to this, doubling per attempt. */
+  crawlRetryBaseMs: integer('CRAWL_RETRY_BASE_MS', 15_000, 10, 3_600_000),
+  /** Longest wait before a retry. */
+  crawlRetryMaxMs: integer('CRAWL_RETRY_MAX_MS', 300_000, 10, 86_400_000),
+  /** Attempts of one crawl at most, the first included (1: failed crawls are never retried). */
+  crawlRetryMaxAttempts: integer('CRAWL_RETRY_MAX_ATTEMPTS', 5, 1, 50),
   /** Platform floor of purges: nothing younger than this many days is ever purged here. */
   ...retentionFloorSpec(),
 } satisfies ConfigSpec;

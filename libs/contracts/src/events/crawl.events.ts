@@ -67,4 +67,13 @@ export const crawlFailedV1 = z.object({
   message: z.string(),
   /** Whether a later attempt may succeed. */
   retryable: z.boolean(),
+  /** 1-based attempt of the crawl that failed (absent in events older than retries). */
+  attempt: z.number().int().positive().optional(),
+  /**
+   * Whether the crawler tries the same crawl again (at `nextAttemptAt`); false or absent: this is the
+   * crawl's final outcome.
+   */
+  willRetry: z.boolean().optional(),
+  /** When the next attempt may start; null when none follows. */
+  nextAttemptAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });

@@ -50,4 +50,8 @@ export interface CrawlerCrawlView {
   failureMessage: string | null;
   correlationId: string;
   traceparent: string | null;
+  /** Attempts started so far (more than 1: the crawl was retried). */
+  attempts: number;
+  /** When a run waiting for a retry may start again; null otherwise. */
+  nextAttemptAt: string | null;
 }

@@ -26,7 +26,8 @@ export const HEARTBEAT_OPTIONS = Symbol('HEARTBEAT_OPTIONS');
 @Injectable()
 export class HeartbeatPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly startedAt: Date;
-  private readonly instanceId: string;
+  /** This process's instance id, as its heartbeats announce it (crawl leases name it as their owner). */
+  readonly instanceId: string;
   private timer: NodeJS.Timeout | undefined;
   private solicit: Subscription | undefined;
 

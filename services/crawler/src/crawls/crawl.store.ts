@@ -30,6 +30,16 @@ export interface CrawlRun {
   failureMessage: string | null;
   correlationId: string;
   traceparent: string | null;
+  /** Attempts started so far (a retried crawl goes back to `requested` and is claimed again). */
+  attempts: number;
+  /** When a retried run may be claimed again; null unless it waits for a retry. */
+  nextAttemptAt: Date | null;
+}
+
+/** This worker's hold on a claimed run: only the holder of the current token may renew, complete or fail it. */
+export interface CrawlLease {
+  owner: string;
+  token: number;
 }
 
 interface RunRow {
@@ -47,6 +57,10 @@ interface RunRow {
   failure_message: string | null;
   correlation_id: string;
   traceparent: string | null;
+  attempts: number;
+  next_attempt_at: Date | null;
+  lease_owner: string | null;
+  lease_token: string;
 }
 
 function toRun(row: RunRow): CrawlRun {
@@ -65,8 +79,27 @@ function toRun(row: RunRow): CrawlRun {
     failureMessage: row.failure_message,
     correlationId: row.correlation_id,
     traceparent: row.traceparent,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at ? new Date(row.next_attempt_at) : null,
   };
 }
+
+/**
+ * The run to claim next, locked: runs whose lease expired and manual runs first (oldest first), then
+ * scheduled runs round-robin across tenants (every tenant's oldest before anyone's second), skipping runs
+ * waiting for a retry. Time is the database's. The outer conditions are repeated so that a row another
+ * worker claimed meanwhile is rechecked after its lock and skipped.
+ */
+const CLAIMABLE = `((c.status = 'requested' and (c.next_attempt_at is null or c.next_attempt_at <= now()))
+  or (c.status = 'running' and c.lease_until < now()))`;
+const NEXT_CLAIM = `select c.crawl_id from crawler.crawl_runs c join (
+    select crawl_id, requested_at, (status = 'running' or trigger = 'manual') as first_lane,
+           row_number() over (partition by tenant_id, (status = 'running' or trigger = 'manual')
+                              order by requested_at) as turn
+      from crawler.crawl_runs c where ${CLAIMABLE}) q using (crawl_id)
+   where ${CLAIMABLE}
+   order by q.first_lane desc, case when q.first_lane then 0 else q.turn end, q.requested_at
+   limit 1 for update of c skip locked`;
 
 /** The crawler's crawl runs: every statement takes the caller's entity manager (and so its transaction). */
 @Injectable()
@@ -79,7 +112,15 @@ export class CrawlStore {
     em: EntityManager,
     run: Omit<
       CrawlRun,
-      'status' | 'startedAt' | 'finishedAt' | 'pagesFetched' | 'itemCount' | 'failureCode' | 'failureMessage'
+      | 'status'
+      | 'startedAt'
+      | 'finishedAt'
+      | 'pagesFetched'
+      | 'itemCount'
+      | 'failureCode'
+      | 'failureMessage'
+      | 'attempts'
+      | 'nextAttemptAt'
     >,
   ): Promise<boolean> {
     const result = await em.execute<{ affectedRows: number }>(
@@ -91,33 +132,69 @@ export class CrawlStore {
     return result.affectedRows === 1;
   }
 
-  /** Takes the oldest requested run (or one whose holder's lease expired) for this replica. */
-  async claimNext(em: EntityManager, now: Date, leaseUntil: Date): Promise<CrawlRun | null> {
+  /**
+   * Claims the next run (see {@link NEXT_CLAIM}) for `owner`: a new fencing token, one more attempt and a
+   * lease of `leaseMs` from the database's clock.
+   */
+  async claimNext(
+    em: EntityManager,
+    owner: string,
+    leaseMs: number,
+  ): Promise<{ run: CrawlRun; lease: CrawlLease } | null> {
     const rows = await em.execute<RunRow[]>(
-      `update crawler.crawl_runs set status = 'running', started_at = coalesce(started_at, ?), lease_until = ?
-        where crawl_id = (
-          select crawl_id from crawler.crawl_runs
-           where status = 'requested' or (status = 'running' and lease_until < ?)
-           order by requested_at limit 1 for update skip locked)
+      `update crawler.crawl_runs set status = 'running', started_at = coalesce(started_at, now()),
+              lease_until = now() + ?::int * interval '1 millisecond', lease_owner = ?,
+              lease_token = lease_token + 1, attempts = attempts + 1, next_attempt_at = null
+        where crawl_id = (${NEXT_CLAIM})
         returning *`,
-      [now, leaseUntil, now],
+      [leaseMs, owner],
     );
     const [row] = rows;
-    return row ? toRun(row) : null;
+    return row ? { run: toRun(row), lease: { owner, token: Number(row.lease_token) } } : null;
   }
 
-  async extendLease(em: EntityManager, crawlId: string, leaseUntil: Date): Promise<void> {
-    await em.execute(
-      `update crawler.crawl_runs set lease_until = ? where crawl_id = ? and status = 'running'`,
-      [leaseUntil, crawlId],
+  /** Extends the lease from the database's clock; false when the run is no longer this token's. */
+  async renewLease(em: EntityManager, crawlId: string, lease: CrawlLease, leaseMs: number): Promise<boolean> {
+    const result = await em.execute<{ affectedRows: number }>(
+      `update crawler.crawl_runs set lease_until = now() + ?::int * interval '1 millisecond'
+        where crawl_id = ? and lease_token = ? and status = 'running'`,
+      [leaseMs, crawlId, lease.token],
       'run',
     );
+    return result.affectedRows === 1;
   }
 
-  /** Ends a running run; false if it was no longer running (another replica took it over). */
+  /** The database's clock (what leases and retry times are measured against). */
+  async databaseNow(em: EntityManager): Promise<Date> {
+    const [row] = await em.execute<{ now: Date }[]>('select now() as now');
+    return row ? new Date(row.now) : new Date(NaN);
+  }
+
+  /**
+   * Puts a failed attempt back to `requested`, claimable again from `nextAttemptAt`, keeping the attempt's
+   * failure visible; false when the run is no longer this token's.
+   */
+  async requeue(
+    em: EntityManager,
+    crawlId: string,
+    lease: CrawlLease,
+    retry: { nextAttemptAt: Date; failureCode: string; failureMessage: string },
+  ): Promise<boolean> {
+    const result = await em.execute<{ affectedRows: number }>(
+      `update crawler.crawl_runs set status = 'requested', lease_until = null, lease_owner = null,
+              next_attempt_at = ?, failure_code = ?, failure_message = ?
+        where crawl_id = ? and lease_token = ? and status = 'running'`,
+      [retry.nextAttemptAt, retry.failureCode, retry.failureMessage, crawlId, lease.token],
+      'run',
+    );
+    return result.affectedRows === 1;
+  }
+
+  /** Ends a running run; false if it is no longer this token's (another worker took it over). */
   async finish(
     em: EntityManager,
     crawlId: string,
+    lease: CrawlLease,
     outcome: {
       status: 'completed' | 'failed';
       at: Date;
@@ -129,8 +206,8 @@ export class CrawlStore {
   ): Promise<boolean> {
     const result = await em.execute<{ affectedRows: number }>(
       `update crawler.crawl_runs set status = ?, finished_at = ?, lease_until = null, pages_fetched = ?, item_count = ?,
-              failure_code = ?, failure_message = ?
-        where crawl_id = ? and status = 'running'`,
+              failure_code = ?, failure_message = ?, next_attempt_at = null
+        where crawl_id = ? and lease_token = ? and status = 'running'`,
       [
         outcome.status,
         outcome.at,
@@ -139,6 +216,7 @@ export class CrawlStore {
         outcome.failureCode ?? null,
         outcome.failureMessage ?? null,
         crawlId,
+        lease.token,
       ],
       'run',
     );

@@ -1,11 +1,11 @@
-import { MikroORM } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpanStatusCode, context } from '@opentelemetry/api';
 import { EventOrigin } from '@shelfwatch/contracts';
 import { CLOCK, Clock, OutboxWriter } from '@shelfwatch/messaging';
 import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
-import { leaseUntil } from './crawl.policy';
-import { CrawlRun, CrawlStore } from './crawl.store';
+import { RetryPolicy, failureNotBefore, retryDecision } from './crawl-retry.policy';
+import { CrawlLease, CrawlRun, CrawlStore, ScheduledKeyword } from './crawl.store';
 import { CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
 import { splitResults } from './result-parts';
 
@@ -15,20 +15,37 @@ export interface CrawlLimits {
   crawlTimeoutMs: number;
   /** A claimed crawl's lease; renewed at a third of it while the crawl runs. */
   leaseMs: number;
+  /** Back-off and attempts of retried crawls. */
+  retry: RetryPolicy;
 }
 
 export const CRAWL_LIMITS = Symbol('CRAWL_LIMITS');
+/** Who holds the leases this worker takes: the instance id of this process. */
+export const LEASE_OWNER = Symbol('LEASE_OWNER');
+
+/** A claimed run: the run, this worker's lease on it, and what the crawl needs. */
+interface Claimed {
+  run: CrawlRun;
+  lease: CrawlLease;
+  keyword: ScheduledKeyword | null;
+  tracked: string[];
+}
 
 /**
  * Runs claimed crawls:
- * 1. claim the oldest requested run (or an expired lease) and publish `crawl.started`, in one transaction;
- * 2. crawl the marketplace outside any transaction, renewing the lease, within the crawl timeout;
- * 3. record the outcome and publish `crawl.completed` with the items, or `crawl.failed` with a reason
- *    (a failed crawl never carries items), in one transaction.
+ * 1. claim the next run (manual first, then scheduled round-robin across tenants; see `CrawlStore.claimNext`)
+ *    with a new fencing token, and publish `crawl.started`, in one transaction;
+ * 2. crawl the marketplace outside any transaction, renewing the lease with the token, within the crawl
+ *    timeout; a renewal that fails or finds the run taken over aborts the crawl (`lease_lost`);
+ * 3. with the token, record the outcome and publish `crawl.completed` with the items, or `crawl.failed`
+ *    (a failed crawl never carries items): a retryable failure puts the run back to `requested` for a later
+ *    attempt, anything else fails it for good; in one transaction.
  * The crawl runs inside the trace of the request that asked for it.
  */
 @Injectable()
 export class CrawlWorker {
+  private readonly logger = new Logger(CrawlWorker.name);
+
   constructor(
     private readonly orm: MikroORM,
     private readonly store: CrawlStore,
@@ -36,6 +53,7 @@ export class CrawlWorker {
     @Inject(KEYWORD_CRAWLER) private readonly crawler: KeywordCrawler,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CRAWL_LIMITS) private readonly limits: CrawlLimits,
+    @Inject(LEASE_OWNER) private readonly owner: string,
   ) {}
 
   /** Runs the next claimable crawl; false when there was none. */
@@ -44,7 +62,7 @@ export class CrawlWorker {
     if (!claimed) {
       return false;
     }
-    const { run, keyword, tracked } = claimed;
+    const { run, keyword } = claimed;
     await context.with(contextFromTraceparent(run.traceparent), () =>
       getTracer().startActiveSpan(`crawl ${keyword?.marketplace ?? 'keyword'}`, async (span) => {
         span.setAttributes({ 'shelfwatch.crawl_id': run.crawlId, 'shelfwatch.keyword_id': run.keywordId });
@@ -53,11 +71,11 @@ export class CrawlWorker {
             // Removed from the schedule after the crawl was requested: nothing to crawl for.
             throw Object.assign(new Error('keyword no longer scheduled'), { code: 'keyword_removed' });
           }
-          const shelf = await this.crawlWithLease(run, keyword.marketplace, keyword.text, tracked);
-          await this.complete(run, keyword, shelf);
+          const shelf = await this.crawlWithLease(claimed, keyword);
+          await this.complete(claimed, keyword, shelf);
         } catch (error) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-          await this.fail(run, error);
+          await this.fail(claimed, error);
         } finally {
           span.end();
         }
@@ -66,62 +84,65 @@ export class CrawlWorker {
     return true;
   }
 
-  private async claim() {
+  private async claim(): Promise<Claimed | null> {
     return this.orm.em.fork().transactional(async (em) => {
-      const now = this.clock.now();
-      const run = await this.store.claimNext(em, now, leaseUntil(now, this.limits.leaseMs));
-      if (!run) {
+      const claimed = await this.store.claimNext(em, this.owner, this.limits.leaseMs);
+      if (!claimed) {
         return null;
       }
+      const { run } = claimed;
       const keyword = await this.store.findKeyword(em, run.tenantId, run.keywordId);
       const tracked = await this.store.trackedExternalIds(em, run.keywordId);
       await this.outbox.append(em, {
         type: 'crawl.started',
-        data: { crawlId: run.crawlId, keywordId: run.keywordId, startedAt: now.toISOString() },
+        data: { crawlId: run.crawlId, keywordId: run.keywordId, startedAt: this.clock.now().toISOString() },
         origin: this.origin(run),
         aggregateKey: run.keywordId,
       });
-      return { run, keyword, tracked };
+      return { ...claimed, keyword, tracked };
     });
   }
 
-  private async crawlWithLease(
-    run: CrawlRun,
-    marketplace: string,
-    keyword: string,
-    tracked: string[],
-  ): Promise<CrawledShelf> {
-    const signal = AbortSignal.timeout(this.limits.crawlTimeoutMs);
+  /** The crawl, aborted by its timeout or by a lost lease (then it throws a `lease_lost` failure). */
+  private async crawlWithLease({ run, lease, tracked }: Claimed, keyword: ScheduledKeyword): Promise<CrawledShelf> {
+    const leaseLost = new AbortController();
+    const signal = AbortSignal.any([AbortSignal.timeout(this.limits.crawlTimeoutMs), leaseLost.signal]);
+    const lost = (why: string): void => {
+      if (!leaseLost.signal.aborted) {
+        leaseLost.abort(Object.assign(new Error(`lease of crawl ${run.crawlId} lost: ${why}`), { code: 'lease_lost' }));
+      }
+    };
     const renew = setInterval(
       () => {
-        void this.store
-          .extendLease(this.orm.em.fork(), run.crawlId, leaseUntil(this.clock.now(), this.limits.leaseMs))
-          .catch(() => undefined);
+        void this.store.renewLease(this.orm.em.fork(), run.crawlId, lease, this.limits.leaseMs).then(
+          (held) => (held ? undefined : lost('taken over')),
+          (error: unknown) => lost(`renewal failed: ${String(error)}`),
+        );
       },
-      Math.max(1_000, this.limits.leaseMs / 3),
+      Math.max(100, this.limits.leaseMs / 3),
     );
     try {
-      return await this.crawler.crawl({ marketplace, keyword, trackedExternalIds: tracked, signal });
+      const { marketplace, text } = keyword;
+      return await this.crawler.crawl({ marketplace, keyword: text, trackedExternalIds: tracked, signal });
+    } catch (error) {
+      throw leaseLost.signal.aborted ? (leaseLost.signal.reason as Error) : error;
     } finally {
       clearInterval(renew);
     }
   }
 
-  private async complete(
-    run: CrawlRun,
-    keyword: { marketplace: string; text: string },
-    shelf: CrawledShelf,
-  ): Promise<void> {
+  private async complete({ run, lease }: Claimed, keyword: ScheduledKeyword, shelf: CrawledShelf): Promise<void> {
     await this.orm.em.fork().transactional(async (em) => {
       const at = this.clock.now();
-      const owned = await this.store.finish(em, run.crawlId, {
+      const owned = await this.store.finish(em, run.crawlId, lease, {
         status: 'completed',
         at,
         pagesFetched: shelf.pagesFetched,
         itemCount: shelf.items.length,
       });
       if (!owned) {
-        return; // another replica took the run over after our lease expired; its outcome stands
+        this.logger.warn({ crawlId: run.crawlId, token: lease.token }, 'crawl taken over; its result is dropped');
+        return;
       }
       const parts = splitResults(shelf.items);
       await this.outbox.appendMany(
@@ -146,28 +167,56 @@ export class CrawlWorker {
     });
   }
 
-  private async fail(run: CrawlRun, error: unknown): Promise<void> {
+  /** Records a failed attempt: retried later, or failed for good; a worker that lost its lease writes nothing. */
+  private async fail(claimed: Claimed, error: unknown): Promise<void> {
+    const { run, lease } = claimed;
     const failure = crawlFailure(error);
+    if (failure.code === 'lease_lost') {
+      this.logger.warn({ crawlId: run.crawlId, token: lease.token }, failure.message);
+      return;
+    }
     await this.orm.em.fork().transactional(async (em) => {
       const at = this.clock.now();
-      const owned = await this.store.finish(em, run.crawlId, {
-        status: 'failed',
-        at,
-        pagesFetched: 0,
-        itemCount: 0,
-        failureCode: failure.code,
-        failureMessage: failure.message,
-      });
+      const dbNow = await this.store.databaseNow(em);
+      const attempt = { ...failure, attempt: run.attempts, notBefore: failureNotBefore(error, dbNow) };
+      const decision = retryDecision(
+        { ...attempt, requestedAt: run.requestedAt, intervalMinutes: claimed.keyword?.intervalMinutes ?? null },
+        dbNow,
+        this.limits.retry,
+        Math.random(),
+      );
+      const owned = await this.record(em, claimed, decision.retry ? decision.nextAttemptAt : null, failure, at);
       if (!owned) {
         return;
       }
       await this.outbox.append(em, {
         type: 'crawl.failed',
-        data: { crawlId: run.crawlId, keywordId: run.keywordId, failedAt: at.toISOString(), ...failure },
+        data: {
+          crawlId: run.crawlId,
+          keywordId: run.keywordId,
+          failedAt: at.toISOString(),
+          ...failure,
+          attempt: run.attempts,
+          willRetry: decision.retry,
+          nextAttemptAt: decision.retry ? decision.nextAttemptAt.toISOString() : null,
+        },
         origin: this.origin(run),
         aggregateKey: run.keywordId,
       });
     });
+  }
+
+  private record(
+    em: EntityManager,
+    { run, lease }: Claimed,
+    nextAttemptAt: Date | null,
+    failure: { code: string; message: string },
+    at: Date,
+  ): Promise<boolean> {
+    const failed = { failureCode: failure.code, failureMessage: failure.message };
+    return nextAttemptAt
+      ? this.store.requeue(em, run.crawlId, lease, { nextAttemptAt, ...failed })
+      : this.store.finish(em, run.crawlId, lease, { status: 'failed', at, pagesFetched: 0, itemCount: 0, ...failed });
   }
 
   private origin(run: CrawlRun): EventOrigin {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Secret } from '@shelfwatch/config';
+import { HeartbeatPublisher } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { CrawlerConfig } from '../crawler.config';
 import { MarketplaceClient } from '../marketplaces/marketplace-client';
@@ -10,7 +11,7 @@ import { CrawlRequestsHandler } from './crawl-requests.handler';
 import { CRAWL_LOOP_OPTIONS, CrawlLoops } from './crawl.loops';
 import { CrawlService } from './crawl.service';
 import { CrawlStore } from './crawl.store';
-import { CRAWL_LIMITS, CrawlWorker } from './crawl.worker';
+import { CRAWL_LIMITS, CrawlLimits, CrawlWorker, LEASE_OWNER } from './crawl.worker';
 import { KEYWORD_CRAWLER } from './keyword-crawler.port';
 import { MarketplaceKeywordCrawler } from './marketplace-keyword-crawler';
 
@@ -27,6 +28,18 @@ function naverClient(config: CrawlerConfig): MarketplaceClient {
     ratePerSecond: config.naverRatePerSecond,
     maxConcurrency: config.naverMaxConcurrency,
   });
+}
+
+function crawlLimits(config: CrawlerConfig): CrawlLimits {
+  return {
+    crawlTimeoutMs: config.crawlTimeoutMs,
+    leaseMs: 60_000,
+    retry: {
+      baseMs: config.crawlRetryBaseMs,
+      maxMs: Math.max(config.crawlRetryBaseMs, config.crawlRetryMaxMs),
+      maxAttempts: config.crawlRetryMaxAttempts,
+    },
+  };
 }
 
 /** Schedules, runs and reports crawls. */
@@ -52,7 +65,12 @@ export class CrawlsModule {
               stopWhenAllFound: config.crawlStopWhenAllFound,
             }),
         },
-        { provide: CRAWL_LIMITS, useValue: { crawlTimeoutMs: config.crawlTimeoutMs, leaseMs: 60_000 } },
+        { provide: CRAWL_LIMITS, useValue: crawlLimits(config) },
+        {
+          provide: LEASE_OWNER,
+          useFactory: (heartbeat: HeartbeatPublisher) => heartbeat.instanceId,
+          inject: [HeartbeatPublisher],
+        },
         {
           provide: CRAWL_LOOP_OPTIONS,
           useValue: {

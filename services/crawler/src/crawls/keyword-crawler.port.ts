@@ -32,6 +32,8 @@ export const CRAWL_FAILURE_CODES = [
   'unknown_marketplace',
   'keyword_removed',
   'cancelled',
+  /** The worker could not renew its lease (the run was taken over, or the database was unreachable): it stopped. */
+  'lease_lost',
 ] as const;
 export type CrawlFailureCode = (typeof CRAWL_FAILURE_CODES)[number];
 

@@ -27,6 +27,8 @@ const crawlView = z.object({
   failureMessage: z.string().nullable(),
   correlationId: z.uuid(),
   traceparent: z.string().nullable(),
+  attempts: z.number().int().nonnegative().describe('Attempts started so far; more than 1 when the crawl was retried'),
+  nextAttemptAt: isoDate.nullable().describe('When a crawl waiting for a retry is tried again'),
 }) satisfies z.ZodType<CrawlerCrawlView>;
 
 const crawlRequestBody = z.union([

@@ -26,7 +26,8 @@ export function crawlTransition(event: CrawlEvent): { stage: CrawlStage; at: str
     case 'crawl.completed':
       return { stage: CrawlStage.Completed, at: event.data.completedAt };
     case 'crawl.failed':
-      return { stage: CrawlStage.Failed, at: event.data.failedAt };
+      // An attempt the crawler retries leaves the crawl running; only the final failure ends it.
+      return { stage: event.data.willRetry === true ? CrawlStage.Running : CrawlStage.Failed, at: event.data.failedAt };
     default: {
       const unknown: never = event;
       throw new Error(`not a crawl event: ${JSON.stringify(unknown)}`);

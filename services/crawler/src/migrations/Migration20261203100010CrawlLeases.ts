@@ -1,0 +1,20 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * Crawl runs get a lease owner and a fencing token (only the current holder may renew, complete or fail a
+ * run), retry bookkeeping (`attempts`, `next_attempt_at`) and an index for fair claiming: manual runs
+ * first, then scheduled runs round-robin across tenants, skipping runs whose next attempt is still ahead.
+ */
+export class Migration20261203100010CrawlLeases extends Migration {
+  override up(): void {
+    this.addSql(`alter table crawler.crawl_runs
+      add column lease_owner text,
+      add column lease_token bigint not null default 0,
+      add column attempts integer not null default 0,
+      add column next_attempt_at timestamptz`);
+    this.addSql('drop index if exists crawler.crawl_runs_claim_idx');
+    this.addSql(`create index crawl_runs_claim_idx on crawler.crawl_runs (tenant_id, requested_at)
+      where status = 'requested'`);
+    this.addSql(`create index crawl_runs_lease_idx on crawler.crawl_runs (lease_until) where status = 'running'`);
+  }
+}

@@ -68,6 +68,8 @@ describe('crawler: keywords in, crawl events out', () => {
         NAVER_CLIENT_SECRET: 'secret',
         CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
         CRAWL_PAGE_SIZE: '10',
+        CRAWL_RETRY_BASE_MS: '200',
+        CRAWL_RETRY_MAX_MS: '400',
       }),
     );
     const { nats } = booted.environment;
@@ -134,19 +136,29 @@ describe('crawler: keywords in, crawl events out', () => {
     expect(error).toMatchObject({ code: 'not_found' });
   });
 
-  it('reports a crawl the marketplace fails as crawl.failed with a reason and no items', async () => {
+  it('reports a failed attempt as crawl.failed without items, and retries the same crawl until it completes', async () => {
     shelf.mode = Object.assign(shelf.mode, { delayMs: 0, fail: true });
     const { crawlId } = await eventually(
       () => rpc.request<{ crawlId: string }>('crawler.crawl.request', { tenantId, keywordId }),
       10_000,
       100,
     );
-    await eventually(async () => {
-      const events = await crawlEvents(crawlId);
-      expect(events.map((event) => event.type)).toEqual(['crawl.requested', 'crawl.started', 'crawl.failed']);
+    const failed = await eventually(async () => {
+      const found = (await crawlEvents(crawlId)).find((event) => event.type === 'crawl.failed');
+      expect(found).toBeDefined();
+      return found;
     }, 20_000);
-    const failed = (await crawlEvents(crawlId)).find((event) => event.type === 'crawl.failed');
-    expect(failed?.data).toMatchObject({ code: 'upstream_error', retryable: true });
+    expect(failed?.data).toMatchObject({ code: 'upstream_error', retryable: true, attempt: 1, willRetry: true });
+    expect(failed?.data).not.toHaveProperty('items');
     shelf.mode.fail = false;
+    await eventually(async () => {
+      const run = await rpc.request<{ status: string; attempts: number }>('crawler.crawl.get', { tenantId, crawlId });
+      expect(run.status).toBe('completed');
+      expect(run.attempts).toBeGreaterThan(1);
+    }, 20_000);
+    const types = (await crawlEvents(crawlId)).map((event) => event.type);
+    expect(types[0]).toBe('crawl.requested');
+    expect(types.at(-1)).toBe('crawl.completed');
+    expect(types.filter((type) => type === 'crawl.requested')).toHaveLength(1);
   });
 });

@@ -59,6 +59,8 @@ describe('crawl pipeline: keywords in, honest rankings out', () => {
       NAVER_CLIENT_ID: 'client',
       NAVER_CLIENT_SECRET: 'secret',
       CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
+      // Each failure here is asserted as the crawl's outcome; retries have tests of their own.
+      CRAWL_RETRY_MAX_ATTEMPTS: '1',
     };
     crawler = await bootService('crawler', loadCrawlerConfig(env), (config, logger) =>
       CrawlerAppModule.forConfig(config, logger),

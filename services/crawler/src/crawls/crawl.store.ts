@@ -85,20 +85,19 @@ function toRun(row: RunRow): CrawlRun {
 }
 
 /**
- * The run to claim next, locked: runs whose lease expired and manual runs first (oldest first), then
- * scheduled runs round-robin across tenants (every tenant's oldest before anyone's second), skipping runs
- * waiting for a retry. Time is the database's. The outer conditions are repeated so that a row another
- * worker claimed meanwhile is rechecked after its lock and skipped.
+ * The run to claim next, locked: runs whose lease expired and manual runs first (oldest first), then the
+ * oldest scheduled run of the tenant served least recently (round-robin across tenants), skipping runs
+ * waiting for a retry. Time is the database's. `for update of c` rechecks the conditions on the locked
+ * row, so a run another worker claimed meanwhile is skipped.
  */
 const CLAIMABLE = `((c.status = 'requested' and (c.next_attempt_at is null or c.next_attempt_at <= now()))
   or (c.status = 'running' and c.lease_until < now()))`;
-const NEXT_CLAIM = `select c.crawl_id from crawler.crawl_runs c join (
-    select crawl_id, requested_at, (status = 'running' or trigger = 'manual') as first_lane,
-           row_number() over (partition by tenant_id, (status = 'running' or trigger = 'manual')
-                              order by requested_at) as turn
-      from crawler.crawl_runs c where ${CLAIMABLE}) q using (crawl_id)
+const NEXT_CLAIM = `select c.crawl_id from crawler.crawl_runs c
+    left join crawler.tenant_turns t using (tenant_id)
    where ${CLAIMABLE}
-   order by q.first_lane desc, case when q.first_lane then 0 else q.turn end, q.requested_at
+   order by (c.status = 'running' or c.trigger = 'manual') desc,
+            case when c.status = 'running' or c.trigger = 'manual' then null else t.last_claimed_at end asc nulls first,
+            c.requested_at
    limit 1 for update of c skip locked`;
 
 /** The crawler's crawl runs: every statement takes the caller's entity manager (and so its transaction). */
@@ -134,7 +133,7 @@ export class CrawlStore {
 
   /**
    * Claims the next run (see {@link NEXT_CLAIM}) for `owner`: a new fencing token, one more attempt and a
-   * lease of `leaseMs` from the database's clock.
+   * lease of `leaseMs` from the database's clock; the tenant's turn moves to the back of the round.
    */
   async claimNext(
     em: EntityManager,
@@ -150,7 +149,16 @@ export class CrawlStore {
       [leaseMs, owner],
     );
     const [row] = rows;
-    return row ? { run: toRun(row), lease: { owner, token: Number(row.lease_token) } } : null;
+    if (!row) {
+      return null;
+    }
+    await em.execute(
+      `insert into crawler.tenant_turns (tenant_id, last_claimed_at) values (?, now())
+       on conflict (tenant_id) do update set last_claimed_at = excluded.last_claimed_at`,
+      [row.tenant_id],
+      'run',
+    );
+    return { run: toRun(row), lease: { owner, token: Number(row.lease_token) } };
   }
 
   /** Extends the lease from the database's clock; false when the run is no longer this token's. */

@@ -2,8 +2,8 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Crawl runs get a lease owner and a fencing token (only the current holder may renew, complete or fail a
- * run), retry bookkeeping (`attempts`, `next_attempt_at`) and an index for fair claiming: manual runs
- * first, then scheduled runs round-robin across tenants, skipping runs whose next attempt is still ahead.
+ * run), retry bookkeeping (`attempts`, `next_attempt_at`). Fair claiming (manual runs first, then scheduled runs
+ * of the tenant served least recently) keeps each tenant's last claim in `tenant_turns`.
  */
 export class Migration20261203100010CrawlLeases extends Migration {
   override up(): void {
@@ -15,6 +15,10 @@ export class Migration20261203100010CrawlLeases extends Migration {
     this.addSql('drop index if exists crawler.crawl_runs_claim_idx');
     this.addSql(`create index crawl_runs_claim_idx on crawler.crawl_runs (tenant_id, requested_at)
       where status = 'requested'`);
+    this.addSql(`create table crawler.tenant_turns (
+      tenant_id uuid primary key,
+      last_claimed_at timestamptz not null
+    )`);
     this.addSql(`create index crawl_runs_lease_idx on crawler.crawl_runs (lease_until) where status = 'running'`);
   }
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { CatalogModule } from './catalog/catalog.module';
+import { CrawlHealthModule } from './crawl-health/crawl-health.module';
 import { RankingConfig } from './ranking.config';
 import { rankingManifest } from './ranking.manifest';
 import { rankingPersistence } from './ranking.persistence';
@@ -26,6 +27,7 @@ export class RankingAppModule {
           keywordsPerProduct: config.maxKeywordsPerProduct,
           keywordsPerTenant: config.maxKeywordsPerTenant,
         }),
+        CrawlHealthModule.failingAfter(config.crawlFailingAfter),
         RankingsModule,
         RankingRetentionModule.forFloor(config.retentionMinDays),
       ],

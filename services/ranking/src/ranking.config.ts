@@ -10,6 +10,8 @@ export const rankingConfigSpec = {
   maxKeywordsPerProduct: integer('RANKING_MAX_KEYWORDS_PER_PRODUCT', 50, 1, 10_000),
   /** Distinct keywords (each one crawled on its schedule) one tenant may track. */
   maxKeywordsPerTenant: integer('RANKING_MAX_KEYWORDS_PER_TENANT', 2_000, 1, 1_000_000),
+  /** Crawls of a keyword that ended failed in a row (retried attempts not counted) before it shows as failing. */
+  crawlFailingAfter: integer('CRAWL_FAILING_AFTER', 3, 1, 1_000),
 } satisfies ConfigSpec;
 
 /** The ranking's configuration, parsed once at boot. */

@@ -4,7 +4,7 @@ import { ServiceManifest } from '@shelfwatch/platform';
 /** Events the ranking consumes; its features add theirs here. */
 export const rankingManifest: ServiceManifest = {
   service: 'ranking',
-  handles: ['crawl.completed', 'retention.purge.requested'],
+  handles: ['crawl.completed', 'crawl.failed', 'retention.purge.requested'],
   publishes: [
     'tracking.product.added',
     'tracking.product.updated',

@@ -144,6 +144,19 @@ export interface RankingKeywordView {
   keyword: string;
   intervalMinutes: number;
   productIds: string[];
+  /** How the keyword's crawls have been going. */
+  crawlHealth: RankingKeywordCrawlHealth;
+}
+
+/** A keyword's crawl health: failing after several crawls in a row ended failed (retried attempts not counted). */
+export interface RankingKeywordCrawlHealth {
+  /** At least `CRAWL_FAILING_AFTER` crawls in a row ended failed; a completed crawl clears it. */
+  failing: boolean;
+  consecutiveFailures: number;
+  /** The last failed crawl's reason while failures run; null once a crawl completed. */
+  lastError: { code: string; message: string; at: string } | null;
+  /** When a crawl of the keyword last completed (ISO 8601); null when never (since crawl health was kept). */
+  lastCrawledAt: string | null;
 }
 
 /** An attach: the keyword, and whether this call linked it (false: the product already had it). */

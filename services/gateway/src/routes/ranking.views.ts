@@ -31,12 +31,26 @@ export const productView = z.object({
   ),
 }) satisfies z.ZodType<RankingProductView>;
 
+/** How a keyword's crawls have been going (final outcomes; retried attempts are not counted). */
+export const keywordCrawlHealth = z.object({
+  failing: z
+    .boolean()
+    .describe('At least CRAWL_FAILING_AFTER crawls in a row ended failed; a completed crawl clears it'),
+  consecutiveFailures: z.number().int().nonnegative(),
+  lastError: z
+    .object({ code: z.string(), message: z.string(), at: isoDate })
+    .nullable()
+    .describe('The last failed crawl while failures run; null once a crawl completed'),
+  lastCrawledAt: isoDate.nullable().describe('When a crawl of the keyword last completed'),
+});
+
 export const keywordView = z.object({
   id: z.uuid(),
   marketplace: z.string(),
   keyword: z.string(),
   intervalMinutes: z.number().int(),
   productIds: z.array(z.uuid()),
+  crawlHealth: keywordCrawlHealth,
 }) satisfies z.ZodType<RankingKeywordView>;
 
 export const keywordAttached = z.object({

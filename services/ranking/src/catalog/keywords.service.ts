@@ -15,6 +15,8 @@ import {
 } from '@shelfwatch/contracts';
 import { findOwnedProduct } from './products.service';
 import { TenantLimits } from './tenant-limits';
+import { CrawlHealthService } from '../crawl-health/crawl-health.service';
+import { UNKNOWN_HEALTH } from '../crawl-health/crawl-health';
 
 /** A tenant's keyword as callers see it (the contract's view). */
 export type KeywordView = RankingKeywordView;
@@ -28,6 +30,7 @@ export class KeywordsService {
   constructor(
     private readonly writer: CatalogWriter,
     private readonly limits: TenantLimits,
+    private readonly crawlHealth: CrawlHealthService,
   ) {}
 
   /**
@@ -89,12 +92,14 @@ export class KeywordsService {
     ]);
     const page = rows.slice(0, input.limit).map((keyword) => keyword.id);
     const links = page.length > 0 ? await em.find(ProductKeyword, { keywordId: { $in: page } }) : [];
+    const health = await this.crawlHealth.views(em, input.tenantId, page);
     return toPage(rows, input.limit, total, (keyword) => ({
       id: keyword.id,
       marketplace: keyword.marketplace,
       keyword: keyword.text,
       intervalMinutes: keyword.intervalMinutes,
       productIds: links.filter((link) => link.keywordId === keyword.id).map((link) => link.productId),
+      crawlHealth: health.get(keyword.id) ?? UNKNOWN_HEALTH,
     }));
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEnvelope, RANKING_RPC, rankingKeywordLatestRequest } from '@shelfwatch/contracts';
 import { HandlerContext, OnEvent, OnRequest } from '@shelfwatch/messaging';
+import { CrawlHealthService } from '../crawl-health/crawl-health.service';
 import { answer } from '../ranking.rpc';
 import { LatestRanking } from './rankings.queries';
 import { RankingsService } from './rankings.service';
@@ -8,10 +9,14 @@ import { RankingsService } from './rankings.service';
 /** Completed crawls in, recorded rankings out; and the latest ranking of a keyword on request. */
 @Injectable()
 export class RankingsHandler {
-  constructor(private readonly rankings: RankingsService) {}
+  constructor(
+    private readonly rankings: RankingsService,
+    private readonly crawlHealth: CrawlHealthService,
+  ) {}
 
   @OnEvent('crawl.completed')
-  onCrawlCompleted(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
+  async onCrawlCompleted(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
+    await this.crawlHealth.completed(event, ctx);
     return this.rankings.record(event, ctx);
   }
 

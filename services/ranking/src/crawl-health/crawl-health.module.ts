@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CrawlHealthHandler } from './crawl-health.handler';
+import { CRAWL_FAILING_AFTER, CrawlHealthService } from './crawl-health.service';
+
+/** Keyword crawl health: projected from crawl outcomes, shown on keyword views. Global: catalog and rankings use it. */
+@Module({})
+export class CrawlHealthModule {
+  static failingAfter(crawls: number): DynamicModule {
+    return {
+      module: CrawlHealthModule,
+      global: true,
+      providers: [{ provide: CRAWL_FAILING_AFTER, useValue: crawls }, CrawlHealthService, CrawlHealthHandler],
+      exports: [CrawlHealthService],
+    };
+  }
+}

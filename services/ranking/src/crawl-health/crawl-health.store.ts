@@ -1,0 +1,74 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { CrawlOutcome } from './crawl-health';
+
+/** Failures kept per keyword while it keeps failing; `consecutiveFailures` counts up to this. */
+export const KEPT_FAILURES = 100;
+
+interface OutcomeRow {
+  keyword_id: string;
+  crawl_id: string;
+  at: Date | string;
+  ok: boolean;
+  failure_code: string | null;
+  failure_message: string | null;
+}
+
+function toOutcome(row: OutcomeRow): CrawlOutcome {
+  const at = new Date(row.at);
+  return row.ok
+    ? { kind: 'completed', crawlId: row.crawl_id, at }
+    : { kind: 'failed', crawlId: row.crawl_id, at, code: row.failure_code ?? '', message: row.failure_message ?? '' };
+}
+
+/**
+ * Final crawl outcomes per keyword (`ranking.keyword_crawl_outcomes`): the latest completed crawl and the
+ * failures after it are all a keyword's health needs, so older rows are dropped as newer ones arrive.
+ */
+export const crawlHealthStore = {
+  /** Records one outcome of a keyword the tenant tracks (else nothing); a crawl's outcome is recorded once. */
+  async record(em: EntityManager, tenantId: string, keywordId: string, outcome: CrawlOutcome): Promise<void> {
+    const failure = outcome.kind === 'failed' ? outcome : null;
+    await em.execute(
+      `insert into ranking.keyword_crawl_outcomes (crawl_id, keyword_id, tenant_id, at, ok, failure_code, failure_message)
+       select ?::uuid, k.id, k.tenant_id, ?::timestamptz, ?::boolean, ?::text, ?::text from ranking.keywords k where k.id = ? and k.tenant_id = ?
+       on conflict (crawl_id) do nothing`,
+      [
+        outcome.crawlId,
+        outcome.at,
+        failure === null,
+        failure?.code ?? null,
+        failure?.message ?? null,
+        keywordId,
+        tenantId,
+      ],
+      'run',
+    );
+    // Keep the latest completed crawl, and at most KEPT_FAILURES failures after it.
+    await em.execute(
+      `delete from ranking.keyword_crawl_outcomes o
+        where o.keyword_id = ?
+          and (o.at < (select max(at) from ranking.keyword_crawl_outcomes where keyword_id = ? and ok)
+               or o.crawl_id in (select crawl_id from ranking.keyword_crawl_outcomes
+                                  where keyword_id = ? and not ok order by at desc offset ?))`,
+      [keywordId, keywordId, keywordId, KEPT_FAILURES],
+      'run',
+    );
+  },
+
+  /** The recorded outcomes of these keywords of the tenant, by keyword id. */
+  async ofKeywords(em: EntityManager, tenantId: string, keywordIds: string[]): Promise<Map<string, CrawlOutcome[]>> {
+    const byKeyword = new Map<string, CrawlOutcome[]>();
+    if (keywordIds.length === 0) {
+      return byKeyword;
+    }
+    const rows = await em.execute<OutcomeRow[]>(
+      `select * from ranking.keyword_crawl_outcomes
+        where tenant_id = ? and keyword_id in (${keywordIds.map(() => '?').join(', ')})`,
+      [tenantId, ...keywordIds],
+    );
+    for (const row of rows) {
+      byKeyword.set(row.keyword_id, [...(byKeyword.get(row.keyword_id) ?? []), toOutcome(row)]);
+    }
+    return byKeyword;
+  },
+};

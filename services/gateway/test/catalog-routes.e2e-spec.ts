@@ -104,6 +104,8 @@ describe('gateway → ranking and crawler routes', () => {
       crawlId: requested.body.crawlId,
       keywordId: tracked.keywordId,
       trigger: 'manual',
+      attempts: 1,
+      nextAttemptAt: null,
     });
     const completed = await api.call('GET', '/v1/crawls?status=completed', { key });
     expect(completed.body).toMatchObject({ total: 1, items: [{ crawlId: requested.body.crawlId }] });
@@ -133,6 +135,12 @@ describe('gateway → ranking and crawler routes', () => {
     ]);
     const listed = await api.call<PageBody<ProductBody>>('GET', '/v1/products', { key });
     expect(listed.body.items.find((p) => p.id === tracked.productId)?.keywords[0]?.rank).toBe(5);
+    const keywords = await api.call<PageBody<{ id: string }>>('GET', `/v1/keywords?productId=${tracked.productId}`, {
+      key,
+    });
+    expect(keywords.body.items.find((k) => k.id === tracked.keywordId)).toMatchObject({
+      crawlHealth: { failing: false, consecutiveFailures: 0, lastError: null, lastCrawledAt: expect.any(String) },
+    });
   }, 60_000);
 
   it('crawls every keyword of a product', async () => {

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CrawlerCrawlListInput, Page, decodeCursor, toPage } from '@shelfwatch/contracts';
+import { NEXT_CLAIM } from './crawl-claim.sql';
 
 /** A keyword as the crawler schedules it. */
 export interface ScheduledKeyword {
@@ -83,22 +84,6 @@ function toRun(row: RunRow): CrawlRun {
     nextAttemptAt: row.next_attempt_at ? new Date(row.next_attempt_at) : null,
   };
 }
-
-/**
- * The run to claim next, locked: runs whose lease expired and manual runs first (oldest first), then the
- * oldest scheduled run of the tenant served least recently (round-robin across tenants), skipping runs
- * waiting for a retry. Time is the database's. `for update of c` rechecks the conditions on the locked
- * row, so a run another worker claimed meanwhile is skipped.
- */
-const CLAIMABLE = `((c.status = 'requested' and (c.next_attempt_at is null or c.next_attempt_at <= now()))
-  or (c.status = 'running' and c.lease_until < now()))`;
-const NEXT_CLAIM = `select c.crawl_id from crawler.crawl_runs c
-    left join crawler.tenant_turns t using (tenant_id)
-   where ${CLAIMABLE}
-   order by (c.status = 'running' or c.trigger = 'manual') desc,
-            case when c.status = 'running' or c.trigger = 'manual' then null else t.last_claimed_at end asc nulls first,
-            c.requested_at
-   limit 1 for update of c skip locked`;
 
 /** The crawler's crawl runs: every statement takes the caller's entity manager (and so its transaction). */
 @Injectable()

@@ -126,6 +126,9 @@ export function serviceEnv(platform: PlatformEnv): Env {
     CRAWL_WORKERS: '8',
     CRAWL_MAX_PAGES: '1',
     CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
+    // Crawls failed by an injected fault are retried; a short back-off keeps them reaching an outcome quickly.
+    CRAWL_RETRY_BASE_MS: '500',
+    CRAWL_RETRY_MAX_MS: '2000',
     ALERTING_WEBHOOK_ALLOW_LOOPBACK: 'true',
   };
 }

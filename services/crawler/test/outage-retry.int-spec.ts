@@ -97,7 +97,7 @@ describe('crawler: a marketplace outage is retried, not waited out', () => {
     async () => {
       sim.control.setFaults({ outage: true });
       const outageStarted = Date.now();
-      const crawls = [];
+      const crawls: { text: string; keywordId: string; tenantId: string; crawlId: string }[] = [];
       for (const keyword of keywords) {
         const request = () =>
           rpc.request<{ crawlId: string }>('crawler.crawl.request', {

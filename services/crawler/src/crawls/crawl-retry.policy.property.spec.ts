@@ -13,6 +13,7 @@ const policyArb = fc
 const attemptArb = fc.record({
   code: fc.constantFrom(...CRAWL_FAILURE_CODES),
   attempt: fc.integer({ min: 1, max: 12 }),
+  spentAttempts: fc.integer({ min: 0, max: 12 }),
   requestedAt: fc.integer({ min: 0, max: 1_000_000_000 }),
   elapsedMs: fc.integer({ min: 0, max: 3 * 3_600_000 }),
   intervalMinutes: fc.option(fc.integer({ min: 1, max: 1_440 }), { nil: null }),
@@ -54,34 +55,45 @@ describe('crawl retry rules (properties)', () => {
         );
         if (decision.retry) {
           expect(isRetriedCode(a.code)).toBe(true);
-          expect(a.attempt).toBeLessThan(policy.maxAttempts);
+          expect(a.spentAttempts).toBeLessThan(policy.maxAttempts);
           expect(a.intervalMinutes).not.toBeNull();
         }
       }),
     );
   });
 
-  it('a run retried again and again makes at most maxAttempts attempts and stays within its interval', () => {
+  it('a run retried again and again reaches the marketplace at most maxAttempts times and stays within its interval', () => {
     fc.assert(
       fc.property(
         policyArb,
         fc.integer({ min: 1, max: 240 }),
-        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 12 }),
-        (policy, intervalMinutes, randoms) => {
+        fc.array(
+          fc.record({ random: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), refused: fc.boolean() }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
+        (policy, intervalMinutes, steps) => {
           const requestedAt = new Date(0);
           let now = requestedAt;
           let attempt = 1;
-          for (;;) {
-            const random = randoms[(attempt - 1) % randoms.length] ?? 0;
-            const failed = { code: 'upstream_error' as const, attempt, requestedAt, intervalMinutes, notBefore: null };
-            const decision = retryDecision(failed, now, policy, random);
+          let spent = 0;
+          // Refused attempts with a zero back-off could go on until the interval ends: bound the walk.
+          for (let guard = 0; guard < 500; guard++) {
+            const step = steps[(attempt - 1) % steps.length] ?? { random: 0, refused: false };
+            spent += step.refused ? 0 : 1;
+            const code = step.refused ? ('breaker_open' as const) : ('upstream_error' as const);
+            const failed = { code, attempt, spentAttempts: spent, requestedAt, intervalMinutes, notBefore: null };
+            const decision = retryDecision(failed, now, policy, step.random);
             if (!decision.retry) {
               break;
             }
+            expect(decision.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(now.getTime());
             now = decision.nextAttemptAt;
             attempt += 1;
           }
-          expect(attempt).toBeLessThanOrEqual(policy.maxAttempts);
+          expect(spent).toBeLessThanOrEqual(policy.maxAttempts);
           expect(now.getTime()).toBeLessThanOrEqual(intervalMinutes * 60_000);
         },
       ),

@@ -5,7 +5,16 @@ const requestedAt = new Date('2026-12-03T10:00:00Z');
 const now = new Date('2026-12-03T10:00:30Z');
 
 function failed(overrides: Partial<FailedAttempt> = {}): FailedAttempt {
-  return { code: 'upstream_error', attempt: 1, requestedAt, intervalMinutes: 60, notBefore: null, ...overrides };
+  const attempt = overrides.attempt ?? 1;
+  return {
+    code: 'upstream_error',
+    attempt,
+    spentAttempts: attempt,
+    requestedAt,
+    intervalMinutes: 60,
+    notBefore: null,
+    ...overrides,
+  };
 }
 
 describe('retryDecision', () => {
@@ -33,6 +42,14 @@ describe('retryDecision', () => {
   it('given the last allowed attempt failed, then the crawl fails for good', () => {
     expect(retryDecision(failed({ attempt: 5 }), now, policy, 0.1)).toEqual({ retry: false });
     expect(retryDecision(failed({ attempt: 4 }), now, policy, 0.1).retry).toBe(true);
+  });
+
+  it('given attempts the open breaker refused unsent, then they do not spend the attempts', () => {
+    const refused = failed({ code: 'breaker_open', attempt: 9, spentAttempts: 2 });
+    expect(retryDecision(refused, now, policy, 0.5).retry).toBe(true);
+    expect(retryDecision({ ...refused, code: 'upstream_error', spentAttempts: 5 }, now, policy, 0.5)).toEqual({
+      retry: false,
+    });
   });
 
   it('given a removed keyword (no interval), then it is not retried', () => {

@@ -7,7 +7,10 @@ export interface RetryPolicy {
   baseMs: number;
   /** Upper bound of any back-off. */
   maxMs: number;
-  /** Attempts of one crawl at most, the first included (1: never retried). */
+  /**
+   * Attempts of one crawl that reach the marketplace, the first included (1: never retried). Attempts the
+   * open breaker refused (no request sent) do not count; the keyword's interval still bounds them.
+   */
   maxAttempts: number;
 }
 
@@ -26,6 +29,11 @@ const RETRIED: ReadonlySet<CrawlFailureCode> = new Set([
   'quota_exhausted',
 ]);
 
+/** Whether the attempt made no request (the open breaker refused it): it spends no attempt. */
+export function refusedUnsent(code: CrawlFailureCode): boolean {
+  return code === 'breaker_open';
+}
+
 /** Whether a failure of this code may be retried at all (before attempts and the interval are looked at). */
 export function isRetriedCode(code: CrawlFailureCode): boolean {
   return RETRIED.has(code);
@@ -40,8 +48,10 @@ export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 
 /** A failed attempt as the retry rules see it. */
 export interface FailedAttempt {
   code: CrawlFailureCode;
-  /** 1-based number of the attempt that failed. */
+  /** 1-based number of the attempt that failed (every claim counts; sets the back-off). */
   attempt: number;
+  /** Attempts so far that reached the marketplace, this one included unless the breaker refused it. */
+  spentAttempts: number;
   /** When the crawl (its first attempt) was requested. */
   requestedAt: Date;
   /** The keyword's interval; null when the keyword is gone (never retried). */
@@ -51,13 +61,14 @@ export interface FailedAttempt {
 }
 
 /**
- * Decides whether a failed attempt is tried again: only a retried code, only while attempts remain, and only
+ * Decides whether a failed attempt is tried again: only a retried code, only while attempts that reached the
+ * marketplace remain (see {@link RetryPolicy.maxAttempts}), and only
  * if the next attempt (back-off, but never before `notBefore`) still falls within the keyword's interval
  * from when the crawl was requested; otherwise the next scheduled crawl does better, and the run fails.
  * `random` is in [0, 1).
  */
 export function retryDecision(failed: FailedAttempt, now: Date, policy: RetryPolicy, random: number): RetryDecision {
-  if (!isRetriedCode(failed.code) || failed.intervalMinutes === null || failed.attempt >= policy.maxAttempts) {
+  if (!isRetriedCode(failed.code) || failed.intervalMinutes === null || failed.spentAttempts >= policy.maxAttempts) {
     return { retry: false };
   }
   const backoffAt = now.getTime() + backoffMs(failed.attempt, policy, random);

@@ -59,6 +59,7 @@ interface RunRow {
   correlation_id: string;
   traceparent: string | null;
   attempts: number;
+  refused_attempts: number;
   next_attempt_at: Date | null;
   lease_owner: string | null;
   lease_token: string;
@@ -124,7 +125,7 @@ export class CrawlStore {
     em: EntityManager,
     owner: string,
     leaseMs: number,
-  ): Promise<{ run: CrawlRun; lease: CrawlLease } | null> {
+  ): Promise<{ run: CrawlRun; lease: CrawlLease; spentAttempts: number } | null> {
     const rows = await em.execute<RunRow[]>(
       `update crawler.crawl_runs set status = 'running', started_at = coalesce(started_at, now()),
               lease_until = now() + ?::int * interval '1 millisecond', lease_owner = ?,
@@ -143,7 +144,8 @@ export class CrawlStore {
       [row.tenant_id],
       'run',
     );
-    return { run: toRun(row), lease: { owner, token: Number(row.lease_token) } };
+    const spentAttempts = row.attempts - row.refused_attempts;
+    return { run: toRun(row), lease: { owner, token: Number(row.lease_token) }, spentAttempts };
   }
 
   /** Extends the lease from the database's clock; false when the run is no longer this token's. */
@@ -165,19 +167,20 @@ export class CrawlStore {
 
   /**
    * Puts a failed attempt back to `requested`, claimable again from `nextAttemptAt`, keeping the attempt's
-   * failure visible; false when the run is no longer this token's.
+   * failure visible (and counting it as refused when the breaker refused it unsent); false when the run is
+   * no longer this token's.
    */
   async requeue(
     em: EntityManager,
     crawlId: string,
     lease: CrawlLease,
-    retry: { nextAttemptAt: Date; failureCode: string; failureMessage: string },
+    retry: { nextAttemptAt: Date; failureCode: string; failureMessage: string; refused: boolean },
   ): Promise<boolean> {
     const result = await em.execute<{ affectedRows: number }>(
       `update crawler.crawl_runs set status = 'requested', lease_until = null, lease_owner = null,
-              next_attempt_at = ?, failure_code = ?, failure_message = ?
+              next_attempt_at = ?, failure_code = ?, failure_message = ?, refused_attempts = refused_attempts + ?
         where crawl_id = ? and lease_token = ? and status = 'running'`,
-      [retry.nextAttemptAt, retry.failureCode, retry.failureMessage, crawlId, lease.token],
+      [retry.nextAttemptAt, retry.failureCode, retry.failureMessage, retry.refused ? 1 : 0, crawlId, lease.token],
       'run',
     );
     return result.affectedRows === 1;

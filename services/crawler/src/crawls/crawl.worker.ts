@@ -4,7 +4,7 @@ import { SpanStatusCode, context } from '@opentelemetry/api';
 import { EventOrigin } from '@shelfwatch/contracts';
 import { CLOCK, Clock, OutboxWriter } from '@shelfwatch/messaging';
 import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
-import { RetryPolicy, failureNotBefore, retryDecision } from './crawl-retry.policy';
+import { RetryPolicy, failureNotBefore, refusedUnsent, retryDecision } from './crawl-retry.policy';
 import { CrawlLease, CrawlRun, CrawlStore, ScheduledKeyword } from './crawl.store';
 import { CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
 import { splitResults } from './result-parts';
@@ -27,6 +27,8 @@ export const LEASE_OWNER = Symbol('LEASE_OWNER');
 interface Claimed {
   run: CrawlRun;
   lease: CrawlLease;
+  /** Attempts that reached the marketplace, this one included. */
+  spentAttempts: number;
   keyword: ScheduledKeyword | null;
   tracked: string[];
 }
@@ -178,14 +180,21 @@ export class CrawlWorker {
     await this.orm.em.fork().transactional(async (em) => {
       const at = this.clock.now();
       const dbNow = await this.store.databaseNow(em);
-      const attempt = { ...failure, attempt: run.attempts, notBefore: failureNotBefore(error, dbNow) };
+      const refused = refusedUnsent(failure.code);
+      const attempt = {
+        ...failure,
+        attempt: run.attempts,
+        spentAttempts: claimed.spentAttempts - (refused ? 1 : 0),
+        notBefore: failureNotBefore(error, dbNow),
+      };
       const decision = retryDecision(
         { ...attempt, requestedAt: run.requestedAt, intervalMinutes: claimed.keyword?.intervalMinutes ?? null },
         dbNow,
         this.limits.retry,
         Math.random(),
       );
-      const owned = await this.record(em, claimed, decision.retry ? decision.nextAttemptAt : null, failure, at);
+      const retryAt = decision.retry ? decision.nextAttemptAt : null;
+      const owned = await this.record(em, claimed, retryAt, { ...failure, refused }, at);
       if (!owned) {
         return;
       }
@@ -210,12 +219,12 @@ export class CrawlWorker {
     em: EntityManager,
     { run, lease }: Claimed,
     nextAttemptAt: Date | null,
-    failure: { code: string; message: string },
+    failure: { code: string; message: string; refused: boolean },
     at: Date,
   ): Promise<boolean> {
     const failed = { failureCode: failure.code, failureMessage: failure.message };
     return nextAttemptAt
-      ? this.store.requeue(em, run.crawlId, lease, { nextAttemptAt, ...failed })
+      ? this.store.requeue(em, run.crawlId, lease, { nextAttemptAt, refused: failure.refused, ...failed })
       : this.store.finish(em, run.crawlId, lease, { status: 'failed', at, pagesFetched: 0, itemCount: 0, ...failed });
   }
 

@@ -18,7 +18,7 @@ const OUTAGE_MS = Number(process.env.OUTAGE_MS ?? 12_000);
 const RETRY = {
   CRAWL_RETRY_BASE_MS: process.env.RETRY_BASE_MS ?? '1000',
   CRAWL_RETRY_MAX_MS: process.env.RETRY_MAX_MS ?? '3000',
-  CRAWL_RETRY_MAX_ATTEMPTS: process.env.RETRY_MAX_ATTEMPTS ?? '20',
+  CRAWL_RETRY_MAX_ATTEMPTS: process.env.RETRY_MAX_ATTEMPTS ?? '5',
 };
 /** After the outage, a crawl waits at most one back-off, plus the breaker's reset and the crawl itself. */
 const RECOVERY_DEADLINE_MS = Number(RETRY.CRAWL_RETRY_MAX_MS) + 60_000;

@@ -4,9 +4,9 @@ import { SpanStatusCode, context } from '@opentelemetry/api';
 import { EventOrigin } from '@shelfwatch/contracts';
 import { CLOCK, Clock, OutboxWriter } from '@shelfwatch/messaging';
 import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
-import { RetryPolicy, failureNotBefore, refusedUnsent, retryDecision } from './crawl-retry.policy';
+import { RetryDecision, RetryPolicy, failureNotBefore, refusedUnsent, retryDecision } from './crawl-retry.policy';
 import { CrawlLease, CrawlRun, CrawlStore, ScheduledKeyword } from './crawl.store';
-import { CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
+import { CrawlFailureCode, CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
 import { splitResults } from './result-parts';
 
 /** Limits of one crawl. */
@@ -179,20 +179,8 @@ export class CrawlWorker {
     }
     await this.orm.em.fork().transactional(async (em) => {
       const at = this.clock.now();
-      const dbNow = await this.store.databaseNow(em);
       const refused = refusedUnsent(failure.code);
-      const attempt = {
-        ...failure,
-        attempt: run.attempts,
-        spentAttempts: claimed.spentAttempts - (refused ? 1 : 0),
-        notBefore: failureNotBefore(error, dbNow),
-      };
-      const decision = retryDecision(
-        { ...attempt, requestedAt: run.requestedAt, intervalMinutes: claimed.keyword?.intervalMinutes ?? null },
-        dbNow,
-        this.limits.retry,
-        Math.random(),
-      );
+      const decision = this.decide(claimed, failure.code, refused, error, await this.store.databaseNow(em));
       const retryAt = decision.retry ? decision.nextAttemptAt : null;
       const owned = await this.record(em, claimed, retryAt, { ...failure, refused }, at);
       if (!owned) {
@@ -213,6 +201,25 @@ export class CrawlWorker {
         aggregateKey: run.keywordId,
       });
     });
+  }
+
+  /** Whether and when the failed attempt is retried, by the database's clock. */
+  private decide(
+    { run, keyword, spentAttempts }: Claimed,
+    code: CrawlFailureCode,
+    refused: boolean,
+    error: unknown,
+    now: Date,
+  ): RetryDecision {
+    const failed = {
+      code,
+      attempt: run.attempts,
+      spentAttempts: spentAttempts - (refused ? 1 : 0),
+      requestedAt: run.requestedAt,
+      intervalMinutes: keyword?.intervalMinutes ?? null,
+      notBefore: failureNotBefore(error, now),
+    };
+    return retryDecision(failed, now, this.limits.retry, Math.random());
   }
 
   private record(

@@ -35,7 +35,7 @@ export const crawlerConfigSpec = {
   crawlRetryBaseMs: integer('CRAWL_RETRY_BASE_MS', 15_000, 10, 3_600_000),
   /** Longest wait before a retry. */
   crawlRetryMaxMs: integer('CRAWL_RETRY_MAX_MS', 300_000, 10, 86_400_000),
-  /** Attempts of one crawl at most, the first included (1: failed crawls are never retried). */
+  /** Attempts of one crawl that reach the marketplace, the first included (1: never retried); breaker refusals do not count. */
   crawlRetryMaxAttempts: integer('CRAWL_RETRY_MAX_ATTEMPTS', 5, 1, 50),
   /** Platform floor of purges: nothing younger than this many days is ever purged here. */
   ...retentionFloorSpec(),

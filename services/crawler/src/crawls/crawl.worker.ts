@@ -73,7 +73,7 @@ export class CrawlWorker {
             // Removed from the schedule after the crawl was requested: nothing to crawl for.
             throw Object.assign(new Error('keyword no longer scheduled'), { code: 'keyword_removed' });
           }
-          const shelf = await this.crawlWithLease(claimed, keyword);
+          const shelf = await this.crawlWithLease(claimed, keyword.marketplace, keyword.text);
           await this.complete(claimed, keyword, shelf);
         } catch (error) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
@@ -106,7 +106,11 @@ export class CrawlWorker {
   }
 
   /** The crawl, aborted by its timeout or by a lost lease (then it throws a `lease_lost` failure). */
-  private async crawlWithLease({ run, lease, tracked }: Claimed, keyword: ScheduledKeyword): Promise<CrawledShelf> {
+  private async crawlWithLease(
+    { run, lease, tracked }: Claimed,
+    marketplace: string,
+    keyword: string,
+  ): Promise<CrawledShelf> {
     const leaseLost = new AbortController();
     const signal = AbortSignal.any([AbortSignal.timeout(this.limits.crawlTimeoutMs), leaseLost.signal]);
     const lost = (why: string): void => {
@@ -124,8 +128,7 @@ export class CrawlWorker {
       Math.max(100, this.limits.leaseMs / 3),
     );
     try {
-      const { marketplace, text } = keyword;
-      return await this.crawler.crawl({ marketplace, keyword: text, trackedExternalIds: tracked, signal });
+      return await this.crawler.crawl({ marketplace, keyword, trackedExternalIds: tracked, signal });
     } catch (error) {
       throw leaseLost.signal.aborted ? (leaseLost.signal.reason as Error) : error;
     } finally {

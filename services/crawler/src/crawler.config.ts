@@ -20,6 +20,8 @@ export const crawlerConfigSpec = {
   naverRatePerSecond: integer('NAVER_RATE_PER_SECOND', 10, 1, 1_000),
   naverMaxConcurrency: integer('NAVER_MAX_CONCURRENCY', 4, 1, 100),
   naverRequestTimeoutMs: integer('NAVER_REQUEST_TIMEOUT_MS', 8_000, 100, 60_000),
+  /** Requests per day the platform credentials may send (Naver's default is 25,000, reset at midnight in Seoul). */
+  naverDailyQuota: integer('NAVER_DAILY_QUOTA', 25_000, 1, 100_000_000),
   /** Crawls this replica runs at once. */
   crawlWorkers: integer('CRAWL_WORKERS', 4, 1, 64),
   /** A whole crawl (every page) is aborted after this. */

@@ -101,7 +101,13 @@ export class CrawlWorker {
       Math.max(1_000, this.limits.leaseMs / 3),
     );
     try {
-      return await this.crawler.crawl({ marketplace, keyword, trackedExternalIds: tracked, signal });
+      return await this.crawler.crawl({
+        tenantId: run.tenantId,
+        marketplace,
+        keyword,
+        trackedExternalIds: tracked,
+        signal,
+      });
     } finally {
       clearInterval(renew);
     }

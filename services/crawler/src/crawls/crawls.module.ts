@@ -1,9 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { Secret } from '@shelfwatch/config';
 import { Logger } from 'pino';
 import { CrawlerConfig } from '../crawler.config';
 import { MarketplaceClient } from '../marketplaces/marketplace-client';
-import { NaverShoppingAdapter } from '../marketplaces/naver/naver.adapter';
+import {
+  CREDENTIAL_RESOLVER,
+  CredentialResolver,
+  PlatformCredentialResolver,
+} from '../marketplaces/marketplace-credentials';
+import { MARKETPLACE_QUOTA, ReplicaQuotaSource } from '../marketplaces/marketplace-quota';
+import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
+import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
 import { CrawlRequestsHandler } from './crawl-requests.handler';
@@ -14,20 +20,16 @@ import { CRAWL_LIMITS, CrawlWorker } from './crawl.worker';
 import { KEYWORD_CRAWLER } from './keyword-crawler.port';
 import { MarketplaceKeywordCrawler } from './marketplace-keyword-crawler';
 
-/** One Naver client per process: one connection pool, one breaker, one rate limit for every crawl. */
-function naverClient(config: CrawlerConfig): MarketplaceClient {
-  const adapter = new NaverShoppingAdapter({
-    baseUrl: config.naverApiBaseUrl,
-    // Missing credentials make every request fail as auth_failed, visibly, instead of refusing to boot.
-    clientId: config.naverClientId?.value ?? new Secret(''),
-    clientSecret: config.naverClientSecret?.value ?? new Secret(''),
-  });
-  return new MarketplaceClient(adapter, {
-    requestTimeoutMs: config.naverRequestTimeoutMs,
-    ratePerSecond: config.naverRatePerSecond,
-    maxConcurrency: config.naverMaxConcurrency,
+/** One client per marketplace and process: one connection pool, one breaker, one rate limit for every crawl. */
+function clientOf(definition: MarketplaceDefinition): MarketplaceClient {
+  return new MarketplaceClient(definition.adapter, {
+    requestTimeoutMs: definition.limits.requestTimeoutMs,
+    ratePerSecond: definition.limits.ratePerSecond,
+    maxConcurrency: definition.limits.maxConcurrency,
   });
 }
+
+const MARKETPLACE_CLIENTS = Symbol('MARKETPLACE_CLIENTS');
 
 /** Schedules, runs and reports crawls. */
 @Module({})
@@ -43,10 +45,30 @@ export class CrawlsModule {
         CrawlWorker,
         CrawlLoops,
         CrawlRequestsHandler,
+        // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
+        { provide: MarketplaceRegistry, useValue: new MarketplaceRegistry([naverMarketplace(config)]) },
+        {
+          provide: MARKETPLACE_CLIENTS,
+          inject: [MarketplaceRegistry],
+          useFactory: (registry: MarketplaceRegistry) =>
+            new Map(registry.list().map((definition) => [definition.id, clientOf(definition)])),
+        },
+        {
+          provide: CREDENTIAL_RESOLVER,
+          inject: [MarketplaceRegistry],
+          useFactory: (registry: MarketplaceRegistry) => new PlatformCredentialResolver(registry),
+        },
+        {
+          provide: MARKETPLACE_QUOTA,
+          inject: [MarketplaceRegistry, MARKETPLACE_CLIENTS],
+          useFactory: (registry: MarketplaceRegistry, clients: Map<string, MarketplaceClient>) =>
+            new ReplicaQuotaSource(registry, clients),
+        },
         {
           provide: KEYWORD_CRAWLER,
-          useFactory: () =>
-            new MarketplaceKeywordCrawler([naverClient(config)], {
+          inject: [MARKETPLACE_CLIENTS, CREDENTIAL_RESOLVER],
+          useFactory: (clients: Map<string, MarketplaceClient>, credentials: CredentialResolver) =>
+            new MarketplaceKeywordCrawler([...clients.values()], credentials, {
               maxPages: config.crawlMaxPages,
               pageSize: config.crawlPageSize,
               stopWhenAllFound: config.crawlStopWhenAllFound,

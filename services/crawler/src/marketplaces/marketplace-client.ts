@@ -1,5 +1,6 @@
 import { type Breaker, type BreakerOptions, type BreakerState, createBreaker, retry } from '@shelfwatch/resilience';
 import type { Clock, MarketplaceAdapter, PagingLimits, SearchPage } from './marketplace-adapter';
+import type { ResolvedCredential } from './marketplace-credentials';
 import {
   isMarketplaceError,
   isNotUpstreamFailure,
@@ -15,6 +16,10 @@ export interface PageQuery {
   keyword: string;
   start: number;
   display: number;
+  /** The tenant whose crawl sends the request. */
+  tenantId: string;
+  /** The credentials it is sent with, and the budget it spends. */
+  credential: ResolvedCredential;
   /** The crawl's signal (deadline, shutdown); aborts waits and the in-flight request. */
   signal?: AbortSignal;
 }
@@ -57,6 +62,8 @@ export interface MarketplaceClientStatus {
   quotaPausedUntil: Date | undefined;
   inFlight: number;
   queued: number;
+  /** Requests this client has sent upstream since it was created (retries included). */
+  requestsSent: number;
 }
 
 type GuardedSearch = [query: Omit<PageQuery, 'signal'>, callerSignal: AbortSignal | undefined];
@@ -74,6 +81,7 @@ export class MarketplaceClient implements PageSource {
   private readonly bucket: TokenBucket;
   private readonly clock: Clock;
   private quotaPausedUntil: Date | undefined;
+  private requestsSent = 0;
 
   constructor(
     adapter: MarketplaceAdapter,
@@ -87,8 +95,18 @@ export class MarketplaceClient implements PageSource {
     this.bucket = new TokenBucket({ ratePerSecond, burst: options.burst, clock: this.clock, sleep: options.sleep });
     this.breaker = createBreaker(
       options.name ?? `marketplace.${adapter.marketplace}`,
-      (query: GuardedSearch[0], callerSignal: AbortSignal | undefined, breakerSignal: AbortSignal) =>
-        adapter.search({ ...query, signal: anySignal(breakerSignal, callerSignal) }),
+      (
+        { keyword, start, display, credential }: GuardedSearch[0],
+        callerSignal: AbortSignal | undefined,
+        breakerSignal: AbortSignal,
+      ) =>
+        adapter.search({
+          keyword,
+          start,
+          display,
+          credentials: credential.credentials,
+          signal: anySignal(breakerSignal, callerSignal),
+        }),
       {
         volumeThreshold: 10,
         ...options.breaker,
@@ -123,6 +141,7 @@ export class MarketplaceClient implements PageSource {
       quotaPausedUntil: this.pausedUntil(),
       inFlight: this.slots.inUse,
       queued: this.slots.waiting,
+      requestsSent: this.requestsSent,
     };
   }
 
@@ -139,6 +158,7 @@ export class MarketplaceClient implements PageSource {
       await this.bucket.take(signal);
       // Another call may have hit the quota while this one waited.
       this.assertQuotaLeft();
+      this.requestsSent += 1;
       return await this.breaker.fire(page, signal);
     } catch (err) {
       if (isMarketplaceError(err) && err.code === 'quota_exhausted' && err.resumeAt !== undefined) {

@@ -1,10 +1,10 @@
-import { Secret } from '@shelfwatch/config';
 import { eventually } from '@shelfwatch/testing';
 import { crawlKeyword } from '../../src/marketplaces/crawl-pages';
 import { MarketplaceClient, type MarketplaceClientOptions } from '../../src/marketplaces/marketplace-client';
 import { MarketplaceError } from '../../src/marketplaces/marketplace-error';
 import { NaverShoppingAdapter } from '../../src/marketplaces/naver/naver.adapter';
 import { naverPage, NaverStub } from './naver-stub';
+import { TEST_CRAWL } from './test-credential';
 
 // 2026-11-22T15:30:00Z is 00:30 on 23 Nov in Seoul; the quota resets at 15:00Z on 23 Nov.
 const NOW = Date.parse('2026-11-22T15:30:00Z');
@@ -29,8 +29,6 @@ function clientFor(options: MarketplaceClientOptions = {}): { client: Marketplac
   seq += 1;
   const adapter = new NaverShoppingAdapter({
     baseUrl: stub.url,
-    clientId: new Secret('stub-id'),
-    clientSecret: new Secret('stub-secret'),
     clock: () => clock.now,
   });
   const client = new MarketplaceClient(adapter, {
@@ -56,7 +54,7 @@ const rejectionOf = (promise: Promise<unknown>): Promise<MarketplaceError> =>
     },
   );
 
-const page1 = { keyword: '무선 이어폰', start: 1, display: 20 };
+const page1 = { keyword: '무선 이어폰', start: 1, display: 20, ...TEST_CRAWL };
 
 describe('MarketplaceClient + NaverShoppingAdapter over HTTP', () => {
   it('sends the documented request with credentials and parses the answer', async () => {
@@ -159,6 +157,7 @@ describe('MarketplaceClient + NaverShoppingAdapter over HTTP', () => {
     const failure = await rejectionOf(
       crawlKeyword(client, {
         keyword: 'earbuds',
+        ...TEST_CRAWL,
         maxPages: 5,
         pageSize: 100,
         trackedExternalIds: ['p4000'],

@@ -14,10 +14,22 @@ export interface ResolvedCredential {
   credentials: MarketplaceCredentials;
 }
 
+/** What a tenant may see of the credentials its crawls of a marketplace use: never the credentials themselves. */
+export interface CredentialSummary {
+  /** `none`: neither the tenant nor the platform has credentials; crawls fail with `auth_failed`. */
+  source: CredentialSource | 'none';
+  /** Last four characters of the tenant's own client id; null for platform credentials. */
+  last4: string | null;
+  lastUsedAt: Date | null;
+  updatedAt: Date | null;
+}
+
 /** Picks the credentials a tenant's crawl of a marketplace is sent with. */
 export interface CredentialResolver {
   /** Rejects with `MarketplaceError` `auth_failed` when there are none to use. */
   resolve(tenantId: string, marketplace: string): Promise<ResolvedCredential>;
+  /** Which credentials the tenant's crawls of the marketplace would use now. */
+  summary(tenantId: string, marketplace: string): Promise<CredentialSummary>;
 }
 
 export const CREDENTIAL_RESOLVER = Symbol('CREDENTIAL_RESOLVER');
@@ -44,6 +56,16 @@ export class PlatformCredentialResolver implements CredentialResolver {
       source: 'platform',
       budgetKey: platformBudgetKey(marketplace),
       credentials: definition.platformCredentials,
+    });
+  }
+
+  summary(_tenantId: string, marketplace: string): Promise<CredentialSummary> {
+    const configured = this.registry.get(marketplace)?.platformCredentials;
+    return Promise.resolve({
+      source: configured ? 'platform' : 'none',
+      last4: null,
+      lastUsedAt: null,
+      updatedAt: null,
     });
   }
 }

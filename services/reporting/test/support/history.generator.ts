@@ -147,6 +147,9 @@ function shelf(rnd: Seeded, tracked: string[], size: HistorySize): { entries: Ra
       previousRank: null,
       change: null,
       myPrice: rnd.int(900, 1600),
+      priceSource: 'catalog' as const,
+      observedMall: null,
+      catalogPrice: null,
       lowestCompetitorPrice: lowest,
       lowestCompetitor: lowest === null ? null : { externalId: 'e1', mall: 'mall', rank: 1 },
     };

@@ -139,10 +139,7 @@ describe('observed prices drive undercut alerts', () => {
 
   it('never takes a listing without a price for the cheapest competitor, and serves its price as null', async () => {
     const mine = await aProduct('mine-c', 10_000);
-    await crawl(mine.keywordId, [
-      anItem(1, 'unpriced-c', { price: null }),
-      anItem(2, 'rival-c', { price: 10_500 }),
-    ]);
+    await crawl(mine.keywordId, [anItem(1, 'unpriced-c', { price: null }), anItem(2, 'rival-c', { price: 10_500 })]);
 
     expect(await undercutsOf(mine.productId)).toEqual([]);
     const latest = await rpc.request<RankingLatestView>('ranking.keyword.latest', {

@@ -23,13 +23,11 @@ const crawls = fc
     maxLength: 7,
   })
   .map((specs) =>
-    specs.map(
-      ({ minute, shelf }, i): Crawl => ({
-        crawlId: `00000000-0000-4000-8000-${String(9 - i).padStart(12, '0')}`,
-        crawledAt: new Date(Date.UTC(2026, 11, 3, 12, minute)).toISOString(),
-        items: shelf.map((externalId, r) => anItem(r + 1, externalId)),
-      }),
-    ),
+    specs.map(({ minute, shelf }, i): Crawl => ({
+      crawlId: `00000000-0000-4000-8000-${String(9 - i).padStart(12, '0')}`,
+      crawledAt: new Date(Date.UTC(2026, 11, 3, 12, minute)).toISOString(),
+      items: shelf.map((externalId, r) => anItem(r + 1, externalId)),
+    })),
   );
 
 type Changed = EventData<'ranking.changed'>;
@@ -41,7 +39,10 @@ function recordAll(arrivals: readonly Crawl[]): { stored: Map<string, Standing[]
   const events: Changed[] = [];
   const ranksOf = (standings: readonly Standing[]) => new Map(standings.map((s) => [s.productId, s.rank]));
   for (const crawl of arrivals) {
-    const before = recorded.filter((c) => compareCrawls(c, crawl) < 0).sort(compareCrawls).at(-1);
+    const before = recorded
+      .filter((c) => compareCrawls(c, crawl) < 0)
+      .sort(compareCrawls)
+      .at(-1);
     const after = recorded.filter((c) => compareCrawls(c, crawl) > 0).sort(compareCrawls)[0];
     const previousRanks = before ? ranksOf(stored.get(before.crawlId) ?? []) : new Map<string, number | null>();
     const { standings } = computeStandings({

@@ -12,31 +12,29 @@ const history = fc.record({
   now: fc.option(fc.integer({ min: 1, max: SHELF_SIZE }), { nil: null }),
 });
 
-const scenario = fc
-  .record({ products: fc.array(history, { maxLength: 8 }) })
-  .map(({ products }) => {
-    const previousRanks = new Map<string, number | null>();
-    const standings = products.map((product, i): Standing => {
-      const productId = `p-${i}`;
-      if (product.knownBefore) {
-        previousRanks.set(productId, product.before);
-      }
-      const previousRank = product.knownBefore ? product.before : null;
-      return {
-        productId,
-        rank: product.now,
-        previousRank,
-        change: product.now !== null && previousRank !== null ? previousRank - product.now : null,
-        myPrice: 100 + i,
-        priceSource: product.now !== null && i % 2 === 0 ? 'observed' : 'catalog',
-        observedMall: product.now !== null && i % 2 === 0 ? 'm' : null,
-        catalogPrice: 100,
-        lowestCompetitorPrice: null,
-        lowestCompetitor: null,
-      };
-    });
-    return { standings, previousRanks };
+const scenario = fc.record({ products: fc.array(history, { maxLength: 8 }) }).map(({ products }) => {
+  const previousRanks = new Map<string, number | null>();
+  const standings = products.map((product, i): Standing => {
+    const productId = `p-${i}`;
+    if (product.knownBefore) {
+      previousRanks.set(productId, product.before);
+    }
+    const previousRank = product.knownBefore ? product.before : null;
+    return {
+      productId,
+      rank: product.now,
+      previousRank,
+      change: product.now !== null && previousRank !== null ? previousRank - product.now : null,
+      myPrice: 100 + i,
+      priceSource: product.now !== null && i % 2 === 0 ? 'observed' : 'catalog',
+      observedMall: product.now !== null && i % 2 === 0 ? 'm' : null,
+      catalogPrice: 100,
+      lowestCompetitorPrice: null,
+      lowestCompetitor: null,
+    };
   });
+  return { standings, previousRanks };
+});
 
 describe('rankChanges (properties)', () => {
   it('reports exactly the products known before whose rank differs, with both ranks as they stand', () => {

@@ -98,9 +98,7 @@ describe('computeStandings (properties)', () => {
           const own = given.ownProducts.find((product) => product.productId === standing.productId);
           const seen = given.items.find((item) => item.externalId === own?.externalId && (item.price ?? 0) > 0);
           expect([standing.myPrice, standing.priceSource, standing.observedMall, standing.catalogPrice]).toEqual(
-            seen
-              ? [seen.price, 'observed', seen.mall, own?.price]
-              : [own?.price, 'catalog', null, own?.price],
+            seen ? [seen.price, 'observed', seen.mall, own?.price] : [own?.price, 'catalog', null, own?.price],
           );
         }
       }),

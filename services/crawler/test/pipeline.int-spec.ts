@@ -182,11 +182,16 @@ describe('crawl pipeline: keywords in, honest rankings out', () => {
     const lowest = expectedLowest(truth, byMall?.mallName.toLowerCase() ?? '', byId?.productId ?? '');
     for (const product of own) {
       const standing = event.data.standings.find((s) => s.productId === product.productId);
+      const onShelf = truth.find((i) => i.productId === product.externalId);
+      // On the shelf with a price: my price is the one observed there, not the catalogue's (lprice + 1,000).
       expect(standing).toMatchObject({
-        rank: truth.find((i) => i.productId === product.externalId)?.rank,
+        rank: onShelf?.rank,
         previousRank: null,
         change: null,
-        myPrice: product.price,
+        myPrice: onShelf?.lprice,
+        priceSource: 'observed',
+        observedMall: onShelf?.mallName,
+        catalogPrice: product.price,
         lowestCompetitorPrice: lowest,
       });
     }

@@ -129,6 +129,9 @@ describe('gateway → ranking and crawler routes', () => {
         change: null,
         lowestCompetitorPrice: expect.any(Number),
         lastCrawledAt: expect.any(String),
+        myPrice: expect.any(Number),
+        priceSource: expect.stringMatching(/^(observed|catalog)$/),
+        observedMall: expect.anything(),
       },
     ]);
     const listed = await api.call<PageBody<ProductBody>>('GET', '/v1/products', { key });

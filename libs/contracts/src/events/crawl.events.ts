@@ -27,8 +27,11 @@ export const crawlItemSchema = z.object({
   externalId: z.string().min(1),
   title: z.string(),
   mall: z.string(),
-  /** Price in the marketplace currency's minor-free unit (KRW has none). */
-  price: z.number().nonnegative(),
+  /**
+   * Price in the marketplace currency's minor-free unit (KRW has none); null when the marketplace shows the
+   * listing without a price (Naver: `lprice: ""`). Never 0 for "no price".
+   */
+  price: z.number().nonnegative().nullable(),
   brand: z.string(),
   maker: z.string(),
   category: z.string(),

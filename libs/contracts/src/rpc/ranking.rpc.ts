@@ -1,6 +1,6 @@
 /** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
 import { z } from 'zod';
-import { RankingEntry, Standing } from '../events/ranking.events';
+import { PriceSource, RankingEntry, Standing } from '../events/ranking.events';
 import { MARKETPLACES } from '../input-safety';
 import { pageInput } from '../pagination';
 
@@ -122,6 +122,11 @@ export interface RankingProductKeyword {
   change: number | null;
   /** Cheapest competitor at the latest crawl; null when none or never crawled. */
   lowestCompetitorPrice: number | null;
+  /** My price at the latest crawl: observed on the shelf, else (and when never crawled) the catalogue price. */
+  myPrice: number;
+  priceSource: PriceSource;
+  /** The mall my product was observed at; null unless `priceSource` is `observed`. */
+  observedMall: string | null;
   /** When the keyword was last crawled successfully (ISO 8601); null when never. */
   lastCrawledAt: string | null;
 }

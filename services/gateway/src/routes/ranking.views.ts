@@ -4,6 +4,7 @@ import {
   RankingKeywordView,
   RankingLatestView,
   RankingProductView,
+  priceSourceSchema,
   rankingEntrySchema,
   standingSchema,
 } from '@shelfwatch/contracts';
@@ -26,6 +27,9 @@ export const productView = z.object({
       rank: z.number().int().nullable().describe('Rank at the latest crawl; null when not found or never crawled'),
       change: z.number().int().nullable().describe('Positive: moved up since the crawl before'),
       lowestCompetitorPrice: z.number().nullable(),
+      myPrice: z.number().describe('Observed on the shelf at the latest crawl, else the catalogue price'),
+      priceSource: priceSourceSchema,
+      observedMall: z.string().nullable().describe('Where my product was observed; null for a catalogue price'),
       lastCrawledAt: isoDate.nullable(),
     }),
   ),

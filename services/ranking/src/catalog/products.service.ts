@@ -70,7 +70,7 @@ export class ProductsService {
       return {
         result: view(
           product,
-          attached.map(({ keyword }) => unrankedKeyword(keyword.id, keyword.text)),
+          attached.map(({ keyword }) => unrankedKeyword(keyword.id, keyword.text, price)),
         ),
         events: [added, ...keywordAddedEvents(product, attached)],
       };

@@ -169,6 +169,8 @@ describe('tenants bring their own marketplace credentials (gateway → crawler �
   it.each([
     ['a control character', { clientId: 'abc\u0000defgh', clientSecret: A_SECRET }],
     ['a short secret', { clientId: A_ID, clientSecret: 'short' }],
+    ['a non-ASCII id (it could never be sent in a header)', { clientId: 'client-아이디-0001', clientSecret: A_SECRET }],
+    ['a space in the secret', { clientId: A_ID, clientSecret: 'secret with spaces' }],
     ['a huge id', { clientId: 'x'.repeat(5_000), clientSecret: A_SECRET }],
     ['another field', { clientId: A_ID, clientSecret: A_SECRET, tenantId: '00000000-0000-0000-0000-000000000000' }],
     ['no secret', { clientId: A_ID }],

@@ -56,8 +56,15 @@ export interface CrawlerCrawlView {
   traceparent: string | null;
 }
 
-/** A marketplace credential field: printable text, long enough that its last four characters reveal little. */
-const credentialText = z.string().min(8).max(256);
+/**
+ * A marketplace credential field: printable ASCII without spaces (it travels in HTTP headers, where anything else
+ * would fail the request before it is sent), long enough that its last four characters reveal little.
+ */
+const credentialText = z
+  .string()
+  .min(8)
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
 
 /**
  * `crawler.credentials.put`: stores the tenant's own credentials of a marketplace after one live search with

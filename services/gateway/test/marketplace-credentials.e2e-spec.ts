@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { CredentialsHandler } from '../../crawler/src/credentials/credentials.handler';
+import { CRAWLER_RPC, CrawlerCredentialsView } from '@shelfwatch/contracts';
+import { Downstream } from '../src/downstream/downstream';
 import { Api, Platform, crawlAndWait, startPlatform, trackProductAt } from './gateway.e2e-harness';
 
 /** Credentials the simulator accepts (it accepts any id with a non-empty secret that no fault rejects). */
@@ -27,8 +28,11 @@ describe('tenants bring their own marketplace credentials (gateway â†’ crawler â
     });
   const del = (tenant: Tenant, marketplace = 'naver') =>
     api.call('DELETE', `/v1/marketplaces/${marketplace}/credentials`, { key: tenant.apiKey });
+  /** What the crawler tells over NATS (`crawler.credentials.get`, what `GET /v1/marketplaces` shows). */
   const summaryOf = (tenant: Tenant) =>
-    platform.services[1]?.app.get(CredentialsHandler).get({ tenantId: tenant.id, marketplace: 'naver' });
+    api.sut.app
+      .get(Downstream)
+      .call<CrawlerCredentialsView>(CRAWLER_RPC.credentialsGet, { tenantId: tenant.id, marketplace: 'naver' });
 
   async function storedRows(): Promise<string[]> {
     const sql = new Client({ connectionString: platform.environment.db.adminUrl });
@@ -102,7 +106,7 @@ describe('tenants bring their own marketplace credentials (gateway â†’ crawler â
 
     expect(requestsOf(A_ID)).toBeGreaterThan(byA.own);
     expect(requestsOf(PLATFORM_ID)).toBe(byA.platform);
-    expect((await summaryOf(a))?.lastUsedAt).toEqual(expect.any(String));
+    expect((await summaryOf(a)).lastUsedAt).toEqual(expect.any(String));
 
     const keywordB = (await trackProductAt(api, b.apiKey, 'usb charger', 3)).keywordId;
     const byB = { own: requestsOf(A_ID), platform: requestsOf(PLATFORM_ID) };
@@ -127,7 +131,7 @@ describe('tenants bring their own marketplace credentials (gateway â†’ crawler â
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ type: `${PROBLEM}credentials-rejected`, status: 422 });
     expect(refused.text).not.toContain('whatever-secret');
-    expect((await summaryOf(b))?.source).toBe('platform');
+    expect((await summaryOf(b)).source).toBe('platform');
   });
 
   it('answers 503 and stores nothing when the check cannot be made', async () => {
@@ -137,14 +141,14 @@ describe('tenants bring their own marketplace credentials (gateway â†’ crawler â
 
     expect(unverified.status).toBe(503);
     expect(unverified.body).toMatchObject({ type: `${PROBLEM}credentials-unverified` });
-    expect((await summaryOf(b))?.source).toBe('platform');
+    expect((await summaryOf(b)).source).toBe('platform');
   });
 
   it("keeps them from other tenants: B cannot delete A's, and A's delete brings the platform's back", async () => {
     await put(a, { clientId: A_ID, clientSecret: A_SECRET });
 
     expect((await del(b)).status).toBe(404);
-    expect((await summaryOf(a))?.source).toBe('tenant');
+    expect((await summaryOf(a)).source).toBe('tenant');
 
     expect((await del(a)).status).toBe(204);
     expect(await summaryOf(a)).toMatchObject({ source: 'platform', last4: null });

@@ -1,7 +1,7 @@
 /** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
 import { z } from 'zod';
 import { RankingEntry, Standing } from '../events/ranking.events';
-import { marketplaceId } from '../input-safety';
+import { MARKETPLACES } from '../input-safety';
 import { pageInput } from '../pagination';
 
 /** Request/reply subjects served by the ranking service. */
@@ -29,7 +29,11 @@ const keywordText = z.string().transform(normalizeKeyword).pipe(z.string().min(1
 const intervalMinutes = z.number().int().min(5).max(10_080);
 /** `numeric(14, 2)` holds 12 digits before the point: anything up to this rounds into the column. */
 const price = z.number().nonnegative().max(999_999_999_999);
-const marketplace = marketplaceId;
+const marketplace = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(MARKETPLACES, { error: `must be one of the known marketplaces: ${MARKETPLACES.join(', ')}` }));
 const name = z.string().trim().min(1).max(500);
 
 /** Every request names its tenant; a write may carry the correlation id of the action that caused it. */

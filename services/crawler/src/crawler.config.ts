@@ -9,6 +9,7 @@ import {
   secret,
   url,
 } from '@shelfwatch/config';
+import { credentialKeys } from './credentials/credential-keys';
 
 /** Variables the crawler reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const crawlerConfigSpec = {
@@ -16,6 +17,11 @@ export const crawlerConfigSpec = {
   naverApiBaseUrl: url('NAVER_API_BASE_URL', ['http', 'https'], 'https://openapi.naver.com'),
   naverClientId: secret('NAVER_CLIENT_ID'),
   naverClientSecret: secret('NAVER_CLIENT_SECRET'),
+  /**
+   * Master keys sealing tenants' own marketplace credentials (AES-256-GCM): `id:base64key,...`, the first seals,
+   * all open; the crawler re-seals rows under the first key at boot. Required in production.
+   */
+  credentialKeys: credentialKeys('CRAWLER_CREDENTIALS_KEYS'),
   /** Requests per second and in flight towards Naver, shared by every crawl of this replica. */
   naverRatePerSecond: integer('NAVER_RATE_PER_SECOND', 10, 1, 1_000),
   naverMaxConcurrency: integer('NAVER_MAX_CONCURRENCY', 4, 1, 100),

@@ -47,6 +47,16 @@ describe('SimulatorControl', () => {
     expect(control.admit('a', 's').kind).toBe('serve');
   });
 
+  it('answers 401 024 to the rejected client ids only, as to a wrong secret', () => {
+    const { control } = makeControl();
+    control.setFaults({ rejectedClientIds: ['revoked'] });
+
+    expect(control.admit('revoked', 's')).toEqual({ kind: 'error', error: { kind: 'auth', missing: 'secret' } });
+    expect(control.admit('other', 's').kind).toBe('serve');
+    expect(() => control.setFaults({ rejectedClientIds: [''] })).toThrow('rejectedClientIds');
+    expect(() => control.setFaults({ rejectedClientIds: 'revoked' })).toThrow('rejectedClientIds');
+  });
+
   it('fails the same requests for the same errorRate on every run', () => {
     const run = () => {
       const { control } = makeControl();

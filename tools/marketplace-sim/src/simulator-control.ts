@@ -165,7 +165,7 @@ export class SimulatorControl {
     if (clientId === undefined || clientId === '') {
       return { kind: 'error', error: { kind: 'auth', missing: 'id' } };
     }
-    if (clientSecret === undefined || clientSecret === '') {
+    if (clientSecret === undefined || clientSecret === '' || this.#faults.rejectedClientIds.includes(clientId)) {
       return { kind: 'error', error: { kind: 'auth', missing: 'secret' } };
     }
     const quota = this.#countQuota(clientId);

@@ -2,11 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 import { CrawlerConfig } from '../crawler.config';
 import { MarketplaceClient } from '../marketplaces/marketplace-client';
-import {
-  CREDENTIAL_RESOLVER,
-  CredentialResolver,
-  PlatformCredentialResolver,
-} from '../marketplaces/marketplace-credentials';
+import { CredentialCipher } from '../credentials/credential-cipher';
+import { CredentialRotation, ROTATION_LOGGER } from '../credentials/credential-rotation';
+import { CredentialStore } from '../credentials/credential.store';
+import { CredentialsHandler } from '../credentials/credentials.handler';
+import { CredentialsService } from '../credentials/credentials.service';
+import { TenantCredentialResolver } from '../credentials/tenant-credential-resolver';
+import { MARKETPLACE_CLIENTS } from '../marketplaces/marketplace-clients';
+import { CREDENTIAL_RESOLVER, CredentialResolver } from '../marketplaces/marketplace-credentials';
 import { MARKETPLACE_QUOTA, ReplicaQuotaSource } from '../marketplaces/marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
@@ -28,8 +31,6 @@ function clientOf(definition: MarketplaceDefinition): MarketplaceClient {
     maxConcurrency: definition.limits.maxConcurrency,
   });
 }
-
-const MARKETPLACE_CLIENTS = Symbol('MARKETPLACE_CLIENTS');
 
 /** Schedules, runs and reports crawls. */
 @Module({})
@@ -53,10 +54,18 @@ export class CrawlsModule {
           useFactory: (registry: MarketplaceRegistry) =>
             new Map(registry.list().map((definition) => [definition.id, clientOf(definition)])),
         },
+        // A tenant's own credentials when it stored some, else the platform's.
+        CredentialStore,
+        CredentialsService,
+        CredentialsHandler,
+        CredentialRotation,
+        { provide: ROTATION_LOGGER, useValue: logger },
+        { provide: CredentialCipher, useValue: new CredentialCipher(config.credentialKeys) },
         {
           provide: CREDENTIAL_RESOLVER,
-          inject: [MarketplaceRegistry],
-          useFactory: (registry: MarketplaceRegistry) => new PlatformCredentialResolver(registry),
+          inject: [MarketplaceRegistry, CredentialStore, CredentialCipher],
+          useFactory: (registry: MarketplaceRegistry, store: CredentialStore, cipher: CredentialCipher) =>
+            new TenantCredentialResolver(registry, store, cipher),
         },
         {
           provide: MARKETPLACE_QUOTA,

@@ -6,6 +6,7 @@ import { alertingRoutes } from '../routes/alerting.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
 import { crawlsRoutes } from '../routes/crawls.routes';
 import { deadLetterRoutes } from '../routes/dead-letters.routes';
+import { marketplaceCredentialsRoutes } from '../routes/marketplace-credentials.routes';
 import { reportingRoutes } from '../routes/reporting.routes';
 import { RETENTION_MAX_DAYS, retentionRoutes } from '../routes/retention.routes';
 import { tenantsRoutes } from '../routes/tenants.routes';
@@ -30,6 +31,7 @@ export class ApiRoutes {
       ...reportingRoutes(downstream, clock),
       ...retentionRoutes(downstream, retentionMaxDays),
       ...deadLetterRoutes(downstream),
+      ...marketplaceCredentialsRoutes(downstream),
     ];
   }
 }

@@ -4,6 +4,7 @@ import { Migration20261122000000Messaging } from './migrations/Migration20261122
 import { Migration20261122010000Catalog } from './migrations/Migration20261122010000Catalog';
 import { Migration20261122020000CrawlParts } from './migrations/Migration20261122020000CrawlParts';
 import { Migration20261122050000PartitionRankingRows } from './migrations/Migration20261122050000PartitionRankingRows';
+import { Migration20261203110001KeywordPlans } from './migrations/Migration20261203110001KeywordPlans';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
 export const rankingPersistence: ServicePersistence = {
@@ -14,5 +15,6 @@ export const rankingPersistence: ServicePersistence = {
     { name: 'Migration20261122010000Catalog', class: Migration20261122010000Catalog },
     { name: 'Migration20261122020000CrawlParts', class: Migration20261122020000CrawlParts },
     { name: 'Migration20261122050000PartitionRankingRows', class: Migration20261122050000PartitionRankingRows },
+    { name: 'Migration20261203110001KeywordPlans', class: Migration20261203110001KeywordPlans },
   ],
 };

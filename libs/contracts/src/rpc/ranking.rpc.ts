@@ -159,6 +159,10 @@ export interface RankingProductKeyword {
   lowestCompetitorPrice: number | null;
   /** When the keyword was last crawled successfully (ISO 8601); null when never. */
   lastCrawledAt: string | null;
+  /** How often the keyword is crawled. */
+  intervalMinutes: number;
+  /** A paused keyword is not crawled on schedule. */
+  paused: boolean;
 }
 
 /** A tracked product as callers see it. */

@@ -9,7 +9,8 @@ import { RankingProductKeyword, RankingProductView } from '@shelfwatch/contracts
 const KEYWORDS_OF_P = `coalesce((
     select json_agg(json_build_object(
              'keywordId', l.keyword_id, 'keyword', k.text, 'rank', s.rank, 'change', s.change,
-             'lowestCompetitorPrice', s.lowest_competitor_price::float8, 'lastCrawledAt', c.crawled_at)
+             'lowestCompetitorPrice', s.lowest_competitor_price::float8, 'lastCrawledAt', c.crawled_at,
+             'intervalMinutes', k.interval_minutes, 'paused', k.paused)
            order by l.created_at, l.keyword_id)
       from ranking.product_keywords l
       join ranking.keywords k on k.id = l.keyword_id
@@ -87,6 +88,21 @@ export async function productById(
 }
 
 /** A keyword just attached: nothing recorded about it for this product yet. */
-export function unrankedKeyword(keywordId: string, keyword: string): RankingProductKeyword {
-  return { keywordId, keyword, rank: null, change: null, lowestCompetitorPrice: null, lastCrawledAt: null };
+export function unrankedKeyword(keyword: {
+  id: string;
+  text: string;
+  intervalMinutes: number;
+  paused: boolean;
+}): RankingProductKeyword {
+  const { id: keywordId, text, intervalMinutes, paused } = keyword;
+  return {
+    keywordId,
+    keyword: text,
+    rank: null,
+    change: null,
+    lowestCompetitorPrice: null,
+    lastCrawledAt: null,
+    intervalMinutes,
+    paused,
+  };
 }

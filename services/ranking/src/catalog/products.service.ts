@@ -77,7 +77,7 @@ export class ProductsService {
       return {
         result: view(
           product,
-          attached.map(({ keyword }) => unrankedKeyword(keyword.id, keyword.text)),
+          attached.map(({ keyword }) => unrankedKeyword(keyword)),
         ),
         events: [added, ...(await keywordAddedEvents(ctx.em, product, attached))],
       };

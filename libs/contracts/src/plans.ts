@@ -21,8 +21,10 @@ export const DEFAULT_PLAN: PlanName = 'standard';
 /** The catalogue of plans: a tenant without a plan row is on {@link DEFAULT_PLAN}. */
 export const PLANS: Readonly<Record<PlanName, PlanLimits>> = {
   free: { shareWeight: 1, maxKeywords: 20, minIntervalMinutes: 360 },
-  standard: { shareWeight: 2, maxKeywords: 500, minIntervalMinutes: 60 },
-  pro: { shareWeight: 5, maxKeywords: 5_000, minIntervalMinutes: 15 },
+  // What every tenant could do before plans existed (the platform's default keyword limit), at 15 minutes.
+  standard: { shareWeight: 2, maxKeywords: 2_000, minIntervalMinutes: 15 },
+  // Its keywords are still capped by RANKING_MAX_KEYWORDS_PER_TENANT: raise it for pro tenants to use theirs.
+  pro: { shareWeight: 5, maxKeywords: 10_000, minIntervalMinutes: 5 },
 };
 
 /** A plan name, refused with the list of known plans. */

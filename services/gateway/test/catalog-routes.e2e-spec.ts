@@ -129,6 +129,8 @@ describe('gateway → ranking and crawler routes', () => {
         change: null,
         lowestCompetitorPrice: expect.any(Number),
         lastCrawledAt: expect.any(String),
+        intervalMinutes: 60,
+        paused: false,
       },
     ]);
     const listed = await api.call<PageBody<ProductBody>>('GET', '/v1/products', { key });

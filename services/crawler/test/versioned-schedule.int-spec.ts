@@ -169,6 +169,23 @@ describe('versioned schedule projection', () => {
     expect(due).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
   });
 
+  it('spreads a keyword resumed after its due time passed over its interval', async () => {
+    const added = keywordAddedData({ keyword: 'resumed', intervalMinutes: 120, version: 1 });
+    const { keywordId } = added;
+    await deliver('tracking.keyword.added', added);
+    await deliver('tracking.keyword.updated', { keywordId, intervalMinutes: 120, paused: true, version: 2 });
+    await query(`update crawler.keywords set next_due_at = now() - interval '3 days' where keyword_id = ?`, [
+      keywordId,
+    ]);
+    const before = Date.now();
+    await deliver('tracking.keyword.updated', { keywordId, intervalMinutes: 120, paused: false, version: 3 });
+    const row = await schedule(keywordId);
+    expect(row?.paused).toBe(false);
+    const due = new Date(row?.next_due_at ?? 0).getTime();
+    expect(due).toBeGreaterThanOrEqual(before);
+    expect(due).toBeLessThanOrEqual(Date.now() + 120 * 60_000);
+  });
+
   it("projects a tenant's plan and ignores an older one delivered late", async () => {
     const tenant = randomUUID();
     const plan = (

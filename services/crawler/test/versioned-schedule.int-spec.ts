@@ -4,6 +4,7 @@ import { EventData, EventEnvelope, EventType, STREAMS, buildEvent } from '@shelf
 import { eventually, keywordAddedData, readStream } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
+import { CrawlService } from '../src/crawls/crawl.service';
 import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
 import { crawlerPersistence } from '../src/crawler.persistence';
 
@@ -28,8 +29,9 @@ describe('versioned schedule projection', () => {
       crawlerPersistence,
       loadCrawlerConfig,
       (config, logger) => CrawlerAppModule.forConfig(config, logger),
-      // Nothing answers on this port: the scheduled crawls fail, which is fine here.
-      () => ({ NAVER_API_BASE_URL: 'http://127.0.0.1:9', CRAWL_SCHEDULER_INTERVAL_MS: '200' }),
+      // Nothing answers on this port: the scheduled crawls fail, which is fine here. The tests run the
+      // scheduler themselves, so its own round never moves a due time they look at.
+      () => ({ NAVER_API_BASE_URL: 'http://127.0.0.1:9', CRAWL_SCHEDULER_INTERVAL_MS: '3600000' }),
     );
     orm = booted.sut.app.get(MikroORM);
   });
@@ -145,12 +147,13 @@ describe('versioned schedule projection', () => {
       paused: true,
       version: 2,
     });
-    // The paused one is due first, so any scheduler round that saw the active one saw it too.
+    // The paused one is due first, so the round that requests the active one saw it too.
     await query(
       `update crawler.keywords set next_due_at = now() - case when keyword_id = ? then interval '2 minutes'
          else interval '1 minute' end where keyword_id in (?, ?)`,
       [paused.keywordId, paused.keywordId, active.keywordId],
     );
+    await booted.sut.app.get(CrawlService).scheduleDue();
     await eventually(async () => expect(await requested(active.keywordId)).toHaveLength(1));
     expect(await requested(paused.keywordId)).toHaveLength(0);
   });

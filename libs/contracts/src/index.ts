@@ -9,6 +9,7 @@ export * from './events/retention.events';
 export * from './events/tracking.events';
 export * from './input-safety';
 export * from './pagination';
+export * from './plans';
 export * from './rpc/ranking.rpc';
 export * from './rpc/crawler.rpc';
 export * from './rpc/alerting.rpc';

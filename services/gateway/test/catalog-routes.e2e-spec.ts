@@ -132,6 +132,8 @@ describe('gateway → ranking and crawler routes', () => {
         myPrice: expect.any(Number),
         priceSource: expect.stringMatching(/^(observed|catalog)$/),
         observedMall: expect.anything(),
+        intervalMinutes: 60,
+        paused: false,
       },
     ]);
     const listed = await api.call<PageBody<ProductBody>>('GET', '/v1/products', { key });

@@ -4,6 +4,7 @@ import { Migration20261122000000Messaging } from './migrations/Migration20261122
 import { Migration20261122010000Catalog } from './migrations/Migration20261122010000Catalog';
 import { Migration20261122020000CrawlParts } from './migrations/Migration20261122020000CrawlParts';
 import { Migration20261122050000PartitionRankingRows } from './migrations/Migration20261122050000PartitionRankingRows';
+import { Migration20261203110001KeywordPlans } from './migrations/Migration20261203110001KeywordPlans';
 import { Migration20261203120001ObservedPrices } from './migrations/Migration20261203120001ObservedPrices';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
@@ -15,6 +16,7 @@ export const rankingPersistence: ServicePersistence = {
     { name: 'Migration20261122010000Catalog', class: Migration20261122010000Catalog },
     { name: 'Migration20261122020000CrawlParts', class: Migration20261122020000CrawlParts },
     { name: 'Migration20261122050000PartitionRankingRows', class: Migration20261122050000PartitionRankingRows },
+    { name: 'Migration20261203110001KeywordPlans', class: Migration20261203110001KeywordPlans },
     { name: 'Migration20261203120001ObservedPrices', class: Migration20261203120001ObservedPrices },
   ],
 };

@@ -45,6 +45,8 @@ describe('product list with standings', () => {
         myPrice: 10_000,
         priceSource: 'catalog',
         observedMall: null,
+        intervalMinutes: 60,
+        paused: false,
       },
       expect.objectContaining({ keyword: 'headphones', rank: null, lastCrawledAt: null }),
     ]);
@@ -74,6 +76,8 @@ describe('product list with standings', () => {
       myPrice: 5_000,
       priceSource: 'observed',
       observedMall: 'Some Mall',
+      intervalMinutes: 60,
+      paused: false,
     });
     expect(keywords[1]).toMatchObject({ keyword: 'headphones', rank: null, lastCrawledAt: null });
     const one = await sut.rpc.request<RankingProductView>('ranking.product.get', { tenantId, productId: mine.id });

@@ -31,6 +31,8 @@ export const productView = z.object({
       priceSource: priceSourceSchema,
       observedMall: z.string().nullable().describe('Where my product was observed; null for a catalogue price'),
       lastCrawledAt: isoDate.nullable(),
+      intervalMinutes: z.number().int().describe("The keyword's crawl interval"),
+      paused: z.boolean().describe('A paused keyword is not crawled on schedule'),
     }),
   ),
 }) satisfies z.ZodType<RankingProductView>;
@@ -39,7 +41,8 @@ export const keywordView = z.object({
   id: z.uuid(),
   marketplace: z.string(),
   keyword: z.string(),
-  intervalMinutes: z.number().int(),
+  intervalMinutes: z.number().int().describe('How often the keyword is crawled (PATCH changes it)'),
+  paused: z.boolean().describe('A paused keyword is not crawled on schedule; a manual crawl still is'),
   productIds: z.array(z.uuid()),
 }) satisfies z.ZodType<RankingKeywordView>;
 

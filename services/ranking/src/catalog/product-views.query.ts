@@ -12,7 +12,7 @@ const KEYWORDS_OF_P = `coalesce((
              'keywordId', l.keyword_id, 'keyword', k.text, 'rank', s.rank, 'change', s.change,
              'lowestCompetitorPrice', s.lowest_competitor_price::float8, 'lastCrawledAt', c.crawled_at,
              'myPrice', coalesce(s.my_price, p.price)::float8, 'priceSource', coalesce(s.price_source, 'catalog'),
-             'observedMall', s.observed_mall)
+             'observedMall', s.observed_mall, 'intervalMinutes', k.interval_minutes, 'paused', k.paused)
            order by l.created_at, l.keyword_id)
       from ranking.product_keywords l
       join ranking.keywords k on k.id = l.keyword_id
@@ -90,10 +90,14 @@ export async function productById(
 }
 
 /** A keyword just attached: nothing recorded about it for this product yet, so my price is the catalogue's. */
-export function unrankedKeyword(keywordId: string, keyword: string, catalogPrice: number): RankingProductKeyword {
+export function unrankedKeyword(
+  keyword: { id: string; text: string; intervalMinutes: number; paused: boolean },
+  catalogPrice: number,
+): RankingProductKeyword {
+  const { id: keywordId, text, intervalMinutes, paused } = keyword;
   return {
     keywordId,
-    keyword,
+    keyword: text,
     rank: null,
     change: null,
     lowestCompetitorPrice: null,
@@ -101,5 +105,7 @@ export function unrankedKeyword(keywordId: string, keyword: string, catalogPrice
     myPrice: catalogPrice,
     priceSource: 'catalog',
     observedMall: null,
+    intervalMinutes,
+    paused,
   };
 }

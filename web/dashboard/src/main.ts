@@ -5,6 +5,7 @@ import type { PageContext, PageRender } from './page';
 import { renderAlerts } from './pages/alerts';
 import { renderBrands } from './pages/brands';
 import { renderKeyword } from './pages/keyword';
+import { renderMarketplaces } from './pages/marketplaces';
 import { renderProducts } from './pages/products';
 import { renderSettings } from './pages/settings';
 import { Session } from './session';
@@ -16,6 +17,7 @@ const NAV: { path: string; label: string }[] = [
   { path: 'products', label: 'Products' },
   { path: 'alerts', label: 'Alerts' },
   { path: 'brands', label: 'Brands' },
+  { path: 'marketplaces', label: 'Marketplaces' },
   { path: 'settings', label: 'Settings' },
 ];
 
@@ -29,6 +31,8 @@ function pageFor(page: string): PageRender {
       return renderBrands;
     case 'settings':
       return renderSettings;
+    case 'marketplaces':
+      return renderMarketplaces;
     default:
       return renderProducts;
   }

@@ -94,6 +94,22 @@ describe('which credentials a tenant uses', () => {
     expect(text).not.toContain('422');
   });
 
+  it('says the credentials were not saved when the marketplace could not be asked', () => {
+    const unverified = new ApiError(
+      503,
+      {
+        type: 'https://shelfwatch.dev/problems/credentials-unverified',
+        title: 'Credentials unverified',
+        status: 503,
+        detail: 'naver did not answer',
+      },
+      'ShelfWatch could not answer right now. Try again in a moment.',
+    );
+    expect(credentialsFailure(unverified, 'Naver Shopping')).toBe(
+      'Naver Shopping could not be asked whether these credentials work, so they were not saved. Try again in a few minutes.',
+    );
+  });
+
   it('passes other failures through in their own words', () => {
     expect(credentialsFailure(new ApiError(400, null, 'Please check the form: marketplace: unknown.'), 'X')).toBe(
       'Please check the form: marketplace: unknown.',

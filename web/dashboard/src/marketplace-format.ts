@@ -87,6 +87,12 @@ export function credentialsFailure(error: unknown, marketplaceName: string): str
       'Check the client id and secret (copy them again from the developer console) and try again.'
     );
   }
+  if (error instanceof ApiError && error.slug === 'credentials-unverified') {
+    return (
+      `${marketplaceName} could not be asked whether these credentials work, so they were not saved. ` +
+      'Try again in a few minutes.'
+    );
+  }
   if (error instanceof ApiError && error.status === 404) {
     return 'No credentials of yours were stored for this marketplace.';
   }

@@ -8,6 +8,16 @@ describe('which "my price" is shown', () => {
     expect(myPriceText(view)).toBe('59,000 (observed at Acme Mall; catalogue price 64,900)');
   });
 
+  it("prefers the catalogue price the standing carries (the one at that crawl) to the product's current one", () => {
+    const figures = {
+      myPrice: 59_000,
+      priceSource: 'observed' as const,
+      observedMall: 'Acme Mall',
+      catalogPrice: 61_000,
+    };
+    expect(myPriceView(figures, 64_900).other).toBe('catalogue price 61,000');
+  });
+
   it('shows one price when the observed one equals the catalogue price', () => {
     const view = myPriceView({ myPrice: 64_900, priceSource: 'observed', observedMall: 'Acme Mall' }, 64_900);
     expect(myPriceText(view)).toBe('64,900 (observed at Acme Mall)');

@@ -11,7 +11,7 @@ export interface MyPriceView {
   other: string | null;
 }
 
-/** My price from a standing or price point; `catalogue` is the price stored on the product. */
+/** My price from a standing or price point; `catalogue` is the product's current catalogue price. */
 export function myPriceView(figures: PriceFigures | null | undefined, catalogue: number | null): MyPriceView {
   if (figures === null || figures === undefined || figures.priceSource === undefined) {
     return { value: figures?.myPrice ?? catalogue, source: null, other: null };
@@ -19,9 +19,10 @@ export function myPriceView(figures: PriceFigures | null | undefined, catalogue:
   if (figures.priceSource === 'catalog') {
     return { value: figures.myPrice ?? catalogue, source: 'catalogue price', other: null };
   }
+  const typed = figures.catalogPrice ?? catalogue;
   const mall = figures.observedMall ? `observed at ${figures.observedMall}` : 'observed on the shelf';
-  const differs = catalogue !== null && figures.myPrice !== null && figures.myPrice !== catalogue;
-  return { value: figures.myPrice, source: mall, other: differs ? `catalogue price ${price(catalogue)}` : null };
+  const differs = typed !== null && figures.myPrice !== null && figures.myPrice !== typed;
+  return { value: figures.myPrice, source: mall, other: differs ? `catalogue price ${price(typed)}` : null };
 }
 
 /** "12,900 (observed at Mall X; catalogue price 13,900)" */

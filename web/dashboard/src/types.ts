@@ -134,6 +134,8 @@ export interface PriceFigures {
   myPrice: number | null;
   priceSource?: PriceSource;
   observedMall?: string | null;
+  /** The catalogue price at that crawl (standings); when absent, the product's current price stands in. */
+  catalogPrice?: number | null;
 }
 
 /** A product's keyword row, with the issue 15 additions when the gateway has them. */

@@ -28,6 +28,17 @@ describe('the progress of a crawl', () => {
     expect(progressText(old)).toBe('Queued: waiting for a crawler…');
   });
 
+  it('says how often a failed crawl was tried', () => {
+    expect(
+      progressText(
+        crawl({ status: 'failed', attempts: 2, failureCode: 'marketplace_unavailable', failureMessage: 'HTTP 503' }),
+      ),
+    ).toBe('The crawl failed after 2 attempts: HTTP 503. The previous results stay shown.');
+    expect(progressText(crawl({ status: 'failed', attempts: 1, failureMessage: 'HTTP 503' }))).toBe(
+      'The crawl failed: HTTP 503. The previous results stay shown.',
+    );
+  });
+
   it('explains a crawl refused because the tenant used up its share today', () => {
     expect(progressText(crawl({ status: 'failed', failureCode: 'tenant_quota_exhausted' }))).toContain(
       "your share of today's marketplace requests is used up",

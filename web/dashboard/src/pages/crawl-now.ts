@@ -13,12 +13,14 @@ export const ALREADY_RUNNING_TEXT =
   'A crawl of this keyword is already running (started by its schedule or an earlier click). ' +
   'Only one crawl of a keyword runs at a time, so no second one was started: following that one instead.';
 
-/** Why a crawl failed, in words (the quota code gets its own sentence). */
+/** Why a crawl failed, in words, with how often it was tried (the quota code gets its own sentence). */
 function failureText(crawl: CrawlView): string {
-  if (crawl.failureCode === 'tenant_quota_exhausted') {
-    return "The crawl failed: your share of today's marketplace requests is used up. It resets tomorrow (see Settings). The previous results stay shown.";
-  }
-  return `The crawl failed: ${crawl.failureMessage ?? crawl.failureCode ?? 'no reason given'}. The previous results stay shown.`;
+  const tries = (crawl.attempts ?? 1) > 1 ? ` after ${crawl.attempts} attempts` : '';
+  const reason =
+    crawl.failureCode === 'tenant_quota_exhausted'
+      ? "your share of today's marketplace requests is used up; it resets tomorrow (see Settings)"
+      : (crawl.failureMessage ?? crawl.failureCode ?? 'no reason given');
+  return `The crawl failed${tries}: ${reason}. The previous results stay shown.`;
 }
 
 /** A crawl waiting to retry: which attempt failed, and when the next one starts. */

@@ -99,7 +99,6 @@ describe('issue 15 in the seller dashboard', () => {
   }, 180_000);
 
   afterAll(async () => {
-    platform?.sim.control.setFaults({ outage: false, rejectedClientIds: [] });
     await browser?.close();
     await platform?.stop();
   });

@@ -186,8 +186,10 @@ function keywordRow(
         ? null
         : h(
             'span',
-            { class: 'badge failing', title: failing.title, 'aria-label': `failing: ${failing.title}` },
+            { class: 'badge failing', title: failing.title },
             failing.text,
+            // The hover text is not read out everywhere: screen readers get it as text.
+            h('span', { class: 'sr-only' }, ` (${failing.title})`),
           ),
       keyword.paused === true ? h('span', { class: 'badge paused' }, 'paused') : null,
     ),

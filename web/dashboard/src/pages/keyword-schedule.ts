@@ -56,6 +56,7 @@ function healthNotice(keyword: KeywordView): HTMLElement | null {
 function scheduleForm(ctx: PageContext, keyword: KeywordView, plan: TenantPlan | null, paused: boolean): HTMLElement {
   let current: KeywordSettings = { intervalMinutes: keyword.intervalMinutes, paused };
   const select = h('select', { name: 'intervalMinutes' });
+  // The label says what a click does (no aria-pressed: its name changes with the state).
   const toggle = h('button', { type: 'button' });
   const status = h('p', { role: 'status', class: 'schedule-status' });
   const show = (settings: KeywordSettings, message: string, failed: boolean): void => {
@@ -67,7 +68,6 @@ function scheduleForm(ctx: PageContext, keyword: KeywordView, plan: TenantPlan |
     );
     select.value = String(settings.intervalMinutes);
     toggle.textContent = settings.paused ? 'Resume scheduled crawls' : 'Pause scheduled crawls';
-    toggle.setAttribute('aria-pressed', String(settings.paused));
     status.textContent = message;
     status.className = failed ? 'schedule-status error' : 'schedule-status';
   };
@@ -87,7 +87,9 @@ function scheduleForm(ctx: PageContext, keyword: KeywordView, plan: TenantPlan |
     field(
       'Crawl',
       select,
-      plan === null ? undefined : `Your ${plan.name} plan allows ${intervalLabel(plan.minIntervalMinutes)} at most.`,
+      plan === null
+        ? undefined
+        : `Your ${plan.name} plan crawls a keyword at most ${intervalLabel(plan.minIntervalMinutes)}.`,
     ),
     toggle,
     status,

@@ -7,6 +7,7 @@ export const CRAWLER_RPC = {
   crawlRequest: 'crawler.crawl.request',
   crawlGet: 'crawler.crawl.get',
   crawlList: 'crawler.crawl.list',
+  tenantUsage: 'crawler.tenant.usage',
 } as const;
 
 /** Where a crawl run is in its life. */
@@ -51,3 +52,22 @@ export interface CrawlerCrawlView {
   correlationId: string;
   traceparent: string | null;
 }
+
+/** `crawler.tenant.usage`: what the tenant's crawls spent today of each marketplace's budget. */
+export const crawlerTenantUsageRequest = z.object({ tenantId: z.uuid() });
+
+/** The tenant's use today of one marketplace's requests (an element of the answer of `crawler.tenant.usage`). */
+export const crawlerTenantUsageSchema = z.object({
+  marketplace: z.string(),
+  /** `platform`: the shared credentials, of which the tenant has a share; `tenant`: its own, with their own quota. */
+  credentialSource: z.enum(['tenant', 'platform']),
+  /** Requests sent for the tenant since the last reset, retries included. */
+  usedToday: z.number().int(),
+  /** The tenant's share of the platform credentials' daily quota; null with its own credentials (no share). */
+  shareToday: z.number().int().nullable(),
+  /** When the day's count starts over (Naver: midnight in Seoul), ISO 8601. */
+  resetsAt: z.iso.datetime({ offset: true }),
+  /** The share (or the own credentials' quota) is used up: crawls fail until `resetsAt`. */
+  exhausted: z.boolean(),
+});
+export type CrawlerTenantUsage = z.infer<typeof crawlerTenantUsageSchema>;

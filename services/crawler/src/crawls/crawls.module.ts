@@ -1,5 +1,11 @@
+import { MikroORM } from '@mikro-orm/postgresql';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
+import { BudgetStore } from '../budget/budget.store';
+import { SharedQuotaSource } from '../budget/shared-quota-source';
+import { SharedRequestBudget } from '../budget/shared-request-budget';
+import { TenantUsageReader } from '../budget/tenant-usage';
+import { TenantUsageHandler } from '../budget/tenant-usage.handler';
 import { CrawlerConfig } from '../crawler.config';
 import { MarketplaceClient } from '../marketplaces/marketplace-client';
 import {
@@ -7,8 +13,9 @@ import {
   CredentialResolver,
   PlatformCredentialResolver,
 } from '../marketplaces/marketplace-credentials';
-import { MARKETPLACE_QUOTA, ReplicaQuotaSource } from '../marketplaces/marketplace-quota';
+import { MARKETPLACE_QUOTA } from '../marketplaces/marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
+import { REQUEST_BUDGET, RequestBudget } from '../marketplaces/request-budget';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
@@ -20,13 +27,9 @@ import { CRAWL_LIMITS, CrawlWorker } from './crawl.worker';
 import { KEYWORD_CRAWLER } from './keyword-crawler.port';
 import { MarketplaceKeywordCrawler } from './marketplace-keyword-crawler';
 
-/** One client per marketplace and process: one connection pool, one breaker, one rate limit for every crawl. */
-function clientOf(definition: MarketplaceDefinition): MarketplaceClient {
-  return new MarketplaceClient(definition.adapter, {
-    requestTimeoutMs: definition.limits.requestTimeoutMs,
-    ratePerSecond: definition.limits.ratePerSecond,
-    maxConcurrency: definition.limits.maxConcurrency,
-  });
+/** One client per marketplace and process: one connection pool and one breaker; the budget is every replica's. */
+function clientOf(definition: MarketplaceDefinition, budget: RequestBudget): MarketplaceClient {
+  return new MarketplaceClient(definition.adapter, budget, { requestTimeoutMs: definition.limits.requestTimeoutMs });
 }
 
 const MARKETPLACE_CLIENTS = Symbol('MARKETPLACE_CLIENTS');
@@ -45,13 +48,22 @@ export class CrawlsModule {
         CrawlWorker,
         CrawlLoops,
         CrawlRequestsHandler,
+        BudgetStore,
+        TenantUsageReader,
+        TenantUsageHandler,
         // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
         { provide: MarketplaceRegistry, useValue: new MarketplaceRegistry([naverMarketplace(config)]) },
         {
+          provide: REQUEST_BUDGET,
+          inject: [MikroORM, BudgetStore, MarketplaceRegistry],
+          useFactory: (orm: MikroORM, store: BudgetStore, registry: MarketplaceRegistry) =>
+            new SharedRequestBudget(orm, store, registry),
+        },
+        {
           provide: MARKETPLACE_CLIENTS,
-          inject: [MarketplaceRegistry],
-          useFactory: (registry: MarketplaceRegistry) =>
-            new Map(registry.list().map((definition) => [definition.id, clientOf(definition)])),
+          inject: [MarketplaceRegistry, REQUEST_BUDGET],
+          useFactory: (registry: MarketplaceRegistry, budget: RequestBudget) =>
+            new Map(registry.list().map((definition) => [definition.id, clientOf(definition, budget)])),
         },
         {
           provide: CREDENTIAL_RESOLVER,
@@ -60,9 +72,9 @@ export class CrawlsModule {
         },
         {
           provide: MARKETPLACE_QUOTA,
-          inject: [MarketplaceRegistry, MARKETPLACE_CLIENTS],
-          useFactory: (registry: MarketplaceRegistry, clients: Map<string, MarketplaceClient>) =>
-            new ReplicaQuotaSource(registry, clients),
+          inject: [MikroORM, BudgetStore, MarketplaceRegistry],
+          useFactory: (orm: MikroORM, store: BudgetStore, registry: MarketplaceRegistry) =>
+            new SharedQuotaSource(orm, store, registry),
         },
         {
           provide: KEYWORD_CRAWLER,

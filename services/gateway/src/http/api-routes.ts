@@ -23,7 +23,7 @@ export class ApiRoutes {
     @Inject(RETENTION_MAX_DAYS) retentionMaxDays: number,
   ) {
     this.all = [
-      ...tenantsRoutes(tenants),
+      ...tenantsRoutes(tenants, downstream),
       ...catalogRoutes(downstream),
       ...crawlsRoutes(downstream),
       ...alertingRoutes(downstream),

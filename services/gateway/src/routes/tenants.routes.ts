@@ -1,5 +1,7 @@
+import { CRAWLER_RPC, CrawlerTenantUsage, crawlerTenantUsageSchema } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { TenantsService } from '../auth/tenants.service';
+import { Downstream } from '../downstream/downstream';
 import { idParams, isoDate, pageOf, pageQuery } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
@@ -14,9 +16,18 @@ const apiKeyView = z.object({
 });
 const issuedKey = apiKeyView.extend({ apiKey: z.string().describe('The key itself: shown this once, never again') });
 const label = z.string().trim().min(1).max(100);
+const ownTenantView = tenantView.extend({
+  usage: z
+    .array(crawlerTenantUsageSchema)
+    .nullable()
+    .describe(
+      "The tenant's requests today per marketplace, against its share of the platform's daily quota; " +
+        'null when the crawler did not answer (the tenant itself is still served)',
+    ),
+});
 
 /** Tenants (operator) and the tenant's own API keys: issue, list, rotate, revoke. */
-export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
+export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): AnyRoute[] {
   return [
     route({
       method: 'POST',
@@ -50,12 +61,18 @@ export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
       method: 'GET',
       path: '/v1/tenant',
       operationId: 'getOwnTenant',
-      summary: 'The tenant of the calling key',
+      summary: 'The tenant of the calling key, with its use of each marketplace today',
       tag: 'api-keys',
       access: 'tenant',
       status: 200,
-      response: tenantView,
-      handle: ({ tenantId }) => tenants.getTenant(tenantId),
+      response: ownTenantView,
+      handle: async ({ tenantId }) => ({
+        ...(await tenants.getTenant(tenantId)),
+        // Who the caller is must not depend on the crawler being up.
+        usage: await downstream
+          .call<CrawlerTenantUsage[]>(CRAWLER_RPC.tenantUsage, { tenantId })
+          .catch((): null => null),
+      }),
     }),
     route({
       method: 'GET',

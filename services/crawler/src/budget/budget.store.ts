@@ -1,6 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { BudgetSnapshot, DEFAULT_SHARE_WEIGHT, RATE_WINDOW_GUARD_MS, RATE_WINDOW_MS, tenantShare } from './budget.rules';
+import {
+  BudgetSnapshot,
+  DEFAULT_SHARE_WEIGHT,
+  RATE_WINDOW_GUARD_MS,
+  RATE_WINDOW_MS,
+  tenantShare,
+} from './budget.rules';
 
 interface StateRow {
   now: Date;

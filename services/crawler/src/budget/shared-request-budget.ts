@@ -46,7 +46,10 @@ export class SharedRequestBudget implements RequestBudget {
       }
       // A little jitter, so replicas waiting for the same slot do not all ask at the same instant.
       await this.sleep(outcome.ms + Math.floor(this.random() * 20), request.signal).catch((err: unknown) => {
-        throw new MarketplaceError('cancelled', { message: 'aborted while waiting for the request budget', cause: err });
+        throw new MarketplaceError('cancelled', {
+          message: 'aborted while waiting for the request budget',
+          cause: err,
+        });
       });
     }
   }

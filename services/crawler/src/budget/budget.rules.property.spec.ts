@@ -1,13 +1,5 @@
 import fc from 'fast-check';
-import {
-  BudgetLimits,
-  BudgetSnapshot,
-  RATE_WINDOW_GUARD_MS,
-  RATE_WINDOW_MS,
-  currentDay,
-  decideAcquire,
-  tenantShare,
-} from './budget.rules';
+import { BudgetLimits, BudgetSnapshot, RATE_WINDOW_MS, currentDay, decideAcquire, tenantShare } from './budget.rules';
 
 const DAY_MS = 86_400_000;
 const T0 = Date.parse('2026-12-03T14:59:50Z');
@@ -16,45 +8,59 @@ const nextReset = (now: Date): Date =>
   new Date(Math.floor((now.getTime() - 15 * 3_600_000) / DAY_MS + 1) * DAY_MS + 15 * 3_600_000);
 
 interface Model {
-  grants: number[];
+  /** Granted requests: when granted, when they reached the marketplace, when they ended. */
+  requests: { grant: number; arrival: number; end: number; tenant: number; day: number }[];
   used: number;
   resetsAt: number;
   tenants: Map<number, { used: number; resetsAt: number }>;
 }
 
+interface Attempt {
+  gapMs: number;
+  tenant: number;
+  /** How long the request takes, and where in it it reaches the marketplace (0..1): slow, jittery networks. */
+  durationMs: number;
+  arrivalAt: number;
+}
+
 /** Replays requests (at increasing times, by tenant) through `decideAcquire` as the store applies its grants. */
-function replay(requests: { gapMs: number; tenant: number }[], limits: BudgetLimits, shares: number[]) {
-  const model: Model = { grants: [], used: 0, resetsAt: 0, tenants: new Map() };
-  const granted: { at: number; tenant: number; day: number }[] = [];
+function replay(attempts: Attempt[], limits: BudgetLimits, shares: number[]): Model['requests'] {
+  const model: Model = { requests: [], used: 0, resetsAt: 0, tenants: new Map() };
   let now = T0;
-  for (const request of requests) {
-    now += request.gapMs;
+  for (const attempt of attempts) {
+    now += attempt.gapMs;
     const at = new Date(now);
-    const windowStart = now - RATE_WINDOW_MS - RATE_WINDOW_GUARD_MS;
-    const inWindow = model.grants.filter((grant) => grant > windowStart);
-    const tenant = model.tenants.get(request.tenant) ?? { used: 0, resetsAt: 0 };
+    const slots = model.requests.filter((request) => request.end > now - RATE_WINDOW_MS);
+    const ended = slots.filter((request) => request.end <= now);
+    const tenant = model.tenants.get(attempt.tenant) ?? { used: 0, resetsAt: 0 };
     const snapshot: BudgetSnapshot = {
       now: at,
       resetsAt: new Date(model.resetsAt),
       usedToday: model.used,
       pausedUntil: null,
-      grantsInWindow: inWindow.length,
-      oldestGrantInWindow: inWindow.length > 0 ? new Date(Math.min(...inWindow)) : null,
-      permitsHeld: 0,
-      tenant: { usedToday: tenant.used, resetsAt: new Date(tenant.resetsAt), share: shares[request.tenant] ?? 0 },
+      rateSlotsHeld: slots.length,
+      nextSlotFreesAt:
+        ended.length > 0 ? new Date(Math.min(...ended.map((request) => request.end)) + RATE_WINDOW_MS) : null,
+      permitsHeld: slots.length - ended.length,
+      tenant: { usedToday: tenant.used, resetsAt: new Date(tenant.resetsAt), share: shares[attempt.tenant] ?? 0 },
     };
     const decision = decideAcquire(snapshot, limits, nextReset);
     if (decision.kind === 'grant') {
       const day = currentDay(at, new Date(model.resetsAt), model.used, nextReset);
       const tenantDay = currentDay(at, new Date(tenant.resetsAt), tenant.used, nextReset);
-      model.grants.push(now);
       model.used = day.used + 1;
       model.resetsAt = day.resetsAt.getTime();
-      model.tenants.set(request.tenant, { used: tenantDay.used + 1, resetsAt: tenantDay.resetsAt.getTime() });
-      granted.push({ at: now, tenant: request.tenant, day: day.resetsAt.getTime() });
+      model.tenants.set(attempt.tenant, { used: tenantDay.used + 1, resetsAt: tenantDay.resetsAt.getTime() });
+      model.requests.push({
+        grant: now,
+        arrival: now + Math.floor(attempt.durationMs * attempt.arrivalAt),
+        end: now + attempt.durationMs,
+        tenant: attempt.tenant,
+        day: day.resetsAt.getTime(),
+      });
     }
   }
-  return granted;
+  return model.requests;
 }
 
 const scenario = fc.record({
@@ -64,20 +70,32 @@ const scenario = fc.record({
     dailyQuota: fc.integer({ min: 1, max: 60 }),
   }),
   weights: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }),
-  requests: fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 700 }), tenant: fc.nat(3) }), { maxLength: 300 }),
+  attempts: fc.array(
+    fc.record({
+      gapMs: fc.integer({ min: 0, max: 700 }),
+      tenant: fc.nat(3),
+      durationMs: fc.integer({ min: 1, max: 3_000 }),
+      arrivalAt: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
+    { maxLength: 300 },
+  ),
 });
 
 describe('shared budget rules', () => {
-  it('never grants more than the rate in any one-second window, nor more than the quota or a share in a day', () => {
+  it('lets no one-second window at the marketplace see more than the rate, however late requests arrive, nor a day more than the quota or a share', () => {
     fc.assert(
-      fc.property(scenario, ({ limits, weights, requests }) => {
+      fc.property(scenario, ({ limits, weights, attempts }) => {
         const total = weights.reduce((sum, weight) => sum + weight, 0);
         const shares = weights.map((weight) => tenantShare(limits.dailyQuota, weight, total));
-        const known = requests.filter((request) => request.tenant < weights.length);
+        const known = attempts.filter((attempt) => attempt.tenant < weights.length);
         const granted = replay(known, limits, shares);
-        for (const grant of granted) {
-          const window = granted.filter((other) => other.at >= grant.at && other.at < grant.at + RATE_WINDOW_MS);
+        for (const { arrival } of granted) {
+          const window = granted.filter(
+            (other) => other.arrival >= arrival && other.arrival < arrival + RATE_WINDOW_MS,
+          );
           expect(window.length).toBeLessThanOrEqual(limits.ratePerSecond);
+          const inFlight = granted.filter((other) => other.grant <= arrival && other.end > arrival);
+          expect(inFlight.length).toBeLessThanOrEqual(limits.maxConcurrency);
         }
         for (const day of new Set(granted.map((grant) => grant.day))) {
           const ofDay = granted.filter((grant) => grant.day === day);
@@ -118,8 +136,8 @@ describe('decideAcquire', () => {
     resetsAt: new Date('2026-12-03T15:00:00Z'),
     usedToday: 0,
     pausedUntil: null,
-    grantsInWindow: 0,
-    oldestGrantInWindow: null,
+    rateSlotsHeld: 0,
+    nextSlotFreesAt: null,
     permitsHeld: 0,
     tenant: { usedToday: 0, resetsAt: new Date('2026-12-03T15:00:00Z'), share: 10 },
   };
@@ -149,14 +167,15 @@ describe('decideAcquire', () => {
     expect(decideAcquire({ ...spent, tenant: null }, limits, nextReset)).toMatchObject({ kind: 'grant' });
   });
 
-  it('waits for the oldest grant to leave the window, or for a permit', () => {
-    const full = { ...fresh, grantsInWindow: 5, oldestGrantInWindow: new Date(now.getTime() - 400) };
-    expect(decideAcquire(full, limits, nextReset)).toEqual({
+  it('waits for the first ended request to leave the window, a whole window while all are in flight, or for a permit', () => {
+    const full = { ...fresh, rateSlotsHeld: 5, nextSlotFreesAt: new Date(now.getTime() + 400), permitsHeld: 1 };
+    expect(decideAcquire(full, limits, nextReset)).toEqual({ kind: 'wait', reason: 'rate', ms: 400 });
+    expect(decideAcquire({ ...full, nextSlotFreesAt: null }, limits, nextReset)).toEqual({
       kind: 'wait',
       reason: 'rate',
-      ms: RATE_WINDOW_MS + RATE_WINDOW_GUARD_MS - 400,
+      ms: RATE_WINDOW_MS,
     });
-    expect(decideAcquire({ ...fresh, permitsHeld: 2 }, limits, nextReset)).toMatchObject({
+    expect(decideAcquire({ ...fresh, rateSlotsHeld: 2, permitsHeld: 2 }, limits, nextReset)).toMatchObject({
       kind: 'wait',
       reason: 'concurrency',
     });

@@ -1,9 +1,11 @@
 /** Pure rules of the shared request budget: the rate window, the daily quota, tenant shares. Time comes in. */
 
-/** Requests counted by the rate limit are those granted in the last second plus this guard (see docs/crawl-pipeline.md §Budget). */
+/**
+ * A request holds a rate slot from its grant until this long after it ended (its permit was released). Whatever
+ * the delay between the grant and the request reaching the marketplace, no window of this length at the
+ * marketplace then sees more than the rate (docs/crawl-pipeline.md §Budget has the argument).
+ */
 export const RATE_WINDOW_MS = 1_000;
-/** Absorbs the jitter between a grant and the request reaching the marketplace, so its own one-second windows hold. */
-export const RATE_WINDOW_GUARD_MS = 100;
 /** A concurrency permit outlives the request timeout by this much; a crashed holder's permit then expires. */
 export const PERMIT_GRACE_MS = 5_000;
 /** The share weight of a tenant without a row in `crawler.tenant_plans` (the default plan's weight). */
@@ -23,11 +25,11 @@ export interface BudgetSnapshot {
   resetsAt: Date;
   usedToday: number;
   pausedUntil: Date | null;
-  /** Grants within the rate window (`now - RATE_WINDOW_MS - RATE_WINDOW_GUARD_MS`, `now`]. */
-  grantsInWindow: number;
-  /** The oldest of those grants; null when there are none. */
-  oldestGrantInWindow: Date | null;
-  /** Live (unexpired) concurrency permits. */
+  /** Rate slots held: requests in flight, and those that ended less than `RATE_WINDOW_MS` ago. */
+  rateSlotsHeld: number;
+  /** When the first slot of an ended request frees (its end plus the window); null when none has ended. */
+  nextSlotFreesAt: Date | null;
+  /** Requests in flight (unexpired concurrency permits). */
   permitsHeld: number;
   /** The requesting tenant's use of its share today; null with its own credentials (no share). */
   tenant: { usedToday: number; resetsAt: Date; share: number } | null;
@@ -67,9 +69,11 @@ export function decideAcquire(
   if (tenant !== null && snapshot.tenant !== null && tenant.used >= snapshot.tenant.share) {
     return { kind: 'refuse', code: 'tenant_quota_exhausted', resumeAt: tenant.resetsAt };
   }
-  if (snapshot.grantsInWindow >= limits.ratePerSecond) {
-    const oldest = snapshot.oldestGrantInWindow?.getTime() ?? now;
-    return { kind: 'wait', ms: Math.max(1, oldest + RATE_WINDOW_MS + RATE_WINDOW_GUARD_MS - now), reason: 'rate' };
+  if (snapshot.rateSlotsHeld >= limits.ratePerSecond) {
+    // No slot frees before the first ended request's window closes; one still in flight needs a full window more.
+    const frees = snapshot.nextSlotFreesAt;
+    const ms = frees === null ? RATE_WINDOW_MS : frees.getTime() - now;
+    return { kind: 'wait', ms: Math.max(1, ms), reason: 'rate' };
   }
   if (snapshot.permitsHeld >= limits.maxConcurrency) {
     return { kind: 'wait', ms: CONCURRENCY_POLL_MS, reason: 'concurrency' };

@@ -1,20 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import {
-  BudgetSnapshot,
-  DEFAULT_SHARE_WEIGHT,
-  RATE_WINDOW_GUARD_MS,
-  RATE_WINDOW_MS,
-  tenantShare,
-} from './budget.rules';
+import { BudgetSnapshot, DEFAULT_SHARE_WEIGHT, RATE_WINDOW_MS, tenantShare } from './budget.rules';
 
 interface StateRow {
   now: Date;
   resets_at: Date;
   used_today: number;
   paused_until: Date | null;
-  grants: string;
-  oldest_grant: Date | null;
+  slots: string;
+  next_slot_frees_at: Date | null;
   permits: string;
 }
 
@@ -35,7 +29,7 @@ export interface TenantDay {
 const EPOCH = new Date(0);
 
 /**
- * SQL of the shared budget (`crawler.request_budgets`, `budget_grants`, `budget_permits`, `tenant_usage`).
+ * SQL of the shared budget (`crawler.request_budgets`, `budget_permits`, `tenant_usage`).
  * `lockAndRead` takes the budget's row lock: every acquire of one credential runs one at a time, across replicas.
  */
 @Injectable()
@@ -51,12 +45,15 @@ export class BudgetStore {
     // A new statement: its snapshot and clock_timestamp() are taken after the row lock was granted.
     const [row] = await em.execute<StateRow[]>(
       `select b.now, r.resets_at, r.used_today, r.paused_until,
-         (select count(*) from crawler.budget_grants g where g.budget_key = r.budget_key and g.granted_at > b.now - ?::interval) as grants,
-         (select min(granted_at) from crawler.budget_grants g where g.budget_key = r.budget_key and g.granted_at > b.now - ?::interval) as oldest_grant,
-         (select count(*) from crawler.budget_permits p where p.budget_key = r.budget_key and p.expires_at > b.now) as permits
+         (select count(*) from crawler.budget_permits p
+            where p.budget_key = r.budget_key and coalesce(p.released_at, p.expires_at) > b.now - ?::interval) as slots,
+         (select min(p.released_at) + ?::interval from crawler.budget_permits p
+            where p.budget_key = r.budget_key and p.released_at > b.now - ?::interval) as next_slot_frees_at,
+         (select count(*) from crawler.budget_permits p
+            where p.budget_key = r.budget_key and p.released_at is null and p.expires_at > b.now) as permits
        from crawler.request_budgets r, (select clock_timestamp() as now) b
        where r.budget_key = ?`,
-      [windowInterval(), windowInterval(), budgetKey],
+      [windowInterval(), windowInterval(), windowInterval(), budgetKey],
     );
     if (!row) {
       throw new Error(`budget ${budgetKey} vanished`);
@@ -66,8 +63,8 @@ export class BudgetStore {
       resetsAt: new Date(row.resets_at),
       usedToday: row.used_today,
       pausedUntil: row.paused_until ? new Date(row.paused_until) : null,
-      grantsInWindow: Number(row.grants),
-      oldestGrantInWindow: row.oldest_grant ? new Date(row.oldest_grant) : null,
+      rateSlotsHeld: Number(row.slots),
+      nextSlotFreesAt: row.next_slot_frees_at ? new Date(row.next_slot_frees_at) : null,
       permitsHeld: Number(row.permits),
     };
   }
@@ -101,7 +98,10 @@ export class BudgetStore {
     };
   }
 
-  /** Records a grant: a rate slot, a permit until `permitExpiresAt`, one unit of the day (and of the tenant's share). */
+  /**
+   * Records a grant: a permit (a concurrency permit until released or `permitExpiresAt`, a rate slot until a window
+   * after that), one unit of the day and of the tenant's share.
+   */
   async grant(
     em: EntityManager,
     grant: {
@@ -114,14 +114,11 @@ export class BudgetStore {
     },
   ): Promise<string> {
     const { budgetKey, now } = grant;
+    // Permits whose rate slot has freed are of no use any more.
     await em.execute(
-      `with old as (
-         delete from crawler.budget_grants where budget_key = ? and granted_at <= ?::timestamptz - ?::interval
-       ), expired as (
-         delete from crawler.budget_permits where budget_key = ? and expires_at <= ?
-       )
-       insert into crawler.budget_grants (budget_key, granted_at) values (?, ?)`,
-      [budgetKey, now, windowInterval(), budgetKey, now, budgetKey, now],
+      `delete from crawler.budget_permits
+       where budget_key = ? and coalesce(released_at, expires_at) <= ?::timestamptz - ?::interval`,
+      [budgetKey, now, windowInterval()],
       'run',
     );
     await em.execute(
@@ -138,9 +135,9 @@ export class BudgetStore {
       );
     }
     const [permit] = await em.execute<{ permit_id: string }[]>(
-      `insert into crawler.budget_permits (permit_id, budget_key, expires_at) values (gen_random_uuid(), ?, ?)
-       returning permit_id`,
-      [budgetKey, grant.permitExpiresAt],
+      `insert into crawler.budget_permits (permit_id, budget_key, granted_at, expires_at)
+       values (gen_random_uuid(), ?, ?, ?) returning permit_id`,
+      [budgetKey, now, grant.permitExpiresAt],
     );
     if (!permit) {
       throw new Error('permit not recorded');
@@ -148,8 +145,13 @@ export class BudgetStore {
     return permit.permit_id;
   }
 
+  /** The request ended: its concurrency permit is free, its rate slot frees a window later (database clock). */
   async release(em: EntityManager, permitId: string): Promise<void> {
-    await em.execute('delete from crawler.budget_permits where permit_id = ?', [permitId], 'run');
+    await em.execute(
+      'update crawler.budget_permits set released_at = clock_timestamp() where permit_id = ? and released_at is null',
+      [permitId],
+      'run',
+    );
   }
 
   /** Pauses the budget until `until` (a later pause already set stands). */
@@ -189,5 +191,5 @@ export class BudgetStore {
 }
 
 function windowInterval(): string {
-  return `${RATE_WINDOW_MS + RATE_WINDOW_GUARD_MS} milliseconds`;
+  return `${RATE_WINDOW_MS} milliseconds`;
 }

@@ -2,8 +2,8 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The request budget of each credential, shared by every crawler replica (docs/crawl-pipeline.md §Budget):
- * its day count and quota pause, the grants of its rate window, its concurrency permits (they expire, so a
- * crashed replica's permits come back), each tenant's use of the platform credentials, and the tenants' plans
+ * its day count and quota pause, and a permit per request (a concurrency permit while in flight, a rate slot until
+ * a second after it ended; they expire, so a crashed replica's permits come back), each tenant's use of the platform credentials, and the tenants' plans
  * that weigh their shares (written by the plan projection; created here if it does not exist yet).
  */
 export class Migration20261203130001RequestBudget extends Migration {
@@ -14,15 +14,12 @@ export class Migration20261203130001RequestBudget extends Migration {
       used_today integer not null,
       paused_until timestamptz
     )`);
-    this.addSql(`create table crawler.budget_grants (
-      budget_key text not null,
-      granted_at timestamptz not null
-    )`);
-    this.addSql('create index budget_grants_window_idx on crawler.budget_grants (budget_key, granted_at)');
     this.addSql(`create table crawler.budget_permits (
       permit_id uuid primary key,
       budget_key text not null,
-      expires_at timestamptz not null
+      granted_at timestamptz not null,
+      expires_at timestamptz not null,
+      released_at timestamptz
     )`);
     this.addSql('create index budget_permits_key_idx on crawler.budget_permits (budget_key, expires_at)');
     this.addSql(`create table crawler.tenant_usage (

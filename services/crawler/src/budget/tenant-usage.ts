@@ -40,7 +40,8 @@ export class TenantUsageReader {
     if (credential.source === 'tenant') {
       const state = await this.store.read(em, credential.budgetKey);
       const day = currentDay(now, state?.resetsAt ?? new Date(0), state?.usedToday ?? 0, nextReset);
-      const paused = state?.pausedUntil != null && state.pausedUntil > now;
+      const pausedUntil = state?.pausedUntil ?? null;
+      const paused = pausedUntil !== null && pausedUntil > now;
       return {
         marketplace: definition.id,
         credentialSource: 'tenant',

@@ -1,12 +1,7 @@
 import { type Breaker, type BreakerOptions, type BreakerState, createBreaker, retry } from '@shelfwatch/resilience';
 import type { MarketplaceAdapter, PagingLimits, SearchPage } from './marketplace-adapter';
 import type { ResolvedCredential } from './marketplace-credentials';
-import {
-  isMarketplaceError,
-  isNotUpstreamFailure,
-  isRetryableNow,
-  toMarketplaceError,
-} from './marketplace-error';
+import { isMarketplaceError, isNotUpstreamFailure, isRetryableNow, toMarketplaceError } from './marketplace-error';
 import type { RequestBudget } from './request-budget';
 
 /** A page request to a {@link MarketplaceClient}. */

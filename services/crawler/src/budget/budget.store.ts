@@ -85,8 +85,8 @@ export class BudgetStore {
          select tenant_id from crawler.keywords where marketplace = ? union select ?::uuid
        )
        select u.used, u.resets_at,
-         coalesce((select share_weight from crawler.tenant_plans where tenant_id = ?), ?) as weight,
-         (select sum(coalesce(p.share_weight, ?)) from tenants t left join crawler.tenant_plans p using (tenant_id)) as total_weight
+         coalesce((select greatest(share_weight, 0) from crawler.tenant_plans where tenant_id = ?), ?) as weight,
+         (select sum(greatest(coalesce(p.share_weight, ?), 0)) from tenants t left join crawler.tenant_plans p using (tenant_id)) as total_weight
        from (select 1) one
        left join crawler.tenant_usage u on u.budget_key = ? and u.tenant_id = ?`,
       [marketplace, tenantId, tenantId, DEFAULT_SHARE_WEIGHT, DEFAULT_SHARE_WEIGHT, budgetKey, tenantId],

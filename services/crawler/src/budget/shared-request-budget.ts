@@ -36,7 +36,9 @@ export class SharedRequestBudget implements RequestBudget {
   async acquire(request: BudgetRequest): Promise<BudgetPermit> {
     const definition = this.definitionOf(request.credential);
     for (;;) {
-      request.signal?.throwIfAborted();
+      if (request.signal?.aborted === true) {
+        throw new MarketplaceError('cancelled', { message: 'aborted while waiting for the request budget' });
+      }
       const outcome = await this.tryAcquire(request, definition);
       if (typeof outcome === 'string') {
         return { release: () => this.release(outcome) };

@@ -22,11 +22,14 @@ export const crawlerConfigSpec = {
    * all open; the crawler re-seals rows under the first key at boot. Required in production.
    */
   credentialKeys: credentialKeys('CRAWLER_CREDENTIALS_KEYS'),
-  /** Requests per second and in flight towards Naver, shared by every crawl of this replica. */
+  /** Requests per second and in flight towards Naver, for the whole deployment (shared by every replica). */
   naverRatePerSecond: integer('NAVER_RATE_PER_SECOND', 10, 1, 1_000),
   naverMaxConcurrency: integer('NAVER_MAX_CONCURRENCY', 4, 1, 100),
   naverRequestTimeoutMs: integer('NAVER_REQUEST_TIMEOUT_MS', 8_000, 100, 60_000),
-  /** Requests per day the platform credentials may send (Naver's default is 25,000, reset at midnight in Seoul). */
+  /**
+   * Requests per day the platform credentials may send, all replicas together, shared among tenants by plan
+   * weight (Naver's default is 25,000, reset at midnight in Seoul).
+   */
   naverDailyQuota: integer('NAVER_DAILY_QUOTA', 25_000, 1, 100_000_000),
   /** Crawls this replica runs at once. */
   crawlWorkers: integer('CRAWL_WORKERS', 4, 1, 64),

@@ -3,6 +3,7 @@ import { Migration20261122000000Messaging } from './migrations/Migration20261122
 import { Migration20261122010000Crawls } from './migrations/Migration20261122010000Crawls';
 import { Migration20261122050000CrawlRunsRetention } from './migrations/Migration20261122050000CrawlRunsRetention';
 import { Migration20261203110001VersionedSchedule } from './migrations/Migration20261203110001VersionedSchedule';
+import { Migration20261203130001RequestBudget } from './migrations/Migration20261203130001RequestBudget';
 import { Migration20261203140001TenantCredentials } from './migrations/Migration20261203140001TenantCredentials';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
@@ -14,6 +15,7 @@ export const crawlerPersistence: ServicePersistence = {
     { name: 'Migration20261122010000Crawls', class: Migration20261122010000Crawls },
     { name: 'Migration20261122050000CrawlRunsRetention', class: Migration20261122050000CrawlRunsRetention },
     { name: 'Migration20261203110001VersionedSchedule', class: Migration20261203110001VersionedSchedule },
+    { name: 'Migration20261203130001RequestBudget', class: Migration20261203130001RequestBudget },
     { name: 'Migration20261203140001TenantCredentials', class: Migration20261203140001TenantCredentials },
   ],
 };

@@ -65,7 +65,10 @@ export const crawlCompletedV1 = z.object({
 export const crawlFailedV1 = z.object({
   ...crawlRef,
   failedAt: z.iso.datetime({ offset: true }),
-  /** Stable machine-readable cause, e.g. `quota_exhausted`, `throttled`, `upstream_error`, `timeout`. */
+  /**
+   * Stable machine-readable cause, e.g. `quota_exhausted`, `throttled`, `upstream_error`, `timeout`, or
+   * `tenant_quota_exhausted` (the tenant's share of the platform credentials' day is spent; not retryable today).
+   */
   code: z.string().min(1),
   message: z.string(),
   /** Whether a later attempt may succeed. */

@@ -11,6 +11,7 @@ export const CRAWLER_RPC = {
   credentialsPut: 'crawler.credentials.put',
   credentialsGet: 'crawler.credentials.get',
   credentialsDelete: 'crawler.credentials.delete',
+  tenantUsage: 'crawler.tenant.usage',
 } as const;
 
 /** Where a crawl run is in its life. */
@@ -105,3 +106,21 @@ export interface CrawlerCredentialsStored extends CrawlerCredentialsView {
   last4: string;
   updatedAt: string;
 }
+/** `crawler.tenant.usage`: what the tenant's crawls spent today of each marketplace's budget. */
+export const crawlerTenantUsageRequest = z.object({ tenantId: z.uuid() });
+
+/** The tenant's use today of one marketplace's requests (an element of the answer of `crawler.tenant.usage`). */
+export const crawlerTenantUsageSchema = z.object({
+  marketplace: z.string(),
+  /** `platform`: the shared credentials, of which the tenant has a share; `tenant`: its own, with their own quota. */
+  credentialSource: z.enum(['tenant', 'platform']),
+  /** Requests sent for the tenant since the last reset, retries included. */
+  usedToday: z.number().int(),
+  /** The tenant's share of the platform credentials' daily quota; null with its own credentials (no share). */
+  shareToday: z.number().int().nullable(),
+  /** When the day's count starts over (Naver: midnight in Seoul), ISO 8601. */
+  resetsAt: z.iso.datetime({ offset: true }),
+  /** The share (or the own credentials' quota) is used up: crawls fail until `resetsAt`. */
+  exhausted: z.boolean(),
+});
+export type CrawlerTenantUsage = z.infer<typeof crawlerTenantUsageSchema>;

@@ -1,5 +1,11 @@
+import { MikroORM } from '@mikro-orm/postgresql';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
+import { BudgetStore } from '../budget/budget.store';
+import { SharedQuotaSource } from '../budget/shared-quota-source';
+import { SharedRequestBudget } from '../budget/shared-request-budget';
+import { TenantUsageReader } from '../budget/tenant-usage';
+import { TenantUsageHandler } from '../budget/tenant-usage.handler';
 import { CrawlerConfig } from '../crawler.config';
 import { MarketplaceClient } from '../marketplaces/marketplace-client';
 import { CredentialCipher } from '../credentials/credential-cipher';
@@ -10,8 +16,9 @@ import { CredentialsService } from '../credentials/credentials.service';
 import { TenantCredentialResolver } from '../credentials/tenant-credential-resolver';
 import { MARKETPLACE_CLIENTS } from '../marketplaces/marketplace-clients';
 import { CREDENTIAL_RESOLVER, CredentialResolver } from '../marketplaces/marketplace-credentials';
-import { MARKETPLACE_QUOTA, ReplicaQuotaSource } from '../marketplaces/marketplace-quota';
+import { MARKETPLACE_QUOTA } from '../marketplaces/marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
+import { REQUEST_BUDGET, RequestBudget } from '../marketplaces/request-budget';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
@@ -23,13 +30,9 @@ import { CRAWL_LIMITS, CrawlWorker } from './crawl.worker';
 import { KEYWORD_CRAWLER } from './keyword-crawler.port';
 import { MarketplaceKeywordCrawler } from './marketplace-keyword-crawler';
 
-/** One client per marketplace and process: one connection pool, one breaker, one rate limit for every crawl. */
-function clientOf(definition: MarketplaceDefinition): MarketplaceClient {
-  return new MarketplaceClient(definition.adapter, {
-    requestTimeoutMs: definition.limits.requestTimeoutMs,
-    ratePerSecond: definition.limits.ratePerSecond,
-    maxConcurrency: definition.limits.maxConcurrency,
-  });
+/** One client per marketplace and process: one connection pool and one breaker; the budget is every replica's. */
+function clientOf(definition: MarketplaceDefinition, budget: RequestBudget): MarketplaceClient {
+  return new MarketplaceClient(definition.adapter, budget, { requestTimeoutMs: definition.limits.requestTimeoutMs });
 }
 
 /** Schedules, runs and reports crawls. */
@@ -46,13 +49,22 @@ export class CrawlsModule {
         CrawlWorker,
         CrawlLoops,
         CrawlRequestsHandler,
+        BudgetStore,
+        TenantUsageReader,
+        TenantUsageHandler,
         // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
         { provide: MarketplaceRegistry, useValue: new MarketplaceRegistry([naverMarketplace(config)]) },
         {
+          provide: REQUEST_BUDGET,
+          inject: [MikroORM, BudgetStore, MarketplaceRegistry],
+          useFactory: (orm: MikroORM, store: BudgetStore, registry: MarketplaceRegistry) =>
+            new SharedRequestBudget(orm, store, registry),
+        },
+        {
           provide: MARKETPLACE_CLIENTS,
-          inject: [MarketplaceRegistry],
-          useFactory: (registry: MarketplaceRegistry) =>
-            new Map(registry.list().map((definition) => [definition.id, clientOf(definition)])),
+          inject: [MarketplaceRegistry, REQUEST_BUDGET],
+          useFactory: (registry: MarketplaceRegistry, budget: RequestBudget) =>
+            new Map(registry.list().map((definition) => [definition.id, clientOf(definition, budget)])),
         },
         // A tenant's own credentials when it stored some, else the platform's.
         CredentialStore,
@@ -69,9 +81,9 @@ export class CrawlsModule {
         },
         {
           provide: MARKETPLACE_QUOTA,
-          inject: [MarketplaceRegistry, MARKETPLACE_CLIENTS],
-          useFactory: (registry: MarketplaceRegistry, clients: Map<string, MarketplaceClient>) =>
-            new ReplicaQuotaSource(registry, clients),
+          inject: [MikroORM, BudgetStore, MarketplaceRegistry],
+          useFactory: (orm: MikroORM, store: BudgetStore, registry: MarketplaceRegistry) =>
+            new SharedQuotaSource(orm, store, registry),
         },
         {
           provide: KEYWORD_CRAWLER,

@@ -25,6 +25,7 @@ export const KEYWORD_CRAWLER = Symbol('KEYWORD_CRAWLER');
 export const CRAWL_FAILURE_CODES = [
   'breaker_open',
   'quota_exhausted',
+  'tenant_quota_exhausted',
   'throttled',
   'timeout',
   'upstream_error',

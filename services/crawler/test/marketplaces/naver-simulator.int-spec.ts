@@ -4,6 +4,7 @@ import { crawlKeyword, type CrawlKeywordOptions } from '../../src/marketplaces/c
 import { MarketplaceClient } from '../../src/marketplaces/marketplace-client';
 import type { ResolvedCredential } from '../../src/marketplaces/marketplace-credentials';
 import { NaverShoppingAdapter } from '../../src/marketplaces/naver/naver.adapter';
+import { PauseOnlyBudget } from './memory-budget';
 import { TEST_CRAWL, naverCredential } from './test-credential';
 
 const PINNED = '2026-11-22T03:00:00.000Z';
@@ -72,7 +73,7 @@ beforeEach(async () => {
   seq += 1;
   credential = naverCredential(`crawler-${seq}`, 'sim-secret');
   const adapter = new NaverShoppingAdapter({ baseUrl: sim.url });
-  client = new MarketplaceClient(adapter, { name: `naver-sim-${seq}` });
+  client = new MarketplaceClient(adapter, new PauseOnlyBudget(), { name: `naver-sim-${seq}` });
 });
 
 afterEach(() => client.close());

@@ -1,4 +1,12 @@
-import { PLAN_NAMES, RANKING_RPC, RankingTenantPlanView, planNameSchema } from '@shelfwatch/contracts';
+import {
+  CRAWLER_RPC,
+  CrawlerTenantUsage,
+  PLAN_NAMES,
+  RANKING_RPC,
+  RankingTenantPlanView,
+  crawlerTenantUsageSchema,
+  planNameSchema,
+} from '@shelfwatch/contracts';
 import { RpcUnavailableError } from '@shelfwatch/messaging';
 import { isBreakerOpen } from '@shelfwatch/resilience';
 import { z } from 'zod';
@@ -32,6 +40,17 @@ function unlessUnavailable(error: unknown): null {
   }
   throw error;
 }
+
+const ownTenantView = tenantView.extend({
+  plan: planView.nullable().describe('Null only while the ranking service (which owns plans) does not answer'),
+  usage: z
+    .array(crawlerTenantUsageSchema)
+    .nullable()
+    .describe(
+      "The tenant's requests today per marketplace, against its share of the platform's daily quota; " +
+        'null only while the crawler does not answer (the tenant itself is still served)',
+    ),
+});
 
 /** Tenants (operator), their plans, and the tenant's own API keys: issue, list, rotate, revoke. */
 export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): AnyRoute[] {
@@ -84,21 +103,23 @@ export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): 
       method: 'GET',
       path: '/v1/tenant',
       operationId: 'getOwnTenant',
-      summary: 'The tenant of the calling key, with its plan',
+      summary: 'The tenant of the calling key, with its plan and its use of each marketplace today',
       tag: 'api-keys',
       access: 'tenant',
       status: 200,
-      response: tenantView.extend({
-        plan: planView.nullable().describe('Null only while the ranking service (which owns plans) does not answer'),
-      }),
+      response: ownTenantView,
+      // Who the caller is must not depend on ranking or the crawler being up.
       handle: async ({ tenantId }) => {
-        const [tenant, plan] = await Promise.all([
+        const [tenant, plan, usage] = await Promise.all([
           tenants.getTenant(tenantId),
           downstream
             .call<RankingTenantPlanView>(RANKING_RPC.tenantPlanGet, { tenantId })
             .catch((error: unknown) => unlessUnavailable(error)),
+          downstream
+            .call<CrawlerTenantUsage[]>(CRAWLER_RPC.tenantUsage, { tenantId })
+            .catch((error: unknown) => unlessUnavailable(error)),
         ]);
-        return { ...tenant, plan };
+        return { ...tenant, plan, usage };
       },
     }),
     route({

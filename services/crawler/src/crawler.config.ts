@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   ConfigSpec,
   Env,
   ServiceConfig,
@@ -42,5 +43,29 @@ export type CrawlerConfig = ServiceConfig<typeof crawlerConfigSpec>;
 
 /** Parses the crawler's configuration; throws `ConfigError` naming every bad variable. */
 export function loadCrawlerConfig(env: Env): CrawlerConfig {
-  return loadServiceConfig('crawler', crawlerConfigSpec, env);
+  const config = loadServiceConfig('crawler', crawlerConfigSpec, env);
+  const missing = [
+    ...(config.naverClientId === null ? ['NAVER_CLIENT_ID'] : []),
+    ...(config.naverClientSecret === null ? ['NAVER_CLIENT_SECRET'] : []),
+  ];
+  if (config.nodeEnv === 'production' && missing.length > 0 && isRealNaverApi(config.naverApiBaseUrl)) {
+    // Every crawl would fail as auth_failed: refuse to start rather than look up and crawl nothing.
+    throw new ConfigError(
+      'crawler',
+      missing.map((variable) => ({
+        variable,
+        message:
+          'is required in production: Naver is enabled and needs platform credentials (NAVER_CLIENT_ID and ' +
+          'NAVER_CLIENT_SECRET), unless NAVER_API_BASE_URL points at a simulator',
+      })),
+    );
+  }
+  return config;
+}
+
+/** The real Naver Open API (as opposed to the marketplace simulator). */
+const REAL_NAVER_API_HOST = 'openapi.naver.com';
+
+function isRealNaverApi(baseUrl: string): boolean {
+  return new URL(baseUrl).hostname.toLowerCase() === REAL_NAVER_API_HOST;
 }

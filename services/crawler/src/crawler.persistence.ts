@@ -2,6 +2,7 @@ import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
 import { Migration20261122010000Crawls } from './migrations/Migration20261122010000Crawls';
 import { Migration20261122050000CrawlRunsRetention } from './migrations/Migration20261122050000CrawlRunsRetention';
+import { Migration20261203150001MarketplaceStatus } from './migrations/Migration20261203150001MarketplaceStatus';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
 export const crawlerPersistence: ServicePersistence = {
@@ -11,5 +12,6 @@ export const crawlerPersistence: ServicePersistence = {
     { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
     { name: 'Migration20261122010000Crawls', class: Migration20261122010000Crawls },
     { name: 'Migration20261122050000CrawlRunsRetention', class: Migration20261122050000CrawlRunsRetention },
+    { name: 'Migration20261203150001MarketplaceStatus', class: Migration20261203150001MarketplaceStatus },
   ],
 };

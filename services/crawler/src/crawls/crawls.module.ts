@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 import { CrawlerConfig } from '../crawler.config';
-import { MarketplaceClient } from '../marketplaces/marketplace-client';
+import { MARKETPLACE_CLIENTS, MarketplaceClient } from '../marketplaces/marketplace-client';
 import {
   CREDENTIAL_RESOLVER,
   CredentialResolver,
@@ -10,6 +10,7 @@ import {
 import { MARKETPLACE_QUOTA, ReplicaQuotaSource } from '../marketplaces/marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
+import { marketplaceStatusProviders } from '../marketplaces/status/marketplace-status.providers';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
 import { CrawlRequestsHandler } from './crawl-requests.handler';
@@ -29,8 +30,6 @@ function clientOf(definition: MarketplaceDefinition): MarketplaceClient {
   });
 }
 
-const MARKETPLACE_CLIENTS = Symbol('MARKETPLACE_CLIENTS');
-
 /** Schedules, runs and reports crawls. */
 @Module({})
 export class CrawlsModule {
@@ -45,6 +44,7 @@ export class CrawlsModule {
         CrawlWorker,
         CrawlLoops,
         CrawlRequestsHandler,
+        ...marketplaceStatusProviders,
         // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
         { provide: MarketplaceRegistry, useValue: new MarketplaceRegistry([naverMarketplace(config)]) },
         {

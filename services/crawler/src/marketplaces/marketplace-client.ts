@@ -10,6 +10,7 @@ import {
 } from './marketplace-error';
 import { Semaphore } from './limits/semaphore';
 import { TokenBucket } from './limits/token-bucket';
+import { recordMarketplaceRequest } from './status/marketplace.metrics';
 
 /** A page request to a {@link MarketplaceClient}. */
 export interface PageQuery {
@@ -66,6 +67,9 @@ export interface MarketplaceClientStatus {
   requestsSent: number;
 }
 
+/** The per-process clients by marketplace id (one breaker, one rate limit for every crawl of the replica). */
+export const MARKETPLACE_CLIENTS = Symbol('MARKETPLACE_CLIENTS');
+
 type GuardedSearch = [query: Omit<PageQuery, 'signal'>, callerSignal: AbortSignal | undefined];
 
 /**
@@ -100,13 +104,16 @@ export class MarketplaceClient implements PageSource {
         callerSignal: AbortSignal | undefined,
         breakerSignal: AbortSignal,
       ) =>
-        adapter.search({
-          keyword,
-          start,
-          display,
-          credentials: credential.credentials,
-          signal: anySignal(breakerSignal, callerSignal),
-        }),
+        counted(
+          adapter.marketplace,
+          adapter.search({
+            keyword,
+            start,
+            display,
+            credentials: credential.credentials,
+            signal: anySignal(breakerSignal, callerSignal),
+          }),
+        ),
       {
         volumeThreshold: 10,
         ...options.breaker,
@@ -183,6 +190,28 @@ export class MarketplaceClient implements PageSource {
       });
     }
   }
+}
+
+/** Counts one request that went upstream (the breaker let it through) by the status class it ended with. */
+async function counted(marketplace: string, request: Promise<SearchPage>): Promise<SearchPage> {
+  try {
+    const page = await request;
+    recordMarketplaceRequest(marketplace, '2xx');
+    return page;
+  } catch (err) {
+    recordMarketplaceRequest(marketplace, statusClass(err));
+    throw err;
+  }
+}
+
+function statusClass(err: unknown): string {
+  if (isMarketplaceError(err) && err.httpStatus !== undefined) {
+    return `${Math.floor(err.httpStatus / 100)}xx`;
+  }
+  if (isMarketplaceError(err) && (err.code === 'timeout' || err.code === 'cancelled')) {
+    return err.code;
+  }
+  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : 'network';
 }
 
 function anySignal(first: AbortSignal, second: AbortSignal | undefined): AbortSignal {

@@ -1,0 +1,113 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CrawlerMarketplaceList,
+  CrawlerMarketplaceStatuses,
+  MarketplaceCredentialsView,
+  MarketplaceStatusView,
+} from '@shelfwatch/contracts';
+import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { MARKETPLACE_CLIENTS, MarketplaceClient } from '../marketplace-client';
+import { CREDENTIAL_RESOLVER, CredentialResolver, CredentialSummary } from '../marketplace-credentials';
+import { MARKETPLACE_QUOTA, MarketplaceQuotaSource } from '../marketplace-quota';
+import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplace-registry';
+import { marketplaceState, successRate } from './marketplace-state';
+import { MarketplaceCrawlCounts, MarketplaceStatusStore } from './marketplace-status.store';
+
+const NO_CRAWLS: MarketplaceCrawlCounts = {
+  finishedLastHour: 0,
+  completedLastHour: 0,
+  finishedLast15Minutes: 0,
+  completedLast15Minutes: 0,
+};
+
+/**
+ * How each marketplace is doing: this replica's breaker, the quota as `MARKETPLACE_QUOTA` tells it, and the
+ * crawl runs and schedule every replica shares.
+ */
+@Injectable()
+export class MarketplaceStatusService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly store: MarketplaceStatusStore,
+    private readonly registry: MarketplaceRegistry,
+    @Inject(MARKETPLACE_CLIENTS) private readonly clients: ReadonlyMap<string, MarketplaceClient>,
+    @Inject(MARKETPLACE_QUOTA) private readonly quota: MarketplaceQuotaSource,
+    @Inject(CREDENTIAL_RESOLVER) private readonly credentials: CredentialResolver,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Every marketplace's status, and when the newest crawl of any completed (the operator's view). */
+  async statuses(): Promise<CrawlerMarketplaceStatuses> {
+    const { items, lastCompletedAt } = await this.compute();
+    return { items, lastCompletedAt: lastCompletedAt?.toISOString() ?? null };
+  }
+
+  /** The marketplaces the tenant can use, with the credentials its crawls would use and each status. */
+  async list(tenantId: string): Promise<CrawlerMarketplaceList> {
+    const { items } = await this.compute();
+    return {
+      items: await Promise.all(
+        items.map(async (item) => ({
+          ...item,
+          credentials: toCredentialsView(await this.credentials.summary(tenantId, item.id)),
+        })),
+      ),
+    };
+  }
+
+  private async compute() {
+    const now = this.clock.now();
+    const em = this.orm.em.fork();
+    const counts = await this.store.crawlCounts(em, now);
+    const overdue = await this.store.keywordsOverdue(em, now);
+    let lastCompletedAt: Date | null = null;
+    const items: { id: string; name: string; status: MarketplaceStatusView }[] = [];
+    for (const definition of this.registry.list()) {
+      const last = await this.store.lastCrawls(em, definition.id);
+      if (last.lastCompletedAt && (!lastCompletedAt || last.lastCompletedAt > lastCompletedAt)) {
+        lastCompletedAt = last.lastCompletedAt;
+      }
+      const status = await this.statusOf(definition, {
+        now,
+        counts: counts.get(definition.id) ?? NO_CRAWLS,
+        everFinished: last.lastFinishedAt !== null,
+        keywordsOverdue: overdue.get(definition.id) ?? 0,
+      });
+      items.push({ id: definition.id, name: definition.name, status });
+    }
+    return { items, lastCompletedAt };
+  }
+
+  private async statusOf(
+    definition: MarketplaceDefinition,
+    facts: { now: Date; counts: MarketplaceCrawlCounts; everFinished: boolean; keywordsOverdue: number },
+  ): Promise<MarketplaceStatusView> {
+    const { counts } = facts;
+    const breaker = this.clients.get(definition.id)?.status().breaker ?? 'closed';
+    const quota = await this.quota.quota(definition.id);
+    const paused = quota.pausedUntil !== null && quota.pausedUntil > facts.now;
+    const lastError = await this.store.lastError(this.orm.em.fork(), definition.id);
+    return {
+      state: marketplaceState({ breaker, quotaPaused: paused, everFinished: facts.everFinished, ...counts }),
+      breaker,
+      requestsToday: quota.requestsToday,
+      dailyQuota: quota.dailyQuota,
+      quotaResetsAt: quota.quotaResetsAt.toISOString(),
+      pausedUntil: paused && quota.pausedUntil ? quota.pausedUntil.toISOString() : null,
+      lastError: lastError && { ...lastError, at: lastError.at.toISOString() },
+      successRateLastHour: successRate(counts.completedLastHour, counts.finishedLastHour),
+      crawlsLastHour: counts.finishedLastHour,
+      keywordsOverdue: facts.keywordsOverdue,
+    };
+  }
+}
+
+function toCredentialsView(summary: CredentialSummary): MarketplaceCredentialsView {
+  return {
+    source: summary.source,
+    last4: summary.last4,
+    lastUsedAt: summary.lastUsedAt?.toISOString() ?? null,
+    updatedAt: summary.updatedAt?.toISOString() ?? null,
+  };
+}

@@ -6,6 +6,7 @@ import { alertingRoutes } from '../routes/alerting.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
 import { crawlsRoutes } from '../routes/crawls.routes';
 import { deadLetterRoutes } from '../routes/dead-letters.routes';
+import { marketplaceStatusRoutes } from '../routes/marketplace-status.routes';
 import { reportingRoutes } from '../routes/reporting.routes';
 import { RETENTION_MAX_DAYS, retentionRoutes } from '../routes/retention.routes';
 import { tenantsRoutes } from '../routes/tenants.routes';
@@ -26,6 +27,7 @@ export class ApiRoutes {
       ...tenantsRoutes(tenants),
       ...catalogRoutes(downstream),
       ...crawlsRoutes(downstream),
+      ...marketplaceStatusRoutes(downstream),
       ...alertingRoutes(downstream),
       ...reportingRoutes(downstream, clock),
       ...retentionRoutes(downstream, retentionMaxDays),

@@ -23,6 +23,10 @@ export const crawlerConfigSpec = {
   naverRequestTimeoutMs: integer('NAVER_REQUEST_TIMEOUT_MS', 8_000, 100, 60_000),
   /** Requests per day the platform credentials may send (Naver's default is 25,000, reset at midnight in Seoul). */
   naverDailyQuota: integer('NAVER_DAILY_QUOTA', 25_000, 1, 100_000_000),
+  /** Requests in the breaker's 30 s window before its failure rate is judged (it opens above 50% failures). */
+  naverBreakerVolumeThreshold: integer('NAVER_BREAKER_VOLUME_THRESHOLD', 10, 1, 10_000),
+  /** How long the Naver breaker stays open before one trial request is let through. */
+  naverBreakerResetMs: integer('NAVER_BREAKER_RESET_MS', 30_000, 1_000, 600_000),
   /** Crawls this replica runs at once. */
   crawlWorkers: integer('CRAWL_WORKERS', 4, 1, 64),
   /** A whole crawl (every page) is aborted after this. */

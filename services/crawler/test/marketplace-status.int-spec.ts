@@ -136,7 +136,9 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
       { keywordId: id, status: 'failed', minutesAgo: 5, failureCode: 'upstream_error' },
     ]);
     expect(await naver()).toMatchObject({ state: 'ok', crawlsLastHour: 3 });
-    await sql(`delete from crawler.crawl_runs where status = 'completed' and finished_at > now() - interval '15 minutes'`);
+    await sql(
+      `delete from crawler.crawl_runs where status = 'completed' and finished_at > now() - interval '15 minutes'`,
+    );
     expect(await naver()).toMatchObject({ state: 'unhealthy', crawlsLastHour: 2, successRateLastHour: 0.5 });
   });
 

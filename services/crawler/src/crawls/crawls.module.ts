@@ -27,6 +27,12 @@ function clientOf(definition: MarketplaceDefinition): MarketplaceClient {
     requestTimeoutMs: definition.limits.requestTimeoutMs,
     ratePerSecond: definition.limits.ratePerSecond,
     maxConcurrency: definition.limits.maxConcurrency,
+    ...(definition.limits.breaker && {
+      breaker: {
+        volumeThreshold: definition.limits.breaker.volumeThreshold,
+        resetTimeout: definition.limits.breaker.resetTimeoutMs,
+      },
+    }),
   });
 }
 

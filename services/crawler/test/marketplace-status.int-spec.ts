@@ -12,6 +12,8 @@ const MINUTE = 60_000;
 /** A crawl run as stored, finished `minutesAgo` before now; overrides pick its outcome. */
 interface RunRow {
   keywordId: string;
+  /** Default: the test's tenant. */
+  tenantId?: string;
   status: 'completed' | 'failed';
   minutesAgo: number;
   failureCode?: string;
@@ -54,12 +56,17 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
   }
 
   /** A scheduled keyword of `interval` minutes created `createdMinutesAgo` ago (never due during the test). */
-  async function keyword(intervalMinutes = 60, createdMinutesAgo = 0, marketplace = 'naver'): Promise<string> {
+  async function keyword(
+    intervalMinutes = 60,
+    createdMinutesAgo = 0,
+    marketplace = 'naver',
+    owner = tenantId,
+  ): Promise<string> {
     const keywordId = randomUUID();
     await sql(
       `insert into crawler.keywords (keyword_id, tenant_id, marketplace, text, interval_minutes, next_due_at, created_at)
        values (?, ?, ?, 'earbuds', ?, now() + interval '1 day', now() - make_interval(mins => ?))`,
-      [keywordId, tenantId, marketplace, intervalMinutes, createdMinutesAgo],
+      [keywordId, owner, marketplace, intervalMinutes, createdMinutesAgo],
     );
     return keywordId;
   }
@@ -73,7 +80,7 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
                  now() - make_interval(mins => ?), ?, ?, ?)`,
         [
           randomUUID(),
-          tenantId,
+          row.tenantId ?? tenantId,
           row.keywordId,
           row.status,
           row.minutesAgo,
@@ -167,6 +174,44 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
         status: expect.objectContaining({ state: 'unknown', quotaResetsAt: expect.any(String) }) as unknown,
       },
     ]);
+  });
+
+  it("shows a tenant its own last error and overdue keywords only, never another tenant's", async () => {
+    const other = randomUUID();
+    const mine = await keyword(10, 30);
+    const theirs = await keyword(10, 30, 'naver', other);
+    await runs([
+      { keywordId: mine, status: 'failed', minutesAgo: 10, failureCode: 'timeout', failureMessage: 'mine timed out' },
+      {
+        keywordId: theirs,
+        tenantId: other,
+        status: 'failed',
+        minutesAgo: 1,
+        failureCode: 'auth_failed',
+        failureMessage: 'their client id 7f3a was rejected',
+      },
+    ]);
+    const list = await rpc.request<CrawlerMarketplaceList>(CRAWLER_MARKETPLACE_RPC.list, { tenantId });
+    expect(list.items[0]?.status).toMatchObject({
+      keywordsOverdue: 1,
+      lastError: { code: 'timeout', message: 'mine timed out' },
+      crawlsLastHour: 2,
+    });
+    expect(JSON.stringify(list)).not.toContain('7f3a');
+    const quiet = await rpc.request<CrawlerMarketplaceList>(CRAWLER_MARKETPLACE_RPC.list, { tenantId: randomUUID() });
+    expect(quiet.items[0]?.status).toMatchObject({ keywordsOverdue: 0, lastError: null });
+    // The operator sees every tenant's.
+    expect(await naver()).toMatchObject({ keywordsOverdue: 2, lastError: { code: 'auth_failed' } });
+  });
+
+  it('leaves failures that are not the marketplace’s out of its success rate', async () => {
+    const id = await keyword();
+    await runs([
+      { keywordId: id, status: 'completed', minutesAgo: 30 },
+      { keywordId: id, status: 'failed', minutesAgo: 5, failureCode: 'keyword_removed' },
+      { keywordId: id, status: 'failed', minutesAgo: 4, failureCode: 'cancelled' },
+    ]);
+    expect(await naver()).toMatchObject({ state: 'ok', crawlsLastHour: 1, successRateLastHour: 1 });
   });
 
   it('refuses a list request without a valid tenant id', async () => {

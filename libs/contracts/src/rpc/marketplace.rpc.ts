@@ -38,13 +38,19 @@ export interface MarketplaceStatusView {
   quotaResetsAt: string;
   /** Set while an exhausted quota pauses every request. */
   pausedUntil: string | null;
-  /** The newest failed crawl of the marketplace. */
+  /** The newest failed crawl of the marketplace (in a tenant's list: of the tenant's own crawls). */
   lastError: { code: string; message: string; at: string } | null;
-  /** Completed / finished crawls of the last hour (0..1); null when none finished in the hour. */
+  /**
+   * Completed / finished crawls of the last hour over every tenant (0..1); null when none finished in the hour.
+   * Failures that are not the marketplace's (`keyword_removed`, `cancelled`, `tenant_quota_exhausted`) do not count.
+   */
   successRateLastHour: number | null;
   /** Crawls finished (completed or failed) in the last hour. */
   crawlsLastHour: number;
-  /** Scheduled keywords whose last completed crawl (or creation) is older than twice their interval. */
+  /**
+   * Scheduled keywords whose last completed crawl (or creation) is older than twice their interval (in a tenant's
+   * list: the tenant's own; for the operator: every tenant's).
+   */
   keywordsOverdue: number;
 }
 

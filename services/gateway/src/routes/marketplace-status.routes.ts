@@ -24,19 +24,22 @@ export const marketplaceStatusView = z.object({
   dailyQuota: z.number().int().nonnegative(),
   quotaResetsAt: isoDate,
   pausedUntil: isoDate.nullable().describe('Set while an exhausted quota pauses every request'),
-  lastError: z.object({ code: z.string(), message: z.string(), at: isoDate }).nullable(),
+  lastError: z
+    .object({ code: z.string(), message: z.string(), at: isoDate })
+    .nullable()
+    .describe('The newest failure of your crawls of this marketplace'),
   successRateLastHour: z
     .number()
     .min(0)
     .max(1)
     .nullable()
-    .describe('Completed over finished crawls of the last hour; null when none finished'),
+    .describe('Completed over finished crawls of the last hour, every tenant; null when none finished'),
   crawlsLastHour: z.number().int().nonnegative(),
   keywordsOverdue: z
     .number()
     .int()
     .nonnegative()
-    .describe('Keywords (of every tenant) not crawled successfully for over twice their interval'),
+    .describe('Your keywords not crawled successfully for over twice their interval'),
 }) satisfies z.ZodType<MarketplaceStatusView>;
 
 /** Which credentials the tenant's crawls of a marketplace use (never the credentials themselves). */

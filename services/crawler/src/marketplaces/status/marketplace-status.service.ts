@@ -43,9 +43,13 @@ export class MarketplaceStatusService {
     return { items, lastCompletedAt: lastCompletedAt?.toISOString() ?? null };
   }
 
-  /** The marketplaces the tenant can use, with the credentials its crawls would use and each status. */
+  /**
+   * The marketplaces the tenant can use, with the credentials its crawls would use and each status. The last error
+   * and overdue keywords are the tenant's own (another tenant's error message is none of its business); the rest
+   * is the marketplace's, over every tenant.
+   */
   async list(tenantId: string): Promise<CrawlerMarketplaceList> {
-    const { items } = await this.compute();
+    const { items } = await this.compute(tenantId);
     return {
       items: await Promise.all(
         items.map(async (item) => ({
@@ -56,11 +60,11 @@ export class MarketplaceStatusService {
     };
   }
 
-  private async compute() {
+  private async compute(tenantId?: string) {
     const now = this.clock.now();
     const em = this.orm.em.fork();
     const counts = await this.store.crawlCounts(em, now);
-    const overdue = await this.store.keywordsOverdue(em, now);
+    const overdue = await this.store.keywordsOverdue(em, now, tenantId);
     let lastCompletedAt: Date | null = null;
     const items: { id: string; name: string; status: MarketplaceStatusView }[] = [];
     for (const definition of this.registry.list()) {
@@ -69,6 +73,7 @@ export class MarketplaceStatusService {
         lastCompletedAt = last.lastCompletedAt;
       }
       const status = await this.statusOf(definition, {
+        tenantId,
         now,
         counts: counts.get(definition.id) ?? NO_CRAWLS,
         everFinished: last.lastFinishedAt !== null,
@@ -81,13 +86,19 @@ export class MarketplaceStatusService {
 
   private async statusOf(
     definition: MarketplaceDefinition,
-    facts: { now: Date; counts: MarketplaceCrawlCounts; everFinished: boolean; keywordsOverdue: number },
+    facts: {
+      tenantId: string | undefined;
+      now: Date;
+      counts: MarketplaceCrawlCounts;
+      everFinished: boolean;
+      keywordsOverdue: number;
+    },
   ): Promise<MarketplaceStatusView> {
     const { counts } = facts;
     const breaker = this.clients.get(definition.id)?.status().breaker ?? 'closed';
     const quota = await this.quota.quota(definition.id);
     const paused = quota.pausedUntil !== null && quota.pausedUntil > facts.now;
-    const lastError = await this.store.lastError(this.orm.em.fork(), definition.id);
+    const lastError = await this.store.lastError(this.orm.em.fork(), definition.id, facts.tenantId);
     return {
       state: marketplaceState({ breaker, quotaPaused: paused, everFinished: facts.everFinished, ...counts }),
       breaker,

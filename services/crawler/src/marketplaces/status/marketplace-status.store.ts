@@ -25,6 +25,15 @@ export interface MarketplaceLastCrawls {
 const HOUR_MS = 3_600_000;
 const QUARTER_MS = 15 * 60_000;
 
+/** Failures that say nothing about the marketplace (the crawl was not its to fail): left out of the counts. */
+export const NOT_MARKETPLACE_FAILURES = ['keyword_removed', 'cancelled', 'tenant_quota_exhausted'] as const;
+const COUNTED = `(coalesce(r.failure_code, '') not in (${NOT_MARKETPLACE_FAILURES.map((code) => `'${code}'`).join(', ')}))`;
+
+/** `and r.tenant_id = ?` when a tenant is given: its own runs or keywords only. */
+function ofTenant(alias: 'r' | 'k', tenantId: string | undefined): { sql: string; params: string[] } {
+  return tenantId === undefined ? { sql: '', params: [] } : { sql: `and ${alias}.tenant_id = ?`, params: [tenantId] };
+}
+
 // Runs carry no marketplace: their keyword's row says it. Runs of removed keywords (rows deleted) drop out.
 const RUNS_OF_MARKETPLACE = `crawler.crawl_runs r join crawler.keywords k on k.keyword_id = r.keyword_id`;
 
@@ -45,7 +54,7 @@ export class MarketplaceStatusStore {
               count(*) filter (where r.finished_at > ?) as finished15,
               count(*) filter (where r.finished_at > ? and r.status = 'completed') as completed15
          from ${RUNS_OF_MARKETPLACE}
-        where r.status in ('completed', 'failed') and r.finished_at > ? and r.finished_at <= ?
+        where r.status in ('completed', 'failed') and r.finished_at > ? and r.finished_at <= ? and ${COUNTED}
         group by k.marketplace`,
       [
         new Date(now.getTime() - QUARTER_MS),
@@ -67,14 +76,15 @@ export class MarketplaceStatusStore {
     );
   }
 
-  /** The marketplace's newest failed crawl, whenever it was. */
-  async lastError(em: EntityManager, marketplace: string): Promise<MarketplaceLastError | null> {
+  /** The marketplace's newest failed crawl, whenever it was; only the tenant's own when `tenantId` is given. */
+  async lastError(em: EntityManager, marketplace: string, tenantId?: string): Promise<MarketplaceLastError | null> {
+    const tenant = ofTenant('r', tenantId);
     const [row] = await em.execute<
       { failure_code: string | null; failure_message: string | null; finished_at: Date }[]
     >(
       `select r.failure_code, r.failure_message, r.finished_at from ${RUNS_OF_MARKETPLACE}
-        where r.status = 'failed' and k.marketplace = ? order by r.finished_at desc limit 1`,
-      [marketplace],
+        where r.status = 'failed' and k.marketplace = ? ${tenant.sql} order by r.finished_at desc limit 1`,
+      [marketplace, ...tenant.params],
     );
     return row
       ? {
@@ -103,9 +113,10 @@ export class MarketplaceStatusStore {
 
   /**
    * Scheduled keywords, by marketplace, whose last completed crawl (or their creation, when never crawled) is
-   * older than twice their interval at `now`.
+   * older than twice their interval at `now`; only the tenant's own when `tenantId` is given.
    */
-  async keywordsOverdue(em: EntityManager, now: Date): Promise<Map<string, number>> {
+  async keywordsOverdue(em: EntityManager, now: Date, tenantId?: string): Promise<Map<string, number>> {
+    const tenant = ofTenant('k', tenantId);
     // Paused keywords are not due: once `crawler.keywords.paused` exists, add `and not k.paused` here.
     const rows = await em.execute<{ marketplace: string; overdue: string }[]>(
       `select k.marketplace, count(*) as overdue
@@ -114,9 +125,9 @@ export class MarketplaceStatusStore {
                 (select max(r.finished_at) from crawler.crawl_runs r
                   where r.keyword_id = k.keyword_id and r.status = 'completed'),
                 k.created_at
-              ) < ?::timestamptz - make_interval(mins => 2 * k.interval_minutes)
+              ) < ?::timestamptz - make_interval(mins => 2 * k.interval_minutes) ${tenant.sql}
         group by k.marketplace`,
-      [now],
+      [now, ...tenant.params],
     );
     return new Map(rows.map((row) => [row.marketplace, Number(row.overdue)]));
   }

@@ -25,8 +25,13 @@ const NO_CRAWLS: MarketplaceCrawlCounts = {
  * How each marketplace is doing: this replica's breaker, the quota as `MARKETPLACE_QUOTA` tells it, and the
  * crawl runs and schedule every replica shares.
  */
+/** How long the operator's view is reused. */
+const STATUSES_TTL_MS = 2_000;
+
 @Injectable()
 export class MarketplaceStatusService {
+  private cached: { at: number; answer: Promise<CrawlerMarketplaceStatuses> } | undefined;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly store: MarketplaceStatusStore,
@@ -37,10 +42,27 @@ export class MarketplaceStatusService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Every marketplace's status, and when the newest crawl of any completed (the operator's view). */
-  async statuses(): Promise<CrawlerMarketplaceStatuses> {
-    const { items, lastCompletedAt } = await this.compute();
-    return { items, lastCompletedAt: lastCompletedAt?.toISOString() ?? null };
+  /**
+   * Every marketplace's status, and when the newest crawl of any completed (the operator's view). Asked on every
+   * `GET /health`, which anyone may call: computed at most once per {@link STATUSES_TTL_MS} by this replica.
+   */
+  statuses(): Promise<CrawlerMarketplaceStatuses> {
+    const now = this.clock.now().getTime();
+    if (this.cached && now - this.cached.at < STATUSES_TTL_MS) {
+      return this.cached.answer;
+    }
+    const answer = this.compute().then(({ items, lastCompletedAt }) => ({
+      items,
+      lastCompletedAt: lastCompletedAt?.toISOString() ?? null,
+    }));
+    this.cached = { at: now, answer };
+    // A failure is not remembered: the next request computes again.
+    answer.catch(() => {
+      if (this.cached?.answer === answer) {
+        this.cached = undefined;
+      }
+    });
+    return answer;
   }
 
   /**

@@ -50,7 +50,11 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
   beforeEach(async () => {
     await sql('delete from crawler.crawl_runs');
     await sql('delete from crawler.keywords');
+    await sql('delete from crawler.marketplace_breakers where instance_id = ?', [otherReplica]);
   });
+
+  /** Another crawler replica, as its breaker rows show it. */
+  const otherReplica = randomUUID();
 
   async function sql(statement: string, params: unknown[] = []): Promise<void> {
     await booted.sut.app.get(MikroORM).em.fork().execute(statement, params);
@@ -218,6 +222,35 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
       { keywordId: id, status: 'failed', minutesAgo: 4, failureCode: 'cancelled' },
     ]);
     await naverBecomes({ state: 'ok', crawlsLastHour: 1, successRateLastHour: 1 });
+  });
+
+  it("shows the breaker open while another live replica's is, and not once that replica went silent", async () => {
+    const id = await keyword();
+    await runs([{ keywordId: id, status: 'completed', minutesAgo: 1 }]);
+    await naverBecomes({ breaker: 'closed', state: 'ok' });
+    await sql(
+      `insert into crawler.marketplace_breakers (marketplace, instance_id, state, seen_at) values ('naver', ?, 'open', now())`,
+      [otherReplica],
+    );
+    await naverBecomes({ breaker: 'open', state: 'degraded' });
+    // Its last word is older than a replica may stay silent: it is gone, its breaker no longer counts.
+    await sql(`update crawler.marketplace_breakers set seen_at = now() - interval '31 seconds' where instance_id = ?`, [
+      otherReplica,
+    ]);
+    await naverBecomes({ breaker: 'closed', state: 'ok' });
+  });
+
+  it("records this replica's breaker, so the other replicas see it", async () => {
+    await eventually(async () => {
+      const rows = await booted.sut.app
+        .get(MikroORM)
+        .em.fork()
+        .execute<{ state: string }[]>(
+          `select state from crawler.marketplace_breakers where marketplace = 'naver' and instance_id <> ?`,
+          [otherReplica],
+        );
+      expect(rows).toEqual([{ state: 'closed' }]);
+    });
   });
 
   it('refuses a list request without a valid tenant id', async () => {

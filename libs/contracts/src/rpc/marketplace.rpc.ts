@@ -30,7 +30,7 @@ export type MarketplaceBreakerState = (typeof MARKETPLACE_BREAKER_STATES)[number
 /** One marketplace's status (dates ISO 8601 on the wire). */
 export interface MarketplaceStatusView {
   state: MarketplaceState;
-  /** The breaker of the crawler replica that answered (each replica has its own). */
+  /** `open` when any live crawler replica's breaker is open; else the answering replica's (each has its own). */
   breaker: MarketplaceBreakerState;
   /** Requests the platform credentials sent today, retries included. */
   requestsToday: number;

@@ -152,6 +152,11 @@ export class MarketplaceClient implements PageSource {
     };
   }
 
+  /** Calls `listener` on every breaker transition; returns the unsubscribe function. */
+  onBreakerStateChange(listener: (state: BreakerState) => void): () => void {
+    return this.breaker.onStateChange(listener);
+  }
+
   /** Stops the breaker's timers and aborts in-flight requests. */
   close(): void {
     this.breaker.shutdown();

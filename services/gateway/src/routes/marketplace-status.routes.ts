@@ -19,7 +19,7 @@ export const marketplaceStatusView = z.object({
       'unknown before any crawl finished; unhealthy when every crawl of the last 15 minutes failed; degraded ' +
         'while the breaker is open, the quota is paused, or under half of at least 5 crawls of the hour completed',
     ),
-  breaker: z.enum(MARKETPLACE_BREAKER_STATES).describe('Circuit breaker of the crawler replica that answered'),
+  breaker: z.enum(MARKETPLACE_BREAKER_STATES).describe('open while any crawler replica’s circuit breaker is open'),
   requestsToday: z.number().int().nonnegative().describe('Requests the platform credentials sent today'),
   dailyQuota: z.number().int().nonnegative(),
   quotaResetsAt: isoDate,

@@ -7,10 +7,10 @@ import {
   MarketplaceStatusView,
 } from '@shelfwatch/contracts';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
-import { MARKETPLACE_CLIENTS, MarketplaceClient } from '../marketplace-client';
 import { CREDENTIAL_RESOLVER, CredentialResolver, CredentialSummary } from '../marketplace-credentials';
 import { MARKETPLACE_QUOTA, MarketplaceQuotaSource } from '../marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplace-registry';
+import { MarketplaceBreakers } from './marketplace-breakers';
 import { marketplaceState, successRate } from './marketplace-state';
 import { MarketplaceCrawlCounts, MarketplaceStatusStore } from './marketplace-status.store';
 
@@ -21,13 +21,13 @@ const NO_CRAWLS: MarketplaceCrawlCounts = {
   completedLast15Minutes: 0,
 };
 
-/**
- * How each marketplace is doing: this replica's breaker, the quota as `MARKETPLACE_QUOTA` tells it, and the
- * crawl runs and schedule every replica shares.
- */
 /** How long the operator's view is reused. */
 const STATUSES_TTL_MS = 2_000;
 
+/**
+ * How each marketplace is doing: the breaker of every live replica, the quota as `MARKETPLACE_QUOTA` tells it, and the
+ * crawl runs and schedule every replica shares.
+ */
 @Injectable()
 export class MarketplaceStatusService {
   private cached: { at: number; answer: Promise<CrawlerMarketplaceStatuses> } | undefined;
@@ -36,7 +36,7 @@ export class MarketplaceStatusService {
     private readonly orm: MikroORM,
     private readonly store: MarketplaceStatusStore,
     private readonly registry: MarketplaceRegistry,
-    @Inject(MARKETPLACE_CLIENTS) private readonly clients: ReadonlyMap<string, MarketplaceClient>,
+    private readonly breakers: MarketplaceBreakers,
     @Inject(MARKETPLACE_QUOTA) private readonly quota: MarketplaceQuotaSource,
     @Inject(CREDENTIAL_RESOLVER) private readonly credentials: CredentialResolver,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -117,7 +117,7 @@ export class MarketplaceStatusService {
     },
   ): Promise<MarketplaceStatusView> {
     const { counts } = facts;
-    const breaker = this.clients.get(definition.id)?.status().breaker ?? 'closed';
+    const breaker = await this.breakers.state(this.orm.em.fork(), definition.id);
     const quota = await this.quota.quota(definition.id);
     const paused = quota.pausedUntil !== null && quota.pausedUntil > facts.now;
     const lastError = await this.store.lastError(this.orm.em.fork(), definition.id, facts.tenantId);

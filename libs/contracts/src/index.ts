@@ -16,3 +16,4 @@ export * from './rpc/alerting.rpc';
 export * from './rpc/reporting.rpc';
 export * from './rpc/retention.rpc';
 export * from './rpc/health.rpc';
+export * from './rpc/marketplace.rpc';

@@ -5,6 +5,7 @@ import { Migration20261122050000CrawlRunsRetention } from './migrations/Migratio
 import { Migration20261203110001VersionedSchedule } from './migrations/Migration20261203110001VersionedSchedule';
 import { Migration20261203130001RequestBudget } from './migrations/Migration20261203130001RequestBudget';
 import { Migration20261203140001TenantCredentials } from './migrations/Migration20261203140001TenantCredentials';
+import { Migration20261203150001MarketplaceStatus } from './migrations/Migration20261203150001MarketplaceStatus';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
 export const crawlerPersistence: ServicePersistence = {
@@ -17,5 +18,6 @@ export const crawlerPersistence: ServicePersistence = {
     { name: 'Migration20261203110001VersionedSchedule', class: Migration20261203110001VersionedSchedule },
     { name: 'Migration20261203130001RequestBudget', class: Migration20261203130001RequestBudget },
     { name: 'Migration20261203140001TenantCredentials', class: Migration20261203140001TenantCredentials },
+    { name: 'Migration20261203150001MarketplaceStatus', class: Migration20261203150001MarketplaceStatus },
   ],
 };

@@ -8,6 +8,7 @@ import { leaseUntil } from './crawl.policy';
 import { CrawlRun, CrawlStore } from './crawl.store';
 import { CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
 import { splitResults } from './result-parts';
+import { recordCrawl } from '../marketplaces/status/marketplace.metrics';
 
 /** Limits of one crawl. */
 export interface CrawlLimits {
@@ -48,6 +49,8 @@ export class CrawlWorker {
     await context.with(contextFromTraceparent(run.traceparent), () =>
       getTracer().startActiveSpan(`crawl ${keyword?.marketplace ?? 'keyword'}`, async (span) => {
         span.setAttributes({ 'shelfwatch.crawl_id': run.crawlId, 'shelfwatch.keyword_id': run.keywordId });
+        const started = performance.now();
+        let outcome = 'completed';
         try {
           if (!keyword) {
             // Removed from the schedule after the crawl was requested: nothing to crawl for.
@@ -57,8 +60,10 @@ export class CrawlWorker {
           await this.complete(run, keyword, shelf);
         } catch (error) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+          outcome = crawlFailure(error).code;
           await this.fail(run, error);
         } finally {
+          recordCrawl(keyword?.marketplace ?? 'unknown', outcome, (performance.now() - started) / 1_000);
           span.end();
         }
       }),

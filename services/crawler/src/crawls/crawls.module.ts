@@ -20,6 +20,7 @@ import { MARKETPLACE_QUOTA } from '../marketplaces/marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
 import { REQUEST_BUDGET, RequestBudget } from '../marketplaces/request-budget';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
+import { marketplaceStatusProviders } from '../marketplaces/status/marketplace-status.providers';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
 import { CrawlRequestsHandler } from './crawl-requests.handler';
@@ -32,7 +33,15 @@ import { MarketplaceKeywordCrawler } from './marketplace-keyword-crawler';
 
 /** One client per marketplace and process: one connection pool and one breaker; the budget is every replica's. */
 function clientOf(definition: MarketplaceDefinition, budget: RequestBudget): MarketplaceClient {
-  return new MarketplaceClient(definition.adapter, budget, { requestTimeoutMs: definition.limits.requestTimeoutMs });
+  return new MarketplaceClient(definition.adapter, budget, {
+    requestTimeoutMs: definition.limits.requestTimeoutMs,
+    ...(definition.limits.breaker && {
+      breaker: {
+        volumeThreshold: definition.limits.breaker.volumeThreshold,
+        resetTimeout: definition.limits.breaker.resetTimeoutMs,
+      },
+    }),
+  });
 }
 
 /** Schedules, runs and reports crawls. */
@@ -52,6 +61,7 @@ export class CrawlsModule {
         BudgetStore,
         TenantUsageReader,
         TenantUsageHandler,
+        ...marketplaceStatusProviders,
         // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
         { provide: MarketplaceRegistry, useValue: new MarketplaceRegistry([naverMarketplace(config)]) },
         {

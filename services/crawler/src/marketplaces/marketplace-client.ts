@@ -3,6 +3,7 @@ import type { MarketplaceAdapter, PagingLimits, SearchPage } from './marketplace
 import type { ResolvedCredential } from './marketplace-credentials';
 import { isMarketplaceError, isNotUpstreamFailure, isRetryableNow, toMarketplaceError } from './marketplace-error';
 import type { RequestBudget } from './request-budget';
+import { recordMarketplaceRequest } from './status/marketplace.metrics';
 
 /** A page request to a {@link MarketplaceClient}. */
 export interface PageQuery {
@@ -79,13 +80,16 @@ export class MarketplaceClient implements PageSource {
         callerSignal: AbortSignal | undefined,
         breakerSignal: AbortSignal,
       ) =>
-        adapter.search({
-          keyword,
-          start,
-          display,
-          credentials: credential.credentials,
-          signal: anySignal(breakerSignal, callerSignal),
-        }),
+        counted(
+          adapter.marketplace,
+          adapter.search({
+            keyword,
+            start,
+            display,
+            credentials: credential.credentials,
+            signal: anySignal(breakerSignal, callerSignal),
+          }),
+        ),
       {
         volumeThreshold: 10,
         ...options.breaker,
@@ -122,6 +126,11 @@ export class MarketplaceClient implements PageSource {
     };
   }
 
+  /** Calls `listener` on every breaker transition; returns the unsubscribe function. */
+  onBreakerStateChange(listener: (state: BreakerState) => void): () => void {
+    return this.breaker.onStateChange(listener);
+  }
+
   /** Stops the breaker's timers and aborts in-flight requests. */
   close(): void {
     this.breaker.shutdown();
@@ -145,6 +154,28 @@ export class MarketplaceClient implements PageSource {
       await permit.release();
     }
   }
+}
+
+/** Counts one request that went upstream (the breaker let it through) by the status class it ended with. */
+async function counted(marketplace: string, request: Promise<SearchPage>): Promise<SearchPage> {
+  try {
+    const page = await request;
+    recordMarketplaceRequest(marketplace, '2xx');
+    return page;
+  } catch (err) {
+    recordMarketplaceRequest(marketplace, statusClass(err));
+    throw err;
+  }
+}
+
+function statusClass(err: unknown): string {
+  if (isMarketplaceError(err) && err.httpStatus !== undefined) {
+    return `${Math.floor(err.httpStatus / 100)}xx`;
+  }
+  if (isMarketplaceError(err) && (err.code === 'timeout' || err.code === 'cancelled')) {
+    return err.code;
+  }
+  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : 'network';
 }
 
 function anySignal(first: AbortSignal, second: AbortSignal | undefined): AbortSignal {

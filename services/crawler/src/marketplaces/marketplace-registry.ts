@@ -10,6 +10,8 @@ export interface MarketplaceLimits {
   dailyQuota: number;
   /** One request is aborted after this. */
   requestTimeoutMs: number;
+  /** The breaker: requests in its window before it judges, and how long it stays open. Client defaults if absent. */
+  breaker?: { volumeThreshold: number; resetTimeoutMs: number };
 }
 
 /** One marketplace the crawler can crawl. */

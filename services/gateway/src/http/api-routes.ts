@@ -7,6 +7,7 @@ import { catalogRoutes } from '../routes/catalog.routes';
 import { crawlsRoutes } from '../routes/crawls.routes';
 import { deadLetterRoutes } from '../routes/dead-letters.routes';
 import { marketplaceCredentialsRoutes } from '../routes/marketplace-credentials.routes';
+import { marketplaceStatusRoutes } from '../routes/marketplace-status.routes';
 import { reportingRoutes } from '../routes/reporting.routes';
 import { RETENTION_MAX_DAYS, retentionRoutes } from '../routes/retention.routes';
 import { tenantsRoutes } from '../routes/tenants.routes';
@@ -27,6 +28,7 @@ export class ApiRoutes {
       ...tenantsRoutes(tenants, downstream),
       ...catalogRoutes(downstream),
       ...crawlsRoutes(downstream),
+      ...marketplaceStatusRoutes(downstream),
       ...alertingRoutes(downstream),
       ...reportingRoutes(downstream, clock),
       ...retentionRoutes(downstream, retentionMaxDays),

@@ -16,6 +16,7 @@ export function naverMarketplace(config: CrawlerConfig): MarketplaceDefinition {
       maxConcurrency: config.naverMaxConcurrency,
       dailyQuota: config.naverDailyQuota,
       requestTimeoutMs: config.naverRequestTimeoutMs,
+      breaker: { volumeThreshold: config.naverBreakerVolumeThreshold, resetTimeoutMs: config.naverBreakerResetMs },
     },
     platformCredentials: clientId && clientSecret ? { clientId, clientSecret } : null,
     credentialVariables: ['NAVER_CLIENT_ID', 'NAVER_CLIENT_SECRET'],

@@ -111,7 +111,9 @@ describe('docker-compose.yml', () => {
         expect({ variable, set: environment[variable] !== undefined }).toEqual({ variable, set: true });
       }
       // Keys are the operator's: compose refuses to start without them rather than use a committed value.
-      for (const variable of ['ADMIN_API_KEY', 'ALERTING_WEBHOOK_SECRET_KEY'].filter((key) => key in environment)) {
+      for (const variable of ['ADMIN_API_KEY', 'ALERTING_WEBHOOK_SECRET_KEY', 'CRAWLER_CREDENTIALS_KEYS'].filter(
+        (key) => key in environment,
+      )) {
         expect(environment[variable]).toMatch(new RegExp(`^\\$\\{${variable}:\\?`));
       }
     },

@@ -4,3 +4,4 @@ export * from './load-config';
 export * from './secret';
 export * from './service-config';
 export * from './variables';
+export { estimatedBits, weakness } from './secret-strength';

@@ -11,6 +11,8 @@ import {
   trackingProductAddedV1,
   trackingProductRemovedV1,
   trackingProductUpdatedV1,
+  trackingKeywordUpdatedV1,
+  trackingTenantPlanChangedV1,
 } from './events/tracking.events';
 
 /**
@@ -23,6 +25,8 @@ export const eventRegistry = {
   'tracking.product.removed': { version: 1, schema: trackingProductRemovedV1 },
   'tracking.keyword.added': { version: 1, schema: trackingKeywordAddedV1 },
   'tracking.keyword.removed': { version: 1, schema: trackingKeywordRemovedV1 },
+  'tracking.keyword.updated': { version: 1, schema: trackingKeywordUpdatedV1 },
+  'tracking.tenant.plan.changed': { version: 1, schema: trackingTenantPlanChangedV1 },
   'tracking.exclusion.added': { version: 1, schema: trackingExclusionAddedV1 },
   'tracking.exclusion.removed': { version: 1, schema: trackingExclusionRemovedV1 },
   'crawl.requested': { version: 1, schema: crawlRequestedV1 },

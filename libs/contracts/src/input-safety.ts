@@ -1,6 +1,15 @@
+import { z } from 'zod';
+
 /** Marketplaces the crawler can search: a product on any other could never be crawled. */
 export const MARKETPLACES = ['naver'] as const;
 export type Marketplace = (typeof MARKETPLACES)[number];
+
+/** A marketplace id as a caller names it (any case, trimmed); an unknown one is refused with the list of known ones. */
+export const marketplaceId = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(MARKETPLACES, { error: `must be one of the known marketplaces: ${MARKETPLACES.join(', ')}` }));
 
 /** C0 and C1 control characters (NUL, tab, line breaks, escape, DEL, …): no name, keyword or URL holds one. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

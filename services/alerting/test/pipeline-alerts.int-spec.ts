@@ -123,6 +123,8 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
       keywords: [KEYWORD],
     });
     keywordId = product.keywords[0]?.keywordId ?? '';
+    // On the shelf my product is listed at that price too: the observed price is what the rule compares.
+    sim.control.setPrice({ productId: mine?.productId, price: myPrice });
 
     expect(await crawl()).toBe('completed');
     expect(await count('alert.raised')).toBe(0);
@@ -139,7 +141,12 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
       alertType: 'price_undercut',
       productId: product.id,
       keywordId,
-      details: { myPrice, competitorPrice: Math.floor(myPrice * 0.8), competitorExternalId: competitor?.productId },
+      details: {
+        myPrice,
+        priceSource: 'observed',
+        competitorPrice: Math.floor(myPrice * 0.8),
+        competitorExternalId: competitor?.productId,
+      },
     });
     const [request] = await eventually(() => {
       expect(receiver.requests).toHaveLength(1);

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   ConfigSpec,
   Env,
   ServiceConfig,
@@ -9,6 +10,7 @@ import {
   secret,
   url,
 } from '@shelfwatch/config';
+import { credentialKeys } from './credentials/credential-keys';
 
 /** Variables the crawler reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const crawlerConfigSpec = {
@@ -16,10 +18,24 @@ export const crawlerConfigSpec = {
   naverApiBaseUrl: url('NAVER_API_BASE_URL', ['http', 'https'], 'https://openapi.naver.com'),
   naverClientId: secret('NAVER_CLIENT_ID'),
   naverClientSecret: secret('NAVER_CLIENT_SECRET'),
-  /** Requests per second and in flight towards Naver, shared by every crawl of this replica. */
+  /**
+   * Master keys sealing tenants' own marketplace credentials (AES-256-GCM): `id:base64key,...`, the first seals,
+   * all open; the crawler re-seals rows under the first key at boot. Required in production.
+   */
+  credentialKeys: credentialKeys('CRAWLER_CREDENTIALS_KEYS'),
+  /** Requests per second and in flight towards Naver, for the whole deployment (shared by every replica). */
   naverRatePerSecond: integer('NAVER_RATE_PER_SECOND', 10, 1, 1_000),
   naverMaxConcurrency: integer('NAVER_MAX_CONCURRENCY', 4, 1, 100),
   naverRequestTimeoutMs: integer('NAVER_REQUEST_TIMEOUT_MS', 8_000, 100, 60_000),
+  /**
+   * Requests per day the platform credentials may send, all replicas together, shared among tenants by plan
+   * weight (Naver's default is 25,000, reset at midnight in Seoul).
+   */
+  naverDailyQuota: integer('NAVER_DAILY_QUOTA', 25_000, 1, 100_000_000),
+  /** Requests in the breaker's 30 s window before its failure rate is judged (it opens above 50% failures). */
+  naverBreakerVolumeThreshold: integer('NAVER_BREAKER_VOLUME_THRESHOLD', 10, 1, 10_000),
+  /** How long the Naver breaker stays open before one trial request is let through. */
+  naverBreakerResetMs: integer('NAVER_BREAKER_RESET_MS', 30_000, 1_000, 600_000),
   /** Crawls this replica runs at once. */
   crawlWorkers: integer('CRAWL_WORKERS', 4, 1, 64),
   /** A whole crawl (every page) is aborted after this. */
@@ -46,5 +62,29 @@ export type CrawlerConfig = ServiceConfig<typeof crawlerConfigSpec>;
 
 /** Parses the crawler's configuration; throws `ConfigError` naming every bad variable. */
 export function loadCrawlerConfig(env: Env): CrawlerConfig {
-  return loadServiceConfig('crawler', crawlerConfigSpec, env);
+  const config = loadServiceConfig('crawler', crawlerConfigSpec, env);
+  const missing = [
+    ...(config.naverClientId === null ? ['NAVER_CLIENT_ID'] : []),
+    ...(config.naverClientSecret === null ? ['NAVER_CLIENT_SECRET'] : []),
+  ];
+  if (config.nodeEnv === 'production' && missing.length > 0 && isRealNaverApi(config.naverApiBaseUrl)) {
+    // Every crawl would fail as auth_failed: refuse to start rather than look up and crawl nothing.
+    throw new ConfigError(
+      'crawler',
+      missing.map((variable) => ({
+        variable,
+        message:
+          'is required in production: Naver is enabled and needs platform credentials (NAVER_CLIENT_ID and ' +
+          'NAVER_CLIENT_SECRET), unless NAVER_API_BASE_URL points at a simulator',
+      })),
+    );
+  }
+  return config;
+}
+
+/** The real Naver Open API (as opposed to the marketplace simulator). */
+const REAL_NAVER_API_HOST = 'openapi.naver.com';
+
+function isRealNaverApi(baseUrl: string): boolean {
+  return new URL(baseUrl).hostname.toLowerCase() === REAL_NAVER_API_HOST;
 }

@@ -9,6 +9,8 @@ export const crawlerManifest: ServiceManifest = {
     'tracking.product.removed',
     'tracking.keyword.added',
     'tracking.keyword.removed',
+    'tracking.keyword.updated',
+    'tracking.tenant.plan.changed',
     'retention.purge.requested',
   ],
   publishes: ['crawl.requested', 'crawl.started', 'crawl.completed', 'crawl.failed', 'retention.purge.completed'],

@@ -3,6 +3,10 @@ import { Migration20261122000000Messaging } from './migrations/Migration20261122
 import { Migration20261122010000Crawls } from './migrations/Migration20261122010000Crawls';
 import { Migration20261122050000CrawlRunsRetention } from './migrations/Migration20261122050000CrawlRunsRetention';
 import { Migration20261203100010CrawlLeases } from './migrations/Migration20261203100010CrawlLeases';
+import { Migration20261203110001VersionedSchedule } from './migrations/Migration20261203110001VersionedSchedule';
+import { Migration20261203130001RequestBudget } from './migrations/Migration20261203130001RequestBudget';
+import { Migration20261203140001TenantCredentials } from './migrations/Migration20261203140001TenantCredentials';
+import { Migration20261203150001MarketplaceStatus } from './migrations/Migration20261203150001MarketplaceStatus';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
 export const crawlerPersistence: ServicePersistence = {
@@ -13,5 +17,9 @@ export const crawlerPersistence: ServicePersistence = {
     { name: 'Migration20261122010000Crawls', class: Migration20261122010000Crawls },
     { name: 'Migration20261122050000CrawlRunsRetention', class: Migration20261122050000CrawlRunsRetention },
     { name: 'Migration20261203100010CrawlLeases', class: Migration20261203100010CrawlLeases },
+    { name: 'Migration20261203110001VersionedSchedule', class: Migration20261203110001VersionedSchedule },
+    { name: 'Migration20261203130001RequestBudget', class: Migration20261203130001RequestBudget },
+    { name: 'Migration20261203140001TenantCredentials', class: Migration20261203140001TenantCredentials },
+    { name: 'Migration20261203150001MarketplaceStatus', class: Migration20261203150001MarketplaceStatus },
   ],
 };

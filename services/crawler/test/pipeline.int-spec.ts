@@ -173,22 +173,29 @@ describe('crawl pipeline: keywords in, honest rankings out', () => {
     const event = await recorded(first);
     const rows = await orm.em
       .fork()
-      .execute<{ rank: number; external_id: string; price: string; mall: string }[]>(
+      .execute<{ rank: number; external_id: string; price: string | null; mall: string }[]>(
         'select rank, external_id, price, mall from ranking.ranking_rows where crawl_id = ? order by rank',
         [first],
       );
     // Every tracked product is on page 1: one page, 100 rows, equal to the ground truth of that moment.
-    expect(rows.map((r) => [r.rank, r.external_id, Number(r.price), r.mall])).toEqual(
-      truth.map((i) => [i.rank, i.productId, i.lprice, i.mallName]),
+    // A listing served without a price (lprice "") is stored without one: null, never 0.
+    expect(rows.map((r) => [r.rank, r.external_id, r.price === null ? null : Number(r.price), r.mall])).toEqual(
+      truth.map((i) => [i.rank, i.productId, i.lprice === 0 ? null : i.lprice, i.mallName]),
     );
+    expect(rows.filter((r) => r.price === null).length).toBeGreaterThan(0);
     const lowest = expectedLowest(truth, byMall?.mallName.toLowerCase() ?? '', byId?.productId ?? '');
     for (const product of own) {
       const standing = event.data.standings.find((s) => s.productId === product.productId);
+      const onShelf = truth.find((i) => i.productId === product.externalId);
+      // On the shelf with a price: my price is the one observed there, not the catalogue's (lprice + 1,000).
       expect(standing).toMatchObject({
-        rank: truth.find((i) => i.productId === product.externalId)?.rank,
+        rank: onShelf?.rank,
         previousRank: null,
         change: null,
-        myPrice: product.price,
+        myPrice: onShelf?.lprice,
+        priceSource: 'observed',
+        observedMall: onShelf?.mallName,
+        catalogPrice: product.price,
         lowestCompetitorPrice: lowest,
       });
     }

@@ -131,6 +131,11 @@ describe('gateway → ranking and crawler routes', () => {
         change: null,
         lowestCompetitorPrice: expect.any(Number),
         lastCrawledAt: expect.any(String),
+        myPrice: expect.any(Number),
+        priceSource: expect.stringMatching(/^(observed|catalog)$/),
+        observedMall: expect.anything(),
+        intervalMinutes: 60,
+        paused: false,
       },
     ]);
     const listed = await api.call<PageBody<ProductBody>>('GET', '/v1/products', { key });

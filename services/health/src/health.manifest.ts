@@ -1,4 +1,5 @@
 import { ServiceName } from '@shelfwatch/config';
+import { CRAWLER_MARKETPLACE_RPC } from '@shelfwatch/contracts';
 import { ServiceManifest } from '@shelfwatch/platform';
 
 /** The services with consumers, whose dead letters health has them replay. */
@@ -18,7 +19,10 @@ export const healthManifest: ServiceManifest = {
   service: 'health',
   handles: [],
   publishes: [],
-  // Only their replay subject (`deadLetterReplaySubject`): health asks nothing else of them.
-  calls: DEAD_LETTER_OWNERS.map((service) => `${service}.dead-letters.replay` as const),
+  // Their replay subject (`deadLetterReplaySubject`), and the crawler for every marketplace's status.
+  calls: [
+    ...DEAD_LETTER_OWNERS.map((service) => `${service}.dead-letters.replay` as const),
+    CRAWLER_MARKETPLACE_RPC.statuses,
+  ],
   jetstream: ['inspect'],
 };

@@ -25,6 +25,11 @@ export class RankingError extends Error {
     return new RankingError(RankingErrorCode.Conflict, message);
   }
 
+  /** A field the caller sent is not allowed (e.g. below the plan's minimum): `field: message`. */
+  static invalid(field: string, message: string): RankingError {
+    return new RankingError(RankingErrorCode.Invalid, `${field}: ${message}`);
+  }
+
   static limitExceeded(limit: string, max: number): RankingError {
     return new RankingError(
       RankingErrorCode.LimitExceeded,

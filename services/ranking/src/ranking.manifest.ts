@@ -11,6 +11,8 @@ export const rankingManifest: ServiceManifest = {
     'tracking.product.removed',
     'tracking.keyword.added',
     'tracking.keyword.removed',
+    'tracking.keyword.updated',
+    'tracking.tenant.plan.changed',
     'tracking.exclusion.added',
     'tracking.exclusion.removed',
     'ranking.recorded',

@@ -5,6 +5,8 @@ import { Migration20261122010000Catalog } from './migrations/Migration2026112201
 import { Migration20261122020000CrawlParts } from './migrations/Migration20261122020000CrawlParts';
 import { Migration20261122050000PartitionRankingRows } from './migrations/Migration20261122050000PartitionRankingRows';
 import { Migration20261203100011KeywordCrawlHealth } from './migrations/Migration20261203100011KeywordCrawlHealth';
+import { Migration20261203110001KeywordPlans } from './migrations/Migration20261203110001KeywordPlans';
+import { Migration20261203120001ObservedPrices } from './migrations/Migration20261203120001ObservedPrices';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
 export const rankingPersistence: ServicePersistence = {
@@ -16,5 +18,7 @@ export const rankingPersistence: ServicePersistence = {
     { name: 'Migration20261122020000CrawlParts', class: Migration20261122020000CrawlParts },
     { name: 'Migration20261122050000PartitionRankingRows', class: Migration20261122050000PartitionRankingRows },
     { name: 'Migration20261203100011KeywordCrawlHealth', class: Migration20261203100011KeywordCrawlHealth },
+    { name: 'Migration20261203110001KeywordPlans', class: Migration20261203110001KeywordPlans },
+    { name: 'Migration20261203120001ObservedPrices', class: Migration20261203120001ObservedPrices },
   ],
 };

@@ -146,6 +146,8 @@ describe('ranking catalog over request/reply', () => {
       expect(unlinked.map((e) => e.data)).toContainEqual({
         productId: product.id,
         keywordId: product.keywords[0]?.keywordId,
+        // The keyword's second event: added (1), removed (2).
+        version: 2,
       });
     });
     expect(await refusal(sut.rpc.request('ranking.product.get', { tenantId, productId: product.id }))).toMatchObject({

@@ -42,6 +42,11 @@ describe('product list with standings', () => {
         change: null,
         lowestCompetitorPrice: null,
         lastCrawledAt: null,
+        myPrice: 10_000,
+        priceSource: 'catalog',
+        observedMall: null,
+        intervalMinutes: 60,
+        paused: false,
       },
       expect.objectContaining({ keyword: 'headphones', rank: null, lastCrawledAt: null }),
     ]);
@@ -68,6 +73,11 @@ describe('product list with standings', () => {
       change: 2,
       lowestCompetitorPrice: 7_500,
       lastCrawledAt: '2026-11-22T10:00:00.000Z',
+      myPrice: 5_000,
+      priceSource: 'observed',
+      observedMall: 'Some Mall',
+      intervalMinutes: 60,
+      paused: false,
     });
     expect(keywords[1]).toMatchObject({ keyword: 'headphones', rank: null, lastCrawledAt: null });
     const one = await sut.rpc.request<RankingProductView>('ranking.product.get', { tenantId, productId: mine.id });

@@ -88,16 +88,20 @@ describe('ranking records completed crawls', () => {
       rank: 2,
       previousRank: null,
       change: null,
-      myPrice: 10_000,
+      myPrice: 9_500,
+      priceSource: 'observed',
+      observedMall: 'Some Mall',
+      catalogPrice: 10_000,
       lowestCompetitorPrice: 12_000,
       lowestCompetitor: { externalId: 'rival-2', mall: 'Cheap Store', rank: 6 },
     });
     expect(standingOf(recorded?.standings, 1)).toMatchObject({
       rank: 5,
       myPrice: 20_000,
+      priceSource: 'observed',
       lowestCompetitorPrice: 12_000,
     });
-    expect(standingOf(recorded?.standings, 2)).toMatchObject({ rank: null, myPrice: 30_000 });
+    expect(standingOf(recorded?.standings, 2)).toMatchObject({ rank: null, myPrice: 30_000, priceSource: 'catalog' });
     expect(recorded?.entries.map((e) => [e.rank, e.productId !== null, e.excluded])).toEqual([
       [1, false, true],
       [2, true, false],

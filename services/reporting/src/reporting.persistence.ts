@@ -1,6 +1,7 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
 import { Migration20261122100000ReadModels } from './migrations/Migration20261122100000ReadModels';
+import { Migration20261203120001ObservedPrices } from './migrations/Migration20261203120001ObservedPrices';
 import { Migration20261203170000PurgeWatermarks } from './migrations/Migration20261203170000PurgeWatermarks';
 
 /** The reporting's schema: its entities and every migration, oldest first. */
@@ -10,6 +11,7 @@ export const reportingPersistence: ServicePersistence = {
   migrations: [
     { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
     { name: 'Migration20261122100000ReadModels', class: Migration20261122100000ReadModels },
+    { name: 'Migration20261203120001ObservedPrices', class: Migration20261203120001ObservedPrices },
     { name: 'Migration20261203170000PurgeWatermarks', class: Migration20261203170000PurgeWatermarks },
   ],
 };

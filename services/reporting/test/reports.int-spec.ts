@@ -81,8 +81,16 @@ describe('reporting report queries', () => {
     });
     const days = dump.daily.filter((r) => r.productId === productId && r.keywordId === keywordId);
     expect(price.points).toEqual(
-      days.map((r) => ({ bucketStart: r.bucket, myPrice: r.myPrice, lowestCompetitorPrice: r.competitorMin })),
+      days.map((r) => ({
+        bucketStart: r.bucket,
+        myPrice: r.myPrice,
+        priceSource: r.priceSource,
+        observedMall: r.observedMall,
+        lowestCompetitorPrice: r.competitorMin,
+      })),
     );
+    // The history mixes observed and catalogue prices, old events (no source: catalogue) included.
+    expect(new Set(dump.daily.map((r) => r.priceSource))).toEqual(new Set(['observed', 'catalog']));
   });
 
   it('answers brand share of the top N per day and over the range, shares summing to one', async () => {
@@ -108,11 +116,16 @@ describe('reporting report queries', () => {
       cursor = page.nextCursor ?? undefined;
       chunks += 1;
     } while (cursor !== undefined);
-    expect(lines[0]).toMatch(/^product_id,keyword_id,bucket_start,/);
+    expect(lines[0]).toBe(
+      'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source',
+    );
+    expect(lines.some((line) => line.endsWith(',observed')) && lines.some((line) => line.endsWith(',catalog'))).toBe(
+      true,
+    );
     expect(lines.slice(1)).toEqual(
       dump.hourly.map((r) =>
         [r.productId, r.keywordId, r.bucket, r.rankMin, r.rankMax, r.rankLast, r.samples, r.myPrice.toFixed(2)]
-          .concat(r.competitorMin === null ? [''] : [r.competitorMin.toFixed(2)])
+          .concat(r.competitorMin === null ? [''] : [r.competitorMin.toFixed(2)], [r.priceSource])
           .map((cell) => (cell === null ? '' : String(cell)))
           .join(','),
       ),

@@ -20,7 +20,8 @@ function answer(reply: FastifyReply, change: () => unknown): FastifyReply {
 }
 
 /**
- * Registers the `/_sim` control endpoints: faults, clock, reset, statistics, pinned prices and the ground truth. They are
+ * Registers the `/_sim` control endpoints: faults, clock, reset, statistics, the request log, pinned prices and the
+ * ground truth. They are
  * not part of Naver's API; a crawler must never call them.
  */
 export function registerControlRoutes(app: FastifyInstance, control: SimulatorControl): void {
@@ -33,6 +34,7 @@ export function registerControlRoutes(app: FastifyInstance, control: SimulatorCo
     return { ok: true };
   });
   app.get('/_sim/stats', () => control.stats());
+  app.get('/_sim/requests', () => ({ requests: control.requests() }));
   app.get('/_sim/prices', () => control.prices());
   app.post('/_sim/prices', (request, reply) => answer(reply, () => control.setPrice(request.body ?? {})));
   app.get('/_sim/truth', (request, reply) =>

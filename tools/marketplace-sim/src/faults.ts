@@ -15,6 +15,8 @@ export interface Faults {
   readonly outage: false | OutageMode;
   /** Answer error bodies with HTTP 200, as some Naver clients report seeing. */
   readonly errorsAs200: boolean;
+  /** Client ids answered 401 `024` (Invalid Client Secret), as Naver answers wrong or revoked credentials. */
+  readonly rejectedClientIds: readonly string[];
 }
 
 /** A partial update of {@link Faults}; `outage: true` means `'reset'`. */
@@ -33,6 +35,7 @@ export const NO_FAULTS: Faults = Object.freeze({
   dailyQuota: null,
   outage: false,
   errorsAs200: false,
+  rejectedClientIds: [],
 });
 
 function numberIn(name: string, value: unknown, min: number, max: number, integer: boolean): number {
@@ -54,6 +57,13 @@ function outageOf(value: unknown): false | OutageMode {
     return value === true ? 'reset' : value;
   }
   throw new ControlInputError('outage must be true, false, "reset" or "unavailable"');
+}
+
+function clientIdsOf(value: unknown): readonly string[] {
+  if (!Array.isArray(value) || value.length > 1_000 || !value.every((id) => typeof id === 'string' && id !== '')) {
+    throw new ControlInputError('rejectedClientIds must be a list of at most 1000 non-empty strings');
+  }
+  return Object.freeze([...(value as string[])]);
 }
 
 /** Validates an untrusted JSON patch (the body of `POST /_sim/faults`) and applies it to `current`. */
@@ -79,6 +89,8 @@ function fieldValue(key: string, value: unknown): unknown {
       return limitOrNull(key, value);
     case 'outage':
       return outageOf(value);
+    case 'rejectedClientIds':
+      return clientIdsOf(value);
     case 'errorsAs200':
       if (typeof value !== 'boolean') {
         throw new ControlInputError('errorsAs200 must be true or false');

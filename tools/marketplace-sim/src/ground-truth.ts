@@ -10,7 +10,7 @@ export interface TruthItem {
   readonly title: string;
   readonly link: string;
   readonly image: string;
-  /** Lowest price in KRW; 0 when the product has no price information. */
+  /** Lowest price in KRW; 0 when the product has no price information (served as `lprice: ""`). */
   readonly lprice: number;
   /** Highest price for price-comparison products; null where Naver sends "". */
   readonly hprice: number | null;

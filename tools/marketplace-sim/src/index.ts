@@ -9,6 +9,6 @@ export { highlight, naverError, rfc1123Kst } from './naver-format';
 export type { NaverErrorBody, NaverItem, NaverSearchResponse } from './naver-format';
 export type { ProductType } from './products';
 export { SimulatorControl } from './simulator-control';
-export type { ClockState, SimClock, SimStats } from './simulator-control';
+export type { ClockState, SimClock, SimRequest, SimStats } from './simulator-control';
 export { startSimulator } from './simulator';
 export type { RunningSimulator, SimulatorOptions } from './simulator';

@@ -32,6 +32,9 @@ describe('Naver formatting', () => {
       productType: String(plain.productType),
     });
     expect(toNaverItem(compared, query).hprice).toBe(String(compared.hprice));
+    const unpriced = shelf.find((item) => item.lprice === 0);
+    expect(unpriced).toBeDefined();
+    expect(unpriced && toNaverItem(unpriced, query).lprice).toBe('');
     expect(toNaverItem(compared, query).title).toContain('<b>wireless</b> <b>earbuds</b>');
   });
 

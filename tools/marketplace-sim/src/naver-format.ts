@@ -6,6 +6,7 @@ export interface NaverItem {
   title: string;
   link: string;
   image: string;
+  /** "" when the listing has no price (as Naver sends some), never "0". */
   lprice: string;
   /** "" when there is no highest price (every product that is not a price-comparison product). */
   hprice: string;
@@ -71,7 +72,7 @@ export function toNaverItem(item: TruthItem, query: NormalizedQuery): NaverItem 
     title: highlight(item.title, query),
     link: item.link,
     image: item.image,
-    lprice: String(item.lprice),
+    lprice: item.lprice === 0 ? '' : String(item.lprice),
     hprice: item.hprice === null ? '' : String(item.hprice),
     mallName: item.mallName,
     productId: item.productId,

@@ -15,7 +15,7 @@ describe('pinned prices', () => {
     control.setPrice({ productId: first?.productId, price: 1 });
     const page = searchPage(control, { query: 'desk lamp', display: 10, start: 1, sort: 'sim', filter: {} });
     expect(page.items[0]?.lprice).toBe('1');
-    expect(page.items[1]?.lprice).toBe(String(second?.lprice));
+    expect(page.items[1]?.lprice).toBe(second?.lprice === 0 ? '' : String(second?.lprice));
     expect(control.truth('desk lamp')[0]?.lprice).toBe(1);
     control.setPrice({ productId: first?.productId, price: null });
     expect(control.truth('desk lamp')[0]?.lprice).toBe(first?.lprice);

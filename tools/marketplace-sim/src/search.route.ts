@@ -35,23 +35,40 @@ export function searchPage(control: SimulatorControl, params: SearchParams): Nav
   };
 }
 
-/** Counts every request with the status it got, and applies `errorsAs200` to Naver error bodies. */
+/** Counts and logs every request with the status it got, and applies `errorsAs200` to Naver error bodies. */
 class SearchResponder {
+  /** Arrival times (real clock) of requests not answered yet. */
+  private readonly arrivals = new WeakMap<FastifyRequest, number>();
+
   constructor(private readonly control: SimulatorControl) {}
 
-  send(request: FastifyRequest, reply: FastifyReply, status: number, body: unknown): FastifyReply {
-    this.record(request, status);
+  arrived(request: FastifyRequest): void {
+    this.arrivals.set(request, this.control.wallMs());
+  }
+
+  send(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    body: unknown,
+    errorCode: string | null = null,
+  ): FastifyReply {
+    this.record(request, status, errorCode);
     return reply.code(status).send(body);
   }
 
   sendError(request: FastifyRequest, reply: FastifyReply, error: NaverError): FastifyReply {
     const { status, body } = naverError(error);
-    return this.send(request, reply, this.control.faults().errorsAs200 ? 200 : status, body);
+    return this.send(request, reply, this.control.faults().errorsAs200 ? 200 : status, body, body.errorCode);
   }
 
-  record(request: FastifyRequest, status: number): void {
+  record(request: FastifyRequest, status: number, errorCode: string | null = null): void {
     const query = queryOf(request).query;
-    this.control.record(header(request, 'x-naver-client-id'), typeof query === 'string' ? query : undefined, status);
+    const atMs = this.arrivals.get(request) ?? this.control.wallMs();
+    this.control.record(header(request, 'x-naver-client-id'), typeof query === 'string' ? query : undefined, status, {
+      atMs,
+      errorCode,
+    });
   }
 }
 
@@ -61,6 +78,7 @@ async function handleSearch(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
+  responder.arrived(request);
   const latency = control.faults().latencyMs;
   if (latency > 0) {
     await sleep(latency);

@@ -16,6 +16,26 @@ describe('SimulatorControl', () => {
     expect(pages.map((page) => page.display)).toEqual(pages.map((page) => page.items.length));
   });
 
+  it('logs each request with its arrival on the real clock, its client id and its answer, until reset', () => {
+    const { control, clock } = makeControl();
+    control.setClock({ now: '2026-01-01T00:00:00Z' });
+    control.record('a', 'earbuds', 200, { atMs: clock.wallMs(), errorCode: null });
+    clock.advance(250);
+    control.record(undefined, undefined, 429, { atMs: clock.wallMs(), errorCode: '010' });
+    expect(control.requests()).toEqual([
+      { at: T0.toISOString(), clientId: 'a', query: 'earbuds', status: 200, errorCode: null },
+      {
+        at: new Date(T0.getTime() + 250).toISOString(),
+        clientId: '(none)',
+        query: null,
+        status: 429,
+        errorCode: '010',
+      },
+    ]);
+    control.reset();
+    expect(control.requests()).toEqual([]);
+  });
+
   it('pins, shifts and unpins simulated time', () => {
     const { control, clock } = makeControl();
     control.setClock({ now: '2026-01-01T00:00:00Z' });
@@ -45,6 +65,16 @@ describe('SimulatorControl', () => {
     expect(control.admit('a', 's')).toEqual({ kind: 'error', error: { kind: 'quota', count: 3, quota: 2 } });
     control.setClock({ now: '2026-03-02T15:00:00Z' }); // midnight in Korea: a new day
     expect(control.admit('a', 's').kind).toBe('serve');
+  });
+
+  it('answers 401 024 to the rejected client ids only, as to a wrong secret', () => {
+    const { control } = makeControl();
+    control.setFaults({ rejectedClientIds: ['revoked'] });
+
+    expect(control.admit('revoked', 's')).toEqual({ kind: 'error', error: { kind: 'auth', missing: 'secret' } });
+    expect(control.admit('other', 's').kind).toBe('serve');
+    expect(() => control.setFaults({ rejectedClientIds: [''] })).toThrow('rejectedClientIds');
+    expect(() => control.setFaults({ rejectedClientIds: 'revoked' })).toThrow('rejectedClientIds');
   });
 
   it('fails the same requests for the same errorRate on every run', () => {

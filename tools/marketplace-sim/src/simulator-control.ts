@@ -28,6 +28,18 @@ export interface SimStats {
   queries: Record<string, number>;
 }
 
+/** One search request as the simulator saw it (`GET /_sim/requests`). */
+export interface SimRequest {
+  /** When it arrived, on the real clock (not the simulated one), ISO 8601 with milliseconds. */
+  readonly at: string;
+  readonly clientId: string;
+  readonly query: string | null;
+  /** The status it was answered with; 0: the connection was dropped. */
+  readonly status: number;
+  /** Naver's error code of the answer (`010`, `012`, ...), null for a result. */
+  readonly errorCode: string | null;
+}
+
 /** What to do with one search request after the faults have had their say. */
 export type Admission = { kind: 'serve' } | { kind: 'outage'; mode: OutageMode } | { kind: 'error'; error: NaverError };
 
@@ -38,6 +50,8 @@ const DAY_MS = 86_400_000;
 const KST_OFFSET_MS = 9 * 3_600_000;
 /** Bounds the per-query counters of a long local run; tests and benchmarks stay far below. */
 const MAX_QUERY_KEYS = 100_000;
+/** The request log keeps the latest requests only. */
+const MAX_LOGGED_REQUESTS = 20_000;
 
 /**
  * The run-time state of one simulator: simulated clock, faults, quota and throttle counters, statistics.
@@ -53,6 +67,7 @@ export class SimulatorControl {
   #stats: Omit<SimStats, 'queries'> = { total: 0, clients: {} };
   #queries = new Map<string, number>();
   #prices = new Map<string, number>();
+  #log: SimRequest[] = [];
 
   constructor(
     readonly seed: number,
@@ -141,6 +156,17 @@ export class SimulatorControl {
     this.#windows.clear();
     this.#stats = { total: 0, clients: {} };
     this.#queries.clear();
+    this.#log = [];
+  }
+
+  /** The real clock's time, for stamping arrivals in the request log. */
+  wallMs(): number {
+    return this.clock.wallMs();
+  }
+
+  /** The latest search requests, oldest first, each with its arrival time, client id and answer. */
+  requests(): SimRequest[] {
+    return [...this.#log];
   }
 
   /** A copy of the request statistics. */
@@ -165,7 +191,7 @@ export class SimulatorControl {
     if (clientId === undefined || clientId === '') {
       return { kind: 'error', error: { kind: 'auth', missing: 'id' } };
     }
-    if (clientSecret === undefined || clientSecret === '') {
+    if (clientSecret === undefined || clientSecret === '' || this.#faults.rejectedClientIds.includes(clientId)) {
       return { kind: 'error', error: { kind: 'auth', missing: 'secret' } };
     }
     const quota = this.#countQuota(clientId);
@@ -178,9 +204,24 @@ export class SimulatorControl {
     return this.#drawsError() ? { kind: 'error', error: { kind: 'SE99' } } : { kind: 'serve' };
   }
 
-  /** Counts one answered (or dropped: status 0) request. */
-  record(clientId: string | undefined, query: string | undefined, status: number): void {
+  /** Counts one answered (or dropped: status 0) request, and logs it with its arrival time (real clock, ms). */
+  record(
+    clientId: string | undefined,
+    query: string | undefined,
+    status: number,
+    arrival: { atMs: number; errorCode: string | null } = { atMs: this.clock.wallMs(), errorCode: null },
+  ): void {
     const key = clientId === undefined || clientId === '' ? ANONYMOUS : clientId;
+    this.#log.push({
+      at: new Date(arrival.atMs).toISOString(),
+      clientId: key,
+      query: query ?? null,
+      status,
+      errorCode: arrival.errorCode,
+    });
+    if (this.#log.length > MAX_LOGGED_REQUESTS) {
+      this.#log.splice(0, this.#log.length - MAX_LOGGED_REQUESTS);
+    }
     const client = (this.#stats.clients[key] ??= { requests: 0, byStatus: {} });
     client.requests += 1;
     client.byStatus[status] = (client.byStatus[status] ?? 0) + 1;

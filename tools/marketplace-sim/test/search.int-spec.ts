@@ -30,7 +30,7 @@ describe('marketplace simulator: Naver Shopping search contract over HTTP', () =
           .sort(),
       );
       expect(item.title).toContain('<b>wireless</b> <b>earbuds</b>');
-      expect(item.lprice).toMatch(/^\d+$/u);
+      expect(item.lprice).toMatch(/^(\d+)?$/u);
       expect(item.hprice).toMatch(/^(\d+)?$/u);
       expect(item.productType).toMatch(/^([1-9]|1[0-2])$/u);
     }

@@ -13,12 +13,8 @@ import {
 } from 'chart.js';
 import { h } from './dom';
 import { bucketLabel } from './format';
-import type {
-  ReportingBrandsView,
-  ReportingBucket,
-  ReportingPriceHistoryView,
-  ReportingRankHistoryView,
-} from './types';
+import { myPriceLegend, myPriceView } from './price-format';
+import type { PriceHistoryView, ReportingBrandsView, ReportingBucket, ReportingRankHistoryView } from './types';
 
 // Only what the three charts use, so the rest of Chart.js is tree-shaken out of the bundle.
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale);
@@ -156,12 +152,18 @@ export function rankChart(history: ReportingRankHistoryView, markAt: string | nu
   return mount(element, chart);
 }
 
-/** My price against the lowest competitor's, per bucket. */
-export function priceChart(history: ReportingPriceHistoryView): MountedChart {
+/** My price (the legend says whether observed or catalogue) against the lowest competitor's, per bucket. */
+export function priceChart(history: PriceHistoryView, catalogue: number | null): MountedChart {
   const labels = history.points.map((point) => bucketLabel(point.bucketStart, history.bucket));
+  const legend = myPriceLegend(history.points);
   const table = dataTable(
-    ['Bucket', 'My price', 'Lowest competitor'],
-    history.points.map((p, i) => [labels[i] ?? '', p.myPrice, p.lowestCompetitorPrice ?? '—']),
+    ['Bucket', 'My price', 'Where my price came from', 'Lowest competitor'],
+    history.points.map((p, i) => [
+      labels[i] ?? '',
+      p.myPrice ?? '—',
+      myPriceView(p, catalogue).source ?? '—',
+      p.lowestCompetitorPrice ?? '—',
+    ]),
   );
   const { element, canvas } = frame(
     `My price against the lowest competitor's, ${history.points.length} buckets.`,
@@ -173,7 +175,7 @@ export function priceChart(history: ReportingPriceHistoryView): MountedChart {
       labels,
       datasets: [
         {
-          label: 'My price',
+          label: legend,
           data: history.points.map((p) => p.myPrice),
           borderColor: PALETTE[0],
           backgroundColor: PALETTE[0],

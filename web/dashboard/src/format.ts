@@ -56,9 +56,12 @@ export function rankChange(change: number | null): ChangeView {
 }
 
 /** Competitor price against mine: how much cheaper (or dearer) the cheapest competitor is. */
-export function priceGap(mine: number, lowest: number | null): { text: string; undercut: boolean } {
+export function priceGap(mine: number | null, lowest: number | null): { text: string; undercut: boolean } {
   if (lowest === null) {
     return { text: 'no priced competitor', undercut: false };
+  }
+  if (mine === null) {
+    return { text: 'my price unknown', undercut: false };
   }
   const diff = mine - lowest;
   if (diff > 0) {
@@ -85,4 +88,11 @@ export function count(n: number | null, singular: string, pluralForm = `${singul
 /** What a finished crawl found, as a phrase ("100 results on 1 page"). */
 export function crawlSize(crawl: { itemCount: number | null; pagesFetched: number | null }): string {
   return `${count(crawl.itemCount, 'result')} on ${count(crawl.pagesFetched, 'page')}`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A time of today in the reader's locale ("14:05:30"); '—' when absent. */
+export function timeOfDay(iso: string | null | undefined): string {
+  return iso ? timeFormat.format(new Date(iso)) : '—';
 }

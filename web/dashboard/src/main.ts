@@ -1,120 +1,24 @@
-import { Api, ApiError } from './api';
 import { h, replace } from './dom';
-import { startHealthBanner } from './health-banner';
-import type { PageContext, PageRender } from './page';
-import { renderAlerts } from './pages/alerts';
-import { renderBrands } from './pages/brands';
-import { renderKeyword } from './pages/keyword';
-import { renderProducts } from './pages/products';
-import { renderSettings } from './pages/settings';
 import { Session } from './session';
-import { parseHash } from './router';
 import { renderSignIn } from './sign-in';
-import type { RankingProductView } from './types';
 
-const NAV: { path: string; label: string }[] = [
-  { path: 'products', label: 'Products' },
-  { path: 'alerts', label: 'Alerts' },
-  { path: 'brands', label: 'Brands' },
-  { path: 'settings', label: 'Settings' },
-];
+// The entry holds only what the sign-in form needs; the signed-in app (pages, forms) is a chunk of its own,
+// fetched while the seller types the key, so the form is usable after the smallest download.
+const loadApp = (): Promise<typeof import('./app')> => import('./app');
 
-function pageFor(page: string): PageRender {
-  switch (page) {
-    case 'keyword':
-      return renderKeyword;
-    case 'alerts':
-      return renderAlerts;
-    case 'brands':
-      return renderBrands;
-    case 'settings':
-      return renderSettings;
-    default:
-      return renderProducts;
-  }
-}
-
-/** The signed-in app: header and navigation, health banner, the routed page. */
-function startApp(root: HTMLElement, session: Session, key: string): void {
-  const signOut = (notice = ''): void => {
-    session.signOut();
-    stopHealth();
-    leave();
-    window.removeEventListener('hashchange', route);
-    renderSignIn(root, (next, remember) => (session.signIn(next, remember), startApp(root, session, next)), notice);
-  };
-  const api = new Api(key, () => signOut('Your session ended: the API key is no longer accepted. Sign in again.'));
-  const main = h('main', { id: 'main', tabindex: '-1' });
-  const nav = h('nav', { 'aria-label': 'Main' }, ...NAV.map((item) => h('a', { href: `#/${item.path}` }, item.label)));
-  const announcer = h('div', { class: 'sr-only', 'aria-live': 'polite', id: 'announcer' });
-  const banner = h('div', { id: 'health-banner', role: 'status', hidden: true });
-  const skip = h('a', { class: 'skip', href: '#main' }, 'Skip to content');
-  skip.addEventListener('click', (event) => (event.preventDefault(), main.focus()));
-  replace(
-    root,
-    skip,
-    h(
-      'header',
-      { class: 'top' },
-      h('span', { class: 'brand' }, 'ShelfWatch'),
-      nav,
-      h('button', { type: 'button', class: 'link', onclick: () => signOut() }, 'Sign out'),
-    ),
-    banner,
-    main,
-    announcer,
-  );
-  const stopHealth = startHealthBanner(banner);
-  let productCache: Promise<RankingProductView[]> | null = null;
-  let cleanups: (() => void)[] = [];
-  let isLeft = false;
-  const leave = (): void => {
-    isLeft = true;
-    cleanups.forEach((cleanup) => cleanup());
-    cleanups = [];
-  };
-  let first = true;
-  function route(): void {
-    leave();
-    const { page, params } = parseHash(window.location.hash);
-    for (const link of nav.querySelectorAll('a')) {
-      const current =
-        link.getAttribute('href') === `#/${page}` || (page === 'keyword' && link.getAttribute('href') === '#/products');
-      if (current) {
-        link.setAttribute('aria-current', 'page');
-      } else {
-        link.removeAttribute('aria-current');
-      }
-    }
-    let left = false;
-    isLeft = false;
-    cleanups.push(() => (left = true));
-    const ctx: PageContext = {
-      api,
-      announce: (message) => {
-        announcer.textContent = '';
-        window.setTimeout(() => (announcer.textContent = message), 50);
-      },
-      products: () => (productCache ??= api.all<RankingProductView>('/v1/products')),
-      invalidateProducts: () => (productCache = null),
-      left: () => left || isLeft,
-      onLeave: (cleanup) => cleanups.push(cleanup),
-    };
-    ctx.invalidateProducts();
-    replace(main, h('p', { class: 'loading', role: 'status' }, 'Loading…'));
-    pageFor(page)(ctx, params, main).catch((error: unknown) => {
-      if (!ctx.left()) {
-        const message = error instanceof ApiError ? error.message : 'Something went wrong while loading this page.';
-        replace(main, h('h1', {}, 'This page could not be loaded'), h('p', { class: 'error', role: 'alert' }, message));
-      }
-    });
-    if (!first) {
-      main.focus();
-    }
-    first = false;
-  }
-  window.addEventListener('hashchange', route);
-  route();
+function launch(root: HTMLElement, session: Session, key: string): void {
+  loadApp()
+    .then((app) => app.startApp(root, session, key))
+    .catch(() =>
+      replace(
+        root,
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          'The dashboard could not be loaded. Check your connection, then reload the page.',
+        ),
+      ),
+    );
 }
 
 function boot(): void {
@@ -125,9 +29,11 @@ function boot(): void {
   const session = new Session(window.sessionStorage);
   const key = session.current;
   if (key === null) {
-    renderSignIn(root, (next, remember) => (session.signIn(next, remember), startApp(root, session, next)));
+    renderSignIn(root, (next, remember) => (session.signIn(next, remember), launch(root, session, next)));
+    // Start fetching the app now; a failure shows when the seller signs in.
+    loadApp().catch(() => undefined);
   } else {
-    startApp(root, session, key);
+    launch(root, session, key);
   }
 }
 

@@ -24,3 +24,145 @@ export type {
   WebhookCreated,
   WebhookView,
 } from '@shelfwatch/contracts';
+
+// ---- Issue 15 views, reconcile with contracts at merge. ----
+// Declared here because the services that answer them are being built on other branches. Every field added to
+// an existing answer is optional, so the dashboard keeps working against a gateway without it.
+import type {
+  CrawlerCrawlView,
+  RankingKeywordView,
+  RankingLatestView,
+  RankingProductKeyword,
+  ReportingPriceHistoryView,
+} from '@shelfwatch/contracts';
+
+/** How a marketplace is doing for everyone (`GET /v1/marketplaces`, `status`). */
+export interface MarketplaceStatus {
+  state: 'ok' | 'degraded' | 'unhealthy' | 'unknown';
+  breaker: 'closed' | 'open' | 'halfOpen';
+  requestsToday: number;
+  dailyQuota: number;
+  quotaResetsAt: string;
+  pausedUntil: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  /** 0..1; null when no crawl finished in the last hour. */
+  successRateLastHour: number | null;
+  crawlsLastHour: number;
+  keywordsOverdue: number;
+}
+
+/** Which credentials the tenant's crawls of a marketplace use (never the credentials themselves). */
+export interface MarketplaceCredentials {
+  source: 'tenant' | 'platform' | 'none';
+  last4: string | null;
+  lastUsedAt: string | null;
+  updatedAt: string | null;
+}
+
+/** One marketplace as `GET /v1/marketplaces` lists it. */
+export interface MarketplaceView {
+  id: string;
+  name: string;
+  /** Absent on a gateway without tenant credentials. */
+  credentials?: MarketplaceCredentials;
+  status: MarketplaceStatus;
+}
+
+export interface MarketplacesView {
+  items: MarketplaceView[];
+}
+
+/** The answer of `PUT /v1/marketplaces/:marketplace/credentials`. */
+export interface CredentialsStored {
+  marketplace: string;
+  source: 'tenant';
+  last4: string;
+  updatedAt: string;
+  lastUsedAt: string | null;
+}
+
+/** The tenant's plan (`GET /v1/tenant`). */
+export interface TenantPlan {
+  name: string;
+  shareWeight: number;
+  maxKeywords: number;
+  minIntervalMinutes: number;
+}
+
+/** Today's use of one marketplace's daily budget by the tenant. */
+export interface TenantUsage {
+  marketplace: string;
+  credentialSource: 'tenant' | 'platform';
+  usedToday: number;
+  /** Null: own credentials, no share of the platform's budget. */
+  shareToday: number | null;
+  resetsAt: string;
+  exhausted: boolean;
+}
+
+/** `GET /v1/tenant`; `plan` and `usage` are absent on an older gateway. */
+export interface TenantView {
+  id: string;
+  name: string;
+  createdAt: string;
+  plan?: TenantPlan;
+  usage?: TenantUsage[];
+}
+
+/** Whether a keyword's scheduled crawls keep failing. */
+export interface CrawlHealth {
+  failing: boolean;
+  consecutiveFailures: number;
+  lastError: { code: string; message: string; at: string } | null;
+  lastCrawledAt: string | null;
+}
+
+/** What issue 15 adds to keyword views (absent on an older gateway). */
+export interface KeywordManagement {
+  paused?: boolean;
+  crawlHealth?: CrawlHealth;
+}
+
+/** A keyword of `GET /v1/keywords` and `PATCH /v1/keywords/:id`. */
+export type KeywordView = RankingKeywordView & KeywordManagement;
+
+/** Where "my price" came from: seen on the shelf (at `observedMall`) or the catalogue price of the product. */
+export type PriceSource = 'observed' | 'catalog';
+
+/** The price figures of a standing or a price point. */
+export interface PriceFigures {
+  myPrice: number | null;
+  priceSource?: PriceSource;
+  observedMall?: string | null;
+  /** The catalogue price at that crawl (standings); when absent, the product's current price stands in. */
+  catalogPrice?: number | null;
+}
+
+/** A product's keyword row, with the issue 15 additions when the gateway has them. */
+export type ProductKeyword = RankingProductKeyword & KeywordManagement & Partial<PriceFigures>;
+
+/** A crawl, with its attempts when the gateway retries crawls. */
+export type CrawlView = CrawlerCrawlView & {
+  attempts?: number;
+  nextAttemptAt?: string | null;
+};
+
+type Latest = RankingLatestView;
+
+/** A standing of `rankings/latest`: my price may be unknown and says where it came from. */
+export type LatestStanding = Omit<Latest['standings'][number], 'myPrice'> & PriceFigures;
+
+/** A listing of `rankings/latest`: a competitor without a price has `price: null`. */
+export type LatestEntry = Omit<Latest['entries'][number], 'price'> & { price: number | null };
+
+/** `GET /v1/keywords/:id/rankings/latest` with the issue 15 price figures. */
+export type LatestView = Omit<Latest, 'standings' | 'entries'> & {
+  standings: LatestStanding[];
+  entries: LatestEntry[];
+};
+
+/** A point of the price history with the issue 15 price figures. */
+export type PricePoint = Omit<ReportingPriceHistoryView['points'][number], 'myPrice'> & PriceFigures;
+
+/** `GET /v1/reports/price-history` with the issue 15 price figures. */
+export type PriceHistoryView = Omit<ReportingPriceHistoryView, 'points'> & { points: PricePoint[] };

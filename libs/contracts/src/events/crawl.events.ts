@@ -27,8 +27,11 @@ export const crawlItemSchema = z.object({
   externalId: z.string().min(1),
   title: z.string(),
   mall: z.string(),
-  /** Price in the marketplace currency's minor-free unit (KRW has none). */
-  price: z.number().nonnegative(),
+  /**
+   * Price in the marketplace currency's minor-free unit (KRW has none); null when the marketplace shows the
+   * listing without a price (Naver: `lprice: ""`). Never 0 for "no price".
+   */
+  price: z.number().nonnegative().nullable(),
   brand: z.string(),
   maker: z.string(),
   category: z.string(),
@@ -62,7 +65,10 @@ export const crawlCompletedV1 = z.object({
 export const crawlFailedV1 = z.object({
   ...crawlRef,
   failedAt: z.iso.datetime({ offset: true }),
-  /** Stable machine-readable cause, e.g. `quota_exhausted`, `throttled`, `upstream_error`, `timeout`. */
+  /**
+   * Stable machine-readable cause, e.g. `quota_exhausted`, `throttled`, `upstream_error`, `timeout`, or
+   * `tenant_quota_exhausted` (the tenant's share of the platform credentials' day is spent; not retryable today).
+   */
   code: z.string().min(1),
   message: z.string(),
   /** Whether a later attempt may succeed. */

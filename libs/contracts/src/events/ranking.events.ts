@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+/**
+ * Where "my price" comes from: `observed` when the tenant's product was on the crawled shelf with a price
+ * (its shelf price and mall), else `catalog` (the price the seller typed in). Absent on events recorded
+ * before observed prices existed: those carried the catalogue price.
+ */
+export const priceSourceSchema = z.enum(['observed', 'catalog']);
+export type PriceSource = z.infer<typeof priceSourceSchema>;
+
 /** Where one shelf entry stood in a crawl, as recorded by the ranking service. */
 export const rankingEntrySchema = z.object({
   rank: z.number().int().positive(),
@@ -8,7 +16,8 @@ export const rankingEntrySchema = z.object({
   productId: z.uuid().nullable(),
   mall: z.string(),
   brand: z.string(),
-  price: z.number().nonnegative(),
+  /** The shelf price; null when the listing had none (never the cheapest competitor). */
+  price: z.number().nonnegative().nullable(),
   excluded: z.boolean(),
 });
 
@@ -21,8 +30,14 @@ export const standingSchema = z.object({
   previousRank: z.number().int().positive().nullable(),
   /** previousRank − rank (positive = moved up); null unless both are known. */
   change: z.number().int().nullable(),
-  /** The seller's own price for the product. */
+  /** My price: the observed shelf price when the product was on the shelf with one, else the catalogue price. */
   myPrice: z.number().nonnegative(),
+  /** Which of the two `myPrice` is. */
+  priceSource: priceSourceSchema.default('catalog'),
+  /** The mall my product was seen at when `priceSource` is `observed`, else null. */
+  observedMall: z.string().nullable().default(null),
+  /** The price the seller typed into the catalogue (null on old events, where `myPrice` is that price). */
+  catalogPrice: z.number().nonnegative().nullable().default(null),
   /** The lowest price among competitors on the shelf (own products and exclusions never count). */
   lowestCompetitorPrice: z.number().nonnegative().nullable(),
   /** Who holds that price. */
@@ -42,7 +57,12 @@ export const rankingRecordedV1 = z.object({
   standings: z.array(standingSchema).max(1000),
 });
 
-/** A tracked product's rank or presence changed between two successful crawls. */
+/**
+ * A tracked product's rank or presence changed between two successful crawls, adjacent by crawl time
+ * (`completedAt`, then crawl id). When a crawl arrives late, between two recorded ones, the later crawl's
+ * change is restated against it with `revised: true`: a consumer keeps the last event per (crawlId, productId),
+ * and a revised event with `previousRank === currentRank` withdraws that crawl's earlier change.
+ */
 export const rankingChangedV1 = z.object({
   crawlId: z.uuid(),
   keywordId: z.uuid(),
@@ -51,7 +71,12 @@ export const rankingChangedV1 = z.object({
   previousRank: z.number().int().positive().nullable(),
   /** Null when the product is no longer on the shelf. */
   currentRank: z.number().int().positive().nullable(),
+  /** My price at this crawl (see `priceSource`); null only on old events of a product that left the shelf. */
   price: z.number().nonnegative().nullable(),
+  priceSource: priceSourceSchema.default('catalog'),
+  observedMall: z.string().nullable().default(null),
+  /** True when this restates the crawl's change after an earlier crawl arrived late. */
+  revised: z.boolean().default(false),
 });
 
 export type Standing = z.infer<typeof standingSchema>;

@@ -1,5 +1,6 @@
 /** Request/reply contracts of the crawler service: subjects, request schemas, answer types. */
 import { z } from 'zod';
+import { marketplaceId } from '../input-safety';
 import { pageInput } from '../pagination';
 
 /** Request/reply subjects served by the crawler service. */
@@ -7,6 +8,10 @@ export const CRAWLER_RPC = {
   crawlRequest: 'crawler.crawl.request',
   crawlGet: 'crawler.crawl.get',
   crawlList: 'crawler.crawl.list',
+  credentialsPut: 'crawler.credentials.put',
+  credentialsGet: 'crawler.credentials.get',
+  credentialsDelete: 'crawler.credentials.delete',
+  tenantUsage: 'crawler.tenant.usage',
 } as const;
 
 /** Where a crawl run is in its life. */
@@ -55,3 +60,71 @@ export interface CrawlerCrawlView {
   /** When a run waiting for a retry may start again; null otherwise. */
   nextAttemptAt: string | null;
 }
+
+/**
+ * A marketplace credential field: printable ASCII without spaces (it travels in HTTP headers, where anything else
+ * would fail the request before it is sent), long enough that its last four characters reveal little.
+ */
+const credentialText = z
+  .string()
+  .min(8)
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
+
+/**
+ * `crawler.credentials.put`: stores the tenant's own credentials of a marketplace after one live search with
+ * them; `credentials_rejected` when the marketplace refuses them, `credentials_unverified` when the check could
+ * not be made (nothing is stored in either case).
+ */
+export const crawlerCredentialsPutRequest = z.object({
+  tenantId: z.uuid(),
+  marketplace: marketplaceId,
+  clientId: credentialText,
+  clientSecret: credentialText,
+});
+
+/** `crawler.credentials.get`: which credentials the tenant's crawls of the marketplace use (never them). */
+export const crawlerCredentialsGetRequest = z.object({ tenantId: z.uuid(), marketplace: marketplaceId });
+
+/** `crawler.credentials.delete`: forgets the tenant's own credentials (`not_found` when none are stored). */
+export const crawlerCredentialsDeleteRequest = crawlerCredentialsGetRequest;
+
+/** Whose credentials a tenant's crawls of a marketplace use; `none`: nobody's, crawls fail with `auth_failed`. */
+export type CrawlerCredentialSource = 'tenant' | 'platform' | 'none';
+
+/** What a tenant sees of the credentials its crawls use: never the credentials, only the client id's last four. */
+export interface CrawlerCredentialsView {
+  marketplace: string;
+  source: CrawlerCredentialSource;
+  /** Last four characters of the tenant's own client id; null for the platform's. */
+  last4: string | null;
+  /** When a crawl last used the tenant's own credentials (to the minute); null for the platform's. */
+  lastUsedAt: string | null;
+  /** When the tenant's own credentials were last stored; null for the platform's. */
+  updatedAt: string | null;
+}
+
+/** Answer of `crawler.credentials.put`: the stored credentials as the tenant sees them. */
+export interface CrawlerCredentialsStored extends CrawlerCredentialsView {
+  source: 'tenant';
+  last4: string;
+  updatedAt: string;
+}
+/** `crawler.tenant.usage`: what the tenant's crawls spent today of each marketplace's budget. */
+export const crawlerTenantUsageRequest = z.object({ tenantId: z.uuid() });
+
+/** The tenant's use today of one marketplace's requests (an element of the answer of `crawler.tenant.usage`). */
+export const crawlerTenantUsageSchema = z.object({
+  marketplace: z.string(),
+  /** `platform`: the shared credentials, of which the tenant has a share; `tenant`: its own, with their own quota. */
+  credentialSource: z.enum(['tenant', 'platform']),
+  /** Requests sent for the tenant since the last reset, retries included. */
+  usedToday: z.number().int(),
+  /** The tenant's share of the platform credentials' daily quota; null with its own credentials (no share). */
+  shareToday: z.number().int().nullable(),
+  /** When the day's count starts over (Naver: midnight in Seoul), ISO 8601. */
+  resetsAt: z.iso.datetime({ offset: true }),
+  /** The share (or the own credentials' quota) is used up: crawls fail until `resetsAt`. */
+  exhausted: z.boolean(),
+});
+export type CrawlerTenantUsage = z.infer<typeof crawlerTenantUsageSchema>;

@@ -1,8 +1,9 @@
 /** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
 import { z } from 'zod';
-import { RankingEntry, Standing } from '../events/ranking.events';
+import { PriceSource, RankingEntry, Standing } from '../events/ranking.events';
 import { MARKETPLACES } from '../input-safety';
 import { pageInput } from '../pagination';
+import { PlanView, planNameSchema } from '../plans';
 
 /** Request/reply subjects served by the ranking service. */
 export const RANKING_RPC = {
@@ -14,10 +15,13 @@ export const RANKING_RPC = {
   keywordAdd: 'ranking.keyword.add',
   keywordRemove: 'ranking.keyword.remove',
   keywordList: 'ranking.keyword.list',
+  keywordUpdate: 'ranking.keyword.update',
   keywordLatest: 'ranking.keyword.latest',
   exclusionAdd: 'ranking.exclusion.add',
   exclusionList: 'ranking.exclusion.list',
   exclusionDelete: 'ranking.exclusion.delete',
+  tenantPlanGet: 'ranking.tenant.plan.get',
+  tenantPlanSet: 'ranking.tenant.plan.set',
 } as const;
 
 /** Trimmed, lower case, single spaces: how a keyword is stored and compared. */
@@ -78,6 +82,31 @@ export const rankingKeywordAddRequest = rankingProductRefRequest.extend({
 /** `ranking.keyword.remove`: detach a keyword from a product. */
 export const rankingKeywordRemoveRequest = rankingProductRefRequest.extend({ keywordId: z.uuid() });
 
+const keywordChanges = {
+  intervalMinutes: intervalMinutes.optional(),
+  paused: z.boolean().optional(),
+};
+const someKeywordChange = (input: { intervalMinutes?: number; paused?: boolean }): boolean =>
+  input.intervalMinutes !== undefined || input.paused !== undefined;
+const someKeywordChangeMessage = { message: 'intervalMinutes or paused is required', path: ['intervalMinutes'] };
+
+/** `ranking.keyword.update`: a new interval and/or pause of one of the tenant's keywords. */
+export const rankingKeywordUpdateRequest = z
+  .object({ ...scope, keywordId: z.uuid(), ...keywordChanges })
+  .refine(someKeywordChange, someKeywordChangeMessage);
+
+/** The changes of `ranking.keyword.update` alone (the gateway's PATCH body; unknown fields are refused). */
+export const rankingKeywordChanges = z
+  .object(keywordChanges)
+  .strict()
+  .refine(someKeywordChange, someKeywordChangeMessage);
+
+/** `ranking.tenant.plan.get`: the tenant's plan (the default plan when it was never set). */
+export const rankingTenantPlanGetRequest = z.object({ tenantId: z.uuid() });
+
+/** `ranking.tenant.plan.set`: puts the tenant on a plan of the catalogue (`libs/contracts/src/plans.ts`). */
+export const rankingTenantPlanSetRequest = z.object({ ...scope, plan: planNameSchema });
+
 /** `ranking.keyword.list`: the tenant's keywords, or one product's. */
 export const rankingKeywordListRequest = rankingListRequest.extend({ productId: z.uuid().optional() });
 
@@ -109,6 +138,12 @@ export type RankingListInput = z.output<typeof rankingListRequest>;
 export type RankingKeywordAddInput = z.output<typeof rankingKeywordAddRequest>;
 export type RankingKeywordRemoveInput = z.output<typeof rankingKeywordRemoveRequest>;
 export type RankingKeywordListInput = z.output<typeof rankingKeywordListRequest>;
+export type RankingKeywordUpdateInput = z.output<typeof rankingKeywordUpdateRequest>;
+export type RankingTenantPlanGetInput = z.output<typeof rankingTenantPlanGetRequest>;
+export type RankingTenantPlanSetInput = z.output<typeof rankingTenantPlanSetRequest>;
+
+/** A tenant's plan as the ranking answers it. */
+export type RankingTenantPlanView = PlanView;
 export type RankingExclusionAddInput = z.output<typeof rankingExclusionAddRequest>;
 export type RankingExclusionRefInput = z.output<typeof rankingExclusionRefRequest>;
 
@@ -122,8 +157,17 @@ export interface RankingProductKeyword {
   change: number | null;
   /** Cheapest competitor at the latest crawl; null when none or never crawled. */
   lowestCompetitorPrice: number | null;
+  /** My price at the latest crawl: observed on the shelf, else (and when never crawled) the catalogue price. */
+  myPrice: number;
+  priceSource: PriceSource;
+  /** The mall my product was observed at; null unless `priceSource` is `observed`. */
+  observedMall: string | null;
   /** When the keyword was last crawled successfully (ISO 8601); null when never. */
   lastCrawledAt: string | null;
+  /** How often the keyword is crawled. */
+  intervalMinutes: number;
+  /** A paused keyword is not crawled on schedule. */
+  paused: boolean;
 }
 
 /** A tracked product as callers see it. */
@@ -142,7 +186,10 @@ export interface RankingKeywordView {
   id: string;
   marketplace: string;
   keyword: string;
+  /** How often the keyword is crawled (one value per keyword; PATCH changes it). */
   intervalMinutes: number;
+  /** A paused keyword is not crawled on schedule (a manual crawl still is). */
+  paused: boolean;
   productIds: string[];
   /** How the keyword's crawls have been going. */
   crawlHealth: RankingKeywordCrawlHealth;

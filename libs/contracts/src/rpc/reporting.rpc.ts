@@ -1,6 +1,7 @@
 /** Request/reply contracts of the reporting service: subjects, request schemas, answer types. */
 import { z } from 'zod';
 import { AlertType } from '../events/alert.events';
+import { PriceSource } from '../events/ranking.events';
 
 /** Request/reply subjects served by the reporting service. */
 export const REPORTING_RPC = {
@@ -128,8 +129,12 @@ export const reportingPriceHistoryRequest = z.object({
 
 export interface ReportingPricePoint {
   bucketStart: string;
-  /** My price at the bucket's last crawl. */
+  /** My price at the bucket's last crawl: observed on the shelf, else the catalogue price (`priceSource`). */
   myPrice: number;
+  /** `observed` or `catalog` (buckets recorded before observed prices: `catalog`). */
+  priceSource: PriceSource;
+  /** The mall my product was observed at, when `priceSource` is `observed`; else null. */
+  observedMall: string | null;
   /** Lowest competitor price seen in the bucket; null: no competitor was priced. */
   lowestCompetitorPrice: number | null;
 }
@@ -145,7 +150,8 @@ export interface ReportingPriceHistoryView {
 
 /**
  * One chunk of the rank/price history CSV export (`product_id,keyword_id,bucket_start,rank_min,rank_max,
- * rank_last,samples,my_price,lowest_competitor_price`), ordered by product, keyword, bucket. The first
+ * rank_last,samples,my_price,lowest_competitor_price,price_source`), ordered by product, keyword, bucket;
+ * `price_source` says whether `my_price` was observed on the shelf or is the catalogue price. The first
  * chunk (no cursor) starts with the header line. Each chunk holds whole lines and at most `maxBytes`
  * (one line more if a single line is larger); the gateway writes chunks to the response as they come.
  */

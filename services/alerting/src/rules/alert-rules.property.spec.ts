@@ -22,6 +22,9 @@ const standing: fc.Arbitrary<Standing> = fc
     return {
       productId: '00000000-0000-4000-8000-000000000001',
       ...figures,
+      priceSource: 'catalog' as const,
+      observedMall: null,
+      catalogPrice: null,
       change: figures.rank !== null && figures.previousRank !== null ? figures.previousRank - figures.rank : null,
       lowestCompetitorPrice,
       lowestCompetitor: lowestCompetitorPrice === null ? null : { externalId: 'c-1', mall: 'Mall One', rank: 1 },

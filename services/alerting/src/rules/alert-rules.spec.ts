@@ -10,6 +10,9 @@ function aStanding(overrides: Partial<Standing> = {}): Standing {
     previousRank: 3,
     change: 0,
     myPrice: 10_000,
+    priceSource: 'catalog' as const,
+    observedMall: null,
+    catalogPrice: null,
     lowestCompetitorPrice: 10_000,
     lowestCompetitor: { externalId: 'c-1', mall: 'Mall One', rank: 1 },
     ...overrides,
@@ -34,6 +37,31 @@ describe('price undercut', () => {
       kind: 'active',
       details: { myPrice: 10_000, competitorPrice: 9_999, gap: 1, competitorMall: 'Mall One', competitorRank: 1 },
     });
+  });
+
+  it('given my observed shelf price above a competitor my catalogue price is below, then it is an undercut', () => {
+    const observed = aStanding({
+      myPrice: 12_000,
+      priceSource: 'observed',
+      observedMall: 'My Store',
+      catalogPrice: 10_000,
+      lowestCompetitorPrice: 11_000,
+    });
+    expect(priceUndercut(undercut(), observed)).toMatchObject({
+      kind: 'active',
+      details: { myPrice: 12_000, priceSource: 'observed', observedMall: 'My Store', gap: 1_000 },
+    });
+  });
+
+  it('given my observed shelf price below a competitor my catalogue price is above, then there is no undercut', () => {
+    const observed = aStanding({
+      myPrice: 10_000,
+      priceSource: 'observed',
+      observedMall: 'My Store',
+      catalogPrice: 12_000,
+      lowestCompetitorPrice: 11_000,
+    });
+    expect(priceUndercut(undercut(), observed)).toEqual({ kind: 'clear' });
   });
 
   it('given a 5 % threshold, when the gap is exactly 5 %, then it fires; at 4.99 % it does not', () => {

@@ -21,6 +21,8 @@ function percentOf(part: number, whole: number): number {
 /**
  * Price undercut: the cheapest competitor is strictly below my price by at least `minPercent` % of my price
  * or at least `minAmount` (either threshold suffices; both unset: any amount). An equal price is no undercut.
+ * "My price" is the standing's: the price my product was observed at on the shelf when it was there with a
+ * price, else the catalogue price (`priceSource` says which, and goes into the details).
  */
 export function priceUndercut(rule: AlertRuleSettings['priceUndercut'], standing: Standing): RuleOutcome {
   const lowest = standing.lowestCompetitorPrice;
@@ -45,6 +47,8 @@ export function priceUndercut(rule: AlertRuleSettings['priceUndercut'], standing
     message: `A competitor${who ? ` (${who.mall || who.externalId})` : ''} is ${percent}% (${gap}) below your price`,
     details: {
       myPrice: standing.myPrice,
+      priceSource: standing.priceSource,
+      observedMall: standing.observedMall,
       competitorPrice: lowest,
       gap,
       gapPercent: percent,

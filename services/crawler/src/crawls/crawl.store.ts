@@ -288,10 +288,12 @@ export class CrawlStore {
         interval_minutes: number;
         next_due_at: Date;
       }[]
-    >(`select * from crawler.keywords where next_due_at <= ? order by next_due_at limit ? for update skip locked`, [
-      now,
-      limit,
-    ]);
+    >(
+      // A paused keyword is never crawled on schedule (a manual crawl of it still is).
+      `select * from crawler.keywords where next_due_at <= ? and not paused
+        order by next_due_at limit ? for update skip locked`,
+      [now, limit],
+    );
     return rows.map((row) => ({
       keywordId: row.keyword_id,
       tenantId: row.tenant_id,

@@ -8,6 +8,7 @@ import { RetryDecision, RetryPolicy, failureNotBefore, refusedUnsent, retryDecis
 import { CrawlLease, CrawlRun, CrawlStore, ScheduledKeyword } from './crawl.store';
 import { CrawlFailureCode, CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
 import { splitResults } from './result-parts';
+import { recordCrawl } from '../marketplaces/status/marketplace.metrics';
 
 /** Limits of one crawl. */
 export interface CrawlLimits {
@@ -68,6 +69,8 @@ export class CrawlWorker {
     await context.with(contextFromTraceparent(run.traceparent), () =>
       getTracer().startActiveSpan(`crawl ${keyword?.marketplace ?? 'keyword'}`, async (span) => {
         span.setAttributes({ 'shelfwatch.crawl_id': run.crawlId, 'shelfwatch.keyword_id': run.keywordId });
+        const started = performance.now();
+        let outcome = 'completed';
         try {
           if (!keyword) {
             // Removed from the schedule after the crawl was requested: nothing to crawl for.
@@ -77,8 +80,10 @@ export class CrawlWorker {
           await this.complete(claimed, keyword, shelf);
         } catch (error) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+          outcome = crawlFailure(error).code;
           await this.fail(claimed, error);
         } finally {
+          recordCrawl(keyword?.marketplace ?? 'unknown', outcome, (performance.now() - started) / 1_000);
           span.end();
         }
       }),
@@ -128,7 +133,13 @@ export class CrawlWorker {
       Math.max(100, this.limits.leaseMs / 3),
     );
     try {
-      return await this.crawler.crawl({ marketplace, keyword, trackedExternalIds: tracked, signal });
+      return await this.crawler.crawl({
+        tenantId: run.tenantId,
+        marketplace,
+        keyword,
+        trackedExternalIds: tracked,
+        signal,
+      });
     } catch (error) {
       throw leaseLost.signal.aborted ? (leaseLost.signal.reason as Error) : error;
     } finally {

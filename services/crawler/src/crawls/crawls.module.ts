@@ -1,10 +1,27 @@
+import { MikroORM } from '@mikro-orm/postgresql';
 import { DynamicModule, Module } from '@nestjs/common';
-import { Secret } from '@shelfwatch/config';
 import { HeartbeatPublisher } from '@shelfwatch/platform';
 import { Logger } from 'pino';
+import { BudgetStore } from '../budget/budget.store';
+import { SharedQuotaSource } from '../budget/shared-quota-source';
+import { SharedRequestBudget } from '../budget/shared-request-budget';
+import { TenantUsageReader } from '../budget/tenant-usage';
+import { TenantUsageHandler } from '../budget/tenant-usage.handler';
 import { CrawlerConfig } from '../crawler.config';
 import { MarketplaceClient } from '../marketplaces/marketplace-client';
-import { NaverShoppingAdapter } from '../marketplaces/naver/naver.adapter';
+import { CredentialCipher } from '../credentials/credential-cipher';
+import { CredentialRotation, ROTATION_LOGGER } from '../credentials/credential-rotation';
+import { CredentialStore } from '../credentials/credential.store';
+import { CredentialsHandler } from '../credentials/credentials.handler';
+import { CredentialsService } from '../credentials/credentials.service';
+import { TenantCredentialResolver } from '../credentials/tenant-credential-resolver';
+import { MARKETPLACE_CLIENTS } from '../marketplaces/marketplace-clients';
+import { CREDENTIAL_RESOLVER, CredentialResolver } from '../marketplaces/marketplace-credentials';
+import { MARKETPLACE_QUOTA } from '../marketplaces/marketplace-quota';
+import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
+import { REQUEST_BUDGET, RequestBudget } from '../marketplaces/request-budget';
+import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
+import { marketplaceStatusProviders } from '../marketplaces/status/marketplace-status.providers';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
 import { CrawlRequestsHandler } from './crawl-requests.handler';
@@ -15,18 +32,16 @@ import { CRAWL_LIMITS, CrawlLimits, CrawlWorker, LEASE_OWNER } from './crawl.wor
 import { KEYWORD_CRAWLER } from './keyword-crawler.port';
 import { MarketplaceKeywordCrawler } from './marketplace-keyword-crawler';
 
-/** One Naver client per process: one connection pool, one breaker, one rate limit for every crawl. */
-function naverClient(config: CrawlerConfig): MarketplaceClient {
-  const adapter = new NaverShoppingAdapter({
-    baseUrl: config.naverApiBaseUrl,
-    // Missing credentials make every request fail as auth_failed, visibly, instead of refusing to boot.
-    clientId: config.naverClientId?.value ?? new Secret(''),
-    clientSecret: config.naverClientSecret?.value ?? new Secret(''),
-  });
-  return new MarketplaceClient(adapter, {
-    requestTimeoutMs: config.naverRequestTimeoutMs,
-    ratePerSecond: config.naverRatePerSecond,
-    maxConcurrency: config.naverMaxConcurrency,
+/** One client per marketplace and process: one connection pool and one breaker; the budget is every replica's. */
+function clientOf(definition: MarketplaceDefinition, budget: RequestBudget): MarketplaceClient {
+  return new MarketplaceClient(definition.adapter, budget, {
+    requestTimeoutMs: definition.limits.requestTimeoutMs,
+    ...(definition.limits.breaker && {
+      breaker: {
+        volumeThreshold: definition.limits.breaker.volumeThreshold,
+        resetTimeout: definition.limits.breaker.resetTimeoutMs,
+      },
+    }),
   });
 }
 
@@ -56,10 +71,48 @@ export class CrawlsModule {
         CrawlWorker,
         CrawlLoops,
         CrawlRequestsHandler,
+        BudgetStore,
+        TenantUsageReader,
+        TenantUsageHandler,
+        ...marketplaceStatusProviders,
+        // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
+        { provide: MarketplaceRegistry, useValue: new MarketplaceRegistry([naverMarketplace(config)]) },
+        {
+          provide: REQUEST_BUDGET,
+          inject: [MikroORM, BudgetStore, MarketplaceRegistry],
+          useFactory: (orm: MikroORM, store: BudgetStore, registry: MarketplaceRegistry) =>
+            new SharedRequestBudget(orm, store, registry),
+        },
+        {
+          provide: MARKETPLACE_CLIENTS,
+          inject: [MarketplaceRegistry, REQUEST_BUDGET],
+          useFactory: (registry: MarketplaceRegistry, budget: RequestBudget) =>
+            new Map(registry.list().map((definition) => [definition.id, clientOf(definition, budget)])),
+        },
+        // A tenant's own credentials when it stored some, else the platform's.
+        CredentialStore,
+        CredentialsService,
+        CredentialsHandler,
+        CredentialRotation,
+        { provide: ROTATION_LOGGER, useValue: logger },
+        { provide: CredentialCipher, useValue: new CredentialCipher(config.credentialKeys) },
+        {
+          provide: CREDENTIAL_RESOLVER,
+          inject: [MarketplaceRegistry, CredentialStore, CredentialCipher],
+          useFactory: (registry: MarketplaceRegistry, store: CredentialStore, cipher: CredentialCipher) =>
+            new TenantCredentialResolver(registry, store, cipher),
+        },
+        {
+          provide: MARKETPLACE_QUOTA,
+          inject: [MikroORM, BudgetStore, MarketplaceRegistry],
+          useFactory: (orm: MikroORM, store: BudgetStore, registry: MarketplaceRegistry) =>
+            new SharedQuotaSource(orm, store, registry),
+        },
         {
           provide: KEYWORD_CRAWLER,
-          useFactory: () =>
-            new MarketplaceKeywordCrawler([naverClient(config)], {
+          inject: [MARKETPLACE_CLIENTS, CREDENTIAL_RESOLVER],
+          useFactory: (clients: Map<string, MarketplaceClient>, credentials: CredentialResolver) =>
+            new MarketplaceKeywordCrawler([...clients.values()], credentials, {
               maxPages: config.crawlMaxPages,
               pageSize: config.crawlPageSize,
               stopWhenAllFound: config.crawlStopWhenAllFound,

@@ -9,6 +9,8 @@ export interface CrawledShelf {
 /** What the crawl worker needs from the marketplaces: crawl one keyword, or throw a coded failure. */
 export interface KeywordCrawler {
   crawl(request: {
+    /** The tenant the crawl is for: it decides the credentials and the budget. */
+    tenantId: string;
     marketplace: string;
     keyword: string;
     /** Stop paging once all of these have been seen (saves quota); empty: crawl to the configured depth. */
@@ -23,6 +25,7 @@ export const KEYWORD_CRAWLER = Symbol('KEYWORD_CRAWLER');
 export const CRAWL_FAILURE_CODES = [
   'breaker_open',
   'quota_exhausted',
+  'tenant_quota_exhausted',
   'throttled',
   'timeout',
   'upstream_error',

@@ -1,5 +1,6 @@
 import { CrawlKeywordOptions, crawlKeyword } from '../marketplaces/crawl-pages';
 import { PageSource } from '../marketplaces/marketplace-client';
+import { CredentialResolver } from '../marketplaces/marketplace-credentials';
 import { CrawledShelf, KeywordCrawler } from './keyword-crawler.port';
 
 /** Paging policy of every crawl. */
@@ -9,12 +10,16 @@ export interface PagingPolicy {
   stopWhenAllFound: boolean;
 }
 
-/** The crawler's {@link KeywordCrawler}: one client per marketplace, paging by the configured policy. */
+/**
+ * The crawler's {@link KeywordCrawler}: one client per marketplace, the credentials the resolver picks for the
+ * tenant, paging by the configured policy.
+ */
 export class MarketplaceKeywordCrawler implements KeywordCrawler {
   private readonly clients: ReadonlyMap<string, PageSource>;
 
   constructor(
     clients: PageSource[],
+    private readonly credentials: CredentialResolver,
     private readonly paging: PagingPolicy,
   ) {
     this.clients = new Map(clients.map((client) => [client.marketplace, client]));
@@ -27,8 +32,11 @@ export class MarketplaceKeywordCrawler implements KeywordCrawler {
         code: 'unknown_marketplace',
       });
     }
+    const credential = await this.credentials.resolve(request.tenantId, request.marketplace);
     const options: CrawlKeywordOptions = {
       keyword: request.keyword,
+      tenantId: request.tenantId,
+      credential,
       maxPages: this.paging.maxPages,
       pageSize: this.paging.pageSize,
       trackedExternalIds: request.trackedExternalIds,

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { crawlKeyword, planPages } from './crawl-pages';
 import type { PagingLimits, SearchPage } from './marketplace-adapter';
 import type { PageQuery, PageSource } from './marketplace-client';
+import { TEST_CRAWL } from '../../test/marketplaces/test-credential';
 
 const paging: fc.Arbitrary<PagingLimits> = fc.record({
   maxStart: fc.integer({ min: 1, max: 1_000 }),
@@ -83,6 +84,7 @@ describe('crawl paging (properties)', () => {
         async (total, maxPages, pageSize, limits) => {
           const { items } = await crawlKeyword(shelfOf(total, limits), {
             keyword: 'earbuds',
+            ...TEST_CRAWL,
             maxPages,
             pageSize,
             trackedExternalIds: [],

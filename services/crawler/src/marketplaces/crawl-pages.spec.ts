@@ -3,6 +3,7 @@ import { crawlKeyword, type CrawlKeywordOptions, planPages } from './crawl-pages
 import type { PagingLimits, SearchPage } from './marketplace-adapter';
 import type { PageQuery, PageSource } from './marketplace-client';
 import { MarketplaceError } from './marketplace-error';
+import { TEST_CRAWL } from '../../test/marketplaces/test-credential';
 
 const NAVER: PagingLimits = { maxStart: 1000, maxDisplay: 100 };
 
@@ -25,7 +26,7 @@ function item(rank: number): CrawlItem {
 /** A shelf of `total` products p1..pN served page by page; records every query. */
 class FakeShelf implements PageSource {
   readonly marketplace = 'fake';
-  readonly queries: Omit<PageQuery, 'signal'>[] = [];
+  readonly queries: Pick<PageQuery, 'keyword' | 'start' | 'display'>[] = [];
 
   constructor(
     private readonly total: number,
@@ -48,6 +49,7 @@ class FakeShelf implements PageSource {
 
 const options = (overrides: Partial<CrawlKeywordOptions> = {}): CrawlKeywordOptions => ({
   keyword: 'earbuds',
+  ...TEST_CRAWL,
   maxPages: 5,
   pageSize: 100,
   trackedExternalIds: [],

@@ -1,11 +1,16 @@
 import type { CrawlItem } from '@shelfwatch/contracts';
 import type { PagingLimits } from './marketplace-adapter';
 import type { PageSource } from './marketplace-client';
+import type { ResolvedCredential } from './marketplace-credentials';
 import { toMarketplaceError } from './marketplace-error';
 
 /** What to crawl for one keyword. */
 export interface CrawlKeywordOptions {
   keyword: string;
+  /** The tenant the crawl is for. */
+  tenantId: string;
+  /** The credentials every page is requested with. */
+  credential: ResolvedCredential;
   /** Most pages to fetch (the configured depth). */
   maxPages: number;
   /** Results per page; capped at the marketplace's `maxDisplay`. */
@@ -74,7 +79,14 @@ async function crawlPages(
   let pagesFetched = 0;
   for (const page of planPages(options.maxPages, options.pageSize, client.paging)) {
     signal?.throwIfAborted();
-    const result = await client.search({ keyword: options.keyword, start: page.start, display: page.display, signal });
+    const result = await client.search({
+      keyword: options.keyword,
+      start: page.start,
+      display: page.display,
+      tenantId: options.tenantId,
+      credential: options.credential,
+      signal,
+    });
     pagesFetched += 1;
     const fresh = result.items.slice(page.skip);
     items.push(...fresh);

@@ -1,4 +1,11 @@
+import type { Secret } from '@shelfwatch/config';
 import type { CrawlItem } from '@shelfwatch/contracts';
+
+/** One credential pair of a marketplace's API (the platform's, or a tenant's own). */
+export interface MarketplaceCredentials {
+  clientId: Secret;
+  clientSecret: Secret;
+}
 
 /** One page of a keyword search. */
 export interface SearchRequest {
@@ -7,6 +14,8 @@ export interface SearchRequest {
   start: number;
   /** Number of results wanted. */
   display: number;
+  /** Sent with the request; revealed only into its headers. */
+  credentials: MarketplaceCredentials;
   /** Aborts the HTTP request (timeout, shutdown). */
   signal: AbortSignal;
 }

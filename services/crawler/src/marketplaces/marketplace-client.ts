@@ -1,20 +1,19 @@
 import { type Breaker, type BreakerOptions, type BreakerState, createBreaker, retry } from '@shelfwatch/resilience';
-import type { Clock, MarketplaceAdapter, PagingLimits, SearchPage } from './marketplace-adapter';
-import {
-  isMarketplaceError,
-  isNotUpstreamFailure,
-  isRetryableNow,
-  MarketplaceError,
-  toMarketplaceError,
-} from './marketplace-error';
-import { Semaphore } from './limits/semaphore';
-import { TokenBucket } from './limits/token-bucket';
+import type { MarketplaceAdapter, PagingLimits, SearchPage } from './marketplace-adapter';
+import type { ResolvedCredential } from './marketplace-credentials';
+import { isMarketplaceError, isNotUpstreamFailure, isRetryableNow, toMarketplaceError } from './marketplace-error';
+import type { RequestBudget } from './request-budget';
+import { recordMarketplaceRequest } from './status/marketplace.metrics';
 
 /** A page request to a {@link MarketplaceClient}. */
 export interface PageQuery {
   keyword: string;
   start: number;
   display: number;
+  /** The tenant whose crawl sends the request. */
+  tenantId: string;
+  /** The credentials it is sent with, and the budget it spends. */
+  credential: ResolvedCredential;
   /** The crawl's signal (deadline, shutdown); aborts waits and the in-flight request. */
   signal?: AbortSignal;
 }
@@ -37,13 +36,6 @@ export interface MarketplaceClientOptions {
   breaker?: Omit<BreakerOptions, 'timeout' | 'errorFilter' | 'capacity'>;
   /** Retry tuning: attempts (default 3), back-off base/cap (200/5000), longest Retry-After waited (10000). */
   retry?: { attempts?: number; baseMs?: number; maxMs?: number; maxRetryAfterMs?: number };
-  /** Requests in flight at once. Default 4. */
-  maxConcurrency?: number;
-  /** Requests per second. Default 10. */
-  ratePerSecond?: number;
-  /** Largest burst. Default `ratePerSecond`. */
-  burst?: number;
-  clock?: Clock;
   /** Uniform in [0, 1); back-off jitter. */
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -53,42 +45,51 @@ export interface MarketplaceClientOptions {
 export interface MarketplaceClientStatus {
   marketplace: string;
   breaker: BreakerState;
-  /** Set while the daily quota is exhausted. */
-  quotaPausedUntil: Date | undefined;
+  /** Requests of this replica in flight upstream. */
   inFlight: number;
-  queued: number;
+  /** Requests this client has sent upstream since it was created (retries included). */
+  requestsSent: number;
 }
 
 type GuardedSearch = [query: Omit<PageQuery, 'signal'>, callerSignal: AbortSignal | undefined];
 
 /**
  * What the crawler calls, one per marketplace: wraps the adapter with a breaker (4xx not counted), retries
- * with full-jitter back-off outside it, a per-request timeout that aborts the fetch, a concurrency cap, a
- * request-rate cap and a quota pause. Every rejection is a `MarketplaceError`.
+ * with full-jitter back-off outside it and a per-request timeout that aborts the fetch. Every attempt first
+ * acquires the credential's shared {@link RequestBudget} (rate, concurrency, daily quota, tenant share); a
+ * quota error from upstream pauses that budget for every replica. Every rejection is a `MarketplaceError`.
  */
 export class MarketplaceClient implements PageSource {
   readonly marketplace: string;
   readonly paging: PagingLimits;
   private readonly breaker: Breaker<GuardedSearch, SearchPage>;
-  private readonly slots: Semaphore;
-  private readonly bucket: TokenBucket;
-  private readonly clock: Clock;
-  private quotaPausedUntil: Date | undefined;
+  private inFlight = 0;
+  private requestsSent = 0;
 
   constructor(
     adapter: MarketplaceAdapter,
+    private readonly budget: RequestBudget,
     private readonly options: MarketplaceClientOptions = {},
   ) {
     this.marketplace = adapter.marketplace;
     this.paging = adapter.paging;
-    this.clock = options.clock ?? Date.now;
-    this.slots = new Semaphore(options.maxConcurrency ?? 4);
-    const ratePerSecond = options.ratePerSecond ?? 10;
-    this.bucket = new TokenBucket({ ratePerSecond, burst: options.burst, clock: this.clock, sleep: options.sleep });
     this.breaker = createBreaker(
       options.name ?? `marketplace.${adapter.marketplace}`,
-      (query: GuardedSearch[0], callerSignal: AbortSignal | undefined, breakerSignal: AbortSignal) =>
-        adapter.search({ ...query, signal: anySignal(breakerSignal, callerSignal) }),
+      (
+        { keyword, start, display, credential }: GuardedSearch[0],
+        callerSignal: AbortSignal | undefined,
+        breakerSignal: AbortSignal,
+      ) =>
+        counted(
+          adapter.marketplace,
+          adapter.search({
+            keyword,
+            start,
+            display,
+            credentials: credential.credentials,
+            signal: anySignal(breakerSignal, callerSignal),
+          }),
+        ),
       {
         volumeThreshold: 10,
         ...options.breaker,
@@ -115,15 +116,19 @@ export class MarketplaceClient implements PageSource {
     }
   }
 
-  /** Breaker state, quota pause and queue sizes. */
+  /** Breaker state and this replica's requests (the shared budget's figures are the quota source's). */
   status(): MarketplaceClientStatus {
     return {
       marketplace: this.marketplace,
       breaker: this.breaker.state,
-      quotaPausedUntil: this.pausedUntil(),
-      inFlight: this.slots.inUse,
-      queued: this.slots.waiting,
+      inFlight: this.inFlight,
+      requestsSent: this.requestsSent,
     };
+  }
+
+  /** Calls `listener` on every breaker transition; returns the unsubscribe function. */
+  onBreakerStateChange(listener: (state: BreakerState) => void): () => void {
+    return this.breaker.onStateChange(listener);
   }
 
   /** Stops the breaker's timers and aborts in-flight requests. */
@@ -131,38 +136,46 @@ export class MarketplaceClient implements PageSource {
     this.breaker.shutdown();
   }
 
-  // One upstream request: checked against the quota pause, then a concurrency slot and a rate token.
+  // One upstream request: a grant of the shared budget first (it refuses while paused or spent), then the breaker.
   private async attempt(page: Omit<PageQuery, 'signal'>, signal: AbortSignal | undefined): Promise<SearchPage> {
-    this.assertQuotaLeft();
-    const release = await this.slots.acquire(signal);
+    const permit = await this.budget.acquire({ credential: page.credential, tenantId: page.tenantId, signal });
+    this.inFlight += 1;
     try {
-      await this.bucket.take(signal);
-      // Another call may have hit the quota while this one waited.
-      this.assertQuotaLeft();
+      this.requestsSent += 1;
       return await this.breaker.fire(page, signal);
     } catch (err) {
+      // Paused before the permit is given back, so no replica's next request slips in before the pause.
       if (isMarketplaceError(err) && err.code === 'quota_exhausted' && err.resumeAt !== undefined) {
-        this.quotaPausedUntil = err.resumeAt;
+        await this.budget.pause(page.credential, err.resumeAt);
       }
       throw err;
     } finally {
-      release();
+      this.inFlight -= 1;
+      await permit.release();
     }
   }
+}
 
-  private pausedUntil(): Date | undefined {
-    const until = this.quotaPausedUntil;
-    return until !== undefined && until.getTime() > this.clock() ? until : undefined;
+/** Counts one request that went upstream (the breaker let it through) by the status class it ended with. */
+async function counted(marketplace: string, request: Promise<SearchPage>): Promise<SearchPage> {
+  try {
+    const page = await request;
+    recordMarketplaceRequest(marketplace, '2xx');
+    return page;
+  } catch (err) {
+    recordMarketplaceRequest(marketplace, statusClass(err));
+    throw err;
   }
+}
 
-  private assertQuotaLeft(): void {
-    const until = this.pausedUntil();
-    if (until !== undefined) {
-      throw MarketplaceError.quotaExhausted(until, {
-        message: `${this.marketplace} daily quota exhausted; paused until ${until.toISOString()}`,
-      });
-    }
+function statusClass(err: unknown): string {
+  if (isMarketplaceError(err) && err.httpStatus !== undefined) {
+    return `${Math.floor(err.httpStatus / 100)}xx`;
   }
+  if (isMarketplaceError(err) && (err.code === 'timeout' || err.code === 'cancelled')) {
+    return err.code;
+  }
+  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : 'network';
 }
 
 function anySignal(first: AbortSignal, second: AbortSignal | undefined): AbortSignal {

@@ -11,6 +11,7 @@ const resumeAt = new Date('2026-11-23T15:00:00Z');
 
 const examples: Record<MarketplaceErrorCode, MarketplaceError> = {
   quota_exhausted: MarketplaceError.quotaExhausted(resumeAt),
+  tenant_quota_exhausted: new MarketplaceError('tenant_quota_exhausted', { resumeAt }),
   throttled: MarketplaceError.throttled(1_000),
   upstream_error: new MarketplaceError('upstream_error', { httpStatus: 503 }),
   timeout: new MarketplaceError('timeout'),
@@ -25,6 +26,7 @@ describe('MarketplaceError classification', () => {
   it.each(Object.entries(examples))('%s: retried now, counted by the breaker, retryable later', (code, err) => {
     const expected: Record<MarketplaceErrorCode, [now: boolean, breakerFailure: boolean, later: boolean]> = {
       quota_exhausted: [false, false, true],
+      tenant_quota_exhausted: [false, false, false],
       throttled: [true, true, true],
       upstream_error: [true, true, true],
       timeout: [true, true, true],

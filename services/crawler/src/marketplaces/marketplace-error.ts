@@ -4,6 +4,8 @@ import { isRetryable as isTransient, ResilienceErrorCode } from '@shelfwatch/res
 export const MarketplaceErrorCode = {
   /** The daily quota is used up; nothing is sent until `resumeAt`. */
   QuotaExhausted: 'quota_exhausted',
+  /** The tenant's share of the platform credentials' daily quota is used up until `resumeAt`; nothing was sent. */
+  TenantQuotaExhausted: 'tenant_quota_exhausted',
   /** The per-second rate was exceeded; wait `retryAfterMs`. */
   Throttled: 'throttled',
   /** 5xx, a network failure, or a system error code from the marketplace. */
@@ -45,6 +47,7 @@ export interface MarketplaceErrorOptions {
  */
 const STATUS_OF: Record<MarketplaceErrorCode, number | undefined> = {
   quota_exhausted: 429,
+  tenant_quota_exhausted: 429,
   throttled: 429,
   upstream_error: 502,
   timeout: 408,
@@ -90,9 +93,12 @@ export class MarketplaceError extends Error {
     return new MarketplaceError('throttled', { ...options, retryAfterMs });
   }
 
-  /** Whether a later attempt (a redelivery, the next scheduled crawl) may succeed: for `crawl.failed.retryable`. */
+  /**
+   * Whether a later attempt (a redelivery, the next scheduled crawl) may succeed: for `crawl.failed.retryable`.
+   * A tenant's spent share is permanent for the day.
+   */
   get retryable(): boolean {
-    return this.code !== 'auth_failed' && this.code !== 'bad_request';
+    return this.code !== 'auth_failed' && this.code !== 'bad_request' && this.code !== 'tenant_quota_exhausted';
   }
 }
 
@@ -119,7 +125,13 @@ export function isRetryableNow(err: unknown): boolean {
 export function isNotUpstreamFailure(err: unknown): boolean {
   if (isMarketplaceError(err)) {
     const code = err.code;
-    return code === 'bad_request' || code === 'auth_failed' || code === 'quota_exhausted' || code === 'cancelled';
+    return (
+      code === 'bad_request' ||
+      code === 'auth_failed' ||
+      code === 'quota_exhausted' ||
+      code === 'tenant_quota_exhausted' ||
+      code === 'cancelled'
+    );
   }
   const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;

@@ -1,10 +1,11 @@
-import { Secret } from '@shelfwatch/config';
 import { eventually } from '@shelfwatch/testing';
 import { crawlKeyword } from '../../src/marketplaces/crawl-pages';
 import { MarketplaceClient, type MarketplaceClientOptions } from '../../src/marketplaces/marketplace-client';
 import { MarketplaceError } from '../../src/marketplaces/marketplace-error';
 import { NaverShoppingAdapter } from '../../src/marketplaces/naver/naver.adapter';
+import { PauseOnlyBudget } from './memory-budget';
 import { naverPage, NaverStub } from './naver-stub';
+import { TEST_CRAWL } from './test-credential';
 
 // 2026-11-22T15:30:00Z is 00:30 on 23 Nov in Seoul; the quota resets at 15:00Z on 23 Nov.
 const NOW = Date.parse('2026-11-22T15:30:00Z');
@@ -24,23 +25,25 @@ afterEach(async () => {
 });
 
 /** A client against the stub on a settable clock; back-off sleeps are recorded and real but short. */
-function clientFor(options: MarketplaceClientOptions = {}): { client: MarketplaceClient; clock: { now: number } } {
+function clientFor(options: MarketplaceClientOptions = {}): {
+  client: MarketplaceClient;
+  clock: { now: number };
+  budget: PauseOnlyBudget;
+} {
   const clock = { now: NOW };
+  const budget = new PauseOnlyBudget(() => clock.now);
   seq += 1;
   const adapter = new NaverShoppingAdapter({
     baseUrl: stub.url,
-    clientId: new Secret('stub-id'),
-    clientSecret: new Secret('stub-secret'),
     clock: () => clock.now,
   });
-  const client = new MarketplaceClient(adapter, {
+  const client = new MarketplaceClient(adapter, budget, {
     name: `naver-int-${seq}`,
-    clock: () => clock.now,
     retry: { baseMs: 1, maxMs: 5 },
     ...options,
   });
   clients.push(client);
-  return { client, clock };
+  return { client, clock, budget };
 }
 
 const rejectionOf = (promise: Promise<unknown>): Promise<MarketplaceError> =>
@@ -56,7 +59,7 @@ const rejectionOf = (promise: Promise<unknown>): Promise<MarketplaceError> =>
     },
   );
 
-const page1 = { keyword: '무선 이어폰', start: 1, display: 20 };
+const page1 = { keyword: '무선 이어폰', start: 1, display: 20, ...TEST_CRAWL };
 
 describe('MarketplaceClient + NaverShoppingAdapter over HTTP', () => {
   it('sends the documented request with credentials and parses the answer', async () => {
@@ -124,7 +127,7 @@ describe('MarketplaceClient + NaverShoppingAdapter over HTTP', () => {
 
   it('on 010 pauses the marketplace with quota_exhausted until the Seoul midnight, sending nothing', async () => {
     stub.respond = () => ({ status: 429, body: { errorMessage: 'Query limit exceeded.', errorCode: '010' } });
-    const { client, clock } = clientFor();
+    const { client, clock, budget } = clientFor();
 
     const first = await rejectionOf(client.search(page1));
     const later = await Promise.all([1, 2, 3].map(() => rejectionOf(client.search(page1))));
@@ -134,7 +137,7 @@ describe('MarketplaceClient + NaverShoppingAdapter over HTTP', () => {
       Array.from({ length: 3 }, () => ['quota_exhausted', NEXT_RESET]),
     );
     expect(stub.seen).toHaveLength(1);
-    expect(client.status().quotaPausedUntil?.toISOString()).toBe(NEXT_RESET);
+    expect(budget.pauses.get(TEST_CRAWL.credential.budgetKey)?.toISOString()).toBe(NEXT_RESET);
 
     stub.respond = (query) => ({ status: 200, body: naverPage(Number(query.start), 20) });
     clock.now = Date.parse(NEXT_RESET);
@@ -159,6 +162,7 @@ describe('MarketplaceClient + NaverShoppingAdapter over HTTP', () => {
     const failure = await rejectionOf(
       crawlKeyword(client, {
         keyword: 'earbuds',
+        ...TEST_CRAWL,
         maxPages: 5,
         pageSize: 100,
         trackedExternalIds: ['p4000'],

@@ -1,15 +1,18 @@
-import { Secret } from '@shelfwatch/config';
 import type { CrawlItem } from '@shelfwatch/contracts';
 import { type RunningSimulator, startSimulator, type TruthItem } from '../../../../tools/marketplace-sim/src';
 import { crawlKeyword, type CrawlKeywordOptions } from '../../src/marketplaces/crawl-pages';
 import { MarketplaceClient } from '../../src/marketplaces/marketplace-client';
+import type { ResolvedCredential } from '../../src/marketplaces/marketplace-credentials';
 import { NaverShoppingAdapter } from '../../src/marketplaces/naver/naver.adapter';
+import { PauseOnlyBudget } from './memory-budget';
+import { TEST_CRAWL, naverCredential } from './test-credential';
 
 const PINNED = '2026-11-22T03:00:00.000Z';
 const KEYWORD = '무선 이어폰';
 
 let sim: RunningSimulator;
 let client: MarketplaceClient;
+let credential: ResolvedCredential;
 let seq = 0;
 
 async function simCall<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -46,6 +49,8 @@ async function truthAt(query: string, at: string): Promise<CrawlItem[]> {
 const crawl = (overrides: Partial<CrawlKeywordOptions> = {}): ReturnType<typeof crawlKeyword> =>
   crawlKeyword(client, {
     keyword: KEYWORD,
+    tenantId: TEST_CRAWL.tenantId,
+    credential,
     maxPages: 3,
     pageSize: 100,
     trackedExternalIds: [],
@@ -66,12 +71,9 @@ beforeEach(async () => {
   await simCall('POST', '/_sim/reset');
   await simCall('POST', '/_sim/clock', { now: PINNED });
   seq += 1;
-  const adapter = new NaverShoppingAdapter({
-    baseUrl: sim.url,
-    clientId: new Secret(`crawler-${seq}`),
-    clientSecret: new Secret('sim-secret'),
-  });
-  client = new MarketplaceClient(adapter, { name: `naver-sim-${seq}` });
+  credential = naverCredential(`crawler-${seq}`, 'sim-secret');
+  const adapter = new NaverShoppingAdapter({ baseUrl: sim.url });
+  client = new MarketplaceClient(adapter, new PauseOnlyBudget(), { name: `naver-sim-${seq}` });
 });
 
 afterEach(() => client.close());

@@ -6,6 +6,8 @@ import { alertingRoutes } from '../routes/alerting.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
 import { crawlsRoutes } from '../routes/crawls.routes';
 import { deadLetterRoutes } from '../routes/dead-letters.routes';
+import { marketplaceCredentialsRoutes } from '../routes/marketplace-credentials.routes';
+import { marketplaceStatusRoutes } from '../routes/marketplace-status.routes';
 import { reportingRoutes } from '../routes/reporting.routes';
 import { RETENTION_MAX_DAYS, retentionRoutes } from '../routes/retention.routes';
 import { tenantsRoutes } from '../routes/tenants.routes';
@@ -23,13 +25,15 @@ export class ApiRoutes {
     @Inject(RETENTION_MAX_DAYS) retentionMaxDays: number,
   ) {
     this.all = [
-      ...tenantsRoutes(tenants),
+      ...tenantsRoutes(tenants, downstream),
       ...catalogRoutes(downstream),
       ...crawlsRoutes(downstream),
+      ...marketplaceStatusRoutes(downstream),
       ...alertingRoutes(downstream),
       ...reportingRoutes(downstream, clock),
       ...retentionRoutes(downstream, retentionMaxDays),
       ...deadLetterRoutes(downstream),
+      ...marketplaceCredentialsRoutes(downstream),
     ];
   }
 }

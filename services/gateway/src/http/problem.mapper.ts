@@ -44,8 +44,9 @@ function fromGatewayError(error: GatewayError): MappedProblem {
 /**
  * Error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`,
  * `limit_exceeded` (a tenant limit of the owning service; the message names it and its value),
- * `answer_too_large` (the answer would not fit in one message: the caller narrows the request), and
- * `replay_failed` (a dead letter's handler failed again: it stays parked).
+ * `answer_too_large` (the answer would not fit in one message: the caller narrows the request),
+ * `replay_failed` (a dead letter's handler failed again: it stays parked), `credentials_rejected` (the marketplace
+ * refused a tenant's credentials) and `credentials_unverified` (they could not be checked now).
  */
 function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
   switch (error.code) {
@@ -62,6 +63,10 @@ function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
       return { problem: problem('crawl-already-running', error.message) };
     case 'limit_exceeded':
       return { problem: problem('limit-exceeded', error.message) };
+    case 'credentials_rejected':
+      return { problem: problem('credentials-rejected', error.message) };
+    case 'credentials_unverified':
+      return { problem: problem('credentials-unverified', error.message), retryAfterSeconds: 30 };
     default:
       return null;
   }

@@ -17,9 +17,11 @@ export const PROBLEMS = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
   'answer-too-large': { status: 422, title: 'The answer would be too large; ask for less' },
+  'credentials-rejected': { status: 422, title: 'The marketplace refused these credentials' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
+  'credentials-unverified': { status: 503, title: 'The credentials could not be checked with the marketplace' },
   'service-timeout': { status: 504, title: 'Service did not answer in time' },
 } as const;
 

@@ -8,6 +8,7 @@ import {
   RankingProductView,
   rankingExclusionAddRequest,
   rankingKeywordAddRequest,
+  rankingKeywordChanges,
   rankingProductChanges,
   rankingProductCreateRequest,
 } from '@shelfwatch/contracts';
@@ -143,6 +144,21 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       response: pageOf(keywordView),
       handle: ({ tenantId, query }) =>
         downstream.call<Page<RankingKeywordView>>(RANKING_RPC.keywordList, { ...query, tenantId }),
+    }),
+    route({
+      method: 'PATCH',
+      path: '/v1/keywords/:id',
+      operationId: 'updateKeyword',
+      summary:
+        "Change a keyword's crawl interval (not below the plan's minimum) or pause/resume it; it keeps its id and history",
+      tag: 'keywords',
+      access: 'tenant',
+      params: idParams,
+      body: rankingKeywordChanges,
+      status: 200,
+      response: keywordView,
+      handle: ({ tenantId, params, body }) =>
+        downstream.call<RankingKeywordView>(RANKING_RPC.keywordUpdate, { ...body, tenantId, keywordId: params.id }),
     }),
     route({
       method: 'GET',

@@ -4,6 +4,7 @@ import {
   RankingKeywordView,
   RankingLatestView,
   RankingProductView,
+  priceSourceSchema,
   rankingEntrySchema,
   standingSchema,
 } from '@shelfwatch/contracts';
@@ -26,7 +27,12 @@ export const productView = z.object({
       rank: z.number().int().nullable().describe('Rank at the latest crawl; null when not found or never crawled'),
       change: z.number().int().nullable().describe('Positive: moved up since the crawl before'),
       lowestCompetitorPrice: z.number().nullable(),
+      myPrice: z.number().describe('Observed on the shelf at the latest crawl, else the catalogue price'),
+      priceSource: priceSourceSchema,
+      observedMall: z.string().nullable().describe('Where my product was observed; null for a catalogue price'),
       lastCrawledAt: isoDate.nullable(),
+      intervalMinutes: z.number().int().describe("The keyword's crawl interval"),
+      paused: z.boolean().describe('A paused keyword is not crawled on schedule'),
     }),
   ),
 }) satisfies z.ZodType<RankingProductView>;
@@ -48,7 +54,8 @@ export const keywordView = z.object({
   id: z.uuid(),
   marketplace: z.string(),
   keyword: z.string(),
-  intervalMinutes: z.number().int(),
+  intervalMinutes: z.number().int().describe('How often the keyword is crawled (PATCH changes it)'),
+  paused: z.boolean().describe('A paused keyword is not crawled on schedule; a manual crawl still is'),
   productIds: z.array(z.uuid()),
   crawlHealth: keywordCrawlHealth,
 }) satisfies z.ZodType<RankingKeywordView>;

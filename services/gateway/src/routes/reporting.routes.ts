@@ -101,7 +101,8 @@ export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[
       response: z
         .string()
         .describe(
-          'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price',
+          'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,' +
+            'price_source (observed: my price as seen on the shelf; catalog: the catalogue price)',
         ),
       produces: 'text/csv',
       handle: ({ tenantId, query }) =>

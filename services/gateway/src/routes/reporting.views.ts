@@ -5,6 +5,7 @@ import {
   ReportingPriceHistoryView,
   ReportingRankHistoryView,
   alertTypeSchema,
+  priceSourceSchema,
   reportingBucketSchema,
 } from '@shelfwatch/contracts';
 import { z } from 'zod';
@@ -72,6 +73,12 @@ export const priceHistoryView = z.object({
   from: isoDate,
   to: isoDate,
   points: z.array(
-    z.object({ bucketStart: isoDate, myPrice: z.number(), lowestCompetitorPrice: z.number().nullable() }),
+    z.object({
+      bucketStart: isoDate,
+      myPrice: z.number().describe("At the bucket's last crawl: observed on the shelf, else the catalogue price"),
+      priceSource: priceSourceSchema,
+      observedMall: z.string().nullable(),
+      lowestCompetitorPrice: z.number().nullable(),
+    }),
   ),
 }) satisfies z.ZodType<ReportingPriceHistoryView>;

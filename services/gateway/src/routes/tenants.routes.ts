@@ -1,5 +1,17 @@
+import {
+  CRAWLER_RPC,
+  CrawlerTenantUsage,
+  PLAN_NAMES,
+  RANKING_RPC,
+  RankingTenantPlanView,
+  crawlerTenantUsageSchema,
+  planNameSchema,
+} from '@shelfwatch/contracts';
+import { RpcUnavailableError } from '@shelfwatch/messaging';
+import { isBreakerOpen } from '@shelfwatch/resilience';
 import { z } from 'zod';
 import { TenantsService } from '../auth/tenants.service';
+import { Downstream } from '../downstream/downstream';
 import { idParams, isoDate, pageOf, pageQuery } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
@@ -14,9 +26,34 @@ const apiKeyView = z.object({
 });
 const issuedKey = apiKeyView.extend({ apiKey: z.string().describe('The key itself: shown this once, never again') });
 const label = z.string().trim().min(1).max(100);
+const planView = z.object({
+  name: z.enum(PLAN_NAMES),
+  shareWeight: z.number().int().describe("The tenant's weight in the share of a platform daily budget"),
+  maxKeywords: z.number().int().describe('Distinct keywords the tenant may track'),
+  minIntervalMinutes: z.number().int().describe('The shortest crawl interval a keyword may have'),
+}) satisfies z.ZodType<RankingTenantPlanView>;
 
-/** Tenants (operator) and the tenant's own API keys: issue, list, rotate, revoke. */
-export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
+/** Null when the service did not answer (no instance, timeout, open breaker): the tenant stays readable. */
+function unlessUnavailable(error: unknown): null {
+  if (error instanceof RpcUnavailableError || isBreakerOpen(error)) {
+    return null;
+  }
+  throw error;
+}
+
+const ownTenantView = tenantView.extend({
+  plan: planView.nullable().describe('Null only while the ranking service (which owns plans) does not answer'),
+  usage: z
+    .array(crawlerTenantUsageSchema)
+    .nullable()
+    .describe(
+      "The tenant's requests today per marketplace, against its share of the platform's daily quota; " +
+        'null only while the crawler does not answer (the tenant itself is still served)',
+    ),
+});
+
+/** Tenants (operator), their plans, and the tenant's own API keys: issue, list, rotate, revoke. */
+export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): AnyRoute[] {
   return [
     route({
       method: 'POST',
@@ -47,15 +84,43 @@ export function tenantsRoutes(tenants: TenantsService): AnyRoute[] {
       handle: ({ params, body }) => tenants.issueKey(params.id, body.label),
     }),
     route({
+      method: 'PUT',
+      path: '/v1/tenants/:id/plan',
+      operationId: 'setTenantPlan',
+      summary: 'Put a tenant on a plan (admin key only); a downgrade keeps what it tracks and refuses more',
+      tag: 'tenants',
+      access: 'admin',
+      params: idParams,
+      body: z.object({ plan: planNameSchema }),
+      status: 200,
+      response: planView,
+      handle: async ({ params, body }) => {
+        await tenants.getTenant(params.id);
+        return downstream.call<RankingTenantPlanView>(RANKING_RPC.tenantPlanSet, { tenantId: params.id, ...body });
+      },
+    }),
+    route({
       method: 'GET',
       path: '/v1/tenant',
       operationId: 'getOwnTenant',
-      summary: 'The tenant of the calling key',
+      summary: 'The tenant of the calling key, with its plan and its use of each marketplace today',
       tag: 'api-keys',
       access: 'tenant',
       status: 200,
-      response: tenantView,
-      handle: ({ tenantId }) => tenants.getTenant(tenantId),
+      response: ownTenantView,
+      // Who the caller is must not depend on ranking or the crawler being up.
+      handle: async ({ tenantId }) => {
+        const [tenant, plan, usage] = await Promise.all([
+          tenants.getTenant(tenantId),
+          downstream
+            .call<RankingTenantPlanView>(RANKING_RPC.tenantPlanGet, { tenantId })
+            .catch((error: unknown) => unlessUnavailable(error)),
+          downstream
+            .call<CrawlerTenantUsage[]>(CRAWLER_RPC.tenantUsage, { tenantId })
+            .catch((error: unknown) => unlessUnavailable(error)),
+        ]);
+        return { ...tenant, plan, usage };
+      },
     }),
     route({
       method: 'GET',

@@ -1,14 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NatsLink } from '@shelfwatch/messaging';
+import { CRAWLER_MARKETPLACE_RPC, CrawlerMarketplaceStatuses } from '@shelfwatch/contracts';
+import { NatsLink, RpcClient } from '@shelfwatch/messaging';
 import { DependencyProbes } from '@shelfwatch/platform';
 import { version } from '../../../../package.json';
 import {
   HealthComponent,
   OverallStatus,
   crawlFreshness,
+  marketplaceComponent,
   overallStatus,
   schedulerComponent,
   serviceComponent,
+  unknownMarketplaceComponents,
 } from './health-verdict';
 import { InstanceRegistry } from './instance-registry';
 import { JetStreamInspector, JetStreamState } from './jetstream.inspector';
@@ -36,6 +39,13 @@ export interface HealthDetails {
 }
 
 type Check = Omit<HealthComponent, 'latencyMs'>;
+
+/** What the crawler said about its marketplaces, or null when it was not asked or did not answer. */
+type MarketplaceFacts = {
+  components: HealthComponent[];
+  keywordsOverdue: number | null;
+  lastCompletedAt: number | null;
+};
 
 /** Runs `check` within `timeoutMs`, timing it; a failure or timeout is the component `down` with the reason. */
 async function timed(
@@ -68,8 +78,12 @@ export class HealthDetailsService {
     private readonly link: NatsLink,
     private readonly jetstream: JetStreamInspector,
     private readonly registry: InstanceRegistry,
+    private readonly rpc: RpcClient,
     @Inject(HEALTH_DETAILS_OPTIONS) private readonly options: HealthDetailsOptions,
   ) {}
+
+  /** Marketplaces the crawler reported before, so they are still named (unknown) when it stops answering. */
+  private knownMarketplaces: string[] = [];
 
   async details(): Promise<HealthDetails> {
     const { checkTimeoutMs } = this.options;
@@ -81,15 +95,30 @@ export class HealthDetailsService {
       timed('nats', checkTimeoutMs, () => this.nats()),
     ]);
     const natsUp = nats.every((component) => component.status === 'up');
-    const jetstream = natsUp
-      ? await timed('jetstream', checkTimeoutMs, async () => this.fromJetStream(await this.jetstream.inspect()))
-      : [];
+    let inspected: JetStreamState | undefined;
+    const [marketplaces, jetstream] = natsUp
+      ? await Promise.all([
+          this.marketplaces(),
+          timed('jetstream', checkTimeoutMs, async () => {
+            inspected = await this.jetstream.inspect();
+            return this.fromJetStream(inspected);
+          }),
+        ])
+      : [this.unknownMarketplaces('not connected to NATS'), []];
     const now = Date.now();
     const services = this.options.expectedServices.map((service) => ({
       ...serviceComponent(service, this.registry.alive(service, now)),
       latencyMs: 0,
     }));
-    const components = [...postgres, ...nats, ...jetstream, ...services];
+    const crawlerExpected = this.options.expectedServices.includes('crawler');
+    const components = [
+      ...postgres,
+      ...nats,
+      ...jetstream,
+      ...(inspected ? this.crawlChecks(inspected, marketplaces, jetstream[0]?.latencyMs ?? 0) : []),
+      ...(crawlerExpected ? marketplaces.components : []),
+      ...services,
+    ];
     return {
       status: overallStatus(components),
       timestamp: new Date(now).toISOString(),
@@ -116,12 +145,62 @@ export class HealthDetailsService {
     return { name: 'nats', status: 'up', message: `round trip ${rtt} ms` };
   }
 
-  private fromJetStream(state: JetStreamState): Check[] {
+  /** Asks the crawler for every marketplace's status; one component each, unknown when it does not answer. */
+  private async marketplaces(): Promise<MarketplaceFacts> {
+    if (!this.options.expectedServices.includes('crawler')) {
+      return { components: [], keywordsOverdue: null, lastCompletedAt: null };
+    }
+    const started = performance.now();
+    try {
+      const answer = await this.rpc.request<CrawlerMarketplaceStatuses>(
+        CRAWLER_MARKETPLACE_RPC.statuses,
+        {},
+        this.options.checkTimeoutMs,
+      );
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      this.knownMarketplaces = answer.items.map((item) => item.id);
+      return {
+        components: answer.items.map((item) => ({ ...marketplaceComponent(item), latencyMs })),
+        keywordsOverdue: answer.items.reduce((sum, item) => sum + item.status.keywordsOverdue, 0),
+        lastCompletedAt: answer.lastCompletedAt === null ? null : Date.parse(answer.lastCompletedAt),
+      };
+    } catch (error) {
+      return this.unknownMarketplaces(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private unknownMarketplaces(reason: string): MarketplaceFacts {
+    return {
+      components: unknownMarketplaceComponents(this.knownMarketplaces, reason).map((c) => ({ ...c, latencyMs: 0 })),
+      keywordsOverdue: null,
+      lastCompletedAt: null,
+    };
+  }
+
+  /** Crawl freshness and the scheduler, judged from the CRAWL stream and what the crawler said. */
+  private crawlChecks(state: JetStreamState, marketplaces: MarketplaceFacts, latencyMs: number): HealthComponent[] {
     const now = Date.now();
     const intervalMs = this.options.crawlIntervalMinutes * 60_000;
+    const crawlerReady = this.registry.alive('crawler', now).some((instance) => instance.heartbeat.ready);
+    const checks = [
+      crawlFreshness({
+        // The crawler's runs say it best; the CRAWL stream covers a crawler that did not answer.
+        lastCompletedAt: marketplaces.lastCompletedAt ?? state.lastCrawlCompletedAt,
+        keywordsOverdue: marketplaces.keywordsOverdue,
+        now,
+        intervalMs,
+      }),
+      // The scheduler lives in the crawler: judged only where a crawler is expected to run.
+      ...(this.options.expectedServices.includes('crawler')
+        ? [schedulerComponent(crawlerReady, state.lastCrawlRequestedAt, now, intervalMs)]
+        : []),
+    ];
+    return checks.map((check) => ({ ...check, latencyMs }));
+  }
+
+  private fromJetStream(state: JetStreamState): Check[] {
     const lagging = state.consumers.filter((consumer) => consumer.lag > this.options.lagThreshold);
     const maxLag = Math.max(0, ...state.consumers.map((consumer) => consumer.lag));
-    const crawlerReady = this.registry.alive('crawler', now).some((instance) => instance.heartbeat.ready);
     return [
       state.missingStreams.length > 0
         ? { name: 'jetstream', status: 'down', message: `missing streams: ${state.missingStreams.join(', ')}` }
@@ -140,11 +219,6 @@ export class HealthDetailsService {
             message: `${state.deadLetters} parked messages, e.g. ${state.deadLetterSubjects.join(', ')}`,
           }
         : { name: 'dead-letters', status: 'up', message: 'none parked' },
-      crawlFreshness(state.lastCrawlCompletedAt, now, intervalMs),
-      // The scheduler lives in the crawler: judged only where a crawler is expected to run.
-      ...(this.options.expectedServices.includes('crawler')
-        ? [schedulerComponent(crawlerReady, state.lastCrawlRequestedAt, now, intervalMs)]
-        : []),
     ];
   }
 }

@@ -1,7 +1,11 @@
+import { MarketplaceStatusView } from '@shelfwatch/contracts';
 import { InstanceHeartbeat } from '@shelfwatch/platform';
 
-/** How one component is doing: `down` for Postgres/NATS makes the platform unhealthy, anything else degraded. */
-export type ComponentStatus = 'up' | 'degraded' | 'down';
+/**
+ * How one component is doing: `down` for Postgres/NATS makes the platform unhealthy, `degraded` or `down` of
+ * anything else degraded; `unknown` (nothing to judge yet, or its source did not answer) changes no verdict.
+ */
+export type ComponentStatus = 'up' | 'degraded' | 'down' | 'unknown';
 
 /** One line of the detailed view. */
 export interface HealthComponent {
@@ -16,12 +20,15 @@ export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
 /** Components whose failure means the platform cannot work at all. */
 const CRITICAL = new Set(['postgres', 'nats', 'jetstream']);
 
-/** Unhealthy when a critical component is down; degraded when any component is not up; healthy otherwise. */
+/**
+ * Unhealthy when a critical component is down; degraded when any component is degraded or down; healthy
+ * otherwise (an `unknown` component is reported, not judged).
+ */
 export function overallStatus(components: readonly HealthComponent[]): OverallStatus {
   if (components.some((c) => CRITICAL.has(c.name) && c.status === 'down')) {
     return 'unhealthy';
   }
-  return components.every((c) => c.status === 'up') ? 'healthy' : 'degraded';
+  return components.every((c) => c.status === 'up' || c.status === 'unknown') ? 'healthy' : 'degraded';
 }
 
 /** The latest heartbeat of an instance and when it arrived. */
@@ -50,18 +57,37 @@ export function serviceComponent(service: string, alive: readonly SeenInstance[]
   return { name, status: 'degraded', message: `${service} has no ready instance: ${problems}` };
 }
 
-/** Freshness of the last successful crawl: degraded when older than twice the interval. */
-export function crawlFreshness(
-  lastCompletedAt: number | null,
-  now: number,
-  intervalMs: number,
-): Omit<HealthComponent, 'latencyMs'> {
+/** What crawl freshness is judged from. */
+export interface CrawlFreshnessInput {
+  /** The newest completed crawl (the crawler's runs, else the CRAWL stream); null when none ever completed. */
+  lastCompletedAt: number | null;
+  /** Keywords whose last completed crawl is older than twice their interval; null when the crawler did not say. */
+  keywordsOverdue: number | null;
+  now: number;
+  /** `HEALTH_CRAWL_INTERVAL_MINUTES`: judges the age of the last crawl when the crawler cannot be asked. */
+  intervalMs: number;
+}
+
+/**
+ * Freshness of the crawls: degraded when keywords are overdue by more than twice their interval; unknown before
+ * the first crawl ever completed; else up. When the crawler cannot say which keywords are overdue, the last
+ * completed crawl older than twice the configured interval is degraded.
+ */
+export function crawlFreshness(input: CrawlFreshnessInput): Omit<HealthComponent, 'latencyMs'> {
   const name = 'crawl-freshness';
+  const { lastCompletedAt, keywordsOverdue, now } = input;
+  if (keywordsOverdue !== null && keywordsOverdue > 0) {
+    return {
+      name,
+      status: 'degraded',
+      message: `${keywordsOverdue} keywords not crawled successfully for over twice their interval`,
+    };
+  }
   if (lastCompletedAt === null) {
-    return { name, status: 'up', message: 'no crawl completed yet' };
+    return { name, status: 'unknown', message: 'no crawl completed yet' };
   }
   const ageMinutes = Math.round((now - lastCompletedAt) / 60_000);
-  if (now - lastCompletedAt > 2 * intervalMs) {
+  if (keywordsOverdue === null && now - lastCompletedAt > 2 * input.intervalMs) {
     return {
       name,
       status: 'degraded',
@@ -69,6 +95,53 @@ export function crawlFreshness(
     };
   }
   return { name, status: 'up', message: `last crawl completed ${ageMinutes} min ago` };
+}
+
+/** A marketplace as the crawler reports it (the subset health judges). */
+export interface MarketplaceReport {
+  id: string;
+  name: string;
+  status: Pick<MarketplaceStatusView, 'state' | 'breaker' | 'pausedUntil' | 'successRateLastHour' | 'lastError'>;
+}
+
+/**
+ * One component per marketplace (`marketplace:<id>`): ok is up, degraded degraded, unhealthy down (a marketplace
+ * is never critical: the platform stays ready), unknown unknown, saying why.
+ */
+export function marketplaceComponent(report: MarketplaceReport): Omit<HealthComponent, 'latencyMs'> {
+  const { state, breaker, pausedUntil, successRateLastHour, lastError } = report.status;
+  const name = `marketplace:${report.id}`;
+  const reasons = [
+    breaker === 'open' ? 'breaker open' : null,
+    pausedUntil !== null ? `quota paused until ${pausedUntil}` : null,
+    successRateLastHour !== null
+      ? `${Math.round(successRateLastHour * 100)}% of the last hour's crawls completed`
+      : null,
+    lastError !== null && state !== 'ok' ? `last error ${lastError.code} at ${lastError.at}` : null,
+  ].filter((reason) => reason !== null);
+  switch (state) {
+    case 'ok':
+      return { name, status: 'up', message: reasons.join('; ') || `${report.name} ok` };
+    case 'degraded':
+      return { name, status: 'degraded', message: reasons.join('; ') };
+    case 'unhealthy':
+      return { name, status: 'down', message: `every crawl of the last 15 minutes failed; ${reasons.join('; ')}` };
+    case 'unknown':
+      return { name, status: 'unknown', message: 'no crawl of it finished yet' };
+    default: {
+      const unexpected: never = state;
+      return { name, status: 'unknown', message: `unexpected state ${String(unexpected)}` };
+    }
+  }
+}
+
+/** The marketplace components when the crawler cannot be asked: unknown, saying why, never `up`. */
+export function unknownMarketplaceComponents(
+  ids: readonly string[],
+  reason: string,
+): Omit<HealthComponent, 'latencyMs'>[] {
+  const names = ids.length > 0 ? ids.map((id) => `marketplace:${id}`) : ['marketplaces'];
+  return names.map((name) => ({ name, status: 'unknown', message: `the crawler did not answer: ${reason}` }));
 }
 
 /**

@@ -58,18 +58,24 @@ export class Keyword {
   @Property({ type: 'text' })
   text: string;
 
+  /** The keyword's one crawl interval: set at creation, changed only by an update (PATCH). */
   @Property({ type: 'integer' })
   intervalMinutes: number;
+
+  /** A paused keyword is not crawled on schedule. */
+  @Property({ type: 'boolean' })
+  paused: boolean;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date;
 
-  constructor(props: Keyword) {
+  constructor(props: Omit<Keyword, 'paused'> & { paused?: boolean }) {
     this.id = props.id;
     this.tenantId = props.tenantId;
     this.marketplace = props.marketplace;
     this.text = props.text;
     this.intervalMinutes = props.intervalMinutes;
+    this.paused = props.paused ?? false;
     this.createdAt = props.createdAt;
   }
 }

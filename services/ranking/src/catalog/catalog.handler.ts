@@ -10,6 +10,7 @@ import {
   rankingKeywordAddRequest,
   rankingKeywordListRequest,
   rankingKeywordRemoveRequest,
+  rankingKeywordUpdateRequest,
   rankingListRequest,
   rankingProductCreateRequest,
   rankingProductRefRequest,
@@ -63,6 +64,11 @@ export class CatalogHandler {
   @OnRequest(RANKING_RPC.keywordRemove)
   removeKeyword(payload: unknown): Promise<RankingKeywordRemoved> {
     return answer(rankingKeywordRemoveRequest, payload, (input) => this.keywords.remove(input));
+  }
+
+  @OnRequest(RANKING_RPC.keywordUpdate)
+  updateKeyword(payload: unknown): Promise<KeywordView> {
+    return answer(rankingKeywordUpdateRequest, payload, (input) => this.keywords.update(input));
   }
 
   @OnRequest(RANKING_RPC.keywordList)

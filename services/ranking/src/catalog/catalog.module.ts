@@ -5,8 +5,10 @@ import { ExclusionsService } from './exclusions.service';
 import { KeywordsService } from './keywords.service';
 import { ProductsService } from './products.service';
 import { CATALOG_LIMITS, CatalogLimits, TenantLimits } from './tenant-limits';
+import { TenantPlansHandler } from './tenant-plans.handler';
+import { TenantPlansService } from './tenant-plans.service';
 
-/** The tracking catalog: products, their keywords, exclusions, served over request/reply. */
+/** The tracking catalog: products, their keywords, exclusions, tenant plans, served over request/reply. */
 @Module({})
 export class CatalogModule {
   static withLimits(limits: CatalogLimits): DynamicModule {
@@ -20,6 +22,8 @@ export class CatalogModule {
         KeywordsService,
         ExclusionsService,
         CatalogHandler,
+        TenantPlansService,
+        TenantPlansHandler,
       ],
     };
   }

@@ -1,9 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Keyword, Product, ProductKeyword } from './catalog.entities';
 import { PendingEvent, WriteContext, pending } from './catalog-writer';
-
-/** Interval of a keyword created without one. */
-export const DEFAULT_INTERVAL_MINUTES = 60;
+import { nextKeywordVersions, versionOf } from './versions';
 
 /** A keyword attached to a product, and whether this call created the link. */
 export interface AttachedKeyword {
@@ -13,14 +11,15 @@ export interface AttachedKeyword {
 
 /**
  * Attaches normalized keyword texts to a product: reuses the tenant's keyword of the same text on the
- * product's marketplace (so every product of that text shares one keyword id), creates the others.
+ * product's marketplace (so every product of that text shares one keyword id, and keeps its own interval:
+ * `intervalMinutes` is only given to the keywords this creates), creates the others.
  * Three queries whatever the number of texts.
  */
 export async function attachKeywords(
   ctx: WriteContext,
   product: Product,
   texts: readonly string[],
-  intervalMinutes = DEFAULT_INTERVAL_MINUTES,
+  intervalMinutes: number,
 ): Promise<AttachedKeyword[]> {
   const unique = [...new Set(texts)];
   if (unique.length === 0) {
@@ -54,23 +53,53 @@ export async function attachKeywords(
   });
 }
 
-/** `tracking.keyword.added` for every link an attach created. */
-export function keywordAddedEvents(product: Product, attached: readonly AttachedKeyword[]): PendingEvent[] {
-  return attached
-    .filter((entry) => entry.linked)
-    .map(({ keyword }) =>
-      pending(
-        'tracking.keyword.added',
-        {
-          productId: product.id,
-          keywordId: keyword.id,
-          keyword: keyword.text,
-          marketplace: keyword.marketplace,
-          intervalMinutes: keyword.intervalMinutes,
-        },
-        keyword.id,
-      ),
-    );
+/**
+ * `tracking.keyword.added` for every link an attach created, each with the keyword's next version and the
+ * interval and pause the keyword has at that version. Flushes the attach first.
+ */
+export async function keywordAddedEvents(
+  em: EntityManager,
+  product: Product,
+  attached: readonly AttachedKeyword[],
+): Promise<PendingEvent[]> {
+  const linked = attached.filter((entry) => entry.linked).map((entry) => entry.keyword);
+  await em.flush();
+  const versions = await nextKeywordVersions(
+    em,
+    linked.map((keyword) => keyword.id),
+  );
+  return linked.map((keyword) =>
+    pending(
+      'tracking.keyword.added',
+      {
+        productId: product.id,
+        keywordId: keyword.id,
+        keyword: keyword.text,
+        marketplace: keyword.marketplace,
+        ...versionOf(versions, keyword.id),
+      },
+      keyword.id,
+    ),
+  );
+}
+
+/**
+ * `tracking.keyword.removed` for links of a product about to be deleted, each with the keyword's next
+ * version: call it before the links and orphan keywords are deleted.
+ */
+export async function keywordRemovedEvents(
+  em: EntityManager,
+  productId: string,
+  keywordIds: readonly string[],
+): Promise<PendingEvent[]> {
+  const versions = await nextKeywordVersions(em, keywordIds);
+  return keywordIds.map((keywordId) =>
+    pending(
+      'tracking.keyword.removed',
+      { productId, keywordId, version: versionOf(versions, keywordId).version },
+      keywordId,
+    ),
+  );
 }
 
 /** Deletes the given keywords that no product uses any more (their rankings history stays). */

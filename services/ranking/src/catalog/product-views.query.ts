@@ -4,18 +4,21 @@ import { RankingProductKeyword, RankingProductView } from '@shelfwatch/contracts
 /**
  * The keywords of product `p` as a JSON array, each with the product's standing at the keyword's latest
  * recorded crawl: the latest crawl from `crawls (keyword_id, crawled_at desc)`, the standing from its
- * primary key `(crawl_id, product_id)`. Never crawled, or linked after the latest crawl: nulls.
+ * primary key `(crawl_id, product_id)`. Never crawled, or linked after the latest crawl: nulls, and my price
+ * is the catalogue price.
  */
 const KEYWORDS_OF_P = `coalesce((
     select json_agg(json_build_object(
              'keywordId', l.keyword_id, 'keyword', k.text, 'rank', s.rank, 'change', s.change,
-             'lowestCompetitorPrice', s.lowest_competitor_price::float8, 'lastCrawledAt', c.crawled_at)
+             'lowestCompetitorPrice', s.lowest_competitor_price::float8, 'lastCrawledAt', c.crawled_at,
+             'myPrice', coalesce(s.my_price, p.price)::float8, 'priceSource', coalesce(s.price_source, 'catalog'),
+             'observedMall', s.observed_mall, 'intervalMinutes', k.interval_minutes, 'paused', k.paused)
            order by l.created_at, l.keyword_id)
       from ranking.product_keywords l
       join ranking.keywords k on k.id = l.keyword_id
       left join lateral (
         select cr.crawl_id, cr.crawled_at from ranking.crawls cr
-         where cr.keyword_id = l.keyword_id order by cr.crawled_at desc limit 1
+         where cr.keyword_id = l.keyword_id order by cr.crawled_at desc, cr.crawl_id desc limit 1
       ) c on true
       left join ranking.standings s on s.crawl_id = c.crawl_id and s.product_id = l.product_id
      where l.product_id = p.id
@@ -86,7 +89,23 @@ export async function productById(
   return row ? toView(row) : null;
 }
 
-/** A keyword just attached: nothing recorded about it for this product yet. */
-export function unrankedKeyword(keywordId: string, keyword: string): RankingProductKeyword {
-  return { keywordId, keyword, rank: null, change: null, lowestCompetitorPrice: null, lastCrawledAt: null };
+/** A keyword just attached: nothing recorded about it for this product yet, so my price is the catalogue's. */
+export function unrankedKeyword(
+  keyword: { id: string; text: string; intervalMinutes: number; paused: boolean },
+  catalogPrice: number,
+): RankingProductKeyword {
+  const { id: keywordId, text, intervalMinutes, paused } = keyword;
+  return {
+    keywordId,
+    keyword: text,
+    rank: null,
+    change: null,
+    lowestCompetitorPrice: null,
+    lastCrawledAt: null,
+    myPrice: catalogPrice,
+    priceSource: 'catalog',
+    observedMall: null,
+    intervalMinutes,
+    paused,
+  };
 }

@@ -3,9 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { RankingError } from '../ranking.errors';
 import { Product, ProductKeyword } from './catalog.entities';
 import { CatalogWriter, pending } from './catalog-writer';
-import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents } from './keyword-links';
+import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents, keywordRemovedEvents } from './keyword-links';
+import { intervalFor } from './plan-rules';
 import { productById, productPage, unrankedKeyword } from './product-views.query';
 import { TenantLimits } from './tenant-limits';
+import { planOf } from './tenant-plan.query';
+import { nextProductVersion } from './versions';
 import {
   Page,
   RankingListInput,
@@ -44,12 +47,15 @@ export class ProductsService {
 
   /**
    * Creates the product, attaches its keywords; `tracking.product.added` then one `keyword.added` per link.
-   * `limit_exceeded` when the tenant would track too many products or keywords.
+   * `limit_exceeded` when the tenant would track too many products or keywords; `invalid` when the
+   * interval is below the plan's minimum.
    */
   create(input: RankingProductCreateInput): Promise<ProductView> {
     return this.writer.write(input, async (ctx) => {
       const { tenantId, marketplace, externalId, name, price } = input;
       await this.limits.lock(ctx.em, tenantId);
+      const plan = await planOf(ctx.em, tenantId);
+      const interval = intervalFor(input.intervalMinutes, plan);
       const product = new Product({
         id: ctx.newId(),
         tenantId,
@@ -60,19 +66,20 @@ export class ProductsService {
         createdAt: ctx.now,
       });
       ctx.em.persist(product);
-      const attached = await attachKeywords(ctx, product, input.keywords ?? [], input.intervalMinutes);
-      await this.limits.check(ctx.em, tenantId, product.id);
+      const attached = await attachKeywords(ctx, product, input.keywords ?? [], interval);
+      await this.limits.check(ctx.em, tenantId, product.id, plan);
+      const version = await nextProductVersion(ctx.em, product.id);
       const added = pending(
         'tracking.product.added',
-        { productId: product.id, marketplace, externalId, name, price },
+        { productId: product.id, marketplace, externalId, name, price, version },
         product.id,
       );
       return {
         result: view(
           product,
-          attached.map(({ keyword }) => unrankedKeyword(keyword.id, keyword.text)),
+          attached.map(({ keyword }) => unrankedKeyword(keyword, price)),
         ),
-        events: [added, ...keywordAddedEvents(product, attached)],
+        events: [added, ...(await keywordAddedEvents(ctx.em, product, attached))],
       };
     });
   }
@@ -99,10 +106,12 @@ export class ProductsService {
       product.name = input.name ?? product.name;
       product.price = input.price ?? product.price;
       const { id: productId, name, price } = product;
+      await em.flush();
+      const version = await nextProductVersion(em, productId);
       const keywords = (await productById(em, input.tenantId, productId))?.keywords ?? [];
       return {
         result: view(product, keywords),
-        events: [pending('tracking.product.updated', { productId, name, price }, productId)],
+        events: [pending('tracking.product.updated', { productId, name, price, version }, productId)],
       };
     });
   }
@@ -114,16 +123,15 @@ export class ProductsService {
       const productId = product.id;
       const links = await em.find(ProductKeyword, { productId });
       const keywordIds = links.map((link) => link.keywordId);
+      const version = await nextProductVersion(em, productId);
+      const removed = await keywordRemovedEvents(em, productId, keywordIds);
       await em.nativeDelete(ProductKeyword, { productId });
       await em.nativeDelete(Product, { id: productId });
       await deleteOrphanKeywords(em, keywordIds);
       em.clear();
-      const removed = keywordIds.map((keywordId) =>
-        pending('tracking.keyword.removed', { productId, keywordId }, keywordId),
-      );
       return {
         result: { productId, removed: true },
-        events: [...removed, pending('tracking.product.removed', { productId }, productId)],
+        events: [...removed, pending('tracking.product.removed', { productId, version }, productId)],
       };
     });
   }

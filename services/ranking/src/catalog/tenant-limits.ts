@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
+import { RankingTenantPlanView } from '@shelfwatch/contracts';
 import { RankingError } from '../ranking.errors';
+import { keywordLimit } from './plan-rules';
 
 /** How much one tenant may track (`RANKING_MAX_*`). */
 export interface CatalogLimits {
@@ -32,8 +34,11 @@ export class TenantLimits {
     await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`ranking.catalog:${tenantId}`]);
   }
 
-  /** Flushes the write, then refuses with `limit_exceeded` when the tenant or the product is over a limit. */
-  async check(em: EntityManager, tenantId: string, productId: string): Promise<void> {
+  /**
+   * Flushes the write, then refuses with `limit_exceeded` when the tenant or the product is over a limit;
+   * the tenant's keywords are limited by the lower of its plan's `maxKeywords` and the platform's maximum.
+   */
+  async check(em: EntityManager, tenantId: string, productId: string, plan: RankingTenantPlanView): Promise<void> {
     await em.flush();
     const [counts] = await em.execute<Counts[]>(
       `select (select count(*) from ranking.products where tenant_id = ?) as products,
@@ -45,8 +50,10 @@ export class TenantLimits {
     if (over(counts?.products, this.limits.productsPerTenant)) {
       throw RankingError.limitExceeded('products per tenant', this.limits.productsPerTenant);
     }
-    if (over(counts?.keywords, this.limits.keywordsPerTenant)) {
-      throw RankingError.limitExceeded('keywords per tenant', this.limits.keywordsPerTenant);
+    const maxKeywords = keywordLimit(plan, this.limits.keywordsPerTenant);
+    if (over(counts?.keywords, maxKeywords)) {
+      const byPlan = maxKeywords < this.limits.keywordsPerTenant ? ` (${plan.name} plan)` : '';
+      throw RankingError.limitExceeded(`keywords per tenant${byPlan}`, maxKeywords);
     }
     if (over(counts?.product_keywords, this.limits.keywordsPerProduct)) {
       throw RankingError.limitExceeded('keywords per product', this.limits.keywordsPerProduct);

@@ -1,4 +1,4 @@
-import { RankingEntry, Standing } from '@shelfwatch/contracts';
+import { Standing } from '@shelfwatch/contracts';
 import fc from 'fast-check';
 import { rankChanges } from './rank-changes';
 
@@ -12,46 +12,35 @@ const history = fc.record({
   now: fc.option(fc.integer({ min: 1, max: SHELF_SIZE }), { nil: null }),
 });
 
-const scenario = fc
-  .record({
-    products: fc.array(history, { maxLength: 8 }),
-    prices: fc.array(fc.integer({ min: 0, max: 1_000 }), { minLength: SHELF_SIZE, maxLength: SHELF_SIZE }),
-  })
-  .map(({ products, prices }) => {
-    const previousRanks = new Map<string, number | null>();
-    const standings = products.map((product, i): Standing => {
-      const productId = `p-${i}`;
-      if (product.knownBefore) {
-        previousRanks.set(productId, product.before);
-      }
-      const previousRank = product.knownBefore ? product.before : null;
-      return {
-        productId,
-        rank: product.now,
-        previousRank,
-        change: product.now !== null && previousRank !== null ? previousRank - product.now : null,
-        myPrice: 100,
-        lowestCompetitorPrice: null,
-        lowestCompetitor: null,
-      };
-    });
-    const entries = prices.map((price, i): RankingEntry => ({
-      rank: i + 1,
-      externalId: `x${i + 1}`,
-      productId: null,
-      mall: 'm',
-      brand: 'b',
-      price,
-      excluded: false,
-    }));
-    return { standings, previousRanks, entries };
+const scenario = fc.record({ products: fc.array(history, { maxLength: 8 }) }).map(({ products }) => {
+  const previousRanks = new Map<string, number | null>();
+  const standings = products.map((product, i): Standing => {
+    const productId = `p-${i}`;
+    if (product.knownBefore) {
+      previousRanks.set(productId, product.before);
+    }
+    const previousRank = product.knownBefore ? product.before : null;
+    return {
+      productId,
+      rank: product.now,
+      previousRank,
+      change: product.now !== null && previousRank !== null ? previousRank - product.now : null,
+      myPrice: 100 + i,
+      priceSource: product.now !== null && i % 2 === 0 ? 'observed' : 'catalog',
+      observedMall: product.now !== null && i % 2 === 0 ? 'm' : null,
+      catalogPrice: 100,
+      lowestCompetitorPrice: null,
+      lowestCompetitor: null,
+    };
   });
+  return { standings, previousRanks };
+});
 
 describe('rankChanges (properties)', () => {
   it('reports exactly the products known before whose rank differs, with both ranks as they stand', () => {
     fc.assert(
-      fc.property(scenario, ({ standings, previousRanks, entries }) => {
-        const changes = rankChanges(ref, standings, previousRanks, entries);
+      fc.property(scenario, ({ standings, previousRanks }) => {
+        const changes = rankChanges(ref, standings, previousRanks);
         const expected = standings.filter(
           (standing) =>
             previousRanks.has(standing.productId) && previousRanks.get(standing.productId) !== standing.rank,
@@ -69,17 +58,17 @@ describe('rankChanges (properties)', () => {
 
   it('reports nothing at a first crawl, whatever the current shelf', () => {
     fc.assert(
-      fc.property(scenario, ({ standings, entries }) => {
-        expect(rankChanges(ref, standings, new Map(), entries)).toEqual([]);
+      fc.property(scenario, ({ standings }) => {
+        expect(rankChanges(ref, standings, new Map())).toEqual([]);
       }),
       { numRuns: 100 },
     );
   });
 
-  it('reports a product that left the shelf as gone (no current rank, no price), and one that came back', () => {
+  it('reports a product that left the shelf as gone (no current rank, its catalogue price), and one that came back', () => {
     fc.assert(
-      fc.property(scenario, ({ standings, previousRanks, entries }) => {
-        const changes = rankChanges(ref, standings, previousRanks, entries);
+      fc.property(scenario, ({ standings, previousRanks }) => {
+        const changes = rankChanges(ref, standings, previousRanks);
         for (const standing of standings) {
           const before = previousRanks.get(standing.productId);
           const change = changes.find((c) => c.productId === standing.productId);
@@ -89,7 +78,10 @@ describe('rankChanges (properties)', () => {
               productId: standing.productId,
               previousRank: before,
               currentRank: null,
-              price: null,
+              price: standing.myPrice,
+              priceSource: 'catalog',
+              observedMall: null,
+              revised: false,
             });
           }
           if (before === null && standing.rank !== null) {
@@ -101,12 +93,16 @@ describe('rankChanges (properties)', () => {
     );
   });
 
-  it('carries the price listed at the current rank', () => {
+  it('carries my price at the crawl and where it comes from', () => {
     fc.assert(
-      fc.property(scenario, ({ standings, previousRanks, entries }) => {
-        for (const change of rankChanges(ref, standings, previousRanks, entries)) {
-          const listed = change.currentRank === null ? null : entries[change.currentRank - 1]?.price;
-          expect(change.price).toBe(listed);
+      fc.property(scenario, ({ standings, previousRanks }) => {
+        for (const change of rankChanges(ref, standings, previousRanks)) {
+          const standing = standings.find((s) => s.productId === change.productId);
+          expect([change.price, change.priceSource, change.observedMall]).toEqual([
+            standing?.myPrice,
+            standing?.priceSource,
+            standing?.observedMall,
+          ]);
         }
       }),
       { numRuns: 300 },

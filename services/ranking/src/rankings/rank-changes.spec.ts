@@ -1,4 +1,4 @@
-import { RankingEntry, Standing } from '@shelfwatch/contracts';
+import { Standing } from '@shelfwatch/contracts';
 import { rankChanges } from './rank-changes';
 
 const ref = { crawlId: '0193a000-0000-7000-8000-000000000001', keywordId: '0193a000-0000-7000-8000-000000000002' };
@@ -10,15 +10,17 @@ function standing(productId: string | undefined, rank: number | null, previousRa
     rank,
     previousRank,
     change: rank !== null && previousRank !== null ? previousRank - rank : null,
-    myPrice: 100,
+    myPrice: rank === null ? 100 : 1_000 - rank * 100,
+    priceSource: rank === null ? 'catalog' : 'observed',
+    observedMall: rank === null ? null : 'Mall',
+    catalogPrice: 100,
     lowestCompetitorPrice: null,
     lowestCompetitor: null,
   };
 }
 
-function entry(rank: number, price: number): RankingEntry {
-  return { rank, externalId: `x${rank}`, productId: null, mall: 'm', brand: 'b', price, excluded: false };
-}
+const observed = (price: number) => ({ price, priceSource: 'observed', observedMall: 'Mall' });
+const catalog = { price: 100, priceSource: 'catalog', observedMall: null };
 
 describe('rankChanges', () => {
   it('reports moved, appeared and disappeared products, and not unchanged or newly tracked ones', () => {
@@ -37,12 +39,12 @@ describe('rankChanges', () => {
       standing(fresh, 4, null),
     ];
     // When
-    const changes = rankChanges(ref, standings, previous, [entry(3, 900), entry(7, 700)]);
+    const changes = rankChanges(ref, standings, previous);
     // Then
     expect(changes).toEqual([
-      { ...ref, productId: moved, previousRank: 5, currentRank: 3, price: 900 },
-      { ...ref, productId: appeared, previousRank: null, currentRank: 7, price: 700 },
-      { ...ref, productId: gone, previousRank: 2, currentRank: null, price: null },
+      { ...ref, productId: moved, previousRank: 5, currentRank: 3, ...observed(700), revised: false },
+      { ...ref, productId: appeared, previousRank: null, currentRank: 7, ...observed(300), revised: false },
+      { ...ref, productId: gone, previousRank: 2, currentRank: null, ...catalog, revised: false },
     ]);
   });
 });

@@ -1,21 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { RankingEntry, RankingLatestView, Standing, countWithinBytes } from '@shelfwatch/contracts';
+import { RankingEntry, RankingLatestView, countWithinBytes } from '@shelfwatch/contracts';
 import { RankingError } from '../ranking.errors';
+import { toStoredStanding } from './rankings.repository';
 
 /** The latest recorded crawl of a keyword: the standings of its tracked products and the shelf, bounded. */
 export type LatestRanking = RankingLatestView;
-
-interface StandingRow {
-  product_id: string;
-  rank: number | null;
-  previous_rank: number | null;
-  change: number | null;
-  my_price: number;
-  lowest_competitor_price: number | null;
-  lowest_competitor_external_id: string | null;
-  lowest_competitor_mall: string | null;
-  lowest_competitor_rank: number | null;
-}
 
 interface EntryRow {
   rank: number;
@@ -23,29 +12,9 @@ interface EntryRow {
   product_id: string | null;
   title: string;
   mall: string;
-  price: number;
+  price: number | null;
   brand: string;
   excluded: boolean;
-}
-
-function toStanding(row: StandingRow): Standing {
-  const competitor =
-    row.lowest_competitor_external_id !== null && row.lowest_competitor_rank !== null
-      ? {
-          externalId: row.lowest_competitor_external_id,
-          mall: row.lowest_competitor_mall ?? '',
-          rank: row.lowest_competitor_rank,
-        }
-      : null;
-  return {
-    productId: row.product_id,
-    rank: row.rank,
-    previousRank: row.previous_rank,
-    change: row.change,
-    myPrice: Number(row.my_price),
-    lowestCompetitorPrice: row.lowest_competitor_price === null ? null : Number(row.lowest_competitor_price),
-    lowestCompetitor: competitor,
-  };
 }
 
 function toEntry(row: EntryRow): RankingEntry & { title: string } {
@@ -56,7 +25,7 @@ function toEntry(row: EntryRow): RankingEntry & { title: string } {
     productId: row.product_id,
     title,
     mall,
-    price: Number(row.price),
+    price: row.price === null ? null : Number(row.price),
     brand,
     excluded,
   };
@@ -78,15 +47,15 @@ export async function latestRanking(
   }
   const [crawl] = await em.execute<{ crawl_id: string; crawled_at: Date; recorded_at: Date }[]>(
     `select crawl_id, crawled_at, recorded_at from ranking.crawls
-      where keyword_id = ? and tenant_id = ? order by crawled_at desc limit 1`,
+      where keyword_id = ? and tenant_id = ? order by crawled_at desc, crawl_id desc limit 1`,
     [keywordId, tenantId],
   );
   if (!crawl) {
     return { keywordId, crawl: null, standings: [], entries: [], nextRank: null };
   }
-  const standings = await em.execute<StandingRow[]>(
-    `select product_id, rank, previous_rank, change, my_price::float8 as my_price,
-            lowest_competitor_price::float8 as lowest_competitor_price, lowest_competitor_external_id,
+  const standings = await em.execute<Parameters<typeof toStoredStanding>[0][]>(
+    `select product_id, rank, previous_rank, change, my_price::float8 as my_price, price_source, observed_mall,
+            catalog_price::float8 as catalog_price, lowest_competitor_price::float8 as lowest_competitor_price, lowest_competitor_external_id,
             lowest_competitor_mall, lowest_competitor_rank
        from ranking.standings where crawl_id = ? order by product_id`,
     [crawl.crawl_id],
@@ -105,7 +74,7 @@ export async function latestRanking(
       crawledAt: new Date(crawl.crawled_at).toISOString(),
       recordedAt: new Date(crawl.recorded_at).toISOString(),
     },
-    standings: standings.map(toStanding),
+    standings: standings.map(toStoredStanding),
     entries: shelf.slice(0, fit),
     nextRank: shelf[fit]?.rank ?? null,
   };

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CrawlItem, RankingEntry, Standing } from '@shelfwatch/contracts';
+import { CrawlItem, PriceSource, RankingEntry, Standing } from '@shelfwatch/contracts';
+import { CrawlOrder } from './rank-changes';
 import { Exclusions, OwnProduct, normalizeMall } from './standings';
 import { insertRows } from './sql-insert';
 
@@ -54,6 +55,9 @@ const STANDING_COLUMNS = [
   'previous_rank',
   'change',
   'my_price',
+  'price_source',
+  'observed_mall',
+  'catalog_price',
   'lowest_competitor_price',
   'lowest_competitor_external_id',
   'lowest_competitor_mall',
@@ -74,11 +78,19 @@ export async function findKeyword(
   return row ? { id: row.id, tenantId, marketplace: row.marketplace } : null;
 }
 
-/** Own and tracked products, exclusions and the previous crawl's ranks: three queries. */
+/**
+ * Serialises the recording of one keyword's crawls (in the handler's transaction), so that two crawls of it
+ * recorded at once cannot both be computed against the same previous crawl.
+ */
+export async function lockKeyword(em: EntityManager, keywordId: string): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`ranking.keyword:${keywordId}`]);
+}
+
+/** Own and tracked products, exclusions and the ranks of the previous crawl by crawl time: three queries. */
 export async function loadRankingContext(
   em: EntityManager,
   keyword: CrawledKeyword,
-  crawledAt: string,
+  crawl: CrawlOrder,
 ): Promise<RankingContext> {
   // Sequential on purpose: they share the handler's transaction, i.e. one connection.
   const products = await em.execute<{ id: string; external_id: string; price: number; tracked: boolean }[]>(
@@ -94,9 +106,9 @@ export async function loadRankingContext(
   const previous = await em.execute<{ product_id: string; rank: number | null }[]>(
     `select s.product_id, s.rank from ranking.standings s
       where s.crawl_id = (select c.crawl_id from ranking.crawls c
-                           where c.keyword_id = ? and c.crawled_at < ?::timestamptz
-                           order by c.crawled_at desc limit 1)`,
-    [keyword.id, crawledAt],
+                           where c.keyword_id = ? and (c.crawled_at, c.crawl_id) < (?::timestamptz, ?::uuid)
+                           order by c.crawled_at desc, c.crawl_id desc limit 1)`,
+    [keyword.id, crawl.crawledAt, crawl.crawlId],
   );
   return {
     ownProducts: products.map((p) => ({ productId: p.id, externalId: p.external_id, price: Number(p.price) })),
@@ -142,6 +154,9 @@ export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl)
     s.previousRank,
     s.change,
     s.myPrice,
+    s.priceSource,
+    s.observedMall,
+    s.catalogPrice,
     s.lowestCompetitorPrice,
     s.lowestCompetitor?.externalId ?? null,
     s.lowestCompetitor?.mall ?? null,
@@ -149,4 +164,85 @@ export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl)
     recordedAt,
   ]);
   await insertRows(em, 'ranking.standings', STANDING_COLUMNS, standings);
+}
+
+interface SuccessorRow {
+  crawl_id: string;
+  product_id: string;
+  rank: number | null;
+  previous_rank: number | null;
+  change: number | null;
+  my_price: number;
+  price_source: PriceSource;
+  observed_mall: string | null;
+  catalog_price: number | null;
+  lowest_competitor_price: number | null;
+  lowest_competitor_external_id: string | null;
+  lowest_competitor_mall: string | null;
+  lowest_competitor_rank: number | null;
+}
+
+/** The crawl recorded already that follows `crawl` by crawl time, with its standings; null when none. */
+export async function loadSuccessor(
+  em: EntityManager,
+  keywordId: string,
+  crawl: CrawlOrder,
+): Promise<{ crawlId: string; standings: Standing[] } | null> {
+  const rows = await em.execute<SuccessorRow[]>(
+    `select s.crawl_id, s.product_id, s.rank, s.previous_rank, s.change, s.my_price::float8 as my_price,
+            s.price_source, s.observed_mall, s.catalog_price::float8 as catalog_price,
+            s.lowest_competitor_price::float8 as lowest_competitor_price, s.lowest_competitor_external_id,
+            s.lowest_competitor_mall, s.lowest_competitor_rank
+       from ranking.standings s
+      where s.crawl_id = (select c.crawl_id from ranking.crawls c
+                           where c.keyword_id = ? and (c.crawled_at, c.crawl_id) > (?::timestamptz, ?::uuid)
+                           order by c.crawled_at, c.crawl_id limit 1)
+      order by s.product_id`,
+    [keywordId, crawl.crawledAt, crawl.crawlId],
+  );
+  const [first] = rows;
+  return first ? { crawlId: first.crawl_id, standings: rows.map(toStoredStanding) } : null;
+}
+
+/** A stored standing as the event contract carries it. */
+export function toStoredStanding(row: Omit<SuccessorRow, 'crawl_id'>): Standing {
+  const competitor =
+    row.lowest_competitor_external_id !== null && row.lowest_competitor_rank !== null
+      ? {
+          externalId: row.lowest_competitor_external_id,
+          mall: row.lowest_competitor_mall ?? '',
+          rank: row.lowest_competitor_rank,
+        }
+      : null;
+  return {
+    productId: row.product_id,
+    rank: row.rank,
+    previousRank: row.previous_rank,
+    change: row.change,
+    myPrice: Number(row.my_price),
+    priceSource: row.price_source,
+    observedMall: row.observed_mall,
+    catalogPrice: row.catalog_price === null ? null : Number(row.catalog_price),
+    lowestCompetitorPrice: row.lowest_competitor_price === null ? null : Number(row.lowest_competitor_price),
+    lowestCompetitor: competitor,
+  };
+}
+
+/** Rewrites the previous rank and change of a crawl's standings: one statement. */
+export async function saveRestatedStandings(
+  em: EntityManager,
+  crawlId: string,
+  standings: readonly Standing[],
+): Promise<void> {
+  if (standings.length === 0) {
+    return;
+  }
+  await em.execute(
+    `update ranking.standings s set previous_rank = v.previous_rank, change = v.change
+       from (values ${standings.map(() => '(?::uuid, ?::integer, ?::integer)').join(', ')})
+         as v (product_id, previous_rank, change)
+      where s.crawl_id = ? and s.product_id = v.product_id`,
+    [...standings.flatMap((s) => [s.productId, s.previousRank, s.change]), crawlId],
+    'run',
+  );
 }

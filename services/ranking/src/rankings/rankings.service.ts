@@ -3,8 +3,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEnvelope } from '@shelfwatch/contracts';
 import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
 import { assembleCrawl } from './crawl-parts';
-import { rankChanges } from './rank-changes';
-import { findKeyword, loadRankingContext, saveRecordedCrawl } from './rankings.repository';
+import { rankChanges, restateSuccessor } from './rank-changes';
+import {
+  findKeyword,
+  loadRankingContext,
+  loadSuccessor,
+  lockKeyword,
+  saveRecordedCrawl,
+  saveRestatedStandings,
+} from './rankings.repository';
 import { LatestRanking, latestRanking } from './rankings.queries';
 import { computeStandings } from './standings';
 
@@ -21,8 +28,9 @@ export class RankingsService {
   /**
    * Records a completed crawl inside the handler's transaction (the inbox makes a redelivery a no-op):
    * 1. hold a part of a split result until the last part arrives; 2. find the tenant's keyword (gone:
-   * nothing to record); 3. load products, exclusions, previous ranks; 4. compute standings; 5. store crawl,
-   * rows, standings; 6. emit `ranking.recorded` and `ranking.changed`.
+   * nothing to record) and hold its lock; 3. load products, exclusions, the ranks of the previous crawl by
+   * crawl time; 4. compute standings; 5. store crawl, rows, standings; 6. emit `ranking.recorded` and
+   * `ranking.changed`; 7. a crawl recorded already that follows this one by crawl time is restated against it.
    */
   async record(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
     const { crawlId, keywordId, completedAt: crawledAt } = event.data;
@@ -35,14 +43,36 @@ export class RankingsService {
       this.logger.log({ crawlId, keywordId, tenantId: event.tenantId }, 'crawl of an unknown keyword ignored');
       return;
     }
-    const context = await loadRankingContext(ctx.em, keyword, crawledAt);
+    await lockKeyword(ctx.em, keywordId);
+    const order = { crawledAt, crawlId };
+    const context = await loadRankingContext(ctx.em, keyword, order);
     const { entries, standings } = computeStandings({ ...context, items });
     const recordedAt = this.clock.now().toISOString();
     await saveRecordedCrawl(ctx.em, { crawlId, keyword, crawledAt, recordedAt, items, entries, standings });
     await ctx.emit('ranking.recorded', { crawlId, keywordId, recordedAt, entries, standings }, keywordId);
-    for (const change of rankChanges({ crawlId, keywordId }, standings, context.previousRanks, entries)) {
+    for (const change of rankChanges({ crawlId, keywordId }, standings, context.previousRanks)) {
       await ctx.emit('ranking.changed', change, keywordId);
     }
+    await this.restateSuccessor(ctx, keywordId, order, new Map(standings.map((s) => [s.productId, s.rank])));
+  }
+
+  /** 7. The crawl after `order` by crawl time, if recorded already, now follows this one: restate it. */
+  private async restateSuccessor(
+    ctx: HandlerContext,
+    keywordId: string,
+    order: { crawledAt: string; crawlId: string },
+    ranks: ReadonlyMap<string, number | null>,
+  ): Promise<void> {
+    const successor = await loadSuccessor(ctx.em, keywordId, order);
+    if (!successor) {
+      return;
+    }
+    const restated = restateSuccessor({ crawlId: successor.crawlId, keywordId }, successor.standings, ranks);
+    await saveRestatedStandings(ctx.em, successor.crawlId, restated.standings);
+    for (const change of restated.changes) {
+      await ctx.emit('ranking.changed', change, keywordId);
+    }
+    this.logger.log({ crawlId: order.crawlId, successor: successor.crawlId }, 'late crawl: successor restated');
   }
 
   /** The latest standings and shelf of a tenant's keyword. */

@@ -11,13 +11,13 @@ const spelledMall = fc
   .tuple(fc.constantFrom(...MALLS), fc.boolean(), fc.constantFrom('', ' ', '  '))
   .map(([mall, upper, pad]) => `${pad}${upper ? mall.toUpperCase() : mall}${pad}`);
 
-/** A shelf in rank order 1..n; a price of 0 is a listing the marketplace gave no price for; few prices, so ties occur. */
+/** A shelf in rank order 1..n; null (or a 0) is a listing the marketplace gave no price for; few prices, so ties occur. */
 const shelf = fc
   .array(
     fc.record({
       externalId: fc.constantFrom(...EXTERNAL_IDS),
       mall: spelledMall,
-      price: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 })),
+      price: fc.oneof(fc.constant(null), fc.constant(0), fc.integer({ min: 1, max: 20 })),
     }),
     { maxLength: 30 },
   )
@@ -91,6 +91,21 @@ describe('computeStandings (properties)', () => {
     );
   });
 
+  it('takes my price from my first priced listing (observed, with its mall), else from the catalogue', () => {
+    fc.assert(
+      fc.property(input, (given) => {
+        for (const standing of computeStandings(given).standings) {
+          const own = given.ownProducts.find((product) => product.productId === standing.productId);
+          const seen = given.items.find((item) => item.externalId === own?.externalId && (item.price ?? 0) > 0);
+          expect([standing.myPrice, standing.priceSource, standing.observedMall, standing.catalogPrice]).toEqual(
+            seen ? [seen.price, 'observed', seen.mall, own?.price] : [own?.price, 'catalog', null, own?.price],
+          );
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never takes an own or excluded listing (id or loosely spelled mall) for a competitor', () => {
     fc.assert(
       fc.property(input, (given) => {
@@ -115,7 +130,9 @@ describe('computeStandings (properties)', () => {
     fc.assert(
       fc.property(input, (given) => {
         const { standings } = computeStandings(given);
-        const priced = given.items.filter((item) => isCompetitor(item, given) && item.price > 0);
+        const priced = given.items.flatMap((item) =>
+          isCompetitor(item, given) && item.price !== null && item.price > 0 ? [{ ...item, price: item.price }] : [],
+        );
         const lowest = priced.length === 0 ? null : Math.min(...priced.map((item) => item.price));
         const holder = priced.find((item) => item.price === lowest);
         for (const standing of standings) {

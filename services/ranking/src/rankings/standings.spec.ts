@@ -46,7 +46,7 @@ describe('computeStandings', () => {
       given({
         items: [
           item(1, 'c-1', { price: 18_000 }),
-          item(2, 'mine-1'),
+          item(2, 'mine-1', { price: 19_000 }),
           item(3, 'c-2', { price: 12_500 }),
           item(4, 'mine-2'),
         ],
@@ -62,7 +62,10 @@ describe('computeStandings', () => {
         rank: 2,
         previousRank: 5,
         change: 3,
-        myPrice: 20_000,
+        myPrice: 19_000,
+        priceSource: 'observed',
+        observedMall: 'mall-mine-1',
+        catalogPrice: 20_000,
         lowestCompetitorPrice: 12_500,
         lowestCompetitor: { externalId: 'c-2', mall: 'mall-c-2', rank: 3 },
       },
@@ -99,13 +102,27 @@ describe('computeStandings', () => {
   });
 
   it('has no change on a product’s first appearance, and ignores competitors without a price', () => {
-    const result = computeStandings(given({ items: [item(1, 'c-0', { price: 0 }), item(2, 'mine-1')] }));
+    const result = computeStandings(
+      given({ items: [item(1, 'c-0', { price: 0 }), item(2, 'c-none', { price: null }), item(3, 'mine-1')] }),
+    );
     expect(result.standings[0]).toMatchObject({
-      rank: 2,
+      rank: 3,
       previousRank: null,
       change: null,
       lowestCompetitorPrice: null,
+      lowestCompetitor: null,
     });
+    expect(result.entries[1]?.price).toBeNull();
+  });
+
+  it('uses the observed price when my product is on the shelf, the catalogue price when not or unpriced', () => {
+    const result = computeStandings(
+      given({ items: [item(1, 'mine-1', { price: 12_000, mall: 'My Store' }), item(2, 'mine-2', { price: null })] }),
+    );
+    expect(result.standings.map((s) => [s.myPrice, s.priceSource, s.observedMall, s.catalogPrice])).toEqual([
+      [12_000, 'observed', 'My Store', 20_000],
+      [15_000, 'catalog', null, 15_000],
+    ]);
   });
 
   it('breaks price ties by the better rank and counts a listed-twice product at its first place', () => {

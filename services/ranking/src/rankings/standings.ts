@@ -5,7 +5,7 @@ export interface OwnProduct {
   productId: string;
   /** The marketplace's product id. */
   externalId: string;
-  /** The seller's own price. */
+  /** The seller's own price, as typed into the catalogue. */
   price: number;
 }
 
@@ -62,6 +62,7 @@ export function computeStandings(input: StandingsInput): StandingsResult {
   });
   const cheapest = lowestCompetitor(entries);
   const rankOf = firstRankByProduct(entries);
+  const observed = firstPricedEntryByProduct(entries);
   const byId = new Map(input.ownProducts.map((product) => [product.productId, product]));
   const standings = input.trackedProductIds.flatMap((productId): Standing[] => {
     const product = byId.get(productId);
@@ -70,13 +71,17 @@ export function computeStandings(input: StandingsInput): StandingsResult {
     }
     const rank = rankOf.get(productId) ?? null;
     const previousRank = input.previousRanks.get(productId) ?? null;
+    const seen = observed.get(productId);
     return [
       {
         productId,
         rank,
         previousRank,
         change: rank !== null && previousRank !== null ? previousRank - rank : null,
-        myPrice: product.price,
+        myPrice: seen?.price ?? product.price,
+        priceSource: seen ? 'observed' : 'catalog',
+        observedMall: seen?.mall ?? null,
+        catalogPrice: product.price,
         lowestCompetitorPrice: cheapest?.price ?? null,
         lowestCompetitor: cheapest
           ? { externalId: cheapest.externalId, mall: cheapest.mall, rank: cheapest.rank }
@@ -98,12 +103,35 @@ function firstRankByProduct(entries: readonly RankingEntry[]): Map<string, numbe
   return ranks;
 }
 
-/** The cheapest priced competitor (a price of 0 means the marketplace gave none); ties go to the better rank. */
-function lowestCompetitor(entries: readonly RankingEntry[]): RankingEntry | null {
-  let best: RankingEntry | null = null;
+/** An entry the marketplace showed with a price. */
+type PricedEntry = RankingEntry & { price: number };
+
+function isPriced(entry: RankingEntry): entry is PricedEntry {
+  return entry.price !== null && entry.price > 0;
+}
+
+/**
+ * Where each own product was first seen with a price: its observed price and mall. A listing without a price
+ * (null, or a 0 that stands for none) is no observation: the catalogue price stays "my price".
+ */
+function firstPricedEntryByProduct(entries: readonly RankingEntry[]): Map<string, PricedEntry> {
+  const seen = new Map<string, PricedEntry>();
   for (const entry of entries) {
-    const competitor = entry.productId === null && !entry.excluded && entry.price > 0;
-    if (competitor && (best === null || entry.price < best.price)) {
+    if (entry.productId !== null && isPriced(entry) && !seen.has(entry.productId)) {
+      seen.set(entry.productId, entry);
+    }
+  }
+  return seen;
+}
+
+/**
+ * The cheapest priced competitor; a listing without a price (null, or 0 for none) never is. Ties go to the
+ * better rank.
+ */
+function lowestCompetitor(entries: readonly RankingEntry[]): PricedEntry | null {
+  let best: PricedEntry | null = null;
+  for (const entry of entries) {
+    if (entry.productId === null && !entry.excluded && isPriced(entry) && (best === null || entry.price < best.price)) {
       best = entry;
     }
   }

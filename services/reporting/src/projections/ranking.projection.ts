@@ -3,22 +3,27 @@ import { EventEnvelope } from '@shelfwatch/contracts';
 import { brandSlots, dayBucket, hourBucket, utcDay } from './buckets';
 import { SqlValue, changedAny, tuples } from './sql';
 
-const BUCKET_COLUMNS =
-  'tenant_id, product_id, keyword_id, bucket, last_at, samples, rank_min, rank_max, rank_last, my_price, competitor_min';
+const BUCKET_COLUMNS = [
+  'tenant_id, product_id, keyword_id, bucket, last_at, samples, rank_min, rank_max, rank_last',
+  'my_price, price_source, observed_mall, competitor_min',
+].join(', ');
+const BUCKET_WIDTH = 13;
 
 /**
- * Min and max ignore absent ranks (`least`/`greatest` skip nulls); the last rank and my price follow the
- * latest crawl of the bucket; the competitor price is the bucket's lowest. Additive `samples` is safe
+ * Min and max ignore absent ranks (`least`/`greatest` skip nulls); the last rank and my price (with where it
+ * comes from) follow the latest crawl of the bucket; the competitor price is the bucket's lowest. Additive `samples` is safe
  * because {@link rankingRecorded} applies a crawl once.
  */
 function upsertBuckets(table: string, rows: SqlValue[][]): string {
-  return `insert into reporting.${table} as b (${BUCKET_COLUMNS}) values ${tuples(rows.length, 11)}
+  return `insert into reporting.${table} as b (${BUCKET_COLUMNS}) values ${tuples(rows.length, BUCKET_WIDTH)}
     on conflict (tenant_id, product_id, keyword_id, bucket) do update set
       samples = b.samples + excluded.samples,
       rank_min = least(b.rank_min, excluded.rank_min),
       rank_max = greatest(b.rank_max, excluded.rank_max),
       rank_last = case when excluded.last_at > b.last_at then excluded.rank_last else b.rank_last end,
       my_price = case when excluded.last_at > b.last_at then excluded.my_price else b.my_price end,
+      price_source = case when excluded.last_at > b.last_at then excluded.price_source else b.price_source end,
+      observed_mall = case when excluded.last_at > b.last_at then excluded.observed_mall else b.observed_mall end,
       last_at = greatest(b.last_at, excluded.last_at),
       competitor_min = least(b.competitor_min, excluded.competitor_min)`;
 }
@@ -53,6 +58,8 @@ export async function rankingRecorded(em: EntityManager, event: EventEnvelope<'r
         s.rank,
         s.rank,
         s.myPrice,
+        s.priceSource,
+        s.observedMall,
         s.lowestCompetitorPrice,
       ]);
     const hourly = bucketRows(hourBucket(at));

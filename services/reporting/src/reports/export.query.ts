@@ -6,7 +6,7 @@ import { bucketTable } from './history.query';
 import { bucketFloor } from './time-range';
 
 export const EXPORT_HEADER =
-  'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price\n';
+  'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source\n';
 
 /** A CSV line is at most ~170 bytes; fetch enough rows to fill a chunk in one statement. */
 const MIN_LINE_BYTES = 100;
@@ -36,9 +36,10 @@ interface ExportRow {
   samples: number;
   my_price: string;
   competitor_min: string | null;
+  price_source: string;
 }
 
-/** One CSV line; every field is a uuid, an instant or a number, so nothing needs quoting. */
+/** One CSV line; every field is a uuid, an instant, a number or `observed`/`catalog`: nothing needs quoting. */
 export function csvLine(row: ExportRow): string {
   const cells = [
     row.product_id,
@@ -50,13 +51,15 @@ export function csvLine(row: ExportRow): string {
     row.samples,
     row.my_price,
     row.competitor_min,
+    row.price_source,
   ];
   return `${cells.map((cell) => (cell === null ? '' : String(cell))).join(',')}\n`;
 }
 
 /** One keyset chunk: (tenant, …filters' values, from, to, limit). */
 export function exportSql(bucket: ReportingBucket, filters: string[]): string {
-  return `select product_id, keyword_id, bucket, rank_min, rank_max, rank_last, samples, my_price, competitor_min
+  return `select product_id, keyword_id, bucket, rank_min, rank_max, rank_last, samples, my_price, competitor_min,
+            price_source
        from ${bucketTable(bucket)}
       where tenant_id = ? ${filters.join(' ')}
         and bucket >= ?::timestamptz and bucket < ?::timestamptz

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ReportingBucket, ReportingPricePoint, ReportingRankPoint } from '@shelfwatch/contracts';
+import { PriceSource, ReportingBucket, ReportingPricePoint, ReportingRankPoint } from '@shelfwatch/contracts';
 import { bucketFloor } from './time-range';
 
 /** The read model of a bucket width. */
@@ -15,6 +15,8 @@ interface HistoryRow {
   rank_last: number | null;
   samples: number;
   my_price: number;
+  price_source: PriceSource;
+  observed_mall: string | null;
   competitor_min: number | null;
 }
 
@@ -30,7 +32,7 @@ export interface HistoryInput {
 /** Buckets of a product (tenant, product, [keyword], from, to): one range of the primary key. */
 export function historySql(bucket: ReportingBucket, oneKeyword: boolean): string {
   return `select keyword_id, bucket, rank_min, rank_max, rank_last, samples,
-            my_price::float8 as my_price, competitor_min::float8 as competitor_min
+            my_price::float8 as my_price, price_source, observed_mall, competitor_min::float8 as competitor_min
        from ${bucketTable(bucket)}
       where tenant_id = ? and product_id = ? ${oneKeyword ? 'and keyword_id = ?' : ''}
         and bucket >= ?::timestamptz and bucket < ?::timestamptz
@@ -81,7 +83,7 @@ export async function rankHistory(
   return [...series.entries()].map(([keywordId, points]) => ({ keywordId, points }));
 }
 
-/** My price next to the lowest competitor price, per bucket. */
+/** My price (observed or catalogue, and where observed) next to the lowest competitor price, per bucket. */
 export async function priceHistory(
   em: EntityManager,
   input: HistoryInput & { keywordId: string },
@@ -90,6 +92,8 @@ export async function priceHistory(
   return rows.map((row) => ({
     bucketStart: new Date(row.bucket).toISOString(),
     myPrice: row.my_price,
+    priceSource: row.price_source,
+    observedMall: row.observed_mall,
     lowestCompetitorPrice: row.competitor_min,
   }));
 }

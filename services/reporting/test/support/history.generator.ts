@@ -141,17 +141,33 @@ function shelf(rnd: Seeded, tracked: string[], size: HistorySize): { entries: Ra
   }));
   const standings = tracked.map((productId) => {
     const lowest = rnd.chance(0.2) ? null : rnd.int(800, 1500);
-    return {
+    const rank = rnd.chance(0.3) ? null : rnd.int(1, n);
+    const myPrice = rnd.int(900, 1600);
+    // Derived from the figures (no extra draws, so a seed keeps its history): observed when on the shelf,
+    // mostly; and now and then a standing as recorded before observed prices existed (no source fields).
+    const observed = rank !== null && myPrice % 3 !== 0;
+    const standing: Standing = {
       productId,
-      rank: rnd.chance(0.3) ? null : rnd.int(1, n),
+      rank,
       previousRank: null,
       change: null,
-      myPrice: rnd.int(900, 1600),
+      myPrice,
+      priceSource: observed ? 'observed' : 'catalog',
+      observedMall: observed ? `mall ${myPrice % 5}` : null,
+      catalogPrice: 1_000,
       lowestCompetitorPrice: lowest,
       lowestCompetitor: lowest === null ? null : { externalId: 'e1', mall: 'mall', rank: 1 },
     };
+    return myPrice % 7 === 0 ? asRecordedBeforeObservedPrices(standing) : standing;
   });
   return { entries, standings };
+}
+
+/** A standing as events recorded before observed prices carried it: without the price source fields. */
+function asRecordedBeforeObservedPrices(standing: Standing): Standing {
+  const { priceSource, observedMall, catalogPrice, ...old } = standing;
+  void [priceSource, observedMall, catalogPrice];
+  return old as Standing;
 }
 
 /** The tenant of a generated history. */

@@ -23,6 +23,8 @@ export interface BucketRow {
   rankMax: number | null;
   rankLast: number | null;
   myPrice: number;
+  priceSource: string;
+  observedMall: string | null;
   competitorMin: number | null;
 }
 
@@ -52,6 +54,8 @@ interface Observation {
   at: string;
   rank: number | null;
   myPrice: number;
+  priceSource: string;
+  observedMall: string | null;
   competitor: number | null;
 }
 
@@ -73,6 +77,8 @@ function buckets(observations: Observation[], width: number): BucketRow[] {
       rankMax: maxOf(group.map((o) => o.rank)),
       rankLast: last.rank,
       myPrice: last.myPrice,
+      priceSource: last.priceSource,
+      observedMall: last.observedMall,
       competitorMin: minOf(group.map((o) => o.competitor)),
     };
   });
@@ -149,6 +155,9 @@ export function recompute(events: readonly ReportingEvent[]): ReadModelDump {
       at: new Date(e.data.recordedAt).toISOString(),
       rank: s.rank,
       myPrice: s.myPrice,
+      // Absent on events recorded before observed prices: those carried the catalogue price.
+      priceSource: (s.priceSource as string | undefined) ?? 'catalog',
+      observedMall: (s.observedMall as string | null | undefined) ?? null,
       competitor: s.lowestCompetitorPrice,
     })),
   );

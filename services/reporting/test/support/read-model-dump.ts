@@ -18,6 +18,8 @@ interface RawBucket {
   rank_max: number | null;
   rank_last: number | null;
   my_price: string;
+  price_source: string;
+  observed_mall: string | null;
   competitor_min: string | null;
 }
 
@@ -34,6 +36,8 @@ async function bucketRows(em: EntityManager, table: string, tenantId: string): P
       rankMax: r.rank_max,
       rankLast: r.rank_last,
       myPrice: Number(r.my_price),
+      priceSource: r.price_source,
+      observedMall: r.observed_mall,
       competitorMin: r.competitor_min === null ? null : Number(r.competitor_min),
     })),
     (r) => `${r.productId}|${r.keywordId}|${r.bucket}`,

@@ -1,9 +1,9 @@
 import { ApiError } from '../api';
 import { errorText } from '../dialog';
 import { h, replace } from '../dom';
-import { count, crawlSize } from '../format';
+import { count, crawlSize, timeOfDay } from '../format';
 import type { PageContext } from '../page';
-import type { CrawlerCrawlView, Page } from '../types';
+import type { CrawlView, Page } from '../types';
 
 const POLL_MS = 1_000;
 const GIVE_UP_MS = 180_000;
@@ -13,16 +13,43 @@ export const ALREADY_RUNNING_TEXT =
   'A crawl of this keyword is already running (started by its schedule or an earlier click). ' +
   'Only one crawl of a keyword runs at a time, so no second one was started: following that one instead.';
 
-function progressText(crawl: CrawlerCrawlView): string {
+/** Why a crawl failed, in words, with how often it was tried (the quota code gets its own sentence). */
+function failureText(crawl: CrawlView): string {
+  const tries = (crawl.attempts ?? 1) > 1 ? ` after ${crawl.attempts} attempts` : '';
+  const reason =
+    crawl.failureCode === 'tenant_quota_exhausted'
+      ? "your share of today's marketplace requests is used up; it resets tomorrow (see Settings)"
+      : (crawl.failureMessage ?? crawl.failureCode ?? 'no reason given');
+  return `The crawl failed${tries}: ${reason}. The previous results stay shown.`;
+}
+
+/** A crawl waiting to retry: which attempt failed, and when the next one starts. */
+function retryText(crawl: CrawlView, nextAttemptAt: string): string {
+  const attempts = crawl.attempts ?? 1;
+  const reason = crawl.failureMessage ?? crawl.failureCode;
+  return (
+    `Attempt ${attempts} failed${reason ? ` (${reason})` : ''}; ` +
+    `trying again at ${timeOfDay(nextAttemptAt)} (attempt ${attempts + 1}).`
+  );
+}
+
+/** A crawl's progress in words, with its attempts when it is waiting to retry. */
+export function progressText(crawl: CrawlView): string {
+  const waiting = crawl.nextAttemptAt ?? null;
   switch (crawl.status) {
     case 'requested':
-      return 'Queued: waiting for a crawler…';
-    case 'running':
-      return `Crawling… ${count(crawl.pagesFetched, 'page')} read so far.`;
+      return waiting === null ? 'Queued: waiting for a crawler…' : retryText(crawl, waiting);
+    case 'running': {
+      if (waiting !== null) {
+        return retryText(crawl, waiting);
+      }
+      const attempt = (crawl.attempts ?? 1) > 1 ? ` (attempt ${crawl.attempts})` : '';
+      return `Crawling${attempt}… ${count(crawl.pagesFetched, 'page')} read so far.`;
+    }
     case 'completed':
       return `Crawled ${crawlSize(crawl)}. Updating the table and charts…`;
     case 'failed':
-      return `The crawl failed: ${crawl.failureMessage ?? crawl.failureCode ?? 'no reason given'}. The previous results stay shown.`;
+      return failureText(crawl);
     default: {
       const never: never = crawl.status;
       return String(never);
@@ -31,8 +58,8 @@ function progressText(crawl: CrawlerCrawlView): string {
 }
 
 /** The newest crawl of a keyword (the one that made the request a 409), if any. */
-async function newestCrawl(ctx: PageContext, keywordId: string): Promise<CrawlerCrawlView | null> {
-  const page = await ctx.api.get<Page<CrawlerCrawlView>>('/v1/crawls', { keywordId, limit: 1 });
+async function newestCrawl(ctx: PageContext, keywordId: string): Promise<CrawlView | null> {
+  const page = await ctx.api.get<Page<CrawlView>>('/v1/crawls', { keywordId, limit: 1 });
   return page.items[0] ?? null;
 }
 
@@ -40,7 +67,7 @@ async function newestCrawl(ctx: PageContext, keywordId: string): Promise<Crawler
 export function crawlNowControl(
   ctx: PageContext,
   keywordId: string,
-  finished: (crawl: CrawlerCrawlView) => Promise<string>,
+  finished: (crawl: CrawlView) => Promise<string>,
 ): HTMLElement {
   const button = h('button', { type: 'button', class: 'primary' }, 'Crawl now');
   const progress = h('progress', { hidden: true, 'aria-label': 'Crawl progress' });
@@ -54,7 +81,7 @@ export function crawlNowControl(
       if (ctx.left()) {
         return;
       }
-      const crawl = await ctx.api.get<CrawlerCrawlView>(`/v1/crawls/${crawlId}`);
+      const crawl = await ctx.api.get<CrawlView>(`/v1/crawls/${crawlId}`);
       status.textContent = progressText(crawl);
       if (crawl.status === 'completed' || crawl.status === 'failed') {
         status.textContent = await finished(crawl);

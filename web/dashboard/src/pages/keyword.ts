@@ -3,14 +3,15 @@ import { field, h, replace } from '../dom';
 import { crawlSize, dateTime } from '../format';
 import { type PageContext, until } from '../page';
 import type {
-  CrawlerCrawlView,
-  RankingLatestView,
+  CrawlView,
+  LatestView,
   RankingProductView,
   ReportingBucket,
-  ReportingPriceHistoryView,
+  PriceHistoryView,
   ReportingRankHistoryView,
 } from '../types';
-import { crawlNowControl } from './crawl-now';
+import { crawlNowControl, progressText } from './crawl-now';
+import { renderKeywordSchedule } from './keyword-schedule';
 import { latestTable, standingsList } from './latest-results';
 
 const HOUR_MS = 3_600_000;
@@ -67,6 +68,7 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
   };
   const charts = h('div', { class: 'charts' });
   const latest = h('section', { 'aria-labelledby': 'latest-title' });
+  const schedule = h('section', { class: 'card', 'aria-labelledby': 'schedule-title', hidden: true });
   let mounted: MountedChart[] = [];
   ctx.onLeave(() => mounted.forEach((chart) => chart.destroy()));
   let samples = 0;
@@ -84,19 +86,19 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
     return samples;
   };
   const refreshLatest = async (): Promise<void> => {
-    const answer = await ctx.api.get<RankingLatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
+    const answer = await ctx.api.get<LatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
     if (!ctx.left()) {
       renderLatest(latest, answer, view.product, products);
     }
   };
-  const afterCrawl = async (crawl: CrawlerCrawlView): Promise<string> => {
+  const afterCrawl = async (crawl: CrawlView): Promise<string> => {
     ctx.invalidateProducts();
     if (crawl.status === 'failed') {
-      return `The crawl failed: ${crawl.failureMessage ?? crawl.failureCode ?? 'no reason given'}. The previous results stay shown.`;
+      return progressText(crawl);
     }
     // The crawl is done before the ranking and the reports have recorded it: wait for them (a few seconds at most).
     const recorded = await until(async () => {
-      const answer = await ctx.api.get<RankingLatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
+      const answer = await ctx.api.get<LatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
       return answer.crawl?.crawlId === crawl.crawlId ? answer : null;
     });
     if (recorded === null || ctx.left()) {
@@ -124,10 +126,11 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
           `Showing the days around the alert of ${dateTime(at)} (marked ▲ on the rank chart). `,
           h('a', { href: `#/keyword/${keywordId}?product=${view.product?.id ?? ''}` }, 'Show the last 7 days instead'),
         ),
+    schedule,
     charts,
     latest,
   );
-  await Promise.all([refreshCharts(), refreshLatest()]);
+  await Promise.all([refreshCharts(), refreshLatest(), renderKeywordSchedule(ctx, keywordId, schedule)]);
 }
 
 function hashOf(view: View): string {
@@ -197,10 +200,10 @@ async function loadCharts(ctx: PageContext, view: View): Promise<LoadedCharts> {
   const [{ rankChart, priceChart }, ranks, prices] = await Promise.all([
     import('../charts'),
     ctx.api.get<ReportingRankHistoryView>(`/v1/products/${product.id}/rank-history`, query),
-    ctx.api.get<ReportingPriceHistoryView>('/v1/reports/price-history', { ...query, productId: product.id }),
+    ctx.api.get<PriceHistoryView>('/v1/reports/price-history', { ...query, productId: product.id }),
   ]);
   const rank = (ranks.series[0]?.points.length ?? 0) > 0 ? rankChart(ranks, view.at) : null;
-  const priced = prices.points.length > 0 ? priceChart(prices) : null;
+  const priced = prices.points.length > 0 ? priceChart(prices, product.price) : null;
   const section = (id: string, title: string, chart: MountedChart | null): HTMLElement =>
     h(
       'section',
@@ -226,11 +229,11 @@ async function loadCharts(ctx: PageContext, view: View): Promise<LoadedCharts> {
 
 function renderLatest(
   section: HTMLElement,
-  latest: RankingLatestView,
+  latest: LatestView,
   product: RankingProductView | null,
   products: RankingProductView[],
 ): void {
-  const names = new Map(products.map((p) => [p.id, p.name]));
+  const byId = new Map(products.map((p) => [p.id, p]));
   if (latest.crawl === null) {
     replace(
       section,
@@ -243,7 +246,7 @@ function renderLatest(
     section,
     h('h2', { id: 'latest-title' }, 'Latest results'),
     h('p', { class: 'muted' }, `Crawled ${dateTime(latest.crawl.crawledAt)} · ${latest.entries.length} listings`),
-    standingsList(latest, names),
+    standingsList(latest, byId),
     latestTable(latest, product?.id ?? null),
   );
 }

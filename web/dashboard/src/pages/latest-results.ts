@@ -1,27 +1,32 @@
 import { h } from '../dom';
 import { price, priceGap, rankChange } from '../format';
-import type { RankingLatestView } from '../types';
+import { listingPrice, myPriceText, myPriceView } from '../price-format';
+import type { LatestView, RankingProductView } from '../types';
 
 const FIRST_ROWS = 20;
 
-type Entry = RankingLatestView['entries'][number];
+type Entry = LatestView['entries'][number];
 
-/** One line per tracked product: where it stands and who undercuts it. */
-export function standingsList(latest: RankingLatestView, names: Map<string, string>): HTMLElement {
+/** One line per tracked product: where it stands, my price and where it came from, and who undercuts it. */
+export function standingsList(latest: LatestView, products: Map<string, RankingProductView>): HTMLElement {
   return h(
     'ul',
     { class: 'standings' },
     ...latest.standings.map((standing) => {
       const change = rankChange(standing.change);
-      const gap = priceGap(standing.myPrice, standing.lowestCompetitorPrice);
+      const product = products.get(standing.productId);
+      const mine = myPriceView(standing, product?.price ?? null);
+      const gap = priceGap(mine.value, standing.lowestCompetitorPrice);
       const competitor = standing.lowestCompetitor;
       return h(
         'li',
         {},
-        h('strong', {}, names.get(standing.productId) ?? 'A tracked product'),
+        h('strong', {}, product?.name ?? 'A tracked product'),
         ': ',
         standing.rank === null ? 'not found on the crawled pages' : `rank #${standing.rank} `,
         standing.rank === null ? null : h('span', { class: `change ${change.tone}` }, `(${change.label})`),
+        '. My price ',
+        h('span', { class: 'my-price' }, myPriceText(mine)),
         '. Lowest competitor ',
         price(standing.lowestCompetitorPrice),
         competitor ? ` (${competitor.mall}, #${competitor.rank})` : '',
@@ -56,13 +61,13 @@ function row(entry: Entry, mine: string | null): HTMLTableRowElement {
     h('td', { 'data-label': 'Listing' }, entry.title),
     h('td', { 'data-label': 'Mall' }, entry.mall),
     h('td', { 'data-label': 'Brand' }, entry.brand || '—'),
-    h('td', { 'data-label': 'Price', class: 'num' }, price(entry.price)),
+    h('td', { 'data-label': 'Price', class: entry.price === null ? 'muted' : 'num' }, listingPrice(entry.price)),
     h('td', { 'data-label': 'Note' }, ...note(entry, mine)),
   );
 }
 
 /** The latest shelf in rank order: my product highlighted, other tracked products and exclusions marked. */
-export function latestTable(latest: RankingLatestView, mine: string | null): HTMLElement {
+export function latestTable(latest: LatestView, mine: string | null): HTMLElement {
   const body = h('tbody', {});
   const show = (entries: Entry[]): void => body.replaceChildren(...entries.map((entry) => row(entry, mine)));
   const firstRows = latest.entries.slice(0, FIRST_ROWS);

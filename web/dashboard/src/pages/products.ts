@@ -2,15 +2,18 @@ import { confirmDialog } from '../dialog';
 import { h, replace } from '../dom';
 import { ago, dateTime, price, priceGap, rankChange } from '../format';
 import type { PageContext } from '../page';
-import type { RankingProductKeyword, RankingProductView, ReportingDashboardView } from '../types';
+import { failingBadge } from '../keyword-settings';
+import { myPriceView } from '../price-format';
+import type { KeywordView, ProductKeyword, RankingProductView, ReportingDashboardView } from '../types';
 import { renderExclusions } from './exclusions';
+import { keywordsById } from './keyword-schedule';
 import { addKeywordDialog, addProductDialog, editProductDialog } from './product-forms';
 
 const COLUMNS = ['Keyword', 'Rank', 'Change', 'Lowest competitor', 'Against my price', 'Last crawled', ''];
 
 /** Products: every tracked product with its keywords and standings; add, edit, remove; exclusions. */
 export async function renderProducts(ctx: PageContext, _params: URLSearchParams, main: HTMLElement): Promise<void> {
-  const [products, overview] = await Promise.all([ctx.products(), overviewOf(ctx)]);
+  const [products, overview, keywords] = await Promise.all([ctx.products(), overviewOf(ctx), keywordsById(ctx)]);
   if (ctx.left()) {
     return;
   }
@@ -30,7 +33,7 @@ export async function renderProducts(ctx: PageContext, _params: URLSearchParams,
     overview,
     products.length === 0
       ? h('p', { class: 'empty' }, 'No products yet. Add one with the keywords shoppers type to find it.')
-      : productsTable(ctx, products, reload),
+      : productsTable(ctx, products, keywords, reload),
     exclusions,
   );
   await renderExclusions(ctx, exclusions);
@@ -58,19 +61,31 @@ async function overviewOf(ctx: PageContext): Promise<HTMLElement | null> {
   }
 }
 
-function productsTable(ctx: PageContext, products: RankingProductView[], reload: () => void): HTMLElement {
+type Keywords = Map<string, KeywordView>;
+
+function productsTable(
+  ctx: PageContext,
+  products: RankingProductView[],
+  keywords: Keywords,
+  reload: () => void,
+): HTMLElement {
   const head = h('thead', {}, h('tr', {}, ...COLUMNS.map((text) => h('th', { scope: 'col' }, text))));
   const table = h(
     'table',
     { class: 'products responsive' },
     h('caption', { class: 'sr-only' }, `${products.length} tracked products with their keywords`),
     head,
-    ...products.map((product) => productRows(ctx, product, reload)),
+    ...products.map((product) => productRows(ctx, product, keywords, reload)),
   );
   return h('div', { class: 'table-wrap' }, table);
 }
 
-function productRows(ctx: PageContext, product: RankingProductView, reload: () => void): HTMLTableSectionElement {
+function productRows(
+  ctx: PageContext,
+  product: RankingProductView,
+  keywords: Keywords,
+  reload: () => void,
+): HTMLTableSectionElement {
   const remove = (): void =>
     confirmDialog(
       `Stop tracking ${product.name}?`,
@@ -95,7 +110,7 @@ function productRows(ctx: PageContext, product: RankingProductView, reload: () =
         h(
           'span',
           { class: 'muted' },
-          `${product.marketplace} · ${product.externalId} · my price ${price(product.price)}`,
+          `${product.marketplace} · ${product.externalId} · my price ${price(product.price)} (catalogue)`,
         ),
         h(
           'span',
@@ -127,7 +142,9 @@ function productRows(ctx: PageContext, product: RankingProductView, reload: () =
       ),
     ),
   );
-  const rows = product.keywords.map((keyword) => keywordRow(ctx, product, keyword, reload));
+  const rows = product.keywords.map((keyword) =>
+    keywordRow(ctx, product, { ...keywords.get(keyword.keywordId), ...keyword }, reload),
+  );
   const none = h(
     'tr',
     {},
@@ -139,11 +156,13 @@ function productRows(ctx: PageContext, product: RankingProductView, reload: () =
 function keywordRow(
   ctx: PageContext,
   product: RankingProductView,
-  keyword: RankingProductKeyword,
+  keyword: ProductKeyword,
   reload: () => void,
 ): HTMLElement {
   const change = rankChange(keyword.change);
-  const gap = priceGap(product.price, keyword.lowestCompetitorPrice);
+  const mine = myPriceView(keyword.priceSource === undefined ? null : { myPrice: null, ...keyword }, product.price);
+  const gap = priceGap(mine.value, keyword.lowestCompetitorPrice);
+  const failing = failingBadge(keyword.crawlHealth);
   const href = `#/keyword/${keyword.keywordId}?product=${product.id}`;
   const detach = (): void =>
     confirmDialog(
@@ -159,7 +178,21 @@ function keywordRow(
   return h(
     'tr',
     { 'data-keyword': keyword.keyword },
-    h('td', { 'data-label': 'Keyword' }, h('a', { href }, keyword.keyword)),
+    h(
+      'td',
+      { 'data-label': 'Keyword' },
+      h('a', { href }, keyword.keyword),
+      failing === null
+        ? null
+        : h(
+            'span',
+            { class: 'badge failing', title: failing.title },
+            failing.text,
+            // The hover text is not read out everywhere: screen readers get it as text.
+            h('span', { class: 'sr-only' }, ` (${failing.title})`),
+          ),
+      keyword.paused === true ? h('span', { class: 'badge paused' }, 'paused') : null,
+    ),
     h(
       'td',
       { 'data-label': 'Rank', class: 'num rank' },
@@ -172,7 +205,13 @@ function keywordRow(
       h('span', { class: 'sr-only' }, change.label),
     ),
     h('td', { 'data-label': 'Lowest competitor', class: 'num' }, price(keyword.lowestCompetitorPrice)),
-    h('td', { 'data-label': 'Against my price', class: gap.undercut ? 'undercut' : '' }, gap.text),
+    h(
+      'td',
+      { 'data-label': 'Against my price', class: gap.undercut ? 'undercut' : '' },
+      gap.text,
+      mine.source === null ? null : h('small', { class: 'price-source' }, `my price ${mine.source}`),
+      mine.other === null ? null : h('small', { class: 'price-source' }, mine.other),
+    ),
     h(
       'td',
       { 'data-label': 'Last crawled' },

@@ -3,16 +3,17 @@ import { field, formNumber, h, replace } from '../dom';
 import { dateTime } from '../format';
 import type { PageContext } from '../page';
 import type { AlertRuleSettings, AlertRulesView } from '../types';
+import { planAndUsage } from './plan-usage';
 import { renderWebhooks } from './webhooks';
 
-/** Settings: the tenant's default alert rules, and the webhooks with their delivery log. */
+/** Settings: plan and usage, the tenant's default alert rules, and the webhooks with their delivery log. */
 export async function renderSettings(ctx: PageContext, _params: URLSearchParams, main: HTMLElement): Promise<void> {
-  const rules = await ctx.api.get<AlertRulesView>('/v1/alert-rules');
+  const [rules, plan] = await Promise.all([ctx.api.get<AlertRulesView>('/v1/alert-rules'), planAndUsage(ctx)]);
   if (ctx.left()) {
     return;
   }
   const webhooks = h('section', { class: 'card', 'aria-labelledby': 'webhooks-title' });
-  replace(main, h('h1', {}, 'Settings'), rulesForm(ctx, rules), webhooks);
+  replace(main, h('h1', {}, 'Settings'), plan, rulesForm(ctx, rules), webhooks);
   await renderWebhooks(ctx, webhooks);
 }
 

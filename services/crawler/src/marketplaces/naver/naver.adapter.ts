@@ -1,5 +1,4 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { Secret } from '@shelfwatch/config';
 import { getTracer } from '@shelfwatch/observability';
 import type {
   Clock,
@@ -19,8 +18,6 @@ export const NAVER_PAGING: PagingLimits = { maxStart: 1000, maxDisplay: 100 };
 export interface NaverAdapterOptions {
   /** `https://openapi.naver.com`, or the marketplace simulator. */
   baseUrl: string;
-  clientId: Secret;
-  clientSecret: Secret;
   /** Sends the request; default global `fetch` (Node's shared undici dispatcher, one keep-alive pool per origin). */
   fetch?: FetchPort;
   /** Epoch ms; decides the quota reset time and Retry-After dates. Default `Date.now`. */
@@ -38,7 +35,7 @@ export class NaverShoppingAdapter implements MarketplaceAdapter {
   private readonly clock: Clock;
   private readonly endpoint: URL;
 
-  constructor(private readonly options: NaverAdapterOptions) {
+  constructor(options: NaverAdapterOptions) {
     this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.clock = options.clock ?? Date.now;
     this.endpoint = new URL('/v1/search/shop.json', options.baseUrl);
@@ -56,7 +53,7 @@ export class NaverShoppingAdapter implements MarketplaceAdapter {
       },
       async (span) => {
         try {
-          const { status, retryAfter, text } = await this.send(url, request.signal);
+          const { status, retryAfter, text } = await this.send(url, request);
           span.setAttribute('http.response.status_code', status);
           return parseNaverAnswer({ status, text, retryAfter, start: request.start, nowMs: this.clock() });
         } catch (error) {
@@ -80,7 +77,7 @@ export class NaverShoppingAdapter implements MarketplaceAdapter {
 
   private async send(
     url: string,
-    signal: AbortSignal,
+    { credentials, signal }: SearchRequest,
   ): Promise<{ status: number; retryAfter: string | null; text: string }> {
     try {
       const response = await this.fetch(url, {
@@ -89,8 +86,8 @@ export class NaverShoppingAdapter implements MarketplaceAdapter {
         headers: {
           accept: 'application/json',
           // Revealed here only: the Secret never reaches a log or an error message.
-          'X-Naver-Client-Id': this.options.clientId.reveal(),
-          'X-Naver-Client-Secret': this.options.clientSecret.reveal(),
+          'X-Naver-Client-Id': credentials.clientId.reveal(),
+          'X-Naver-Client-Secret': credentials.clientSecret.reveal(),
         },
       });
       const text = await response.text();

@@ -73,10 +73,11 @@ describe('parseNaverAnswer', () => {
     });
   });
 
-  it('accepts prices and ids as numbers, "" as price 0, and ranks from start', () => {
+  it('accepts prices and ids as numbers, "" and null as no price (null, never 0), and ranks from start', () => {
     const items = [
       naverItem({ lprice: 15000, productId: 111, productType: 2 }),
       naverItem({ lprice: '', productId: '222', productType: '12' }),
+      naverItem({ lprice: null, productId: '333', productType: '12' }),
     ];
 
     const result = parseNaverAnswer(answer(page(items), { start: 101 }));
@@ -85,7 +86,8 @@ describe('parseNaverAnswer', () => {
       result.items.map(({ rank, price, externalId, productType }) => [rank, price, externalId, productType]),
     ).toEqual([
       [101, 15000, '111', '2'],
-      [102, 0, '222', '12'],
+      [102, null, '222', '12'],
+      [103, null, '333', '12'],
     ]);
   });
 

@@ -34,10 +34,11 @@ function decodeEntity(whole: string, name: string): string {
   return ENTITIES[name.toLowerCase()] ?? whole;
 }
 
-// The guide says integer; real payloads (and several clients) carry strings, "" meaning no price.
+// The guide says integer; real payloads (and several clients) carry strings, "" (or null) meaning no price:
+// that is null, never 0, so that an unpriced listing is never taken for the cheapest offer.
 const price = z
-  .union([z.number().nonnegative(), z.string().regex(/^\s*\d*(\.\d+)?\s*$/, 'not a price')])
-  .transform((value) => (typeof value === 'number' ? value : value.trim() === '' ? 0 : Number(value)));
+  .union([z.number().nonnegative(), z.string().regex(/^\s*\d*(\.\d+)?\s*$/, 'not a price'), z.null()])
+  .transform((value) => (typeof value === 'string' ? (value.trim() === '' ? null : Number(value)) : value));
 
 const idText = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 const count = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);

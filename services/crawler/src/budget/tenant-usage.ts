@@ -1,0 +1,65 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { CrawlerTenantUsage } from '@shelfwatch/contracts';
+import { CREDENTIAL_RESOLVER, CredentialResolver } from '../marketplaces/marketplace-credentials';
+import { isMarketplaceError } from '../marketplaces/marketplace-error';
+import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
+import { currentDay } from './budget.rules';
+import { BudgetStore } from './budget.store';
+
+/** What a tenant's crawls spent today of each marketplace's budget, as `crawler.tenant.usage` answers. */
+@Injectable()
+export class TenantUsageReader {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly store: BudgetStore,
+    private readonly registry: MarketplaceRegistry,
+    @Inject(CREDENTIAL_RESOLVER) private readonly credentials: CredentialResolver,
+  ) {}
+
+  /** One entry per marketplace the tenant can crawl (none without any credentials to use). */
+  async usage(tenantId: string): Promise<CrawlerTenantUsage[]> {
+    const entries = await Promise.all(this.registry.list().map((definition) => this.of(tenantId, definition)));
+    return entries.filter((entry): entry is CrawlerTenantUsage => entry !== null);
+  }
+
+  private async of(tenantId: string, definition: MarketplaceDefinition): Promise<CrawlerTenantUsage | null> {
+    const credential = await this.credentials.resolve(tenantId, definition.id).catch((err: unknown) => {
+      if (isMarketplaceError(err) && err.code === 'auth_failed') {
+        return null;
+      }
+      throw err;
+    });
+    if (!credential) {
+      return null;
+    }
+    const em = this.orm.em.fork();
+    const nextReset = (at: Date) => definition.nextQuotaReset(at);
+    const now = await this.store.now(em);
+    const { dailyQuota } = definition.limits;
+    if (credential.source === 'tenant') {
+      const state = await this.store.read(em, credential.budgetKey);
+      const day = currentDay(now, state?.resetsAt ?? new Date(0), state?.usedToday ?? 0, nextReset);
+      const pausedUntil = state?.pausedUntil ?? null;
+      const paused = pausedUntil !== null && pausedUntil > now;
+      return {
+        marketplace: definition.id,
+        credentialSource: 'tenant',
+        usedToday: day.used,
+        shareToday: null,
+        resetsAt: day.resetsAt.toISOString(),
+        exhausted: paused || day.used >= dailyQuota,
+      };
+    }
+    const tenant = await this.store.tenantDay(em, credential.budgetKey, definition.id, tenantId, dailyQuota);
+    const day = currentDay(now, tenant.resetsAt, tenant.usedToday, nextReset);
+    return {
+      marketplace: definition.id,
+      credentialSource: 'platform',
+      usedToday: day.used,
+      shareToday: tenant.share,
+      resetsAt: day.resetsAt.toISOString(),
+      exhausted: day.used >= tenant.share,
+    };
+  }
+}

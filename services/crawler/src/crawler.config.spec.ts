@@ -1,0 +1,48 @@
+import { loadCrawlerConfig } from './crawler.config';
+
+describe('crawler configuration: Naver credentials in production', () => {
+  const production = {
+    NODE_ENV: 'production',
+    NATS_URL: 'nats://nats:4222',
+    DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
+    NATS_USER: 'crawler',
+    NATS_PASSWORD: 'crawler-nats-password-0123456789',
+  };
+
+  function refusal(env: Record<string, string>): string {
+    try {
+      loadCrawlerConfig(env);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'started';
+  }
+
+  it('refuses to start against the real API without platform credentials, naming the variables', () => {
+    const message = refusal(production);
+    expect(message).toContain('NAVER_CLIENT_ID');
+    expect(message).toContain('NAVER_CLIENT_SECRET');
+    expect(message).toContain('NAVER_API_BASE_URL');
+  });
+
+  it('refuses when only one of the two credentials is set, naming the missing one and never echoing the other', () => {
+    const message = refusal({ ...production, NAVER_CLIENT_ID: 'platform-client-id-4821' });
+    expect(message).toContain('NAVER_CLIENT_SECRET: is required in production');
+    expect(message).not.toContain('NAVER_CLIENT_ID: is required');
+    expect(message).not.toContain('platform-client-id-4821');
+  });
+
+  it('refuses the real API however its address is spelled', () => {
+    expect(refusal({ ...production, NAVER_API_BASE_URL: 'https://OpenAPI.naver.com/' })).toContain('NAVER_CLIENT_ID');
+  });
+
+  it('starts with both credentials, or against a simulator without them', () => {
+    const credentials = { NAVER_CLIENT_ID: 'id', NAVER_CLIENT_SECRET: 'secret' };
+    expect(loadCrawlerConfig({ ...production, ...credentials }).naverClientId).not.toBeNull();
+    expect(loadCrawlerConfig({ ...production, NAVER_API_BASE_URL: 'http://sim:3100' }).naverClientId).toBeNull();
+  });
+
+  it('starts without credentials outside production (crawls then fail as auth_failed, naming them)', () => {
+    expect(loadCrawlerConfig({}).naverClientId).toBeNull();
+  });
+});

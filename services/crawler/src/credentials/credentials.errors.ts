@@ -1,0 +1,51 @@
+import { answerRequest } from '@shelfwatch/messaging';
+import { z } from 'zod';
+
+/** Why a credentials command was refused; travels to callers as the RPC error code. */
+export enum CredentialsErrorCode {
+  NotFound = 'not_found',
+  /** The marketplace refused the credentials (401/403): nothing was stored. */
+  Rejected = 'credentials_rejected',
+  /** The live check got no verdict (timeout, 5xx, open breaker, quota): nothing was stored; try again later. */
+  Unverified = 'credentials_unverified',
+}
+
+/** A refusal of the credentials feature (mapped to an RPC error in {@link answer}, nowhere else). */
+export class CredentialsError extends Error {
+  override readonly name = 'CredentialsError';
+
+  constructor(
+    readonly code: CredentialsErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static notFound(marketplace: string): CredentialsError {
+    return new CredentialsError(
+      CredentialsErrorCode.NotFound,
+      `no credentials of your own are stored for ${marketplace}`,
+    );
+  }
+
+  static rejected(marketplace: string, httpStatus: number | undefined): CredentialsError {
+    const status = httpStatus === undefined ? '' : ` (HTTP ${httpStatus})`;
+    return new CredentialsError(
+      CredentialsErrorCode.Rejected,
+      `${marketplace} refused these credentials${status}; nothing was stored: check the client id and secret, and that the search API is enabled for them`,
+    );
+  }
+
+  /** `reason` is a marketplace error code or a fixed phrase, never the marketplace's own text. */
+  static unverified(marketplace: string, reason: string): CredentialsError {
+    return new CredentialsError(
+      CredentialsErrorCode.Unverified,
+      `the credentials could not be checked with ${marketplace} (${reason}); nothing was stored: try again later`,
+    );
+  }
+}
+
+/** Runs one credentials request: its {@link CredentialsError}s answer with their code. */
+export function answer<T, R>(schema: z.ZodType<T>, payload: unknown, run: (input: T) => Promise<R>): Promise<R> {
+  return answerRequest(schema, payload, run, (error) => (error instanceof CredentialsError ? error : undefined));
+}

@@ -1,0 +1,134 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+
+/** Crawl runs of one marketplace, counted by when they finished. */
+export interface MarketplaceCrawlCounts {
+  finishedLastHour: number;
+  completedLastHour: number;
+  finishedLast15Minutes: number;
+  completedLast15Minutes: number;
+}
+
+/** The newest failed crawl of a marketplace. */
+export interface MarketplaceLastError {
+  code: string;
+  message: string;
+  at: Date;
+}
+
+/** A marketplace's newest finished crawl and newest completed one. */
+export interface MarketplaceLastCrawls {
+  lastFinishedAt: Date | null;
+  lastCompletedAt: Date | null;
+}
+
+const HOUR_MS = 3_600_000;
+const QUARTER_MS = 15 * 60_000;
+
+/** Failures that say nothing about the marketplace (the crawl was not its to fail): left out of the counts. */
+export const NOT_MARKETPLACE_FAILURES = ['keyword_removed', 'cancelled', 'tenant_quota_exhausted'] as const;
+const COUNTED = `(coalesce(r.failure_code, '') not in (${NOT_MARKETPLACE_FAILURES.map((code) => `'${code}'`).join(', ')}))`;
+
+/** `and r.tenant_id = ?` when a tenant is given: its own runs or keywords only. */
+function ofTenant(alias: 'r' | 'k', tenantId: string | undefined): { sql: string; params: string[] } {
+  return tenantId === undefined ? { sql: '', params: [] } : { sql: `and ${alias}.tenant_id = ?`, params: [tenantId] };
+}
+
+// Runs carry no marketplace: their keyword's row says it. Runs of removed keywords (rows deleted) drop out.
+const RUNS_OF_MARKETPLACE = `crawler.crawl_runs r join crawler.keywords k on k.keyword_id = r.keyword_id`;
+
+/**
+ * What marketplace status reads from the crawler's crawl runs and schedule. Read-only; every statement takes
+ * the caller's entity manager.
+ */
+@Injectable()
+export class MarketplaceStatusStore {
+  /** Crawls finished in the hour before `now` (and the 15 minutes before it), by marketplace. */
+  async crawlCounts(em: EntityManager, now: Date): Promise<Map<string, MarketplaceCrawlCounts>> {
+    const rows = await em.execute<
+      { marketplace: string; finished: string; completed: string; finished15: string; completed15: string }[]
+    >(
+      `select k.marketplace,
+              count(*) as finished,
+              count(*) filter (where r.status = 'completed') as completed,
+              count(*) filter (where r.finished_at > ?) as finished15,
+              count(*) filter (where r.finished_at > ? and r.status = 'completed') as completed15
+         from ${RUNS_OF_MARKETPLACE}
+        where r.status in ('completed', 'failed') and r.finished_at > ? and r.finished_at <= ? and ${COUNTED}
+        group by k.marketplace`,
+      [
+        new Date(now.getTime() - QUARTER_MS),
+        new Date(now.getTime() - QUARTER_MS),
+        new Date(now.getTime() - HOUR_MS),
+        now,
+      ],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.marketplace,
+        {
+          finishedLastHour: Number(row.finished),
+          completedLastHour: Number(row.completed),
+          finishedLast15Minutes: Number(row.finished15),
+          completedLast15Minutes: Number(row.completed15),
+        },
+      ]),
+    );
+  }
+
+  /** The marketplace's newest failed crawl, whenever it was; only the tenant's own when `tenantId` is given. */
+  async lastError(em: EntityManager, marketplace: string, tenantId?: string): Promise<MarketplaceLastError | null> {
+    const tenant = ofTenant('r', tenantId);
+    const [row] = await em.execute<
+      { failure_code: string | null; failure_message: string | null; finished_at: Date }[]
+    >(
+      `select r.failure_code, r.failure_message, r.finished_at from ${RUNS_OF_MARKETPLACE}
+        where r.status = 'failed' and k.marketplace = ? ${tenant.sql} order by r.finished_at desc limit 1`,
+      [marketplace, ...tenant.params],
+    );
+    return row
+      ? {
+          code: row.failure_code ?? 'upstream_error',
+          message: row.failure_message ?? '',
+          at: new Date(row.finished_at),
+        }
+      : null;
+  }
+
+  /** When the marketplace's newest crawl finished, and its newest completed one. */
+  async lastCrawls(em: EntityManager, marketplace: string): Promise<MarketplaceLastCrawls> {
+    const newest = (statuses: string) =>
+      em.execute<{ finished_at: Date }[]>(
+        `select r.finished_at from ${RUNS_OF_MARKETPLACE}
+          where r.status in (${statuses}) and k.marketplace = ? order by r.finished_at desc limit 1`,
+        [marketplace],
+      );
+    const [finished] = await newest(`'completed', 'failed'`);
+    const [completed] = await newest(`'completed'`);
+    return {
+      lastFinishedAt: finished ? new Date(finished.finished_at) : null,
+      lastCompletedAt: completed ? new Date(completed.finished_at) : null,
+    };
+  }
+
+  /**
+   * Scheduled keywords (paused ones are not due), by marketplace, whose last completed crawl (or their creation, when never crawled) is
+   * older than twice their interval at `now`; only the tenant's own when `tenantId` is given.
+   */
+  async keywordsOverdue(em: EntityManager, now: Date, tenantId?: string): Promise<Map<string, number>> {
+    const tenant = ofTenant('k', tenantId);
+    const rows = await em.execute<{ marketplace: string; overdue: string }[]>(
+      `select k.marketplace, count(*) as overdue
+         from crawler.keywords k
+        where not k.paused
+          and coalesce(
+                (select max(r.finished_at) from crawler.crawl_runs r
+                  where r.keyword_id = k.keyword_id and r.status = 'completed'),
+                k.created_at
+              ) < ?::timestamptz - make_interval(mins => 2 * k.interval_minutes) ${tenant.sql}
+        group by k.marketplace`,
+      [now, ...tenant.params],
+    );
+    return new Map(rows.map((row) => [row.marketplace, Number(row.overdue)]));
+  }
+}

@@ -1,0 +1,15 @@
+import { Secret } from '@shelfwatch/config';
+import { ResolvedCredential, platformBudgetKey } from '../../src/marketplaces/marketplace-credentials';
+
+/** Platform credentials of Naver for a test: what a resolver hands a crawl. */
+export function naverCredential(clientId = 'stub-id', clientSecret = 'stub-secret'): ResolvedCredential {
+  return {
+    marketplace: 'naver',
+    source: 'platform',
+    budgetKey: platformBudgetKey('naver'),
+    credentials: { clientId: new Secret(clientId), clientSecret: new Secret(clientSecret) },
+  };
+}
+
+/** What every page query of a test crawl carries besides the page. */
+export const TEST_CRAWL = { tenantId: '00000000-0000-4000-8000-000000000001', credential: naverCredential() };

@@ -1,0 +1,79 @@
+import {
+  CRAWLER_MARKETPLACE_RPC,
+  CrawlerMarketplaceList,
+  MARKETPLACE_BREAKER_STATES,
+  MARKETPLACE_STATES,
+  MarketplaceCredentialsView,
+  MarketplaceStatusView,
+} from '@shelfwatch/contracts';
+import { z } from 'zod';
+import { Downstream } from '../downstream/downstream';
+import { isoDate } from '../http/http-schemas';
+import { AnyRoute, route } from '../http/route';
+
+/** How a marketplace is doing, as `GET /v1/marketplaces` shows it. */
+export const marketplaceStatusView = z.object({
+  state: z
+    .enum(MARKETPLACE_STATES)
+    .describe(
+      'unknown before any crawl finished; unhealthy when every crawl of the last 15 minutes failed; degraded ' +
+        'while the breaker is open, the quota is paused, or under half of at least 5 crawls of the hour completed',
+    ),
+  breaker: z.enum(MARKETPLACE_BREAKER_STATES).describe('open while any crawler replica’s circuit breaker is open'),
+  requestsToday: z.number().int().nonnegative().describe('Requests the platform credentials sent today'),
+  dailyQuota: z.number().int().nonnegative(),
+  quotaResetsAt: isoDate,
+  pausedUntil: isoDate.nullable().describe('Set while an exhausted quota pauses every request'),
+  lastError: z
+    .object({ code: z.string(), message: z.string(), at: isoDate })
+    .nullable()
+    .describe('The newest failure of your crawls of this marketplace'),
+  successRateLastHour: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe('Completed over finished crawls of the last hour, every tenant; null when none finished'),
+  crawlsLastHour: z.number().int().nonnegative(),
+  keywordsOverdue: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Your keywords not crawled successfully for over twice their interval'),
+}) satisfies z.ZodType<MarketplaceStatusView>;
+
+/** Which credentials the tenant's crawls of a marketplace use (never the credentials themselves). */
+export const marketplaceCredentialsView = z.object({
+  source: z.enum(['tenant', 'platform', 'none']),
+  last4: z.string().nullable(),
+  lastUsedAt: isoDate.nullable(),
+  updatedAt: isoDate.nullable(),
+}) satisfies z.ZodType<MarketplaceCredentialsView>;
+
+const marketplaceList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string().describe('e.g. naver'),
+      name: z.string().describe('e.g. Naver Shopping'),
+      credentials: marketplaceCredentialsView,
+      status: marketplaceStatusView,
+    }),
+  ),
+}) satisfies z.ZodType<CrawlerMarketplaceList>;
+
+/** The marketplaces a tenant can use and how each is doing: the crawler service. */
+export function marketplaceStatusRoutes(downstream: Downstream): AnyRoute[] {
+  return [
+    route({
+      method: 'GET',
+      path: '/v1/marketplaces',
+      operationId: 'listMarketplaces',
+      summary: 'List the marketplaces you can use, with the credentials your crawls use and each one’s status',
+      tag: 'marketplaces',
+      access: 'tenant',
+      status: 200,
+      response: marketplaceList,
+      handle: ({ tenantId }) => downstream.call<CrawlerMarketplaceList>(CRAWLER_MARKETPLACE_RPC.list, { tenantId }),
+    }),
+  ];
+}

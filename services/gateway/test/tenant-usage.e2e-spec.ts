@@ -1,0 +1,92 @@
+import { eventually } from '@shelfwatch/testing';
+import { Api, Platform, crawlAndWait, startPlatform, trackProductAt } from './gateway.e2e-harness';
+
+const QUOTA = 7;
+
+interface Usage {
+  marketplace: string;
+  credentialSource: string;
+  usedToday: number;
+  shareToday: number | null;
+  resetsAt: string;
+  exhausted: boolean;
+}
+
+/** `GET /v1/tenant` shows the tenant's use of its share of the platform quota; past it, crawls fail for the day. */
+describe('tenant usage of the shared budget', () => {
+  let platform: Platform;
+  let api: Api;
+  let heavy: { id: string; apiKey: string };
+  let light: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    platform = await startPlatform([], {}, { NAVER_DAILY_QUOTA: String(QUOTA) });
+    api = platform.api;
+    heavy = await api.tenant('heavy');
+    light = await api.tenant('light');
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  const usage = async (key: string): Promise<Usage[] | null> => {
+    const answer = await api.call<{ id: string; usage: Usage[] | null }>('GET', '/v1/tenant', { key });
+    expect(answer.status).toBe(200);
+    return answer.body.usage;
+  };
+
+  it("counts each crawl's requests against the tenant's share and fails its crawls once the share is spent", async () => {
+    // Both tenants have scheduled keywords: each has half the day, floor(7 / 2) = 3 requests.
+    const mine = await trackProductAt(api, heavy.apiKey, 'wireless earbuds', 1);
+    const theirs = await trackProductAt(api, light.apiKey, 'wireless earbuds pro', 1);
+    await eventually(async () =>
+      expect(await usage(heavy.apiKey)).toEqual([expect.objectContaining({ shareToday: 3 })]),
+    );
+    expect(await usage(heavy.apiKey)).toEqual([
+      {
+        marketplace: 'naver',
+        credentialSource: 'platform',
+        usedToday: 0,
+        shareToday: 3,
+        resetsAt: expect.stringMatching(/T15:00:00\.000Z$/),
+        exhausted: false,
+      },
+    ]);
+
+    // The tracked product is on page 1: one request per crawl.
+    for (let i = 0; i < 3; i++) {
+      await crawlAndWait(api, heavy.apiKey, mine.keywordId);
+    }
+    expect(await usage(heavy.apiKey)).toEqual([expect.objectContaining({ usedToday: 3, exhausted: true })]);
+
+    const refused = await eventually(async () => {
+      const got = await api.call<{ crawlId: string }>('POST', '/v1/crawls', {
+        key: heavy.apiKey,
+        body: { keywordId: mine.keywordId },
+      });
+      expect(got.status).toBe(202);
+      return got.body.crawlId;
+    }, 15_000);
+    await eventually(async () => {
+      const run = await api.call<{ status: string; failureCode: string | null }>('GET', `/v1/crawls/${refused}`, {
+        key: heavy.apiKey,
+      });
+      expect(run.body).toMatchObject({ status: 'failed', failureCode: 'tenant_quota_exhausted' });
+    }, 30_000);
+    expect(platform.sim.control.stats().total).toBe(3);
+
+    // The other tenant's share is untouched.
+    await crawlAndWait(api, light.apiKey, theirs.keywordId);
+    expect(await usage(light.apiKey)).toEqual([
+      expect.objectContaining({ usedToday: 1, shareToday: 3, exhausted: false }),
+    ]);
+  }, 120_000);
+
+  it('still says who the tenant is when the crawler does not answer, with usage null', async () => {
+    const crawler = platform.services[1];
+    await crawler?.close();
+    const answer = await api.call<{ id: string; usage: unknown }>('GET', '/v1/tenant', { key: light.apiKey });
+    expect(answer).toMatchObject({ status: 200, body: { id: light.id, usage: null } });
+  }, 60_000);
+});

@@ -1,0 +1,95 @@
+import { confirmDialog } from '../dialog';
+import { field, formText, h } from '../dom';
+import { dateTime } from '../format';
+import { credentialsFailure, credentialsText } from '../marketplace-format';
+import type { PageContext } from '../page';
+import type { CredentialsStored, MarketplaceCredentials, MarketplaceView } from '../types';
+
+/**
+ * The form that stores the tenant's own credentials. The secret is a password field, never shown again and
+ * cleared after every submit; the gateway checks the pair with one live call before it keeps it.
+ */
+function credentialsForm(ctx: PageContext, marketplace: MarketplaceView, reload: () => void): HTMLFormElement {
+  const clientId = h('input', { name: 'clientId', autocomplete: 'off', spellcheck: 'false', required: true });
+  const secret = h('input', { name: 'clientSecret', type: 'password', autocomplete: 'new-password', required: true });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Check and save');
+  const status = h('p', { role: 'status', class: 'credentials-status', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'credentials', novalidate: true, 'aria-label': `Your own ${marketplace.name} credentials` },
+    field('Client id', clientId),
+    field('Client secret', secret, 'Kept encrypted; never shown again, not even to you.'),
+    h('div', { class: 'actions' }, submit),
+    status,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = { clientId: formText(form, 'clientId'), clientSecret: secret.value };
+    // The secret leaves the page once: the field is emptied whatever the answer.
+    secret.value = '';
+    if (body.clientId === '' || body.clientSecret === '') {
+      status.className = 'credentials-status error';
+      status.textContent = 'Enter both the client id and the client secret.';
+      return;
+    }
+    submit.disabled = true;
+    status.className = 'credentials-status';
+    status.textContent = `Checking with ${marketplace.name}…`;
+    ctx.api
+      .put<CredentialsStored>(`/v1/marketplaces/${encodeURIComponent(marketplace.id)}/credentials`, body)
+      .then((stored) => {
+        clientId.value = '';
+        ctx.announce(`Your ${marketplace.name} credentials …${stored.last4} are saved`);
+        reload();
+      })
+      .catch((error: unknown) => {
+        status.className = 'credentials-status error';
+        status.textContent = credentialsFailure(error, marketplace.name);
+      })
+      .finally(() => (submit.disabled = false));
+  });
+  return form;
+}
+
+/** Which credentials the tenant's crawls use, the form to store its own, and removing them. */
+export function credentialsSection(
+  ctx: PageContext,
+  marketplace: MarketplaceView,
+  credentials: MarketplaceCredentials,
+  reload: () => void,
+): HTMLElement {
+  const remove = (): void =>
+    confirmDialog(
+      `Remove your ${marketplace.name} credentials?`,
+      "Your crawls go back to ShelfWatch's shared credentials and your plan's share of the daily budget.",
+      'Remove my credentials',
+      async () => {
+        try {
+          await ctx.api.delete(`/v1/marketplaces/${encodeURIComponent(marketplace.id)}/credentials`);
+        } catch (error) {
+          throw new Error(credentialsFailure(error, marketplace.name), { cause: error });
+        }
+        ctx.announce(`Your ${marketplace.name} credentials are removed`);
+        reload();
+      },
+    );
+  const own = credentials.source === 'tenant';
+  return h(
+    'div',
+    { class: 'credentials-box' },
+    h('h3', {}, 'Credentials for your crawls'),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'In use'),
+      h('dd', { class: 'credentials-source', 'data-source': credentials.source }, credentialsText(credentials)),
+      h('dt', {}, 'Last used'),
+      h('dd', {}, credentials.lastUsedAt === null ? 'not yet' : dateTime(credentials.lastUsedAt)),
+      own ? h('dt', {}, 'Saved') : null,
+      own ? h('dd', {}, dateTime(credentials.updatedAt)) : null,
+    ),
+    own ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Remove my credentials') : null,
+    h('h4', {}, own ? 'Replace them' : 'Use your own'),
+    credentialsForm(ctx, marketplace, reload),
+  );
+}

@@ -1,0 +1,55 @@
+import type { CrawlHealth, CrawlView, MarketplaceStatus, TenantPlan } from './types';
+
+// Contract-shaped answers of issue 15 for the unit specs, each with overrides.
+
+export function marketplaceStatus(overrides: Partial<MarketplaceStatus> = {}): MarketplaceStatus {
+  return {
+    state: 'ok',
+    breaker: 'closed',
+    requestsToday: 1_200,
+    dailyQuota: 25_000,
+    quotaResetsAt: '2026-12-04T15:00:00.000Z',
+    pausedUntil: null,
+    lastError: null,
+    successRateLastHour: 0.98,
+    crawlsLastHour: 50,
+    keywordsOverdue: 0,
+    ...overrides,
+  };
+}
+
+export function crawlHealth(overrides: Partial<CrawlHealth> = {}): CrawlHealth {
+  return {
+    failing: false,
+    consecutiveFailures: 0,
+    lastError: null,
+    lastCrawledAt: '2026-12-03T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function plan(overrides: Partial<TenantPlan> = {}): TenantPlan {
+  return { name: 'standard', shareWeight: 2, maxKeywords: 200, minIntervalMinutes: 15, ...overrides };
+}
+
+export function crawl(overrides: Partial<CrawlView> = {}): CrawlView {
+  return {
+    crawlId: '00000000-0000-4000-8000-000000000001',
+    tenantId: '00000000-0000-4000-8000-000000000002',
+    keywordId: '00000000-0000-4000-8000-000000000003',
+    trigger: 'manual',
+    status: 'requested',
+    requestedAt: '2026-12-03T10:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    pagesFetched: null,
+    itemCount: null,
+    failureCode: null,
+    failureMessage: null,
+    correlationId: 'c-1',
+    traceparent: null,
+    attempts: 1,
+    nextAttemptAt: null,
+    ...overrides,
+  };
+}

@@ -99,6 +99,7 @@ describe('keyword management and plans in the ranking', () => {
         intervalMinutes: 180,
         paused: true,
         productIds: [first.id],
+        crawlHealth: { failing: false, consecutiveFailures: 0, lastError: null, lastCrawledAt: null },
       },
     ]);
   });

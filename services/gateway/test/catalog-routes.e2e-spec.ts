@@ -136,6 +136,7 @@ describe('gateway → ranking and crawler routes', () => {
         observedMall: expect.anything(),
         intervalMinutes: 60,
         paused: false,
+        crawlHealth: { failing: false, consecutiveFailures: 0, lastError: null, lastCrawledAt: expect.any(String) },
       },
     ]);
     const listed = await api.call<PageBody<ProductBody>>('GET', '/v1/products', { key });

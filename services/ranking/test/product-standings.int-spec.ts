@@ -47,6 +47,7 @@ describe('product list with standings', () => {
         observedMall: null,
         intervalMinutes: 60,
         paused: false,
+        crawlHealth: { failing: false, consecutiveFailures: 0, lastError: null, lastCrawledAt: null },
       },
       expect.objectContaining({ keyword: 'headphones', rank: null, lastCrawledAt: null }),
     ]);
@@ -78,6 +79,12 @@ describe('product list with standings', () => {
       observedMall: 'Some Mall',
       intervalMinutes: 60,
       paused: false,
+      crawlHealth: {
+        failing: false,
+        consecutiveFailures: 0,
+        lastError: null,
+        lastCrawledAt: '2026-11-22T10:00:00.000Z',
+      },
     });
     expect(keywords[1]).toMatchObject({ keyword: 'headphones', rank: null, lastCrawledAt: null });
     const one = await sut.rpc.request<RankingProductView>('ranking.product.get', { tenantId, productId: mine.id });

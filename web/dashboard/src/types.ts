@@ -142,7 +142,7 @@ export interface PriceFigures {
 export type ProductKeyword = RankingProductKeyword & KeywordManagement & Partial<PriceFigures>;
 
 /** A crawl, with its attempts when the gateway retries crawls. */
-export type CrawlView = CrawlerCrawlView & {
+export type CrawlView = Omit<CrawlerCrawlView, 'attempts' | 'nextAttemptAt'> & {
   attempts?: number;
   nextAttemptAt?: string | null;
 };

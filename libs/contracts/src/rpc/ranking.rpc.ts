@@ -168,6 +168,8 @@ export interface RankingProductKeyword {
   intervalMinutes: number;
   /** A paused keyword is not crawled on schedule. */
   paused: boolean;
+  /** How the keyword's crawls have been going. */
+  crawlHealth: RankingKeywordCrawlHealth;
 }
 
 /** A tracked product as callers see it. */

@@ -13,6 +13,19 @@ import { isoDate } from '../http/http-schemas';
 
 // Response shapes for the OpenAPI document; `satisfies` ties each to the ranking's answer type.
 
+/** How a keyword's crawls have been going (final outcomes; retried attempts are not counted). */
+export const keywordCrawlHealth = z.object({
+  failing: z
+    .boolean()
+    .describe('At least CRAWL_FAILING_AFTER crawls in a row ended failed; a completed crawl clears it'),
+  consecutiveFailures: z.number().int().nonnegative(),
+  lastError: z
+    .object({ code: z.string(), message: z.string(), at: isoDate })
+    .nullable()
+    .describe('The last failed crawl while failures run; null once a crawl completed'),
+  lastCrawledAt: isoDate.nullable().describe('When a crawl of the keyword last completed'),
+});
+
 export const productView = z.object({
   id: z.uuid(),
   marketplace: z.string(),
@@ -33,22 +46,10 @@ export const productView = z.object({
       lastCrawledAt: isoDate.nullable(),
       intervalMinutes: z.number().int().describe("The keyword's crawl interval"),
       paused: z.boolean().describe('A paused keyword is not crawled on schedule'),
+      crawlHealth: keywordCrawlHealth,
     }),
   ),
 }) satisfies z.ZodType<RankingProductView>;
-
-/** How a keyword's crawls have been going (final outcomes; retried attempts are not counted). */
-export const keywordCrawlHealth = z.object({
-  failing: z
-    .boolean()
-    .describe('At least CRAWL_FAILING_AFTER crawls in a row ended failed; a completed crawl clears it'),
-  consecutiveFailures: z.number().int().nonnegative(),
-  lastError: z
-    .object({ code: z.string(), message: z.string(), at: isoDate })
-    .nullable()
-    .describe('The last failed crawl while failures run; null once a crawl completed'),
-  lastCrawledAt: isoDate.nullable().describe('When a crawl of the keyword last completed'),
-});
 
 export const keywordView = z.object({
   id: z.uuid(),

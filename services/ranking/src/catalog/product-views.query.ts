@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { UNKNOWN_HEALTH } from '../crawl-health/crawl-health';
 import { RankingProductKeyword, RankingProductView } from '@shelfwatch/contracts';
 
 /**
@@ -33,7 +34,7 @@ interface ProductRow {
   name: string;
   price: number;
   created_at: Date | string;
-  keywords: (Omit<RankingProductKeyword, 'lastCrawledAt'> & { lastCrawledAt: string | null })[];
+  keywords: (Omit<RankingProductKeyword, 'lastCrawledAt' | 'crawlHealth'> & { lastCrawledAt: string | null })[];
 }
 
 function toView(row: ProductRow): RankingProductView {
@@ -48,6 +49,7 @@ function toView(row: ProductRow): RankingProductView {
       ...keyword,
       lowestCompetitorPrice: keyword.lowestCompetitorPrice === null ? null : Number(keyword.lowestCompetitorPrice),
       lastCrawledAt: keyword.lastCrawledAt === null ? null : new Date(keyword.lastCrawledAt).toISOString(),
+      crawlHealth: UNKNOWN_HEALTH, // filled in by CrawlHealthService.ofProducts
     })),
   };
 }
@@ -107,5 +109,6 @@ export function unrankedKeyword(
     observedMall: null,
     intervalMinutes,
     paused,
+    crawlHealth: UNKNOWN_HEALTH,
   };
 }

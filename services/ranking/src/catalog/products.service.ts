@@ -6,6 +6,7 @@ import { CatalogWriter, pending } from './catalog-writer';
 import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents, keywordRemovedEvents } from './keyword-links';
 import { intervalFor } from './plan-rules';
 import { productById, productPage, unrankedKeyword } from './product-views.query';
+import { CrawlHealthService } from '../crawl-health/crawl-health.service';
 import { TenantLimits } from './tenant-limits';
 import { planOf } from './tenant-plan.query';
 import { nextProductVersion } from './versions';
@@ -43,6 +44,7 @@ export class ProductsService {
   constructor(
     private readonly writer: CatalogWriter,
     private readonly limits: TenantLimits,
+    private readonly crawlHealth: CrawlHealthService,
   ) {}
 
   /**
@@ -74,11 +76,9 @@ export class ProductsService {
         { productId: product.id, marketplace, externalId, name, price, version },
         product.id,
       );
+      const unranked = attached.map(({ keyword }) => unrankedKeyword(keyword, price));
       return {
-        result: view(
-          product,
-          attached.map(({ keyword }) => unrankedKeyword(keyword, price)),
-        ),
+        result: await this.crawlHealth.ofProduct(ctx.em, tenantId, view(product, unranked)),
         events: [added, ...(await keywordAddedEvents(ctx.em, product, attached))],
       };
     });
@@ -86,17 +86,20 @@ export class ProductsService {
 
   /** The product with its keywords and standings (one statement). */
   async get(input: RankingProductRefInput): Promise<ProductView> {
-    const product = await productById(this.writer.reader(), input.tenantId, input.productId);
+    const em = this.writer.reader();
+    const product = await productById(em, input.tenantId, input.productId);
     if (!product) {
       throw RankingError.notFound('product', input.productId);
     }
-    return product;
+    return this.crawlHealth.ofProduct(em, input.tenantId, product);
   }
 
   /** A page of products with their keywords and standings, and the count: one statement (product-views.query.ts). */
   async list(input: RankingListInput): Promise<Page<ProductView>> {
-    const page = await productPage(this.writer.reader(), input.tenantId, decodeCursor(input.cursor), input.limit);
-    return toPage(page.rows, input.limit, page.total, (product) => product);
+    const em = this.writer.reader();
+    const page = await productPage(em, input.tenantId, decodeCursor(input.cursor), input.limit);
+    const rows = await this.crawlHealth.ofProducts(em, input.tenantId, page.rows);
+    return toPage(rows, input.limit, page.total, (product) => product);
   }
 
   /** Renames or reprices; `tracking.product.updated`. */
@@ -110,7 +113,7 @@ export class ProductsService {
       const version = await nextProductVersion(em, productId);
       const keywords = (await productById(em, input.tenantId, productId))?.keywords ?? [];
       return {
-        result: view(product, keywords),
+        result: await this.crawlHealth.ofProduct(em, input.tenantId, view(product, keywords)),
         events: [pending('tracking.product.updated', { productId, name, price, version }, productId)],
       };
     });

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { EventEnvelope } from '@shelfwatch/contracts';
+import { EventEnvelope, RankingProductView } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
-import { CrawlHealthView, crawlHealthOf } from './crawl-health';
+import { CrawlHealthView, UNKNOWN_HEALTH, crawlHealthOf } from './crawl-health';
 import { crawlHealthStore } from './crawl-health.store';
 
 /** Consecutive failed crawls after which a keyword is shown as failing (`CRAWL_FAILING_AFTER`). */
@@ -40,5 +40,24 @@ export class CrawlHealthService {
   async views(em: EntityManager, tenantId: string, keywordIds: string[]): Promise<Map<string, CrawlHealthView>> {
     const outcomes = await crawlHealthStore.ofKeywords(em, tenantId, keywordIds);
     return new Map(keywordIds.map((id) => [id, crawlHealthOf(outcomes.get(id) ?? [], this.failingAfter)]));
+  }
+
+  /** These product views with each keyword's crawl health. */
+  async ofProducts(em: EntityManager, tenantId: string, products: RankingProductView[]): Promise<RankingProductView[]> {
+    const ids = [...new Set(products.flatMap((product) => product.keywords.map((keyword) => keyword.keywordId)))];
+    const health = await this.views(em, tenantId, ids);
+    return products.map((product) => ({
+      ...product,
+      keywords: product.keywords.map((keyword) => ({
+        ...keyword,
+        crawlHealth: health.get(keyword.keywordId) ?? UNKNOWN_HEALTH,
+      })),
+    }));
+  }
+
+  /** One product view with each keyword's crawl health. */
+  async ofProduct(em: EntityManager, tenantId: string, product: RankingProductView): Promise<RankingProductView> {
+    const [withHealth] = await this.ofProducts(em, tenantId, [product]);
+    return withHealth ?? product;
   }
 }

@@ -160,7 +160,7 @@ function keywordRow(
   reload: () => void,
 ): HTMLElement {
   const change = rankChange(keyword.change);
-  const mine = myPriceView(keyword.priceSource === undefined ? null : { myPrice: null, ...keyword }, product.price);
+  const mine = myPriceView(keyword.priceSource === undefined ? null : keyword, product.price);
   const gap = priceGap(mine.value, keyword.lowestCompetitorPrice);
   const failing = failingBadge(keyword.crawlHealth);
   const href = `#/keyword/${keyword.keywordId}?product=${product.id}`;

@@ -68,11 +68,17 @@ describe('issue 15 in the seller dashboard', () => {
       throw new Error(`the simulator shelf of "${KEYWORD}" changed: no item at rank ${RANK} or no unpriced one`);
     }
     buildDashboard();
-    // Short retry waits and two attempts, so a failing crawl ends within seconds.
+    // Short retry waits and two attempts, so a failing crawl ends within seconds. The breaker stays closed: attempts
+    // it refuses unsent do not count, so with it open a crawl would retry for its whole interval.
     platform = await startPlatform(
       EXTRA_SERVICES,
       {},
-      { CRAWL_RETRY_BASE_MS: '3000', CRAWL_RETRY_MAX_MS: '3000', CRAWL_RETRY_MAX_ATTEMPTS: '2' },
+      {
+        CRAWL_RETRY_BASE_MS: '3000',
+        CRAWL_RETRY_MAX_MS: '3000',
+        CRAWL_RETRY_MAX_ATTEMPTS: '2',
+        NAVER_BREAKER_VOLUME_THRESHOLD: '10000',
+      },
     );
     await platform.api.sut.app.listen(0, '127.0.0.1');
     baseUrl = (await platform.api.sut.app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -104,7 +110,7 @@ describe('issue 15 in the seller dashboard', () => {
   });
 
   it('shows each marketplace with its status in words and the credentials crawls use', async () => {
-    await page.getByRole('link', { name: 'Marketplaces' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Marketplaces' }).click();
     await visible(page.getByRole('heading', { name: 'Naver Shopping', level: 2 }));
     // One successful crawl so far: the marketplace works.
     await textOf(naver().locator('.badge.state[data-state="ok"]'), 'Working normally');
@@ -148,7 +154,7 @@ describe('issue 15 in the seller dashboard', () => {
   }, 30_000);
 
   it('says which price is mine (observed at the mall, with the catalogue price) and "no price" for a listing without one', async () => {
-    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
     const row = page.locator(`tr[data-keyword="${KEYWORD}"]`);
     await textOf(row.locator('.price-source').first(), `my price observed at ${mine?.mallName ?? ''}`);
     await textOf(row, 'catalogue price 35,000');
@@ -183,7 +189,7 @@ describe('issue 15 in the seller dashboard', () => {
     expect(await interval.inputValue()).toBe('120');
     expect((await keywordOf()).intervalMinutes).toBe(120);
 
-    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
     await visible(page.locator(`tr[data-keyword="${KEYWORD}"] .badge.paused`));
     await page.getByRole('link', { name: KEYWORD }).click();
     await page.getByRole('button', { name: 'Resume scheduled crawls' }).click();
@@ -192,7 +198,7 @@ describe('issue 15 in the seller dashboard', () => {
   }, 30_000);
 
   it("shows the plan and today's usage in Settings", async () => {
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await visible(page.getByRole('heading', { name: 'Plan and usage today', level: 2 }));
     await textOf(page.locator('.plan .plan-name'), 'free plan: up to 20 keywords');
     await textOf(page.locator('.plan .usage'), 'naver:');
@@ -202,7 +208,7 @@ describe('issue 15 in the seller dashboard', () => {
   it('shows a failing crawl with its attempts, then the keyword as failing and the marketplace as not ok', async () => {
     platform.sim.control.setFaults({ outage: 'unavailable' });
     try {
-      await page.getByRole('link', { name: 'Products' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
       await page.getByRole('link', { name: KEYWORD }).click();
       await page.getByRole('button', { name: 'Crawl now' }).click();
       await textOf(page.locator('.crawl-status'), /The crawl failed after \d+ attempts/, 45_000);
@@ -217,7 +223,7 @@ describe('issue 15 in the seller dashboard', () => {
         120_000,
         500,
       );
-      await page.getByRole('link', { name: 'Products' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
       const badge = page.locator(`tr[data-keyword="${KEYWORD}"] .badge.failing`);
       await textOf(badge, '⚠ failing');
       expect(await badge.getAttribute('title')).toMatch(/in a row failed; last: \S+: .+/);
@@ -229,8 +235,8 @@ describe('issue 15 in the seller dashboard', () => {
         async () => {
           await crawlUntilFailed();
           // Away and back: the page reads the status again.
-          await page.getByRole('link', { name: 'Products' }).click();
-          await page.getByRole('link', { name: 'Marketplaces' }).click();
+          await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+          await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Marketplaces' }).click();
           await textOf(naver().locator('.badge.state'), /Degraded|Unhealthy/, 2_000);
         },
         120_000,

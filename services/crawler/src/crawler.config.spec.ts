@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadCrawlerConfig } from './crawler.config';
 
 describe('crawler configuration: Naver credentials in production', () => {
@@ -7,6 +8,8 @@ describe('crawler configuration: Naver credentials in production', () => {
     DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
     NATS_USER: 'crawler',
     NATS_PASSWORD: 'crawler-nats-password-0123456789',
+    // Only the Naver credentials decide whether these load.
+    CRAWLER_CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
   };
 
   function refusal(env: Record<string, string>): string {

@@ -8,6 +8,8 @@ const production = {
   NATS_USER: 'crawler',
   NATS_PASSWORD: 'a-long-random-nats-password',
   DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
+  // Only the credentials keys decide whether these load.
+  NAVER_API_BASE_URL: 'http://marketplace-sim:3100',
 };
 const strong = (id: string): string => `${id}:${randomBytes(32).toString('base64')}`;
 

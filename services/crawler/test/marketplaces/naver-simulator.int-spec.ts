@@ -36,7 +36,8 @@ async function truthAt(query: string, at: string): Promise<CrawlItem[]> {
     externalId: item.productId,
     title: item.title,
     mall: item.mallName,
-    price: item.lprice,
+    // The truth says 0 for a listing the search serves without a price (`lprice: ""`).
+    price: item.lprice === 0 ? null : item.lprice,
     brand: item.brand,
     maker: item.maker,
     category: [item.category1, item.category2, item.category3, item.category4].filter((c) => c !== '').join('>'),

@@ -176,7 +176,7 @@ describe('issue 15 in the seller dashboard', () => {
     await page.getByRole('button', { name: 'Pause scheduled crawls' }).click();
     await textOf(page.locator('.schedule-status'), 'paused');
     await visible(page.getByRole('button', { name: 'Resume scheduled crawls' }));
-    expect((await keywordOf()).paused).toBe(true);
+    await eventually(async () => expect((await keywordOf()).paused).toBe(true), 10_000, 100);
 
     // The plan changes behind the page's back: the free plan crawls at most every 6 hours.
     const plan = await platform.api.call('PUT', `/v1/tenants/${tenant.id}/plan`, {
@@ -194,7 +194,8 @@ describe('issue 15 in the seller dashboard', () => {
     await page.getByRole('link', { name: KEYWORD }).click();
     await page.getByRole('button', { name: 'Resume scheduled crawls' }).click();
     await visible(page.getByRole('button', { name: 'Pause scheduled crawls' }));
-    expect((await keywordOf()).paused).toBe(false);
+    // The page shows the change at once; the PATCH behind it lands a moment later.
+    await eventually(async () => expect((await keywordOf()).paused).toBe(false), 10_000, 100);
   }, 30_000);
 
   it("shows the plan and today's usage in Settings", async () => {

@@ -123,6 +123,8 @@ export function serviceEnv(platform: PlatformEnv): Env {
     NAVER_CLIENT_SECRET: 'faults',
     NAVER_RATE_PER_SECOND: '1000',
     NAVER_MAX_CONCURRENCY: '16',
+    // The full run sends more than a day of Naver's quota (25,000): the quota is not what is measured here.
+    NAVER_DAILY_QUOTA: '100000000',
     CRAWL_WORKERS: '8',
     CRAWL_MAX_PAGES: '1',
     CRAWL_SCHEDULER_INTERVAL_MS: '3600000',

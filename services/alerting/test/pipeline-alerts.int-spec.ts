@@ -53,6 +53,8 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
       NAVER_CLIENT_ID: 'client',
       NAVER_CLIENT_SECRET: 'secret',
       CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
+      // One attempt: the crawl the outage fails ends failed instead of being retried.
+      CRAWL_RETRY_MAX_ATTEMPTS: '1',
       ALERTING_WEBHOOK_ALLOW_LOOPBACK: 'true',
       ALERTING_DELIVERY_POLL_MS: '50',
     };

@@ -7,6 +7,7 @@ import { Migration20261203110001VersionedSchedule } from './migrations/Migration
 import { Migration20261203130001RequestBudget } from './migrations/Migration20261203130001RequestBudget';
 import { Migration20261203140001TenantCredentials } from './migrations/Migration20261203140001TenantCredentials';
 import { Migration20261203150001MarketplaceStatus } from './migrations/Migration20261203150001MarketplaceStatus';
+import { Migration20261203160001AttemptFailedAt } from './migrations/Migration20261203160001AttemptFailedAt';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
 export const crawlerPersistence: ServicePersistence = {
@@ -21,5 +22,6 @@ export const crawlerPersistence: ServicePersistence = {
     { name: 'Migration20261203130001RequestBudget', class: Migration20261203130001RequestBudget },
     { name: 'Migration20261203140001TenantCredentials', class: Migration20261203140001TenantCredentials },
     { name: 'Migration20261203150001MarketplaceStatus', class: Migration20261203150001MarketplaceStatus },
+    { name: 'Migration20261203160001AttemptFailedAt', class: Migration20261203160001AttemptFailedAt },
   ],
 };

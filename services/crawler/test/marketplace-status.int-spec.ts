@@ -145,6 +145,21 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
     expect(Math.abs(Date.now() - 30 * MINUTE - at)).toBeLessThan(MINUTE);
   });
 
+  it('names the failed attempt of a crawl waiting for its retry, newer than any crawl that failed for good', async () => {
+    const id = await keyword();
+    await runs([{ keywordId: id, status: 'failed', minutesAgo: 30, failureCode: 'timeout', failureMessage: 'older' }]);
+    // An outage's crawl: its attempt failed 2 minutes ago and it waits for its next attempt.
+    await sql(
+      `insert into crawler.crawl_runs (crawl_id, tenant_id, keyword_id, trigger, status, requested_at, attempts,
+                                       next_attempt_at, attempt_failed_at, failure_code, failure_message, correlation_id)
+       values (?, ?, ?, 'schedule', 'requested', now() - interval '3 minutes', 1, now() + interval '1 minute',
+               now() - interval '2 minutes', 'upstream_error', 'HTTP 503 while retried', ?)`,
+      [randomUUID(), tenantId, id, randomUUID()],
+    );
+    const status = await naverBecomes({ lastError: { code: 'upstream_error', message: 'HTTP 503 while retried' } });
+    expect(Math.abs(Date.now() - 2 * MINUTE - Date.parse(status.lastError?.at ?? ''))).toBeLessThan(MINUTE);
+  });
+
   it('is ok when most crawls of the hour completed, and unhealthy when every one of the last 15 minutes failed', async () => {
     const id = await keyword();
     await runs([

@@ -178,7 +178,8 @@ export class CrawlStore {
   ): Promise<boolean> {
     const result = await em.execute<{ affectedRows: number }>(
       `update crawler.crawl_runs set status = 'requested', lease_until = null, lease_owner = null,
-              next_attempt_at = ?, failure_code = ?, failure_message = ?, refused_attempts = refused_attempts + ?
+              next_attempt_at = ?, failure_code = ?, failure_message = ?, attempt_failed_at = now(),
+              refused_attempts = refused_attempts + ?
         where crawl_id = ? and lease_token = ? and status = 'running'`,
       [retry.nextAttemptAt, retry.failureCode, retry.failureMessage, retry.refused ? 1 : 0, crawlId, lease.token],
       'run',

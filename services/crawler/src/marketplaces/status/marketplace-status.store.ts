@@ -76,21 +76,27 @@ export class MarketplaceStatusStore {
     );
   }
 
-  /** The marketplace's newest failed crawl, whenever it was; only the tenant's own when `tenantId` is given. */
+  /**
+   * The marketplace's newest failure, whenever it was: a crawl that failed for good, or an attempt of one waiting
+   * to be retried (so an outage shows while its crawls are retried); only the tenant's own when `tenantId` is given.
+   */
   async lastError(em: EntityManager, marketplace: string, tenantId?: string): Promise<MarketplaceLastError | null> {
     const tenant = ofTenant('r', tenantId);
-    const [row] = await em.execute<
-      { failure_code: string | null; failure_message: string | null; finished_at: Date }[]
-    >(
-      `select r.failure_code, r.failure_message, r.finished_at from ${RUNS_OF_MARKETPLACE}
-        where r.status = 'failed' and k.marketplace = ? ${tenant.sql} order by r.finished_at desc limit 1`,
-      [marketplace, ...tenant.params],
+    const newest = (where: string, at: string) =>
+      `(select r.failure_code, r.failure_message, ${at} as failed_at from ${RUNS_OF_MARKETPLACE}
+         where ${where} and k.marketplace = ? ${tenant.sql} order by ${at} desc limit 1)`;
+    const [row] = await em.execute<{ failure_code: string | null; failure_message: string | null; failed_at: Date }[]>(
+      `${newest(`r.status = 'failed'`, 'r.finished_at')}
+       union all
+       ${newest(`r.status in ('requested', 'running') and r.attempt_failed_at is not null`, 'r.attempt_failed_at')}
+       order by failed_at desc limit 1`,
+      [marketplace, ...tenant.params, marketplace, ...tenant.params],
     );
     return row
       ? {
           code: row.failure_code ?? 'upstream_error',
           message: row.failure_message ?? '',
-          at: new Date(row.finished_at),
+          at: new Date(row.failed_at),
         }
       : null;
   }

@@ -25,11 +25,15 @@ export type {
   WebhookView,
 } from '@shelfwatch/contracts';
 
-// ---- Issue 15 views, reconcile with contracts at merge. ----
-// Declared here because the services that answer them are being built on other branches. Every field added to
-// an existing answer is optional, so the dashboard keeps working against a gateway without it.
+// ---- Issue 15 views: the contract types, and the answers the gateway composes from them. Fields added to
+// existing answers stay optional here, so the page renders an answer that lacks them (a gateway rolled back).
 import type {
   CrawlerCrawlView,
+  CrawlerTenantUsage,
+  MarketplaceCredentialsView,
+  MarketplaceStatusView,
+  RankingKeywordCrawlHealth,
+  RankingTenantPlanView,
   RankingKeywordView,
   RankingLatestView,
   RankingProductKeyword,
@@ -37,27 +41,10 @@ import type {
 } from '@shelfwatch/contracts';
 
 /** How a marketplace is doing for everyone (`GET /v1/marketplaces`, `status`). */
-export interface MarketplaceStatus {
-  state: 'ok' | 'degraded' | 'unhealthy' | 'unknown';
-  breaker: 'closed' | 'open' | 'halfOpen';
-  requestsToday: number;
-  dailyQuota: number;
-  quotaResetsAt: string;
-  pausedUntil: string | null;
-  lastError: { code: string; message: string; at: string } | null;
-  /** 0..1; null when no crawl finished in the last hour. */
-  successRateLastHour: number | null;
-  crawlsLastHour: number;
-  keywordsOverdue: number;
-}
+export type MarketplaceStatus = MarketplaceStatusView;
 
 /** Which credentials the tenant's crawls of a marketplace use (never the credentials themselves). */
-export interface MarketplaceCredentials {
-  source: 'tenant' | 'platform' | 'none';
-  last4: string | null;
-  lastUsedAt: string | null;
-  updatedAt: string | null;
-}
+export type MarketplaceCredentials = MarketplaceCredentialsView;
 
 /** One marketplace as `GET /v1/marketplaces` lists it. */
 export interface MarketplaceView {
@@ -82,23 +69,10 @@ export interface CredentialsStored {
 }
 
 /** The tenant's plan (`GET /v1/tenant`). */
-export interface TenantPlan {
-  name: string;
-  shareWeight: number;
-  maxKeywords: number;
-  minIntervalMinutes: number;
-}
+export type TenantPlan = RankingTenantPlanView;
 
 /** Today's use of one marketplace's daily budget by the tenant. */
-export interface TenantUsage {
-  marketplace: string;
-  credentialSource: 'tenant' | 'platform';
-  usedToday: number;
-  /** Null: own credentials, no share of the platform's budget. */
-  shareToday: number | null;
-  resetsAt: string;
-  exhausted: boolean;
-}
+export type TenantUsage = CrawlerTenantUsage;
 
 /** `GET /v1/tenant`; `plan` and `usage` are absent on an older gateway. */
 export interface TenantView {
@@ -110,12 +84,7 @@ export interface TenantView {
 }
 
 /** Whether a keyword's scheduled crawls keep failing. */
-export interface CrawlHealth {
-  failing: boolean;
-  consecutiveFailures: number;
-  lastError: { code: string; message: string; at: string } | null;
-  lastCrawledAt: string | null;
-}
+export type CrawlHealth = RankingKeywordCrawlHealth;
 
 /** What issue 15 adds to keyword views (absent on an older gateway). */
 export interface KeywordManagement {

@@ -99,6 +99,30 @@ describe('seller dashboard in a real browser', () => {
     await textOf(page.locator(`tr[data-keyword="${KEYWORD}"] td.undercut`), 'cheaper than mine');
   }, 90_000);
 
+  it('keeps the keyword page and "Crawl now" when one part of it cannot be loaded, and loads it again on request', async () => {
+    // The reporting service answers 503 to the chart reads (as it would while restarting): only the charts say so.
+    await page.route('**/v1/products/*/rank-history*', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ statusCode: 503, message: 'Reporting is unavailable' }),
+      }),
+    );
+    try {
+      await page.getByRole('link', { name: KEYWORD }).click();
+      await textOf(page.locator('.section-error [role=alert]'), 'The charts could not be loaded');
+      await visible(page.getByRole('button', { name: 'Crawl now' }));
+      await textOf(page.locator('table.results tr.mine'), `#${RANK}`);
+    } finally {
+      await page.unroute('**/v1/products/*/rank-history*');
+    }
+    await page.locator('.section-error').getByRole('button', { name: 'Try again' }).click();
+    await visible(page.locator('#rank-title-section canvas'));
+    await hidden(page.locator('.section-error'));
+    await page.getByRole('link', { name: 'Products' }).first().click();
+    await visible(page.getByRole('heading', { name: 'Products', level: 1 }));
+  }, 60_000);
+
   it('explains in words when a crawl of the keyword is already running', async () => {
     await page.getByRole('link', { name: KEYWORD }).click();
     const crawlNow = page.getByRole('button', { name: 'Crawl now' });

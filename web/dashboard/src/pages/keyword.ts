@@ -10,6 +10,7 @@ import type {
   PriceHistoryView,
   ReportingRankHistoryView,
 } from '../types';
+import { errorText } from '../dialog';
 import { crawlNowControl, progressText } from './crawl-now';
 import { renderKeywordSchedule } from './keyword-schedule';
 import { latestTable, standingsList } from './latest-results';
@@ -72,9 +73,26 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
   let mounted: MountedChart[] = [];
   ctx.onLeave(() => mounted.forEach((chart) => chart.destroy()));
   let samples = 0;
-  /** Redraws both charts; answers how many crawls the rank chart counts. */
+  /**
+   * Redraws both charts; answers how many crawls the rank chart counts. A failed load says so inside the charts'
+   * place and keeps the count it had, so the rest of the page (and "Crawl now") stays usable and a later refresh
+   * (after a crawl, or a change of range) tries again.
+   */
   const refreshCharts = async (): Promise<number> => {
-    const fresh = await loadCharts(ctx, view);
+    let fresh: LoadedCharts;
+    try {
+      fresh = await loadCharts(ctx, view);
+    } catch (error) {
+      if (!ctx.left()) {
+        mounted.forEach((chart) => chart.destroy());
+        mounted = [];
+        replace(
+          charts,
+          sectionError('The charts could not be loaded', error, () => void refreshCharts()),
+        );
+      }
+      return samples;
+    }
     if (ctx.left()) {
       fresh.charts.forEach((chart) => chart.destroy());
       return 0;
@@ -86,9 +104,19 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
     return samples;
   };
   const refreshLatest = async (): Promise<void> => {
-    const answer = await ctx.api.get<LatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
-    if (!ctx.left()) {
-      renderLatest(latest, answer, view.product, products);
+    try {
+      const answer = await ctx.api.get<LatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
+      if (!ctx.left()) {
+        renderLatest(latest, answer, view.product, products);
+      }
+    } catch (error) {
+      if (!ctx.left()) {
+        replace(
+          latest,
+          h('h2', { id: 'latest-title' }, 'Latest results'),
+          sectionError('The latest results could not be loaded', error, () => void refreshLatest()),
+        );
+      }
     }
   };
   const afterCrawl = async (crawl: CrawlView): Promise<string> => {
@@ -130,7 +158,30 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
     charts,
     latest,
   );
-  await Promise.all([refreshCharts(), refreshLatest(), renderKeywordSchedule(ctx, keywordId, schedule)]);
+  const refreshSchedule = (): Promise<void> =>
+    renderKeywordSchedule(ctx, keywordId, schedule).catch((error: unknown) => {
+      if (!ctx.left()) {
+        replace(
+          schedule,
+          h('h2', { id: 'schedule-title' }, 'Schedule'),
+          sectionError('The schedule could not be loaded', error, () => void refreshSchedule()),
+        );
+        schedule.hidden = false;
+      }
+    });
+  // Each part reports its own failure in place: one slow or failing service never takes the page (and "Crawl now")
+  // away.
+  await Promise.all([refreshCharts(), refreshLatest(), refreshSchedule()]);
+}
+
+/** An inline notice for one part of a page that could not be loaded, with a way to try again. */
+function sectionError(title: string, error: unknown, retry: () => void): HTMLElement {
+  return h(
+    'div',
+    { class: 'card section-error' },
+    h('p', { class: 'error', role: 'alert' }, `${title}: ${errorText(error)}`),
+    h('button', { type: 'button', onclick: retry }, 'Try again'),
+  );
 }
 
 function hashOf(view: View): string {

@@ -8,6 +8,7 @@ export * from './events/ranking.events';
 export * from './events/retention.events';
 export * from './events/tracking.events';
 export * from './input-safety';
+export * from './marketplaces';
 export * from './pagination';
 export * from './plans';
 export * from './rpc/ranking.rpc';

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-/** Marketplaces the crawler can search: a product on any other could never be crawled. */
-export const MARKETPLACES = ['naver'] as const;
-export type Marketplace = (typeof MARKETPLACES)[number];
+import { MARKETPLACES } from './marketplaces';
 
 /** A marketplace id as a caller names it (any case, trimmed); an unknown one is refused with the list of known ones. */
 export const marketplaceId = z

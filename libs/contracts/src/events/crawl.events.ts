@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AVAILABILITIES, PLACEMENTS, currencyCode } from '../marketplaces';
 
 const crawlRef = {
   crawlId: z.uuid(),
@@ -10,6 +11,8 @@ export const crawlRequestedV1 = z.object({
   ...crawlRef,
   keyword: z.string().min(1).max(200),
   marketplace: z.string().min(1).max(50),
+  /** The marketplace site searched (eBay `EBAY_US`, …); null or absent: the marketplace's only one. */
+  site: z.string().max(20).nullable().optional(),
   trigger: z.enum(['schedule', 'manual']),
 });
 
@@ -39,6 +42,19 @@ export const crawlItemSchema = z.object({
   image: z.string(),
   /** Marketplace product type (Naver: 1–12, price-comparison/general/used/discontinued/pre-release groups). */
   productType: z.string(),
+  /** ISO 4217 currency of `price`; absent on results crawled before currencies existed (all Naver: KRW). */
+  currency: currencyCode.optional(),
+  /** The seller's id at the marketplace (eBay username, Rakuten shopCode) when it gives one; `mall` is its name. */
+  sellerId: z.string().max(200).nullable().optional(),
+  /** Whether the listing can be bought now; null or absent when the marketplace does not say. */
+  availability: z.enum(AVAILABILITIES).nullable().optional(),
+  /** Reviews of the listing and their average rating (0–5) when the marketplace gives them. */
+  reviewCount: z.number().int().nonnegative().nullable().optional(),
+  reviewRating: z.number().min(0).max(5).nullable().optional(),
+  /** Organic or paid position; absent means organic (every API crawled today returns organic results only). */
+  placement: z.enum(PLACEMENTS).optional(),
+  /** The listing's condition when the marketplace says it (eBay `condition`, e.g. `New`, `Used`). */
+  condition: z.string().max(100).nullable().optional(),
 });
 
 export type CrawlItem = z.infer<typeof crawlItemSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currencyCode } from '../marketplaces';
 import { PLAN_NAMES } from '../plans';
 
 /**
@@ -18,6 +19,10 @@ export const trackingProductAddedV1 = z.object({
   name: z.string().min(1).max(500),
   /** The seller's own price, to compare competitors against. */
   price: z.number().nonnegative(),
+  /** The marketplace site (eBay `EBAY_US`, …); null or absent for marketplaces without sites. */
+  site: z.string().max(20).nullable().optional(),
+  /** ISO 4217 currency of `price` (the site's); absent on events from before currencies: KRW. */
+  currency: currencyCode.optional(),
   /** The product's version (monotonic per product). */
   version,
 });
@@ -46,6 +51,8 @@ export const trackingKeywordAddedV1 = z.object({
   keyword: z.string().min(1).max(200),
   /** Marketplace code, e.g. `naver`. */
   marketplace: z.string().min(1).max(50),
+  /** The marketplace site the keyword is searched on (eBay `EBAY_US`, …); null or absent: the marketplace's only one. */
+  site: z.string().max(20).nullable().optional(),
   /** How often the keyword is crawled: the keyword's one interval (set at creation, changed by `updated`). */
   intervalMinutes: z.number().int().min(5).max(10_080),
   /** Whether the keyword is paused (never crawled on schedule); absent on old events: not paused. */

@@ -1,7 +1,7 @@
 /** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
 import { z } from 'zod';
 import { PriceSource, RankingEntry, Standing } from '../events/ranking.events';
-import { MARKETPLACES } from '../input-safety';
+import { MARKETPLACES } from '../marketplaces';
 import { pageInput } from '../pagination';
 import { PlanView, planNameSchema } from '../plans';
 

@@ -91,7 +91,7 @@ describe('crawl runs: leases, retries, fair claiming', () => {
     );
   }
 
-  const shelf: CrawledShelf = { items: [], pagesFetched: 1 };
+  const shelf: CrawledShelf = { items: [], pagesFetched: 1, orderFidelity: 'exact' };
 
   describe('leases', () => {
     it('a holder whose lease expired and was taken over can neither renew nor complete; the new holder can', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AVAILABILITIES, PLACEMENTS, currencyCode } from '../marketplaces';
+import { AVAILABILITIES, ORDER_FIDELITIES, PLACEMENTS, currencyCode } from '../marketplaces';
 
 const crawlRef = {
   crawlId: z.uuid(),
@@ -72,6 +72,10 @@ export const crawlCompletedV1 = z.object({
   parts: z.number().int().positive().max(64),
   keyword: z.string().min(1).max(200),
   marketplace: z.string().min(1).max(50),
+  /** The marketplace site searched (eBay `EBAY_US`, …); null or absent: the marketplace's only one. */
+  site: z.string().max(20).nullable().optional(),
+  /** How faithfully `rank` is the shopper's position (the adapter declares it); absent on older events: `exact`. */
+  orderFidelity: z.enum(ORDER_FIDELITIES).optional(),
   completedAt: z.iso.datetime({ offset: true }),
   pagesFetched: z.number().int().nonnegative(),
   items: z.array(crawlItemSchema).max(1100),

@@ -136,6 +136,8 @@ export class CrawlWorker {
       return await this.crawler.crawl({
         tenantId: run.tenantId,
         marketplace,
+        // Sites arrive with issue 16's keyword projection; until then every crawl searches the marketplace's default.
+        site: null,
         keyword,
         trackedExternalIds: tracked,
         signal,
@@ -170,6 +172,7 @@ export class CrawlWorker {
             keywordId: run.keywordId,
             keyword: keyword.text,
             marketplace: keyword.marketplace,
+            orderFidelity: shelf.orderFidelity,
             completedAt: at.toISOString(),
             pagesFetched: shelf.pagesFetched,
             part: index + 1,

@@ -1,9 +1,11 @@
-import { CrawlItem } from '@shelfwatch/contracts';
+import { CrawlItem, OrderFidelity } from '@shelfwatch/contracts';
 
 /** One keyword's shelf as crawled: items in rank order and how many pages it cost. */
 export interface CrawledShelf {
   items: CrawlItem[];
   pagesFetched: number;
+  /** How faithfully the items' order is the shopper's (the marketplace adapter's declaration). */
+  orderFidelity: OrderFidelity;
 }
 
 /** What the crawl worker needs from the marketplaces: crawl one keyword, or throw a coded failure. */
@@ -12,6 +14,8 @@ export interface KeywordCrawler {
     /** The tenant the crawl is for: it decides the credentials and the budget. */
     tenantId: string;
     marketplace: string;
+    /** The marketplace site searched (eBay `EBAY_US`, …); null for a marketplace with one. */
+    site: string | null;
     keyword: string;
     /** Stop paging once all of these have been seen (saves quota); empty: crawl to the configured depth. */
     trackedExternalIds: string[];

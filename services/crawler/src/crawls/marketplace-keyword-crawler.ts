@@ -35,6 +35,7 @@ export class MarketplaceKeywordCrawler implements KeywordCrawler {
     const credential = await this.credentials.resolve(request.tenantId, request.marketplace);
     const options: CrawlKeywordOptions = {
       keyword: request.keyword,
+      site: request.site,
       tenantId: request.tenantId,
       credential,
       maxPages: this.paging.maxPages,
@@ -43,6 +44,7 @@ export class MarketplaceKeywordCrawler implements KeywordCrawler {
       stopWhenAllFound: this.paging.stopWhenAllFound,
       signal: request.signal,
     };
-    return crawlKeyword(client, options);
+    const shelf = await crawlKeyword(client, options);
+    return { ...shelf, orderFidelity: client.capabilities.orderFidelity };
   }
 }

@@ -75,6 +75,7 @@ export class CredentialsService {
     try {
       await client.search({
         keyword: CHECK_KEYWORD,
+        site: null,
         start: 1,
         display: 1,
         tenantId: owner.tenantId,

@@ -2,6 +2,7 @@ import type { CrawlItem } from '@shelfwatch/contracts';
 import fc from 'fast-check';
 import { crawlKeyword, planPages } from './crawl-pages';
 import type { PagingLimits, SearchPage } from './marketplace-adapter';
+import { NAVER_CAPABILITIES } from './naver/naver.adapter';
 import type { PageQuery, PageSource } from './marketplace-client';
 import { TEST_CRAWL } from '../../test/marketplaces/test-credential';
 
@@ -22,6 +23,7 @@ function shelfOf(total: number, limits: PagingLimits): PageSource {
   return {
     marketplace: 'fake',
     paging: limits,
+    capabilities: NAVER_CAPABILITIES,
     search: async ({ start, display }: PageQuery): Promise<SearchPage> => ({
       total,
       items: Array.from({ length: Math.max(0, Math.min(total, start + display - 1) - start + 1) }, (_, i) =>

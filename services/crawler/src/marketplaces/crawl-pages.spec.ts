@@ -1,6 +1,7 @@
 import type { CrawlItem } from '@shelfwatch/contracts';
 import { crawlKeyword, type CrawlKeywordOptions, planPages } from './crawl-pages';
 import type { PagingLimits, SearchPage } from './marketplace-adapter';
+import { NAVER_CAPABILITIES } from './naver/naver.adapter';
 import type { PageQuery, PageSource } from './marketplace-client';
 import { MarketplaceError } from './marketplace-error';
 import { TEST_CRAWL } from '../../test/marketplaces/test-credential';
@@ -26,6 +27,7 @@ function item(rank: number): CrawlItem {
 /** A shelf of `total` products p1..pN served page by page; records every query. */
 class FakeShelf implements PageSource {
   readonly marketplace = 'fake';
+  readonly capabilities = NAVER_CAPABILITIES;
   readonly queries: Pick<PageQuery, 'keyword' | 'start' | 'display'>[] = [];
 
   constructor(

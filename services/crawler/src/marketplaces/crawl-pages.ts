@@ -7,6 +7,8 @@ import { toMarketplaceError } from './marketplace-error';
 /** What to crawl for one keyword. */
 export interface CrawlKeywordOptions {
   keyword: string;
+  /** The marketplace site searched (eBay `EBAY_US`, …); null or absent for a marketplace with one. */
+  site?: string | null;
   /** The tenant the crawl is for. */
   tenantId: string;
   /** The credentials every page is requested with. */
@@ -81,6 +83,7 @@ async function crawlPages(
     signal?.throwIfAborted();
     const result = await client.search({
       keyword: options.keyword,
+      site: options.site ?? null,
       start: page.start,
       display: page.display,
       tenantId: options.tenantId,

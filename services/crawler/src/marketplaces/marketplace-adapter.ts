@@ -1,5 +1,5 @@
 import type { Secret } from '@shelfwatch/config';
-import type { CrawlItem } from '@shelfwatch/contracts';
+import type { CrawlItem, MarketplaceCapabilities } from '@shelfwatch/contracts';
 
 /** One credential pair of a marketplace's API (the platform's, or a tenant's own). */
 export interface MarketplaceCredentials {
@@ -10,6 +10,8 @@ export interface MarketplaceCredentials {
 /** One page of a keyword search. */
 export interface SearchRequest {
   keyword: string;
+  /** The marketplace site searched (eBay `EBAY_US`, …); null for a marketplace with one. */
+  site: string | null;
   /** 1-based position of the first result wanted. */
   start: number;
   /** Number of results wanted. */
@@ -43,6 +45,8 @@ export interface MarketplaceAdapter {
   /** Marketplace id as used in contracts, e.g. `naver`. */
   readonly marketplace: string;
   readonly paging: PagingLimits;
+  /** What the API can do: shown by `GET /v1/marketplaces`; `orderFidelity` travels with every crawl's ranks. */
+  readonly capabilities: MarketplaceCapabilities;
   search(request: SearchRequest): Promise<SearchPage>;
 }
 

@@ -1,3 +1,4 @@
+import type { MarketplaceCapabilities } from '@shelfwatch/contracts';
 import { type Breaker, type BreakerOptions, type BreakerState, createBreaker, retry } from '@shelfwatch/resilience';
 import type { MarketplaceAdapter, PagingLimits, SearchPage } from './marketplace-adapter';
 import type { ResolvedCredential } from './marketplace-credentials';
@@ -8,6 +9,8 @@ import { recordMarketplaceRequest } from './status/marketplace.metrics';
 /** A page request to a {@link MarketplaceClient}. */
 export interface PageQuery {
   keyword: string;
+  /** The marketplace site searched; null for a marketplace with one. */
+  site: string | null;
   start: number;
   display: number;
   /** The tenant whose crawl sends the request. */
@@ -22,6 +25,7 @@ export interface PageQuery {
 export interface PageSource {
   readonly marketplace: string;
   readonly paging: PagingLimits;
+  readonly capabilities: MarketplaceCapabilities;
   /** One page; rejects only with `MarketplaceError`. */
   search(query: PageQuery): Promise<SearchPage>;
 }
@@ -62,6 +66,7 @@ type GuardedSearch = [query: Omit<PageQuery, 'signal'>, callerSignal: AbortSigna
 export class MarketplaceClient implements PageSource {
   readonly marketplace: string;
   readonly paging: PagingLimits;
+  readonly capabilities: MarketplaceCapabilities;
   private readonly breaker: Breaker<GuardedSearch, SearchPage>;
   private inFlight = 0;
   private requestsSent = 0;
@@ -73,10 +78,11 @@ export class MarketplaceClient implements PageSource {
   ) {
     this.marketplace = adapter.marketplace;
     this.paging = adapter.paging;
+    this.capabilities = adapter.capabilities;
     this.breaker = createBreaker(
       options.name ?? `marketplace.${adapter.marketplace}`,
       (
-        { keyword, start, display, credential }: GuardedSearch[0],
+        { keyword, site, start, display, credential }: GuardedSearch[0],
         callerSignal: AbortSignal | undefined,
         breakerSignal: AbortSignal,
       ) =>
@@ -84,6 +90,7 @@ export class MarketplaceClient implements PageSource {
           adapter.marketplace,
           adapter.search({
             keyword,
+            site,
             start,
             display,
             credentials: credential.credentials,

@@ -12,4 +12,8 @@ export function naverCredential(clientId = 'stub-id', clientSecret = 'stub-secre
 }
 
 /** What every page query of a test crawl carries besides the page. */
-export const TEST_CRAWL = { tenantId: '00000000-0000-4000-8000-000000000001', credential: naverCredential() };
+export const TEST_CRAWL = {
+  tenantId: '00000000-0000-4000-8000-000000000001',
+  site: null,
+  credential: naverCredential(),
+};

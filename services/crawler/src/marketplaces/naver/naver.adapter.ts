@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { MarketplaceCapabilities } from '@shelfwatch/contracts';
 import { getTracer } from '@shelfwatch/observability';
 import type {
   Clock,
@@ -13,6 +14,23 @@ import { parseNaverAnswer } from './naver.parse';
 
 /** Naver's documented limits: `start` 1–1000, `display` 1–100. */
 export const NAVER_PAGING: PagingLimits = { maxStart: 1000, maxDisplay: 100 };
+
+/**
+ * What Naver's Shopping Search API gives: 100 results a request down to position 1,100, in the order a shopper sees
+ * with `sort=sim`; the mall (seller) name of every result; prices in KRW. The rates are the documented defaults of
+ * one application (10 a second, 25,000 a day); the deployment's own limits are configured (`NAVER_*`).
+ */
+export const NAVER_CAPABILITIES: MarketplaceCapabilities = {
+  pageSize: NAVER_PAGING.maxDisplay,
+  maxDepth: NAVER_PAGING.maxStart + NAVER_PAGING.maxDisplay,
+  ratePerSecond: 10,
+  dailyQuota: 25_000,
+  orderFidelity: 'exact',
+  fields: ['seller'],
+  currencies: ['KRW'],
+  sites: [],
+  locales: ['ko-KR'],
+};
 
 /** Options of {@link NaverShoppingAdapter}. */
 export interface NaverAdapterOptions {
@@ -31,6 +49,7 @@ export interface NaverAdapterOptions {
 export class NaverShoppingAdapter implements MarketplaceAdapter {
   readonly marketplace = 'naver';
   readonly paging = NAVER_PAGING;
+  readonly capabilities = NAVER_CAPABILITIES;
   private readonly fetch: FetchPort;
   private readonly clock: Clock;
   private readonly endpoint: URL;

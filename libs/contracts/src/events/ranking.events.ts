@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AVAILABILITIES, ORDER_FIDELITIES, PLACEMENTS, currencyCode } from '../marketplaces';
 
 /**
  * Where "my price" comes from: `observed` when the tenant's product was on the crawled shelf with a price
@@ -18,7 +19,17 @@ export const rankingEntrySchema = z.object({
   brand: z.string(),
   /** The shelf price; null when the listing had none (never the cheapest competitor). */
   price: z.number().nonnegative().nullable(),
+  /** ISO 4217 currency of `price` (absent on events from before currencies: KRW). */
+  currency: currencyCode.optional(),
   excluded: z.boolean(),
+  /** What the marketplace said of the listing, when it says it (absent on older events: not known). */
+  sellerId: z.string().nullable().optional(),
+  availability: z.enum(AVAILABILITIES).nullable().optional(),
+  reviewCount: z.number().int().nonnegative().nullable().optional(),
+  reviewRating: z.number().min(0).max(5).nullable().optional(),
+  condition: z.string().nullable().optional(),
+  /** Absent: organic. */
+  placement: z.enum(PLACEMENTS).optional(),
 });
 
 /** Where one of the tenant's tracked products stands after a crawl, next to its cheapest competitor. */
@@ -38,8 +49,15 @@ export const standingSchema = z.object({
   observedMall: z.string().nullable().default(null),
   /** The price the seller typed into the catalogue (null on old events, where `myPrice` is that price). */
   catalogPrice: z.number().nonnegative().nullable().default(null),
-  /** The lowest price among competitors on the shelf (own products and exclusions never count). */
+  /** ISO 4217 currency of `myPrice` and `lowestCompetitorPrice` (absent on events from before currencies: KRW). */
+  currency: currencyCode.optional(),
+  /**
+   * The lowest price among competitors on the shelf priced in `currency` (own products, exclusions and prices in
+   * other currencies never count).
+   */
   lowestCompetitorPrice: z.number().nonnegative().nullable(),
+  /** Competitors with a price in another currency than `currency`: never compared (absent on older events: 0). */
+  otherCurrencyCompetitors: z.number().int().nonnegative().optional(),
   /** Who holds that price. */
   lowestCompetitor: z
     .object({ externalId: z.string(), mall: z.string(), rank: z.number().int().positive() })
@@ -51,6 +69,8 @@ export const rankingRecordedV1 = z.object({
   crawlId: z.uuid(),
   keywordId: z.uuid(),
   recordedAt: z.iso.datetime({ offset: true }),
+  /** How faithfully `rank` is the shopper's position (from `crawl.completed`; absent on older events: `exact`). */
+  orderFidelity: z.enum(ORDER_FIDELITIES).optional(),
   /** Every shelf entry of the crawl, in rank order. */
   entries: z.array(rankingEntrySchema).max(1100),
   /** One per tracked product linked to the keyword. */
@@ -73,6 +93,10 @@ export const rankingChangedV1 = z.object({
   currentRank: z.number().int().positive().nullable(),
   /** My price at this crawl (see `priceSource`); null only on old events of a product that left the shelf. */
   price: z.number().nonnegative().nullable(),
+  /** ISO 4217 currency of `price` (absent on events from before currencies: KRW). */
+  currency: currencyCode.optional(),
+  /** How faithfully the ranks are the shopper's positions (absent on older events: `exact`). */
+  orderFidelity: z.enum(ORDER_FIDELITIES).optional(),
   priceSource: priceSourceSchema.default('catalog'),
   observedMall: z.string().nullable().default(null),
   /** True when this restates the crawl's change after an earlier crawl arrived late. */

@@ -1,5 +1,6 @@
 /** Request/reply contracts of the marketplaces the crawler crawls: which a tenant can use, and how each is doing. */
 import { z } from 'zod';
+import type { MarketplaceCapabilities } from '../marketplaces';
 
 /** Request/reply subjects served by the crawler about its marketplaces. */
 export const CRAWLER_MARKETPLACE_RPC = {
@@ -64,7 +65,14 @@ export interface MarketplaceCredentialsView {
 
 /** Answer of `crawler.marketplace.list`. */
 export interface CrawlerMarketplaceList {
-  items: { id: string; name: string; credentials: MarketplaceCredentialsView; status: MarketplaceStatusView }[];
+  items: {
+    id: string;
+    name: string;
+    /** What the marketplace's API can do (issue 16; optional until the crawler sends it). */
+    capabilities?: MarketplaceCapabilities;
+    credentials: MarketplaceCredentialsView;
+    status: MarketplaceStatusView;
+  }[];
 }
 
 /** Answer of `crawler.marketplace.statuses`. */

@@ -1,7 +1,7 @@
 /** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
 import { z } from 'zod';
 import { PriceSource, RankingEntry, Standing } from '../events/ranking.events';
-import { MARKETPLACES } from '../marketplaces';
+import { MARKETPLACES, OrderFidelity } from '../marketplaces';
 import { pageInput } from '../pagination';
 import { PlanView, planNameSchema } from '../plans';
 
@@ -155,8 +155,12 @@ export interface RankingProductKeyword {
   rank: number | null;
   /** previousRank − rank (positive = moved up); null unless both are known. */
   change: number | null;
-  /** Cheapest competitor at the latest crawl; null when none or never crawled. */
+  /** Cheapest competitor at the latest crawl priced in `currency`; null when none or never crawled. */
   lowestCompetitorPrice: number | null;
+  /** ISO 4217 currency of `myPrice` and `lowestCompetitorPrice` (issue 16; optional until every producer sets it). */
+  currency?: string;
+  /** How faithfully `rank` is the shopper's position (issue 16; optional until every producer sets it). */
+  orderFidelity?: OrderFidelity;
   /** My price at the latest crawl: observed on the shelf, else (and when never crawled) the catalogue price. */
   myPrice: number;
   priceSource: PriceSource;
@@ -176,6 +180,10 @@ export interface RankingProductKeyword {
 export interface RankingProductView {
   id: string;
   marketplace: string;
+  /** The marketplace site (eBay `EBAY_US`, …); null for marketplaces without sites (issue 16; optional until set). */
+  site?: string | null;
+  /** ISO 4217 currency of `price`: the marketplace's (site's) (issue 16; optional until set). */
+  currency?: string;
   externalId: string;
   name: string;
   price: number;
@@ -187,6 +195,8 @@ export interface RankingProductView {
 export interface RankingKeywordView {
   id: string;
   marketplace: string;
+  /** The site the keyword is searched on; null for marketplaces without sites (issue 16; optional until set). */
+  site?: string | null;
   keyword: string;
   /** How often the keyword is crawled (one value per keyword; PATCH changes it). */
   intervalMinutes: number;
@@ -230,7 +240,13 @@ export interface RankingExclusionView {
 export interface RankingLatestView {
   keywordId: string;
   /** Null while the keyword has never been crawled successfully. */
-  crawl: { crawlId: string; crawledAt: string; recordedAt: string } | null;
+  crawl: {
+    crawlId: string;
+    crawledAt: string;
+    recordedAt: string;
+    /** How faithfully the ranks are the shopper's positions (issue 16; optional until set). */
+    orderFidelity?: OrderFidelity;
+  } | null;
   standings: Standing[];
   /** The shelf from `fromRank` on, cut at a byte budget (PAGE_MAX_BYTES) so the answer fits in one message. */
   entries: (RankingEntry & { title: string })[];

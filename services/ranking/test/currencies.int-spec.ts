@@ -142,6 +142,28 @@ describe('ranking keeps currencies and what the marketplaces bring', () => {
       otherCurrencyCompetitors: 0,
     });
     expect(recorded.entries[0]).toMatchObject({ currency: 'KRW', placement: 'organic', sellerId: null });
+    const rows = await query<Record<string, unknown>>(
+      sut,
+      `select currency, seller_id, availability, review_count, review_rating, placement, condition
+         from ranking.ranking_rows where crawl_id = ? order by rank`,
+      [crawl.data.crawlId],
+    );
+    const unsaid = {
+      currency: 'KRW',
+      seller_id: null,
+      availability: null,
+      review_count: null,
+      review_rating: null,
+      placement: 'organic',
+      condition: null,
+    };
+    expect(rows).toEqual([unsaid, unsaid]);
+    const [stored] = await query<{ order_fidelity: string }>(
+      sut,
+      'select order_fidelity from ranking.crawls where crawl_id = ?',
+      [crawl.data.crawlId],
+    );
+    expect(stored?.order_fidelity).toBe('exact');
     const changed = (await eventsOn(sut, 'RANKING', 'ranking.changed')).filter(
       (event: EventEnvelope<'ranking.changed'>) => event.data.crawlId === crawl.data.crawlId,
     );

@@ -3,7 +3,7 @@ import { CrawlItem, OrderFidelity, PriceSource, RankingEntry, Standing } from '@
 import { productCurrency } from '../catalog/product-currency';
 import { CrawlOrder } from './rank-changes';
 import { Exclusions, OwnProduct, normalizeMall } from './standings';
-import { insertRows } from './sql-insert';
+import { SqlValue, insertRows } from './sql-insert';
 
 /** The crawled keyword, as the catalog knows it. */
 export interface CrawledKeyword {
@@ -47,13 +47,21 @@ const ROW_COLUMNS = [
   'brand',
   'excluded',
   'currency',
-  'seller_id',
-  'availability',
-  'review_count',
-  'review_rating',
-  'placement',
-  'condition',
 ] as const;
+
+/**
+ * What a marketplace may say of a listing, each with the value a row holds when it says nothing (the column's
+ * default). A crawl's insert binds only the fields some entry of it has: a Naver crawl, which says none of them,
+ * costs the insert one column (`currency`) more than before issue 16, not seven.
+ */
+const LISTING_FIELDS: readonly { column: string; of: (entry: RankingEntry) => SqlValue; unset: SqlValue }[] = [
+  { column: 'seller_id', of: (entry) => entry.sellerId, unset: null },
+  { column: 'availability', of: (entry) => entry.availability, unset: null },
+  { column: 'review_count', of: (entry) => entry.reviewCount, unset: null },
+  { column: 'review_rating', of: (entry) => entry.reviewRating, unset: null },
+  { column: 'placement', of: (entry) => entry.placement, unset: 'organic' },
+  { column: 'condition', of: (entry) => entry.condition, unset: null },
+];
 
 const STANDING_COLUMNS = [
   'crawl_id',
@@ -139,7 +147,7 @@ export async function loadRankingContext(
   };
 }
 
-/** Stores the crawl, every shelf row and every standing: three multi-row statements. */
+/** Stores the crawl, every shelf row (with the listing fields the crawl has) and every standing: three statements. */
 export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl): Promise<void> {
   const { crawlId, keyword, crawledAt, recordedAt } = crawl;
   await em.execute(
@@ -148,6 +156,7 @@ export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl)
     [crawlId, keyword.tenantId, keyword.id, crawledAt, crawl.items.length, recordedAt, crawl.orderFidelity],
     'run',
   );
+  const listing = LISTING_FIELDS.filter((field) => crawl.entries.some((entry) => field.of(entry) !== field.unset));
   const rows = crawl.entries.map((entry, index) => [
     keyword.tenantId,
     keyword.id,
@@ -162,14 +171,9 @@ export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl)
     entry.brand,
     entry.excluded,
     entry.currency,
-    entry.sellerId,
-    entry.availability,
-    entry.reviewCount,
-    entry.reviewRating,
-    entry.placement,
-    entry.condition,
+    ...listing.map((field) => field.of(entry)),
   ]);
-  await insertRows(em, 'ranking.ranking_rows', ROW_COLUMNS, rows);
+  await insertRows(em, 'ranking.ranking_rows', [...ROW_COLUMNS, ...listing.map((field) => field.column)], rows);
   const standings = crawl.standings.map((s) => [
     crawlId,
     keyword.id,

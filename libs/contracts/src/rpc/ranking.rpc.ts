@@ -49,7 +49,7 @@ const scope = { tenantId: z.uuid(), correlationId: z.uuid().optional() };
  */
 const productPlace = {
   site: z.string().trim().toUpperCase().max(20).nullable().optional(),
-  currency: z.string().trim().toUpperCase().max(3).optional(),
+  currency: z.string().trim().toUpperCase().max(20).optional(),
 };
 
 /**

@@ -5,9 +5,9 @@ import {
   MARKETPLACE_STATES,
   MarketplaceCapabilities,
   MarketplaceCredentialsView,
+  MarketplaceStatusView,
   ORDER_FIDELITIES,
   RESULT_FIELDS,
-  MarketplaceStatusView,
 } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';

@@ -20,7 +20,7 @@ describe('gateway → GET /v1/marketplaces', () => {
     expect((await api.call('GET', '/v1/marketplaces')).status).toBe(401);
   });
 
-  it("lists Naver with the platform's credentials and its status, which a completed crawl turns ok", async () => {
+  it("lists Naver with what its API can do, the platform's credentials and its status, which a completed crawl turns ok", async () => {
     const { apiKey: key } = await api.tenant('marketplaces');
     const tracked = await trackProductAt(api, key, 'wireless earbuds', 3);
     await crawlAndWait(api, key, tracked.keywordId);
@@ -34,6 +34,17 @@ describe('gateway → GET /v1/marketplaces', () => {
       {
         id: 'naver',
         name: 'Naver Shopping',
+        capabilities: {
+          pageSize: 100,
+          maxDepth: 1100,
+          ratePerSecond: 10,
+          dailyQuota: 25_000,
+          orderFidelity: 'exact',
+          fields: ['seller'],
+          currencies: ['KRW'],
+          sites: [],
+          locales: ['ko-KR'],
+        },
         credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
         status: {
           state: 'ok',

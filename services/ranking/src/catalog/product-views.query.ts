@@ -25,11 +25,14 @@ const KEYWORDS_OF_P = `coalesce((
      where l.product_id = p.id
   ), '[]'::json) as keywords`;
 
-const PRODUCT_COLUMNS = `p.id, p.marketplace, p.external_id, p.name, p.price::float8 as price, p.created_at, ${KEYWORDS_OF_P}`;
+const PRODUCT_COLUMNS = `p.id, p.marketplace, p.site, p.currency, p.external_id, p.name, p.price::float8 as price,
+  p.created_at, ${KEYWORDS_OF_P}`;
 
 interface ProductRow {
   id: string;
   marketplace: string;
+  site: string | null;
+  currency: string;
   external_id: string;
   name: string;
   price: number;
@@ -41,6 +44,8 @@ function toView(row: ProductRow): RankingProductView {
   return {
     id: row.id,
     marketplace: row.marketplace,
+    site: row.site,
+    currency: row.currency,
     externalId: row.external_id,
     name: row.name,
     price: Number(row.price),

@@ -1,16 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { loadCrawlerConfig } from './crawler.config';
 
+/** A production environment without marketplace credentials. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  NATS_URL: 'nats://nats:4222',
+  DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
+  NATS_USER: 'crawler',
+  NATS_PASSWORD: 'crawler-nats-password-0123456789',
+  CRAWLER_CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+};
+
 describe('crawler configuration: Naver credentials in production', () => {
-  const production = {
-    NODE_ENV: 'production',
-    NATS_URL: 'nats://nats:4222',
-    DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
-    NATS_USER: 'crawler',
-    NATS_PASSWORD: 'crawler-nats-password-0123456789',
-    // Only the Naver credentials decide whether these load.
-    CRAWLER_CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-  };
+  // Only the Naver credentials decide whether these load.
+  const production = PRODUCTION;
 
   function refusal(env: Record<string, string>): string {
     try {
@@ -51,16 +54,7 @@ describe('crawler configuration: Naver credentials in production', () => {
 });
 
 describe('crawler configuration: eBay', () => {
-  const production = {
-    NODE_ENV: 'production',
-    NATS_URL: 'nats://nats:4222',
-    DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
-    NATS_USER: 'crawler',
-    NATS_PASSWORD: 'crawler-nats-password-0123456789',
-    CRAWLER_CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    NAVER_CLIENT_ID: 'naver-id',
-    NAVER_CLIENT_SECRET: 'naver-secret',
-  };
+  const production = { ...PRODUCTION, NAVER_CLIENT_ID: 'naver-id', NAVER_CLIENT_SECRET: 'naver-secret' };
 
   it('defaults to the real API with a new application’s limits', () => {
     const config = loadCrawlerConfig({});

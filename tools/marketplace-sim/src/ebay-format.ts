@@ -123,17 +123,7 @@ export function ebayError(error: EbayError): { status: number; headers: Record<s
       );
     case 'throttled':
       // The short throttle says when to come back; the spent call limit (same id) does not.
-      return {
-        ...of(
-          429,
-          2001,
-          'ACCESS',
-          'REQUEST',
-          'Too many requests.',
-          'The request limit has been reached for the resource.',
-        ),
-        headers: { 'retry-after': '1' },
-      };
+      return { ...ebayError({ kind: 'call_limit' }), headers: { 'retry-after': '1' } };
     case 'call_limit':
       return of(
         429,

@@ -3,6 +3,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EbayError, ebayError, ebayErrorOfFault } from './ebay-format';
 import { EBAY_MAX_DEPTH, EbaySearchParams, ebayGroundTruth, ebaySearchPage, ebaySiteOf } from './ebay-ground-truth';
 import { EbayTokenStore } from './ebay-tokens';
+import { answer } from './control.routes';
 import { ControlInputError } from './faults';
 import { SimulatorControl } from './simulator-control';
 
@@ -145,16 +146,6 @@ async function search(control: SimulatorControl, tokens: EbayTokenStore, request
 
 /** The `/_sim/ebay` controls: token counts, expiring every token, and the ground truth of a keyword on a site. */
 function registerEbayControls(app: FastifyInstance, control: SimulatorControl, tokens: EbayTokenStore): void {
-  const answer = (reply: FastifyReply, change: () => unknown): FastifyReply => {
-    try {
-      return reply.send(change());
-    } catch (error) {
-      if (error instanceof ControlInputError) {
-        return reply.code(400).send({ error: error.message });
-      }
-      throw error;
-    }
-  };
   app.get('/_sim/ebay/tokens', () => tokens.stats());
   app.post('/_sim/ebay/tokens', (request, reply) =>
     answer(reply, () => {

@@ -125,7 +125,8 @@ export interface EbayHttpAnswer {
   nowMs: number;
 }
 
-function parseJson(text: string): unknown {
+/** The JSON of a body, or undefined when it is not JSON (a gateway's HTML page). */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -3,7 +3,7 @@ import { parseRetryAfter } from '@shelfwatch/resilience';
 import { z } from 'zod';
 import type { Clock, FetchPort, MarketplaceCredentials } from '../marketplace-adapter';
 import { MarketplaceError, marketplaceErrorFromStatus } from '../marketplace-error';
-import { EBAY_DEFAULT_RETRY_AFTER_MS } from './ebay.parse';
+import { EBAY_DEFAULT_RETRY_AFTER_MS, parseJson } from './ebay.parse';
 
 /** The scope of an application token that may call the Browse API. */
 export const EBAY_PUBLIC_SCOPE = 'https://api.ebay.com/oauth/api_scope';
@@ -30,14 +30,6 @@ export interface EbayTokenAnswer {
   text: string;
   retryAfter: string | null;
   nowMs: number;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

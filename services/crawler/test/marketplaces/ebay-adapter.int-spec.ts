@@ -263,6 +263,28 @@ describe('EbayBrowseAdapter over HTTP against recorded eBay answers', () => {
     expect(stub.searches).toHaveLength(1);
   });
 
+  it("aborts a slow token request with the page's timeout, and spends one budget grant for token and search", async () => {
+    stub.tokenDelayMs = 2_000;
+    const adapter = adapterFor();
+    const budget = new PauseOnlyBudget(() => NOW);
+    const client = new MarketplaceClient(adapter, budget, {
+      name: `ebay-int-timeout-${seq}`,
+      requestTimeoutMs: 200,
+      retry: { attempts: 1 },
+    });
+    clients.push(client);
+
+    const failure = await rejectionOf(client.search(page()));
+
+    expect(failure.code).toBe('timeout');
+    expect(stub.searches).toHaveLength(0);
+
+    stub.tokenDelayMs = 0;
+    await client.search(page());
+    expect(budget.granted).toBe(2);
+    expect(adapter.tokens.requestsSent).toBe(2);
+  });
+
   it('refuses a site it does not know without sending anything', async () => {
     const failure = await rejectionOf(adapterFor().search(request(1, 3, 'EBAY_XX')));
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 
 /** One recorded answer of `fixtures/ebay`: a status, headers and a JSON body (or raw text). */
@@ -43,6 +44,8 @@ export class EbayStub {
   readonly searches: SeenSearch[] = [];
   token: (n: number) => RecordedAnswer = () => recorded('token');
   search: (n: number, seen: SeenSearch) => RecordedAnswer = () => recorded('search-page');
+  /** How long the token endpoint takes to answer. */
+  tokenDelayMs = 0;
 
   private readonly app: FastifyInstance = Fastify({ forceCloseConnections: true });
   private address = '';
@@ -51,7 +54,8 @@ export class EbayStub {
     this.app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
       done(null, body),
     );
-    this.app.post('/identity/v1/oauth2/token', (request, reply) => {
+    this.app.post('/identity/v1/oauth2/token', async (request, reply) => {
+      await sleep(this.tokenDelayMs);
       const n = this.tokenRequests.length;
       this.tokenRequests.push({
         authorization: header(request, 'authorization'),

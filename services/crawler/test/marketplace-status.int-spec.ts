@@ -200,6 +200,13 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
         credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
         status: expect.objectContaining({ state: 'unknown', quotaResetsAt: expect.any(String) }) as unknown,
       },
+      {
+        id: 'ebay',
+        name: 'eBay',
+        // No platform keyset configured: the tenant must bring its own.
+        credentials: { source: 'none', last4: null, lastUsedAt: null, updatedAt: null },
+        status: expect.objectContaining({ state: 'unknown', dailyQuota: 5_000 }) as unknown,
+      },
     ]);
   });
 

@@ -8,6 +8,7 @@ import { CrawlerAppModule } from '../src/app.module';
 import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
 import { crawlerPersistence } from '../src/crawler.persistence';
 import { NAVER_CAPABILITIES } from '../src/marketplaces/naver/naver.adapter';
+import { EBAY_CAPABILITIES } from '../src/marketplaces/ebay/ebay.adapter';
 
 const MINUTE = 60_000;
 
@@ -203,6 +204,7 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
       {
         id: 'ebay',
         name: 'eBay',
+        capabilities: EBAY_CAPABILITIES,
         // No platform keyset configured: the tenant must bring its own.
         credentials: { source: 'none', last4: null, lastUsedAt: null, updatedAt: null },
         status: expect.objectContaining({ state: 'unknown', dailyQuota: 5_000 }) as unknown,

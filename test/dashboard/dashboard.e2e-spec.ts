@@ -219,7 +219,7 @@ describe('seller dashboard in a real browser', () => {
     await edit.getByLabel('My price').fill('59900');
     await edit.getByRole('button', { name: 'Save' }).click();
     await hidden(edit);
-    await textOf(page.locator('.product-head .muted'), 'my price 59,900');
+    await textOf(page.locator('.product-head .muted'), 'my price ₩59,900');
 
     await page.getByRole('button', { name: 'Add a keyword to Acme earbuds' }).click();
     const add = page.getByRole('dialog', { name: 'Add a keyword to Acme earbuds' });

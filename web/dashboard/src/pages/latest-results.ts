@@ -101,9 +101,12 @@ function row(
       { 'data-label': 'Price', class: entry.price === null ? 'muted' : 'num' },
       listingPrice(entry.price, entry.currency ?? context.currency),
     ),
-    ...extra.map((column) =>
-      h('td', { 'data-label': LISTING_COLUMN_LABELS[column], class: `extra ${column}` }, listingCell(entry, column)),
-    ),
+    ...extra.map((column) => {
+      const text = listingCell(entry, column);
+      // On a phone a fact this listing did not give is left out rather than shown as a dash.
+      const classes = `extra ${column}${text === '—' ? ' unknown' : ''}`;
+      return h('td', { 'data-label': LISTING_COLUMN_LABELS[column], class: classes }, text);
+    }),
     h('td', { 'data-label': 'Note' }, ...note(entry, mine)),
   );
 }

@@ -104,8 +104,9 @@ export function rankChart(
   );
   const latest = points.at(-1)?.rankLast;
   const worst = Math.max(1, ...points.map((p) => p.rankMax ?? 1));
+  const latestText = latest === undefined || latest === null ? 'not found' : `${approx}${latest}`;
   const note = fidelityNote === null ? '' : ` Approximate: ${fidelityNote}.`;
-  const summary = `Rank history, ${points.length} ${bucket} buckets; latest rank ${latest === undefined || latest === null ? 'not found' : `${approx}${latest}`}.${note}`;
+  const summary = `Rank history, ${points.length} ${bucket} buckets; latest rank ${latestText}.${note}`;
   const { element, canvas } = frame(summary, table);
   const chart = new Chart(canvas, {
     type: 'line',

@@ -13,7 +13,7 @@ import type {
 import { errorText } from '../dialog';
 import { crawlNowControl, progressText } from './crawl-now';
 import { renderKeywordSchedule } from './keyword-schedule';
-import { marketplaceName, productCurrency } from '../marketplace-choice';
+import { marketplaceName, productCurrency, productMarketLabel } from '../marketplace-choice';
 import { type LatestContext, latestTable, standingsList } from './latest-results';
 
 const HOUR_MS = 3_600_000;
@@ -146,7 +146,13 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
   };
   replace(
     main,
-    h('p', { class: 'crumbs' }, h('a', { href: '#/products' }, 'Products'), ' › keyword'),
+    h(
+      'p',
+      { class: 'crumbs' },
+      h('a', { href: '#/products' }, 'Products'),
+      ' › keyword',
+      product === null ? null : ` on ${productMarketLabel(product, marketplaces)}`,
+    ),
     h('div', { class: 'page-head' }, h('h1', {}, `“${text}”`), crawlNowControl(ctx, keywordId, afterCrawl)),
     controls(view, products, () => {
       history.replaceState(null, '', hashOf(view));

@@ -76,8 +76,14 @@ describe('seller dashboard in a real browser', () => {
     // Cheaper listings are on the shelf: the first crawl raises a price undercut.
     await dialog.getByLabel('My price').fill('64900');
     await dialog.getByLabel('Keywords').fill(KEYWORD);
+    const posted = page.waitForRequest(
+      (request) => request.method() === 'POST' && request.url().endsWith('/v1/products'),
+    );
     await dialog.getByRole('button', { name: 'Add product' }).click();
     await hidden(dialog);
+    // Naver has no sites: the body names the marketplace and no site.
+    expect((await posted).postDataJSON()).toMatchObject({ marketplace: 'naver', price: 64_900 });
+    expect((await posted).postDataJSON()).not.toHaveProperty('site');
     const row = page.locator(`tr[data-keyword="${KEYWORD}"]`);
     await textOf(row, 'not crawled yet');
     await textOf(page.locator('.product-name'), 'Acme earbuds');
@@ -219,7 +225,7 @@ describe('seller dashboard in a real browser', () => {
     await edit.getByLabel('My price').fill('59900');
     await edit.getByRole('button', { name: 'Save' }).click();
     await hidden(edit);
-    await textOf(page.locator('.product-head .muted'), 'my price 59,900');
+    await textOf(page.locator('.product-head .muted'), 'my price ₩59,900');
 
     await page.getByRole('button', { name: 'Add a keyword to Acme earbuds' }).click();
     const add = page.getByRole('dialog', { name: 'Add a keyword to Acme earbuds' });

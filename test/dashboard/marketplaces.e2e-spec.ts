@@ -157,10 +157,10 @@ describe('issue 15 in the seller dashboard', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
     const row = page.locator(`tr[data-keyword="${KEYWORD}"]`);
     await textOf(row.locator('.price-source').first(), `my price observed at ${mine?.mallName ?? ''}`);
-    await textOf(row, 'catalogue price 35,000');
+    await textOf(row, 'catalogue price ₩35,000');
     await row.getByRole('link', { name: KEYWORD }).click();
     await textOf(page.locator('.standings .my-price'), `observed at ${mine?.mallName ?? ''}`);
-    await textOf(page.locator('.standings .my-price'), 'catalogue price 35,000');
+    await textOf(page.locator('.standings .my-price'), 'catalogue price ₩35,000');
     await textOf(page.locator(`table.results tr[data-external-id="${unpriced?.productId ?? ''}"]`), 'no price');
     await page.locator('#price-title-section summary').click();
     await textOf(page.locator('#price-title-section table'), 'observed at');

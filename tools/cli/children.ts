@@ -66,6 +66,10 @@ function childEnv(app: AppName, input: ChildrenInput): NodeJS.ProcessEnv {
     NAVER_API_BASE_URL: simUrl,
     NAVER_CLIENT_ID: 'local',
     NAVER_CLIENT_SECRET: 'local',
+    // eBay too; the simulator's keyset only when eBay is the simulator (a real base URL needs the user's keyset).
+    ...(inherited.EBAY_API_BASE_URL === undefined
+      ? { EBAY_API_BASE_URL: simUrl, EBAY_CLIENT_ID: 'local', EBAY_CLIENT_SECRET: 'local' }
+      : {}),
     SHUTDOWN_TIMEOUT_MS: String(CHILD_SHUTDOWN_TIMEOUT_MS),
     ...inherited,
     ...tracing,

@@ -81,6 +81,26 @@ describe('npm start children', () => {
     expect(envOf('crawler', specs).NAVER_API_BASE_URL).toBe('https://x');
   });
 
+  it("points eBay at the simulator with the simulator's keyset, unless the user names a base URL", () => {
+    expect(envOf('crawler')).toMatchObject({
+      EBAY_API_BASE_URL: 'http://127.0.0.1:3100',
+      EBAY_CLIENT_ID: 'local',
+      EBAY_CLIENT_SECRET: 'local',
+    });
+    const specs = appSpecs({
+      deps,
+      adminApiKey: 'a',
+      portOffset: 0,
+      env: { EBAY_API_BASE_URL: 'https://api.ebay.com', EBAY_CLIENT_ID: 'mine' },
+      root: '/r',
+    });
+    expect(envOf('crawler', specs)).toMatchObject({
+      EBAY_API_BASE_URL: 'https://api.ebay.com',
+      EBAY_CLIENT_ID: 'mine',
+    });
+    expect(envOf('crawler', specs).EBAY_CLIENT_SECRET).toBeUndefined();
+  });
+
   it('turns span export off when no collector answers, and on when one does', () => {
     expect(envOf('health').OTEL_SDK_DISABLED).toBe('true');
     const specs = appSpecs({

@@ -32,6 +32,16 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// The contracts are imported for their types and a few plain constants (marketplaces, eBay sites, currencies); their
+// schemas stay out (`sideEffects: false` in libs/contracts/package.json). Zod in the bundle means a schema came along.
+const schemaInputs = Object.values(result.metafile.outputs)
+  .flatMap((output) => Object.entries(output.inputs))
+  .filter(([input, use]) => input.includes('node_modules/zod/') && use.bytesInOutput > 0)
+  .map(([input]) => input);
+if (schemaInputs.length > 0) {
+  throw new Error(`the dashboard bundle pulls in zod (${schemaInputs[0]}): import only constants from the contracts`);
+}
+
 const outputs = Object.keys(result.metafile.outputs).map((file) => resolve(root, file));
 const js = outputs.find((file) => basename(file).startsWith('app-') && file.endsWith('.js'));
 const css = outputs.find((file) => file.endsWith('.css'));

@@ -29,8 +29,10 @@ export const DEFAULT_EBAY_SITE: EbaySite = 'EBAY_US';
 /** The one site of a marketplace that has no sites (Naver, Rakuten): products and keywords carry `site: null`. */
 export const NO_SITE = null;
 
-/** ISO 4217 code, three capital letters. */
-export const currencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 currency code like KRW' });
+/** ISO 4217 code, three capital letters. (Pure: the dashboard bundles this file's constants without zod.) */
+export const currencyCode = /* @__PURE__ */ z
+  .string()
+  .regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 currency code like KRW' });
 
 /** The currency a marketplace (and, for eBay, a site) lists its prices in. Data older than currencies is KRW. */
 export function marketplaceCurrency(marketplace: string, site?: string | null): string {

@@ -1,16 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { loadCrawlerConfig } from './crawler.config';
 
+/** A production environment without marketplace credentials. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  NATS_URL: 'nats://nats:4222',
+  DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
+  NATS_USER: 'crawler',
+  NATS_PASSWORD: 'crawler-nats-password-0123456789',
+  CRAWLER_CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+};
+
 describe('crawler configuration: Naver credentials in production', () => {
-  const production = {
-    NODE_ENV: 'production',
-    NATS_URL: 'nats://nats:4222',
-    DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
-    NATS_USER: 'crawler',
-    NATS_PASSWORD: 'crawler-nats-password-0123456789',
-    // Only the Naver credentials decide whether these load.
-    CRAWLER_CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-  };
+  // Only the Naver credentials decide whether these load.
+  const production = PRODUCTION;
 
   function refusal(env: Record<string, string>): string {
     try {
@@ -47,5 +50,37 @@ describe('crawler configuration: Naver credentials in production', () => {
 
   it('starts without credentials outside production (crawls then fail as auth_failed, naming them)', () => {
     expect(loadCrawlerConfig({}).naverClientId).toBeNull();
+  });
+});
+
+describe('crawler configuration: eBay', () => {
+  const production = { ...PRODUCTION, NAVER_CLIENT_ID: 'naver-id', NAVER_CLIENT_SECRET: 'naver-secret' };
+
+  it('defaults to the real API with a new application’s limits', () => {
+    const config = loadCrawlerConfig({});
+    expect(config).toMatchObject({
+      ebayApiBaseUrl: 'https://api.ebay.com',
+      ebayClientId: null,
+      ebayClientSecret: null,
+      ebayDailyQuota: 5_000,
+      ebayRatePerSecond: 5,
+    });
+  });
+
+  it('starts in production with Naver credentials but none for eBay (tenants then bring theirs)', () => {
+    expect(loadCrawlerConfig(production).ebayClientId).toBeNull();
+    const both = loadCrawlerConfig({ ...production, EBAY_CLIENT_ID: 'ebay-id', EBAY_CLIENT_SECRET: 'ebay-secret' });
+    expect(both.ebayClientSecret?.value.reveal()).toBe('ebay-secret');
+  });
+
+  it('refuses half an eBay keyset in production, naming the missing variable and never echoing the other', () => {
+    expect(() => loadCrawlerConfig({ ...production, EBAY_CLIENT_ID: 'ebay-app-id-77' })).toThrow(
+      /EBAY_CLIENT_SECRET: is required in production/,
+    );
+    expect(() => loadCrawlerConfig({ ...production, EBAY_CLIENT_ID: 'ebay-app-id-77' })).not.toThrow(/ebay-app-id-77/);
+  });
+
+  it('names a bad limit', () => {
+    expect(() => loadCrawlerConfig({ EBAY_DAILY_QUOTA: '0' })).toThrow(/EBAY_DAILY_QUOTA/);
   });
 });

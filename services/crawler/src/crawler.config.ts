@@ -36,6 +36,20 @@ export const crawlerConfigSpec = {
   naverBreakerVolumeThreshold: integer('NAVER_BREAKER_VOLUME_THRESHOLD', 10, 1, 10_000),
   /** How long the Naver breaker stays open before one trial request is let through. */
   naverBreakerResetMs: integer('NAVER_BREAKER_RESET_MS', 30_000, 1_000, 600_000),
+  /** Where the eBay adapter sends token requests and searches (the marketplace simulator under `npm start`). */
+  ebayApiBaseUrl: url('EBAY_API_BASE_URL', ['http', 'https'], 'https://api.ebay.com'),
+  /** The platform's eBay application keyset; without it, tenants bring their own (`PUT /v1/marketplaces/ebay/credentials`). */
+  ebayClientId: secret('EBAY_CLIENT_ID'),
+  ebayClientSecret: secret('EBAY_CLIENT_SECRET'),
+  /** Requests per second and in flight towards eBay, for the whole deployment (eBay publishes no per-second limit). */
+  ebayRatePerSecond: integer('EBAY_RATE_PER_SECOND', 5, 1, 1_000),
+  ebayMaxConcurrency: integer('EBAY_MAX_CONCURRENCY', 2, 1, 100),
+  /** One search (with its token request, when one is due) is aborted after this. */
+  ebayRequestTimeoutMs: integer('EBAY_REQUEST_TIMEOUT_MS', 8_000, 100, 60_000),
+  /** Browse calls per day of the platform keyset, all replicas together (a new application: 5,000, reset at 0h Pacific). */
+  ebayDailyQuota: integer('EBAY_DAILY_QUOTA', 5_000, 1, 100_000_000),
+  ebayBreakerVolumeThreshold: integer('EBAY_BREAKER_VOLUME_THRESHOLD', 10, 1, 10_000),
+  ebayBreakerResetMs: integer('EBAY_BREAKER_RESET_MS', 30_000, 1_000, 600_000),
   /** Crawls this replica runs at once. */
   crawlWorkers: integer('CRAWL_WORKERS', 4, 1, 64),
   /** A whole crawl (every page) is aborted after this. */
@@ -63,6 +77,9 @@ export type CrawlerConfig = ServiceConfig<typeof crawlerConfigSpec>;
 /** Parses the crawler's configuration; throws `ConfigError` naming every bad variable. */
 export function loadCrawlerConfig(env: Env): CrawlerConfig {
   const config = loadServiceConfig('crawler', crawlerConfigSpec, env);
+  if (config.nodeEnv === 'production') {
+    refuseHalfPair(['EBAY_CLIENT_ID', config.ebayClientId], ['EBAY_CLIENT_SECRET', config.ebayClientSecret]);
+  }
   const missing = [
     ...(config.naverClientId === null ? ['NAVER_CLIENT_ID'] : []),
     ...(config.naverClientSecret === null ? ['NAVER_CLIENT_SECRET'] : []),
@@ -87,4 +104,21 @@ const REAL_NAVER_API_HOST = 'openapi.naver.com';
 
 function isRealNaverApi(baseUrl: string): boolean {
   return new URL(baseUrl).hostname.toLowerCase() === REAL_NAVER_API_HOST;
+}
+
+/**
+ * An optional marketplace (eBay) may run without platform credentials (tenants then bring theirs), but half a pair
+ * is a deployment mistake: every platform crawl would fail as auth_failed.
+ */
+function refuseHalfPair(...pair: [variable: string, value: unknown][]): void {
+  const missing = pair.filter(([, value]) => value === null).map(([variable]) => variable);
+  if (missing.length === 1) {
+    throw new ConfigError(
+      'crawler',
+      missing.map((variable) => ({
+        variable,
+        message: `is required in production when ${pair.map(([name]) => name).join(' or ')} is set (set both, or neither to leave the credentials to tenants)`,
+      })),
+    );
+  }
 }

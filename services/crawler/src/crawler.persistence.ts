@@ -8,6 +8,7 @@ import { Migration20261203130001RequestBudget } from './migrations/Migration2026
 import { Migration20261203140001TenantCredentials } from './migrations/Migration20261203140001TenantCredentials';
 import { Migration20261203150001MarketplaceStatus } from './migrations/Migration20261203150001MarketplaceStatus';
 import { Migration20261203160001AttemptFailedAt } from './migrations/Migration20261203160001AttemptFailedAt';
+import { Migration20261204092000KeywordSites } from './migrations/Migration20261204092000KeywordSites';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
 export const crawlerPersistence: ServicePersistence = {
@@ -23,5 +24,6 @@ export const crawlerPersistence: ServicePersistence = {
     { name: 'Migration20261203140001TenantCredentials', class: Migration20261203140001TenantCredentials },
     { name: 'Migration20261203150001MarketplaceStatus', class: Migration20261203150001MarketplaceStatus },
     { name: 'Migration20261203160001AttemptFailedAt', class: Migration20261203160001AttemptFailedAt },
+    { name: 'Migration20261204092000KeywordSites', class: Migration20261204092000KeywordSites },
   ],
 };

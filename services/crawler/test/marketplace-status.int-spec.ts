@@ -7,6 +7,8 @@ import { BootedService, bootInTestEnvironment } from '../../../libs/platform/tes
 import { CrawlerAppModule } from '../src/app.module';
 import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
 import { crawlerPersistence } from '../src/crawler.persistence';
+import { NAVER_CAPABILITIES } from '../src/marketplaces/naver/naver.adapter';
+import { EBAY_CAPABILITIES } from '../src/marketplaces/ebay/ebay.adapter';
 
 const MINUTE = 60_000;
 
@@ -189,14 +191,23 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
     await naverBecomes({ keywordsOverdue: 2 });
   });
 
-  it('lists the marketplaces a tenant can use with the credentials its crawls use, over the gateway subject', async () => {
+  it('lists the marketplaces a tenant can use with what each can do and the credentials its crawls use', async () => {
     const answer = await rpc.request<CrawlerMarketplaceList>(CRAWLER_MARKETPLACE_RPC.list, { tenantId });
     expect(answer.items).toEqual([
       {
         id: 'naver',
         name: 'Naver Shopping',
+        capabilities: NAVER_CAPABILITIES,
         credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
         status: expect.objectContaining({ state: 'unknown', quotaResetsAt: expect.any(String) }) as unknown,
+      },
+      {
+        id: 'ebay',
+        name: 'eBay',
+        capabilities: EBAY_CAPABILITIES,
+        // No platform keyset configured: the tenant must bring its own.
+        credentials: { source: 'none', last4: null, lastUsedAt: null, updatedAt: null },
+        status: expect.objectContaining({ state: 'unknown', dailyQuota: 5_000 }) as unknown,
       },
     ]);
   });

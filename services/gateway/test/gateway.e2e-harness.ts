@@ -128,6 +128,8 @@ export async function startPlatform(
     NAVER_API_BASE_URL: sim.url,
     NAVER_CLIENT_ID: 'client',
     NAVER_CLIENT_SECRET: 'secret',
+    // eBay on the simulator too, without platform credentials unless a test passes them (tenants bring their own).
+    EBAY_API_BASE_URL: sim.url,
     CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
     ADMIN_API_KEY: ADMIN_KEY,
     RATE_LIMIT_BURST: '100000',

@@ -20,7 +20,7 @@ describe('gateway → GET /v1/marketplaces', () => {
     expect((await api.call('GET', '/v1/marketplaces')).status).toBe(401);
   });
 
-  it("lists Naver with the platform's credentials and its status, which a completed crawl turns ok", async () => {
+  it("lists Naver with what its API can do, the platform's credentials and its status, which a completed crawl turns ok, and eBay beside it", async () => {
     const { apiKey: key } = await api.tenant('marketplaces');
     const tracked = await trackProductAt(api, key, 'wireless earbuds', 3);
     await crawlAndWait(api, key, tracked.keywordId);
@@ -34,6 +34,17 @@ describe('gateway → GET /v1/marketplaces', () => {
       {
         id: 'naver',
         name: 'Naver Shopping',
+        capabilities: {
+          pageSize: 100,
+          maxDepth: 1100,
+          ratePerSecond: 10,
+          dailyQuota: 25_000,
+          orderFidelity: 'exact',
+          fields: ['seller'],
+          currencies: ['KRW'],
+          sites: [],
+          locales: ['ko-KR'],
+        },
         credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
         status: {
           state: 'ok',
@@ -47,6 +58,25 @@ describe('gateway → GET /v1/marketplaces', () => {
           crawlsLastHour: 1,
           keywordsOverdue: 0,
         },
+      },
+      {
+        id: 'ebay',
+        name: 'eBay',
+        capabilities: expect.objectContaining({
+          pageSize: 200,
+          orderFidelity: 'approximate',
+          currencies: expect.arrayContaining(['USD', 'GBP', 'EUR']) as unknown,
+          sites: expect.arrayContaining(['EBAY_US', 'EBAY_GB']) as unknown,
+        }) as unknown,
+        // The harness gives eBay no platform keyset: tenants bring theirs.
+        credentials: { source: 'none', last4: null, lastUsedAt: null, updatedAt: null },
+        status: expect.objectContaining({
+          state: 'unknown',
+          dailyQuota: 5_000,
+          requestsToday: 0,
+          // Midnight in California: 08:00Z in winter, 07:00Z in summer.
+          quotaResetsAt: expect.stringMatching(/T0[78]:00:00\.000Z$/) as unknown,
+        }) as unknown,
       },
     ]);
     expect(listed.body.items[0]?.status.requestsToday).toBeGreaterThan(0);

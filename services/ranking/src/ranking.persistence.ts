@@ -7,6 +7,7 @@ import { Migration20261122050000PartitionRankingRows } from './migrations/Migrat
 import { Migration20261203100011KeywordCrawlHealth } from './migrations/Migration20261203100011KeywordCrawlHealth';
 import { Migration20261203110001KeywordPlans } from './migrations/Migration20261203110001KeywordPlans';
 import { Migration20261203120001ObservedPrices } from './migrations/Migration20261203120001ObservedPrices';
+import { Migration20261204092000Sites } from './migrations/Migration20261204092000Sites';
 import { Migration20261204093000CurrenciesAndListings } from './migrations/Migration20261204093000CurrenciesAndListings';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
@@ -21,6 +22,7 @@ export const rankingPersistence: ServicePersistence = {
     { name: 'Migration20261203100011KeywordCrawlHealth', class: Migration20261203100011KeywordCrawlHealth },
     { name: 'Migration20261203110001KeywordPlans', class: Migration20261203110001KeywordPlans },
     { name: 'Migration20261203120001ObservedPrices', class: Migration20261203120001ObservedPrices },
+    { name: 'Migration20261204092000Sites', class: Migration20261204092000Sites },
     { name: 'Migration20261204093000CurrenciesAndListings', class: Migration20261204093000CurrenciesAndListings },
   ],
 };

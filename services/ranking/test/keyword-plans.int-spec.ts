@@ -95,6 +95,7 @@ describe('keyword management and plans in the ranking', () => {
       {
         id: keywordId,
         marketplace: 'naver',
+        site: null,
         keyword: 'desk lamp',
         intervalMinutes: 180,
         paused: true,

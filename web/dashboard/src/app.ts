@@ -11,7 +11,7 @@ import { renderSettings } from './pages/settings';
 import { Session } from './session';
 import { parseHash } from './router';
 import { renderSignIn } from './sign-in';
-import type { RankingProductView } from './types';
+import type { MarketplaceView, MarketplacesView, RankingProductView } from './types';
 
 const NAV: { path: string; label: string }[] = [
   { path: 'products', label: 'Products' },
@@ -70,6 +70,7 @@ export function startApp(root: HTMLElement, session: Session, key: string): void
   );
   const stopHealth = startHealthBanner(banner);
   let productCache: Promise<RankingProductView[]> | null = null;
+  let marketplaceCache: Promise<MarketplaceView[] | null> | null = null;
   let cleanups: (() => void)[] = [];
   let isLeft = false;
   const leave = (): void => {
@@ -101,10 +102,17 @@ export function startApp(root: HTMLElement, session: Session, key: string): void
       },
       products: () => (productCache ??= api.all<RankingProductView>('/v1/products')),
       invalidateProducts: () => (productCache = null),
+      // Names and sites are a convenience of the forms and tables: without them they show ids.
+      marketplaces: () =>
+        (marketplaceCache ??= api.get<MarketplacesView>('/v1/marketplaces').then(
+          (view) => view.items,
+          () => null,
+        )),
       left: () => left || isLeft,
       onLeave: (cleanup) => cleanups.push(cleanup),
     };
     ctx.invalidateProducts();
+    marketplaceCache = null;
     replace(main, h('p', { class: 'loading', role: 'status' }, 'Loading…'));
     pageFor(page)(ctx, params, main).catch((error: unknown) => {
       if (!ctx.left()) {

@@ -12,7 +12,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import { h } from './dom';
-import { bucketLabel } from './format';
+import { bucketLabel, price } from './format';
 import { myPriceLegend, myPriceView } from './price-format';
 import type { PriceHistoryView, ReportingBrandsView, ReportingBucket, ReportingRankHistoryView } from './types';
 
@@ -75,8 +75,16 @@ function bucketIndexOf(starts: string[], at: string | null): number {
   return index;
 }
 
-/** Rank per bucket (1 at the top): the rank at the bucket's last crawl, with best..worst as a band. */
-export function rankChart(history: ReportingRankHistoryView, markAt: string | null): MountedChart {
+/**
+ * Rank per bucket (1 at the top): the rank at the bucket's last crawl, with best..worst as a band. `fidelityNote` says
+ * why the ranks are approximate (the legend and summary then say "≈"); null when they are exact.
+ */
+export function rankChart(
+  history: ReportingRankHistoryView,
+  markAt: string | null,
+  fidelityNote: string | null,
+): MountedChart {
+  const approx = fidelityNote === null ? '' : '≈ ';
   const points = history.series[0]?.points ?? [];
   const bucket: ReportingBucket = history.bucket;
   const labels = points.map((point) => bucketLabel(point.bucketStart, bucket));
@@ -96,7 +104,9 @@ export function rankChart(history: ReportingRankHistoryView, markAt: string | nu
   );
   const latest = points.at(-1)?.rankLast;
   const worst = Math.max(1, ...points.map((p) => p.rankMax ?? 1));
-  const summary = `Rank history, ${points.length} ${bucket} buckets; latest rank ${latest ?? 'not found'}.`;
+  const latestText = latest === undefined || latest === null ? 'not found' : `${approx}${latest}`;
+  const note = fidelityNote === null ? '' : ` Approximate: ${fidelityNote}.`;
+  const summary = `Rank history, ${points.length} ${bucket} buckets; latest rank ${latestText}.${note}`;
   const { element, canvas } = frame(summary, table);
   const chart = new Chart(canvas, {
     type: 'line',
@@ -104,7 +114,7 @@ export function rankChart(history: ReportingRankHistoryView, markAt: string | nu
       labels,
       datasets: [
         {
-          label: 'Rank',
+          label: fidelityNote === null ? 'Rank' : 'Rank (≈ approximate order)',
           data: points.map((p) => p.rankLast),
           borderColor: PALETTE[0],
           backgroundColor: PALETTE[0],
@@ -152,21 +162,24 @@ export function rankChart(history: ReportingRankHistoryView, markAt: string | nu
   return mount(element, chart);
 }
 
-/** My price (the legend says whether observed or catalogue) against the lowest competitor's, per bucket. */
-export function priceChart(history: PriceHistoryView, catalogue: number | null): MountedChart {
+/**
+ * My price (the legend says whether observed or catalogue) against the lowest competitor's, per bucket, in `currency`
+ * (a product's history is in its one currency): on the axis, in the tooltips and in the data table.
+ */
+export function priceChart(history: PriceHistoryView, catalogue: number | null, currency: string): MountedChart {
   const labels = history.points.map((point) => bucketLabel(point.bucketStart, history.bucket));
   const legend = myPriceLegend(history.points);
   const table = dataTable(
     ['Bucket', 'My price', 'Where my price came from', 'Lowest competitor'],
     history.points.map((p, i) => [
       labels[i] ?? '',
-      p.myPrice ?? '—',
-      myPriceView(p, catalogue).source ?? '—',
-      p.lowestCompetitorPrice ?? '—',
+      price(p.myPrice, currency),
+      myPriceView(p, catalogue, currency).source ?? '—',
+      price(p.lowestCompetitorPrice, currency),
     ]),
   );
   const { element, canvas } = frame(
-    `My price against the lowest competitor's, ${history.points.length} buckets.`,
+    `My price against the lowest competitor's in ${currency}, ${history.points.length} buckets.`,
     table,
   );
   const chart = new Chart(canvas, {
@@ -195,7 +208,15 @@ export function priceChart(history: PriceHistoryView, catalogue: number | null):
       maintainAspectRatio: false,
       animation: false,
       interaction: { mode: 'index', intersect: false },
-      scales: { x: { offset: true }, y: { beginAtZero: true } },
+      scales: {
+        x: { offset: true },
+        y: { beginAtZero: true, ticks: { callback: (value) => price(Number(value), currency) } },
+      },
+      plugins: {
+        tooltip: {
+          callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${price(item.parsed.y, currency)}` },
+        },
+      },
     },
   });
   return mount(element, chart);

@@ -1,11 +1,66 @@
+import type { OrderFidelity } from './types';
+
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 const hourFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit' });
 
-/** A price in the marketplace's currency, grouped (`12,900`); '—' when unknown. */
-export function price(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : numberFormat.format(value);
+/** The currency of prices recorded before ShelfWatch kept currencies: they all came from Naver. */
+export const LEGACY_CURRENCY = 'KRW';
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** The reader's format for one currency (its own fraction digits: ₩12,900, $12.99); null for a malformed code. */
+function moneyFormat(currency: string): Intl.NumberFormat | null {
+  let format = moneyFormats.get(currency);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+    } catch {
+      return null;
+    }
+    moneyFormats.set(currency, format);
+  }
+  return format;
+}
+
+/**
+ * A price with its currency in the reader's locale (`₩12,900`, `$12.99`, `£8.50`); '—' when unknown. A price without
+ * a currency is from before currencies were kept: KRW.
+ */
+export function price(value: number | null | undefined, currency: string | null | undefined): string {
+  if (value === null || value === undefined) {
+    return '—';
+  }
+  const code = currency ?? LEGACY_CURRENCY;
+  return moneyFormat(code)?.format(value) ?? `${numberFormat.format(value)} ${code}`;
+}
+
+/** How many decimals prices in this currency have (KRW and JPY none, USD two). */
+export function currencyDigits(currency: string): number {
+  return moneyFormat(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** How a rank reads next to how faithful the marketplace's order is. */
+export interface RankView {
+  /** "#3", or "≈ #3" when the order only approximates the shopper's. */
+  text: string;
+  /** Why it is approximate, for a title and for screen readers; null when exact. */
+  note: string | null;
+}
+
+/**
+ * Why a rank is only approximate (eBay's Best Match order differs by buyer, location and session), naming the
+ * marketplace; null when the order is `exact` or the view is from before fidelity was kept.
+ */
+export function fidelityNote(fidelity: OrderFidelity | undefined, marketplaceName: string): string | null {
+  return fidelity === 'approximate' ? `${marketplaceName}'s API order approximates what shoppers see` : null;
+}
+
+/** A rank with its order fidelity: "≈ #3" with the explanation when approximate, else "#3". */
+export function rankView(rank: number, fidelity: OrderFidelity | undefined, marketplaceName: string): RankView {
+  const note = fidelityNote(fidelity, marketplaceName);
+  return { text: note === null ? `#${rank}` : `≈ #${rank}`, note };
 }
 
 /** A date and time in the reader's locale; '—' when absent. */
@@ -55,8 +110,12 @@ export function rankChange(change: number | null): ChangeView {
   return { text: '=', label: 'unchanged since the previous crawl', tone: 'same' };
 }
 
-/** Competitor price against mine: how much cheaper (or dearer) the cheapest competitor is. */
-export function priceGap(mine: number | null, lowest: number | null): { text: string; undercut: boolean } {
+/** Competitor price against mine (both in `currency`): how much cheaper (or dearer) the cheapest competitor is. */
+export function priceGap(
+  mine: number | null,
+  lowest: number | null,
+  currency: string | null | undefined,
+): { text: string; undercut: boolean } {
   if (lowest === null) {
     return { text: 'no priced competitor', undercut: false };
   }
@@ -66,9 +125,9 @@ export function priceGap(mine: number | null, lowest: number | null): { text: st
   const diff = mine - lowest;
   if (diff > 0) {
     const percent = mine > 0 ? ` (${numberFormat.format((diff / mine) * 100)} %)` : '';
-    return { text: `${price(diff)} cheaper than mine${percent}`, undercut: true };
+    return { text: `${price(diff, currency)} cheaper than mine${percent}`, undercut: true };
   }
-  return { text: diff === 0 ? 'same as mine' : `${price(-diff)} above mine`, undercut: false };
+  return { text: diff === 0 ? 'same as mine' : `${price(-diff, currency)} above mine`, undercut: false };
 }
 
 /** Alert type codes as words. */

@@ -14,6 +14,7 @@ import type { KeywordView } from './types';
 const keyword = (overrides: Partial<KeywordView> = {}): KeywordView => ({
   id: '00000000-0000-4000-8000-000000000009',
   marketplace: 'naver',
+  site: null,
   keyword: 'wireless earbuds',
   intervalMinutes: 60,
   productIds: [],

@@ -1,8 +1,9 @@
 import { ApiError } from './api';
 import { dateTime } from './format';
-import { marketplaceStatus } from './views.factory';
+import { capabilities, marketplaceStatus } from './views.factory';
 import {
   breakerText,
+  capabilityFacts,
   credentialsFailure,
   credentialsText,
   planText,
@@ -150,5 +151,35 @@ describe('plan and usage', () => {
     expect(usageText(usage({ credentialSource: 'tenant', shareToday: null })).text).toBe(
       'naver: 300 requests today with your own credentials (no share applies).',
     );
+  });
+});
+
+describe('what a marketplace can do', () => {
+  it("lists eBay's page size, depth, rate, quota, order, fields, currencies and sites", () => {
+    expect(new Map(capabilityFacts(capabilities()))).toEqual(
+      new Map([
+        ['Results per request', '200'],
+        ['Deepest rank it returns', '#10,000'],
+        ['Request rate', '5 a second, 5,000 a day'],
+        [
+          'Result order',
+          "Approximate (≈): the API's order approximates what shoppers see, which varies by buyer and location",
+        ],
+        ['Listing details', 'seller, availability, condition, placement'],
+        ['Currencies', 'USD, GBP'],
+        ['Sites', 'United States · USD (EBAY_US); United Kingdom · GBP (EBAY_GB)'],
+      ]),
+    );
+  });
+
+  it("says an exact order is the shoppers' order, and a marketplace with one site has one", () => {
+    const naver = new Map(
+      capabilityFacts(
+        capabilities({ orderFidelity: 'exact', fields: [], currencies: ['KRW'], sites: [], pageSize: 100 }),
+      ),
+    );
+    expect(naver.get('Result order')).toBe('Exact: ranks are the order shoppers see');
+    expect(naver.get('Listing details')).toBe('none beyond title, mall and price');
+    expect(naver.get('Sites')).toBe('one');
   });
 });

@@ -1,6 +1,14 @@
 import { ApiError } from './api';
 import { dateTime } from './format';
-import type { MarketplaceCredentials, MarketplaceStatus, TenantPlan, TenantUsage } from './types';
+import { ebaySiteLabel } from './marketplace-choice';
+import type {
+  MarketplaceCapabilities,
+  MarketplaceCredentials,
+  MarketplaceStatus,
+  OrderFidelity,
+  TenantPlan,
+  TenantUsage,
+} from './types';
 
 /** A marketplace state as a badge: words (colour is never the only cue) and the class that colours it. */
 export function stateBadge(state: MarketplaceStatus['state']): { text: string; tone: string } {
@@ -119,4 +127,38 @@ export function usageText(usage: TenantUsage): { text: string; warning: string |
     ? `Your share of today's ${usage.marketplace} requests is used up: scheduled crawls wait until ${dateTime(usage.resetsAt)}.`
     : null;
   return { text, warning };
+}
+
+/** How a marketplace orders its results, in words. */
+export function orderFidelityText(fidelity: OrderFidelity): string {
+  switch (fidelity) {
+    case 'exact':
+      return 'Exact: ranks are the order shoppers see';
+    case 'approximate':
+      return "Approximate (≈): the API's order approximates what shoppers see, which varies by buyer and location";
+    default: {
+      const never: never = fidelity;
+      return String(never);
+    }
+  }
+}
+
+/** What a marketplace's search API can do, as label/value lines for a description list. */
+export function capabilityFacts(capabilities: MarketplaceCapabilities): [string, string][] {
+  const sites = capabilities.sites.map((site) => (site.startsWith('EBAY_') ? ebaySiteLabel(site) : site));
+  return [
+    ['Results per request', capabilities.pageSize.toLocaleString()],
+    ['Deepest rank it returns', `#${capabilities.maxDepth.toLocaleString()}`],
+    [
+      'Request rate',
+      `${capabilities.ratePerSecond.toLocaleString()} a second, ${capabilities.dailyQuota.toLocaleString()} a day`,
+    ],
+    ['Result order', orderFidelityText(capabilities.orderFidelity)],
+    [
+      'Listing details',
+      capabilities.fields.length === 0 ? 'none beyond title, mall and price' : capabilities.fields.join(', '),
+    ],
+    ['Currencies', capabilities.currencies.join(', ')],
+    ['Sites', sites.length === 0 ? 'one' : sites.join('; ')],
+  ];
 }

@@ -1,5 +1,5 @@
 import type { Api } from './api';
-import type { RankingProductView } from './types';
+import type { MarketplaceView, RankingProductView } from './types';
 
 /** What every page gets: the API, a way to say things to screen readers, and the shared product list. */
 export interface PageContext {
@@ -9,6 +9,8 @@ export interface PageContext {
   /** Every tracked product (cached until `invalidateProducts`). */
   products(): Promise<RankingProductView[]>;
   invalidateProducts(): void;
+  /** The marketplaces the tenant can use (`GET /v1/marketplaces`, read once per page); null when it cannot be read. */
+  marketplaces(): Promise<MarketplaceView[] | null>;
   /** True once the page was left: stop polling, ignore late answers. */
   readonly left: () => boolean;
   /** Registers clean-up (charts, timers) for when the page is left. */

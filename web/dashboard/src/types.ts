@@ -8,6 +8,10 @@ export type {
   AlertView,
   CrawlerCrawlView,
   DeliveryView,
+  EbaySite,
+  Marketplace,
+  MarketplaceCapabilities,
+  OrderFidelity,
   Page,
   RankingExclusionView,
   RankingKeywordAttached,
@@ -29,6 +33,7 @@ export type {
 // existing answers stay optional here, so the page renders an answer that lacks them (a gateway rolled back).
 import type {
   CrawlerCrawlView,
+  CrawlerMarketplaceList,
   CrawlerTenantUsage,
   MarketplaceCredentialsView,
   MarketplaceStatusView,
@@ -46,14 +51,11 @@ export type MarketplaceStatus = MarketplaceStatusView;
 /** Which credentials the tenant's crawls of a marketplace use (never the credentials themselves). */
 export type MarketplaceCredentials = MarketplaceCredentialsView;
 
-/** One marketplace as `GET /v1/marketplaces` lists it. */
-export interface MarketplaceView {
-  id: string;
-  name: string;
+/** One marketplace as `GET /v1/marketplaces` lists it (`capabilities` absent until the crawler sends them). */
+export type MarketplaceView = Omit<CrawlerMarketplaceList['items'][number], 'credentials'> & {
   /** Absent on a gateway without tenant credentials. */
   credentials?: MarketplaceCredentials;
-  status: MarketplaceStatus;
-}
+};
 
 export interface MarketplacesView {
   items: MarketplaceView[];
@@ -133,5 +135,8 @@ export type LatestView = Omit<Latest, 'standings' | 'entries'> & {
 /** A point of the price history with the issue 15 price figures. */
 export type PricePoint = Omit<ReportingPriceHistoryView['points'][number], 'myPrice'> & PriceFigures;
 
-/** `GET /v1/reports/price-history` with the issue 15 price figures. */
-export type PriceHistoryView = Omit<ReportingPriceHistoryView, 'points'> & { points: PricePoint[] };
+/**
+ * `GET /v1/reports/price-history` with the issue 15 price figures, and its currency when the reporting has it (issue
+ * 16: a product's history is in the product's currency, which stands in until then).
+ */
+export type PriceHistoryView = Omit<ReportingPriceHistoryView, 'points'> & { points: PricePoint[]; currency?: string };

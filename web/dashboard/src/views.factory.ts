@@ -1,6 +1,14 @@
-import type { CrawlHealth, CrawlView, MarketplaceStatus, TenantPlan } from './types';
+import type {
+  CrawlHealth,
+  CrawlView,
+  LatestEntry,
+  MarketplaceCapabilities,
+  MarketplaceStatus,
+  MarketplaceView,
+  TenantPlan,
+} from './types';
 
-// Contract-shaped answers of issue 15 for the unit specs, each with overrides.
+// Contract-shaped answers of issues 15 and 16 for the unit specs, each with overrides.
 
 export function marketplaceStatus(overrides: Partial<MarketplaceStatus> = {}): MarketplaceStatus {
   return {
@@ -50,6 +58,55 @@ export function crawl(overrides: Partial<CrawlView> = {}): CrawlView {
     traceparent: null,
     attempts: 1,
     nextAttemptAt: null,
+    ...overrides,
+  };
+}
+
+/** A listing of `rankings/latest` as Naver gives it (the ranking serves none of the issue 16 listing fields). */
+export function latestEntry(overrides: Partial<LatestEntry> = {}): LatestEntry {
+  return {
+    rank: 1,
+    externalId: 'p-1',
+    productId: null,
+    title: 'Wireless earbuds',
+    mall: 'Acme Mall',
+    brand: 'Acme',
+    price: 12_900,
+    currency: 'KRW',
+    excluded: false,
+    sellerId: null,
+    availability: null,
+    reviewCount: null,
+    reviewRating: null,
+    condition: null,
+    placement: 'organic',
+    ...overrides,
+  };
+}
+
+/** eBay's capabilities as its adapter declares them. */
+export function capabilities(overrides: Partial<MarketplaceCapabilities> = {}): MarketplaceCapabilities {
+  return {
+    pageSize: 200,
+    maxDepth: 10_000,
+    ratePerSecond: 5,
+    dailyQuota: 5_000,
+    orderFidelity: 'approximate',
+    fields: ['seller', 'availability', 'condition', 'placement'],
+    currencies: ['USD', 'GBP'],
+    sites: ['EBAY_US', 'EBAY_GB'],
+    locales: ['en-US', 'en-GB'],
+    ...overrides,
+  };
+}
+
+/** A marketplace of `GET /v1/marketplaces`. */
+export function marketplace(overrides: Partial<MarketplaceView> = {}): MarketplaceView {
+  return {
+    id: 'naver',
+    name: 'Naver Shopping',
+    credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
+    status: marketplaceStatus(),
     ...overrides,
   };
 }

@@ -68,8 +68,8 @@ export interface CrawlerMarketplaceList {
   items: {
     id: string;
     name: string;
-    /** What the marketplace's API can do (issue 16; optional until the crawler sends it). */
-    capabilities?: MarketplaceCapabilities;
+    /** What the marketplace's API can do (its adapter's declaration). */
+    capabilities: MarketplaceCapabilities;
     credentials: MarketplaceCredentialsView;
     status: MarketplaceStatusView;
   }[];

@@ -1,7 +1,7 @@
 /** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
 import { z } from 'zod';
 import { PriceSource, RankingEntry, Standing } from '../events/ranking.events';
-import { MARKETPLACES, OrderFidelity } from '../marketplaces';
+import { EBAY_SITE_IDS, MARKETPLACES, OrderFidelity, marketplaceCurrency, normalizeSite } from '../marketplaces';
 import { pageInput } from '../pagination';
 import { PlanView, planNameSchema } from '../plans';
 
@@ -43,16 +43,64 @@ const name = z.string().trim().min(1).max(500);
 /** Every request names its tenant; a write may carry the correlation id of the action that caused it. */
 const scope = { tenantId: z.uuid(), correlationId: z.uuid().optional() };
 
-/** `ranking.product.create`: the product and, optionally, keywords to attach at once. */
-export const rankingProductCreateRequest = z.object({
-  ...scope,
+/**
+ * A product's site (eBay `EBAY_GB`, any case) and currency as sent. Both may be left out: the site defaults to
+ * `EBAY_US` on eBay and is null elsewhere; the currency is always the site's ({@link marketplaceCurrency}).
+ */
+const productPlace = {
+  site: z.string().trim().toUpperCase().max(20).nullable().optional(),
+  currency: z.string().trim().toUpperCase().max(20).optional(),
+};
+
+/**
+ * The site must be one the marketplace has (none for Naver and Rakuten), and a currency sent must be the one the
+ * site's prices are in: a price in another currency could never be compared with the shelf's.
+ */
+function checkProductPlace(
+  input: { marketplace: string; site?: string | null; currency?: string },
+  ctx: z.core.$RefinementCtx,
+): void {
+  const { marketplace, currency } = input;
+  const site = input.site ?? null;
+  if (marketplace === 'ebay' && site !== null && !(EBAY_SITE_IDS as string[]).includes(site)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['site'],
+      message: `must be one of the eBay sites: ${EBAY_SITE_IDS.join(', ')}`,
+    });
+    return;
+  }
+  if (marketplace !== 'ebay' && site !== null) {
+    ctx.addIssue({ code: 'custom', path: ['site'], message: `${marketplace} has no sites: leave site out` });
+    return;
+  }
+  const normalized = normalizeSite(marketplace, site);
+  const expected = marketplaceCurrency(marketplace, normalized);
+  if (currency !== undefined && currency !== expected) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['currency'],
+      message: `prices of ${normalized ?? marketplace} are in ${expected}: send ${expected} or leave currency out`,
+    });
+  }
+}
+
+const productFields = {
   marketplace,
+  ...productPlace,
   externalId: z.string().trim().min(1).max(100),
   name,
+  /** In the site's currency; cents allowed (64.99), kept to two decimals (`numeric(14, 2)`). */
   price,
   keywords: z.array(keywordText).max(50).optional(),
   intervalMinutes: intervalMinutes.optional(),
-});
+};
+
+/** `ranking.product.create`: the product and, optionally, keywords to attach at once. */
+export const rankingProductCreateRequest = z.object({ ...scope, ...productFields }).superRefine(checkProductPlace);
+
+/** The fields of `ranking.product.create` alone (the gateway's POST body). */
+export const rankingProductCreateBody = z.object(productFields).superRefine(checkProductPlace);
 
 /** `ranking.product.get` / `.delete`: one product of the tenant. */
 export const rankingProductRefRequest = z.object({ ...scope, productId: z.uuid() });
@@ -180,10 +228,10 @@ export interface RankingProductKeyword {
 export interface RankingProductView {
   id: string;
   marketplace: string;
-  /** The marketplace site (eBay `EBAY_US`, …); null for marketplaces without sites (issue 16; optional until set). */
-  site?: string | null;
-  /** ISO 4217 currency of `price`: the marketplace's (site's) (issue 16; optional until set). */
-  currency?: string;
+  /** The marketplace site (eBay `EBAY_US`, …); null for marketplaces without sites. */
+  site: string | null;
+  /** ISO 4217 currency of `price`: the marketplace's (site's). */
+  currency: string;
   externalId: string;
   name: string;
   price: number;
@@ -195,8 +243,8 @@ export interface RankingProductView {
 export interface RankingKeywordView {
   id: string;
   marketplace: string;
-  /** The site the keyword is searched on; null for marketplaces without sites (issue 16; optional until set). */
-  site?: string | null;
+  /** The site the keyword is searched on (its products' site); null for marketplaces without sites. */
+  site: string | null;
   keyword: string;
   /** How often the keyword is crawled (one value per keyword; PATCH changes it). */
   intervalMinutes: number;
@@ -224,6 +272,8 @@ export interface RankingKeywordAttached {
   keywordId: string;
   keyword: string;
   marketplace: string;
+  /** The site the keyword is searched on (the product's); null for marketplaces without sites. */
+  site: string | null;
   intervalMinutes: number;
   created: boolean;
 }

@@ -86,7 +86,14 @@ export class CrawlService {
     const origin: EventOrigin = { tenantId: keyword.tenantId, correlationId, causationId: null };
     await this.outbox.append(em, {
       type: 'crawl.requested',
-      data: { crawlId, keywordId: keyword.keywordId, keyword: keyword.text, marketplace: keyword.marketplace, trigger },
+      data: {
+        crawlId,
+        keywordId: keyword.keywordId,
+        keyword: keyword.text,
+        marketplace: keyword.marketplace,
+        site: keyword.site,
+        trigger,
+      },
       origin,
       aggregateKey: keyword.keywordId,
     });

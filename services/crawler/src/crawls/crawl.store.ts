@@ -8,8 +8,30 @@ export interface ScheduledKeyword {
   keywordId: string;
   tenantId: string;
   marketplace: string;
+  /** The site searched (eBay `EBAY_GB`, …); null for marketplaces without sites (and keywords older than sites). */
+  site: string | null;
   text: string;
   intervalMinutes: number;
+}
+
+interface KeywordRow {
+  keyword_id: string;
+  tenant_id: string;
+  marketplace: string;
+  site: string | null;
+  text: string;
+  interval_minutes: number;
+}
+
+function toScheduledKeyword(row: KeywordRow): ScheduledKeyword {
+  return {
+    keywordId: row.keyword_id,
+    tenantId: row.tenant_id,
+    marketplace: row.marketplace,
+    site: row.site,
+    text: row.text,
+    intervalMinutes: row.interval_minutes,
+  };
 }
 
 export type CrawlStatus = 'requested' | 'running' | 'completed' | 'failed';
@@ -255,18 +277,11 @@ export class CrawlStore {
   }
 
   async findKeyword(em: EntityManager, tenantId: string, keywordId: string): Promise<ScheduledKeyword | null> {
-    const [row] = await em.execute<
-      { keyword_id: string; tenant_id: string; marketplace: string; text: string; interval_minutes: number }[]
-    >('select * from crawler.keywords where keyword_id = ? and tenant_id = ?', [keywordId, tenantId]);
-    return row
-      ? {
-          keywordId: row.keyword_id,
-          tenantId: row.tenant_id,
-          marketplace: row.marketplace,
-          text: row.text,
-          intervalMinutes: row.interval_minutes,
-        }
-      : null;
+    const [row] = await em.execute<KeywordRow[]>(
+      'select * from crawler.keywords where keyword_id = ? and tenant_id = ?',
+      [keywordId, tenantId],
+    );
+    return row ? toScheduledKeyword(row) : null;
   }
 
   /** Marketplace ids of the tenant's products tracked on a keyword (for stopping early once all are found). */
@@ -280,27 +295,14 @@ export class CrawlStore {
 
   /** Keywords due at `now`, locked for this transaction so replicas schedule disjoint sets. */
   async lockDue(em: EntityManager, now: Date, limit: number): Promise<(ScheduledKeyword & { dueAt: Date })[]> {
-    const rows = await em.execute<
-      {
-        keyword_id: string;
-        tenant_id: string;
-        marketplace: string;
-        text: string;
-        interval_minutes: number;
-        next_due_at: Date;
-      }[]
-    >(
+    const rows = await em.execute<(KeywordRow & { next_due_at: Date })[]>(
       // A paused keyword is never crawled on schedule (a manual crawl of it still is).
       `select * from crawler.keywords where next_due_at <= ? and not paused
         order by next_due_at limit ? for update skip locked`,
       [now, limit],
     );
     return rows.map((row) => ({
-      keywordId: row.keyword_id,
-      tenantId: row.tenant_id,
-      marketplace: row.marketplace,
-      text: row.text,
-      intervalMinutes: row.interval_minutes,
+      ...toScheduledKeyword(row),
       dueAt: new Date(row.next_due_at),
     }));
   }

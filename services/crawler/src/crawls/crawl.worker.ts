@@ -76,7 +76,7 @@ export class CrawlWorker {
             // Removed from the schedule after the crawl was requested: nothing to crawl for.
             throw Object.assign(new Error('keyword no longer scheduled'), { code: 'keyword_removed' });
           }
-          const shelf = await this.crawlWithLease(claimed, keyword.marketplace, keyword.text);
+          const shelf = await this.crawlWithLease(claimed, keyword);
           await this.complete(claimed, keyword, shelf);
         } catch (error) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
@@ -111,11 +111,7 @@ export class CrawlWorker {
   }
 
   /** The crawl, aborted by its timeout or by a lost lease (then it throws a `lease_lost` failure). */
-  private async crawlWithLease(
-    { run, lease, tracked }: Claimed,
-    marketplace: string,
-    keyword: string,
-  ): Promise<CrawledShelf> {
+  private async crawlWithLease({ run, lease, tracked }: Claimed, keyword: ScheduledKeyword): Promise<CrawledShelf> {
     const leaseLost = new AbortController();
     const signal = AbortSignal.any([AbortSignal.timeout(this.limits.crawlTimeoutMs), leaseLost.signal]);
     const lost = (why: string): void => {
@@ -135,10 +131,9 @@ export class CrawlWorker {
     try {
       return await this.crawler.crawl({
         tenantId: run.tenantId,
-        marketplace,
-        // Sites arrive with issue 16's keyword projection; until then every crawl searches the marketplace's default.
-        site: null,
-        keyword,
+        marketplace: keyword.marketplace,
+        site: keyword.site,
+        keyword: keyword.text,
         trackedExternalIds: tracked,
         signal,
       });
@@ -172,6 +167,7 @@ export class CrawlWorker {
             keywordId: run.keywordId,
             keyword: keyword.text,
             marketplace: keyword.marketplace,
+            site: keyword.site,
             orderFidelity: shelf.orderFidelity,
             completedAt: at.toISOString(),
             pagesFetched: shelf.pagesFetched,

@@ -20,6 +20,7 @@ import { CREDENTIAL_RESOLVER, CredentialResolver } from '../marketplaces/marketp
 import { MARKETPLACE_QUOTA } from '../marketplaces/marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
 import { REQUEST_BUDGET, RequestBudget } from '../marketplaces/request-budget';
+import { ebayMarketplace } from '../marketplaces/ebay/ebay.marketplace';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
 import { marketplaceStatusProviders } from '../marketplaces/status/marketplace-status.providers';
 import { ScheduleProjection } from '../schedule/schedule.projection';
@@ -76,7 +77,10 @@ export class CrawlsModule {
         TenantUsageHandler,
         ...marketplaceStatusProviders,
         // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
-        { provide: MarketplaceRegistry, useValue: new MarketplaceRegistry([naverMarketplace(config)]) },
+        {
+          provide: MarketplaceRegistry,
+          useValue: new MarketplaceRegistry([naverMarketplace(config), ebayMarketplace(config)]),
+        },
         {
           provide: REQUEST_BUDGET,
           inject: [MikroORM, BudgetStore, MarketplaceRegistry],

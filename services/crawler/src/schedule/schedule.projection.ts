@@ -58,7 +58,15 @@ export class ScheduleProjection {
     });
     if (!(await this.store.schedule(em, keywordId))) {
       const due = firstDueAt(this.clock.now(), state.intervalMinutes, FIRST_CRAWL_SPREAD_MS, Math.random);
-      const row = { keywordId, tenantId: event.tenantId, marketplace, text: keyword, ...state };
+      // A keyword's site never changes (it is part of the keyword's identity at the ranking).
+      const row = {
+        keywordId,
+        tenantId: event.tenantId,
+        marketplace,
+        site: event.data.site ?? null,
+        text: keyword,
+        ...state,
+      };
       await this.store.insertSchedule(em, row, due);
     }
     await this.store.linkProduct(em, keywordId, productId, version ?? 0);

@@ -14,6 +14,8 @@ export interface ScheduledKeywordRow {
   keywordId: string;
   tenantId: string;
   marketplace: string;
+  /** The site searched; null for marketplaces without sites. */
+  site: string | null;
   text: string;
   intervalMinutes: number;
   paused: boolean;
@@ -129,12 +131,13 @@ export class ScheduleStore {
   /** Schedules a keyword not scheduled yet (first crawl at `firstDue`). */
   async insertSchedule(em: EntityManager, keyword: ScheduledKeywordRow, firstDue: Date): Promise<void> {
     await em.execute(
-      `insert into crawler.keywords (keyword_id, tenant_id, marketplace, text, interval_minutes, paused, next_due_at)
-       values (?, ?, ?, ?, ?, ?, ?)`,
+      `insert into crawler.keywords (keyword_id, tenant_id, marketplace, site, text, interval_minutes, paused, next_due_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         keyword.keywordId,
         keyword.tenantId,
         keyword.marketplace,
+        keyword.site,
         keyword.text,
         keyword.intervalMinutes,
         keyword.paused,

@@ -11,6 +11,16 @@ export function naverCredential(clientId = 'stub-id', clientSecret = 'stub-secre
   };
 }
 
+/** Platform credentials of eBay (an application keyset) for a test. */
+export function ebayCredential(clientId = 'ebay-app-id', clientSecret = 'ebay-cert-id'): ResolvedCredential {
+  return {
+    marketplace: 'ebay',
+    source: 'platform',
+    budgetKey: platformBudgetKey('ebay'),
+    credentials: { clientId: new Secret(clientId), clientSecret: new Secret(clientSecret) },
+  };
+}
+
 /** What every page query of a test crawl carries besides the page. */
 export const TEST_CRAWL = {
   tenantId: '00000000-0000-4000-8000-000000000001',

@@ -10,7 +10,7 @@ import {
   rankingKeywordAddRequest,
   rankingKeywordChanges,
   rankingProductChanges,
-  rankingProductCreateRequest,
+  rankingProductCreateBody,
 } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
@@ -39,7 +39,7 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       summary: 'Track a product (optionally with keywords)',
       tag: 'products',
       access: 'tenant',
-      body: rankingProductCreateRequest.omit(noScope),
+      body: rankingProductCreateBody,
       status: 201,
       response: productView,
       problems: ['conflict', 'limit-exceeded'],

@@ -3,8 +3,11 @@ import {
   CrawlerMarketplaceList,
   MARKETPLACE_BREAKER_STATES,
   MARKETPLACE_STATES,
+  MarketplaceCapabilities,
   MarketplaceCredentialsView,
   MarketplaceStatusView,
+  ORDER_FIDELITIES,
+  RESULT_FIELDS,
 } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
@@ -50,11 +53,27 @@ export const marketplaceCredentialsView = z.object({
   updatedAt: isoDate.nullable(),
 }) satisfies z.ZodType<MarketplaceCredentialsView>;
 
+/** What a marketplace's search API can do, as its adapter declares it. */
+export const marketplaceCapabilitiesView = z.object({
+  pageSize: z.number().int().positive().describe('Results per request at most'),
+  maxDepth: z.number().int().positive().describe('Deepest shelf position the API returns'),
+  ratePerSecond: z.number().positive().describe('Requests per second one credential may send'),
+  dailyQuota: z.number().int().nonnegative().describe('Requests per day one credential may send'),
+  orderFidelity: z
+    .enum(ORDER_FIDELITIES)
+    .describe('exact: ranks are the shelf as shoppers see it; approximate: the API orders results like it'),
+  fields: z.array(z.enum(RESULT_FIELDS)).describe('Optional result fields the marketplace fills'),
+  currencies: z.array(z.string()).describe('ISO 4217 currencies its prices come in'),
+  sites: z.array(z.string()).describe('Sites a product may be on (eBay: EBAY_US, …); empty when it has one'),
+  locales: z.array(z.string()).describe('e.g. ko-KR'),
+}) satisfies z.ZodType<MarketplaceCapabilities>;
+
 const marketplaceList = z.object({
   items: z.array(
     z.object({
       id: z.string().describe('e.g. naver'),
       name: z.string().describe('e.g. Naver Shopping'),
+      capabilities: marketplaceCapabilitiesView,
       credentials: marketplaceCredentialsView,
       status: marketplaceStatusView,
     }),
@@ -68,7 +87,7 @@ export function marketplaceStatusRoutes(downstream: Downstream): AnyRoute[] {
       method: 'GET',
       path: '/v1/marketplaces',
       operationId: 'listMarketplaces',
-      summary: 'List the marketplaces you can use, with the credentials your crawls use and each one’s status',
+      summary: 'List the marketplaces you can use: what each can do, the credentials your crawls use, its status',
       tag: 'marketplaces',
       access: 'tenant',
       status: 200,

@@ -28,12 +28,17 @@ export const keywordCrawlHealth = z.object({
   lastCrawledAt: isoDate.nullable().describe('When a crawl of the keyword last completed'),
 });
 
+/** The site a product or keyword is on. */
+const siteView = z.string().nullable().describe('eBay site (EBAY_US, EBAY_GB, …); null for marketplaces without sites');
+
 export const productView = z.object({
   id: z.uuid(),
   marketplace: z.string(),
+  site: siteView,
+  currency: z.string().describe("ISO 4217 currency of price: the site's (marketplace's)"),
   externalId: z.string(),
   name: z.string(),
-  price: z.number(),
+  price: z.number().describe('In currency; up to two decimals'),
   createdAt: isoDate,
   keywords: z.array(
     z.object({
@@ -60,6 +65,7 @@ export const productView = z.object({
 export const keywordView = z.object({
   id: z.uuid(),
   marketplace: z.string(),
+  site: siteView.describe('The site the keyword is searched on (its products’ site); null without sites'),
   keyword: z.string(),
   intervalMinutes: z.number().int().describe('How often the keyword is crawled (PATCH changes it)'),
   paused: z.boolean().describe('A paused keyword is not crawled on schedule; a manual crawl still is'),
@@ -72,6 +78,7 @@ export const keywordAttached = z.object({
   keywordId: z.uuid(),
   keyword: z.string(),
   marketplace: z.string(),
+  site: siteView,
   intervalMinutes: z.number().int(),
   created: z.boolean().describe('False when the product already had this keyword'),
 }) satisfies z.ZodType<RankingKeywordAttached>;

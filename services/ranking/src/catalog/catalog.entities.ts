@@ -4,9 +4,12 @@ import { Entity, Enum, PrimaryKey, Property, Unique } from '@mikro-orm/decorator
 /** What an exclusion matches: a marketplace product id, or a mall (seller) name. */
 export type ExclusionKind = 'product' | 'mall';
 
-/** A product a seller tracks on one marketplace. */
+/**
+ * A product a seller tracks on one marketplace (and, for eBay, one site: the same item id on two sites is two
+ * shelves, so two products; the unique constraint treats a null site as one value).
+ */
 @Entity({ schema: 'ranking', tableName: 'products' })
-@Unique({ properties: ['tenantId', 'marketplace', 'externalId'] })
+@Unique({ properties: ['tenantId', 'marketplace', 'site', 'externalId'] })
 export class Product {
   @PrimaryKey({ type: 'uuid' })
   id: string;
@@ -17,6 +20,10 @@ export class Product {
   @Property({ type: 'text' })
   marketplace: string;
 
+  /** The marketplace site (eBay `EBAY_US`, …); null for marketplaces without sites. */
+  @Property({ type: 'text', nullable: true })
+  site: string | null;
+
   /** The marketplace's id of the product. */
   @Property({ type: 'text' })
   externalId: string;
@@ -24,9 +31,13 @@ export class Product {
   @Property({ type: 'text' })
   name: string;
 
-  /** The seller's own price. */
+  /** The seller's own price, in `currency`. */
   @Property({ type: new DecimalType('number'), precision: 14, scale: 2 })
   price: number;
+
+  /** ISO 4217 currency of `price`: the marketplace's (site's); products older than currencies are KRW. */
+  @Property({ type: 'text' })
+  currency: string;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date;
@@ -35,16 +46,21 @@ export class Product {
     this.id = props.id;
     this.tenantId = props.tenantId;
     this.marketplace = props.marketplace;
+    this.site = props.site;
     this.externalId = props.externalId;
     this.name = props.name;
     this.price = props.price;
+    this.currency = props.currency;
     this.createdAt = props.createdAt;
   }
 }
 
-/** A search text of a tenant on a marketplace, normalized (trimmed, lower case, single spaces). */
+/**
+ * A search text of a tenant on a marketplace's site (a shelf), normalized (trimmed, lower case, single spaces).
+ * The site is its products' (null for marketplaces without sites).
+ */
 @Entity({ schema: 'ranking', tableName: 'keywords' })
-@Unique({ properties: ['tenantId', 'marketplace', 'text'] })
+@Unique({ properties: ['tenantId', 'marketplace', 'site', 'text'] })
 export class Keyword {
   @PrimaryKey({ type: 'uuid' })
   id: string;
@@ -54,6 +70,10 @@ export class Keyword {
 
   @Property({ type: 'text' })
   marketplace: string;
+
+  /** The site the keyword is searched on; null for marketplaces without sites. */
+  @Property({ type: 'text', nullable: true })
+  site: string | null;
 
   @Property({ type: 'text' })
   text: string;
@@ -73,6 +93,7 @@ export class Keyword {
     this.id = props.id;
     this.tenantId = props.tenantId;
     this.marketplace = props.marketplace;
+    this.site = props.site;
     this.text = props.text;
     this.intervalMinutes = props.intervalMinutes;
     this.paused = props.paused ?? false;

@@ -11,7 +11,7 @@ export interface AttachedKeyword {
 
 /**
  * Attaches normalized keyword texts to a product: reuses the tenant's keyword of the same text on the
- * product's marketplace (so every product of that text shares one keyword id, and keeps its own interval:
+ * product's marketplace and site (so every product of that text shares one keyword id, and keeps its own interval:
  * `intervalMinutes` is only given to the keywords this creates), creates the others.
  * Three queries whatever the number of texts.
  */
@@ -25,7 +25,7 @@ export async function attachKeywords(
   if (unique.length === 0) {
     return [];
   }
-  const scope = { tenantId: product.tenantId, marketplace: product.marketplace };
+  const scope = { tenantId: product.tenantId, marketplace: product.marketplace, site: product.site };
   const existing = await ctx.em.find(Keyword, { ...scope, text: { $in: unique } });
   const byText = new Map(existing.map((keyword) => [keyword.text, keyword]));
   const keywords = unique.map((text) => {
@@ -76,6 +76,7 @@ export async function keywordAddedEvents(
         keywordId: keyword.id,
         keyword: keyword.text,
         marketplace: keyword.marketplace,
+        site: keyword.site,
         ...versionOf(versions, keyword.id),
       },
       keyword.id,

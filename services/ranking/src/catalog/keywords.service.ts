@@ -38,6 +38,7 @@ function view(
   return {
     id: keyword.id,
     marketplace: keyword.marketplace,
+    site: keyword.site,
     keyword: keyword.text,
     intervalMinutes: keyword.intervalMinutes,
     paused: keyword.paused,
@@ -72,9 +73,17 @@ export class KeywordsService {
       if (!first) {
         throw new Error('attaching one keyword returned none');
       }
-      const { id: keywordId, text: keyword, marketplace, intervalMinutes } = first.keyword;
+      const { id: keywordId, text: keyword, marketplace, site, intervalMinutes } = first.keyword;
       return {
-        result: { productId: product.id, keywordId, keyword, marketplace, intervalMinutes, created: first.linked },
+        result: {
+          productId: product.id,
+          keywordId,
+          keyword,
+          marketplace,
+          site,
+          intervalMinutes,
+          created: first.linked,
+        },
         events: await keywordAddedEvents(ctx.em, product, attached),
       };
     });

@@ -1,10 +1,8 @@
-import { marketplaceCurrency } from '@shelfwatch/contracts';
-
 /**
  * The currency a tracked product's prices are in: its catalogue price, "my price", and every competitor price
- * compared with them. The one place that says it: until the catalogue keeps a product's currency (issue 16, sites),
- * it is its marketplace's.
+ * compared with them. The one place that says it: the catalogue's `currency` of the product (its marketplace's, its
+ * site's on eBay; KRW for products older than currencies).
  */
-export function productCurrency(product: { marketplace: string }): string {
-  return marketplaceCurrency(product.marketplace, null);
+export function productCurrency(product: { currency: string }): string {
+  return product.currency;
 }

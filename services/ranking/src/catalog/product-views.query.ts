@@ -27,11 +27,14 @@ const KEYWORDS_OF_P = `coalesce((
      where l.product_id = p.id
   ), '[]'::json) as keywords`;
 
-const PRODUCT_COLUMNS = `p.id, p.marketplace, p.external_id, p.name, p.price::float8 as price, p.created_at, ${KEYWORDS_OF_P}`;
+const PRODUCT_COLUMNS = `p.id, p.marketplace, p.site, p.currency, p.external_id, p.name, p.price::float8 as price,
+  p.created_at, ${KEYWORDS_OF_P}`;
 
 interface ProductRow {
   id: string;
   marketplace: string;
+  site: string | null;
+  currency: string;
   external_id: string;
   name: string;
   price: number;
@@ -46,6 +49,8 @@ function toView(row: ProductRow): RankingProductView {
   return {
     id: row.id,
     marketplace: row.marketplace,
+    site: row.site,
+    currency: row.currency,
     externalId: row.external_id,
     name: row.name,
     price: Number(row.price),
@@ -100,7 +105,7 @@ export async function productById(
 /** A keyword just attached: nothing recorded about it for this product yet, so my price is the catalogue's. */
 export function unrankedKeyword(
   keyword: { id: string; text: string; intervalMinutes: number; paused: boolean },
-  product: { price: number; marketplace: string },
+  product: { price: number; currency: string },
 ): RankingProductKeyword {
   const { id: keywordId, text, intervalMinutes, paused } = keyword;
   return {

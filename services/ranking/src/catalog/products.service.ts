@@ -18,6 +18,8 @@ import {
   RankingProductUpdateInput,
   RankingProductView,
   decodeCursor,
+  marketplaceCurrency,
+  normalizeSite,
   toPage,
 } from '@shelfwatch/contracts';
 
@@ -25,8 +27,18 @@ import {
 export type ProductView = RankingProductView;
 
 function view(product: Product, keywords: ProductView['keywords'] = []): ProductView {
-  const { id, marketplace, externalId, name, price } = product;
-  return { id, marketplace, externalId, name, price, createdAt: product.createdAt.toISOString(), keywords };
+  const { id, marketplace, site, currency, externalId, name, price } = product;
+  return {
+    id,
+    marketplace,
+    site,
+    currency,
+    externalId,
+    name,
+    price,
+    createdAt: product.createdAt.toISOString(),
+    keywords,
+  };
 }
 
 /** Loads a tenant's product; another tenant's id is answered as not found. */
@@ -48,7 +60,8 @@ export class ProductsService {
   ) {}
 
   /**
-   * Creates the product, attaches its keywords; `tracking.product.added` then one `keyword.added` per link.
+   * Creates the product on its site (eBay's default `EBAY_US`, null elsewhere) priced in the site's currency, and
+   * attaches its keywords (searched on that site); `tracking.product.added` then one `keyword.added` per link.
    * `limit_exceeded` when the tenant would track too many products or keywords; `invalid` when the
    * interval is below the plan's minimum.
    */
@@ -58,13 +71,17 @@ export class ProductsService {
       await this.limits.lock(ctx.em, tenantId);
       const plan = await planOf(ctx.em, tenantId);
       const interval = intervalFor(input.intervalMinutes, plan);
+      const site = normalizeSite(marketplace, input.site);
+      const currency = marketplaceCurrency(marketplace, site);
       const product = new Product({
         id: ctx.newId(),
         tenantId,
         marketplace,
+        site,
         externalId,
         name,
         price,
+        currency,
         createdAt: ctx.now,
       });
       ctx.em.persist(product);
@@ -73,7 +90,7 @@ export class ProductsService {
       const version = await nextProductVersion(ctx.em, product.id);
       const added = pending(
         'tracking.product.added',
-        { productId: product.id, marketplace, externalId, name, price, version },
+        { productId: product.id, marketplace, site, currency, externalId, name, price, version },
         product.id,
       );
       const unranked = attached.map(({ keyword }) => unrankedKeyword(keyword, product));

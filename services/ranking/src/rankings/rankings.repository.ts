@@ -113,9 +113,9 @@ export async function loadRankingContext(
 ): Promise<RankingContext> {
   // Sequential on purpose: they share the handler's transaction, i.e. one connection.
   const products = await em.execute<
-    { id: string; external_id: string; marketplace: string; price: number; tracked: boolean }[]
+    { id: string; external_id: string; currency: string; price: number; tracked: boolean }[]
   >(
-    `select p.id, p.external_id, p.marketplace, p.price::float8 as price,
+    `select p.id, p.external_id, p.currency, p.price::float8 as price,
             exists (select 1 from ranking.product_keywords l where l.product_id = p.id and l.keyword_id = ?) as tracked
        from ranking.products p where p.tenant_id = ? and p.marketplace = ? order by p.id`,
     [keyword.id, keyword.tenantId, keyword.marketplace],

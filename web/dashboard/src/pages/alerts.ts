@@ -1,6 +1,7 @@
 import { errorText } from '../dialog';
 import { field, h, replace } from '../dom';
-import { ALERT_TYPE_LABELS, dateTime } from '../format';
+import { ALERT_TYPE_LABELS, dateTime, price } from '../format';
+import { productCurrency } from '../marketplace-choice';
 import type { PageContext } from '../page';
 import type { AlertStatus, AlertType, AlertView, Page, RankingProductView } from '../types';
 
@@ -137,7 +138,25 @@ function alertItem(ctx: PageContext, alert: AlertView, products: Map<string, Ran
       h('time', { datetime: alert.raisedAt }, dateTime(alert.raisedAt)),
     ),
     h('p', { class: 'alert-message' }, alert.message),
+    undercutPrices(alert, product),
     h('p', { class: 'muted' }, `${product?.name ?? 'A product no longer tracked'}${keyword ? ` · “${keyword}”` : ''}`),
     actions,
+  );
+}
+
+/**
+ * The prices of a price undercut, each with its currency (the alert's, else the product's): "My price ₩64,900 ·
+ * lowest competitor ₩59,000". Null for other alerts, or when the details lack the prices.
+ */
+function undercutPrices(alert: AlertView, product: RankingProductView | undefined): HTMLElement | null {
+  const { myPrice, competitorPrice, currency } = alert.details;
+  if (alert.type !== 'price_undercut' || typeof myPrice !== 'number' || typeof competitorPrice !== 'number') {
+    return null;
+  }
+  const code = typeof currency === 'string' ? currency : product === undefined ? undefined : productCurrency(product);
+  return h(
+    'p',
+    { class: 'alert-prices' },
+    `My price ${price(myPrice, code)} · lowest competitor ${price(competitorPrice, code)}`,
   );
 }

@@ -1,6 +1,6 @@
 import type { MountedChart } from '../charts';
 import { field, h, replace } from '../dom';
-import { crawlSize, dateTime } from '../format';
+import { LEGACY_CURRENCY, crawlSize, dateTime, fidelityNote } from '../format';
 import { type PageContext, until } from '../page';
 import type {
   CrawlView,
@@ -13,7 +13,8 @@ import type {
 import { errorText } from '../dialog';
 import { crawlNowControl, progressText } from './crawl-now';
 import { renderKeywordSchedule } from './keyword-schedule';
-import { latestTable, standingsList } from './latest-results';
+import { marketplaceName, productCurrency, productMarketLabel } from '../marketplace-choice';
+import { type LatestContext, latestTable, standingsList } from './latest-results';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -38,6 +39,8 @@ export function chartWindow(range: string, at: string | null, now: Date): { from
 interface View {
   keywordId: string;
   product: RankingProductView | null;
+  /** The marketplace the keyword is searched on, by name. */
+  marketplaceName: string;
   bucket: ReportingBucket;
   range: string;
   at: string | null;
@@ -46,7 +49,8 @@ interface View {
 /** Keyword detail: rank and price charts, the latest shelf with my product highlighted, "crawl now". */
 export async function renderKeyword(ctx: PageContext, params: URLSearchParams, main: HTMLElement): Promise<void> {
   const keywordId = params.get('id') ?? '';
-  const products = (await ctx.products()).filter((product) => product.keywords.some((k) => k.keywordId === keywordId));
+  const [all, marketplaces] = await Promise.all([ctx.products(), ctx.marketplaces()]);
+  const products = all.filter((product) => product.keywords.some((k) => k.keywordId === keywordId));
   if (ctx.left()) {
     return;
   }
@@ -60,9 +64,11 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
     return;
   }
   const at = params.get('at');
+  const product = products.find((candidate) => candidate.id === params.get('product')) ?? products[0] ?? null;
   const view: View = {
     keywordId,
-    product: products.find((product) => product.id === params.get('product')) ?? products[0] ?? null,
+    product,
+    marketplaceName: marketplaceName(product?.marketplace ?? '', marketplaces),
     bucket: params.get('bucket') === 'day' ? 'day' : at !== null || params.get('bucket') === 'hour' ? 'hour' : 'day',
     range: params.get('range') ?? '7d',
     at,
@@ -107,7 +113,7 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
     try {
       const answer = await ctx.api.get<LatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
       if (!ctx.left()) {
-        renderLatest(latest, answer, view.product, products);
+        renderLatest(latest, answer, view, products);
       }
     } catch (error) {
       if (!ctx.left()) {
@@ -132,7 +138,7 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
     if (recorded === null || ctx.left()) {
       return 'Crawled. The results are still being recorded: reload in a moment to see them.';
     }
-    renderLatest(latest, recorded, view.product, products);
+    renderLatest(latest, recorded, view, products);
     const before = samples;
     await until(async () => ((await refreshCharts()) > before ? true : null), 10_000);
     ctx.announce('Results updated');
@@ -140,7 +146,13 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
   };
   replace(
     main,
-    h('p', { class: 'crumbs' }, h('a', { href: '#/products' }, 'Products'), ' › keyword'),
+    h(
+      'p',
+      { class: 'crumbs' },
+      h('a', { href: '#/products' }, 'Products'),
+      ' › keyword',
+      product === null ? null : ` on ${productMarketLabel(product, marketplaces)}`,
+    ),
     h('div', { class: 'page-head' }, h('h1', {}, `“${text}”`), crawlNowControl(ctx, keywordId, afterCrawl)),
     controls(view, products, () => {
       history.replaceState(null, '', hashOf(view));
@@ -253,13 +265,17 @@ async function loadCharts(ctx: PageContext, view: View): Promise<LoadedCharts> {
     ctx.api.get<ReportingRankHistoryView>(`/v1/products/${product.id}/rank-history`, query),
     ctx.api.get<PriceHistoryView>('/v1/reports/price-history', { ...query, productId: product.id }),
   ]);
-  const rank = (ranks.series[0]?.points.length ?? 0) > 0 ? rankChart(ranks, view.at) : null;
-  const priced = prices.points.length > 0 ? priceChart(prices, product.price) : null;
-  const section = (id: string, title: string, chart: MountedChart | null): HTMLElement =>
+  const fidelity = product.keywords.find((keyword) => keyword.keywordId === view.keywordId)?.orderFidelity;
+  const rankNote = fidelityNote(fidelity, view.marketplaceName);
+  const currency = prices.currency ?? productCurrency(product);
+  const rank = (ranks.series[0]?.points.length ?? 0) > 0 ? rankChart(ranks, view.at, rankNote) : null;
+  const priced = prices.points.length > 0 ? priceChart(prices, product.price, currency) : null;
+  const section = (id: string, title: string, chart: MountedChart | null, note: string | null = null): HTMLElement =>
     h(
       'section',
       { class: 'card', 'aria-labelledby': id, id: `${id}-section` },
       h('h2', { id }, title),
+      note === null ? null : h('p', { class: 'muted fidelity-note' }, note),
       chart
         ? chart.element
         : h(
@@ -272,19 +288,18 @@ async function loadCharts(ctx: PageContext, view: View): Promise<LoadedCharts> {
     samples: (ranks.series[0]?.points ?? []).reduce((sum, point) => sum + point.samples, 0),
     charts: [rank, priced].filter((chart): chart is MountedChart => chart !== null),
     elements: [
-      section('rank-title', `Rank of ${product.name}`, rank),
-      section('price-title', 'My price against the lowest competitor', priced),
+      section('rank-title', `Rank of ${product.name}${rankNote === null ? '' : ' (≈ approximate)'}`, rank, rankNote),
+      section('price-title', `My price against the lowest competitor (${currency})`, priced),
     ],
   };
 }
 
-function renderLatest(
-  section: HTMLElement,
-  latest: LatestView,
-  product: RankingProductView | null,
-  products: RankingProductView[],
-): void {
-  const byId = new Map(products.map((p) => [p.id, p]));
+function renderLatest(section: HTMLElement, latest: LatestView, view: View, products: RankingProductView[]): void {
+  const context: LatestContext = {
+    products: new Map(products.map((p) => [p.id, p])),
+    currency: view.product === null ? LEGACY_CURRENCY : productCurrency(view.product),
+    marketplaceName: view.marketplaceName,
+  };
   if (latest.crawl === null) {
     replace(
       section,
@@ -297,7 +312,7 @@ function renderLatest(
     section,
     h('h2', { id: 'latest-title' }, 'Latest results'),
     h('p', { class: 'muted' }, `Crawled ${dateTime(latest.crawl.crawledAt)} · ${latest.entries.length} listings`),
-    standingsList(latest, byId),
-    latestTable(latest, product?.id ?? null),
+    standingsList(latest, context),
+    latestTable(latest, context, view.product?.id ?? null),
   );
 }

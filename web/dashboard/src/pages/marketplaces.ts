@@ -1,6 +1,6 @@
 import { ApiError } from '../api';
 import { h, replace } from '../dom';
-import { stateBadge, statusFacts } from '../marketplace-format';
+import { capabilityFacts, stateBadge, statusFacts } from '../marketplace-format';
 import type { PageContext } from '../page';
 import type { MarketplaceView, MarketplacesView } from '../types';
 import { credentialsSection } from './credentials-form';
@@ -17,11 +17,21 @@ async function loadMarketplaces(ctx: PageContext): Promise<MarketplaceView[] | n
   }
 }
 
-function statusList(marketplace: MarketplaceView): HTMLElement {
+function factList(facts: [string, string][]): HTMLElement {
+  return h('dl', { class: 'facts' }, ...facts.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]));
+}
+
+/** What the marketplace's API can do; nothing from a server that does not say. */
+function capabilitiesPart(marketplace: MarketplaceView): HTMLElement | null {
+  if (marketplace.capabilities === undefined) {
+    return null;
+  }
+  const titleId = `marketplace-${marketplace.id}-capabilities`;
   return h(
-    'dl',
-    { class: 'facts' },
-    ...statusFacts(marketplace.status).flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]),
+    'section',
+    { class: 'capabilities', 'aria-labelledby': titleId },
+    h('h3', { id: titleId }, 'What its search API can do'),
+    factList(capabilityFacts(marketplace.capabilities)),
   );
 }
 
@@ -37,7 +47,8 @@ function marketplaceCard(ctx: PageContext, marketplace: MarketplaceView, reload:
       h('h2', { id: titleId }, marketplace.name),
       h('span', { class: `badge state ${badge.tone}`, 'data-state': marketplace.status.state }, badge.text),
     ),
-    statusList(marketplace),
+    factList(statusFacts(marketplace.status)),
+    capabilitiesPart(marketplace),
     marketplace.credentials === undefined
       ? null
       : credentialsSection(ctx, marketplace, marketplace.credentials, reload),

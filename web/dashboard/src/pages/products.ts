@@ -3,17 +3,30 @@ import { h, replace } from '../dom';
 import { ago, dateTime, price, priceGap, rankChange } from '../format';
 import type { PageContext } from '../page';
 import { failingBadge } from '../keyword-settings';
+import { marketplaceName, productCurrency, productMarketLabel } from '../marketplace-choice';
 import { myPriceView } from '../price-format';
-import type { KeywordView, ProductKeyword, RankingProductView, ReportingDashboardView } from '../types';
+import type {
+  KeywordView,
+  MarketplaceView,
+  ProductKeyword,
+  RankingProductView,
+  ReportingDashboardView,
+} from '../types';
 import { renderExclusions } from './exclusions';
 import { keywordsById } from './keyword-schedule';
 import { addKeywordDialog, addProductDialog, editProductDialog } from './product-forms';
+import { rankCell } from './rank-cell';
 
 const COLUMNS = ['Keyword', 'Rank', 'Change', 'Lowest competitor', 'Against my price', 'Last crawled', ''];
 
 /** Products: every tracked product with its keywords and standings; add, edit, remove; exclusions. */
 export async function renderProducts(ctx: PageContext, _params: URLSearchParams, main: HTMLElement): Promise<void> {
-  const [products, overview, keywords] = await Promise.all([ctx.products(), overviewOf(ctx), keywordsById(ctx)]);
+  const [products, overview, keywords, marketplaces] = await Promise.all([
+    ctx.products(),
+    overviewOf(ctx),
+    keywordsById(ctx),
+    ctx.marketplaces(),
+  ]);
   if (ctx.left()) {
     return;
   }
@@ -23,7 +36,7 @@ export async function renderProducts(ctx: PageContext, _params: URLSearchParams,
   };
   const addButton = h(
     'button',
-    { type: 'button', class: 'primary', onclick: () => addProductDialog(ctx, reload) },
+    { type: 'button', class: 'primary', onclick: () => addProductDialog(ctx, marketplaces, reload) },
     'Add a product',
   );
   const exclusions = h('section', { 'aria-labelledby': 'exclusions-title' });
@@ -33,7 +46,7 @@ export async function renderProducts(ctx: PageContext, _params: URLSearchParams,
     overview,
     products.length === 0
       ? h('p', { class: 'empty' }, 'No products yet. Add one with the keywords shoppers type to find it.')
-      : productsTable(ctx, products, keywords, reload),
+      : productsTable(ctx, products, { keywords, marketplaces }, reload),
     exclusions,
   );
   await renderExclusions(ctx, exclusions);
@@ -61,12 +74,16 @@ async function overviewOf(ctx: PageContext): Promise<HTMLElement | null> {
   }
 }
 
-type Keywords = Map<string, KeywordView>;
+/** What the table reads besides the products: keyword settings, and marketplace names. */
+interface Lookups {
+  keywords: Map<string, KeywordView>;
+  marketplaces: MarketplaceView[] | null;
+}
 
 function productsTable(
   ctx: PageContext,
   products: RankingProductView[],
-  keywords: Keywords,
+  lookups: Lookups,
   reload: () => void,
 ): HTMLElement {
   const head = h('thead', {}, h('tr', {}, ...COLUMNS.map((text) => h('th', { scope: 'col' }, text))));
@@ -75,7 +92,7 @@ function productsTable(
     { class: 'products responsive' },
     h('caption', { class: 'sr-only' }, `${products.length} tracked products with their keywords`),
     head,
-    ...products.map((product) => productRows(ctx, product, keywords, reload)),
+    ...products.map((product) => productRows(ctx, product, lookups, reload)),
   );
   return h('div', { class: 'table-wrap' }, table);
 }
@@ -83,9 +100,10 @@ function productsTable(
 function productRows(
   ctx: PageContext,
   product: RankingProductView,
-  keywords: Keywords,
+  lookups: Lookups,
   reload: () => void,
 ): HTMLTableSectionElement {
+  const currency = productCurrency(product);
   const remove = (): void =>
     confirmDialog(
       `Stop tracking ${product.name}?`,
@@ -109,9 +127,10 @@ function productRows(
         h('span', { class: 'product-name' }, product.name),
         h(
           'span',
-          { class: 'muted' },
-          `${product.marketplace} · ${product.externalId} · my price ${price(product.price)} (catalogue)`,
+          { class: 'market', 'data-marketplace': product.marketplace },
+          productMarketLabel(product, lookups.marketplaces),
         ),
+        h('span', { class: 'muted' }, `${product.externalId} · my price ${price(product.price, currency)} (catalogue)`),
         h(
           'span',
           { class: 'row-actions' },
@@ -142,8 +161,14 @@ function productRows(
       ),
     ),
   );
+  const name = marketplaceName(product.marketplace, lookups.marketplaces);
   const rows = product.keywords.map((keyword) =>
-    keywordRow(ctx, product, { ...keywords.get(keyword.keywordId), ...keyword }, reload),
+    keywordRow(
+      ctx,
+      { product, currency, marketplaceName: name },
+      { ...lookups.keywords.get(keyword.keywordId), ...keyword },
+      reload,
+    ),
   );
   const none = h(
     'tr',
@@ -153,15 +178,20 @@ function productRows(
   return h('tbody', {}, header, ...(rows.length === 0 ? [none] : rows));
 }
 
-function keywordRow(
-  ctx: PageContext,
-  product: RankingProductView,
-  keyword: ProductKeyword,
-  reload: () => void,
-): HTMLElement {
+/** The product a keyword row belongs to, with its currency and marketplace name. */
+interface RowProduct {
+  product: RankingProductView;
+  currency: string;
+  marketplaceName: string;
+}
+
+function keywordRow(ctx: PageContext, of: RowProduct, keyword: ProductKeyword, reload: () => void): HTMLElement {
+  const product = of.product;
+  // The standing's currency (issue 16) when the view has it, else the product's.
+  const currency = keyword.currency ?? of.currency;
   const change = rankChange(keyword.change);
-  const mine = myPriceView(keyword.priceSource === undefined ? null : keyword, product.price);
-  const gap = priceGap(mine.value, keyword.lowestCompetitorPrice);
+  const mine = myPriceView(keyword.priceSource === undefined ? null : keyword, product.price, currency);
+  const gap = priceGap(mine.value, keyword.lowestCompetitorPrice, currency);
   const failing = failingBadge(keyword.crawlHealth);
   const href = `#/keyword/${keyword.keywordId}?product=${product.id}`;
   const detach = (): void =>
@@ -196,7 +226,11 @@ function keywordRow(
     h(
       'td',
       { 'data-label': 'Rank', class: 'num rank' },
-      keyword.rank === null ? (keyword.lastCrawledAt ? 'not found' : 'not crawled yet') : `#${keyword.rank}`,
+      keyword.rank === null
+        ? keyword.lastCrawledAt
+          ? 'not found'
+          : 'not crawled yet'
+        : rankCell(keyword.rank, keyword.orderFidelity, of.marketplaceName),
     ),
     h(
       'td',
@@ -204,7 +238,7 @@ function keywordRow(
       h('span', { 'aria-hidden': 'true' }, change.text),
       h('span', { class: 'sr-only' }, change.label),
     ),
-    h('td', { 'data-label': 'Lowest competitor', class: 'num' }, price(keyword.lowestCompetitorPrice)),
+    h('td', { 'data-label': 'Lowest competitor', class: 'num' }, price(keyword.lowestCompetitorPrice, currency)),
     h(
       'td',
       { 'data-label': 'Against my price', class: gap.undercut ? 'undercut' : '' },

@@ -71,7 +71,10 @@ function rulesForm(ctx: PageContext, view: AlertRulesView): HTMLElement {
       h('legend', {}, 'Price undercut'),
       checkbox('undercut', 'Alert when a competitor is cheaper than me', d.priceUndercut.enabled),
       field('By at least (%)', numberInput('minPercent', d.priceUndercut.minPercent, 'any')),
-      field('Or by at least (amount)', numberInput('minAmount', d.priceUndercut.minAmount, 'any')),
+      field(
+        'Or by at least (amount, in the product’s currency)',
+        numberInput('minAmount', d.priceUndercut.minAmount, 'any'),
+      ),
     ),
     h(
       'fieldset',

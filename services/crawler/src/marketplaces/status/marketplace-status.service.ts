@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   CrawlerMarketplaceList,
   CrawlerMarketplaceStatuses,
+  MarketplaceCapabilities,
   MarketplaceCredentialsView,
   MarketplaceStatusView,
 } from '@shelfwatch/contracts';
@@ -52,7 +53,7 @@ export class MarketplaceStatusService {
       return this.cached.answer;
     }
     const answer = this.compute().then(({ items, lastCompletedAt }) => ({
-      items,
+      items: items.map(({ id, name, status }) => ({ id, name, status })),
       lastCompletedAt: lastCompletedAt?.toISOString() ?? null,
     }));
     this.cached = { at: now, answer };
@@ -66,9 +67,10 @@ export class MarketplaceStatusService {
   }
 
   /**
-   * The marketplaces the tenant can use, with the credentials its crawls would use and each status. The last error
-   * and overdue keywords are the tenant's own (another tenant's error message is none of its business); the rest
-   * is the marketplace's, over every tenant.
+   * The marketplaces the tenant can use, with what each one's API can do (its adapter's capabilities), the
+   * credentials the tenant's crawls would use and each status. The last error and overdue keywords are the
+   * tenant's own (another tenant's error message is none of its business); the rest is the marketplace's, over
+   * every tenant.
    */
   async list(tenantId: string): Promise<CrawlerMarketplaceList> {
     const { items } = await this.compute(tenantId);
@@ -88,7 +90,8 @@ export class MarketplaceStatusService {
     const counts = await this.store.crawlCounts(em, now);
     const overdue = await this.store.keywordsOverdue(em, now, tenantId);
     let lastCompletedAt: Date | null = null;
-    const items: { id: string; name: string; status: MarketplaceStatusView }[] = [];
+    const items: { id: string; name: string; capabilities: MarketplaceCapabilities; status: MarketplaceStatusView }[] =
+      [];
     for (const definition of this.registry.list()) {
       const last = await this.store.lastCrawls(em, definition.id);
       if (last.lastCompletedAt && (!lastCompletedAt || last.lastCompletedAt > lastCompletedAt)) {
@@ -101,7 +104,7 @@ export class MarketplaceStatusService {
         everFinished: last.lastFinishedAt !== null,
         keywordsOverdue: overdue.get(definition.id) ?? 0,
       });
-      items.push({ id: definition.id, name: definition.name, status });
+      items.push({ id: definition.id, name: definition.name, capabilities: definition.adapter.capabilities, status });
     }
     return { items, lastCompletedAt };
   }

@@ -1,4 +1,5 @@
 import { CrawlItem } from '@shelfwatch/contracts';
+import { aCrawlItem } from '@shelfwatch/testing';
 import fc from 'fast-check';
 import { OwnProduct, StandingsInput, computeStandings, normalizeMall } from './standings';
 
@@ -33,19 +34,7 @@ const listing: fc.Arbitrary<Listing> = fc.record({
 });
 
 function item(drawn: Listing, rank: number): CrawlItem {
-  return {
-    rank,
-    externalId: drawn.externalId,
-    mall: spell(drawn.mall, drawn.way),
-    price: drawn.price,
-    title: `t-${drawn.externalId}`,
-    brand: 'brand',
-    maker: 'maker',
-    category: 'a>b',
-    link: 'https://example.test/p',
-    image: 'https://example.test/i.jpg',
-    productType: '1',
-  };
+  return aCrawlItem(rank, drawn.externalId, { mall: spell(drawn.mall, drawn.way), price: drawn.price });
 }
 
 interface Case {

@@ -1,3 +1,4 @@
+import { eventually } from '@shelfwatch/testing';
 import { Browser, Page } from 'playwright-core';
 import { EXTRA_SERVICES } from '../../services/gateway/test/extra-services';
 import { Platform, crawlAndWait, startPlatform } from '../../services/gateway/test/gateway.e2e-harness';
@@ -41,9 +42,14 @@ describe('a product on eBay UK in the seller dashboard', () => {
       throw new Error(`an eBay product with a site was refused (${probe.status}: ${probe.text}): needs issue16-sites`);
     }
     await crawlAndWait(platform.api, apiKey, keywordId);
-    const latest = await platform.api.call<LatestAnswer>('GET', `/v1/keywords/${keywordId}/rankings/latest`, {
-      key: apiKey,
-    });
+    // The crawl completes before ranking has recorded it: wait for the shelf.
+    const latest = await eventually(async () => {
+      const answer = await platform.api.call<LatestAnswer>('GET', `/v1/keywords/${keywordId}/rankings/latest`, {
+        key: apiKey,
+      });
+      expect(answer.body.crawl).not.toBeNull();
+      return answer;
+    }, 15_000);
     await platform.api.call('DELETE', `/v1/products/${probe.body.id}`, { key: apiKey });
     const listing = latest.body.entries.find((entry) => entry.rank === RANK);
     if (!listing) {
@@ -62,6 +68,14 @@ describe('a product on eBay UK in the seller dashboard', () => {
     const ids = (listed.body.items ?? []).map((item) => item.id);
     if (!ids.includes('ebay')) {
       throw new Error(`eBay is not crawlable on this platform (it lists ${ids.join(', ')}): needs issue16-ebay merged`);
+    }
+    // The platform has no eBay keyset of its own here (as in production until one is configured): the seller brings one.
+    const keyset = await platform.api.call('PUT', '/v1/marketplaces/ebay/credentials', {
+      key: apiKey,
+      body: { clientId: 'acme-ebay-app-0001', clientSecret: 'acme-ebay-cert-0001' },
+    });
+    if (keyset.status !== 200) {
+      throw new Error(`the eBay keyset was refused (${keyset.status}: ${keyset.text})`);
     }
     listingId = await findListing();
     browser = await launchChromium();

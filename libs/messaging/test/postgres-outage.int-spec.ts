@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { EventType } from '@shelfwatch/contracts';
+import { EventType, STREAMS } from '@shelfwatch/contracts';
 import {
   TcpProxy,
   TestDatabase,
@@ -11,7 +11,6 @@ import {
   eventually,
   existingTestDatabase,
   openServiceOrm,
-  pause,
   startTcpProxy,
 } from '@shelfwatch/testing';
 import { EventHandlerFn } from '../src/event-handler';
@@ -79,7 +78,11 @@ describe('consumer across a Postgres outage', () => {
     });
     await proxy.cut();
     await publish(20, 40);
-    await pause(2_000);
+    // Until the outage has made handlers fail and their messages come back: the retries are what is tested.
+    await eventually(async () => {
+      const info = await nats.jsm.consumers.info(nats.topology.streamName(STREAMS.TRACKING), 'ranking-tracking');
+      expect(info.num_redelivered).toBeGreaterThan(0);
+    }, 30_000);
     await proxy.restore();
     await eventually(async () => {
       const rows = await orm.em.fork().execute<{ keyword: string }[]>('select keyword from ranking.effects');

@@ -114,6 +114,21 @@ describe('transient failures are retried, not parked', () => {
     );
   };
 
+  /**
+   * Resolves once the first attempt's handler has returned (`returned`) and no transaction is open on the test
+   * database any more: the abandoned attempt has then either rolled back or, wrongly, committed.
+   */
+  async function untilFirstAttemptSettled(returned: Promise<void>): Promise<void> {
+    await returned;
+    await eventually(async () => {
+      const [open] = await orm.em.fork().execute<{ count: string }[]>(
+        `select count(*) from pg_stat_activity
+            where datname = current_database() and xact_start is not null and pid <> pg_backend_pid()`,
+      );
+      expect(open?.count).toBe('0');
+    }, 30_000);
+  }
+
   it('keeps retrying events published during a Postgres outage longer than the old horizon, then applies each once', async () => {
     await start(apply, { maxUnclassifiedFailures: OLD_PARKING_DELIVERIES, maxInFlight: 4 });
     await publish('before');
@@ -152,6 +167,10 @@ describe('transient failures are retried, not parked', () => {
     const hung = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let firstReturned: () => void = () => undefined;
+    const returned = new Promise<void>((resolve) => {
+      firstReturned = resolve;
+    });
     const timeouts = async () =>
       (await messagingMetrics.handlerTimeouts.get()).values
         .filter((value) => value.labels.consumer === 'ranking-tracking')
@@ -162,6 +181,7 @@ describe('transient failures are retried, not parked', () => {
         await apply(event, ctx);
         if (ctx.deliveryCount === 1) {
           await hung;
+          firstReturned();
         }
       },
       { handlerTimeoutMs: 500 },
@@ -177,7 +197,7 @@ describe('transient failures are retried, not parked', () => {
     });
     expect(row?.event_id).toBe(id);
     expect(row?.delivery).toBeGreaterThan(1);
-    await pause(1_000);
+    await untilFirstAttemptSettled(returned);
     expect(await applied()).toHaveLength(1);
     expect(await deadLetters()).toHaveLength(0);
   });
@@ -187,11 +207,16 @@ describe('transient failures are retried, not parked', () => {
     const never = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let firstReturned: () => void = () => undefined;
+    const returned = new Promise<void>((resolve) => {
+      firstReturned = resolve;
+    });
     await start(
       async (event, ctx) => {
         await apply(event, ctx);
         if (ctx.deliveryCount === 1) {
           await never;
+          firstReturned();
         }
       },
       { handlerTimeoutMs: 500 },
@@ -210,7 +235,7 @@ describe('transient failures are retried, not parked', () => {
       // Only so that the pool can close at the end of the suite.
       release();
     }
-    await pause(1_000);
+    await untilFirstAttemptSettled(returned);
     expect(await applied()).toHaveLength(1);
   });
 });

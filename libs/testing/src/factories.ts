@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventData, EventEnvelope, EventOrigin, buildEvent } from '@shelfwatch/contracts';
+import { CrawlItem, EventData, EventEnvelope, EventOrigin, buildEvent } from '@shelfwatch/contracts';
 
 /** A tenant-rooted origin with fresh ids, overridable. */
 export function anOrigin(overrides: Partial<EventOrigin> = {}): EventOrigin {
@@ -27,4 +27,22 @@ export function aKeywordAddedEvent(
     id: randomUUID(),
     occurredAt: new Date('2026-11-22T10:00:00Z'),
   });
+}
+
+/** A listing of a crawled shelf at `rank`, overridable (no optional issue-16 fields unless given). */
+export function aCrawlItem(rank: number, externalId: string, overrides: Partial<CrawlItem> = {}): CrawlItem {
+  return {
+    rank,
+    externalId,
+    title: `item ${externalId}`,
+    mall: `mall-${externalId}`,
+    price: 10_000,
+    brand: 'brand',
+    maker: 'maker',
+    category: 'a>b',
+    link: 'https://example.test/p',
+    image: 'https://example.test/i.jpg',
+    productType: '1',
+    ...overrides,
+  };
 }

@@ -7,3 +7,4 @@ export * from './tcp-proxy';
 export * from './free-port';
 export * from './private-nats';
 export * from './capturing-logger';
+export * from './outbox-drained';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { AlertView, DeliveryView, EventEnvelope, Page, WebhookCreated } from '@shelfwatch/contracts';
 import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
-import { eventually } from '@shelfwatch/testing';
+import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { AlertingConfig, loadAlertingConfig } from '../src/alerting.config';
 import { alertingPersistence } from '../src/alerting.persistence';
@@ -39,7 +39,10 @@ describe('alert lifecycle and signed deliveries', () => {
     await receiver?.close();
   });
 
-  /** Publishes a crawl's ranking and waits until the alerting has evaluated it. */
+  /**
+   * Publishes a crawl's ranking and waits until the alerting has evaluated it and published what it decided, so
+   * that the alert stream may be read for "exactly one" and "nothing more".
+   */
   async function crawl(tenant: string, keywordId: string, standings: ReturnType<typeof aStanding>[], when: Date) {
     await publish(booted.environment, tenant, 'ranking.recorded', recordedData(keywordId, standings, when));
     const orm = booted.sut.app.get(MikroORM);
@@ -49,6 +52,7 @@ describe('alert lifecycle and signed deliveries', () => {
         .execute('select 1 from alerting.keyword_shelves where keyword_id = ? and recorded_at = ?', [keywordId, when]);
       expect(rows).toHaveLength(1);
     });
+    await untilOutboxDrained(orm, 'alerting');
   }
 
   const deliveries = (webhookId: string, tenant = tenantId) =>
@@ -60,12 +64,9 @@ describe('alert lifecycle and signed deliveries', () => {
     expect(webhook.secret).toMatch(/^whsec_/);
 
     await crawl(tenantId, K1, [aStanding(P1, 10_000, 9_000)], at(1));
-    const [raised, ...more] = await eventually(async () => {
-      const events = await alertEvents(booted.environment, tenantId, 'alert.raised');
-      expect(events).toHaveLength(1);
-      return events;
-    });
-    expect(more).toEqual([]);
+    const raisedEvents = await alertEvents(booted.environment, tenantId, 'alert.raised');
+    expect(raisedEvents).toHaveLength(1);
+    const [raised] = raisedEvents;
     expect(raised?.data).toMatchObject({ alertType: 'price_undercut', productId: P1, keywordId: K1 });
 
     const [request] = await eventually(() => {
@@ -85,15 +86,14 @@ describe('alert lifecycle and signed deliveries', () => {
       data: { alertId: raised?.data.alertId },
     });
 
-    // The same condition again: de-duplicated, nothing raised, nothing sent.
+    // The same condition again: de-duplicated, nothing raised.
     await crawl(tenantId, K1, [aStanding(P1, 10_000, 8_500)], at(2));
+    expect(await alertEvents(booted.environment, tenantId, 'alert.raised')).toHaveLength(1);
     // The condition clears: the alert resolves, and the receiver hears of it.
     await crawl(tenantId, K1, [aStanding(P1, 10_000, 10_000)], at(3));
-    const [resolved] = await eventually(async () => {
-      const events = await alertEvents(booted.environment, tenantId, 'alert.resolved');
-      expect(events).toHaveLength(1);
-      return events;
-    });
+    const resolvedEvents = await alertEvents(booted.environment, tenantId, 'alert.resolved');
+    expect(resolvedEvents).toHaveLength(1);
+    const [resolved] = resolvedEvents;
     expect(resolved?.data).toMatchObject({ alertId: raised?.data.alertId, reason: 'condition_cleared' });
     // It comes back within the cool-down: held back.
     await crawl(tenantId, K1, [aStanding(P1, 10_000, 9_000)], at(4));
@@ -140,9 +140,9 @@ describe('alert lifecycle and signed deliveries', () => {
       history: [{ type: 'alert.raised' }, { type: 'alert.acknowledged' }],
     });
     await rpc.request('alerting.alert.ack', { tenantId, alertId });
-    await eventually(async () =>
-      expect(await alertEvents(booted.environment, tenantId, 'alert.acknowledged')).toHaveLength(1),
-    );
+    // Both acknowledgements are committed once answered; once the outbox is drained, a second event would show.
+    await untilOutboxDrained(booted.sut.app.get(MikroORM), 'alerting');
+    expect(await alertEvents(booted.environment, tenantId, 'alert.acknowledged')).toHaveLength(1);
 
     // A redelivered older crawl (the condition had not yet appeared then) changes nothing.
     const stale = await publish(

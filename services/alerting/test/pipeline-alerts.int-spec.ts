@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ALERTING_RPC, RankingProductView, WebhookCreated } from '@shelfwatch/contracts';
-import { RpcClient } from '@shelfwatch/messaging';
-import { eventually, pause } from '@shelfwatch/testing';
+import { RpcClient, consumersFor } from '@shelfwatch/messaging';
+import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
 import {
   ServiceUnderTest,
@@ -37,6 +37,7 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
   const services: ServiceUnderTest[] = [];
   let rpc: RpcClient;
   let receiver: TestReceiver;
+  let rankingOrm: MikroORM;
   let alertingOrm: MikroORM;
   const tenantId = randomUUID();
   let keywordId = '';
@@ -59,7 +60,9 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
       ALERTING_DELIVERY_POLL_MS: '50',
     };
     services.push(await bootService('crawler', loadCrawlerConfig(env), (c, l) => CrawlerAppModule.forConfig(c, l)));
-    services.push(await bootService('ranking', loadRankingConfig(env), (c, l) => RankingAppModule.forConfig(c, l)));
+    const ranking = await bootService('ranking', loadRankingConfig(env), (c, l) => RankingAppModule.forConfig(c, l));
+    services.push(ranking);
+    rankingOrm = ranking.app.get(MikroORM);
     const alerting = await bootService('alerting', loadAlertingConfig(env), (c, l) =>
       AlertingAppModule.forConfig(c, l),
     );
@@ -77,7 +80,13 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
     await receiver?.close();
   });
 
-  /** Requests a crawl of the keyword and waits until the alerting evaluated it (or the crawl failed). */
+  /**
+   * Requests a crawl of the keyword and waits until the alerting has taken in all it caused and published what it
+   * decided, so that the alert stream may be read for "exactly one" and "nothing more":
+   * - completed: the alerting evaluated it (its shelf row names the crawl), and its outbox is drained;
+   * - failed: the ranking recorded the failure and published whatever it decided, the alerting's consumer of
+   *   ranking events has nothing pending or unacknowledged, and the alerting's outbox is drained.
+   */
   async function crawl(): Promise<string> {
     const { crawlId } = await eventually(
       () => rpc.request<{ crawlId: string }>('crawler.crawl.request', { tenantId, keywordId }),
@@ -100,8 +109,34 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
           .execute('select 1 from alerting.keyword_shelves where crawl_id = ?', [crawlId]);
         expect(rows).toHaveLength(1);
       }, 20_000);
+    } else {
+      await eventually(async () => {
+        const rows = await rankingOrm.em
+          .fork()
+          .execute('select 1 from ranking.keyword_crawl_outcomes where crawl_id = ?', [crawlId]);
+        expect(rows).toHaveLength(1);
+      }, 20_000);
+      await untilOutboxDrained(rankingOrm, 'ranking');
+      await untilAlertingTookInRankingEvents();
     }
+    await untilOutboxDrained(alertingOrm, 'alerting');
     return status;
+  }
+
+  /** Every ranking event in its stream was delivered to the alerting and acknowledged (handled and committed). */
+  async function untilAlertingTookInRankingEvents(): Promise<void> {
+    const [consumer] = consumersFor('alerting', ['ranking.recorded']);
+    if (!consumer) {
+      throw new Error('the alerting consumes no ranking events');
+    }
+    const stream = environment.nats.topology.streamName(consumer.stream);
+    await eventually(async () => {
+      const info = await environment.nats.jsm.consumers.info(stream, consumer.durable);
+      expect({ pending: info.num_pending, unacknowledged: info.num_ack_pending }).toEqual({
+        pending: 0,
+        unacknowledged: 0,
+      });
+    }, 20_000);
   }
 
   const count = async (type: 'alert.raised' | 'alert.resolved'): Promise<number> =>
@@ -134,11 +169,9 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
     // The marketplace: a competitor drops 20 % below my price.
     sim.control.setPrice({ productId: competitor?.productId, price: Math.floor(myPrice * 0.8) });
     expect(await crawl()).toBe('completed');
-    const [raised] = await eventually(async () => {
-      const events = await alertEvents(environment, tenantId, 'alert.raised');
-      expect(events).toHaveLength(1);
-      return events;
-    });
+    const raisedEvents = await alertEvents(environment, tenantId, 'alert.raised');
+    expect(raisedEvents).toHaveLength(1);
+    const [raised] = raisedEvents;
     expect(raised?.data).toMatchObject({
       alertType: 'price_undercut',
       productId: product.id,
@@ -164,21 +197,19 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
 
     // The same condition on the next crawl, within the cool-down: nothing.
     expect(await crawl()).toBe('completed');
+    expect(await count('alert.raised')).toBe(1);
     // The competitor raises its price again but the marketplace is down: a failed crawl changes nothing.
     sim.control.setPrice({ productId: competitor?.productId, price: null });
     sim.control.setFaults({ outage: true });
     expect(await crawl()).toBe('failed');
-    await pause(500);
     expect([await count('alert.raised'), await count('alert.resolved'), receiver.requests.length]).toEqual([1, 0, 1]);
 
     // The marketplace is back: the condition has cleared, the alert resolves.
     sim.control.setFaults({ outage: false });
     expect(await crawl()).toBe('completed');
-    const [resolved] = await eventually(async () => {
-      const events = await alertEvents(environment, tenantId, 'alert.resolved');
-      expect(events).toHaveLength(1);
-      return events;
-    });
+    const resolvedEvents = await alertEvents(environment, tenantId, 'alert.resolved');
+    expect(resolvedEvents).toHaveLength(1);
+    const [resolved] = resolvedEvents;
     expect(resolved?.data).toMatchObject({ alertId: raised?.data.alertId, reason: 'condition_cleared' });
     expect(await count('alert.raised')).toBe(1);
     await eventually(() => expect(receiver.requests).toHaveLength(2));

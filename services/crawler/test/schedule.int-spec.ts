@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { EventEnvelope, STREAMS, buildEvent } from '@shelfwatch/contracts';
-import { eventually, readStream } from '@shelfwatch/testing';
+import { eventually, readStream, untilOutboxDrained } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
 import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
@@ -81,11 +81,15 @@ describe('crawler schedule', () => {
         [keywordId],
         'run',
       );
-    await eventually(async () => {
-      const mine = (await requested()).filter((event) => event.data.keywordId === keywordId);
-      expect(mine.map((event) => event.data.trigger)).toEqual(['schedule']);
+    // The scheduler ran once it moved the keyword on; its requests are all in the stream once the outbox is drained.
+    const due = await eventually(async () => {
+      const moved = await nextDueAt(keywordId);
+      expect(moved).toBeGreaterThan(Date.now());
+      return moved;
     });
-    const due = await nextDueAt(keywordId);
+    await untilOutboxDrained(orm, 'crawler');
+    const mine = (await requested()).filter((event) => event.data.keywordId === keywordId);
+    expect(mine.map((event) => event.data.trigger)).toEqual(['schedule']);
     // One interval (60 min) ± 10 % after the scheduler ran, which was between `before` and now.
     expect(due).toBeGreaterThanOrEqual(before + 54 * 60_000);
     expect(due).toBeLessThanOrEqual(Date.now() + 66 * 60_000);
@@ -107,6 +111,8 @@ describe('crawler schedule', () => {
       expect(due).toBeGreaterThanOrEqual(before);
       expect(due).toBeLessThanOrEqual(Date.now() + 10 * 60_000);
     });
+    // A crawl.requested the re-spread had written would be in the stream once the outbox is drained.
+    await untilOutboxDrained(orm, 'crawler');
     expect((await requested()).filter((event) => event.data.keywordId === keywordId)).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { EventData, EventEnvelope, EventType, STREAMS, buildEvent } from '@shelfwatch/contracts';
-import { eventually, keywordAddedData, readStream } from '@shelfwatch/testing';
+import { eventually, keywordAddedData, readStream, untilOutboxDrained } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
 import { CrawlService } from '../src/crawls/crawl.service';
@@ -154,7 +154,9 @@ describe('versioned schedule projection', () => {
       [paused.keywordId, paused.keywordId, active.keywordId],
     );
     await booted.sut.app.get(CrawlService).scheduleDue();
-    await eventually(async () => expect(await requested(active.keywordId)).toHaveLength(1));
+    // The round committed; once the outbox is drained, everything it requested is in the stream.
+    await untilOutboxDrained(orm, 'crawler');
+    expect(await requested(active.keywordId)).toHaveLength(1);
     expect(await requested(paused.keywordId)).toHaveLength(0);
   });
 

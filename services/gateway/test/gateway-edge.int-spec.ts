@@ -60,26 +60,34 @@ describe('gateway edge', () => {
     expect(unaffected.headers).toMatchObject({ 'ratelimit-limit': '5', 'ratelimit-remaining': '4' });
   });
 
+  // "At once" without a stopwatch: a request that waited for DOWNSTREAM_TIMEOUT_MS is answered 504, not 503.
   it('answers 503 at once when no instance of a service is there', async () => {
     const fresh = keys.initech ?? '';
-    const started = Date.now();
     const answer = await api.call('GET', '/v1/products', { key: fresh });
-    expect(answer).toMatchObject({ status: 503, body: { type: problemType('service-unavailable') } });
-    expect(Date.now() - started).toBeLessThan(250);
+    expect(answer).toMatchObject({
+      status: 503,
+      body: { type: problemType('service-unavailable'), detail: expect.stringMatching(/^no instance serves /) },
+    });
   });
 
-  it('answers 504 after DOWNSTREAM_TIMEOUT_MS when the service does not answer', async () => {
+  it('answers 504 after DOWNSTREAM_TIMEOUT_MS when the service does not answer in time', async () => {
     const fresh = keys.umbrella ?? '';
     const { nc, topology } = booted.environment.nats;
-    const silent = nc.subscribe(rpcSubject(topology, 'crawler.crawl.list'), { callback: () => undefined });
+    // The service answers, but only at ten times the timeout: a gateway waiting longer would pass the answer on.
+    const answers: NodeJS.Timeout[] = [];
+    const late = nc.subscribe(rpcSubject(topology, 'crawler.crawl.list'), {
+      callback: (_error, msg) => {
+        answers.push(setTimeout(() => msg.respond(JSON.stringify({ ok: true, data: { items: [] } })), 3_000));
+      },
+    });
     try {
       const started = Date.now();
       const answer = await api.call('GET', '/v1/crawls', { key: fresh });
       expect(answer).toMatchObject({ status: 504, body: { type: problemType('service-timeout') } });
       expect(Date.now() - started).toBeGreaterThanOrEqual(280);
-      expect(Date.now() - started).toBeLessThan(1_500);
     } finally {
-      silent.unsubscribe();
+      answers.forEach(clearTimeout);
+      late.unsubscribe();
     }
   });
 

@@ -37,6 +37,8 @@ describe('gateway process', () => {
         PORT: String(port),
         METRICS_PORT: String(metricsPort),
         LOG_LEVEL: 'debug',
+        // The service's own deadline: a shutdown taking longer ends the process with 1.
+        SHUTDOWN_TIMEOUT_MS: '10000',
       });
       await spawned.waitForLine(/listening on port/);
     });
@@ -76,12 +78,12 @@ describe('gateway process', () => {
       expect((await fetch(`${internal}/v1/tenant`)).status).toBe(404);
     });
 
+    // Timed by the service's own SHUTDOWN_TIMEOUT_MS, not by a stopwatch a loaded machine can break: past it, code 1.
     it('exits 0 within 10 s of SIGTERM', async () => {
-      const started = Date.now();
       spawned.child.kill('SIGTERM');
       const { code, signal } = await spawned.exited;
       expect({ code, signal }).toEqual({ code: 0, signal: null });
-      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(spawned.stderr.concat(spawned.stdout).filter((line) => line.includes('shutdown timed out'))).toEqual([]);
     });
   });
 });

@@ -58,7 +58,7 @@ export function siteFor(marketplace: string, chosenSite: string): string | null 
 }
 
 /** The currency of a product's prices: the product's own, else its marketplace's (site's). */
-export function productCurrency(product: Pick<RankingProductView, 'marketplace' | 'site' | 'currency'>): string {
+export function productCurrency(product: { marketplace: string; site?: string | null; currency?: string }): string {
   return product.currency ?? marketplaceCurrency(product.marketplace, product.site);
 }
 

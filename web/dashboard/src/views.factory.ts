@@ -105,6 +105,17 @@ export function marketplace(overrides: Partial<MarketplaceView> = {}): Marketpla
   return {
     id: 'naver',
     name: 'Naver Shopping',
+    capabilities: capabilities({
+      pageSize: 100,
+      maxDepth: 1100,
+      ratePerSecond: 10,
+      dailyQuota: 25_000,
+      orderFidelity: 'exact',
+      fields: ['seller'],
+      currencies: ['KRW'],
+      sites: [],
+      locales: ['ko-KR'],
+    }),
     credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
     status: marketplaceStatus(),
     ...overrides,

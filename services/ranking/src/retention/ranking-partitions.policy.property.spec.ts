@@ -8,24 +8,35 @@ const instant = fc.date({
   noInvalidDate: true,
 });
 
-/** Partition tables around the cut-off, plus the default partition and an unrelated table. */
-const tables = fc
-  .tuple(instant, fc.uniqueArray(fc.integer({ min: -40, max: 40 }), { maxLength: 20 }))
-  .map(([around, offsets]) => [
-    ...offsets.map((offset) => partitionName(new Date(dayOf(around).getTime() + offset * DAY_MS))),
-    'ranking_rows_default',
-    'ranking_rows_p2026',
-  ]);
+/**
+ * Partition tables around the cut-off, plus the default partition and an unrelated table; the cut-off often
+ * falls on a midnight or a millisecond either side of one, where an off-by-one would drop a day too early.
+ */
+const tablesAndCutoff = fc
+  .tuple(
+    instant,
+    fc.uniqueArray(fc.integer({ min: -40, max: 40 }), { maxLength: 20 }),
+    fc.oneof(fc.integer({ min: -1, max: 1 }), fc.integer({ min: 0, max: DAY_MS - 1 })),
+  )
+  .map(([around, offsets, intoDay]) => ({
+    names: [
+      ...offsets.map((offset) => partitionName(new Date(dayOf(around).getTime() + offset * DAY_MS))),
+      'ranking_rows_default',
+      'ranking_rows_p2026',
+    ],
+    cutoff: new Date(dayOf(around).getTime() + intoDay),
+  }));
 
 describe('ranking row partitions (properties)', () => {
   it('drops a partition only when its whole day is older than the cut-off, keeps every other, oldest first', () => {
     fc.assert(
-      fc.property(tables, instant, (names, cutoff) => {
+      fc.property(tablesAndCutoff, ({ names, cutoff }) => {
         const dropped = expiredPartitions(names, cutoff);
         for (const name of names) {
           const day = partitionDay(name);
-          const expired = day !== null && day.getTime() + DAY_MS <= cutoff.getTime();
-          expect(dropped.includes(name)).toBe(expired);
+          // Expired when even a row at the day's last millisecond is older than the cut-off (the purge deletes it).
+          const lastInstant = day === null ? null : day.getTime() + DAY_MS - 1;
+          expect(dropped.includes(name)).toBe(lastInstant !== null && lastInstant < cutoff.getTime());
         }
         const days = dropped.map((name) => partitionDay(name)?.getTime() ?? Number.NaN);
         expect(days).toEqual([...days].sort((a, b) => a - b));

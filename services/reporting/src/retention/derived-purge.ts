@@ -81,6 +81,16 @@ export function bucketSlackMs(dataKind: DataKind): number {
   return Math.max(0, ...DERIVED[dataKind].map((derived) => derived.bucketMs));
 }
 
+/** A read model derived from a data kind, with the request it is purged under. */
+export interface DerivedPurge extends DerivedTarget {
+  request: PurgeRequest;
+}
+
+/** The request each read model derived from `dataKind` is purged under: earlier by its bucket. Pure. */
+export function derivedPurges(dataKind: DataKind, request: PurgeRequest): DerivedPurge[] {
+  return DERIVED[dataKind].map(({ target, bucketMs }) => ({ target, bucketMs, request: earlier(request, bucketMs) }));
+}
+
 /** Purges every read model derived from `dataKind` under the request's cut-offs (each bucket once it ended). */
 export async function purgeDerived(
   executor: PurgeExecutor,
@@ -88,8 +98,11 @@ export async function purgeDerived(
   request: PurgeRequest,
 ): Promise<{ table: string; report: PurgeReport }[]> {
   const reports: { table: string; report: PurgeReport }[] = [];
-  for (const { target, bucketMs } of DERIVED[dataKind]) {
-    reports.push({ table: target.table, report: await purgeForRequest(executor, target, earlier(request, bucketMs)) });
+  for (const derived of derivedPurges(dataKind, request)) {
+    reports.push({
+      table: derived.target.table,
+      report: await purgeForRequest(executor, derived.target, derived.request),
+    });
   }
   return reports;
 }

@@ -21,6 +21,7 @@ import { MARKETPLACE_QUOTA } from '../marketplaces/marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
 import { REQUEST_BUDGET, RequestBudget } from '../marketplaces/request-budget';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
+import { rakutenMarketplace } from '../marketplaces/rakuten/rakuten.marketplace';
 import { marketplaceStatusProviders } from '../marketplaces/status/marketplace-status.providers';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
@@ -76,7 +77,10 @@ export class CrawlsModule {
         TenantUsageHandler,
         ...marketplaceStatusProviders,
         // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
-        { provide: MarketplaceRegistry, useValue: new MarketplaceRegistry([naverMarketplace(config)]) },
+        {
+          provide: MarketplaceRegistry,
+          useValue: new MarketplaceRegistry([naverMarketplace(config), rakutenMarketplace(config)]),
+        },
         {
           provide: REQUEST_BUDGET,
           inject: [MikroORM, BudgetStore, MarketplaceRegistry],

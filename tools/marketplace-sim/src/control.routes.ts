@@ -8,7 +8,7 @@ function isSort(value: unknown): value is SortOrder {
 }
 
 /** Runs a control change; a bad input is the caller's mistake (400), never a simulator failure. */
-function answer(reply: FastifyReply, change: () => unknown): FastifyReply {
+export function answer(reply: FastifyReply, change: () => unknown): FastifyReply {
   try {
     return reply.send(change());
   } catch (error) {

@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import { Catalogue } from './catalogue';
 import { registerControlRoutes } from './control.routes';
+import { registerRakutenRoutes } from './rakuten.route';
 import { registerSearchRoutes } from './search.route';
 import { SimClock, SimulatorControl, SYSTEM_CLOCK } from './simulator-control';
 
@@ -43,6 +44,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const app = Fastify({ logger: options.logRequests ?? false, forceCloseConnections: true });
   registerSearchRoutes(app, control);
   registerControlRoutes(app, control);
+  registerRakutenRoutes(app, control);
   await app.listen({ port: options.port, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;

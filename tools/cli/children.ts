@@ -66,6 +66,8 @@ function childEnv(app: AppName, input: ChildrenInput): NodeJS.ProcessEnv {
     NAVER_API_BASE_URL: simUrl,
     NAVER_CLIENT_ID: 'local',
     NAVER_CLIENT_SECRET: 'local',
+    RAKUTEN_API_BASE_URL: `${simUrl}/services/api/IchibaItem/Search/20220601`,
+    RAKUTEN_APPLICATION_ID: 'local',
     SHUTDOWN_TIMEOUT_MS: String(CHILD_SHUTDOWN_TIMEOUT_MS),
     ...inherited,
     ...tracing,

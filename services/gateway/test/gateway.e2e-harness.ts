@@ -1,7 +1,7 @@
 import { Env } from '@shelfwatch/config';
 import { eventually } from '@shelfwatch/testing';
 import { ServicePersistence } from '@shelfwatch/persistence';
-import { RunningSimulator, groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
+import { RAKUTEN_SEARCH_PATH, RunningSimulator, groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
 import {
   ServiceUnderTest,
   TestEnvironment,
@@ -128,6 +128,8 @@ export async function startPlatform(
     NAVER_API_BASE_URL: sim.url,
     NAVER_CLIENT_ID: 'client',
     NAVER_CLIENT_SECRET: 'secret',
+    RAKUTEN_API_BASE_URL: `${sim.url}${RAKUTEN_SEARCH_PATH}`,
+    RAKUTEN_APPLICATION_ID: 'rakuten-client',
     CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
     ADMIN_API_KEY: ADMIN_KEY,
     RATE_LIMIT_BURST: '100000',

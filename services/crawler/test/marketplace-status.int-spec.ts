@@ -198,6 +198,13 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
         credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
         status: expect.objectContaining({ state: 'unknown', quotaResetsAt: expect.any(String) }) as unknown,
       },
+      {
+        // Without RAKUTEN_APPLICATION_ID: listed, and a tenant's crawls would need its own application id.
+        id: 'rakuten',
+        name: 'Rakuten Ichiba',
+        credentials: { source: 'none', last4: null, lastUsedAt: null, updatedAt: null },
+        status: expect.objectContaining({ state: 'unknown', dailyQuota: 86_400 }) as unknown,
+      },
     ]);
   });
 

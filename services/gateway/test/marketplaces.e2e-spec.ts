@@ -20,7 +20,7 @@ describe('gateway → GET /v1/marketplaces', () => {
     expect((await api.call('GET', '/v1/marketplaces')).status).toBe(401);
   });
 
-  it("lists Naver with the platform's credentials and its status, which a completed crawl turns ok", async () => {
+  it("lists Naver with the platform's credentials and its status, which a completed crawl turns ok, and Rakuten", async () => {
     const { apiKey: key } = await api.tenant('marketplaces');
     const tracked = await trackProductAt(api, key, 'wireless earbuds', 3);
     await crawlAndWait(api, key, tracked.keywordId);
@@ -47,6 +47,17 @@ describe('gateway → GET /v1/marketplaces', () => {
           crawlsLastHour: 1,
           keywordsOverdue: 0,
         },
+      },
+      {
+        id: 'rakuten',
+        name: 'Rakuten Ichiba',
+        credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
+        status: expect.objectContaining({
+          state: 'unknown',
+          dailyQuota: 86_400,
+          // Midnight in Tokyo.
+          quotaResetsAt: expect.stringMatching(/T15:00:00\.000Z$/) as unknown,
+        }) as unknown,
       },
     ]);
     expect(listed.body.items[0]?.status.requestsToday).toBeGreaterThan(0);

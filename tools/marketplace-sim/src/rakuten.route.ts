@@ -14,6 +14,7 @@ import {
   RakutenSearchResponse,
   toRakutenItem,
 } from './rakuten-format';
+import { first } from './search-params';
 import { SimulatorControl } from './simulator-control';
 
 /** Where Rakuten serves the Item Search API (version 2022-06-01): `RAKUTEN_API_BASE_URL` is `<sim>` plus this. */
@@ -29,11 +30,6 @@ interface RakutenSearchParams {
   page: number;
   sort: SortOrder;
   formatVersion: 1 | 2;
-}
-
-function first(raw: unknown): string | undefined {
-  const value: unknown = Array.isArray(raw) ? (raw as unknown[])[0] : raw;
-  return typeof value === 'string' ? value : undefined;
 }
 
 function integerIn(raw: string | undefined, fallback: number, min: number, max: number): number | null {

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { MarketplaceCapabilities } from '@shelfwatch/contracts';
 import { getTracer } from '@shelfwatch/observability';
 import type { Clock, FetchPort, MarketplaceAdapter, SearchPage, SearchRequest } from '../marketplace-adapter';
-import { MarketplaceError } from '../marketplace-error';
+import { MarketplaceError, requestFailure } from '../marketplace-error';
 import { parseRakutenAnswer } from './rakuten.parse';
 import {
   RAKUTEN_MAX_HITS,
@@ -135,17 +135,7 @@ export class RakutenItemSearchAdapter implements MarketplaceAdapter {
       const text = await response.text();
       return { status: response.status, retryAfter: response.headers.get('retry-after'), text };
     } catch (err) {
-      throw networkFailure(err, signal);
+      throw requestFailure('Rakuten', err, signal);
     }
   }
-}
-
-function networkFailure(err: unknown, signal: AbortSignal): MarketplaceError {
-  if (signal.aborted) {
-    // Whoever aborted (breaker timeout, crawl deadline, shutdown) decides what it means; see toMarketplaceError.
-    return new MarketplaceError('cancelled', { message: 'request aborted', cause: signal.reason });
-  }
-  // fetch's own message ("fetch failed") never holds the URL, whose query carries the credentials.
-  const message = err instanceof Error ? err.message : String(err);
-  return new MarketplaceError('upstream_error', { message: `Rakuten request failed: ${message}`, cause: err });
 }

@@ -2,7 +2,7 @@ import type { Availability, CrawlItem } from '@shelfwatch/contracts';
 import { parseRetryAfter } from '@shelfwatch/resilience';
 import { z } from 'zod';
 import type { SearchPage } from '../marketplace-adapter';
-import { MarketplaceError, marketplaceErrorFromStatus } from '../marketplace-error';
+import { MarketplaceError, marketplaceErrorFromStatus, parseJsonBody } from '../marketplace-error';
 
 /** Wait after `too_many_requests` without a Retry-After: Rakuten allows one request a second per application id. */
 export const RAKUTEN_DEFAULT_RETRY_AFTER_MS = 1_000;
@@ -104,14 +104,6 @@ export interface RakutenHttpAnswer {
   nowMs: number;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 const errorEnvelope = z.object({ error: z.string().min(1), error_description: z.string().optional() });
 
 /** The `error` code and description of a Rakuten error body, if the body is one. */
@@ -154,7 +146,7 @@ function mapRakutenCode(code: string, retryAfterMs: number | undefined, details:
  * contract (also not JSON) `invalid_response`.
  */
 export function parseRakutenAnswer(answer: RakutenHttpAnswer): SearchPage {
-  const body = parseJson(answer.text);
+  const body = parseJsonBody(answer.text);
   const rakuten = rakutenErrorOf(body);
   const retryAfterMs = parseRetryAfter(answer.retryAfter, () => answer.nowMs);
   if (rakuten?.code === 'not_found') {

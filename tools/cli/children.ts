@@ -70,6 +70,8 @@ function childEnv(app: AppName, input: ChildrenInput): NodeJS.ProcessEnv {
     ...(inherited.EBAY_API_BASE_URL === undefined
       ? { EBAY_API_BASE_URL: simUrl, EBAY_CLIENT_ID: 'local', EBAY_CLIENT_SECRET: 'local' }
       : {}),
+    RAKUTEN_API_BASE_URL: `${simUrl}/services/api/IchibaItem/Search/20220601`,
+    RAKUTEN_APPLICATION_ID: 'local',
     SHUTDOWN_TIMEOUT_MS: String(CHILD_SHUTDOWN_TIMEOUT_MS),
     ...inherited,
     ...tracing,

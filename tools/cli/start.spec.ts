@@ -101,6 +101,16 @@ describe('npm start children', () => {
     expect(envOf('crawler', specs).EBAY_CLIENT_SECRET).toBeUndefined();
   });
 
+  it('points Rakuten at the simulator’s Item Search path with a simulator application id, unless set', () => {
+    expect(envOf('crawler')).toMatchObject({
+      RAKUTEN_API_BASE_URL: 'http://127.0.0.1:3100/services/api/IchibaItem/Search/20220601',
+      RAKUTEN_APPLICATION_ID: 'local',
+    });
+    const own = { RAKUTEN_API_BASE_URL: 'https://openapi.rakuten.co.jp/x', RAKUTEN_APPLICATION_ID: 'mine' };
+    const specs = appSpecs({ deps, adminApiKey: 'a', portOffset: 0, env: own, root: '/r' });
+    expect(envOf('crawler', specs)).toMatchObject(own);
+  });
+
   it('turns span export off when no collector answers, and on when one does', () => {
     expect(envOf('health').OTEL_SDK_DISABLED).toBe('true');
     const specs = appSpecs({

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { type Attributes, context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -8,7 +8,12 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+  ATTR_URL_FULL,
+  ATTR_URL_QUERY,
+} from '@opentelemetry/semantic-conventions';
 
 /** The name of the tracer every ShelfWatch span is created with. */
 export const TRACER_NAME = 'shelfwatch';
@@ -113,11 +118,21 @@ function tracesUrl(endpoint: string): string {
   return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
 }
 
+/**
+ * `url.full` and `url.query` of an outgoing fetch without the query string, which may carry credentials: they
+ * override what the undici instrumentation records (as incoming spans record the path only, `http-tracing.ts`).
+ */
+export function outgoingUrlAttributes(request: { origin: string; path: string }): Attributes {
+  const url = new URL(request.path, request.origin);
+  return { [ATTR_URL_FULL]: `${url.origin}${url.pathname}`, [ATTR_URL_QUERY]: '' };
+}
+
 function createInstrumentations(): [PgInstrumentation, UndiciInstrumentation, HttpInstrumentation] {
   return [
     // Without a parent, the outbox relay's polling would start a new trace for every query.
     new PgInstrumentation({ requireParentSpan: true }),
-    new UndiciInstrumentation({ requireParentforSpans: true }),
+    // Outgoing URLs without their query string: it may carry credentials (Rakuten's applicationId and accessKey).
+    new UndiciInstrumentation({ requireParentforSpans: true, startSpanHook: outgoingUrlAttributes }),
     // Outgoing only. Incoming spans come from the Fastify hook (http-tracing.ts). Not
     // `ignoreIncomingRequestHook: () => true`: that runs every ignored request under
     // `suppressTracing`, which would silence every span created while handling it.

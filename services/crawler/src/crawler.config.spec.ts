@@ -84,3 +84,47 @@ describe('crawler configuration: eBay', () => {
     expect(() => loadCrawlerConfig({ EBAY_DAILY_QUOTA: '0' })).toThrow(/EBAY_DAILY_QUOTA/);
   });
 });
+
+describe('crawler configuration: Rakuten', () => {
+  const production = {
+    NODE_ENV: 'production',
+    NATS_URL: 'nats://nats:4222',
+    DATABASE_URL: 'postgres://crawler:pw@db:5432/shelfwatch',
+    NATS_USER: 'crawler',
+    NATS_PASSWORD: 'crawler-nats-password-0123456789',
+    CRAWLER_CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    NAVER_CLIENT_ID: 'naver-id',
+    NAVER_CLIENT_SECRET: 'naver-secret',
+  };
+
+  it('defaults to the documented host at one request a second, without credentials or referer', () => {
+    expect(loadCrawlerConfig({})).toMatchObject({
+      rakutenApiBaseUrl: 'https://app.rakuten.co.jp/services/api/IchibaItem/Search/20220601',
+      rakutenApplicationId: null,
+      rakutenAccessKey: null,
+      rakutenReferer: null,
+      rakutenRatePerSecond: 1,
+      rakutenMaxConcurrency: 1,
+      rakutenDailyQuota: 86_400,
+    });
+  });
+
+  it('starts in production with Naver credentials and none for Rakuten (tenants then bring theirs)', () => {
+    expect(loadCrawlerConfig(production).rakutenApplicationId).toBeNull();
+    const newHost = loadCrawlerConfig({
+      ...production,
+      RAKUTEN_API_BASE_URL: 'https://openapi.rakuten.co.jp/ichibams/api/IchibaItem/Search/20220601',
+      RAKUTEN_APPLICATION_ID: 'app-id',
+      RAKUTEN_ACCESS_KEY: 'access-key',
+      RAKUTEN_REFERER: 'https://shelf.example.com/',
+    });
+    expect(newHost.rakutenAccessKey?.value.reveal()).toBe('access-key');
+    expect(newHost.rakutenReferer).toBe('https://shelf.example.com/');
+  });
+
+  it('refuses an access key without an application id, and a referer that is not a URL, naming the variable', () => {
+    expect(() => loadCrawlerConfig({ RAKUTEN_ACCESS_KEY: 'key-7781' })).toThrow(/RAKUTEN_APPLICATION_ID: is required/);
+    expect(() => loadCrawlerConfig({ RAKUTEN_ACCESS_KEY: 'key-7781' })).not.toThrow(/key-7781/);
+    expect(() => loadCrawlerConfig({ RAKUTEN_REFERER: 'shelf.example.com' })).toThrow(/RAKUTEN_REFERER/);
+  });
+});

@@ -9,8 +9,19 @@ import {
   retentionFloorSpec,
   secret,
   url,
+  Variable,
 } from '@shelfwatch/config';
 import { credentialKeys } from './credentials/credential-keys';
+
+/** An optional absolute http(s) URL: unset or empty gives null. */
+function optionalUrl(name: string): Variable<string | null> {
+  const parser = url(name, ['http', 'https']);
+  return {
+    name,
+    secret: false,
+    parse: (raw, ctx) => (raw === undefined || raw.trim() === '' ? null : parser.parse(raw, ctx)),
+  };
+}
 
 /** Variables the crawler reads on top of the common ones (DESIGN.md §Ports and environment). */
 export const crawlerConfigSpec = {
@@ -50,6 +61,32 @@ export const crawlerConfigSpec = {
   ebayDailyQuota: integer('EBAY_DAILY_QUOTA', 5_000, 1, 100_000_000),
   ebayBreakerVolumeThreshold: integer('EBAY_BREAKER_VOLUME_THRESHOLD', 10, 1, 10_000),
   ebayBreakerResetMs: integer('EBAY_BREAKER_RESET_MS', 30_000, 1_000, 600_000),
+  /**
+   * The Rakuten Item Search endpoint, whole (the marketplace simulator under `npm start`): the documented host, or
+   * `https://openapi.rakuten.co.jp/ichibams/api/IchibaItem/Search/20220601` with an access key and a referer.
+   */
+  rakutenApiBaseUrl: url(
+    'RAKUTEN_API_BASE_URL',
+    ['http', 'https'],
+    'https://app.rakuten.co.jp/services/api/IchibaItem/Search/20220601',
+  ),
+  /** The platform's Rakuten application id; without it, tenants bring theirs (`PUT /v1/marketplaces/rakuten/credentials`). */
+  rakutenApplicationId: secret('RAKUTEN_APPLICATION_ID'),
+  /** The access key the new host requires beside the application id; unset sends none (the documented host). */
+  rakutenAccessKey: secret('RAKUTEN_ACCESS_KEY'),
+  /** Sent as `Referer` (its origin as `Origin`): the new host checks them against the application's registered URL. */
+  rakutenReferer: optionalUrl('RAKUTEN_REFERER'),
+  /** Requests per second and in flight towards Rakuten, for the whole deployment (Rakuten allows 1 a second). */
+  rakutenRatePerSecond: integer('RAKUTEN_RATE_PER_SECOND', 1, 1, 1_000),
+  rakutenMaxConcurrency: integer('RAKUTEN_MAX_CONCURRENCY', 1, 1, 100),
+  rakutenRequestTimeoutMs: integer('RAKUTEN_REQUEST_TIMEOUT_MS', 8_000, 100, 60_000),
+  /**
+   * Requests per day of the platform application id, all replicas together, reset at midnight in Tokyo. Rakuten
+   * documents no daily limit: the default is what 1 a second allows in a day.
+   */
+  rakutenDailyQuota: integer('RAKUTEN_DAILY_QUOTA', 86_400, 1, 100_000_000),
+  rakutenBreakerVolumeThreshold: integer('RAKUTEN_BREAKER_VOLUME_THRESHOLD', 10, 1, 10_000),
+  rakutenBreakerResetMs: integer('RAKUTEN_BREAKER_RESET_MS', 30_000, 1_000, 600_000),
   /** Crawls this replica runs at once. */
   crawlWorkers: integer('CRAWL_WORKERS', 4, 1, 64),
   /** A whole crawl (every page) is aborted after this. */
@@ -79,6 +116,12 @@ export function loadCrawlerConfig(env: Env): CrawlerConfig {
   const config = loadServiceConfig('crawler', crawlerConfigSpec, env);
   if (config.nodeEnv === 'production') {
     refuseHalfPair(['EBAY_CLIENT_ID', config.ebayClientId], ['EBAY_CLIENT_SECRET', config.ebayClientSecret]);
+  }
+  if (config.rakutenAccessKey !== null && config.rakutenApplicationId === null) {
+    // The key alone sends nothing: every platform crawl of Rakuten would fail as auth_failed.
+    throw new ConfigError('crawler', [
+      { variable: 'RAKUTEN_APPLICATION_ID', message: 'is required when RAKUTEN_ACCESS_KEY is set' },
+    ]);
   }
   const missing = [
     ...(config.naverClientId === null ? ['NAVER_CLIENT_ID'] : []),

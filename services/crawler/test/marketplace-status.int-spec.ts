@@ -9,6 +9,7 @@ import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
 import { crawlerPersistence } from '../src/crawler.persistence';
 import { NAVER_CAPABILITIES } from '../src/marketplaces/naver/naver.adapter';
 import { EBAY_CAPABILITIES } from '../src/marketplaces/ebay/ebay.adapter';
+import { RAKUTEN_CAPABILITIES } from '../src/marketplaces/rakuten/rakuten.adapter';
 
 const MINUTE = 60_000;
 
@@ -208,6 +209,14 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
         // No platform keyset configured: the tenant must bring its own.
         credentials: { source: 'none', last4: null, lastUsedAt: null, updatedAt: null },
         status: expect.objectContaining({ state: 'unknown', dailyQuota: 5_000 }) as unknown,
+      },
+      {
+        capabilities: RAKUTEN_CAPABILITIES,
+        // Without RAKUTEN_APPLICATION_ID: listed, and a tenant's crawls would need its own application id.
+        id: 'rakuten',
+        name: 'Rakuten Ichiba',
+        credentials: { source: 'none', last4: null, lastUsedAt: null, updatedAt: null },
+        status: expect.objectContaining({ state: 'unknown', dailyQuota: 86_400 }) as unknown,
       },
     ]);
   });

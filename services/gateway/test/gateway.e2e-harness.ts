@@ -1,7 +1,7 @@
 import { Env } from '@shelfwatch/config';
 import { eventually } from '@shelfwatch/testing';
 import { ServicePersistence } from '@shelfwatch/persistence';
-import { RunningSimulator, groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
+import { RAKUTEN_SEARCH_PATH, RunningSimulator, groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
 import {
   ServiceUnderTest,
   TestEnvironment,
@@ -130,6 +130,8 @@ export async function startPlatform(
     NAVER_CLIENT_SECRET: 'secret',
     // eBay on the simulator too, without platform credentials unless a test passes them (tenants bring their own).
     EBAY_API_BASE_URL: sim.url,
+    RAKUTEN_API_BASE_URL: `${sim.url}${RAKUTEN_SEARCH_PATH}`,
+    RAKUTEN_APPLICATION_ID: 'rakuten-client',
     CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
     ADMIN_API_KEY: ADMIN_KEY,
     RATE_LIMIT_BURST: '100000',

@@ -20,7 +20,7 @@ describe('gateway → GET /v1/marketplaces', () => {
     expect((await api.call('GET', '/v1/marketplaces')).status).toBe(401);
   });
 
-  it("lists Naver with what its API can do, the platform's credentials and its status, which a completed crawl turns ok, and eBay beside it", async () => {
+  it("lists Naver with what its API can do, the platform's credentials and its status, which a completed crawl turns ok, and eBay and Rakuten beside it", async () => {
     const { apiKey: key } = await api.tenant('marketplaces');
     const tracked = await trackProductAt(api, key, 'wireless earbuds', 3);
     await crawlAndWait(api, key, tracked.keywordId);
@@ -76,6 +76,18 @@ describe('gateway → GET /v1/marketplaces', () => {
           requestsToday: 0,
           // Midnight in California: 08:00Z in winter, 07:00Z in summer.
           quotaResetsAt: expect.stringMatching(/T0[78]:00:00\.000Z$/) as unknown,
+        }) as unknown,
+      },
+      {
+        id: 'rakuten',
+        name: 'Rakuten Ichiba',
+        capabilities: expect.objectContaining({ pageSize: 30, orderFidelity: 'exact', currencies: ['JPY'] }) as unknown,
+        credentials: { source: 'platform', last4: null, lastUsedAt: null, updatedAt: null },
+        status: expect.objectContaining({
+          state: 'unknown',
+          dailyQuota: 86_400,
+          // Midnight in Tokyo.
+          quotaResetsAt: expect.stringMatching(/T15:00:00\.000Z$/) as unknown,
         }) as unknown,
       },
     ]);

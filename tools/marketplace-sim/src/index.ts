@@ -17,3 +17,6 @@ export { SimulatorControl } from './simulator-control';
 export type { ClockState, SimClock, SimRequest, SimStats } from './simulator-control';
 export { startSimulator } from './simulator';
 export type { RunningSimulator, SimulatorOptions } from './simulator';
+export { KRW_PER_JPY, rakutenGroundTruth } from './rakuten-format';
+export type { RakutenItem, RakutenSearchResponse, RakutenTruthItem } from './rakuten-format';
+export { RAKUTEN_SEARCH_PATH } from './rakuten.route';

@@ -14,7 +14,7 @@ export interface SearchParams {
 export type ParsedSearch = { ok: true; params: SearchParams } | { ok: false; error: NaverError };
 
 /** A query-string value as Fastify parses it; a repeated key keeps its first value, as Naver's gateway does. */
-function first(raw: unknown): string | undefined {
+export function first(raw: unknown): string | undefined {
   const value: unknown = Array.isArray(raw) ? (raw as unknown[])[0] : raw;
   return typeof value === 'string' ? value : undefined;
 }

@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { Catalogue } from './catalogue';
 import { registerControlRoutes } from './control.routes';
 import { registerEbayRoutes } from './ebay.route';
+import { registerRakutenRoutes } from './rakuten.route';
 import { registerSearchRoutes } from './search.route';
 import { SimClock, SimulatorControl, SYSTEM_CLOCK } from './simulator-control';
 
@@ -45,6 +46,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   registerSearchRoutes(app, control);
   registerControlRoutes(app, control);
   registerEbayRoutes(app, control);
+  registerRakutenRoutes(app, control);
   await app.listen({ port: options.port, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;

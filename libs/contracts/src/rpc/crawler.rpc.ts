@@ -72,16 +72,30 @@ const credentialText = z
   .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
 
 /**
+ * Marketplaces whose `clientSecret` may be left out: Rakuten's is its access key, which only its new host needs
+ * (stored as an empty secret, which the adapter does not send).
+ */
+const SECRET_OPTIONAL_MARKETPLACES: readonly string[] = ['rakuten'];
+
+/**
+ * The credentials of `PUT /v1/marketplaces/:marketplace/credentials`: a client id (Rakuten: the application id) and
+ * a client secret (Rakuten: the access key), required but for the marketplaces that need none (the RPC request
+ * checks which, as the marketplace comes from the path).
+ */
+export const crawlerCredentialsFields = z.object({ clientId: credentialText, clientSecret: credentialText.optional() });
+
+/**
  * `crawler.credentials.put`: stores the tenant's own credentials of a marketplace after one live search with
  * them; `credentials_rejected` when the marketplace refuses them, `credentials_unverified` when the check could
  * not be made (nothing is stored in either case).
  */
-export const crawlerCredentialsPutRequest = z.object({
-  tenantId: z.uuid(),
-  marketplace: marketplaceId,
-  clientId: credentialText,
-  clientSecret: credentialText,
-});
+export const crawlerCredentialsPutRequest = z
+  .object({ tenantId: z.uuid(), marketplace: marketplaceId, ...crawlerCredentialsFields.shape })
+  .superRefine((request, ctx) => {
+    if (request.clientSecret === undefined && !SECRET_OPTIONAL_MARKETPLACES.includes(request.marketplace)) {
+      ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: `is required for ${request.marketplace}` });
+    }
+  });
 
 /** `crawler.credentials.get`: which credentials the tenant's crawls of the marketplace use (never them). */
 export const crawlerCredentialsGetRequest = z.object({ tenantId: z.uuid(), marketplace: marketplaceId });

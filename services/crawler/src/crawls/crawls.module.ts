@@ -22,6 +22,7 @@ import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/mark
 import { REQUEST_BUDGET, RequestBudget } from '../marketplaces/request-budget';
 import { ebayMarketplace } from '../marketplaces/ebay/ebay.marketplace';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
+import { rakutenMarketplace } from '../marketplaces/rakuten/rakuten.marketplace';
 import { marketplaceStatusProviders } from '../marketplaces/status/marketplace-status.providers';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
@@ -79,7 +80,11 @@ export class CrawlsModule {
         // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
         {
           provide: MarketplaceRegistry,
-          useValue: new MarketplaceRegistry([naverMarketplace(config), ebayMarketplace(config)]),
+          useValue: new MarketplaceRegistry([
+            naverMarketplace(config),
+            ebayMarketplace(config),
+            rakutenMarketplace(config),
+          ]),
         },
         {
           provide: REQUEST_BUDGET,

@@ -42,8 +42,9 @@ export class CredentialsService {
    * 1. one live search with the new credentials (their own budget): refused → `credentials_rejected`, no answer
    *    → `credentials_unverified`; 2. seal and store them, replacing earlier ones.
    */
-  async put(owner: CredentialOwner, clientId: string, clientSecret: string): Promise<CrawlerCredentialsStored> {
-    const credentials = { clientId: new Secret(clientId), clientSecret: new Secret(clientSecret) };
+  async put(owner: CredentialOwner, clientId: string, clientSecret?: string): Promise<CrawlerCredentialsStored> {
+    // No secret (Rakuten without an access key) is an empty one: the adapter then sends none.
+    const credentials = { clientId: new Secret(clientId), clientSecret: new Secret(clientSecret ?? '') };
     await this.check(owner, credentials);
     const sealed = this.cipher.seal(owner, credentials);
     return storedView(await this.store.put(owner, sealed, clientId.slice(-4), this.clock.now()));

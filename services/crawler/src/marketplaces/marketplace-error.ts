@@ -199,3 +199,26 @@ export function toMarketplaceError(err: unknown, signal?: AbortSignal): Marketpl
       return new MarketplaceError('upstream_error', { message, cause: err });
   }
 }
+
+/**
+ * A request that got no answer: `cancelled` when `signal` aborted (whoever aborted, a breaker timeout, the crawl's
+ * deadline or a shutdown, decides what it means: see {@link toMarketplaceError}), else `upstream_error`.
+ * @param marketplace named in the message, e.g. `Naver`
+ */
+export function requestFailure(marketplace: string, err: unknown, signal: AbortSignal): MarketplaceError {
+  if (signal.aborted) {
+    return new MarketplaceError('cancelled', { message: 'request aborted', cause: signal.reason });
+  }
+  // fetch's own message ("fetch failed") never holds the URL, which may carry credentials (Rakuten's query).
+  const message = err instanceof Error ? err.message : String(err);
+  return new MarketplaceError('upstream_error', { message: `${marketplace} request failed: ${message}`, cause: err });
+}
+
+/** A response body as JSON; undefined when it is not JSON (a gateway's HTML page, a truncated body). */
+export function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

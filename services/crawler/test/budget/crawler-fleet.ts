@@ -3,7 +3,12 @@ import { Env } from '@shelfwatch/config';
 import { RpcClient } from '@shelfwatch/messaging';
 import { eventually, freePorts } from '@shelfwatch/testing';
 import { Client } from 'pg';
-import { RunningSimulator, SimRequest, startSimulator } from '../../../../tools/marketplace-sim/src';
+import {
+  RAKUTEN_SEARCH_PATH,
+  RunningSimulator,
+  SimRequest,
+  startSimulator,
+} from '../../../../tools/marketplace-sim/src';
 import { TestEnvironment, createTestEnvironment } from '../../../../libs/platform/test/service-harness';
 import { SpawnedService, spawnBuiltService } from '../../../../libs/platform/test/spawn-service';
 import { crawlerPersistence } from '../../src/crawler.persistence';
@@ -19,7 +24,7 @@ export interface CrawlerFleet {
   db: Client;
   rpc: RpcClient;
   /** Schedules keywords of a tenant, due now (as the schedule projection would, minus its first-crawl spread). */
-  schedule(tenantId: string, count: number, intervalMinutes: number): Promise<void>;
+  schedule(tenantId: string, count: number, intervalMinutes: number, marketplace?: string): Promise<void>;
   /** The simulator's request log, over its HTTP control API. */
   requests(): Promise<SimRequest[]>;
   /** Crawl runs by status and failure code, e.g. `{ 'completed': 3, 'failed:quota_exhausted': 2 }`, of one tenant or all. */
@@ -44,6 +49,8 @@ export async function startCrawlerFleet(count: number, env: Env): Promise<Crawle
       NAVER_API_BASE_URL: sim.url,
       NAVER_CLIENT_ID: 'platform-client',
       NAVER_CLIENT_SECRET: 'platform-secret',
+      RAKUTEN_API_BASE_URL: `${sim.url}${RAKUTEN_SEARCH_PATH}`,
+      RAKUTEN_APPLICATION_ID: 'platform-rakuten',
       CRAWL_SCHEDULER_INTERVAL_MS: '300',
       CRAWL_PAGE_SIZE: '10',
       ...env,
@@ -74,13 +81,13 @@ export async function startCrawlerFleet(count: number, env: Env): Promise<Crawle
     crawlers,
     db,
     rpc: new RpcClient(environment.nats.nc, environment.nats.topology),
-    schedule: async (tenantId, n, intervalMinutes) => {
+    schedule: async (tenantId, n, intervalMinutes, marketplace = 'naver') => {
       const ids = Array.from({ length: n }, () => randomUUID());
       await db.query(
         `insert into crawler.keywords (keyword_id, tenant_id, marketplace, text, interval_minutes, next_due_at)
-         select id, $1, 'naver', 'budget keyword ' || ord, $2, now()
+         select id, $1, $4, 'budget keyword ' || ord, $2, now()
          from unnest($3::uuid[]) with ordinality as k(id, ord)`,
-        [tenantId, intervalMinutes, ids],
+        [tenantId, intervalMinutes, ids, marketplace],
       );
     },
     requests: async () => {

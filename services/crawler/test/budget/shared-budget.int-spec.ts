@@ -90,8 +90,11 @@ describe('one request budget shared by three crawler processes', () => {
 
     afterAll(() => fleet?.stop());
 
-    const usage = (tenantId: string) =>
-      fleet.rpc.request<CrawlerTenantUsage[]>('crawler.tenant.usage', { tenantId }, 5_000);
+    // Naver's budget: the fleet's Rakuten application id has shares of its own.
+    const usage = async (tenantId: string) =>
+      (await fleet.rpc.request<CrawlerTenantUsage[]>('crawler.tenant.usage', { tenantId }, 5_000)).filter(
+        (entry) => entry.marketplace === 'naver',
+      );
 
     it("crawls every keyword of the light tenant; the heavy one's crawls fail tenant_quota_exhausted past its share", async () => {
       await fleet.settled(180_000);
@@ -113,5 +116,26 @@ describe('one request budget shared by three crawler processes', () => {
         expect.objectContaining({ usedToday: 5, shareToday: share, exhausted: false }),
       ]);
     }, 240_000);
+  });
+
+  describe('Rakuten at its one request a second', () => {
+    let fleet: CrawlerFleet;
+
+    beforeAll(async () => {
+      // Rakuten's defaults: 1 a second, 1 in flight; pages of 10 (CRAWL_PAGE_SIZE) are pages of hits=10.
+      fleet = await startCrawlerFleet(REPLICAS, { CRAWL_MAX_PAGES: '2' });
+      await fleet.schedule(randomUUID(), 6, 60, 'rakuten');
+    }, 90_000);
+
+    afterAll(() => fleet?.stop());
+
+    it('sends at most one request in any second across the three replicas, and completes every crawl', async () => {
+      await fleet.settled(120_000);
+      const requests = (await fleet.requests()).filter((request) => request.clientId === 'platform-rakuten');
+      expect(requests).toHaveLength(12);
+      expect(requests.every((request) => request.status === 200)).toBe(true);
+      expect(busiestSecond(requests)).toBe(1);
+      expect(await fleet.runs()).toEqual({ completed: 6 });
+    }, 150_000);
   });
 });

@@ -21,6 +21,16 @@ export function ebayCredential(clientId = 'ebay-app-id', clientSecret = 'ebay-ce
   };
 }
 
+/** Platform credentials of Rakuten for a test: the application id, and the access key ('' sends none). */
+export function rakutenCredential(applicationId = 'rakuten-app-id', accessKey = ''): ResolvedCredential {
+  return {
+    marketplace: 'rakuten',
+    source: 'platform',
+    budgetKey: platformBudgetKey('rakuten'),
+    credentials: { clientId: new Secret(applicationId), clientSecret: new Secret(accessKey) },
+  };
+}
+
 /** What every page query of a test crawl carries besides the page. */
 export const TEST_CRAWL = {
   tenantId: '00000000-0000-4000-8000-000000000001',

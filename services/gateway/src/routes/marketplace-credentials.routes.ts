@@ -1,9 +1,4 @@
-import {
-  CRAWLER_RPC,
-  CrawlerCredentialsStored,
-  crawlerCredentialsPutRequest,
-  marketplaceId,
-} from '@shelfwatch/contracts';
+import { CRAWLER_RPC, CrawlerCredentialsStored, crawlerCredentialsFields, marketplaceId } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
 import { isoDate } from '../http/http-schemas';
@@ -32,7 +27,8 @@ export function marketplaceCredentialsRoutes(downstream: Downstream): AnyRoute[]
       tag: 'marketplaces',
       access: 'tenant',
       params: marketplaceParams,
-      body: crawlerCredentialsPutRequest.pick({ clientId: true, clientSecret: true }).strict(),
+      // A missing clientSecret is refused by the crawler, for every marketplace but Rakuten, naming the field.
+      body: crawlerCredentialsFields.strict(),
       status: 200,
       response: credentialsStored,
       problems: ['credentials-rejected', 'credentials-unverified'],

@@ -5,31 +5,73 @@ import { credentialsFailure, credentialsText } from '../marketplace-format';
 import type { PageContext } from '../page';
 import type { CredentialsStored, MarketplaceCredentials, MarketplaceView } from '../types';
 
+/** What each marketplace calls the two parts of a credential, and whether the second may be left out. */
+interface CredentialLabels {
+  id: string;
+  secret: string;
+  secretHint: string;
+  secretOptional: boolean;
+}
+
+const KEPT_SECRET = 'Kept encrypted; never shown again, not even to you.';
+
+export function credentialLabels(marketplace: string): CredentialLabels {
+  switch (marketplace) {
+    case 'ebay':
+      return {
+        id: 'App ID (client id)',
+        secret: 'Cert ID (client secret)',
+        secretHint: KEPT_SECRET,
+        secretOptional: false,
+      };
+    case 'rakuten':
+      return {
+        id: 'Application id',
+        secret: 'Access key',
+        secretHint: `Only for Rakuten's new API host; leave empty for the documented one. ${KEPT_SECRET}`,
+        secretOptional: true,
+      };
+    default:
+      return { id: 'Client id', secret: 'Client secret', secretHint: KEPT_SECRET, secretOptional: false };
+  }
+}
+
 /**
  * The form that stores the tenant's own credentials. The secret is a password field, never shown again and
  * cleared after every submit; the gateway checks the pair with one live call before it keeps it.
  */
 function credentialsForm(ctx: PageContext, marketplace: MarketplaceView, reload: () => void): HTMLFormElement {
+  const labels = credentialLabels(marketplace.id);
   const clientId = h('input', { name: 'clientId', autocomplete: 'off', spellcheck: 'false', required: true });
-  const secret = h('input', { name: 'clientSecret', type: 'password', autocomplete: 'new-password', required: true });
+  const secret = h('input', {
+    name: 'clientSecret',
+    type: 'password',
+    autocomplete: 'new-password',
+    required: !labels.secretOptional,
+  });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Check and save');
   const status = h('p', { role: 'status', class: 'credentials-status', 'aria-live': 'polite' });
   const form = h(
     'form',
     { class: 'credentials', novalidate: true, 'aria-label': `Your own ${marketplace.name} credentials` },
-    field('Client id', clientId),
-    field('Client secret', secret, 'Kept encrypted; never shown again, not even to you.'),
+    field(labels.id, clientId),
+    field(labels.secret, secret, labels.secretHint),
     h('div', { class: 'actions' }, submit),
     status,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const body = { clientId: formText(form, 'clientId'), clientSecret: secret.value };
+    const body = {
+      clientId: formText(form, 'clientId'),
+      ...(secret.value === '' && labels.secretOptional ? {} : { clientSecret: secret.value }),
+    };
     // The secret leaves the page once: the field is emptied whatever the answer.
     secret.value = '';
     if (body.clientId === '' || body.clientSecret === '') {
       status.className = 'credentials-status error';
-      status.textContent = 'Enter both the client id and the client secret.';
+      status.textContent = labels.secretOptional
+        ? `Enter the ${labels.id.toLowerCase()}.`
+        : `Enter both the ${labels.id.toLowerCase()} and the ${labels.secret.toLowerCase()}.`;
       return;
     }
     submit.disabled = true;

@@ -9,7 +9,7 @@ import type {
   SearchPage,
   SearchRequest,
 } from '../marketplace-adapter';
-import { MarketplaceError } from '../marketplace-error';
+import { requestFailure } from '../marketplace-error';
 import { parseNaverAnswer } from './naver.parse';
 
 /** Naver's documented limits: `start` 1–1000, `display` 1–100. */
@@ -112,16 +112,7 @@ export class NaverShoppingAdapter implements MarketplaceAdapter {
       const text = await response.text();
       return { status: response.status, retryAfter: response.headers.get('retry-after'), text };
     } catch (err) {
-      throw networkFailure(err, signal);
+      throw requestFailure('Naver', err, signal);
     }
   }
-}
-
-function networkFailure(err: unknown, signal: AbortSignal): MarketplaceError {
-  if (signal.aborted) {
-    // Whoever aborted (breaker timeout, crawl deadline, shutdown) decides what it means; see toMarketplaceError.
-    return new MarketplaceError('cancelled', { message: 'request aborted', cause: signal.reason });
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new MarketplaceError('upstream_error', { message: `Naver request failed: ${message}`, cause: err });
 }

@@ -2,7 +2,7 @@ import type { CrawlItem } from '@shelfwatch/contracts';
 import { parseRetryAfter } from '@shelfwatch/resilience';
 import { z } from 'zod';
 import type { SearchPage } from '../marketplace-adapter';
-import { MarketplaceError, marketplaceErrorFromStatus } from '../marketplace-error';
+import { MarketplaceError, marketplaceErrorFromStatus, parseJsonBody } from '../marketplace-error';
 
 /** Wait after a `012` throttle that carries no Retry-After. */
 export const NAVER_DEFAULT_RETRY_AFTER_MS = 1_000;
@@ -99,14 +99,6 @@ export interface NaverHttpAnswer {
   nowMs: number;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 const errorEnvelope = z.object({ errorCode: z.union([z.string(), z.number()]), errorMessage: z.string().optional() });
 // NAVER API HUB gateway shape: {"error":{"errorCode":"...","message":"..."}}.
 const hubEnvelope = z.object({
@@ -179,7 +171,7 @@ export function mapNaverError(answer: NaverHttpAnswer, body: unknown): Marketpla
  * error body sent with HTTP 200, and `invalid_response` for a body that is not the contract).
  */
 export function parseNaverAnswer(answer: NaverHttpAnswer): SearchPage {
-  const body = parseJson(answer.text);
+  const body = parseJsonBody(answer.text);
   const failure = mapNaverError(answer, body);
   if (failure !== undefined) {
     throw failure;

@@ -9,6 +9,7 @@ export * from './events/retention.events';
 export * from './events/tracking.events';
 export * from './input-safety';
 export * from './marketplaces';
+export * from './money';
 export * from './pagination';
 export * from './plans';
 export * from './rpc/ranking.rpc';

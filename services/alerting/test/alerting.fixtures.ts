@@ -54,6 +54,8 @@ export function aStanding(
     priceSource: 'catalog' as const,
     observedMall: null,
     catalogPrice: null,
+    currency: 'KRW',
+    otherCurrencyCompetitors: 0,
     lowestCompetitorPrice: lowest,
     lowestCompetitor: { externalId: 'competitor-1', mall: 'Cheap Mall', rank: 2 },
     ...overrides,
@@ -66,7 +68,14 @@ export function recordedData(
   standings: Standing[],
   recordedAt: Date,
 ): EventData<'ranking.recorded'> {
-  return { crawlId: randomUUID(), keywordId, recordedAt: recordedAt.toISOString(), entries: [], standings };
+  return {
+    crawlId: randomUUID(),
+    keywordId,
+    recordedAt: recordedAt.toISOString(),
+    orderFidelity: 'exact',
+    entries: [],
+    standings,
+  };
 }
 
 /** Alert events of one type of a tenant, in stream order. */

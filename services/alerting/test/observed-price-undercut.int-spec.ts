@@ -50,10 +50,14 @@ describe('observed prices drive undercut alerts', () => {
   });
 
   /** A product of the tenant at a catalogue price, tracked on a keyword of its own. */
-  async function aProduct(externalId: string, price: number): Promise<{ productId: string; keywordId: string }> {
+  async function aProduct(
+    externalId: string,
+    price: number,
+    marketplace = 'naver',
+  ): Promise<{ productId: string; keywordId: string }> {
     const product = await rpc.request<RankingProductView>('ranking.product.create', {
       tenantId,
-      marketplace: 'naver',
+      marketplace,
       externalId,
       name: `Product ${externalId}`,
       price,
@@ -63,8 +67,12 @@ describe('observed prices drive undercut alerts', () => {
   }
 
   /** Publishes a completed crawl of the keyword and waits until alerting has evaluated it. */
-  async function crawl(keywordId: string, items: CrawlItem[]): Promise<string> {
-    const event = aCrawlCompleted(tenantId, keywordId, items, { completedAt: new Date().toISOString() });
+  async function crawl(
+    keywordId: string,
+    items: CrawlItem[],
+    overrides: Parameters<typeof aCrawlCompleted>[3] = {},
+  ): Promise<string> {
+    const event = aCrawlCompleted(tenantId, keywordId, items, { completedAt: new Date().toISOString(), ...overrides });
     const { nats } = environment;
     await nats.js.publish(nats.topology.subject('crawl.completed'), JSON.stringify(event), { msgID: event.id });
     await eventually(async () => {
@@ -157,6 +165,65 @@ describe('observed prices drive undercut alerts', () => {
         observedMall: null,
         lowestCompetitorPrice: 10_500,
         lowestCompetitor: expect.objectContaining({ externalId: 'rival-c' }) as unknown,
+      }),
+    ]);
+  });
+
+  const ebayUs = { marketplace: 'ebay', site: 'EBAY_US', orderFidelity: 'approximate' } as const;
+
+  it('compares an eBay US product with dollar prices only, and says the currency in the alert', async () => {
+    // minAmount (100) is in the product's currency: $100
+    const mine = await aProduct('mine-d', 2_000, 'ebay');
+    await crawl(
+      mine.keywordId,
+      [
+        anItem(1, 'gbp-d', { price: 5, currency: 'GBP', mall: 'UK Seller' }),
+        anItem(2, 'usd-d', { price: 1_900, currency: 'USD', mall: 'US Rival' }),
+        anItem(3, 'jpy-d', { price: 900, currency: 'JPY' }),
+      ],
+      ebayUs,
+    );
+
+    const [raised] = await eventually(async () => {
+      const events = (await alertEvents(environment, tenantId, 'alert.raised')).filter(
+        (e) => e.data.productId === mine.productId && e.data.alertType === 'price_undercut',
+      );
+      expect(events).toHaveLength(1);
+      return events;
+    });
+    expect(raised?.data).toMatchObject({
+      alertType: 'price_undercut',
+      message: 'A competitor (US Rival) is 5% ($100.00) below your price',
+      details: {
+        currency: 'USD',
+        myPrice: 2_000,
+        competitorPrice: 1_900,
+        competitorExternalId: 'usd-d',
+        gap: 100,
+        otherCurrencyCompetitors: 2,
+      },
+    });
+  });
+
+  it('raises no undercut when every competitor is priced in another currency, and counts them', async () => {
+    const mine = await aProduct('mine-e', 30, 'ebay');
+    await crawl(
+      mine.keywordId,
+      [anItem(1, 'gbp-e', { price: 1, currency: 'GBP' }), anItem(2, 'eur-e', { price: 2, currency: 'EUR' })],
+      ebayUs,
+    );
+
+    expect(await undercutsOf(mine.productId)).toEqual([]);
+    const latest = await rpc.request<RankingLatestView>('ranking.keyword.latest', {
+      tenantId,
+      keywordId: mine.keywordId,
+    });
+    expect(latest.standings).toEqual([
+      expect.objectContaining({
+        currency: 'USD',
+        lowestCompetitorPrice: null,
+        lowestCompetitor: null,
+        otherCurrencyCompetitors: 2,
       }),
     ]);
   });

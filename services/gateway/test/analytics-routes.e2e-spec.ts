@@ -121,7 +121,8 @@ describe('gateway → alerting, reporting and retention routes', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text.split('\n')[0]).toBe(
-      'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source',
+      'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source,' +
+        'currency,seller_id,availability,review_count,review_rating,placement,condition,order_fidelity',
     );
   }, 30_000);
 

@@ -112,7 +112,7 @@ describe('gateway → ranking and crawler routes', () => {
     expect((await api.call('GET', '/v1/crawls?status=failed', { key })).body).toMatchObject({ total: 0 });
 
     const latest = await eventually(async () => {
-      const got = await api.call<{ crawl: { crawlId: string } | null }>(
+      const got = await api.call<{ crawl: { crawlId: string } | null; entries?: unknown[] }>(
         'GET',
         `/v1/keywords/${tracked.keywordId}/rankings/latest`,
         { key },
@@ -120,7 +120,11 @@ describe('gateway → ranking and crawler routes', () => {
       expect(got.body.crawl?.crawlId).toBe(requested.body.crawlId);
       return got;
     }, 15_000);
-    expect(latest.body).toMatchObject({ standings: [{ productId: tracked.productId, rank: 5 }] });
+    expect(latest.body).toMatchObject({
+      crawl: { orderFidelity: 'exact' },
+      standings: [{ productId: tracked.productId, rank: 5, currency: 'KRW', otherCurrencyCompetitors: 0 }],
+    });
+    expect(latest.body.entries?.[0]).toMatchObject({ currency: 'KRW', placement: 'organic' });
 
     const product = await api.call<ProductBody>('GET', `/v1/products/${tracked.productId}`, { key });
     expect(product.body.keywords).toEqual([
@@ -134,6 +138,8 @@ describe('gateway → ranking and crawler routes', () => {
         myPrice: expect.any(Number),
         priceSource: expect.stringMatching(/^(observed|catalog)$/),
         observedMall: expect.anything(),
+        currency: 'KRW',
+        orderFidelity: 'exact',
         intervalMinutes: 60,
         paused: false,
         crawlHealth: { failing: false, consecutiveFailures: 0, lastError: null, lastCrawledAt: expect.any(String) },

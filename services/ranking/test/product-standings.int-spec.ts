@@ -45,6 +45,8 @@ describe('product list with standings', () => {
         myPrice: 10_000,
         priceSource: 'catalog',
         observedMall: null,
+        currency: 'KRW',
+        orderFidelity: 'exact',
         intervalMinutes: 60,
         paused: false,
         crawlHealth: { failing: false, consecutiveFailures: 0, lastError: null, lastCrawledAt: null },
@@ -77,6 +79,8 @@ describe('product list with standings', () => {
       myPrice: 5_000,
       priceSource: 'observed',
       observedMall: 'Some Mall',
+      currency: 'KRW',
+      orderFidelity: 'exact',
       intervalMinutes: 60,
       paused: false,
       crawlHealth: {

@@ -92,7 +92,9 @@ describe('ranking records completed crawls', () => {
       priceSource: 'observed',
       observedMall: 'Some Mall',
       catalogPrice: 10_000,
+      currency: 'KRW',
       lowestCompetitorPrice: 12_000,
+      otherCurrencyCompetitors: 0,
       lowestCompetitor: { externalId: 'rival-2', mall: 'Cheap Store', rank: 6 },
     });
     expect(standingOf(recorded?.standings, 1)).toMatchObject({

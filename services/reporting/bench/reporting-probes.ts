@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { EventEnvelope, buildEvent } from '@shelfwatch/contracts';
+import { EventEnvelope, buildEvent, rankingEntrySchema } from '@shelfwatch/contracts';
 
 /** Latency percentiles of one query, in milliseconds. */
 export interface Latency {
@@ -103,15 +103,18 @@ export function recordedCrawls(
       crawlId: randomUUID(),
       keywordId,
       recordedAt: recordedAt.toISOString(),
-      entries: Array.from({ length: 100 }, (_, r) => ({
-        rank: r + 1,
-        externalId: `x${(r * 7 + i) % 400}`,
-        productId: null,
-        mall: 'mall',
-        brand: `Brand ${(r + i) % 30}`,
-        price: 10_000 + r,
-        excluded: false,
-      })),
+      orderFidelity: 'exact' as const,
+      entries: Array.from({ length: 100 }, (_, r) =>
+        rankingEntrySchema.parse({
+          rank: r + 1,
+          externalId: `x${(r * 7 + i) % 400}`,
+          productId: null,
+          mall: 'mall',
+          brand: `Brand ${(r + i) % 30}`,
+          price: 10_000 + r,
+          excluded: false,
+        }),
+      ),
       standings: productIds.map((productId, p) => ({
         productId,
         rank: 1 + ((i + p * 13) % 100),
@@ -121,7 +124,9 @@ export function recordedCrawls(
         priceSource: 'catalog' as const,
         observedMall: null,
         catalogPrice: null,
+        currency: 'KRW',
         lowestCompetitorPrice: 10_000 + (i % 50),
+        otherCurrencyCompetitors: 0,
         lowestCompetitor: { externalId: 'x1', mall: 'mall', rank: 1 },
       })),
     };

@@ -3,6 +3,7 @@ import { Migration20261122000000Messaging } from './migrations/Migration20261122
 import { Migration20261122100000ReadModels } from './migrations/Migration20261122100000ReadModels';
 import { Migration20261203120001ObservedPrices } from './migrations/Migration20261203120001ObservedPrices';
 import { Migration20261203170000PurgeWatermarks } from './migrations/Migration20261203170000PurgeWatermarks';
+import { Migration20261204093001CurrenciesAndListings } from './migrations/Migration20261204093001CurrenciesAndListings';
 
 /** The reporting's schema: its entities and every migration, oldest first. */
 export const reportingPersistence: ServicePersistence = {
@@ -13,5 +14,6 @@ export const reportingPersistence: ServicePersistence = {
     { name: 'Migration20261122100000ReadModels', class: Migration20261122100000ReadModels },
     { name: 'Migration20261203120001ObservedPrices', class: Migration20261203120001ObservedPrices },
     { name: 'Migration20261203170000PurgeWatermarks', class: Migration20261203170000PurgeWatermarks },
+    { name: 'Migration20261204093001CurrenciesAndListings', class: Migration20261204093001CurrenciesAndListings },
   ],
 };

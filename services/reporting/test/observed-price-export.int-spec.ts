@@ -4,6 +4,7 @@ import {
   RankingProductView,
   ReportingExportPage,
   ReportingPriceHistoryView,
+  ReportingRankHistoryView,
 } from '@shelfwatch/contracts';
 import { eventually } from '@shelfwatch/testing';
 import { ServiceUnderTest, bootService, migrateInto } from '../../../libs/platform/test/service-harness';
@@ -39,8 +40,13 @@ describe('observed prices in price history and exports', () => {
     await sut?.booted.stop();
   });
 
-  async function publishCrawl(keywordId: string, items: Parameters<typeof aCrawlCompleted>[2]): Promise<string> {
-    const event = aCrawlCompleted(tenantId, keywordId, items, { completedAt: new Date().toISOString() });
+  async function publishCrawl(
+    keywordId: string,
+    items: Parameters<typeof aCrawlCompleted>[2],
+    overrides: Parameters<typeof aCrawlCompleted>[3] = {},
+    tenant = tenantId,
+  ): Promise<string> {
+    const event = aCrawlCompleted(tenant, keywordId, items, { completedAt: new Date().toISOString(), ...overrides });
     const nats = sut.booted.environment.nats;
     await nats.js.publish(nats.topology.subject('crawl.completed'), JSON.stringify(event), { msgID: event.id });
     await eventually(async () => {
@@ -52,8 +58,8 @@ describe('observed prices in price history and exports', () => {
     return event.data.crawlId;
   }
 
-  async function exportLines(): Promise<string[]> {
-    const page = await sut.rpc.request<ReportingExportPage>(REPORTING_RPC.exportPage, { tenantId, from, to });
+  async function exportLines(tenant = tenantId): Promise<string[]> {
+    const page = await sut.rpc.request<ReportingExportPage>(REPORTING_RPC.exportPage, { tenantId: tenant, from, to });
     return page.csv.split('\n').filter((line) => line !== '');
   }
 
@@ -75,7 +81,8 @@ describe('observed prices in price history and exports', () => {
 
     const [header, row] = await exportLines();
     expect(header).toBe(
-      'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source',
+      'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source,' +
+        'currency,seller_id,availability,review_count,review_rating,placement,condition,order_fidelity',
     );
     expect(row?.split(',')).toEqual([
       product.id,
@@ -88,6 +95,14 @@ describe('observed prices in price history and exports', () => {
       '12000.00',
       '11000.00',
       'observed',
+      'KRW',
+      '',
+      '',
+      '',
+      '',
+      'organic',
+      '',
+      'exact',
     ]);
     const history = await sut.rpc.request<ReportingPriceHistoryView>(REPORTING_RPC.priceHistory, {
       tenantId,
@@ -104,6 +119,85 @@ describe('observed prices in price history and exports', () => {
     // Off the shelf at the next crawl: the bucket of that crawl ends with the catalogue price, saying so.
     await publishCrawl(keywordId, [anItem(1, 'rival', { price: 11_000 })]);
     const lines = await exportLines();
-    expect(lines.at(-1)?.split(',').slice(7)).toEqual(['10000.00', '11000.00', 'catalog']);
+    expect(lines.at(-1)?.split(',').slice(7, 10)).toEqual(['10000.00', '11000.00', 'catalog']);
+  });
+
+  it('exports and serves an eBay product in its currency, with its listing and the crawl order fidelity', async () => {
+    // Given an eBay US product, and a crawl (approximate order) with a cheaper competitor priced in pounds
+    const ebayTenant = randomUUID();
+    const product = await sut.rpc.request<RankingProductView>('ranking.product.create', {
+      tenantId: ebayTenant,
+      marketplace: 'ebay',
+      externalId: 'ebay-mine',
+      name: 'USB-C charger',
+      price: 30,
+      keywords: ['usb-c charger'],
+    });
+    const keywordId = product.keywords[0]?.keywordId ?? '';
+    await publishCrawl(
+      keywordId,
+      [
+        anItem(1, 'gbp-rival', { price: 5, currency: 'GBP' }),
+        anItem(2, 'ebay-mine', {
+          price: 29.99,
+          currency: 'USD',
+          sellerId: 'my-store',
+          availability: 'limited',
+          reviewCount: 7,
+          reviewRating: 4.8,
+          condition: 'New, with tags',
+        }),
+        anItem(3, 'usd-rival', { price: 27.5, currency: 'USD' }),
+      ],
+      { marketplace: 'ebay', site: 'EBAY_US', orderFidelity: 'approximate' },
+      ebayTenant,
+    );
+    // Then the export's issue-16 columns come last: the currency, my listing (quoted where it holds a comma), fidelity
+    const [header, row] = await exportLines(ebayTenant);
+    expect(header?.split(',').slice(10)).toEqual([
+      'currency',
+      'seller_id',
+      'availability',
+      'review_count',
+      'review_rating',
+      'placement',
+      'condition',
+      'order_fidelity',
+    ]);
+    expect(row?.split(',').slice(0, 2)).toEqual([product.id, keywordId]);
+    expect(row?.split(',').slice(7)).toEqual([
+      '29.99',
+      '27.50',
+      'observed',
+      'USD',
+      'my-store',
+      'limited',
+      '7',
+      '4.80',
+      'organic',
+      '"New',
+      ' with tags"',
+      'approximate',
+    ]);
+    // And price history is in the product's currency, rank history says the crawl's order fidelity
+    const prices = await sut.rpc.request<ReportingPriceHistoryView>(REPORTING_RPC.priceHistory, {
+      tenantId: ebayTenant,
+      productId: product.id,
+      keywordId,
+      from,
+      to,
+      bucket: 'hour',
+    });
+    expect(prices.points).toEqual([
+      expect.objectContaining({ myPrice: 29.99, lowestCompetitorPrice: 27.5, currency: 'USD' }),
+    ]);
+    const ranks = await sut.rpc.request<ReportingRankHistoryView>(REPORTING_RPC.rankHistory, {
+      tenantId: ebayTenant,
+      productId: product.id,
+      from,
+      to,
+      bucket: 'hour',
+    });
+    expect(ranks.series[0]?.points).toEqual([expect.objectContaining({ rankLast: 2, orderFidelity: 'approximate' })]);
   });
 });

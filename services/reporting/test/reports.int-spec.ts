@@ -69,6 +69,7 @@ describe('reporting report queries', () => {
           rankMax: r.rankMax,
           rankLast: r.rankLast,
           samples: r.samples,
+          orderFidelity: 'exact', // every generated crawl is Naver's
         })),
       );
     }
@@ -87,6 +88,7 @@ describe('reporting report queries', () => {
         priceSource: r.priceSource,
         observedMall: r.observedMall,
         lowestCompetitorPrice: r.competitorMin,
+        currency: 'KRW', // a generated history is Naver's, old events (no currency) included
       })),
     );
     // The history mixes observed and catalogue prices, old events (no source: catalogue) included.
@@ -117,15 +119,21 @@ describe('reporting report queries', () => {
       chunks += 1;
     } while (cursor !== undefined);
     expect(lines[0]).toBe(
-      'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source',
+      'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source,' +
+        'currency,seller_id,availability,review_count,review_rating,placement,condition,order_fidelity',
     );
-    expect(lines.some((line) => line.endsWith(',observed')) && lines.some((line) => line.endsWith(',catalog'))).toBe(
-      true,
-    );
+    // Issue 16's columns come after price_source: a generated (Naver, pre-issue-16) history is KRW, exact, unlisted.
+    const issue16Tail = ',KRW,,,,,,,exact';
+    expect(lines.slice(1).every((line) => line.endsWith(issue16Tail))).toBe(true);
+    const sources = lines.map((line) => line.slice(0, -issue16Tail.length));
+    expect(
+      sources.some((line) => line.endsWith(',observed')) && sources.some((line) => line.endsWith(',catalog')),
+    ).toBe(true);
     expect(lines.slice(1)).toEqual(
       dump.hourly.map((r) =>
         [r.productId, r.keywordId, r.bucket, r.rankMin, r.rankMax, r.rankLast, r.samples, r.myPrice.toFixed(2)]
           .concat(r.competitorMin === null ? [''] : [r.competitorMin.toFixed(2)], [r.priceSource])
+          .concat(['KRW', '', '', '', '', '', '', 'exact'])
           .map((cell) => (cell === null ? '' : String(cell)))
           .join(','),
       ),

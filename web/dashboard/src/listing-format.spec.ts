@@ -8,7 +8,7 @@ describe('what the marketplaces tell about a listing', () => {
 
   it('shows a column as soon as one listing has a value for it', () => {
     const rakuten = [
-      latestEntry({ mall: 'Acme Shop', sellerId: 'acme-shop', availability: 'in_stock', placement: 'organic' }),
+      latestEntry({ mall: 'Acme Shop', sellerId: 'acme-shop', availability: 'in_stock', placement: 'sponsored' }),
       latestEntry({ rank: 2, reviewCount: 12, reviewRating: 4.5 }),
     ];
     expect(listingColumns(rakuten)).toEqual(['seller', 'availability', 'reviews', 'placement']);

@@ -8,7 +8,8 @@ const known = <T>(value: T | null | undefined): value is T => value !== null && 
 /**
  * The optional columns worth showing for these listings: a column appears when any listing has a value for it, so a
  * Naver shelf (which tells none of them) shows none. A seller that is only the mall again (eBay's seller is its
- * "mall") adds nothing and is left out.
+ * "mall") adds nothing and is left out, and so does an all-organic placement (the ranking serves `organic` for a
+ * listing the marketplace said nothing of).
  */
 export function listingColumns(entries: LatestEntry[]): ListingColumn[] {
   const columns: ListingColumn[] = [];
@@ -24,7 +25,8 @@ export function listingColumns(entries: LatestEntry[]): ListingColumn[] {
   if (entries.some((entry) => known(entry.condition))) {
     columns.push('condition');
   }
-  if (entries.some((entry) => known(entry.placement))) {
+  // Every listing has a placement (organic unless the marketplace says sponsored): only a sponsored one tells something.
+  if (entries.some((entry) => entry.placement === 'sponsored')) {
     columns.push('placement');
   }
   return columns;

@@ -62,7 +62,7 @@ export function crawl(overrides: Partial<CrawlView> = {}): CrawlView {
   };
 }
 
-/** A listing of `rankings/latest` as Naver gives it (none of the issue 16 listing fields). */
+/** A listing of `rankings/latest` as Naver gives it (the ranking serves none of the issue 16 listing fields). */
 export function latestEntry(overrides: Partial<LatestEntry> = {}): LatestEntry {
   return {
     rank: 1,
@@ -72,7 +72,14 @@ export function latestEntry(overrides: Partial<LatestEntry> = {}): LatestEntry {
     mall: 'Acme Mall',
     brand: 'Acme',
     price: 12_900,
+    currency: 'KRW',
     excluded: false,
+    sellerId: null,
+    availability: null,
+    reviewCount: null,
+    reviewRating: null,
+    condition: null,
+    placement: 'organic',
     ...overrides,
   };
 }

@@ -20,16 +20,16 @@ export const rankingEntrySchema = z.object({
   /** The shelf price; null when the listing had none (never the cheapest competitor). */
   price: z.number().nonnegative().nullable(),
   /** ISO 4217 currency of `price` (absent on events from before currencies: KRW). */
-  currency: currencyCode.optional(),
+  currency: currencyCode.default('KRW'),
   excluded: z.boolean(),
-  /** What the marketplace said of the listing, when it says it (absent on older events: not known). */
-  sellerId: z.string().nullable().optional(),
-  availability: z.enum(AVAILABILITIES).nullable().optional(),
-  reviewCount: z.number().int().nonnegative().nullable().optional(),
-  reviewRating: z.number().min(0).max(5).nullable().optional(),
-  condition: z.string().nullable().optional(),
-  /** Absent: organic. */
-  placement: z.enum(PLACEMENTS).optional(),
+  /** What the marketplace said of the listing; null when it does not say (and on older events). */
+  sellerId: z.string().nullable().default(null),
+  availability: z.enum(AVAILABILITIES).nullable().default(null),
+  reviewCount: z.number().int().nonnegative().nullable().default(null),
+  reviewRating: z.number().min(0).max(5).nullable().default(null),
+  condition: z.string().nullable().default(null),
+  /** Organic or paid position (absent on older events: organic). */
+  placement: z.enum(PLACEMENTS).default('organic'),
 });
 
 /** Where one of the tenant's tracked products stands after a crawl, next to its cheapest competitor. */
@@ -49,15 +49,18 @@ export const standingSchema = z.object({
   observedMall: z.string().nullable().default(null),
   /** The price the seller typed into the catalogue (null on old events, where `myPrice` is that price). */
   catalogPrice: z.number().nonnegative().nullable().default(null),
-  /** ISO 4217 currency of `myPrice` and `lowestCompetitorPrice` (absent on events from before currencies: KRW). */
-  currency: currencyCode.optional(),
+  /**
+   * ISO 4217 currency of `myPrice` and `lowestCompetitorPrice`: the product's (absent on events from before
+   * currencies: KRW).
+   */
+  currency: currencyCode.default('KRW'),
   /**
    * The lowest price among competitors on the shelf priced in `currency` (own products, exclusions and prices in
    * other currencies never count).
    */
   lowestCompetitorPrice: z.number().nonnegative().nullable(),
   /** Competitors with a price in another currency than `currency`: never compared (absent on older events: 0). */
-  otherCurrencyCompetitors: z.number().int().nonnegative().optional(),
+  otherCurrencyCompetitors: z.number().int().nonnegative().default(0),
   /** Who holds that price. */
   lowestCompetitor: z
     .object({ externalId: z.string(), mall: z.string(), rank: z.number().int().positive() })
@@ -70,7 +73,7 @@ export const rankingRecordedV1 = z.object({
   keywordId: z.uuid(),
   recordedAt: z.iso.datetime({ offset: true }),
   /** How faithfully `rank` is the shopper's position (from `crawl.completed`; absent on older events: `exact`). */
-  orderFidelity: z.enum(ORDER_FIDELITIES).optional(),
+  orderFidelity: z.enum(ORDER_FIDELITIES).default('exact'),
   /** Every shelf entry of the crawl, in rank order. */
   entries: z.array(rankingEntrySchema).max(1100),
   /** One per tracked product linked to the keyword. */
@@ -94,9 +97,9 @@ export const rankingChangedV1 = z.object({
   /** My price at this crawl (see `priceSource`); null only on old events of a product that left the shelf. */
   price: z.number().nonnegative().nullable(),
   /** ISO 4217 currency of `price` (absent on events from before currencies: KRW). */
-  currency: currencyCode.optional(),
+  currency: currencyCode.default('KRW'),
   /** How faithfully the ranks are the shopper's positions (absent on older events: `exact`). */
-  orderFidelity: z.enum(ORDER_FIDELITIES).optional(),
+  orderFidelity: z.enum(ORDER_FIDELITIES).default('exact'),
   priceSource: priceSourceSchema.default('catalog'),
   observedMall: z.string().nullable().default(null),
   /** True when this restates the crawl's change after an earlier crawl arrived late. */

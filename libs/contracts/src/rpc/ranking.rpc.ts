@@ -205,10 +205,10 @@ export interface RankingProductKeyword {
   change: number | null;
   /** Cheapest competitor at the latest crawl priced in `currency`; null when none or never crawled. */
   lowestCompetitorPrice: number | null;
-  /** ISO 4217 currency of `myPrice` and `lowestCompetitorPrice` (issue 16; optional until every producer sets it). */
-  currency?: string;
-  /** How faithfully `rank` is the shopper's position (issue 16; optional until every producer sets it). */
-  orderFidelity?: OrderFidelity;
+  /** ISO 4217 currency of `myPrice` and `lowestCompetitorPrice`: the product's. */
+  currency: string;
+  /** How faithfully `rank` is the shopper's position at the latest crawl (`exact` when never crawled). */
+  orderFidelity: OrderFidelity;
   /** My price at the latest crawl: observed on the shelf, else (and when never crawled) the catalogue price. */
   myPrice: number;
   priceSource: PriceSource;
@@ -294,8 +294,8 @@ export interface RankingLatestView {
     crawlId: string;
     crawledAt: string;
     recordedAt: string;
-    /** How faithfully the ranks are the shopper's positions (issue 16; optional until set). */
-    orderFidelity?: OrderFidelity;
+    /** How faithfully the ranks are the shopper's positions (from the crawl's `crawl.completed`). */
+    orderFidelity: OrderFidelity;
   } | null;
   standings: Standing[];
   /** The shelf from `fromRank` on, cut at a byte budget (PAGE_MAX_BYTES) so the answer fits in one message. */

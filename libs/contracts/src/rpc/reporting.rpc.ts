@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AlertType } from '../events/alert.events';
 import { PriceSource } from '../events/ranking.events';
+import { OrderFidelity } from '../marketplaces';
 
 /** Request/reply subjects served by the reporting service. */
 export const REPORTING_RPC = {
@@ -107,6 +108,8 @@ export interface ReportingRankPoint {
   rankLast: number | null;
   /** Crawls recorded in the bucket. */
   samples: number;
+  /** How faithfully `rankLast` is the shopper's position (its crawl's; buckets from before issue 16: `exact`). */
+  orderFidelity: OrderFidelity;
 }
 
 export interface ReportingRankHistoryView {
@@ -135,8 +138,13 @@ export interface ReportingPricePoint {
   priceSource: PriceSource;
   /** The mall my product was observed at, when `priceSource` is `observed`; else null. */
   observedMall: string | null;
-  /** Lowest competitor price seen in the bucket; null: no competitor was priced. */
+  /** Lowest competitor price seen in the bucket, priced in `currency`; null: no competitor was priced in it. */
   lowestCompetitorPrice: number | null;
+  /**
+   * ISO 4217 currency of `myPrice` and `lowestCompetitorPrice`: the product's, so a product's price history is in
+   * one currency (buckets from before issue 16: KRW).
+   */
+  currency: string;
 }
 
 export interface ReportingPriceHistoryView {

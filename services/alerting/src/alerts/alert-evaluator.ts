@@ -53,6 +53,9 @@ export class AlertEvaluator {
     for (const type of evaluation.suppressed) {
       alertingMetrics.alerts().inc({ type, transition: 'suppressed' });
     }
+    for (const { type, productId, explanation } of evaluation.explained) {
+      this.logger.log({ crawlId, keywordId, tenantId, type, productId }, explanation);
+    }
   }
 
   /**

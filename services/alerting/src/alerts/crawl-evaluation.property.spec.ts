@@ -120,6 +120,8 @@ function standingsOf(
         priceSource: 'catalog' as const,
         observedMall: null,
         catalogPrice: null,
+        currency: 'KRW',
+        otherCurrencyCompetitors: 0,
         lowestCompetitorPrice: seen.lowest,
         lowestCompetitor: seen.lowest === null ? null : { externalId: 'c1', mall: 'Mall', rank: 1 },
       },

@@ -28,6 +28,8 @@ function aStanding(overrides: Partial<Standing> = {}): Standing {
     priceSource: 'catalog' as const,
     observedMall: null,
     catalogPrice: null,
+    currency: 'KRW',
+    otherCurrencyCompetitors: 0,
     lowestCompetitorPrice: 9_000,
     lowestCompetitor: { externalId: 'c-1', mall: 'Mall', rank: 1 },
     ...overrides,
@@ -57,7 +59,25 @@ describe('evaluating one crawl', () => {
   });
 
   it('given the same undercut with an open alert, when evaluated again, then nothing happens (de-duplication)', () => {
-    expect(evaluateCrawl(given({ open: [openUndercut] }))).toEqual({ raise: [], resolve: [], suppressed: [] });
+    expect(evaluateCrawl(given({ open: [openUndercut] }))).toEqual({
+      raise: [],
+      resolve: [],
+      suppressed: [],
+      explained: [],
+    });
+  });
+
+  it('given a shelf with competitors priced only in other currencies, when evaluated, then none raised, and why', () => {
+    const standing = aStanding({ lowestCompetitorPrice: null, lowestCompetitor: null, otherCurrencyCompetitors: 2 });
+    const result = evaluateCrawl(given({ standings: [standing] }));
+    expect(result.raise).toEqual([]);
+    expect(result.explained).toEqual([
+      {
+        type: 'price_undercut',
+        productId: P1,
+        explanation: '2 competitor(s) priced in other currencies than KRW: not compared',
+      },
+    ]);
   });
 
   it('given the undercut cleared, when evaluated, then the open alert resolves as condition_cleared', () => {
@@ -69,7 +89,12 @@ describe('evaluating one crawl', () => {
 
   it('given a resolved alert raised 59 minutes ago and a 60-minute cool-down, when the condition returns, then it is held back', () => {
     const lastRaisedAt = new Map([[alertKey('price_undercut', P1), new Date(AT.getTime() - 59 * 60_000)]]);
-    expect(evaluateCrawl(given({ lastRaisedAt }))).toEqual({ raise: [], resolve: [], suppressed: ['price_undercut'] });
+    expect(evaluateCrawl(given({ lastRaisedAt }))).toEqual({
+      raise: [],
+      resolve: [],
+      suppressed: ['price_undercut'],
+      explained: [],
+    });
   });
 
   it('given the cool-down exactly elapsed, when the condition returns, then a new alert is raised', () => {

@@ -47,12 +47,21 @@ export interface AlertToResolve {
   reason: ResolveReason;
 }
 
+/** Why a rule found nothing for a product although the shelf had something to say (e.g. prices not compared). */
+export interface RuleExplanation {
+  type: AlertType;
+  productId: string;
+  explanation: string;
+}
+
 /** What one crawl changes: alerts to raise, to resolve, and conditions held back by the cool-down. */
 export interface CrawlEvaluation {
   raise: AlertToRaise[];
   resolve: AlertToResolve[];
   /** Rule types of the conditions the cool-down held back. */
   suppressed: AlertType[];
+  /** Cleared outcomes that explain themselves. */
+  explained: RuleExplanation[];
 }
 
 const RULE_TYPES: readonly AlertType[] = ['price_undercut', 'rank_drop', 'product_missing', 'new_competitor'];
@@ -102,7 +111,7 @@ function outcome(
  */
 export function evaluateCrawl(input: CrawlEvaluationInput): CrawlEvaluation {
   const openByKey = new Map(input.open.map((alert) => [alertKey(alert.type, alert.productId), alert]));
-  const result: CrawlEvaluation = { raise: [], resolve: [], suppressed: [] };
+  const result: CrawlEvaluation = { raise: [], resolve: [], suppressed: [], explained: [] };
   const tracked = new Set<string>();
   for (const standing of input.standings) {
     tracked.add(standing.productId);
@@ -154,6 +163,9 @@ function apply(
       });
       return;
     case 'clear':
+      if (ruled.explanation !== undefined) {
+        result.explained.push({ type: target.type, productId: target.productId, explanation: ruled.explanation });
+      }
       if (target.open) {
         result.resolve.push({ alert: target.open, reason: 'condition_cleared' });
       }

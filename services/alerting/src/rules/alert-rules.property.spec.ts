@@ -25,6 +25,8 @@ const standing: fc.Arbitrary<Standing> = fc
       priceSource: 'catalog' as const,
       observedMall: null,
       catalogPrice: null,
+      currency: 'KRW',
+      otherCurrencyCompetitors: 0,
       change: figures.rank !== null && figures.previousRank !== null ? figures.previousRank - figures.rank : null,
       lowestCompetitorPrice,
       lowestCompetitor: lowestCompetitorPrice === null ? null : { externalId: 'c-1', mall: 'Mall One', rank: 1 },

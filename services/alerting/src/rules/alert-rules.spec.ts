@@ -13,6 +13,8 @@ function aStanding(overrides: Partial<Standing> = {}): Standing {
     priceSource: 'catalog' as const,
     observedMall: null,
     catalogPrice: null,
+    currency: 'KRW',
+    otherCurrencyCompetitors: 0,
     lowestCompetitorPrice: 10_000,
     lowestCompetitor: { externalId: 'c-1', mall: 'Mall One', rank: 1 },
     ...overrides,
@@ -45,6 +47,8 @@ describe('price undercut', () => {
       priceSource: 'observed',
       observedMall: 'My Store',
       catalogPrice: 10_000,
+      currency: 'KRW',
+      otherCurrencyCompetitors: 0,
       lowestCompetitorPrice: 11_000,
     });
     expect(priceUndercut(undercut(), observed)).toMatchObject({
@@ -59,6 +63,8 @@ describe('price undercut', () => {
       priceSource: 'observed',
       observedMall: 'My Store',
       catalogPrice: 12_000,
+      currency: 'KRW',
+      otherCurrencyCompetitors: 0,
       lowestCompetitorPrice: 11_000,
     });
     expect(priceUndercut(undercut(), observed)).toEqual({ kind: 'clear' });
@@ -96,6 +102,34 @@ describe('price undercut', () => {
 
   it('given a competitor above my price, when judged, then it is clear', () => {
     expect(priceUndercut(undercut(), aStanding({ lowestCompetitorPrice: 12_000 })).kind).toBe('clear');
+  });
+
+  it('given a same-currency competitor 5 % below, when judged, then message and details carry the currency', () => {
+    const won = priceUndercut(undercut(), aStanding({ myPrice: 60_000, lowestCompetitorPrice: 57_000 }));
+    expect(won).toMatchObject({
+      kind: 'active',
+      message: 'A competitor (Mall One) is 5% (₩3,000) below your price',
+      details: { currency: 'KRW', myPrice: 60_000, competitorPrice: 57_000, gap: 3_000 },
+    });
+    const dollars = priceUndercut(
+      undercut(),
+      aStanding({ currency: 'USD', myPrice: 60, lowestCompetitorPrice: 57, otherCurrencyCompetitors: 4 }),
+    );
+    expect(dollars).toMatchObject({
+      message: 'A competitor (Mall One) is 5% ($3.00) below your price',
+      details: { currency: 'USD', gap: 3, otherCurrencyCompetitors: 4 },
+    });
+  });
+
+  it('given competitors priced only in other currencies, when judged, then no undercut and it says why', () => {
+    const outcome = priceUndercut(
+      undercut(),
+      aStanding({ lowestCompetitorPrice: null, lowestCompetitor: null, otherCurrencyCompetitors: 3 }),
+    );
+    expect(outcome).toEqual({
+      kind: 'clear',
+      explanation: '3 competitor(s) priced in other currencies than KRW: not compared',
+    });
   });
 });
 

@@ -1,14 +1,17 @@
-import { AlertRuleSettings, Standing } from '@shelfwatch/contracts';
+import { AlertRuleSettings, Standing, formatMoney } from '@shelfwatch/contracts';
 
 /** Figures that justified an alert; stored with it and sent in `alert.raised`. */
 export type AlertDetails = Record<string, string | number | boolean | null>;
 
 /**
  * What a rule says about one product after one successful crawl: its condition holds (with the figures), it
- * does not hold, or the crawl cannot tell (then an open alert stays as it is and nothing new is raised).
+ * does not hold (with, when it is worth saying, why it could not hold), or the crawl cannot tell (then an open
+ * alert stays as it is and nothing new is raised).
  */
 export type RuleOutcome =
-  { kind: 'active'; message: string; details: AlertDetails } | { kind: 'clear' } | { kind: 'unknown' };
+  | { kind: 'active'; message: string; details: AlertDetails }
+  | { kind: 'clear'; explanation?: string }
+  | { kind: 'unknown' };
 
 const CLEAR: RuleOutcome = { kind: 'clear' };
 const UNKNOWN: RuleOutcome = { kind: 'unknown' };
@@ -20,14 +23,22 @@ function percentOf(part: number, whole: number): number {
 
 /**
  * Price undercut: the cheapest competitor is strictly below my price by at least `minPercent` % of my price
- * or at least `minAmount` (either threshold suffices; both unset: any amount). An equal price is no undercut.
- * "My price" is the standing's: the price my product was observed at on the shelf when it was there with a
- * price, else the catalogue price (`priceSource` says which, and goes into the details).
+ * or at least `minAmount` (in the product's currency; either threshold suffices; both unset: any amount). An
+ * equal price is no undercut. "My price" is the standing's: the price my product was observed at on the shelf
+ * when it was there with a price, else the catalogue price (`priceSource` says which, and goes into the details).
+ * Only prices in my currency are compared (the standing's cheapest competitor is in it): a shelf whose priced
+ * competitors are all in other currencies is no undercut, and the outcome says they were not compared.
  */
 export function priceUndercut(rule: AlertRuleSettings['priceUndercut'], standing: Standing): RuleOutcome {
   const lowest = standing.lowestCompetitorPrice;
+  const { currency, otherCurrencyCompetitors: others } = standing;
   if (lowest === null) {
-    return CLEAR;
+    return others > 0
+      ? {
+          kind: 'clear',
+          explanation: `${others} competitor(s) priced in other currencies than ${currency}: not compared`,
+        }
+      : CLEAR;
   }
   const gap = standing.myPrice - lowest;
   if (gap <= 0) {
@@ -44,8 +55,9 @@ export function priceUndercut(rule: AlertRuleSettings['priceUndercut'], standing
   const who = standing.lowestCompetitor;
   return {
     kind: 'active',
-    message: `A competitor${who ? ` (${who.mall || who.externalId})` : ''} is ${percent}% (${gap}) below your price`,
+    message: `A competitor${who ? ` (${who.mall || who.externalId})` : ''} is ${percent}% (${formatMoney(gap, currency)}) below your price`,
     details: {
+      currency,
       myPrice: standing.myPrice,
       priceSource: standing.priceSource,
       observedMall: standing.observedMall,
@@ -55,6 +67,7 @@ export function priceUndercut(rule: AlertRuleSettings['priceUndercut'], standing
       competitorExternalId: who?.externalId ?? null,
       competitorMall: who?.mall ?? null,
       competitorRank: who?.rank ?? null,
+      otherCurrencyCompetitors: others,
     },
   };
 }

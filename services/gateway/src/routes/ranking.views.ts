@@ -1,9 +1,11 @@
 import {
+  ORDER_FIDELITIES,
   RankingExclusionView,
   RankingKeywordAttached,
   RankingKeywordView,
   RankingLatestView,
   RankingProductView,
+  currencyCode,
   priceSourceSchema,
   rankingEntrySchema,
   standingSchema,
@@ -48,6 +50,10 @@ export const productView = z.object({
       myPrice: z.number().describe('Observed on the shelf at the latest crawl, else the catalogue price'),
       priceSource: priceSourceSchema,
       observedMall: z.string().nullable().describe('Where my product was observed; null for a catalogue price'),
+      currency: currencyCode.describe("ISO 4217 currency of myPrice and lowestCompetitorPrice: the product's"),
+      orderFidelity: z
+        .enum(ORDER_FIDELITIES)
+        .describe("How faithfully rank is the shopper's position at the latest crawl (exact when never crawled)"),
       lastCrawledAt: isoDate.nullable(),
       intervalMinutes: z.number().int().describe("The keyword's crawl interval"),
       paused: z.boolean().describe('A paused keyword is not crawled on schedule'),
@@ -86,7 +92,14 @@ export const exclusionView = z.object({
 
 export const latestRankingView = z.object({
   keywordId: z.uuid(),
-  crawl: z.object({ crawlId: z.uuid(), crawledAt: isoDate, recordedAt: isoDate }).nullable(),
+  crawl: z
+    .object({
+      crawlId: z.uuid(),
+      crawledAt: isoDate,
+      recordedAt: isoDate,
+      orderFidelity: z.enum(ORDER_FIDELITIES).describe("How faithfully the ranks are the shopper's positions"),
+    })
+    .nullable(),
   standings: z.array(standingSchema),
   entries: z.array(rankingEntrySchema.extend({ title: z.string() })),
   nextRank: z.number().int().nullable(),

@@ -102,7 +102,10 @@ export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[
         .string()
         .describe(
           'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,' +
-            'price_source (observed: my price as seen on the shelf; catalog: the catalogue price)',
+            'price_source (observed: my price as seen on the shelf; catalog: the catalogue price),' +
+            'currency (ISO 4217, of both prices),seller_id,availability,review_count,review_rating,placement,' +
+            "condition (my product's listing at the bucket's last crawl; empty: not said or not listed)," +
+            "order_fidelity (exact, or approximate when the marketplace's order is not the shopper's)",
         ),
       produces: 'text/csv',
       handle: ({ tenantId, query }) =>

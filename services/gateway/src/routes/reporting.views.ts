@@ -1,10 +1,12 @@
 import {
+  ORDER_FIDELITIES,
   ReportingBrandShare,
   ReportingBrandsView,
   ReportingDashboardView,
   ReportingPriceHistoryView,
   ReportingRankHistoryView,
   alertTypeSchema,
+  currencyCode,
   priceSourceSchema,
   reportingBucketSchema,
 } from '@shelfwatch/contracts';
@@ -60,6 +62,9 @@ export const rankHistoryView = z.object({
           rankMax: z.number().int().nullable(),
           rankLast: z.number().int().nullable(),
           samples: z.number().int(),
+          orderFidelity: z
+            .enum(ORDER_FIDELITIES)
+            .describe("How faithfully rankLast is the shopper's position (the bucket's last crawl)"),
         }),
       ),
     }),
@@ -79,6 +84,7 @@ export const priceHistoryView = z.object({
       priceSource: priceSourceSchema,
       observedMall: z.string().nullable(),
       lowestCompetitorPrice: z.number().nullable(),
+      currency: currencyCode.describe("ISO 4217 currency of both prices: the product's (one per history)"),
     }),
   ),
 }) satisfies z.ZodType<ReportingPriceHistoryView>;

@@ -1,24 +1,26 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { UNKNOWN_HEALTH } from '../crawl-health/crawl-health';
 import { RankingProductKeyword, RankingProductView } from '@shelfwatch/contracts';
+import { productCurrency } from './product-currency';
 
 /**
  * The keywords of product `p` as a JSON array, each with the product's standing at the keyword's latest
  * recorded crawl: the latest crawl from `crawls (keyword_id, crawled_at desc)`, the standing from its
  * primary key `(crawl_id, product_id)`. Never crawled, or linked after the latest crawl: nulls, and my price
- * is the catalogue price.
+ * is the catalogue price in the product's currency, with exact order.
  */
 const KEYWORDS_OF_P = `coalesce((
     select json_agg(json_build_object(
              'keywordId', l.keyword_id, 'keyword', k.text, 'rank', s.rank, 'change', s.change,
              'lowestCompetitorPrice', s.lowest_competitor_price::float8, 'lastCrawledAt', c.crawled_at,
              'myPrice', coalesce(s.my_price, p.price)::float8, 'priceSource', coalesce(s.price_source, 'catalog'),
-             'observedMall', s.observed_mall, 'intervalMinutes', k.interval_minutes, 'paused', k.paused)
+             'observedMall', s.observed_mall, 'intervalMinutes', k.interval_minutes, 'paused', k.paused,
+             'currency', s.currency, 'orderFidelity', coalesce(c.order_fidelity, 'exact'))
            order by l.created_at, l.keyword_id)
       from ranking.product_keywords l
       join ranking.keywords k on k.id = l.keyword_id
       left join lateral (
-        select cr.crawl_id, cr.crawled_at from ranking.crawls cr
+        select cr.crawl_id, cr.crawled_at, cr.order_fidelity from ranking.crawls cr
          where cr.keyword_id = l.keyword_id order by cr.crawled_at desc, cr.crawl_id desc limit 1
       ) c on true
       left join ranking.standings s on s.crawl_id = c.crawl_id and s.product_id = l.product_id
@@ -37,7 +39,10 @@ interface ProductRow {
   name: string;
   price: number;
   created_at: Date | string;
-  keywords: (Omit<RankingProductKeyword, 'lastCrawledAt' | 'crawlHealth'> & { lastCrawledAt: string | null })[];
+  keywords: (Omit<RankingProductKeyword, 'lastCrawledAt' | 'crawlHealth' | 'currency'> & {
+    lastCrawledAt: string | null;
+    currency: string | null;
+  })[];
 }
 
 function toView(row: ProductRow): RankingProductView {
@@ -52,6 +57,7 @@ function toView(row: ProductRow): RankingProductView {
     createdAt: new Date(row.created_at).toISOString(),
     keywords: row.keywords.map((keyword) => ({
       ...keyword,
+      currency: keyword.currency ?? productCurrency(row),
       lowestCompetitorPrice: keyword.lowestCompetitorPrice === null ? null : Number(keyword.lowestCompetitorPrice),
       lastCrawledAt: keyword.lastCrawledAt === null ? null : new Date(keyword.lastCrawledAt).toISOString(),
       crawlHealth: UNKNOWN_HEALTH, // filled in by CrawlHealthService.ofProducts
@@ -99,7 +105,7 @@ export async function productById(
 /** A keyword just attached: nothing recorded about it for this product yet, so my price is the catalogue's. */
 export function unrankedKeyword(
   keyword: { id: string; text: string; intervalMinutes: number; paused: boolean },
-  catalogPrice: number,
+  product: { price: number; currency: string },
 ): RankingProductKeyword {
   const { id: keywordId, text, intervalMinutes, paused } = keyword;
   return {
@@ -109,7 +115,9 @@ export function unrankedKeyword(
     change: null,
     lowestCompetitorPrice: null,
     lastCrawledAt: null,
-    myPrice: catalogPrice,
+    myPrice: product.price,
+    currency: productCurrency(product),
+    orderFidelity: 'exact',
     priceSource: 'catalog',
     observedMall: null,
     intervalMinutes,

@@ -93,7 +93,7 @@ export class ProductsService {
         { productId: product.id, marketplace, site, currency, externalId, name, price, version },
         product.id,
       );
-      const unranked = attached.map(({ keyword }) => unrankedKeyword(keyword, price));
+      const unranked = attached.map(({ keyword }) => unrankedKeyword(keyword, product));
       return {
         result: await this.crawlHealth.ofProduct(ctx.em, tenantId, view(product, unranked)),
         events: [added, ...(await keywordAddedEvents(ctx.em, product, attached))],

@@ -4,7 +4,12 @@ import { CrawlOrder, compareCrawls, rankChanges, restateSuccessor } from './rank
 import { OwnProduct, computeStandings } from './standings';
 
 const KEYWORD = '0193a000-0000-7000-8000-000000000002';
-const own: OwnProduct[] = [0, 1, 2].map((i) => ({ productId: `p-${i}`, externalId: `own-${i}`, price: 1_000 }));
+const own: OwnProduct[] = [0, 1, 2].map((i) => ({
+  productId: `p-${i}`,
+  externalId: `own-${i}`,
+  price: 1_000,
+  currency: 'KRW',
+}));
 const LISTINGS = ['own-0', 'own-1', 'own-2', 'rival-0', 'rival-1', 'rival-2'];
 
 interface Crawl extends CrawlOrder {
@@ -47,6 +52,7 @@ function recordAll(arrivals: readonly Crawl[]): { stored: Map<string, Standing[]
     const previousRanks = before ? ranksOf(stored.get(before.crawlId) ?? []) : new Map<string, number | null>();
     const { standings } = computeStandings({
       items: crawl.items,
+      shelfCurrency: 'KRW',
       ownProducts: own,
       trackedProductIds: own.map((p) => p.productId),
       exclusions: { externalIds: new Set(), malls: new Set() },
@@ -54,9 +60,11 @@ function recordAll(arrivals: readonly Crawl[]): { stored: Map<string, Standing[]
     });
     stored.set(crawl.crawlId, standings);
     recorded.push(crawl);
-    events.push(...rankChanges({ crawlId: crawl.crawlId, keywordId: KEYWORD }, standings, previousRanks));
+    events.push(
+      ...rankChanges({ crawlId: crawl.crawlId, keywordId: KEYWORD, orderFidelity: 'exact' }, standings, previousRanks),
+    );
     if (after) {
-      const ref = { crawlId: after.crawlId, keywordId: KEYWORD };
+      const ref = { crawlId: after.crawlId, keywordId: KEYWORD, orderFidelity: 'exact' as const };
       const restated = restateSuccessor(ref, stored.get(after.crawlId) ?? [], ranksOf(standings));
       stored.set(after.crawlId, restated.standings);
       events.push(...restated.changes);

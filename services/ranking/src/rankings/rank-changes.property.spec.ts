@@ -2,7 +2,11 @@ import { Standing } from '@shelfwatch/contracts';
 import fc from 'fast-check';
 import { rankChanges } from './rank-changes';
 
-const ref = { crawlId: '0193a000-0000-7000-8000-000000000001', keywordId: '0193a000-0000-7000-8000-000000000002' };
+const ref = {
+  crawlId: '0193a000-0000-7000-8000-000000000001',
+  keywordId: '0193a000-0000-7000-8000-000000000002',
+  orderFidelity: 'exact' as const,
+};
 const SHELF_SIZE = 12;
 
 /** One tracked product across two crawls: unknown before (first crawl, newly tracked), absent or ranked. */
@@ -29,7 +33,9 @@ const scenario = fc.record({ products: fc.array(history, { maxLength: 8 }) }).ma
       priceSource: product.now !== null && i % 2 === 0 ? 'observed' : 'catalog',
       observedMall: product.now !== null && i % 2 === 0 ? 'm' : null,
       catalogPrice: 100,
+      currency: ['KRW', 'USD', 'JPY'][i % 3] ?? 'KRW',
       lowestCompetitorPrice: null,
+      otherCurrencyCompetitors: 0,
       lowestCompetitor: null,
     };
   });
@@ -79,6 +85,7 @@ describe('rankChanges (properties)', () => {
               previousRank: before,
               currentRank: null,
               price: standing.myPrice,
+              currency: standing.currency,
               priceSource: 'catalog',
               observedMall: null,
               revised: false,
@@ -93,16 +100,18 @@ describe('rankChanges (properties)', () => {
     );
   });
 
-  it('carries my price at the crawl and where it comes from', () => {
+  it("carries my price at the crawl, its currency and where it comes from, and the crawl's order fidelity", () => {
     fc.assert(
       fc.property(scenario, ({ standings, previousRanks }) => {
         for (const change of rankChanges(ref, standings, previousRanks)) {
           const standing = standings.find((s) => s.productId === change.productId);
-          expect([change.price, change.priceSource, change.observedMall]).toEqual([
+          expect([change.price, change.currency, change.priceSource, change.observedMall]).toEqual([
             standing?.myPrice,
+            standing?.currency,
             standing?.priceSource,
             standing?.observedMall,
           ]);
+          expect(change.orderFidelity).toBe(ref.orderFidelity);
         }
       }),
       { numRuns: 300 },

@@ -1,7 +1,11 @@
 import { Standing } from '@shelfwatch/contracts';
 import { compareCrawls, rankChanges, restateSuccessor } from './rank-changes';
 
-const ref = { crawlId: '0193a000-0000-7000-8000-000000000001', keywordId: '0193a000-0000-7000-8000-000000000002' };
+const ref = {
+  crawlId: '0193a000-0000-7000-8000-000000000001',
+  keywordId: '0193a000-0000-7000-8000-000000000002',
+  orderFidelity: 'approximate' as const,
+};
 const [moved, appeared, gone, still, fresh] = [1, 2, 3, 4, 5].map((n) => `0193a000-0000-7000-8000-00000000010${n}`);
 
 function standing(productId: string | undefined, rank: number | null, previousRank: number | null): Standing {
@@ -14,16 +18,18 @@ function standing(productId: string | undefined, rank: number | null, previousRa
     priceSource: rank === null ? 'catalog' : 'observed',
     observedMall: rank === null ? null : 'Mall',
     catalogPrice: 100,
+    currency: 'USD',
     lowestCompetitorPrice: null,
+    otherCurrencyCompetitors: 0,
     lowestCompetitor: null,
   };
 }
 
-const observed = (price: number) => ({ price, priceSource: 'observed', observedMall: 'Mall' });
-const catalog = { price: 100, priceSource: 'catalog', observedMall: null };
+const observed = (price: number) => ({ price, currency: 'USD', priceSource: 'observed', observedMall: 'Mall' });
+const catalog = { price: 100, currency: 'USD', priceSource: 'catalog', observedMall: null };
 
 describe('rankChanges', () => {
-  it('reports moved, appeared and disappeared products, and not unchanged or newly tracked ones', () => {
+  it("reports moved, appeared and disappeared products (price in its currency, the crawl's order fidelity)", () => {
     // Given a previous crawl where `moved` was 5, `appeared` absent, `gone` 2, `still` 1, `fresh` untracked
     const previous = new Map<string, number | null>([
       [moved ?? '', 5],

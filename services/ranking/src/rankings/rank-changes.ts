@@ -1,6 +1,7 @@
-import { EventData, Standing } from '@shelfwatch/contracts';
+import { EventData, OrderFidelity, Standing } from '@shelfwatch/contracts';
 
-type Ref = { crawlId: string; keywordId: string };
+/** The crawl the changes are of, and how faithfully its ranks are the shopper's positions. */
+type Ref = { crawlId: string; keywordId: string; orderFidelity: OrderFidelity };
 type RankingChanged = EventData<'ranking.changed'>;
 
 /** A crawl's order among the crawls of its keyword: crawl time, then crawl id (never arrival). */
@@ -22,6 +23,7 @@ function changeOf(ref: Ref, standing: Standing, previousRank: number | null, rev
     previousRank,
     currentRank: standing.rank,
     price: standing.myPrice,
+    currency: standing.currency,
     priceSource: standing.priceSource,
     observedMall: standing.observedMall,
     revised,

@@ -1,7 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { RankingEntry, RankingLatestView, countWithinBytes } from '@shelfwatch/contracts';
+import {
+  Availability,
+  OrderFidelity,
+  Placement,
+  RankingEntry,
+  RankingLatestView,
+  countWithinBytes,
+} from '@shelfwatch/contracts';
 import { RankingError } from '../ranking.errors';
-import { toStoredStanding } from './rankings.repository';
+import { STORED_STANDING_COLUMNS, toStoredStanding } from './rankings.repository';
 
 /** The latest recorded crawl of a keyword: the standings of its tracked products and the shelf, bounded. */
 export type LatestRanking = RankingLatestView;
@@ -15,10 +22,17 @@ interface EntryRow {
   price: number | null;
   brand: string;
   excluded: boolean;
+  currency: string;
+  seller_id: string | null;
+  availability: Availability | null;
+  review_count: number | null;
+  review_rating: number | null;
+  placement: Placement;
+  condition: string | null;
 }
 
 function toEntry(row: EntryRow): RankingEntry & { title: string } {
-  const { rank, title, mall, brand, excluded } = row;
+  const { rank, title, mall, brand, excluded, currency, availability, placement, condition } = row;
   return {
     rank,
     externalId: row.external_id,
@@ -28,6 +42,13 @@ function toEntry(row: EntryRow): RankingEntry & { title: string } {
     price: row.price === null ? null : Number(row.price),
     brand,
     excluded,
+    currency,
+    sellerId: row.seller_id,
+    availability,
+    reviewCount: row.review_count,
+    reviewRating: row.review_rating === null ? null : Number(row.review_rating),
+    placement,
+    condition,
   };
 }
 
@@ -45,8 +66,10 @@ export async function latestRanking(
   if (!keyword) {
     throw RankingError.notFound('keyword', keywordId);
   }
-  const [crawl] = await em.execute<{ crawl_id: string; crawled_at: Date; recorded_at: Date }[]>(
-    `select crawl_id, crawled_at, recorded_at from ranking.crawls
+  const [crawl] = await em.execute<
+    { crawl_id: string; crawled_at: Date; recorded_at: Date; order_fidelity: OrderFidelity }[]
+  >(
+    `select crawl_id, crawled_at, recorded_at, order_fidelity from ranking.crawls
       where keyword_id = ? and tenant_id = ? order by crawled_at desc, crawl_id desc limit 1`,
     [keywordId, tenantId],
   );
@@ -54,14 +77,12 @@ export async function latestRanking(
     return { keywordId, crawl: null, standings: [], entries: [], nextRank: null };
   }
   const standings = await em.execute<Parameters<typeof toStoredStanding>[0][]>(
-    `select product_id, rank, previous_rank, change, my_price::float8 as my_price, price_source, observed_mall,
-            catalog_price::float8 as catalog_price, lowest_competitor_price::float8 as lowest_competitor_price, lowest_competitor_external_id,
-            lowest_competitor_mall, lowest_competitor_rank
-       from ranking.standings where crawl_id = ? order by product_id`,
+    `select ${STORED_STANDING_COLUMNS} from ranking.standings s where s.crawl_id = ? order by s.product_id`,
     [crawl.crawl_id],
   );
   const entries = await em.execute<EntryRow[]>(
-    `select rank, external_id, product_id, title, mall, price::float8 as price, brand, excluded
+    `select rank, external_id, product_id, title, mall, price::float8 as price, brand, excluded, currency, seller_id,
+            availability, review_count, review_rating::float8 as review_rating, placement, condition
        from ranking.ranking_rows where crawl_id = ? and rank >= ? order by rank`,
     [crawl.crawl_id, fromRank],
   );
@@ -73,6 +94,7 @@ export async function latestRanking(
       crawlId: crawl.crawl_id,
       crawledAt: new Date(crawl.crawled_at).toISOString(),
       recordedAt: new Date(crawl.recorded_at).toISOString(),
+      orderFidelity: crawl.order_fidelity,
     },
     standings: standings.map(toStoredStanding),
     entries: shelf.slice(0, fit),

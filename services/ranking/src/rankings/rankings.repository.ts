@@ -1,8 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CrawlItem, PriceSource, RankingEntry, Standing } from '@shelfwatch/contracts';
+import { CrawlItem, OrderFidelity, PriceSource, RankingEntry, Standing } from '@shelfwatch/contracts';
+import { productCurrency } from '../catalog/product-currency';
 import { CrawlOrder } from './rank-changes';
 import { Exclusions, OwnProduct, normalizeMall } from './standings';
-import { insertRows } from './sql-insert';
+import { SqlValue, insertRows } from './sql-insert';
 
 /** The crawled keyword, as the catalog knows it. */
 export interface CrawledKeyword {
@@ -26,6 +27,7 @@ export interface RecordedCrawl {
   keyword: CrawledKeyword;
   crawledAt: string;
   recordedAt: string;
+  orderFidelity: OrderFidelity;
   items: readonly CrawlItem[];
   entries: readonly RankingEntry[];
   standings: readonly Standing[];
@@ -44,7 +46,22 @@ const ROW_COLUMNS = [
   'price',
   'brand',
   'excluded',
+  'currency',
 ] as const;
+
+/**
+ * What a marketplace may say of a listing, each with the value a row holds when it says nothing (the column's
+ * default). A crawl's insert binds only the fields some entry of it has: a Naver crawl, which says none of them,
+ * costs the insert one column (`currency`) more than before issue 16, not seven.
+ */
+const LISTING_FIELDS: readonly { column: string; of: (entry: RankingEntry) => SqlValue; unset: SqlValue }[] = [
+  { column: 'seller_id', of: (entry) => entry.sellerId, unset: null },
+  { column: 'availability', of: (entry) => entry.availability, unset: null },
+  { column: 'review_count', of: (entry) => entry.reviewCount, unset: null },
+  { column: 'review_rating', of: (entry) => entry.reviewRating, unset: null },
+  { column: 'placement', of: (entry) => entry.placement, unset: 'organic' },
+  { column: 'condition', of: (entry) => entry.condition, unset: null },
+];
 
 const STANDING_COLUMNS = [
   'crawl_id',
@@ -58,7 +75,9 @@ const STANDING_COLUMNS = [
   'price_source',
   'observed_mall',
   'catalog_price',
+  'currency',
   'lowest_competitor_price',
+  'other_currency_competitors',
   'lowest_competitor_external_id',
   'lowest_competitor_mall',
   'lowest_competitor_rank',
@@ -93,8 +112,10 @@ export async function loadRankingContext(
   crawl: CrawlOrder,
 ): Promise<RankingContext> {
   // Sequential on purpose: they share the handler's transaction, i.e. one connection.
-  const products = await em.execute<{ id: string; external_id: string; price: number; tracked: boolean }[]>(
-    `select p.id, p.external_id, p.price::float8 as price,
+  const products = await em.execute<
+    { id: string; external_id: string; currency: string; price: number; tracked: boolean }[]
+  >(
+    `select p.id, p.external_id, p.currency, p.price::float8 as price,
             exists (select 1 from ranking.product_keywords l where l.product_id = p.id and l.keyword_id = ?) as tracked
        from ranking.products p where p.tenant_id = ? and p.marketplace = ? order by p.id`,
     [keyword.id, keyword.tenantId, keyword.marketplace],
@@ -111,7 +132,12 @@ export async function loadRankingContext(
     [keyword.id, crawl.crawledAt, crawl.crawlId],
   );
   return {
-    ownProducts: products.map((p) => ({ productId: p.id, externalId: p.external_id, price: Number(p.price) })),
+    ownProducts: products.map((p) => ({
+      productId: p.id,
+      externalId: p.external_id,
+      price: Number(p.price),
+      currency: productCurrency(p),
+    })),
     trackedProductIds: products.filter((p) => p.tracked).map((p) => p.id),
     exclusions: {
       externalIds: new Set(exclusions.filter((e) => e.kind === 'product').map((e) => e.value)),
@@ -121,15 +147,16 @@ export async function loadRankingContext(
   };
 }
 
-/** Stores the crawl, every shelf row and every standing: three multi-row statements. */
+/** Stores the crawl, every shelf row (with the listing fields the crawl has) and every standing: three statements. */
 export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl): Promise<void> {
   const { crawlId, keyword, crawledAt, recordedAt } = crawl;
   await em.execute(
-    `insert into ranking.crawls (crawl_id, tenant_id, keyword_id, crawled_at, item_count, recorded_at)
-     values (?, ?, ?, ?::timestamptz, ?, ?::timestamptz)`,
-    [crawlId, keyword.tenantId, keyword.id, crawledAt, crawl.items.length, recordedAt],
+    `insert into ranking.crawls (crawl_id, tenant_id, keyword_id, crawled_at, item_count, recorded_at, order_fidelity)
+     values (?, ?, ?, ?::timestamptz, ?, ?::timestamptz, ?)`,
+    [crawlId, keyword.tenantId, keyword.id, crawledAt, crawl.items.length, recordedAt, crawl.orderFidelity],
     'run',
   );
+  const listing = LISTING_FIELDS.filter((field) => crawl.entries.some((entry) => field.of(entry) !== field.unset));
   const rows = crawl.entries.map((entry, index) => [
     keyword.tenantId,
     keyword.id,
@@ -143,8 +170,10 @@ export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl)
     entry.price,
     entry.brand,
     entry.excluded,
+    entry.currency,
+    ...listing.map((field) => field.of(entry)),
   ]);
-  await insertRows(em, 'ranking.ranking_rows', ROW_COLUMNS, rows);
+  await insertRows(em, 'ranking.ranking_rows', [...ROW_COLUMNS, ...listing.map((field) => field.column)], rows);
   const standings = crawl.standings.map((s) => [
     crawlId,
     keyword.id,
@@ -157,7 +186,9 @@ export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl)
     s.priceSource,
     s.observedMall,
     s.catalogPrice,
+    s.currency,
     s.lowestCompetitorPrice,
+    s.otherCurrencyCompetitors,
     s.lowestCompetitor?.externalId ?? null,
     s.lowestCompetitor?.mall ?? null,
     s.lowestCompetitor?.rank ?? null,
@@ -168,6 +199,7 @@ export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl)
 
 interface SuccessorRow {
   crawl_id: string;
+  order_fidelity: OrderFidelity;
   product_id: string;
   rank: number | null;
   previous_rank: number | null;
@@ -176,7 +208,9 @@ interface SuccessorRow {
   price_source: PriceSource;
   observed_mall: string | null;
   catalog_price: number | null;
+  currency: string;
   lowest_competitor_price: number | null;
+  other_currency_competitors: number;
   lowest_competitor_external_id: string | null;
   lowest_competitor_mall: string | null;
   lowest_competitor_rank: number | null;
@@ -187,13 +221,11 @@ export async function loadSuccessor(
   em: EntityManager,
   keywordId: string,
   crawl: CrawlOrder,
-): Promise<{ crawlId: string; standings: Standing[] } | null> {
+): Promise<{ crawlId: string; orderFidelity: OrderFidelity; standings: Standing[] } | null> {
   const rows = await em.execute<SuccessorRow[]>(
-    `select s.crawl_id, s.product_id, s.rank, s.previous_rank, s.change, s.my_price::float8 as my_price,
-            s.price_source, s.observed_mall, s.catalog_price::float8 as catalog_price,
-            s.lowest_competitor_price::float8 as lowest_competitor_price, s.lowest_competitor_external_id,
-            s.lowest_competitor_mall, s.lowest_competitor_rank
+    `select s.crawl_id, c.order_fidelity, ${STORED_STANDING_COLUMNS}
        from ranking.standings s
+       join ranking.crawls c on c.crawl_id = s.crawl_id
       where s.crawl_id = (select c.crawl_id from ranking.crawls c
                            where c.keyword_id = ? and (c.crawled_at, c.crawl_id) > (?::timestamptz, ?::uuid)
                            order by c.crawled_at, c.crawl_id limit 1)
@@ -201,11 +233,19 @@ export async function loadSuccessor(
     [keywordId, crawl.crawledAt, crawl.crawlId],
   );
   const [first] = rows;
-  return first ? { crawlId: first.crawl_id, standings: rows.map(toStoredStanding) } : null;
+  return first
+    ? { crawlId: first.crawl_id, orderFidelity: first.order_fidelity, standings: rows.map(toStoredStanding) }
+    : null;
 }
 
+/** The columns of a stored standing (table alias `s`) that {@link toStoredStanding} reads. */
+export const STORED_STANDING_COLUMNS = `s.product_id, s.rank, s.previous_rank, s.change, s.my_price::float8 as my_price,
+            s.price_source, s.observed_mall, s.catalog_price::float8 as catalog_price, s.currency,
+            s.lowest_competitor_price::float8 as lowest_competitor_price, s.other_currency_competitors,
+            s.lowest_competitor_external_id, s.lowest_competitor_mall, s.lowest_competitor_rank`;
+
 /** A stored standing as the event contract carries it. */
-export function toStoredStanding(row: Omit<SuccessorRow, 'crawl_id'>): Standing {
+export function toStoredStanding(row: Omit<SuccessorRow, 'crawl_id' | 'order_fidelity'>): Standing {
   const competitor =
     row.lowest_competitor_external_id !== null && row.lowest_competitor_rank !== null
       ? {
@@ -223,7 +263,9 @@ export function toStoredStanding(row: Omit<SuccessorRow, 'crawl_id'>): Standing 
     priceSource: row.price_source,
     observedMall: row.observed_mall,
     catalogPrice: row.catalog_price === null ? null : Number(row.catalog_price),
+    currency: row.currency,
     lowestCompetitorPrice: row.lowest_competitor_price === null ? null : Number(row.lowest_competitor_price),
+    otherCurrencyCompetitors: row.other_currency_competitors,
     lowestCompetitor: competitor,
   };
 }

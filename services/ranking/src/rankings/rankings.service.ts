@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EventEnvelope } from '@shelfwatch/contracts';
+import { EventEnvelope, marketplaceCurrency } from '@shelfwatch/contracts';
 import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
 import { assembleCrawl } from './crawl-parts';
 import { rankChanges, restateSuccessor } from './rank-changes';
@@ -29,11 +29,13 @@ export class RankingsService {
    * Records a completed crawl inside the handler's transaction (the inbox makes a redelivery a no-op):
    * 1. hold a part of a split result until the last part arrives; 2. find the tenant's keyword (gone:
    * nothing to record) and hold its lock; 3. load products, exclusions, the ranks of the previous crawl by
-   * crawl time; 4. compute standings; 5. store crawl, rows, standings; 6. emit `ranking.recorded` and
-   * `ranking.changed`; 7. a crawl recorded already that follows this one by crawl time is restated against it.
+   * crawl time; 4. compute standings (a shelf price without a currency is in the marketplace's, the site's on
+   * eBay); 5. store crawl, rows, standings; 6. emit `ranking.recorded` and `ranking.changed`; 7. a crawl recorded
+   * already that follows this one by crawl time is restated against it.
    */
   async record(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
     const { crawlId, keywordId, completedAt: crawledAt } = event.data;
+    const orderFidelity = event.data.orderFidelity ?? 'exact';
     const items = await assembleCrawl(ctx.em, event.data);
     if (!items) {
       return;
@@ -46,11 +48,17 @@ export class RankingsService {
     await lockKeyword(ctx.em, keywordId);
     const order = { crawledAt, crawlId };
     const context = await loadRankingContext(ctx.em, keyword, order);
-    const { entries, standings } = computeStandings({ ...context, items });
+    const shelfCurrency = marketplaceCurrency(event.data.marketplace, event.data.site);
+    const { entries, standings } = computeStandings({ ...context, items, shelfCurrency });
     const recordedAt = this.clock.now().toISOString();
-    await saveRecordedCrawl(ctx.em, { crawlId, keyword, crawledAt, recordedAt, items, entries, standings });
-    await ctx.emit('ranking.recorded', { crawlId, keywordId, recordedAt, entries, standings }, keywordId);
-    for (const change of rankChanges({ crawlId, keywordId }, standings, context.previousRanks)) {
+    const recorded = { crawlId, keyword, crawledAt, recordedAt, orderFidelity, items, entries, standings };
+    await saveRecordedCrawl(ctx.em, recorded);
+    await ctx.emit(
+      'ranking.recorded',
+      { crawlId, keywordId, recordedAt, orderFidelity, entries, standings },
+      keywordId,
+    );
+    for (const change of rankChanges({ crawlId, keywordId, orderFidelity }, standings, context.previousRanks)) {
       await ctx.emit('ranking.changed', change, keywordId);
     }
     await this.restateSuccessor(ctx, keywordId, order, new Map(standings.map((s) => [s.productId, s.rank])));
@@ -67,7 +75,8 @@ export class RankingsService {
     if (!successor) {
       return;
     }
-    const restated = restateSuccessor({ crawlId: successor.crawlId, keywordId }, successor.standings, ranks);
+    const ref = { crawlId: successor.crawlId, keywordId, orderFidelity: successor.orderFidelity };
+    const restated = restateSuccessor(ref, successor.standings, ranks);
     await saveRestatedStandings(ctx.em, successor.crawlId, restated.standings);
     for (const change of restated.changes) {
       await ctx.emit('ranking.changed', change, keywordId);

@@ -57,11 +57,12 @@ const drawnCase: fc.Arbitrary<Case> = fc.record({
 function inputOf(drawn: Case, listings: readonly Listing[] = drawn.listings): StandingsInput {
   // The tracked product is listed under an id of its own, so that every drawn case has one standing.
   const ownProducts: OwnProduct[] = [
-    { productId: TRACKED, externalId: 'tracked', price: 10 },
-    ...drawn.own.map((externalId) => ({ productId: `p-${externalId}`, externalId, price: 10 })),
+    { productId: TRACKED, externalId: 'tracked', price: 10, currency: 'KRW' },
+    ...drawn.own.map((externalId) => ({ productId: `p-${externalId}`, externalId, price: 10, currency: 'KRW' })),
   ];
   return {
     items: listings.map((drawnListing, index) => item(drawnListing, index + 1)),
+    shelfCurrency: 'KRW',
     ownProducts,
     trackedProductIds: [TRACKED],
     exclusions: {

@@ -5,6 +5,9 @@ import { OwnProduct, StandingsInput, computeStandings, normalizeMall } from './s
 /** Few ids and malls, so that own products, exclusions and repeated listings collide often. */
 const EXTERNAL_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 const MALLS = ['Alpha', 'beta', 'Gamma Store', 'delta'];
+/** The shelf's own currency; a listing names it, another one, or none (then it is the shelf's). */
+const SHELF_CURRENCY = 'KRW';
+const CURRENCIES = ['KRW', 'USD'];
 
 /** A mall name as a marketplace may spell it: any case, stray spaces. */
 const spelledMall = fc
@@ -18,12 +21,14 @@ const shelf = fc
       externalId: fc.constantFrom(...EXTERNAL_IDS),
       mall: spelledMall,
       price: fc.oneof(fc.constant(null), fc.constant(0), fc.integer({ min: 1, max: 20 })),
+      currency: fc.option(fc.constantFrom(...CURRENCIES), { nil: undefined }),
     }),
     { maxLength: 30 },
   )
   .map((listings) =>
-    listings.map((listing, index): CrawlItem => ({
+    listings.map(({ currency, ...listing }, index): CrawlItem => ({
       ...listing,
+      ...(currency === undefined ? {} : { currency }),
       rank: index + 1,
       title: `t-${listing.externalId}`,
       brand: 'brand',
@@ -47,9 +52,15 @@ const input: fc.Arbitrary<StandingsInput> = fc
     }),
     knownBefore: fc.array(fc.boolean(), { minLength: EXTERNAL_IDS.length, maxLength: EXTERNAL_IDS.length }),
     price: fc.integer({ min: 1, max: 500 }),
+    currency: fc.constantFrom(...CURRENCIES),
   })
-  .map(({ items, own, excludedIds, excludedMalls, previous, knownBefore, price }) => {
-    const ownProducts = own.map((externalId): OwnProduct => ({ productId: `p-${externalId}`, externalId, price }));
+  .map(({ items, own, excludedIds, excludedMalls, previous, knownBefore, price, currency }) => {
+    const ownProducts = own.map((externalId): OwnProduct => ({
+      productId: `p-${externalId}`,
+      externalId,
+      price,
+      currency,
+    }));
     const previousRanks = new Map<string, number | null>();
     ownProducts.forEach((product, i) => {
       if (knownBefore[i] === true) {
@@ -58,12 +69,21 @@ const input: fc.Arbitrary<StandingsInput> = fc
     });
     return {
       items,
+      shelfCurrency: SHELF_CURRENCY,
       ownProducts,
       trackedProductIds: ownProducts.map((product) => product.productId),
       exclusions: { externalIds: new Set(excludedIds), malls: new Set(excludedMalls.map(normalizeMall)) },
       previousRanks,
     };
   });
+
+function currencyOf(item: CrawlItem): string {
+  return item.currency ?? SHELF_CURRENCY;
+}
+
+function isPricedCompetitor(item: CrawlItem, given: StandingsInput): item is CrawlItem & { price: number } {
+  return isCompetitor(item, given) && item.price !== null && item.price > 0;
+}
 
 function isCompetitor(item: CrawlItem, given: StandingsInput): boolean {
   return (
@@ -91,12 +111,15 @@ describe('computeStandings (properties)', () => {
     );
   });
 
-  it('takes my price from my first priced listing (observed, with its mall), else from the catalogue', () => {
+  it('takes my price from my first listing priced in my currency (observed, with its mall), else the catalogue', () => {
     fc.assert(
       fc.property(input, (given) => {
         for (const standing of computeStandings(given).standings) {
           const own = given.ownProducts.find((product) => product.productId === standing.productId);
-          const seen = given.items.find((item) => item.externalId === own?.externalId && (item.price ?? 0) > 0);
+          const seen = given.items.find(
+            (item) => item.externalId === own?.externalId && (item.price ?? 0) > 0 && currencyOf(item) === own.currency,
+          );
+          expect(standing.currency).toBe(own?.currency);
           expect([standing.myPrice, standing.priceSource, standing.observedMall, standing.catalogPrice]).toEqual(
             seen ? [seen.price, 'observed', seen.mall, own?.price] : [own?.price, 'catalog', null, own?.price],
           );
@@ -126,21 +149,38 @@ describe('computeStandings (properties)', () => {
     );
   });
 
-  it('gives as the lowest competitor price the minimum over priced competitors only, at its best rank', () => {
+  it('gives as the lowest competitor price the minimum over competitors priced in my currency, at its best rank', () => {
     fc.assert(
       fc.property(input, (given) => {
-        const { standings } = computeStandings(given);
-        const priced = given.items.flatMap((item) =>
-          isCompetitor(item, given) && item.price !== null && item.price > 0 ? [{ ...item, price: item.price }] : [],
-        );
-        const lowest = priced.length === 0 ? null : Math.min(...priced.map((item) => item.price));
-        const holder = priced.find((item) => item.price === lowest);
-        for (const standing of standings) {
+        for (const standing of computeStandings(given).standings) {
+          const priced = given.items.filter(
+            (item) => isPricedCompetitor(item, given) && currencyOf(item) === standing.currency,
+          );
+          const lowest = priced.length === 0 ? null : Math.min(...priced.map((item) => item.price ?? 0));
+          const holder = priced.find((item) => item.price === lowest);
           expect(standing.lowestCompetitorPrice).toBe(lowest);
           expect(standing.lowestCompetitor).toEqual(
             holder ? { externalId: holder.externalId, mall: holder.mall, rank: holder.rank } : null,
           );
         }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never takes a price in another currency for the lowest competitor, and counts those competitors', () => {
+    fc.assert(
+      fc.property(input, (given) => {
+        const { entries, standings } = computeStandings(given);
+        for (const standing of standings) {
+          const holder = standing.lowestCompetitor && entries[standing.lowestCompetitor.rank - 1];
+          expect(holder === null || holder?.currency === standing.currency).toBe(true);
+          const others = given.items.filter(
+            (item) => isPricedCompetitor(item, given) && currencyOf(item) !== standing.currency,
+          );
+          expect(standing.otherCurrencyCompetitors).toBe(others.length);
+        }
+        expect(entries.map((entry) => entry.currency)).toEqual(given.items.map(currencyOf));
       }),
       { numRuns: 200 },
     );

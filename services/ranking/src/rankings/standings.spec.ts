@@ -24,14 +24,15 @@ function item(rank: number, externalId: string, overrides: Partial<CrawlItem> = 
 
 const noExclusions: Exclusions = { externalIds: new Set(), malls: new Set() };
 const own: OwnProduct[] = [
-  { productId: P1, externalId: 'mine-1', price: 20_000 },
-  { productId: P2, externalId: 'mine-2', price: 15_000 },
-  { productId: P3, externalId: 'mine-3', price: 9_000 },
+  { productId: P1, externalId: 'mine-1', price: 20_000, currency: 'KRW' },
+  { productId: P2, externalId: 'mine-2', price: 15_000, currency: 'KRW' },
+  { productId: P3, externalId: 'mine-3', price: 9_000, currency: 'KRW' },
 ];
 
 function given(overrides: Partial<StandingsInput>): StandingsInput {
   return {
     items: [],
+    shelfCurrency: 'KRW',
     ownProducts: own,
     trackedProductIds: [P1, P2],
     exclusions: noExclusions,
@@ -66,7 +67,9 @@ describe('computeStandings', () => {
         priceSource: 'observed',
         observedMall: 'mall-mine-1',
         catalogPrice: 20_000,
+        currency: 'KRW',
         lowestCompetitorPrice: 12_500,
+        otherCurrencyCompetitors: 0,
         lowestCompetitor: { externalId: 'c-2', mall: 'mall-c-2', rank: 3 },
       },
       expect.objectContaining({ productId: P2, rank: 4, previousRank: 2, change: -2 }),
@@ -140,5 +143,72 @@ describe('computeStandings', () => {
       rank: 1,
       lowestCompetitor: { externalId: 'c-a', mall: 'mall-c-a', rank: 2 },
     });
+  });
+
+  it('compares prices in my currency only: a cheaper one in another currency is counted, never the lowest', () => {
+    const result = computeStandings(
+      given({
+        items: [
+          item(1, 'c-usd', { price: 3, currency: 'USD', mall: 'US Seller' }),
+          item(2, 'mine-1', { price: 19_000, currency: 'USD' }),
+          item(3, 'c-krw', { price: 18_000 }),
+          item(4, 'c-jpy', { price: 500, currency: 'JPY' }),
+        ],
+      }),
+    );
+    expect(result.entries.map((entry) => entry.currency)).toEqual(['USD', 'USD', 'KRW', 'JPY']);
+    expect(result.standings[0]).toMatchObject({
+      currency: 'KRW',
+      lowestCompetitorPrice: 18_000,
+      lowestCompetitor: { externalId: 'c-krw', mall: 'mall-c-krw', rank: 3 },
+      otherCurrencyCompetitors: 2,
+      myPrice: 20_000,
+      priceSource: 'catalog',
+    });
+  });
+
+  it('keeps what the marketplace said of each listing, organic and unknown where it says nothing', () => {
+    const result = computeStandings(
+      given({
+        items: [
+          item(1, 'c-1', {
+            sellerId: 'seller-1',
+            availability: 'limited',
+            reviewCount: 12,
+            reviewRating: 4.5,
+            placement: 'sponsored',
+            condition: 'Used',
+          }),
+          item(2, 'c-2'),
+        ],
+      }),
+    );
+    expect(
+      result.entries.map(({ sellerId, availability, reviewCount, reviewRating, placement, condition }) => ({
+        sellerId,
+        availability,
+        reviewCount,
+        reviewRating,
+        placement,
+        condition,
+      })),
+    ).toEqual([
+      {
+        sellerId: 'seller-1',
+        availability: 'limited',
+        reviewCount: 12,
+        reviewRating: 4.5,
+        placement: 'sponsored',
+        condition: 'Used',
+      },
+      {
+        sellerId: null,
+        availability: null,
+        reviewCount: null,
+        reviewRating: null,
+        placement: 'organic',
+        condition: null,
+      },
+    ]);
   });
 });

@@ -7,6 +7,8 @@ export interface OwnProduct {
   externalId: string;
   /** The seller's own price, as typed into the catalogue. */
   price: number;
+  /** ISO 4217 currency of `price`, and of every price compared with it. */
+  currency: string;
 }
 
 /** What never counts as a competitor besides the tenant's own products. */
@@ -21,6 +23,8 @@ export interface Exclusions {
 export interface StandingsInput {
   /** The shelf, in rank order. */
   items: readonly CrawlItem[];
+  /** The currency of a shelf price whose item names none: the marketplace's (site's). */
+  shelfCurrency: string;
   /** Every product of the tenant on this marketplace (own products are never competitors). */
   ownProducts: readonly OwnProduct[];
   /** The products linked to the crawled keyword: one standing each. */
@@ -42,7 +46,8 @@ export function normalizeMall(mall: string): string {
 
 /**
  * Turns a crawl's shelf into recorded entries and standings: which entries are the tenant's own, which
- * are excluded, where each tracked product ranks and moved, and the cheapest competitor. Pure.
+ * are excluded, where each tracked product ranks and moved, and the cheapest competitor priced in the product's
+ * currency (competitors priced in another are counted, never compared). Pure.
  */
 export function computeStandings(input: StandingsInput): StandingsResult {
   const ownByExternalId = new Map(input.ownProducts.map((product) => [product.externalId, product]));
@@ -57,13 +62,20 @@ export function computeStandings(input: StandingsInput): StandingsResult {
       mall: item.mall,
       brand: item.brand,
       price: item.price,
+      currency: item.currency ?? input.shelfCurrency,
       excluded,
+      sellerId: item.sellerId ?? null,
+      availability: item.availability ?? null,
+      reviewCount: item.reviewCount ?? null,
+      reviewRating: item.reviewRating ?? null,
+      condition: item.condition ?? null,
+      placement: item.placement ?? 'organic',
     };
   });
-  const cheapest = lowestCompetitor(entries);
+  const competitors = pricedCompetitors(entries);
   const rankOf = firstRankByProduct(entries);
-  const observed = firstPricedEntryByProduct(entries);
   const byId = new Map(input.ownProducts.map((product) => [product.productId, product]));
+  const observed = firstPricedEntryByProduct(entries, byId);
   const standings = input.trackedProductIds.flatMap((productId): Standing[] => {
     const product = byId.get(productId);
     if (!product) {
@@ -71,18 +83,21 @@ export function computeStandings(input: StandingsInput): StandingsResult {
     }
     const rank = rankOf.get(productId) ?? null;
     const previousRank = input.previousRanks.get(productId) ?? null;
-    const seen = observed.get(productId);
+    const mine = observed.get(productId);
+    const cheapest = lowestIn(competitors, product.currency);
     return [
       {
         productId,
         rank,
         previousRank,
         change: rank !== null && previousRank !== null ? previousRank - rank : null,
-        myPrice: seen?.price ?? product.price,
-        priceSource: seen ? 'observed' : 'catalog',
-        observedMall: seen?.mall ?? null,
+        myPrice: mine?.price ?? product.price,
+        priceSource: mine ? 'observed' : 'catalog',
+        observedMall: mine?.mall ?? null,
         catalogPrice: product.price,
+        currency: product.currency,
         lowestCompetitorPrice: cheapest?.price ?? null,
+        otherCurrencyCompetitors: competitors.filter((entry) => entry.currency !== product.currency).length,
         lowestCompetitor: cheapest
           ? { externalId: cheapest.externalId, mall: cheapest.mall, rank: cheapest.rank }
           : null,
@@ -112,26 +127,35 @@ function isPriced(entry: RankingEntry): entry is PricedEntry {
 
 /**
  * Where each own product was first seen with a price: its observed price and mall. A listing without a price
- * (null, or a 0 that stands for none) is no observation: the catalogue price stays "my price".
+ * (null, or a 0 that stands for none) is no observation, nor is one in another currency than the product's: the
+ * catalogue price stays "my price".
  */
-function firstPricedEntryByProduct(entries: readonly RankingEntry[]): Map<string, PricedEntry> {
+function firstPricedEntryByProduct(
+  entries: readonly RankingEntry[],
+  products: ReadonlyMap<string, OwnProduct>,
+): Map<string, PricedEntry> {
   const seen = new Map<string, PricedEntry>();
   for (const entry of entries) {
-    if (entry.productId !== null && isPriced(entry) && !seen.has(entry.productId)) {
+    const inMyCurrency = entry.productId !== null && entry.currency === products.get(entry.productId)?.currency;
+    if (entry.productId !== null && inMyCurrency && isPriced(entry) && !seen.has(entry.productId)) {
       seen.set(entry.productId, entry);
     }
   }
   return seen;
 }
 
-/**
- * The cheapest priced competitor; a listing without a price (null, or 0 for none) never is. Ties go to the
- * better rank.
- */
-function lowestCompetitor(entries: readonly RankingEntry[]): PricedEntry | null {
+/** Competitors with a price, in rank order: own products, exclusions and listings without a price never count. */
+function pricedCompetitors(entries: readonly RankingEntry[]): PricedEntry[] {
+  return entries.filter(
+    (entry): entry is PricedEntry => entry.productId === null && !entry.excluded && isPriced(entry),
+  );
+}
+
+/** The cheapest competitor priced in `currency`; ties go to the better rank. */
+function lowestIn(competitors: readonly PricedEntry[], currency: string): PricedEntry | null {
   let best: PricedEntry | null = null;
-  for (const entry of entries) {
-    if (entry.productId === null && !entry.excluded && isPriced(entry) && (best === null || entry.price < best.price)) {
+  for (const entry of competitors) {
+    if (entry.currency === currency && (best === null || entry.price < best.price)) {
       best = entry;
     }
   }

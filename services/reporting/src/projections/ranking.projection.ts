@@ -1,31 +1,59 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { EventEnvelope } from '@shelfwatch/contracts';
+import { EventEnvelope, RankingEntry } from '@shelfwatch/contracts';
 import { brandSlots, dayBucket, hourBucket, utcDay } from './buckets';
 import { SqlValue, changedAny, tuples } from './sql';
 
+/** Columns that take the value of the bucket's latest crawl. */
+const LAST_COLUMNS = [
+  'rank_last',
+  'my_price',
+  'price_source',
+  'observed_mall',
+  'currency',
+  'order_fidelity',
+  'seller_id',
+  'availability',
+  'review_count',
+  'review_rating',
+  'placement',
+  'condition',
+];
 const BUCKET_COLUMNS = [
-  'tenant_id, product_id, keyword_id, bucket, last_at, samples, rank_min, rank_max, rank_last',
-  'my_price, price_source, observed_mall, competitor_min',
+  'tenant_id, product_id, keyword_id, bucket, last_at, samples, rank_min, rank_max',
+  ...LAST_COLUMNS,
+  'competitor_min',
 ].join(', ');
-const BUCKET_WIDTH = 13;
+const BUCKET_WIDTH = 8 + LAST_COLUMNS.length + 1;
 
 /**
- * Min and max ignore absent ranks (`least`/`greatest` skip nulls); the last rank and my price (with where it
- * comes from) follow the latest crawl of the bucket; the competitor price is the bucket's lowest. Additive `samples` is safe
+ * Min and max ignore absent ranks (`least`/`greatest` skip nulls); the last rank, my price (with where it
+ * comes from and its currency), the order fidelity and my listing follow the latest crawl of the bucket; the
+ * competitor price is the bucket's lowest (a product's prices are all in its currency). Additive `samples` is safe
  * because {@link rankingRecorded} applies a crawl once.
  */
 function upsertBuckets(table: string, rows: SqlValue[][]): string {
+  const last = LAST_COLUMNS.map(
+    (column) => `${column} = case when excluded.last_at > b.last_at then excluded.${column} else b.${column} end`,
+  );
   return `insert into reporting.${table} as b (${BUCKET_COLUMNS}) values ${tuples(rows.length, BUCKET_WIDTH)}
     on conflict (tenant_id, product_id, keyword_id, bucket) do update set
       samples = b.samples + excluded.samples,
       rank_min = least(b.rank_min, excluded.rank_min),
       rank_max = greatest(b.rank_max, excluded.rank_max),
-      rank_last = case when excluded.last_at > b.last_at then excluded.rank_last else b.rank_last end,
-      my_price = case when excluded.last_at > b.last_at then excluded.my_price else b.my_price end,
-      price_source = case when excluded.last_at > b.last_at then excluded.price_source else b.price_source end,
-      observed_mall = case when excluded.last_at > b.last_at then excluded.observed_mall else b.observed_mall end,
+      ${last.join(',\n      ')},
       last_at = greatest(b.last_at, excluded.last_at),
       competitor_min = least(b.competitor_min, excluded.competitor_min)`;
+}
+
+/** Each own product's listing where it ranks: its first entry on the shelf. */
+function listingsOf(entries: readonly RankingEntry[]): Map<string, RankingEntry> {
+  const listings = new Map<string, RankingEntry>();
+  for (const entry of entries) {
+    if (entry.productId !== null && !listings.has(entry.productId)) {
+      listings.set(entry.productId, entry);
+    }
+  }
+  return listings;
 }
 
 /**
@@ -34,7 +62,7 @@ function upsertBuckets(table: string, rows: SqlValue[][]): string {
  * once per crawl, whatever the inbox saw (a replay, a rebuild racing the live consumer). Five statements.
  */
 export async function rankingRecorded(em: EntityManager, event: EventEnvelope<'ranking.recorded'>): Promise<boolean> {
-  const { crawlId, keywordId, recordedAt: at, standings, entries } = event.data;
+  const { crawlId, keywordId, recordedAt: at, standings, entries, orderFidelity } = event.data;
   const tenantId = event.tenantId;
   const fresh = await changedAny(
     em,
@@ -46,22 +74,34 @@ export async function rankingRecorded(em: EntityManager, event: EventEnvelope<'r
     return false;
   }
   if (standings.length > 0) {
+    const listings = listingsOf(entries);
     const bucketRows = (bucket: string): SqlValue[][] =>
-      standings.map((s) => [
-        tenantId,
-        s.productId,
-        keywordId,
-        bucket,
-        at,
-        1,
-        s.rank,
-        s.rank,
-        s.rank,
-        s.myPrice,
-        s.priceSource,
-        s.observedMall,
-        s.lowestCompetitorPrice,
-      ]);
+      standings.map((s) => {
+        const listing = listings.get(s.productId);
+        return [
+          tenantId,
+          s.productId,
+          keywordId,
+          bucket,
+          at,
+          1,
+          s.rank,
+          s.rank,
+          s.rank,
+          s.myPrice,
+          s.priceSource,
+          s.observedMall,
+          s.currency,
+          orderFidelity,
+          listing?.sellerId ?? null,
+          listing?.availability ?? null,
+          listing?.reviewCount ?? null,
+          listing?.reviewRating ?? null,
+          listing?.placement ?? null,
+          listing?.condition ?? null,
+          s.lowestCompetitorPrice,
+        ];
+      });
     const hourly = bucketRows(hourBucket(at));
     await em.execute(upsertBuckets('rank_hourly', hourly), hourly.flat(), 'run');
     const daily = bucketRows(dayBucket(at));

@@ -5,10 +5,34 @@ import { ReportingError } from '../reporting.errors';
 import { bucketTable } from './history.query';
 import { bucketFloor } from './time-range';
 
-export const EXPORT_HEADER =
-  'product_id,keyword_id,bucket_start,rank_min,rank_max,rank_last,samples,my_price,lowest_competitor_price,price_source\n';
+/**
+ * The export's columns. Issue 16's columns come last, so that consumers reading columns by position keep working;
+ * the listing columns are my product's listing at the bucket's last crawl (empty: not said, or not listed).
+ */
+export const EXPORT_COLUMNS = [
+  'product_id',
+  'keyword_id',
+  'bucket_start',
+  'rank_min',
+  'rank_max',
+  'rank_last',
+  'samples',
+  'my_price',
+  'lowest_competitor_price',
+  'price_source',
+  'currency',
+  'seller_id',
+  'availability',
+  'review_count',
+  'review_rating',
+  'placement',
+  'condition',
+  'order_fidelity',
+] as const;
 
-/** A CSV line is at most ~170 bytes; fetch enough rows to fill a chunk in one statement. */
+export const EXPORT_HEADER = `${EXPORT_COLUMNS.join(',')}\n`;
+
+/** A CSV line is at most ~250 bytes; fetch enough rows to fill a chunk in one statement. */
 const MIN_LINE_BYTES = 100;
 
 const cursorSchema = z.tuple([z.uuid(), z.uuid(), z.iso.datetime({ offset: true })]);
@@ -37,9 +61,26 @@ interface ExportRow {
   my_price: string;
   competitor_min: string | null;
   price_source: string;
+  currency: string;
+  seller_id: string | null;
+  availability: string | null;
+  review_count: number | null;
+  review_rating: string | null;
+  placement: string | null;
+  condition: string | null;
+  order_fidelity: string;
 }
 
-/** One CSV line; every field is a uuid, an instant, a number or `observed`/`catalog`: nothing needs quoting. */
+/**
+ * One CSV field (RFC 4180): the marketplace's own words (a seller id, a condition like `New, with tags`) are quoted
+ * when they hold a comma, a quote or a line break; every other field is a uuid, an instant, a number or a code.
+ */
+function csvCell(cell: string | number | null): string {
+  const text = cell === null ? '' : String(cell);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One CSV line, in {@link EXPORT_COLUMNS} order. */
 export function csvLine(row: ExportRow): string {
   const cells = [
     row.product_id,
@@ -52,14 +93,23 @@ export function csvLine(row: ExportRow): string {
     row.my_price,
     row.competitor_min,
     row.price_source,
+    row.currency,
+    row.seller_id,
+    row.availability,
+    row.review_count,
+    row.review_rating,
+    row.placement,
+    row.condition,
+    row.order_fidelity,
   ];
-  return `${cells.map((cell) => (cell === null ? '' : String(cell))).join(',')}\n`;
+  return `${cells.map(csvCell).join(',')}\n`;
 }
 
 /** One keyset chunk: (tenant, …filters' values, from, to, limit). */
 export function exportSql(bucket: ReportingBucket, filters: string[]): string {
   return `select product_id, keyword_id, bucket, rank_min, rank_max, rank_last, samples, my_price, competitor_min,
-            price_source
+            price_source, currency, seller_id, availability, review_count, review_rating, placement, condition,
+            order_fidelity
        from ${bucketTable(bucket)}
       where tenant_id = ? ${filters.join(' ')}
         and bucket >= ?::timestamptz and bucket < ?::timestamptz

@@ -1,5 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { PriceSource, ReportingBucket, ReportingPricePoint, ReportingRankPoint } from '@shelfwatch/contracts';
+import {
+  OrderFidelity,
+  PriceSource,
+  ReportingBucket,
+  ReportingPricePoint,
+  ReportingRankPoint,
+} from '@shelfwatch/contracts';
 import { bucketFloor } from './time-range';
 
 /** The read model of a bucket width. */
@@ -18,6 +24,8 @@ interface HistoryRow {
   price_source: PriceSource;
   observed_mall: string | null;
   competitor_min: number | null;
+  currency: string;
+  order_fidelity: OrderFidelity;
 }
 
 export interface HistoryInput {
@@ -32,7 +40,8 @@ export interface HistoryInput {
 /** Buckets of a product (tenant, product, [keyword], from, to): one range of the primary key. */
 export function historySql(bucket: ReportingBucket, oneKeyword: boolean): string {
   return `select keyword_id, bucket, rank_min, rank_max, rank_last, samples,
-            my_price::float8 as my_price, price_source, observed_mall, competitor_min::float8 as competitor_min
+            my_price::float8 as my_price, price_source, observed_mall, competitor_min::float8 as competitor_min,
+            currency, order_fidelity
        from ${bucketTable(bucket)}
       where tenant_id = ? and product_id = ? ${oneKeyword ? 'and keyword_id = ?' : ''}
         and bucket >= ?::timestamptz and bucket < ?::timestamptz
@@ -77,13 +86,17 @@ export async function rankHistory(
       rankMax: row.rank_max,
       rankLast: row.rank_last,
       samples: row.samples,
+      orderFidelity: row.order_fidelity,
     });
     series.set(row.keyword_id, points);
   }
   return [...series.entries()].map(([keywordId, points]) => ({ keywordId, points }));
 }
 
-/** My price (observed or catalogue, and where observed) next to the lowest competitor price, per bucket. */
+/**
+ * My price (observed or catalogue, and where observed) next to the lowest competitor price, per bucket, in the
+ * product's currency.
+ */
 export async function priceHistory(
   em: EntityManager,
   input: HistoryInput & { keywordId: string },
@@ -95,6 +108,7 @@ export async function priceHistory(
     priceSource: row.price_source,
     observedMall: row.observed_mall,
     lowestCompetitorPrice: row.competitor_min,
+    currency: row.currency,
   }));
 }
 

@@ -1,4 +1,12 @@
-import { AlertType, EventData, EventEnvelope, RankingEntry, Standing, buildEvent } from '@shelfwatch/contracts';
+import {
+  AlertType,
+  EventData,
+  EventEnvelope,
+  RankingEntry,
+  Standing,
+  buildEvent,
+  rankingEntrySchema,
+} from '@shelfwatch/contracts';
 import { ReportingEvent, ReportingEventType } from '../../src/projections/reporting-events';
 import { Seeded } from './seeded';
 
@@ -104,7 +112,7 @@ export function generateHistory(seed: number, now: Date, size: HistorySize = SMA
     }
     const tracked = products.filter((p) => (links.get(`${p}|${keywordId}`) ?? false) && !removed.has(p));
     const recordedAt = iso(tick());
-    emit('ranking.recorded', { crawlId, keywordId, recordedAt, ...shelf(rnd, tracked, size) });
+    emit('ranking.recorded', { crawlId, keywordId, recordedAt, orderFidelity: 'exact', ...shelf(rnd, tracked, size) });
     if (tracked.length > 0 && rnd.chance(0.3)) {
       const alertId = rnd.uuid();
       openAlerts.push(alertId);
@@ -130,15 +138,17 @@ export function generateHistory(seed: number, now: Date, size: HistorySize = SMA
 /** A shelf of random brands, and a standing for each tracked product (absent 30 % of the time). */
 function shelf(rnd: Seeded, tracked: string[], size: HistorySize): { entries: RankingEntry[]; standings: Standing[] } {
   const n = rnd.int(...size.entries);
-  const entries = Array.from({ length: n }, (_, index) => ({
-    rank: index + 1,
-    externalId: `e${index}`,
-    productId: null,
-    mall: 'mall',
-    brand: rnd.pick(BRANDS),
-    price: rnd.int(900, 2000),
-    excluded: false,
-  }));
+  const entries = Array.from({ length: n }, (_, index) =>
+    rankingEntrySchema.parse({
+      rank: index + 1,
+      externalId: `e${index}`,
+      productId: null,
+      mall: 'mall',
+      brand: rnd.pick(BRANDS),
+      price: rnd.int(900, 2000),
+      excluded: false,
+    }),
+  );
   const standings = tracked.map((productId) => {
     const lowest = rnd.chance(0.2) ? null : rnd.int(800, 1500);
     const rank = rnd.chance(0.3) ? null : rnd.int(1, n);
@@ -155,7 +165,9 @@ function shelf(rnd: Seeded, tracked: string[], size: HistorySize): { entries: Ra
       priceSource: observed ? 'observed' : 'catalog',
       observedMall: observed ? `mall ${myPrice % 5}` : null,
       catalogPrice: 1_000,
+      currency: 'KRW',
       lowestCompetitorPrice: lowest,
+      otherCurrencyCompetitors: 0,
       lowestCompetitor: lowest === null ? null : { externalId: 'e1', mall: 'mall', rank: 1 },
     };
     return myPrice % 7 === 0 ? asRecordedBeforeObservedPrices(standing) : standing;
@@ -163,10 +175,10 @@ function shelf(rnd: Seeded, tracked: string[], size: HistorySize): { entries: Ra
   return { entries, standings };
 }
 
-/** A standing as events recorded before observed prices carried it: without the price source fields. */
+/** A standing as events recorded before observed prices (and currencies) carried it: without those fields. */
 function asRecordedBeforeObservedPrices(standing: Standing): Standing {
-  const { priceSource, observedMall, catalogPrice, ...old } = standing;
-  void [priceSource, observedMall, catalogPrice];
+  const { priceSource, observedMall, catalogPrice, currency, otherCurrencyCompetitors, ...old } = standing;
+  void [priceSource, observedMall, catalogPrice, currency, otherCurrencyCompetitors];
   return old as Standing;
 }
 

@@ -265,7 +265,10 @@ async function loadCharts(ctx: PageContext, view: View): Promise<LoadedCharts> {
     ctx.api.get<ReportingRankHistoryView>(`/v1/products/${product.id}/rank-history`, query),
     ctx.api.get<PriceHistoryView>('/v1/reports/price-history', { ...query, productId: product.id }),
   ]);
-  const fidelity = product.keywords.find((keyword) => keyword.keywordId === view.keywordId)?.orderFidelity;
+  // The ranks drawn say their own fidelity (the product, loaded with the page, may predate the crawl just made).
+  const fidelity =
+    ranks.series[0]?.points.at(-1)?.orderFidelity ??
+    product.keywords.find((keyword) => keyword.keywordId === view.keywordId)?.orderFidelity;
   const rankNote = fidelityNote(fidelity, view.marketplaceName);
   const currency = prices.currency ?? productCurrency(product);
   const rank = (ranks.series[0]?.points.length ?? 0) > 0 ? rankChart(ranks, view.at, rankNote) : null;

@@ -76,6 +76,10 @@ for (const object of objects) {
     const models = await import(group ? 'kubernetes-models/' + group + '/' + version : 'kubernetes-models/' + version);
     const Model = models[object.kind];
     if (!Model) { problems.push({ object: id, problem: 'unknown kind for ' + object.apiVersion }); continue; }
+    // kustomize wraps a long Secret value over lines (a literal block); the API server's base64 ignores line breaks.
+    if (object.kind === 'Secret' && object.data) {
+      object.data = Object.fromEntries(Object.entries(object.data).map(([key, value]) => [key, value.replace(/\\n/g, '')]));
+    }
     new Model(object).validate();
   } catch (error) {
     problems.push({ object: id, problem: error instanceof Error ? error.message : String(error) });

@@ -1,7 +1,17 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Topology, deleteStreams } from '@shelfwatch/messaging';
-import { TEST_NATS_URL, TestDatabase, createTestDatabase, testNamespace } from '@shelfwatch/testing';
+import { SERVICE_NAMES } from '@shelfwatch/config';
+import { PROVISIONER_USER, natsPasswordVariable } from '@shelfwatch/platform';
+import {
+  PrivateNats,
+  TEST_NATS_URL,
+  TestDatabase,
+  createTestDatabase,
+  freePort,
+  testNamespace,
+} from '@shelfwatch/testing';
+import { authConfigText } from '../nats-auth-config';
 import { loadCliConfig, loadProvisionConfig, loadWaitForSetupConfig } from '../cli.config';
 import { migrateAll } from '../migrate';
 import { provisionAll } from '../provision';
@@ -48,5 +58,31 @@ describe('wait-for-setup', () => {
     await provisionAll(loadProvisionConfig(env()), () => undefined);
     await waitForSetup('ranking', config, (line) => lines.push(line), noSleep);
     expect(lines.at(-1)).toBe('wait-for-setup ranking: migrations applied, consumers present');
+  });
+
+  it("checks the consumers as the service's own NATS user, which the committed permissions allow", async () => {
+    const password = (user: string) => `test-password-of-${user}`;
+    const users = [...SERVICE_NAMES, PROVISIONER_USER];
+    const passwords = Object.fromEntries(users.map((user) => [natsPasswordVariable(user), password(user)]));
+    const nats = await PrivateNats.create(await freePort(), {
+      config: authConfigText(),
+      env: { ...process.env, ...passwords },
+    });
+    try {
+      const as = (user: string) => ({ ...env(), NATS_URL: nats.url, SHELFWATCH_NAMESPACE: '', NATS_USER: user });
+      const config = loadWaitForSetupConfig('alerting', { ...as('alerting'), NATS_PASSWORD: password('alerting') });
+      const consumersMissing = async () =>
+        (await missingSetup('alerting', config)).filter((item) => item.startsWith('consumer'));
+      expect(await consumersMissing()).toEqual([
+        'consumer RANKING/alerting-ranking',
+        'consumer RETENTION/alerting-retention',
+        'consumer TRACKING/alerting-tracking',
+      ]);
+      const provisioner = { ...as(PROVISIONER_USER), NATS_PASSWORD: password(PROVISIONER_USER) };
+      await provisionAll(loadProvisionConfig(provisioner), () => undefined);
+      expect(await consumersMissing()).toEqual([]);
+    } finally {
+      await nats.destroy();
+    }
   });
 });

@@ -158,7 +158,8 @@ describe.each(['dev', 'prod'])('k8s/overlays/%s', (overlay) => {
       workloads(objects).flatMap((workload) =>
         workload.spec.template.spec.containers
           .filter((container) => container.image.startsWith('ghcr.io/shelfwatch/shelfwatch:'))
-          .map((container) => container.image.split(':')[1]),
+          // The tag, without a pinned digest (`…:0.1.0@sha256:…`).
+          .map((container) => /:([^:@]+)(@|$)/.exec(container.image)?.[1]),
       ),
     );
     expect([...tags]).toEqual([job.metadata.name.replace('shelfwatch-migrate-', '')]);

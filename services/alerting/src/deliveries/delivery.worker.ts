@@ -43,7 +43,10 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     @Inject(HOST_RESOLVER) private readonly resolver: HostResolver,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DELIVERY_OPTIONS) private readonly options: DeliveryOptions,
-  ) {}
+  ) {
+    // Scraped from the start: 0 open breakers is a value, not a missing series.
+    this.countOpenBreakers();
+  }
 
   /** Makes one attempt at the next due delivery; false when none was due. */
   async runNext(): Promise<boolean> {

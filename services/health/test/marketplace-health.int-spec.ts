@@ -199,7 +199,8 @@ describe('health: a component per marketplace, and honest crawl freshness', () =
     expect(await sample(`shelfwatch_marketplace_requests_total{${naver},status="5xx"}`)).toBeGreaterThanOrEqual(1);
     const remaining = await sample(`shelfwatch_marketplace_quota_remaining_requests{${naver}}`);
     expect(remaining).toBeGreaterThan(0);
-    expect(await sample(`shelfwatch_marketplace_quota_daily_requests{${naver}}`)).toBeGreaterThan(remaining);
+    // Read at boot and every 15 s: the remainder may not show this test's few requests yet.
+    expect(await sample(`shelfwatch_marketplace_quota_daily_requests{${naver}}`)).toBeGreaterThanOrEqual(remaining);
     const metrics = (await crawler?.get('/metrics'))?.body ?? '';
     expect(metrics).not.toContain(tenantId);
 

@@ -10,8 +10,8 @@ const TRACEPARENT = `00-${CALLER_TRACE_ID}-00f067aa0ba902b7-01`;
 
 /**
  * A client sends `baggage: tenant=evil` to a public endpoint whose handler then calls a service over NATS
- * the way `RpcClient` does (trace context injected into the request's headers). The service must see the
- * caller's trace, and no baggage: nothing a client writes may pose as context the platform set.
+ * the way `RpcClient` does (trace context injected into the request's headers). The service must see our trace
+ * (the caller's is only a link) and no baggage: nothing a client writes may pose as context the platform set.
  */
 describe('baggage sent by a client', () => {
   let tracing: TracingHandle;

@@ -1,6 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
 import { Breaker, HttpStatusError, createBreaker, httpStatusOf, isBreakerOpen } from '@shelfwatch/resilience';
 import { SECRET_BOX, SecretBox } from '../webhooks/secret-box';
 import { signedHeaders } from '../webhooks/signature';
@@ -30,6 +32,7 @@ type Send = Breaker<[VettedTarget, string, Record<string, string>], number>;
  * 2. check the URL again and resolve it again; a name now pointing inside is refused, never connected to;
  * 3. sign, and POST to the checked address through the endpoint's breaker, outside any transaction;
  * 4. record the attempt and what follows (succeeded, retry after a back-off, failed).
+ * Each attempt is a span in the trace of the events it carries (the crawl's or the request's that raised them).
  */
 @Injectable()
 export class DeliveryWorker implements BeforeApplicationShutdown {
@@ -57,11 +60,38 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     if (!claimed) {
       return false;
     }
+    const span = getTracer().startSpan(
+      'deliver webhook',
+      {
+        attributes: {
+          'shelfwatch.delivery_id': claimed.deliveryId,
+          'shelfwatch.webhook_id': claimed.webhookId,
+          'shelfwatch.delivery.attempt': claimed.attemptCount + 1,
+        },
+      },
+      contextFromTraceparent(claimed.traceparent, claimed.tracestate),
+    );
+    try {
+      await context.with(trace.setSpan(context.active(), span), () => this.attemptAndRecord(claimed, span));
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+    return true;
+  }
+
+  private async attemptAndRecord(claimed: ClaimedDelivery, span: Span): Promise<void> {
     const started = this.clock.now();
     const result = await this.attempt(claimed);
     const finished = this.clock.now();
     const attemptsMade = claimed.attemptCount + 1;
     const outcome = afterAttempt(result, attemptsMade, this.options.retry, finished);
+    span.setAttributes({ 'shelfwatch.delivery.result': result.kind, 'shelfwatch.delivery.status': outcome.status });
+    if (result.kind !== 'delivered') {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: result.kind });
+    }
     alertingMetrics.attempts().inc({ outcome: result.kind });
     alertingMetrics.attemptSeconds().observe((finished.getTime() - started.getTime()) / 1_000);
     if (outcome.status !== 'pending') {
@@ -76,7 +106,6 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     await this.orm.em
       .fork()
       .transactional((em) => this.store.finishAttempt(em, claimed.deliveryId, attempt, outcome, finished));
-    return true;
   }
 
   beforeApplicationShutdown(): void {

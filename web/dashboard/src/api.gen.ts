@@ -1982,9 +1982,9 @@ export interface operations {
                     /**
                      * @example {
                      *       "name": "free",
-                     *       "shareWeight": -9007199254740991,
-                     *       "maxKeywords": -9007199254740991,
-                     *       "minIntervalMinutes": -9007199254740991
+                     *       "shareWeight": 1,
+                     *       "maxKeywords": 1,
+                     *       "minIntervalMinutes": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Plan"];
@@ -2028,16 +2028,16 @@ export interface operations {
                      *       "createdAt": "2026-12-04T09:30:00.000Z",
                      *       "plan": {
                      *         "name": "free",
-                     *         "shareWeight": -9007199254740991,
-                     *         "maxKeywords": -9007199254740991,
-                     *         "minIntervalMinutes": -9007199254740991
+                     *         "shareWeight": 1,
+                     *         "maxKeywords": 1,
+                     *         "minIntervalMinutes": 1
                      *       },
                      *       "usage": [
                      *         {
                      *           "marketplace": "marketplace",
                      *           "credentialSource": "tenant",
-                     *           "usedToday": -9007199254740991,
-                     *           "shareToday": -9007199254740991,
+                     *           "usedToday": 1,
+                     *           "shareToday": 1,
                      *           "resetsAt": "2026-12-04T09:30:00.000Z",
                      *           "exhausted": true
                      *         }
@@ -2093,7 +2093,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "nextCursor": "nextCursor",
-                     *       "total": 0
+                     *       "total": 1
                      *     }
                      */
                     "application/json": components["schemas"]["ApiKeyPage"];
@@ -2299,8 +2299,8 @@ export interface operations {
                      *             {
                      *               "keywordId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *               "keyword": "keyword",
-                     *               "rank": -9007199254740991,
-                     *               "change": -9007199254740991,
+                     *               "rank": 1,
+                     *               "change": 1,
                      *               "lowestCompetitorPrice": 1,
                      *               "myPrice": 1,
                      *               "priceSource": "observed",
@@ -2308,11 +2308,11 @@ export interface operations {
                      *               "currency": "KRW",
                      *               "orderFidelity": "exact",
                      *               "lastCrawledAt": "2026-12-04T09:30:00.000Z",
-                     *               "intervalMinutes": -9007199254740991,
+                     *               "intervalMinutes": 1,
                      *               "paused": true,
                      *               "crawlHealth": {
                      *                 "failing": true,
-                     *                 "consecutiveFailures": 0,
+                     *                 "consecutiveFailures": 1,
                      *                 "lastError": {
                      *                   "code": "code",
                      *                   "message": "message",
@@ -2325,7 +2325,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "nextCursor": "nextCursor",
-                     *       "total": 0
+                     *       "total": 1
                      *     }
                      */
                     "application/json": components["schemas"]["ProductPage"];
@@ -2360,7 +2360,7 @@ export interface operations {
                  *       "currency": "currency",
                  *       "externalId": "externalId",
                  *       "name": "name",
-                 *       "price": 0,
+                 *       "price": 1,
                  *       "keywords": [
                  *         "keywords"
                  *       ],
@@ -2395,8 +2395,8 @@ export interface operations {
                      *         {
                      *           "keywordId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *           "keyword": "keyword",
-                     *           "rank": -9007199254740991,
-                     *           "change": -9007199254740991,
+                     *           "rank": 1,
+                     *           "change": 1,
                      *           "lowestCompetitorPrice": 1,
                      *           "myPrice": 1,
                      *           "priceSource": "observed",
@@ -2404,11 +2404,11 @@ export interface operations {
                      *           "currency": "KRW",
                      *           "orderFidelity": "exact",
                      *           "lastCrawledAt": "2026-12-04T09:30:00.000Z",
-                     *           "intervalMinutes": -9007199254740991,
+                     *           "intervalMinutes": 1,
                      *           "paused": true,
                      *           "crawlHealth": {
                      *             "failing": true,
-                     *             "consecutiveFailures": 0,
+                     *             "consecutiveFailures": 1,
                      *             "lastError": {
                      *               "code": "code",
                      *               "message": "message",
@@ -2470,8 +2470,8 @@ export interface operations {
                      *         {
                      *           "keywordId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *           "keyword": "keyword",
-                     *           "rank": -9007199254740991,
-                     *           "change": -9007199254740991,
+                     *           "rank": 1,
+                     *           "change": 1,
                      *           "lowestCompetitorPrice": 1,
                      *           "myPrice": 1,
                      *           "priceSource": "observed",
@@ -2479,11 +2479,11 @@ export interface operations {
                      *           "currency": "KRW",
                      *           "orderFidelity": "exact",
                      *           "lastCrawledAt": "2026-12-04T09:30:00.000Z",
-                     *           "intervalMinutes": -9007199254740991,
+                     *           "intervalMinutes": 1,
                      *           "paused": true,
                      *           "crawlHealth": {
                      *             "failing": true,
-                     *             "consecutiveFailures": 0,
+                     *             "consecutiveFailures": 1,
                      *             "lastError": {
                      *               "code": "code",
                      *               "message": "message",
@@ -2555,7 +2555,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "name": "name",
-                 *       "price": 0
+                 *       "price": 1
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateProductRequest"];
@@ -2585,8 +2585,8 @@ export interface operations {
                      *         {
                      *           "keywordId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *           "keyword": "keyword",
-                     *           "rank": -9007199254740991,
-                     *           "change": -9007199254740991,
+                     *           "rank": 1,
+                     *           "change": 1,
                      *           "lowestCompetitorPrice": 1,
                      *           "myPrice": 1,
                      *           "priceSource": "observed",
@@ -2594,11 +2594,11 @@ export interface operations {
                      *           "currency": "KRW",
                      *           "orderFidelity": "exact",
                      *           "lastCrawledAt": "2026-12-04T09:30:00.000Z",
-                     *           "intervalMinutes": -9007199254740991,
+                     *           "intervalMinutes": 1,
                      *           "paused": true,
                      *           "crawlHealth": {
                      *             "failing": true,
-                     *             "consecutiveFailures": 0,
+                     *             "consecutiveFailures": 1,
                      *             "lastError": {
                      *               "code": "code",
                      *               "message": "message",
@@ -2667,7 +2667,7 @@ export interface operations {
                      *       "keyword": "keyword",
                      *       "marketplace": "marketplace",
                      *       "site": "site",
-                     *       "intervalMinutes": -9007199254740991,
+                     *       "intervalMinutes": 1,
                      *       "created": true
                      *     }
                      */
@@ -2753,14 +2753,14 @@ export interface operations {
                      *           "marketplace": "marketplace",
                      *           "site": "site",
                      *           "keyword": "keyword",
-                     *           "intervalMinutes": -9007199254740991,
+                     *           "intervalMinutes": 1,
                      *           "paused": true,
                      *           "productIds": [
                      *             "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f"
                      *           ],
                      *           "crawlHealth": {
                      *             "failing": true,
-                     *             "consecutiveFailures": 0,
+                     *             "consecutiveFailures": 1,
                      *             "lastError": {
                      *               "code": "code",
                      *               "message": "message",
@@ -2771,7 +2771,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "nextCursor": "nextCursor",
-                     *       "total": 0
+                     *       "total": 1
                      *     }
                      */
                     "application/json": components["schemas"]["KeywordPage"];
@@ -2823,14 +2823,14 @@ export interface operations {
                      *       "marketplace": "marketplace",
                      *       "site": "site",
                      *       "keyword": "keyword",
-                     *       "intervalMinutes": -9007199254740991,
+                     *       "intervalMinutes": 1,
                      *       "paused": true,
                      *       "productIds": [
                      *         "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f"
                      *       ],
                      *       "crawlHealth": {
                      *         "failing": true,
-                     *         "consecutiveFailures": 0,
+                     *         "consecutiveFailures": 1,
                      *         "lastError": {
                      *           "code": "code",
                      *           "message": "message",
@@ -2893,13 +2893,13 @@ export interface operations {
                      *           "productId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *           "rank": 1,
                      *           "previousRank": 1,
-                     *           "change": -9007199254740991,
-                     *           "myPrice": 0,
+                     *           "change": 1,
+                     *           "myPrice": 1,
                      *           "priceSource": "catalog",
                      *           "observedMall": null,
                      *           "catalogPrice": null,
                      *           "currency": "KRW",
-                     *           "lowestCompetitorPrice": 0,
+                     *           "lowestCompetitorPrice": 1,
                      *           "otherCurrencyCompetitors": 0,
                      *           "lowestCompetitor": {
                      *             "externalId": "externalId",
@@ -2915,7 +2915,7 @@ export interface operations {
                      *           "productId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *           "mall": "mall",
                      *           "brand": "brand",
-                     *           "price": 0,
+                     *           "price": 1,
                      *           "currency": "KRW",
                      *           "excluded": true,
                      *           "sellerId": null,
@@ -2927,7 +2927,7 @@ export interface operations {
                      *           "title": "title"
                      *         }
                      *       ],
-                     *       "nextRank": -9007199254740991
+                     *       "nextRank": 1
                      *     }
                      */
                     "application/json": components["schemas"]["LatestRanking"];
@@ -2978,7 +2978,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "nextCursor": "nextCursor",
-                     *       "total": 0
+                     *       "total": 1
                      *     }
                      */
                     "application/json": components["schemas"]["ExclusionPage"];
@@ -3119,18 +3119,18 @@ export interface operations {
                      *           "requestedAt": "2026-12-04T09:30:00.000Z",
                      *           "startedAt": "2026-12-04T09:30:00.000Z",
                      *           "finishedAt": "2026-12-04T09:30:00.000Z",
-                     *           "pagesFetched": -9007199254740991,
-                     *           "itemCount": -9007199254740991,
+                     *           "pagesFetched": 1,
+                     *           "itemCount": 1,
                      *           "failureCode": "failureCode",
                      *           "failureMessage": "failureMessage",
                      *           "correlationId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *           "traceparent": "traceparent",
-                     *           "attempts": 0,
+                     *           "attempts": 1,
                      *           "nextAttemptAt": "2026-12-04T09:30:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "nextCursor",
-                     *       "total": 0
+                     *       "total": 1
                      *     }
                      */
                     "application/json": components["schemas"]["CrawlPage"];
@@ -3228,13 +3228,13 @@ export interface operations {
                      *       "requestedAt": "2026-12-04T09:30:00.000Z",
                      *       "startedAt": "2026-12-04T09:30:00.000Z",
                      *       "finishedAt": "2026-12-04T09:30:00.000Z",
-                     *       "pagesFetched": -9007199254740991,
-                     *       "itemCount": -9007199254740991,
+                     *       "pagesFetched": 1,
+                     *       "itemCount": 1,
                      *       "failureCode": "failureCode",
                      *       "failureMessage": "failureMessage",
                      *       "correlationId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *       "traceparent": "traceparent",
-                     *       "attempts": 0,
+                     *       "attempts": 1,
                      *       "nextAttemptAt": "2026-12-04T09:30:00.000Z"
                      *     }
                      */
@@ -3280,7 +3280,7 @@ export interface operations {
                      *             "pageSize": 1,
                      *             "maxDepth": 1,
                      *             "ratePerSecond": 1,
-                     *             "dailyQuota": 0,
+                     *             "dailyQuota": 1,
                      *             "orderFidelity": "exact",
                      *             "fields": [
                      *               "seller"
@@ -3304,8 +3304,8 @@ export interface operations {
                      *           "status": {
                      *             "state": "ok",
                      *             "breaker": "closed",
-                     *             "requestsToday": 0,
-                     *             "dailyQuota": 0,
+                     *             "requestsToday": 1,
+                     *             "dailyQuota": 1,
                      *             "quotaResetsAt": "2026-12-04T09:30:00.000Z",
                      *             "pausedUntil": "2026-12-04T09:30:00.000Z",
                      *             "lastError": {
@@ -3313,9 +3313,9 @@ export interface operations {
                      *               "message": "message",
                      *               "at": "2026-12-04T09:30:00.000Z"
                      *             },
-                     *             "successRateLastHour": 0,
-                     *             "crawlsLastHour": 0,
-                     *             "keywordsOverdue": 0
+                     *             "successRateLastHour": 1,
+                     *             "crawlsLastHour": 1,
+                     *             "keywordsOverdue": 1
                      *           }
                      *         }
                      *       ]
@@ -3390,7 +3390,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "nextCursor": "nextCursor",
-                     *       "total": 0
+                     *       "total": 1
                      *     }
                      */
                     "application/json": components["schemas"]["AlertPage"];
@@ -3554,8 +3554,8 @@ export interface operations {
                      *       "defaults": {
                      *         "priceUndercut": {
                      *           "enabled": true,
-                     *           "minPercent": 0,
-                     *           "minAmount": 0
+                     *           "minPercent": 1,
+                     *           "minAmount": 1
                      *         },
                      *         "rankDrop": {
                      *           "enabled": true,
@@ -3569,15 +3569,15 @@ export interface operations {
                      *           "enabled": true,
                      *           "topN": 1
                      *         },
-                     *         "cooldownMinutes": 0
+                     *         "cooldownMinutes": 1
                      *       },
                      *       "overrides": [
                      *         {
                      *           "productId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *           "priceUndercut": {
                      *             "enabled": true,
-                     *             "minPercent": 0,
-                     *             "minAmount": 0
+                     *             "minPercent": 1,
+                     *             "minAmount": 1
                      *           },
                      *           "rankDrop": {
                      *             "enabled": true,
@@ -3591,7 +3591,7 @@ export interface operations {
                      *             "enabled": true,
                      *             "topN": 1
                      *           },
-                     *           "cooldownMinutes": 0
+                     *           "cooldownMinutes": 1
                      *         }
                      *       ],
                      *       "ruleIds": {
@@ -3630,8 +3630,8 @@ export interface operations {
                  *       "defaults": {
                  *         "priceUndercut": {
                  *           "enabled": true,
-                 *           "minPercent": 0,
-                 *           "minAmount": 0
+                 *           "minPercent": 1,
+                 *           "minAmount": 1
                  *         },
                  *         "rankDrop": {
                  *           "enabled": true,
@@ -3645,7 +3645,7 @@ export interface operations {
                  *           "enabled": true,
                  *           "topN": 1
                  *         },
-                 *         "cooldownMinutes": 0
+                 *         "cooldownMinutes": 1
                  *       },
                  *       "overrides": []
                  *     }
@@ -3668,8 +3668,8 @@ export interface operations {
                      *       "defaults": {
                      *         "priceUndercut": {
                      *           "enabled": true,
-                     *           "minPercent": 0,
-                     *           "minAmount": 0
+                     *           "minPercent": 1,
+                     *           "minAmount": 1
                      *         },
                      *         "rankDrop": {
                      *           "enabled": true,
@@ -3683,15 +3683,15 @@ export interface operations {
                      *           "enabled": true,
                      *           "topN": 1
                      *         },
-                     *         "cooldownMinutes": 0
+                     *         "cooldownMinutes": 1
                      *       },
                      *       "overrides": [
                      *         {
                      *           "productId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
                      *           "priceUndercut": {
                      *             "enabled": true,
-                     *             "minPercent": 0,
-                     *             "minAmount": 0
+                     *             "minPercent": 1,
+                     *             "minAmount": 1
                      *           },
                      *           "rankDrop": {
                      *             "enabled": true,
@@ -3705,7 +3705,7 @@ export interface operations {
                      *             "enabled": true,
                      *             "topN": 1
                      *           },
-                     *           "cooldownMinutes": 0
+                     *           "cooldownMinutes": 1
                      *         }
                      *       ],
                      *       "ruleIds": {
@@ -3770,7 +3770,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "nextCursor": "nextCursor",
-                     *       "total": 0
+                     *       "total": 1
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookPage"];
@@ -3925,7 +3925,7 @@ export interface operations {
                      *           "attempts": [
                      *             {
                      *               "at": "2026-12-04T09:30:00.000Z",
-                     *               "statusCode": -9007199254740991,
+                     *               "statusCode": 1,
                      *               "error": "error",
                      *               "durationMs": 1
                      *             }
@@ -3936,7 +3936,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "nextCursor": "nextCursor",
-                     *       "total": 0
+                     *       "total": 1
                      *     }
                      */
                     "application/json": components["schemas"]["DeliveryPage"];
@@ -3973,19 +3973,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "trackedProducts": -9007199254740991,
-                     *       "trackedKeywords": -9007199254740991,
+                     *       "trackedProducts": 1,
+                     *       "trackedKeywords": 1,
                      *       "crawlsLast24h": {
-                     *         "requested": -9007199254740991,
-                     *         "running": -9007199254740991,
-                     *         "completed": -9007199254740991,
-                     *         "failed": -9007199254740991
+                     *         "requested": 1,
+                     *         "running": 1,
+                     *         "completed": 1,
+                     *         "failed": 1
                      *       },
                      *       "openAlerts": {
-                     *         "price_undercut": -9007199254740991,
-                     *         "rank_drop": -9007199254740991,
-                     *         "product_missing": -9007199254740991,
-                     *         "new_competitor": -9007199254740991
+                     *         "price_undercut": 1,
+                     *         "rank_drop": 1,
+                     *         "product_missing": 1,
+                     *         "new_competitor": 1
                      *       },
                      *       "averageRank": 1,
                      *       "lastSuccessfulCrawlAt": "2026-12-04T09:30:00.000Z",
@@ -4033,24 +4033,24 @@ export interface operations {
                     /**
                      * @example {
                      *       "keywordId": "3f2c8a4e-5b1d-4c7e-9a6f-2d8b0e1c4a7f",
-                     *       "topN": -9007199254740991,
+                     *       "topN": 1,
                      *       "from": "2026-12-04T09:30:00.000Z",
                      *       "to": "2026-12-04T09:30:00.000Z",
                      *       "brands": [
                      *         {
                      *           "brand": "brand",
-                     *           "slots": -9007199254740991,
+                     *           "slots": 1,
                      *           "share": 1
                      *         }
                      *       ],
                      *       "days": [
                      *         {
                      *           "day": "day",
-                     *           "totalSlots": -9007199254740991,
+                     *           "totalSlots": 1,
                      *           "brands": [
                      *             {
                      *               "brand": "brand",
-                     *               "slots": -9007199254740991,
+                     *               "slots": 1,
                      *               "share": 1
                      *             }
                      *           ]
@@ -4168,10 +4168,10 @@ export interface operations {
                      *           "points": [
                      *             {
                      *               "bucketStart": "2026-12-04T09:30:00.000Z",
-                     *               "rankMin": -9007199254740991,
-                     *               "rankMax": -9007199254740991,
-                     *               "rankLast": -9007199254740991,
-                     *               "samples": -9007199254740991,
+                     *               "rankMin": 1,
+                     *               "rankMax": 1,
+                     *               "rankLast": 1,
+                     *               "samples": 1,
                      *               "orderFidelity": "exact"
                      *             }
                      *           ]
@@ -4256,7 +4256,7 @@ export interface operations {
                      *       "policies": [
                      *         {
                      *           "dataKind": "ranking_rows",
-                     *           "days": -9007199254740991,
+                     *           "days": 1,
                      *           "source": "default"
                      *         }
                      *       ]
@@ -4313,7 +4313,7 @@ export interface operations {
                      *       "policies": [
                      *         {
                      *           "dataKind": "ranking_rows",
-                     *           "days": -9007199254740991,
+                     *           "days": 1,
                      *           "source": "default"
                      *         }
                      *       ]
@@ -4364,7 +4364,7 @@ export interface operations {
                      *           "dataKind": "ranking_rows",
                      *           "cutoff": "2026-12-04T09:30:00.000Z",
                      *           "status": "requested",
-                     *           "deleted": -9007199254740991,
+                     *           "deleted": 1,
                      *           "service": "service",
                      *           "completedAt": "2026-12-04T09:30:00.000Z"
                      *         }
@@ -4410,14 +4410,14 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "sequence": -9007199254740991,
+                     *           "sequence": 1,
                      *           "consumer": "consumer",
                      *           "reason": "reason",
                      *           "error": "error",
                      *           "originalSubject": "originalSubject",
                      *           "eventId": "eventId",
                      *           "eventType": "eventType",
-                     *           "deliveries": -9007199254740991,
+                     *           "deliveries": 1,
                      *           "parkedAt": "2026-12-04T09:30:00.000Z"
                      *         }
                      *       ],
@@ -4459,14 +4459,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "sequence": -9007199254740991,
+                     *       "sequence": 1,
                      *       "consumer": "consumer",
                      *       "reason": "reason",
                      *       "error": "error",
                      *       "originalSubject": "originalSubject",
                      *       "eventId": "eventId",
                      *       "eventType": "eventType",
-                     *       "deliveries": -9007199254740991,
+                     *       "deliveries": 1,
                      *       "parkedAt": "2026-12-04T09:30:00.000Z",
                      *       "headers": {
                      *         "key": [
@@ -4516,7 +4516,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "sequence": -9007199254740991,
+                     *       "sequence": 1,
                      *       "consumer": "consumer",
                      *       "eventId": "eventId",
                      *       "outcome": "handled"

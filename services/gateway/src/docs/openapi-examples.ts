@@ -37,11 +37,12 @@ function stringExample(schema: JsonSchema, name: string): string {
   return name.padEnd(minLength, 'x') || 'text';
 }
 
+/** 1 when the bounds allow it (zod's integers carry the safe-integer bounds), else the nearest bound. */
 function numberExample(schema: JsonSchema, integer: boolean): number {
-  const minimum = typeof schema.minimum === 'number' ? schema.minimum : undefined;
-  const maximum = typeof schema.maximum === 'number' ? schema.maximum : undefined;
-  const base = minimum ?? (maximum !== undefined ? Math.min(1, maximum) : 1);
-  return integer ? Math.ceil(base) : base;
+  const minimum = typeof schema.minimum === 'number' ? schema.minimum : -Infinity;
+  const maximum = typeof schema.maximum === 'number' ? schema.maximum : Infinity;
+  const value = Math.min(Math.max(1, minimum), maximum);
+  return integer ? Math.ceil(value) : value;
 }
 
 /**

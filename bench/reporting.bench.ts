@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     await ready();
     const cached = await latencies(rpc, ['dashboard', 'brands30d'], { from, to }, 20, (i) => i % 20);
     const metrics = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
-    const hitRatio = /reporting_cache_hit_ratio\{cache="dashboard"\} ([\d.]+)/.exec(metrics)?.[1] ?? 'n/a';
+    const hitRatio = /shelfwatch_reporting_cache_hit_ratio\{cache="dashboard"\} ([\d.]+)/.exec(metrics)?.[1] ?? 'n/a';
     await stop(child);
 
     // 5. Plans of every report query on the dataset.

@@ -43,7 +43,10 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     @Inject(HOST_RESOLVER) private readonly resolver: HostResolver,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DELIVERY_OPTIONS) private readonly options: DeliveryOptions,
-  ) {}
+  ) {
+    // Scraped from the start: 0 open breakers is a value, not a missing series.
+    this.countOpenBreakers();
+  }
 
   /** Makes one attempt at the next due delivery; false when none was due. */
   async runNext(): Promise<boolean> {
@@ -81,6 +84,7 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
       breaker.shutdown();
     }
     this.breakers.clear();
+    this.countOpenBreakers();
   }
 
   private async attempt(claimed: ClaimedDelivery): Promise<AttemptResult> {
@@ -117,7 +121,16 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     }
   }
 
-  /** One breaker per endpoint: a dead receiver stops costing connection attempts, others are unaffected. */
+  /** Webhook breakers are one per endpoint, so the metric is how many are open, never one series per webhook. */
+  private countOpenBreakers(): void {
+    const open = [...this.breakers.values()].filter((breaker) => breaker.state === 'open').length;
+    alertingMetrics.openBreakers().set(open);
+  }
+
+  /**
+   * One breaker per endpoint: a dead receiver stops costing connection attempts, others are unaffected. Their
+   * calls are counted under `breaker="webhook"`; `shelfwatch_webhook_breakers_open` says how many are open.
+   */
   private breakerOf(webhookId: string): Send {
     let breaker = this.breakers.get(webhookId);
     if (!breaker) {
@@ -131,8 +144,9 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
           }
           return status;
         },
-        { timeout: timeoutMs + 1_000, volumeThreshold: 5, resetTimeout: 30_000 },
+        { timeout: timeoutMs + 1_000, volumeThreshold: 5, resetTimeout: 30_000, sharedMetricLabel: 'webhook' },
       );
+      breaker.onStateChange(() => this.countOpenBreakers());
       this.breakers.set(webhookId, breaker);
     }
     return breaker;

@@ -48,7 +48,7 @@ type ParamsOf<Op> = Op extends { parameters: { path: infer A } } ? A : never;
 
 /** What a call of an operation is given: its path parameters (when it has any) and its query. */
 export type CallOptions<Op> = ([ParamsOf<Op>] extends [never] ? { params?: undefined } : { params: ParamsOf<Op> }) &
-  ([QueryOf<Op>] extends [never] ? { query?: undefined } : { query?: QueryOf<Op> & { cursor?: string | null } });
+  ([QueryOf<Op>] extends [never] ? { query?: undefined } : { query?: QueryOf<Op> });
 
 /** The options are needed only when the path has parameters. */
 type OptionsArg<Op> = [ParamsOf<Op>] extends [never] ? [options?: CallOptions<Op>] : [options: CallOptions<Op>];
@@ -168,7 +168,7 @@ const MAX_PAGES = 20;
 
 type Query = Record<string, string | number | boolean | undefined | null>;
 
-function target(path: string, options?: { params?: object; query?: object }): string {
+function target(path: string, options?: { params?: unknown; query?: unknown }): string {
   return withQuery(
     fillPath(path, options?.params as Record<string, string> | undefined),
     (options?.query ?? {}) as Query,

@@ -14,6 +14,7 @@ module.exports = tseslint.config(
       'tools/patches/**',
       'bench/results*',
       'web/dashboard/build.mjs',
+      'web/dashboard/src/api.gen.ts',
     ],
   },
   js.configs.recommended,

@@ -32,7 +32,8 @@ export const NO_SITE = null;
 /** ISO 4217 code, three capital letters. (Pure: the dashboard bundles this file's constants without zod.) */
 export const currencyCode = /* @__PURE__ */ z
   .string()
-  .regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 currency code like KRW' });
+  .regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 currency code like KRW' })
+  .meta({ examples: ['KRW'] });
 
 /** The currency a marketplace (and, for eBay, a site) lists its prices in. Data older than currencies is KRW. */
 export function marketplaceCurrency(marketplace: string, site?: string | null): string {

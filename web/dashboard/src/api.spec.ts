@@ -1,4 +1,4 @@
-import { ApiError, describeFailure } from './api';
+import { ApiError, describeFailure, fillPath } from './api';
 import { signInMessage } from './sign-in';
 
 describe('what a seller reads when a call fails', () => {
@@ -34,5 +34,19 @@ describe('what a seller reads when a call fails', () => {
       '',
     );
     expect(error.slug).toBe('crawl-already-running');
+  });
+});
+
+describe('the path of a typed call', () => {
+  it("fills the document's template with each parameter, URI-encoded", () => {
+    expect(fillPath('/v1/products/{id}/keywords/{keywordId}', { id: 'p-1', keywordId: 'k/2' })).toBe(
+      '/v1/products/p-1/keywords/k%2F2',
+    );
+  });
+
+  it('refuses a template whose parameter is missing instead of calling a wrong path', () => {
+    expect(() => fillPath('/v1/marketplaces/{marketplace}/credentials', {})).toThrow(
+      '/v1/marketplaces/{marketplace}/credentials needs the path parameter marketplace',
+    );
   });
 });

@@ -11,7 +11,7 @@ import { renderSettings } from './pages/settings';
 import { Session } from './session';
 import { parseHash } from './router';
 import { renderSignIn } from './sign-in';
-import type { MarketplaceView, MarketplacesView, RankingProductView } from './types';
+import type { MarketplaceView, RankingProductView } from './types';
 
 const NAV: { path: string; label: string }[] = [
   { path: 'products', label: 'Products' },
@@ -100,11 +100,11 @@ export function startApp(root: HTMLElement, session: Session, key: string): void
         announcer.textContent = '';
         window.setTimeout(() => (announcer.textContent = message), 50);
       },
-      products: () => (productCache ??= api.all<RankingProductView>('/v1/products')),
+      products: () => (productCache ??= api.all('/v1/products')),
       invalidateProducts: () => (productCache = null),
       // Names and sites are a convenience of the forms and tables: without them they show ids.
       marketplaces: () =>
-        (marketplaceCache ??= api.get<MarketplacesView>('/v1/marketplaces').then(
+        (marketplaceCache ??= api.get('/v1/marketplaces').then(
           (view) => view.items,
           () => null,
         )),

@@ -1,6 +1,5 @@
 import { Api, ApiError } from './api';
 import { h, replace } from './dom';
-import type { Page, RankingProductView } from './types';
 
 /** Why a key was refused, in words a seller can act on. */
 export function signInMessage(error: unknown): string {
@@ -61,7 +60,7 @@ export function renderSignIn(root: HTMLElement, done: (key: string, remember: bo
     submit.disabled = true;
     error.textContent = '';
     new Api(key)
-      .get<Page<RankingProductView>>('/v1/products', { limit: 1 })
+      .get('/v1/products', { query: { limit: 1 } })
       .then(() => done(key, remember.checked))
       .catch((failure: unknown) => {
         error.textContent = signInMessage(failure);

@@ -1,7 +1,14 @@
+import type { components } from './api.gen';
+
+/** The named schemas of the OpenAPI document (docs/openapi.json): what the gateway answers, generated. */
+type Schemas = components['schemas'];
+
+/** `GET`/`PUT /v1/alert-rules`. */
+export type AlertRulesView = Schemas['AlertRules'];
+
 // The REST answers are the services' RPC answers (dates already ISO strings): the shared contract types are
 // imported for their types only, so nothing of the contracts library ends up in the bundle.
 export type {
-  AlertRulesView,
   AlertRuleSettings,
   AlertStatus,
   AlertType,
@@ -33,12 +40,9 @@ export type {
 // existing answers stay optional here, so the page renders an answer that lacks them (a gateway rolled back).
 import type {
   CrawlerCrawlView,
-  CrawlerMarketplaceList,
-  CrawlerTenantUsage,
   MarketplaceCredentialsView,
   MarketplaceStatusView,
   RankingKeywordCrawlHealth,
-  RankingTenantPlanView,
   RankingKeywordView,
   RankingLatestView,
   RankingProductKeyword,
@@ -51,39 +55,22 @@ export type MarketplaceStatus = MarketplaceStatusView;
 /** Which credentials the tenant's crawls of a marketplace use (never the credentials themselves). */
 export type MarketplaceCredentials = MarketplaceCredentialsView;
 
-/** One marketplace as `GET /v1/marketplaces` lists it (`capabilities` absent until the crawler sends them). */
-export type MarketplaceView = Omit<CrawlerMarketplaceList['items'][number], 'credentials'> & {
-  /** Absent on a gateway without tenant credentials. */
-  credentials?: MarketplaceCredentials;
-};
+/** One marketplace as `GET /v1/marketplaces` lists it. */
+export type MarketplaceView = Schemas['Marketplaces']['items'][number];
 
-export interface MarketplacesView {
-  items: MarketplaceView[];
-}
+export type MarketplacesView = Schemas['Marketplaces'];
 
 /** The answer of `PUT /v1/marketplaces/:marketplace/credentials`. */
-export interface CredentialsStored {
-  marketplace: string;
-  source: 'tenant';
-  last4: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-}
+export type CredentialsStored = Schemas['CredentialsStored'];
 
 /** The tenant's plan (`GET /v1/tenant`). */
-export type TenantPlan = RankingTenantPlanView;
+export type TenantPlan = Schemas['Plan'];
 
 /** Today's use of one marketplace's daily budget by the tenant. */
-export type TenantUsage = CrawlerTenantUsage;
+export type TenantUsage = NonNullable<Schemas['OwnTenant']['usage']>[number];
 
-/** `GET /v1/tenant`; `plan` and `usage` are absent on an older gateway. */
-export interface TenantView {
-  id: string;
-  name: string;
-  createdAt: string;
-  plan?: TenantPlan;
-  usage?: TenantUsage[];
-}
+/** `GET /v1/tenant`: `plan` and `usage` are null while the service that owns them does not answer. */
+export type TenantView = Schemas['OwnTenant'];
 
 /** Whether a keyword's scheduled crawls keep failing. */
 export type CrawlHealth = RankingKeywordCrawlHealth;

@@ -13,6 +13,29 @@ import { RETENTION_MAX_DAYS, retentionRoutes } from '../routes/retention.routes'
 import { tenantsRoutes } from '../routes/tenants.routes';
 import { AnyRoute } from './route';
 
+/** What the routes' handlers call. */
+export interface RouteDependencies {
+  downstream: Downstream;
+  tenants: TenantsService;
+  clock: Clock;
+  retentionMaxDays: number;
+}
+
+/** Every REST route of the API, in the order of the OpenAPI document. */
+export function routeTable({ downstream, tenants, clock, retentionMaxDays }: RouteDependencies): AnyRoute[] {
+  return [
+    ...tenantsRoutes(tenants, downstream),
+    ...catalogRoutes(downstream),
+    ...crawlsRoutes(downstream),
+    ...marketplaceStatusRoutes(downstream),
+    ...alertingRoutes(downstream),
+    ...reportingRoutes(downstream, clock),
+    ...retentionRoutes(downstream, retentionMaxDays),
+    ...deadLetterRoutes(downstream),
+    ...marketplaceCredentialsRoutes(downstream),
+  ];
+}
+
 /** The route table: every REST route of the API, from which both the server and its OpenAPI are built. */
 @Injectable()
 export class ApiRoutes {
@@ -24,16 +47,6 @@ export class ApiRoutes {
     @Inject(CLOCK) clock: Clock,
     @Inject(RETENTION_MAX_DAYS) retentionMaxDays: number,
   ) {
-    this.all = [
-      ...tenantsRoutes(tenants, downstream),
-      ...catalogRoutes(downstream),
-      ...crawlsRoutes(downstream),
-      ...marketplaceStatusRoutes(downstream),
-      ...alertingRoutes(downstream),
-      ...reportingRoutes(downstream, clock),
-      ...retentionRoutes(downstream, retentionMaxDays),
-      ...deadLetterRoutes(downstream),
-      ...marketplaceCredentialsRoutes(downstream),
-    ];
+    this.all = routeTable({ downstream, tenants, clock, retentionMaxDays });
   }
 }

@@ -17,6 +17,7 @@ export function registerPlatformHealth(instance: FastifyInstance, downstream: Do
         type: 'https://shelfwatch.dev/problems/health-unknown',
         title: 'The platform health cannot be read now',
         status: 503,
+        detail: 'the health service did not answer',
       });
     }
   });

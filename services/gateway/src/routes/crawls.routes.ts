@@ -12,24 +12,30 @@ import { idParams, isoDate, pageOf, pageQuery } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 import { ProductCrawls, crawlProduct } from './product-crawls';
 
-const crawlView = z.object({
-  crawlId: z.uuid(),
-  tenantId: z.uuid(),
-  keywordId: z.uuid(),
-  trigger: z.enum(['schedule', 'manual']),
-  status: crawlStatusSchema,
-  requestedAt: isoDate,
-  startedAt: isoDate.nullable(),
-  finishedAt: isoDate.nullable(),
-  pagesFetched: z.number().int().nullable(),
-  itemCount: z.number().int().nullable(),
-  failureCode: z.string().nullable(),
-  failureMessage: z.string().nullable(),
-  correlationId: z.uuid(),
-  traceparent: z.string().nullable(),
-  attempts: z.number().int().nonnegative().describe('Attempts started so far; more than 1 when the crawl was retried'),
-  nextAttemptAt: isoDate.nullable().describe('When a crawl waiting for a retry is tried again'),
-}) satisfies z.ZodType<CrawlerCrawlView>;
+const crawlView = z
+  .object({
+    crawlId: z.uuid(),
+    tenantId: z.uuid(),
+    keywordId: z.uuid(),
+    trigger: z.enum(['schedule', 'manual']),
+    status: crawlStatusSchema,
+    requestedAt: isoDate,
+    startedAt: isoDate.nullable(),
+    finishedAt: isoDate.nullable(),
+    pagesFetched: z.number().int().nullable(),
+    itemCount: z.number().int().nullable(),
+    failureCode: z.string().nullable(),
+    failureMessage: z.string().nullable(),
+    correlationId: z.uuid(),
+    traceparent: z.string().nullable(),
+    attempts: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('Attempts started so far; more than 1 when the crawl was retried'),
+    nextAttemptAt: isoDate.nullable().describe('When a crawl waiting for a retry is tried again'),
+  })
+  .meta({ id: 'Crawl' }) satisfies z.ZodType<CrawlerCrawlView>;
 
 const crawlRequestBody = z.union([
   crawlerCrawlRequest.pick({ keywordId: true }).strict(),

@@ -5,27 +5,35 @@ import { Downstream } from '../downstream/downstream';
 import { isoDate } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
-const summaryView = z.object({
-  sequence: z.number().int().describe('Sequence in the DEADLETTER stream: the id to show or replay it by'),
-  consumer: z.string().describe('Durable consumer that parked it, e.g. ranking-tracking'),
-  reason: z.string().describe('invalid_payload, permanent_failure or max_deliver_exceeded'),
-  error: z.string(),
-  originalSubject: z.string(),
-  eventId: z.string().nullable(),
-  eventType: z.string().nullable(),
-  deliveries: z.number().int(),
-  parkedAt: isoDate,
-});
-const detailView = summaryView.extend({
-  headers: z.record(z.string(), z.array(z.string())),
-  payload: z.unknown().describe('The payload as JSON, or its text when it is not JSON'),
-});
-const replayView = z.object({
-  sequence: z.number().int(),
-  consumer: z.string(),
-  eventId: z.string().nullable(),
-  outcome: z.enum(['handled', 'duplicate']).describe('duplicate: the consumer had applied this event, nothing applied'),
-});
+const summaryView = z
+  .object({
+    sequence: z.number().int().describe('Sequence in the DEADLETTER stream: the id to show or replay it by'),
+    consumer: z.string().describe('Durable consumer that parked it, e.g. ranking-tracking'),
+    reason: z.string().describe('invalid_payload, permanent_failure or max_deliver_exceeded'),
+    error: z.string(),
+    originalSubject: z.string(),
+    eventId: z.string().nullable(),
+    eventType: z.string().nullable(),
+    deliveries: z.number().int(),
+    parkedAt: isoDate,
+  })
+  .meta({ id: 'DeadLetter' });
+const detailView = summaryView
+  .extend({
+    headers: z.record(z.string(), z.array(z.string())),
+    payload: z.unknown().describe('The payload as JSON, or its text when it is not JSON'),
+  })
+  .meta({ id: 'DeadLetterDetail' });
+const replayView = z
+  .object({
+    sequence: z.number().int(),
+    consumer: z.string(),
+    eventId: z.string().nullable(),
+    outcome: z
+      .enum(['handled', 'duplicate'])
+      .describe('duplicate: the consumer had applied this event, nothing applied'),
+  })
+  .meta({ id: 'DeadLetterReplay' });
 const sequenceParams = z.object({ sequence: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 /**

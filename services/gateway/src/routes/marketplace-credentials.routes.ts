@@ -7,13 +7,15 @@ import { AnyRoute, route } from '../http/route';
 /** `:marketplace` of a route; an unknown one is a 400 listing the known ones. */
 const marketplaceParams = z.object({ marketplace: marketplaceId });
 
-const credentialsStored = z.object({
-  marketplace: z.string(),
-  source: z.literal('tenant'),
-  last4: z.string().describe('Last four characters of the client id; the id and secret are never given back'),
-  updatedAt: isoDate,
-  lastUsedAt: isoDate.nullable().describe('When a crawl last used them, to the minute'),
-}) satisfies z.ZodType<CrawlerCredentialsStored>;
+const credentialsStored = z
+  .object({
+    marketplace: z.string(),
+    source: z.literal('tenant'),
+    last4: z.string().describe('Last four characters of the client id; the id and secret are never given back'),
+    updatedAt: isoDate,
+    lastUsedAt: isoDate.nullable().describe('When a crawl last used them, to the minute'),
+  })
+  .meta({ id: 'CredentialsStored' }) satisfies z.ZodType<CrawlerCredentialsStored>;
 
 /** A tenant's own marketplace credentials: the crawler service checks, seals and uses them. */
 export function marketplaceCredentialsRoutes(downstream: Downstream): AnyRoute[] {

@@ -10,30 +10,34 @@ import { Downstream } from '../downstream/downstream';
 import { isoDate } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
-const policyView = z.object({
-  tenantId: z.uuid(),
-  policies: z.array(
-    z.object({ dataKind: dataKindSchema, days: z.number().int(), source: z.enum(['default', 'tenant']) }),
-  ),
-}) satisfies z.ZodType<RetentionPolicyView>;
+const policyView = z
+  .object({
+    tenantId: z.uuid(),
+    policies: z.array(
+      z.object({ dataKind: dataKindSchema, days: z.number().int(), source: z.enum(['default', 'tenant']) }),
+    ),
+  })
+  .meta({ id: 'RetentionPolicy' }) satisfies z.ZodType<RetentionPolicyView>;
 
-const sweepView = z.object({
-  sweepId: z.uuid(),
-  period: z.string(),
-  startedAt: isoDate,
-  finishedAt: isoDate.nullable(),
-  status: z.enum(['running', 'completed']),
-  kinds: z.array(
-    z.object({
-      dataKind: dataKindSchema,
-      cutoff: isoDate,
-      status: z.enum(['requested', 'completed']),
-      deleted: z.number().int().nullable(),
-      service: z.string().nullable(),
-      completedAt: isoDate.nullable(),
-    }),
-  ),
-}) satisfies z.ZodType<RetentionSweepView>;
+const sweepView = z
+  .object({
+    sweepId: z.uuid(),
+    period: z.string(),
+    startedAt: isoDate,
+    finishedAt: isoDate.nullable(),
+    status: z.enum(['running', 'completed']),
+    kinds: z.array(
+      z.object({
+        dataKind: dataKindSchema,
+        cutoff: isoDate,
+        status: z.enum(['requested', 'completed']),
+        deleted: z.number().int().nullable(),
+        service: z.string().nullable(),
+        completedAt: isoDate.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'RetentionSweep' }) satisfies z.ZodType<RetentionSweepView>;
 
 /** The platform maximum of a tenant's retention, in days (`RETENTION_MAX_DAYS`). */
 export const RETENTION_MAX_DAYS = Symbol('RETENTION_MAX_DAYS');

@@ -15,23 +15,29 @@ import { Downstream } from '../downstream/downstream';
 import { idParams, isoDate, pageOf, pageQuery } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
-const tenantView = z.object({ id: z.uuid(), name: z.string(), createdAt: isoDate });
-const apiKeyView = z.object({
-  id: z.uuid(),
-  label: z.string(),
-  lookup: z.string().describe('Public part of the key (the 12 characters after the prefix)'),
-  createdAt: isoDate,
-  revokedAt: isoDate.nullable().describe('When the key stops (or stopped) working'),
-  lastUsedAt: isoDate.nullable().describe('Approximate (updated at most once a minute)'),
-});
-const issuedKey = apiKeyView.extend({ apiKey: z.string().describe('The key itself: shown this once, never again') });
+const tenantView = z.object({ id: z.uuid(), name: z.string(), createdAt: isoDate }).meta({ id: 'Tenant' });
+const apiKeyView = z
+  .object({
+    id: z.uuid(),
+    label: z.string(),
+    lookup: z.string().describe('Public part of the key (the 12 characters after the prefix)'),
+    createdAt: isoDate,
+    revokedAt: isoDate.nullable().describe('When the key stops (or stopped) working'),
+    lastUsedAt: isoDate.nullable().describe('Approximate (updated at most once a minute)'),
+  })
+  .meta({ id: 'ApiKey' });
+const issuedKey = apiKeyView
+  .extend({ apiKey: z.string().describe('The key itself: shown this once, never again') })
+  .meta({ id: 'IssuedApiKey' });
 const label = z.string().trim().min(1).max(100);
-const planView = z.object({
-  name: z.enum(PLAN_NAMES),
-  shareWeight: z.number().int().describe("The tenant's weight in the share of a platform daily budget"),
-  maxKeywords: z.number().int().describe('Distinct keywords the tenant may track'),
-  minIntervalMinutes: z.number().int().describe('The shortest crawl interval a keyword may have'),
-}) satisfies z.ZodType<RankingTenantPlanView>;
+const planView = z
+  .object({
+    name: z.enum(PLAN_NAMES),
+    shareWeight: z.number().int().describe("The tenant's weight in the share of a platform daily budget"),
+    maxKeywords: z.number().int().describe('Distinct keywords the tenant may track'),
+    minIntervalMinutes: z.number().int().describe('The shortest crawl interval a keyword may have'),
+  })
+  .meta({ id: 'Plan' }) satisfies z.ZodType<RankingTenantPlanView>;
 
 /** Null when the service did not answer (no instance, timeout, open breaker): the tenant stays readable. */
 function unlessUnavailable(error: unknown): null {
@@ -41,16 +47,18 @@ function unlessUnavailable(error: unknown): null {
   throw error;
 }
 
-const ownTenantView = tenantView.extend({
-  plan: planView.nullable().describe('Null only while the ranking service (which owns plans) does not answer'),
-  usage: z
-    .array(crawlerTenantUsageSchema)
-    .nullable()
-    .describe(
-      "The tenant's requests today per marketplace, against its share of the platform's daily quota; " +
-        'null only while the crawler does not answer (the tenant itself is still served)',
-    ),
-});
+const ownTenantView = tenantView
+  .extend({
+    plan: planView.nullable().describe('Null only while the ranking service (which owns plans) does not answer'),
+    usage: z
+      .array(crawlerTenantUsageSchema)
+      .nullable()
+      .describe(
+        "The tenant's requests today per marketplace, against its share of the platform's daily quota; " +
+          'null only while the crawler does not answer (the tenant itself is still served)',
+      ),
+  })
+  .meta({ id: 'OwnTenant' });
 
 /** Tenants (operator), their plans, and the tenant's own API keys: issue, list, rotate, revoke. */
 export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): AnyRoute[] {

@@ -17,7 +17,7 @@ export async function renderAlerts(ctx: PageContext, params: URLSearchParams, ma
   const status = pick(params.get('status'), STATUSES);
   const type = pick(params.get('type'), TYPES);
   const [first, products] = await Promise.all([
-    ctx.api.get<Page<AlertView>>('/v1/alerts', { status, type, limit: 20 }),
+    ctx.api.get('/v1/alerts', { query: { status, type, limit: 20 } }),
     ctx.products(),
   ]);
   if (ctx.left()) {
@@ -38,7 +38,7 @@ export async function renderAlerts(ctx: PageContext, params: URLSearchParams, ma
               type: 'button',
               onclick: () =>
                 void ctx.api
-                  .get<Page<AlertView>>('/v1/alerts', { status, type, limit: 20, cursor: page.nextCursor })
+                  .get('/v1/alerts', { query: { status, type, limit: 20, cursor: page.nextCursor ?? undefined } })
                   .then(showPage)
                   .catch((error: unknown) => ctx.announce(errorText(error))),
             },
@@ -112,7 +112,7 @@ function alertItem(ctx: PageContext, alert: AlertView, products: Map<string, Ran
     ack.addEventListener('click', () => {
       ack.disabled = true;
       ctx.api
-        .post<AlertView>(`/v1/alerts/${alert.id}/ack`)
+        .post('/v1/alerts/{id}/ack', undefined, { params: { id: alert.id } })
         .then((updated) => {
           statusBadge.textContent = updated.status;
           statusBadge.className = `badge status-${updated.status}`;

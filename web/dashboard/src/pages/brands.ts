@@ -2,7 +2,7 @@ import type { MountedChart } from '../charts';
 import { errorText } from '../dialog';
 import { field, h, replace } from '../dom';
 import type { PageContext } from '../page';
-import type { RankingKeywordView, ReportingBrandsView } from '../types';
+import type { ReportingBrandsView } from '../types';
 
 const DAY_MS = 86_400_000;
 const TOP_N = [3, 5, 10, 20];
@@ -10,7 +10,7 @@ const RANGE_DAYS = [7, 30, 90];
 
 /** Brands: who holds the top N of a keyword's shelf, per day, and over the range. */
 export async function renderBrands(ctx: PageContext, params: URLSearchParams, main: HTMLElement): Promise<void> {
-  const keywords = await ctx.api.all<RankingKeywordView>('/v1/keywords');
+  const keywords = await ctx.api.all('/v1/keywords');
   if (ctx.left()) {
     return;
   }
@@ -34,11 +34,13 @@ export async function renderBrands(ctx: PageContext, params: URLSearchParams, ma
     const now = Date.now();
     const [{ brandChart }, view] = await Promise.all([
       import('../charts'),
-      ctx.api.get<ReportingBrandsView>('/v1/reports/brands', {
-        keywordId: state.keywordId,
-        topN: state.topN,
-        from: new Date(now - state.days * DAY_MS).toISOString(),
-        to: new Date(now + 60_000).toISOString(),
+      ctx.api.get('/v1/reports/brands', {
+        query: {
+          keywordId: state.keywordId,
+          topN: state.topN,
+          from: new Date(now - state.days * DAY_MS).toISOString(),
+          to: new Date(now + 60_000).toISOString(),
+        },
       }),
     ]);
     if (ctx.left()) {

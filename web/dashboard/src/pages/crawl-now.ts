@@ -3,7 +3,7 @@ import { errorText } from '../dialog';
 import { h, replace } from '../dom';
 import { count, crawlSize, timeOfDay } from '../format';
 import type { PageContext } from '../page';
-import type { CrawlView, Page } from '../types';
+import type { CrawlView } from '../types';
 
 const POLL_MS = 1_000;
 const GIVE_UP_MS = 180_000;
@@ -59,7 +59,7 @@ export function progressText(crawl: CrawlView): string {
 
 /** The newest crawl of a keyword (the one that made the request a 409), if any. */
 async function newestCrawl(ctx: PageContext, keywordId: string): Promise<CrawlView | null> {
-  const page = await ctx.api.get<Page<CrawlView>>('/v1/crawls', { keywordId, limit: 1 });
+  const page = await ctx.api.get('/v1/crawls', { query: { keywordId, limit: 1 } });
   return page.items[0] ?? null;
 }
 
@@ -81,7 +81,7 @@ export function crawlNowControl(
       if (ctx.left()) {
         return;
       }
-      const crawl = await ctx.api.get<CrawlView>(`/v1/crawls/${crawlId}`);
+      const crawl = await ctx.api.get('/v1/crawls/{id}', { params: { id: crawlId } });
       status.textContent = progressText(crawl);
       if (crawl.status === 'completed' || crawl.status === 'failed') {
         status.textContent = await finished(crawl);
@@ -99,8 +99,11 @@ export function crawlNowControl(
 
   const requestOrFollow = async (): Promise<void> => {
     try {
-      const requested = await ctx.api.post<{ crawlId: string }>('/v1/crawls', { keywordId });
-      await follow(requested.crawlId);
+      const requested = await ctx.api.post('/v1/crawls', { keywordId });
+      // A keyword's crawl answers one crawlId (a product's would answer one per keyword).
+      if ('crawlId' in requested) {
+        await follow(requested.crawlId);
+      }
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 409)) {
         throw error;

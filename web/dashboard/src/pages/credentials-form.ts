@@ -3,7 +3,7 @@ import { field, formText, h } from '../dom';
 import { dateTime } from '../format';
 import { credentialsFailure, credentialsText } from '../marketplace-format';
 import type { PageContext } from '../page';
-import type { CredentialsStored, MarketplaceCredentials, MarketplaceView } from '../types';
+import type { MarketplaceCredentials, MarketplaceView } from '../types';
 
 /** What each marketplace calls the two parts of a credential, and whether the second may be left out. */
 interface CredentialLabels {
@@ -78,7 +78,7 @@ function credentialsForm(ctx: PageContext, marketplace: MarketplaceView, reload:
     status.className = 'credentials-status';
     status.textContent = `Checking with ${marketplace.name}…`;
     ctx.api
-      .put<CredentialsStored>(`/v1/marketplaces/${encodeURIComponent(marketplace.id)}/credentials`, body)
+      .put('/v1/marketplaces/{marketplace}/credentials', body, { params: { marketplace: marketplace.id } })
       .then((stored) => {
         clientId.value = '';
         ctx.announce(`Your ${marketplace.name} credentials …${stored.last4} are saved`);
@@ -107,7 +107,9 @@ export function credentialsSection(
       'Remove my credentials',
       async () => {
         try {
-          await ctx.api.delete(`/v1/marketplaces/${encodeURIComponent(marketplace.id)}/credentials`);
+          await ctx.api.delete('/v1/marketplaces/{marketplace}/credentials', {
+            params: { marketplace: marketplace.id },
+          });
         } catch (error) {
           throw new Error(credentialsFailure(error, marketplace.name), { cause: error });
         }

@@ -6,7 +6,7 @@ import type { RankingExclusionView } from '../types';
 
 /** Exclusions: marketplace products or malls never counted as competitors (e.g. my other shops). */
 export async function renderExclusions(ctx: PageContext, section: HTMLElement): Promise<void> {
-  const exclusions = await ctx.api.all<RankingExclusionView>('/v1/exclusions');
+  const exclusions = await ctx.api.all('/v1/exclusions');
   if (ctx.left()) {
     return;
   }
@@ -29,7 +29,10 @@ export async function renderExclusions(ctx: PageContext, section: HTMLElement): 
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const body = { kind: formText(form, 'kind'), value: formText(form, 'value') };
+    const body = {
+      kind: formText(form, 'kind') === 'mall' ? 'mall' : 'product',
+      value: formText(form, 'value'),
+    } as const;
     if (body.value === '') {
       error.textContent = 'Enter the mall name or the product id to exclude.';
       return;
@@ -45,7 +48,7 @@ export async function renderExclusions(ctx: PageContext, section: HTMLElement): 
       'It will count from the next crawl on.',
       'Remove exclusion',
       async () => {
-        await ctx.api.delete(`/v1/exclusions/${exclusion.id}`);
+        await ctx.api.delete('/v1/exclusions/{id}', { params: { id: exclusion.id } });
         reload();
       },
     );

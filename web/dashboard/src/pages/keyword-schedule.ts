@@ -8,12 +8,12 @@ import {
   lastErrorText,
 } from '../keyword-settings';
 import type { PageContext } from '../page';
-import type { KeywordView, TenantPlan, TenantView } from '../types';
+import type { KeywordView, TenantPlan } from '../types';
 
 /** The tenant's plan, or null when the gateway does not say (older gateway, or the call failed). */
 export async function tenantPlan(ctx: PageContext): Promise<TenantPlan | null> {
   try {
-    return (await ctx.api.get<TenantView>('/v1/tenant')).plan ?? null;
+    return (await ctx.api.get('/v1/tenant')).plan ?? null;
   } catch {
     return null;
   }
@@ -22,7 +22,7 @@ export async function tenantPlan(ctx: PageContext): Promise<TenantPlan | null> {
 /** The tenant's keywords by id; empty when the list cannot be read (the page works without it). */
 export async function keywordsById(ctx: PageContext): Promise<Map<string, KeywordView>> {
   try {
-    const keywords = await ctx.api.all<KeywordView>('/v1/keywords');
+    const keywords = await ctx.api.all('/v1/keywords');
     return new Map(keywords.map((keyword) => [keyword.id, keyword]));
   } catch {
     return new Map();
@@ -74,7 +74,7 @@ function scheduleForm(ctx: PageContext, keyword: KeywordView, plan: TenantPlan |
   const change = async (next: Partial<KeywordSettings>): Promise<void> => {
     select.disabled = toggle.disabled = true;
     const send = (body: Partial<KeywordSettings>): Promise<KeywordView> =>
-      ctx.api.patch<KeywordView>(`/v1/keywords/${keyword.id}`, body);
+      ctx.api.patch('/v1/keywords/{id}', body, { params: { id: keyword.id } });
     current = await changeKeyword(current, next, send, show, plan);
     select.disabled = toggle.disabled = false;
   };

@@ -2,14 +2,7 @@ import type { MountedChart } from '../charts';
 import { field, h, replace } from '../dom';
 import { LEGACY_CURRENCY, crawlSize, dateTime, fidelityNote } from '../format';
 import { type PageContext, until } from '../page';
-import type {
-  CrawlView,
-  LatestView,
-  RankingProductView,
-  ReportingBucket,
-  PriceHistoryView,
-  ReportingRankHistoryView,
-} from '../types';
+import type { CrawlView, LatestView, RankingProductView, ReportingBucket } from '../types';
 import { errorText } from '../dialog';
 import { crawlNowControl, progressText } from './crawl-now';
 import { renderKeywordSchedule } from './keyword-schedule';
@@ -111,7 +104,7 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
   };
   const refreshLatest = async (): Promise<void> => {
     try {
-      const answer = await ctx.api.get<LatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
+      const answer = await ctx.api.get('/v1/keywords/{id}/rankings/latest', { params: { id: keywordId } });
       if (!ctx.left()) {
         renderLatest(latest, answer, view, products);
       }
@@ -132,7 +125,7 @@ export async function renderKeyword(ctx: PageContext, params: URLSearchParams, m
     }
     // The crawl is done before the ranking and the reports have recorded it: wait for them (a few seconds at most).
     const recorded = await until(async () => {
-      const answer = await ctx.api.get<LatestView>(`/v1/keywords/${keywordId}/rankings/latest`);
+      const answer = await ctx.api.get('/v1/keywords/{id}/rankings/latest', { params: { id: keywordId } });
       return answer.crawl?.crawlId === crawl.crawlId ? answer : null;
     });
     if (recorded === null || ctx.left()) {
@@ -262,15 +255,15 @@ async function loadCharts(ctx: PageContext, view: View): Promise<LoadedCharts> {
   // Chart.js is most of the code: it loads only with the first page that draws a chart.
   const [{ rankChart, priceChart }, ranks, prices] = await Promise.all([
     import('../charts'),
-    ctx.api.get<ReportingRankHistoryView>(`/v1/products/${product.id}/rank-history`, query),
-    ctx.api.get<PriceHistoryView>('/v1/reports/price-history', { ...query, productId: product.id }),
+    ctx.api.get('/v1/products/{id}/rank-history', { params: { id: product.id }, query }),
+    ctx.api.get('/v1/reports/price-history', { query: { ...query, productId: product.id } }),
   ]);
   // The ranks drawn say their own fidelity (the product, loaded with the page, may predate the crawl just made).
   const fidelity =
     ranks.series[0]?.points.at(-1)?.orderFidelity ??
     product.keywords.find((keyword) => keyword.keywordId === view.keywordId)?.orderFidelity;
   const rankNote = fidelityNote(fidelity, view.marketplaceName);
-  const currency = prices.currency ?? productCurrency(product);
+  const currency = prices.points[0]?.currency ?? productCurrency(product);
   const rank = (ranks.series[0]?.points.length ?? 0) > 0 ? rankChart(ranks, view.at, rankNote) : null;
   const priced = prices.points.length > 0 ? priceChart(prices, product.price, currency) : null;
   const section = (id: string, title: string, chart: MountedChart | null, note: string | null = null): HTMLElement =>

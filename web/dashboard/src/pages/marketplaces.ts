@@ -2,13 +2,13 @@ import { ApiError } from '../api';
 import { h, replace } from '../dom';
 import { capabilityFacts, stateBadge, statusFacts } from '../marketplace-format';
 import type { PageContext } from '../page';
-import type { MarketplaceView, MarketplacesView } from '../types';
+import type { MarketplaceView } from '../types';
 import { credentialsSection } from './credentials-form';
 
 /** The marketplaces, or null when the gateway has no such route yet (404). */
 async function loadMarketplaces(ctx: PageContext): Promise<MarketplaceView[] | null> {
   try {
-    return (await ctx.api.get<MarketplacesView>('/v1/marketplaces')).items;
+    return (await ctx.api.get('/v1/marketplaces')).items;
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       return null;

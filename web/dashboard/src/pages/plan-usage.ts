@@ -7,12 +7,12 @@ import type { TenantView } from '../types';
 export async function planAndUsage(ctx: PageContext): Promise<HTMLElement | null> {
   let tenant: TenantView;
   try {
-    tenant = await ctx.api.get<TenantView>('/v1/tenant');
+    tenant = await ctx.api.get('/v1/tenant');
   } catch {
     // A convenience: the rest of Settings works without it.
     return null;
   }
-  if (tenant.plan === undefined && tenant.usage === undefined) {
+  if (tenant.plan === null && tenant.usage === null) {
     return null;
   }
   const usage = (tenant.usage ?? []).map(usageText);
@@ -20,7 +20,7 @@ export async function planAndUsage(ctx: PageContext): Promise<HTMLElement | null
     'section',
     { class: 'card plan', 'aria-labelledby': 'plan-title' },
     h('h2', { id: 'plan-title' }, 'Plan and usage today'),
-    tenant.plan === undefined ? null : h('p', { class: 'plan-name' }, planText(tenant.plan)),
+    tenant.plan === null ? null : h('p', { class: 'plan-name' }, planText(tenant.plan)),
     usage.length === 0
       ? null
       : h(

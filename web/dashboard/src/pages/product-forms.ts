@@ -5,7 +5,7 @@ import { currencyDigits, price } from '../format';
 import { EBAY_SITE_CHOICES, marketplaceChoices, productCurrency, siteFor } from '../marketplace-choice';
 import type { PageContext } from '../page';
 import { parsePrice, priceExample } from '../price-format';
-import type { MarketplaceView, RankingKeywordAttached, RankingProductView } from '../types';
+import type { MarketplaceView, RankingProductView } from '../types';
 
 function input(name: string, attrs: Record<string, string | boolean> = {}): HTMLInputElement {
   return h('input', { name, ...attrs });
@@ -125,7 +125,7 @@ export function addProductDialog(ctx: PageContext, listed: MarketplaceView[] | n
       if (body.externalId === '' || body.name === '') {
         throw new Error('Enter the product id and a name.');
       }
-      const created = await ctx.api.post<RankingProductView>('/v1/products', body);
+      const created = await ctx.api.post('/v1/products', body);
       ctx.announce(`${created.name} added`);
       done();
     },
@@ -142,7 +142,11 @@ export function editProductDialog(ctx: PageContext, product: RankingProductView,
       priceField(productCurrency(product), product.price).element,
     ],
     onSubmit: async (form) => {
-      await ctx.api.patch(`/v1/products/${product.id}`, { name: formText(form, 'name'), price: requiredPrice(form) });
+      await ctx.api.patch(
+        '/v1/products/{id}',
+        { name: formText(form, 'name'), price: requiredPrice(form) },
+        { params: { id: product.id } },
+      );
       ctx.announce(`${product.name} saved`);
       done();
     },
@@ -160,10 +164,11 @@ export function addKeywordDialog(ctx: PageContext, product: RankingProductView, 
       if (keyword === '') {
         throw new Error('Enter a keyword.');
       }
-      const attached = await ctx.api.post<RankingKeywordAttached>(`/v1/products/${product.id}/keywords`, {
-        keyword,
-        ...interval(form),
-      });
+      const attached = await ctx.api.post(
+        '/v1/products/{id}/keywords',
+        { keyword, ...interval(form) },
+        { params: { id: product.id } },
+      );
       ctx.announce(
         attached.created ? `Keyword ${attached.keyword} added` : `${product.name} already had ${attached.keyword}`,
       );

@@ -5,13 +5,7 @@ import type { PageContext } from '../page';
 import { failingBadge } from '../keyword-settings';
 import { marketplaceName, productCurrency, productMarketLabel } from '../marketplace-choice';
 import { myPriceView } from '../price-format';
-import type {
-  KeywordView,
-  MarketplaceView,
-  ProductKeyword,
-  RankingProductView,
-  ReportingDashboardView,
-} from '../types';
+import type { KeywordView, MarketplaceView, ProductKeyword, RankingProductView } from '../types';
 import { renderExclusions } from './exclusions';
 import { keywordsById } from './keyword-schedule';
 import { addKeywordDialog, addProductDialog, editProductDialog } from './product-forms';
@@ -54,7 +48,7 @@ export async function renderProducts(ctx: PageContext, _params: URLSearchParams,
 
 async function overviewOf(ctx: PageContext): Promise<HTMLElement | null> {
   try {
-    const view = await ctx.api.get<ReportingDashboardView>('/v1/reports/dashboard');
+    const view = await ctx.api.get('/v1/reports/dashboard');
     const open = Object.values(view.openAlerts).reduce((sum, count) => sum + count, 0);
     const stat = (label: string, value: string): HTMLElement =>
       h('div', { class: 'stat' }, h('dt', {}, label), h('dd', {}, value));
@@ -110,7 +104,7 @@ function productRows(
       'Its keywords stop being crawled for it. Its history stays available.',
       'Stop tracking',
       async () => {
-        await ctx.api.delete(`/v1/products/${product.id}`);
+        await ctx.api.delete('/v1/products/{id}', { params: { id: product.id } });
         ctx.announce(`${product.name} is no longer tracked`);
         reload();
       },
@@ -200,7 +194,9 @@ function keywordRow(ctx: PageContext, of: RowProduct, keyword: ProductKeyword, r
       'This product stops being ranked on this keyword.',
       'Remove keyword',
       async () => {
-        await ctx.api.delete(`/v1/products/${product.id}/keywords/${keyword.keywordId}`);
+        await ctx.api.delete('/v1/products/{id}/keywords/{keywordId}', {
+          params: { id: product.id, keywordId: keyword.keywordId },
+        });
         ctx.announce(`Keyword ${keyword.keyword} removed`);
         reload();
       },

@@ -8,7 +8,7 @@ import { renderWebhooks } from './webhooks';
 
 /** Settings: plan and usage, the tenant's default alert rules, and the webhooks with their delivery log. */
 export async function renderSettings(ctx: PageContext, _params: URLSearchParams, main: HTMLElement): Promise<void> {
-  const [rules, plan] = await Promise.all([ctx.api.get<AlertRulesView>('/v1/alert-rules'), planAndUsage(ctx)]);
+  const [rules, plan] = await Promise.all([ctx.api.get('/v1/alert-rules'), planAndUsage(ctx)]);
   if (ctx.left()) {
     return;
   }
@@ -117,7 +117,7 @@ function rulesForm(ctx: PageContext, view: AlertRulesView): HTMLElement {
       return;
     }
     ctx.api
-      .put<AlertRulesView>('/v1/alert-rules', { defaults, overrides: view.overrides })
+      .put('/v1/alert-rules', { defaults, overrides: view.overrides })
       .then((saved) => (status.textContent = `Saved ${dateTime(saved.updatedAt)}`))
       .catch((error: unknown) => (status.textContent = errorText(error)));
   });

@@ -12,7 +12,7 @@ export async function renderWebhooks(
   section: HTMLElement,
   created: WebhookCreated | null = null,
 ): Promise<void> {
-  const hooks = await ctx.api.all<WebhookView>('/v1/webhooks');
+  const hooks = await ctx.api.all('/v1/webhooks');
   if (ctx.left()) {
     return;
   }
@@ -48,7 +48,7 @@ function hookItem(ctx: PageContext, hook: WebhookView, reload: () => void): HTML
     }
     replace(log, h('p', { role: 'status' }, 'Loading deliveries…'));
     ctx.api
-      .get<Page<DeliveryView>>(`/v1/webhooks/${hook.id}/deliveries`, { limit: 50 })
+      .get('/v1/webhooks/{id}/deliveries', { params: { id: hook.id }, query: { limit: 50 } })
       .then((page) => replace(log, deliveryTable(page)))
       .catch((error: unknown) => replace(log, h('p', { class: 'error' }, errorText(error))));
   });
@@ -58,7 +58,7 @@ function hookItem(ctx: PageContext, hook: WebhookView, reload: () => void): HTML
       `${hook.url} will receive no more alert events.`,
       'Remove webhook',
       async () => {
-        await ctx.api.delete(`/v1/webhooks/${hook.id}`);
+        await ctx.api.delete('/v1/webhooks/{id}', { params: { id: hook.id } });
         reload();
       },
     );
@@ -174,7 +174,7 @@ function createForm(ctx: PageContext, reload: (created: WebhookCreated) => void)
     const description = formText(form, 'description');
     const body = {
       url: formText(form, 'url'),
-      events: data.getAll('events').filter((value): value is string => typeof value === 'string'),
+      events: EVENTS.filter((event) => data.getAll('events').includes(event)),
       digest: data.get('digest') !== null,
       ...(description === '' ? {} : { description }),
     };
@@ -183,7 +183,7 @@ function createForm(ctx: PageContext, reload: (created: WebhookCreated) => void)
       return;
     }
     ctx.api
-      .post<WebhookCreated>('/v1/webhooks', body)
+      .post('/v1/webhooks', body)
       .then((created) => (ctx.announce('Webhook added'), reload(created)))
       .catch((failure: unknown) => (error.textContent = errorText(failure)));
   });

@@ -7,6 +7,7 @@ import { Logger } from 'pino';
 import { registerDashboard, registerDocs } from '../docs/docs.plugin';
 import { registerPlatformHealth } from './platform-health';
 import { Downstream } from '../downstream/downstream';
+import { registerAsyncApi } from '../docs/asyncapi.plugin';
 import { buildOpenApi } from '../docs/openapi';
 import { API_PREFIX, apiPlugin } from './api.plugin';
 import { ApiRoutes } from './api-routes';
@@ -69,6 +70,7 @@ export class GatewayHttp implements OnModuleInit {
       prefix: API_PREFIX,
     });
     await registerDocs(instance, buildOpenApi(this.routes.all, version));
+    registerAsyncApi(instance, version);
     registerPlatformHealth(instance, this.downstream);
     await registerDashboard(instance);
   }

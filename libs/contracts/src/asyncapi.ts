@@ -28,7 +28,8 @@ export function asyncApiMessageId(type: EventType, version: number): string {
   return `${type}.v${version}`;
 }
 
-function envelopeOf(type: EventType): JsonObject {
+/** JSON Schema (draft 7) of an event of `type` at its current version: the envelope with its typed `data`. */
+export function eventJsonSchema(type: EventType): JsonObject {
   const { version, schema } = eventRegistry[type];
   const envelope = envelopeSchema.extend({ type: z.literal(type), version: z.literal(version), data: schema });
   const converted = z.toJSONSchema(envelope, { io: 'output', target: 'draft-7', unrepresentable: 'any' }) as JsonObject;
@@ -44,7 +45,7 @@ function message(type: EventType): JsonObject {
     ...(schema.description === undefined ? {} : { summary: schema.description }),
     contentType: 'application/json',
     headers: { $ref: '#/components/schemas/EventHeaders' },
-    payload: envelopeOf(type),
+    payload: eventJsonSchema(type),
     'x-shelfwatch-event-version': version,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROBLEMS, PROBLEM_BASE, ProblemSlug } from '../http/problem';
 import { AnyRoute } from '../http/route';
+import { webhookOperations } from './openapi-webhooks';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -181,6 +182,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
     security: [{ apiKey: [] }],
     tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
     paths: { ...paths, '/health': platformHealthOperation },
+    webhooks: webhookOperations(),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key (sw_live_…) or the admin key' },

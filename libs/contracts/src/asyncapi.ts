@@ -28,11 +28,15 @@ export function asyncApiMessageId(type: EventType, version: number): string {
   return `${type}.v${version}`;
 }
 
-/** JSON Schema (draft 7) of an event of `type` at its current version: the envelope with its typed `data`. */
+/**
+ * JSON Schema (draft 7) of an event of `type` at its current version: the envelope with its typed `data`, as
+ * a consumer accepts it (zod's input side): a field added later within the version, with a default, is
+ * optional, since older messages on the stream lack it; unknown fields are allowed.
+ */
 export function eventJsonSchema(type: EventType): JsonObject {
   const { version, schema } = eventRegistry[type];
   const envelope = envelopeSchema.extend({ type: z.literal(type), version: z.literal(version), data: schema });
-  const converted = z.toJSONSchema(envelope, { io: 'output', target: 'draft-7', unrepresentable: 'any' }) as JsonObject;
+  const converted = z.toJSONSchema(envelope, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as JsonObject;
   delete converted.$schema;
   return converted;
 }

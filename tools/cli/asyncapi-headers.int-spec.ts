@@ -48,15 +48,13 @@ describe('AsyncAPI event headers', () => {
 
   it('names every header of a published event, with the required ones present and matching their patterns', async () => {
     const event = await getTracer().startActiveSpan('write', async (span) => {
-      const written = await producer.em
-        .fork()
-        .transactional((em) =>
-          writer('crawler').append(em, {
-            type: 'tracking.keyword.added',
-            data: keywordAddedData(),
-            origin: anOrigin(),
-          }),
-        );
+      const written = await producer.em.fork().transactional((em) =>
+        writer('crawler').append(em, {
+          type: 'tracking.keyword.added',
+          data: keywordAddedData(),
+          origin: anOrigin(),
+        }),
+      );
       span.end();
       return written;
     });

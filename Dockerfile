@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every ShelfWatch process. The first argument (or SHELFWATCH_SERVICE) chooses it:
-#   docker run shelfwatch gateway | crawler | ranking | alerting | reporting | retention | health | sim | migrate | provision | setup
+#   docker run shelfwatch gateway | crawler | ranking | alerting | reporting | retention | health | sim | migrate | provision | wait-for-setup | setup
 # Stages: deps (every dependency, to compile) -> build (tsc) -> prod-deps (production dependencies only) -> runtime.
 
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { formatDuration } from '@shelfwatch/observability';
 
 /** Min, median and max of several runs of one figure. */
 export interface Figures {
@@ -70,4 +71,18 @@ export function resultsDir(): string {
   const dir = join(tmpdir(), 'shelfwatch-bench-quick');
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** One phase line of a bench: `[outbox 1 min 05 s] run 2/3`, the time since the bench began. */
+export function phaseLine(bench: string, elapsedMs: number, phase: string): string {
+  return `[${bench} ${formatDuration(elapsedMs)}] ${phase}`;
+}
+
+/**
+ * Prints each phase of a bench as it starts (`phase('warm-up')`), so that a run of several minutes shows where
+ * it is; long phases print their own progress lines (`ProgressReporter`).
+ */
+export function benchPhases(bench: string, now: () => number = () => performance.now()): (phase: string) => void {
+  const started = now();
+  return (phase) => console.log(phaseLine(bench, now() - started, phase));
 }

@@ -18,7 +18,7 @@ import { connect } from '@nats-io/transport-node';
 import { AlertRuleSettings } from '@shelfwatch/contracts';
 import { RpcClient, Topology, deleteStreams } from '@shelfwatch/messaging';
 import { eventually, freePorts, pause } from '@shelfwatch/testing';
-import { figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
+import { benchPhases, figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
 import { benchPlatform, countRankingRows, holdScheduler, pool, ready, spawnNode, stopAll } from './bench-processes';
 import { AlertClock, diagnose, requestCrawl } from './crawl-alerts';
 import { CrawlRun, Latency, LatencyFigures, crawlReport } from './crawl-report';
@@ -165,9 +165,11 @@ const latencyFigures = (runs: Latency[]): LatencyFigures => ({
 });
 
 async function main(): Promise<void> {
+  const phase = benchPhases('crawl-pipeline');
   const loadBefore = loadAverage();
   const runs: CrawlRun[] = [];
   for (let run = 1; run <= RUNS; run++) {
+    phase(`run ${run}/${RUNS}: ${KEYWORDS} keywords × ${ITEMS} items, then ${PACED} paced crawls`);
     const last = await crawlRun();
     runs.push(last);
     console.log(

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { machineInfo, percentile } from './bench-report';
+import { benchPhases, machineInfo, percentile } from './bench-report';
 import { benchPlatform, readyUrl, ready, spawnNode } from './bench-processes';
 import { seedHistory } from './gateway-seed';
 import { pacedLoad } from './paced-load';
@@ -175,6 +175,8 @@ function spawnService(service: keyof typeof PORTS, env: Record<string, string>):
 }
 
 async function main(): Promise<void> {
+  const phase = benchPhases('gateway');
+  phase('gateway, ranking and reporting starting');
   const { db, env } = await benchPlatform();
   const children = [
     spawnService('gateway', {
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
   ];
   try {
     await Promise.all(Object.values(PORTS).map((port) => ready(readyUrl(port))));
+    phase('seeding 20 keywords × 500 crawls × 100 items of history');
     const tenant = await createTenant();
     const seeded = await seedHistory(db.adminUrl, {
       tenantId: tenant.id,
@@ -208,12 +211,14 @@ async function main(): Promise<void> {
     ];
     const loadBefore = loadavg()[0] ?? 0;
     const idle: { name: string; medianMs: number }[] = [];
+    phase(`${routes.length} routes unloaded (21 requests each)`);
     for (const route of routes) {
       const sorted = (await unloaded(route.path, tenant.apiKey, 21)).sort((a, b) => a - b);
       idle.push({ name: route.name, medianMs: percentile(sorted, 50) });
     }
     const runs: Measured[] = [];
-    for (const route of routes) {
+    for (const [index, route] of routes.entries()) {
+      phase(`route ${index + 1}/${routes.length} saturated, then paced at ${RATES.join(', ')} req/s: ${route.name}`);
       await saturate('warm-up', route.path, tenant.apiKey, 5);
       runs.push(await saturate(route.name, route.path, tenant.apiKey));
       for (const rate of RATES) {

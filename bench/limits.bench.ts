@@ -6,7 +6,7 @@
  */
 import { AckPolicy } from '@nats-io/jetstream';
 import { TestNats, createTestDatabase, createTestNats } from '@shelfwatch/testing';
-import { figureRow, figures, loadAverage, machineInfo, quickMode, writeResults } from './bench-report';
+import { benchPhases, figureRow, figures, loadAverage, machineInfo, quickMode, writeResults } from './bench-report';
 import { rawCopy, rawInsert } from './pg-limits';
 import { serverVersions } from './versions';
 
@@ -72,6 +72,7 @@ async function jetStreamRun(messages: number): Promise<{ publish: number; consum
 }
 
 async function main(): Promise<void> {
+  const phase = benchPhases('limits');
   const loadBefore = loadAverage();
   const db = await createTestDatabase();
   const publishRuns: number[] = [];
@@ -80,10 +81,12 @@ async function main(): Promise<void> {
   const copyRuns: number[] = [];
   try {
     // Warm-up (connections, JIT, stream creation) is not measured.
+    phase('warm-up (not measured)');
     await jetStreamRun(Math.min(1_000, MESSAGES));
     await rawInsert(db.adminUrl, Math.min(5_000, ROWS));
     await rawCopy(db.adminUrl, Math.min(5_000, ROWS));
     for (let run = 1; run <= RUNS; run++) {
+      phase(`run ${run}/${RUNS}: JetStream publish and consume, Postgres INSERT and COPY`);
       const js = await jetStreamRun(MESSAGES);
       publishRuns.push(js.publish);
       consumeRuns.push(js.consume);

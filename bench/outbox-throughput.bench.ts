@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { figureRow, figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
+import { benchPhases, figureRow, figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
 import {
   anOrigin,
   createTestDatabase,
@@ -115,6 +115,7 @@ async function pipeline(withEffect: boolean): Promise<{ endToEnd: number; write:
 }
 
 async function main(): Promise<void> {
+  const phase = benchPhases('outbox');
   const loadBefore = loadAverage();
   const raw: number[] = [];
   const endToEnd: number[] = [];
@@ -123,10 +124,12 @@ async function main(): Promise<void> {
   // Warm-up (module loading, JIT, schema compilation) is not measured.
   const measured = EVENTS;
   EVENTS = Math.min(2_000, measured);
+  phase(`warm-up (${EVENTS} events, not measured)`);
   await rawPublish();
   await pipeline(true);
   EVENTS = measured;
   for (let run = 1; run <= RUNS; run++) {
+    phase(`run ${run}/${RUNS}: outbox → inbox with an effect, without, raw publish (${EVENTS} events each)`);
     const result = await pipeline(true);
     endToEnd.push(result.endToEnd);
     write.push(result.write);

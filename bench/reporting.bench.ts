@@ -27,7 +27,7 @@ import {
   spawnReporting,
 } from '../services/reporting/bench/reporting-probes';
 import { ReportingBenchResults, explainAll, writeReport } from '../services/reporting/bench/reporting-report';
-import { machineInfo } from './bench-report';
+import { benchPhases, machineInfo } from './bench-report';
 
 const QUICK = process.argv.includes('--quick');
 const SIZE = QUICK ? QUICK_DATASET : FULL_DATASET;
@@ -180,6 +180,7 @@ async function exportOnce(rpc: RpcClient, env: Record<string, string>, nodeArgs:
 }
 
 async function main(): Promise<void> {
+  const phase = benchPhases('reporting');
   const db = await createTestDatabase();
   const nats = await createTestNats();
   const role = serviceRole('reporting');
@@ -193,11 +194,13 @@ async function main(): Promise<void> {
   const rpc = new RpcClient(nats.nc, nats.topology);
   try {
     // 1. The dataset, straight into the tables.
+    phase('1/5 dataset, straight into the tables');
     const started = performance.now();
-    const rows = await generateDataset(db.adminUrl, SIZE, end);
+    const rows = await generateDataset(db.adminUrl, SIZE, end, (line) => console.log(line));
     const generationSeconds = (performance.now() - started) / 1_000;
     console.log(`dataset in ${generationSeconds.toFixed(0)} s:`, rows);
 
+    phase('2/5 ingest and queries, every answer computed');
     // 2. Ingest and queries against one service, every answer computed (cache TTL 0).
     let child = spawnReporting(ROOT, uncached);
     await ready();
@@ -209,20 +212,23 @@ async function main(): Promise<void> {
     console.log('latency', latency);
     await stop(child);
 
+    phase('3/5 the 1 M-row export, plain and with the heap capped');
     // 3. The 1 M-row export, each time in a fresh service: as it comes, and with the V8 heap capped.
     const exports = [
       await exportOnce(rpc, uncached, [], to),
       await exportOnce(rpc, uncached, ['--max-old-space-size=96'], to),
     ];
 
+    phase('4/5 dashboard and brand share from a warm cache');
     // 4. Dashboard and brand share from a warm cache (default TTL): the same keys asked again and again.
     child = spawnReporting(ROOT, { ...env, LOG_LEVEL: 'warn' });
     await ready();
     const cached = await latencies(rpc, ['dashboard', 'brands30d'], { from, to }, 20, (i) => i % 20);
     const metrics = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
-    const hitRatio = /reporting_cache_hit_ratio\{cache="dashboard"\} ([\d.]+)/.exec(metrics)?.[1] ?? 'n/a';
+    const hitRatio = /shelfwatch_reporting_cache_hit_ratio\{cache="dashboard"\} ([\d.]+)/.exec(metrics)?.[1] ?? 'n/a';
     await stop(child);
 
+    phase('5/5 plans of every report query');
     // 5. Plans of every report query on the dataset.
     const plans = await explainAll(db.adminUrl, { ...pick(0), from, to });
     const outDir = QUICK ? join(tmpdir(), 'reporting-bench-quick') : join(ROOT, 'bench');

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { RetentionSweepView } from '@shelfwatch/contracts';
 import { eventually } from '@shelfwatch/testing';
 import { Client } from 'pg';
-import { machineInfo, percentile } from './bench-report';
+import { benchPhases, machineInfo, percentile } from './bench-report';
 import { ROOT, benchPlatform, readyUrl, ready, spawnNode } from './bench-processes';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
@@ -230,8 +230,10 @@ function reportOf(results: ScenarioResult[]): string {
 }
 
 async function main(): Promise<void> {
+  const phase = benchPhases('retention');
   const results: ScenarioResult[] = [];
   for (const scenario of ['batched', 'partitioned'] as const) {
+    phase(`scenario ${scenario}: ${ROWS} rows`);
     results.push(await runScenario(scenario));
     console.log(JSON.stringify(results.at(-1)));
   }

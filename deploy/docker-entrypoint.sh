@@ -21,13 +21,17 @@ case "$target" in
   provision)
     exec node dist/tools/cli/provision.js "$@"
     ;;
+  wait-for-setup)
+    # Kubernetes init container: returns once the service named after it is migrated and its consumers exist.
+    exec node dist/tools/cli/wait-for-setup.js "$@"
+    ;;
   setup)
     # The one-shot job of docker compose: migrations, then streams and consumers.
     node dist/tools/cli/migrate.js
     exec node dist/tools/cli/provision.js
     ;;
   *)
-    echo "usage: shelfwatch gateway|crawler|ranking|alerting|reporting|retention|health|sim|migrate|provision|setup" >&2
+    echo "usage: shelfwatch gateway|crawler|ranking|alerting|reporting|retention|health|sim|migrate|provision|wait-for-setup|setup" >&2
     echo "       (or set SHELFWATCH_SERVICE); got '${target}'" >&2
     exit 64
     ;;

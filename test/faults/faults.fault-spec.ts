@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { NatsConnection, connect } from '@nats-io/transport-node';
 import { RpcClient, Topology } from '@shelfwatch/messaging';
+import { ProgressReporter } from '@shelfwatch/observability';
 import { PrivateNats, eventually, freePort, freePorts, pause } from '@shelfwatch/testing';
 import { loadCliConfig } from '../../tools/cli/cli.config';
 import { migrateAll } from '../../tools/cli/migrate';
@@ -34,6 +35,11 @@ interface FaultOutcome {
   expectNotReady: string[];
 }
 
+/** A progress line of the suite, as it goes (jest shows a test's output only at its end otherwise). */
+function say(line: string): void {
+  process.stdout.write(`faults: ${line}\n`);
+}
+
 async function unpublished(databaseUrl: string, schema: string): Promise<number> {
   const client = suiteClient(databaseUrl);
   await client.connect();
@@ -51,6 +57,7 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
   it(
     'survives kill -9, relay kills, NATS and Postgres restarts, marketplace outages and poison',
     async () => {
+      say(`[1/5] Postgres, NATS and the simulator of the suite (${FULL ? 'full' : 'short'} run)`);
       const pg = await PrivatePostgres.create(await freePort());
       const nats = await PrivateNats.create(await freePort());
       const sim = await startSimulator({ port: 0, seed: 11 });
@@ -64,6 +71,7 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
       const services: ManagedService[] = [];
       let nc: NatsConnection | undefined;
       try {
+        say('[2/5] migrations, streams and the services');
         const config = loadCliConfig(env);
         await migrateAll(config, () => undefined);
         await provisionAll(config, () => undefined);
@@ -88,7 +96,10 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
         const workload = new Workload(rpc, pg.adminUrl(), (round) =>
           sim.control.setClock({ now: new Date(Date.UTC(2026, 10, 22, 0) + round * 3_600_000).toISOString() }),
         );
-        await workload.seed(SIZE);
+        say(`[3/5] seeding ${SIZE.keywords} products, one keyword each`);
+        const seeding = new ProgressReporter('seed', SIZE.keywords, { emit: say, unit: 'products' });
+        await workload.seed(SIZE, () => seeding.advance());
+        seeding.finish();
 
         const byName = (name: string) => services.find((service) => service.name === name);
         const restart = async (service: ManagedService, note: string): Promise<FaultOutcome> => {
@@ -180,14 +191,21 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
             await pause(150);
             const fault = faults[(round - 1) % faults.length];
             if (fault !== undefined) {
-              outcomes.push(await fault());
+              const outcome = await fault();
+              say(`round ${round + 1}/${rounds}: ${outcome.fault} (${outcome.note})`);
+              outcomes.push(outcome);
             }
           }
         })();
         const started = Date.now();
-        await Promise.all([workload.run({ keywords: SIZE.keywords, rounds }, () => undefined), injector]);
+        say(`[4/5] ${rounds} rounds of ${SIZE.keywords} crawls, a fault in each round but the first and last`);
+        const crawling = new ProgressReporter('crawls', rounds * SIZE.keywords, { emit: say, unit: 'crawls' });
+        const run = workload.run({ keywords: SIZE.keywords, rounds }, () => crawling.advance(SIZE.keywords));
+        await Promise.all([run, injector]);
+        crawling.finish();
 
         // Settle: outboxes drain and consumers reach the head, or the checker reports what is stuck.
+        say('[5/5] checking: outboxes drained, consumers at the head, state as the workload implies (up to 120 s)');
         const jsm = await jetstream(nc).jetstreamManager();
         let verdict = await check({
           nc,
@@ -199,6 +217,8 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
         });
         const settleDeadline = Date.now() + 120_000;
         while (verdict.findings.some((finding) => !finding.ok) && Date.now() < settleDeadline) {
+          const failing = verdict.findings.filter((finding) => !finding.ok).map((finding) => finding.check);
+          say(`settling, ${failing.length} checks not met yet: ${failing.join('; ').slice(0, 200)}`);
           await pause(2_000);
           verdict = await check({ nc, jsm, topology, databaseUrl: pg.adminUrl(), record: workload.record, poison });
         }

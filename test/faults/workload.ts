@@ -44,7 +44,8 @@ export class Workload {
     return new Promise((resolve) => this.roundWaiters.push({ round, resolve }));
   }
 
-  async seed(size: WorkloadSize): Promise<void> {
+  /** Creates one product per keyword; `onCreated` hears of each. */
+  async seed(size: WorkloadSize, onCreated: () => void = () => undefined): Promise<void> {
     for (let i = 0; i < size.keywords; i++) {
       const created = await retried(() =>
         this.rpc.request<{ keywords: { keywordId: string }[] }>('ranking.product.create', {
@@ -57,6 +58,7 @@ export class Workload {
         }),
       );
       this.record.keywordIds.push(...created.keywords.map((keyword) => keyword.keywordId));
+      onCreated();
     }
   }
 

@@ -1,4 +1,14 @@
-import { ConfigOf, Env, Variable, commonSpec, integer, loadConfig, requiredSecret, url } from '@shelfwatch/config';
+import {
+  ConfigOf,
+  Env,
+  ServiceName,
+  Variable,
+  commonSpec,
+  integer,
+  loadConfig,
+  requiredSecret,
+  url,
+} from '@shelfwatch/config';
 
 // The CLIs read the same variables as the services, with the same defaults and checks.
 const { nodeEnv, natsUrl, natsUser, natsPassword, databaseUrl, namespace, logLevel } = commonSpec('gateway');
@@ -34,6 +44,22 @@ export type ProvisionConfig = ConfigOf<typeof provisionSpec>;
 /** Parses the provisioning configuration; throws `ConfigError` naming every bad variable. */
 export function loadProvisionConfig(env: Env): ProvisionConfig {
   return loadConfig('provision', provisionSpec, env);
+}
+
+/** What `wait-for-setup <service>` reads: that service's own database role and NATS user, as the service does. */
+export function loadWaitForSetupConfig(service: ServiceName, env: Env) {
+  const { nodeEnv, natsUrl, natsUser, natsPassword, databaseUrl, namespace } = commonSpec(service);
+  const spec = {
+    nodeEnv,
+    natsUrl,
+    natsUser,
+    natsPassword,
+    databaseUrl,
+    namespace,
+    /** How long to wait for the migration Job before exiting 1 (the kubelet then starts the wait again). */
+    timeoutMs: integer('WAIT_FOR_SETUP_TIMEOUT_MS', 600_000, 1_000, 3_600_000),
+  };
+  return loadConfig('wait-for-setup', spec, env);
 }
 
 /** The gateway's URL; in production only https, or http to this machine: the admin key must not cross a network in clear. */

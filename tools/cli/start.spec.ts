@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret } from '@shelfwatch/config';
 import { adminApiKey } from './admin-key';
+import { readyBanner } from './banner';
 import { APPS, appSpecs } from './children';
 import { roleOf } from './healthcheck';
 import { DepsContext, findNatsServer, resolveNats } from './local-deps';
@@ -222,5 +223,28 @@ describe('migrate and healthcheck arguments', () => {
       'job',
       null,
     ]);
+  });
+});
+
+describe('ready banner', () => {
+  const facts = {
+    portOffset: 0,
+    otlpEndpoint: null,
+    adminKey: { value: 'k', source: 'generated' },
+    dashboardBuilt: true,
+  };
+
+  it('prints the dashboard URL first, on the gateway port the offset moves', () => {
+    const lines = readyBanner(facts).filter((line) => line.startsWith('  '));
+    expect(lines[0]).toBe('  dashboard      http://127.0.0.1:3000/ (sign in with an API key)');
+    expect(readyBanner({ ...facts, portOffset: 100 })).toContain(
+      '  dashboard      http://127.0.0.1:3100/ (sign in with an API key)',
+    );
+  });
+
+  it('says how to build the dashboard when there is no build to serve', () => {
+    expect(readyBanner({ ...facts, dashboardBuilt: false })).toContain(
+      '  dashboard      not built: run `npm run build:dashboard`, then reload',
+    );
   });
 });

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '@shelfwatch/config';
 import { adminApiKey } from './admin-key';
 import { PROVISIONER_USER } from '@shelfwatch/platform';
-import { APPS, AppName, appPort, appSpecs, gatewayMetricsPort, natsUserEnv, readinessUrl } from './children';
+import { readyBanner } from './banner';
+import { APPS, AppName, appPort, appSpecs, natsUserEnv, readinessUrl } from './children';
 import { loadCliConfig, loadProvisionConfig } from './cli.config';
 import { runDemo } from './demo-step';
 import { prettyLogLine } from './log-format';
@@ -23,6 +24,8 @@ const INFRA_STOP_DEADLINE_MS = 2_500;
 
 // dist/tools/cli/start.js -> repository root, where the scripts' relative paths start.
 const ROOT = resolve(__dirname, '..', '..', '..');
+/** The dashboard build the gateway serves at `/` (relative to the root, its working directory). */
+const DASHBOARD_INDEX = 'dist/dashboard/index.html';
 
 const print = (line: string): void => void process.stdout.write(`start: ${line}\n`);
 
@@ -31,7 +34,7 @@ const print = (line: string): void => void process.stdout.write(`start: ${line}\
  * 1. Postgres, NATS and the trace collector: the configured ones, the local ones, or ones it starts in `.data/`.
  * 2. Migrations and JetStream provisioning.
  * 3. The simulator and the seven services, each in a process group of its own, with prefixed logs.
- * 4. Waits until every one is ready, prints the URLs, and creates (or reuses) the demo tenant.
+ * 4. Waits until every one is ready, prints the URLs (the dashboard's first), and creates (or reuses) the demo tenant.
  * 5. Restarts a service that exits, after 1 s doubling to 30 s; gives up when one exits 5 times within a minute.
  * 6. On SIGINT/SIGTERM, or on giving up, stops the services, then Postgres/NATS, killing what is left.
  */
@@ -165,20 +168,12 @@ class Launcher {
   }
 
   private banner(deps: Dependencies, adminKey: { value: string; source: string }): void {
-    const url = (app: Parameters<typeof appPort>[0], path: string): string =>
-      `http://127.0.0.1:${appPort(app, this.config.portOffset)}${path}`;
-    const lines = [
-      '',
-      'ShelfWatch is running. Ctrl-C stops everything.',
-      `  REST API       ${url('gateway', '/v1')}`,
-      `  API docs       ${url('gateway', '/docs')}`,
-      `  health         ${url('health', '/health')}`,
-      `  metrics        http://127.0.0.1:${gatewayMetricsPort(this.config.portOffset)}/metrics (gateway, internal port; the other services serve /metrics on their own port)`,
-      `  simulator      ${url('sim', '/_sim/stats')}`,
-      `  traces         ${deps.otlpEndpoint ? `sent to ${deps.otlpEndpoint} (Jaeger UI: http://127.0.0.1:16686)` : 'off'}`,
-      `  admin API key  ${adminKey.value} (${adminKey.source})`,
-      '',
-    ];
+    const lines = readyBanner({
+      portOffset: this.config.portOffset,
+      otlpEndpoint: deps.otlpEndpoint,
+      adminKey,
+      dashboardBuilt: existsSync(resolve(ROOT, DASHBOARD_INDEX)),
+    });
     process.stdout.write(`${lines.join('\n')}\n`);
   }
 }

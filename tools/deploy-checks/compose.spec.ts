@@ -70,9 +70,9 @@ describe('docker-compose.yml', () => {
     expect(validate(compose) ? [] : validate.errors).toEqual([]);
   });
 
-  it('runs Postgres, NATS, Jaeger, the simulator, the setup job and the seven services', () => {
+  it('runs Postgres, NATS, Jaeger, Prometheus, Grafana, the simulator, the setup job and the seven services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['postgres', 'nats', 'jaeger', 'sim', 'setup', ...SERVICE_NAMES].sort(),
+      ['postgres', 'nats', 'jaeger', 'prometheus', 'grafana', 'sim', 'setup', ...SERVICE_NAMES].sort(),
     );
   });
 
@@ -92,11 +92,16 @@ describe('docker-compose.yml', () => {
     expect(entry.user).not.toMatch(/^(0|root)(:|$)/);
   });
 
-  it('publishes the gateway on 3000, after the services it calls are healthy, and nothing else but the Jaeger UI', () => {
+  it('publishes the gateway on 3000, after the services it calls are healthy, the Jaeger UI, and on localhost only Prometheus and Grafana', () => {
     const published = Object.entries(compose.services).flatMap(([name, entry]) =>
       (entry.ports ?? []).map((port) => `${name} ${port}`),
     );
-    expect(published.sort()).toEqual(['gateway 3000:3000', 'jaeger 16686:16686']);
+    expect(published.sort()).toEqual([
+      'gateway 3000:3000',
+      'grafana 127.0.0.1:3030:3000',
+      'jaeger 16686:16686',
+      'prometheus 127.0.0.1:9090:9090',
+    ]);
     const calls = SERVICE_NAMES.filter((name) => name !== 'gateway' && name !== 'health');
     for (const name of calls) {
       expect(service('gateway').depends_on?.[name]).toEqual({ condition: 'service_healthy' });

@@ -1,9 +1,9 @@
 import { SERVICE_NAMES } from '@shelfwatch/config';
-import { Container, Workload, find } from './k8s-types';
+import { Container, Workload, find, generated, migrationJob, workloads } from './k8s-types';
 import { K8sObject, renderKustomization, schemaProblems } from './manifests';
 import { serviceSecrets } from './service-variables';
 
-// `kubectl kustomize` renders each overlay offline; every object is validated against the Kubernetes schemas
+// The pinned kubectl renders each overlay offline; every object is validated against the Kubernetes schemas
 // (kubernetes-models), then the properties that make a rollout safe are checked service by service.
 
 /** Autoscaled services (the others run a fixed number of replicas). */
@@ -23,6 +23,16 @@ function semver(image: string): number[] {
   return tag ? tag.slice(1, 4).map(Number) : [];
 }
 
+/** Bytes of a Kubernetes quantity (`2Gi`, `512Mi`) or a NATS/Go size (`1536MB`, `18GB`, `900MiB`). */
+function bytes(size: string): number {
+  const match = /^(\d+)\s*(Ki|Mi|Gi|K|M|G)?B?$/.exec(size);
+  if (!match) {
+    return Number.NaN;
+  }
+  const factors: Record<string, number> = { '': 1, K: 1e3, M: 1e6, G: 1e9, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
+  return Number(match[1]) * (factors[match[2] ?? ''] ?? Number.NaN);
+}
+
 function serviceContainer(
   objects: readonly K8sObject[],
   service: string,
@@ -37,7 +47,7 @@ function serviceContainer(
 
 describe.each(['dev', 'prod'])('k8s/overlays/%s', (overlay) => {
   const objects = renderKustomization(`k8s/overlays/${overlay}`);
-  const config = find<K8sObject & { data: Record<string, string> }>(objects, 'ConfigMap', 'shelfwatch-config');
+  const config = generated<K8sObject & { data: Record<string, string> }>(objects, 'ConfigMap', 'shelfwatch-config');
 
   it('renders objects that the Kubernetes schemas accept', () => {
     expect(objects.length).toBeGreaterThan(30);
@@ -49,9 +59,14 @@ describe.each(['dev', 'prod'])('k8s/overlays/%s', (overlay) => {
     expect(new Set(namespaced.map((object) => object.metadata.namespace))).toEqual(
       new Set([overlay === 'prod' ? 'shelfwatch' : 'shelfwatch-dev']),
     );
-    expect(objects.filter((object) => object.kind === 'Secret')).toEqual([]);
-    const workloads = objects.filter((object): object is Workload => ['Deployment', 'Job'].includes(object.kind));
-    const literalSecrets = workloads.flatMap((workload) =>
+    // Production's secrets come from the platform's secret manager; dev generates throwaway ones (hashed names).
+    const secrets = objects.filter((object) => object.kind === 'Secret').map((secret) => secret.metadata.name);
+    if (overlay === 'prod') {
+      expect(secrets).toEqual([]);
+    } else {
+      expect(secrets.filter((name) => !/^shelfwatch-[a-z-]+-[a-z0-9]{10}$/.test(name))).toEqual([]);
+    }
+    const literalSecrets = workloads(objects).flatMap((workload) =>
       [...workload.spec.template.spec.containers, ...(workload.spec.template.spec.initContainers ?? [])].flatMap(
         (container) =>
           (container.env ?? [])
@@ -137,35 +152,100 @@ describe.each(['dev', 'prod'])('k8s/overlays/%s', (overlay) => {
     ]);
   });
 
-  it('migrates each schema as its own role, then provisions three-replica streams, in one Job', () => {
-    const job = find<Workload>(objects, 'Job', 'shelfwatch-migrate');
+  it('migrates and provisions in a Job named after the release, so that every upgrade runs it again', () => {
+    const job = migrationJob(objects);
+    const tags = new Set(
+      workloads(objects).flatMap((workload) =>
+        workload.spec.template.spec.containers
+          .filter((container) => container.image.startsWith('ghcr.io/shelfwatch/shelfwatch:'))
+          // The tag, without a pinned digest (`…:0.1.0@sha256:…`).
+          .map((container) => /:([^:@]+)(@|$)/.exec(container.image)?.[1]),
+      ),
+    );
+    expect([...tags]).toEqual([job.metadata.name.replace('shelfwatch-migrate-', '')]);
     const init = job.spec.template.spec.initContainers ?? [];
-    expect(init.map((container) => container.args)).toEqual(SERVICE_NAMES.map((service) => ['migrate', service]));
-    expect(
-      init.map((container) => container.env?.find((variable) => variable.name === 'DATABASE_URL')?.valueFrom),
-    ).toEqual(SERVICE_NAMES.map((service) => ({ secretKeyRef: { name: `shelfwatch-db-${service}`, key: 'url' } })));
     const [provision] = job.spec.template.spec.containers;
     expect(provision?.args).toEqual(['provision']);
-    expect(provision?.env).toContainEqual({ name: 'JETSTREAM_REPLICAS', value: '3' });
+    if (overlay === 'prod') {
+      // Each schema as its own role, then streams with three replicas.
+      expect(init.map((container) => container.args)).toEqual(SERVICE_NAMES.map((service) => ['migrate', service]));
+      expect(
+        init.map((container) => container.env?.find((variable) => variable.name === 'DATABASE_URL')?.valueFrom),
+      ).toEqual(SERVICE_NAMES.map((service) => ({ secretKeyRef: { name: `shelfwatch-db-${service}`, key: 'url' } })));
+      expect(provision?.env).toContainEqual({ name: 'JETSTREAM_REPLICAS', value: '3' });
+    } else {
+      // The in-cluster Postgres is empty: development mode creates the database, the roles and the schemas.
+      expect(init.map((container) => container.args)).toEqual([['migrate']]);
+      expect(init[0]?.env).toContainEqual({ name: 'NODE_ENV', value: 'development' });
+      expect(provision?.env).toContainEqual({ name: 'JETSTREAM_REPLICAS', value: '1' });
+    }
   });
 
-  it('runs NATS 2.12.3+ with JetStream on three servers with file storage and fsync on every write', () => {
-    const nats = find<Workload>(objects, 'StatefulSet', 'nats');
-    expect(nats.spec.replicas).toBe(3);
-    expect(nats.spec.volumeClaimTemplates).toHaveLength(1);
-    const [major = 0, minor = 0, patch = 0] = semver(nats.spec.template.spec.containers[0]?.image ?? '');
-    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(2_012_003);
-    const natsConfig = objects.find(
-      (object): object is K8sObject & { data: Record<string, string> } =>
-        object.kind === 'ConfigMap' && object.metadata.name.startsWith('nats-config'),
+  it.each(SERVICE_NAMES)('starts %s only once its migrations and consumers are there (no crash loop)', (service) => {
+    const { workload, container } = serviceContainer(objects, service);
+    const [wait, ...others] = workload.spec.template.spec.initContainers ?? [];
+    expect(others).toEqual([]);
+    expect(wait?.args).toEqual(['wait-for-setup', service]);
+    const envOf = (of: Container | undefined, name: string) => of?.env?.find((variable) => variable.name === name);
+    for (const variable of ['DATABASE_URL', 'NATS_USER', 'NATS_PASSWORD']) {
+      expect(envOf(wait, variable)).toEqual(envOf(container, variable));
+    }
+  });
+
+  it('names the config it generates by its content, so that a change rolls the pods', () => {
+    const referenced = workloads(objects).flatMap((workload) =>
+      [...workload.spec.template.spec.containers, ...(workload.spec.template.spec.initContainers ?? [])].flatMap(
+        (container) => (container.envFrom ?? []).map((source) => source.configMapRef?.name),
+      ),
     );
-    expect(natsConfig?.data['nats.conf']).toMatch(/jetstream \{[^}]*sync_interval: always/);
-    expect(natsConfig?.data['nats.conf']).toMatch(/store_dir: \/data/);
+    expect(new Set(referenced)).toEqual(new Set([config.metadata.name]));
+    const natsConfig = generated(objects, 'ConfigMap', 'nats-config');
+    const natsVolumes = find<Workload>(objects, 'StatefulSet', 'nats').spec.template.spec.volumes ?? [];
+    expect(natsVolumes.map((volume) => volume.configMap?.name)).toContain(natsConfig.metadata.name);
+  });
+
+  it('runs NATS 2.12.3+ with JetStream, file storage below its volume and fsync on every write', () => {
+    const nats = find<Workload>(objects, 'StatefulSet', 'nats');
+    expect(nats.spec.replicas).toBe(overlay === 'prod' ? 3 : 1);
+    const [server] = nats.spec.template.spec.containers;
+    const [major = 0, minor = 0, patch = 0] = semver(server?.image ?? '');
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(2_012_003);
+    const natsConfig = generated<K8sObject & { data: Record<string, string> }>(objects, 'ConfigMap', 'nats-config');
+    expect(natsConfig.data['nats.conf']).toMatch(/^include \.\/jetstream\.conf$/m);
+    const jetstream = natsConfig.data['jetstream.conf'] ?? '';
+    expect(jetstream).toMatch(/sync_interval: always/);
+    expect(jetstream).toMatch(/store_dir: \/data/);
+    const fileStore = bytes(/max_file_store: (\S+)/.exec(jetstream)?.[1] ?? '');
+    const volume = bytes(nats.spec.volumeClaimTemplates?.[0]?.spec.resources.requests.storage ?? '');
+    expect(fileStore).toBeGreaterThan(0);
+    expect(fileStore).toBeLessThan(volume * 0.95);
+    // Three servers route to each other; dev's one server has no cluster block at all.
+    expect(/^cluster \{/m.test(natsConfig.data['cluster.conf'] ?? '')).toBe(overlay === 'prod');
+  });
+
+  it('gives NATS a Go memory limit below its container limit and a Prometheus exporter', () => {
+    const nats = find<Workload>(objects, 'StatefulSet', 'nats');
+    const [server, exporter] = nats.spec.template.spec.containers;
+    const goMemLimit = server?.env?.find((variable) => variable.name === 'GOMEMLIMIT')?.value ?? '';
+    expect(bytes(goMemLimit)).toBeGreaterThan(0);
+    expect(bytes(goMemLimit)).toBeLessThan(bytes(server?.resources?.limits?.memory ?? ''));
+    expect(exporter?.image).toMatch(/^natsio\/prometheus-nats-exporter:\d+\.\d+\.\d+$/);
+    expect(exporter?.args).toContain('http://localhost:8222');
+    expect(exporter?.args).toContain('-jsz=all');
+  });
+
+  it('leaves the replicas of every autoscaled Deployment to its autoscaler', () => {
+    for (const service of AUTOSCALED) {
+      expect({ service, replicas: serviceContainer(objects, service).workload.spec.replicas }).toEqual({
+        service,
+        replicas: undefined,
+      });
+    }
   });
 
   if (overlay === 'prod') {
     it('runs at least two replicas of every service', () => {
-      for (const service of SERVICE_NAMES) {
+      for (const service of SERVICE_NAMES.filter((name) => !AUTOSCALED.includes(name))) {
         expect({ service, replicas: serviceContainer(objects, service).workload.spec.replicas }).toEqual({
           service,
           replicas: 2,

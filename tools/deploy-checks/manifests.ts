@@ -6,8 +6,11 @@ import { parse, parseAllDocuments } from 'yaml';
 /** The repository root. */
 export const ROOT = resolve(__dirname, '..', '..');
 
-/** Where kubectl is looked for: the PATH, then Debian's `kubernetes-client` location. */
-const KUBECTL_CANDIDATES = ['kubectl', '/usr/bin/kubectl'];
+/**
+ * The kubectl that renders k8s/, installed by `npm run k8s:kubectl` (tools/k8s/install-kubectl.sh): one pinned
+ * version everywhere, since an older kubectl on the PATH (Debian's 1.20) cannot read the kustomizations.
+ */
+const KUBECTL = join(ROOT, '.cache', 'kubectl-1.35.2', 'kubectl');
 
 /** A Kubernetes object as rendered: only the fields every check reads are typed. */
 export interface K8sObject {
@@ -26,15 +29,10 @@ function isK8sObject(value: unknown): value is K8sObject {
 }
 
 function kubectl(): string {
-  for (const candidate of KUBECTL_CANDIDATES) {
-    try {
-      execFileSync(candidate, ['version', '--client'], { stdio: 'ignore' });
-      return candidate;
-    } catch {
-      // Try the next one.
-    }
+  if (!existsSync(KUBECTL)) {
+    throw new Error(`${KUBECTL} is missing: npm run k8s:kubectl installs it (CI's .ci/run does)`);
   }
-  throw new Error('kubectl is needed to render k8s/ offline: apt-get install kubernetes-client (Debian/Ubuntu)');
+  return KUBECTL;
 }
 
 /** `kubectl kustomize <dir>` (offline), as objects. */
@@ -78,6 +76,10 @@ for (const object of objects) {
     const models = await import(group ? 'kubernetes-models/' + group + '/' + version : 'kubernetes-models/' + version);
     const Model = models[object.kind];
     if (!Model) { problems.push({ object: id, problem: 'unknown kind for ' + object.apiVersion }); continue; }
+    // kustomize wraps a long Secret value over lines (a literal block); the API server's base64 ignores line breaks.
+    if (object.kind === 'Secret' && object.data) {
+      object.data = Object.fromEntries(Object.entries(object.data).map(([key, value]) => [key, value.replace(/\\n/g, '')]));
+    }
     new Model(object).validate();
   } catch (error) {
     problems.push({ object: id, problem: error instanceof Error ? error.message : String(error) });

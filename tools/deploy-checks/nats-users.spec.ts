@@ -3,7 +3,7 @@ import { Topology } from '@shelfwatch/messaging';
 import { PROVISIONER_USER, natsPasswordVariable, natsUsers } from '@shelfwatch/platform';
 import { AUTH_CONFIG_FILES, authConfigText } from '../cli/nats-auth-config';
 import { SERVICES } from '../cli/services';
-import { Container, Workload, find } from './k8s-types';
+import { Container, Workload, find, migrationJob } from './k8s-types';
 import { readText, readYaml, renderKustomization } from './manifests';
 
 // The NATS users the committed configurations define are the ones the code derives from the service manifests
@@ -62,7 +62,7 @@ describe('NATS users in the committed configurations', () => {
       expect(container?.env).toContainEqual({ name: 'NATS_USER', value: service });
       expect(secretOf(container, 'NATS_PASSWORD')).toEqual({ name: `shelfwatch-nats-${service}`, key: 'password' });
     }
-    const [provision] = find<Workload>(objects, 'Job', 'shelfwatch-migrate').spec.template.spec.containers;
+    const [provision] = migrationJob(objects).spec.template.spec.containers;
     expect(provision?.env).toContainEqual({ name: 'NATS_USER', value: PROVISIONER_USER });
     expect(secretOf(provision, 'NATS_PASSWORD')).toEqual({ name: 'shelfwatch-nats-provisioner', key: 'password' });
   });

@@ -76,7 +76,7 @@ export class EventConsumer {
     const consumer = await this.js.consumers.get(this.topology.streamName(this.definition.stream), this.durable);
     const info = await consumer.info(true);
     const lag = info.num_pending + info.num_ack_pending;
-    messagingMetrics.consumerLag.set({ consumer: this.durable }, lag);
+    messagingMetrics.consumerPending.set({ consumer: this.durable }, lag);
     return lag;
   }
 

@@ -287,6 +287,7 @@ export class MessageProcessor {
    */
   async transactWithin<T>(work: (em: HandlerContext['em']) => Promise<T>): Promise<T> {
     const timeoutMs = this.options.handlerTimeoutMs;
+    const stopTimer = messagingMetrics.handlerSeconds.startTimer({ consumer: this.durable });
     let abandoned = false;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
@@ -307,6 +308,7 @@ export class MessageProcessor {
       return await Promise.race([transaction, deadline]);
     } finally {
       clearTimeout(timer);
+      stopTimer();
       // The abandoned transaction settles later on its own; its failure was already reported.
       transaction.catch(() => undefined);
     }

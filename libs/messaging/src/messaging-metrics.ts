@@ -1,4 +1,7 @@
-import { counter, gauge } from '@shelfwatch/observability';
+import { counter, gauge, histogram } from '@shelfwatch/observability';
+
+/** Seconds a handler or a request/reply round trip may take: a few milliseconds to the 5 s request timeout. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The messaging layer's Prometheus metrics, on the process-wide registry. */
 export const messagingMetrics = {
@@ -19,11 +22,27 @@ export const messagingMetrics = {
     'consumer',
     'reason',
   ]),
-  consumerLag: gauge('shelfwatch_consumer_lag', 'Messages not yet delivered or not yet acknowledged', ['consumer']),
+  consumerPending: gauge(
+    'shelfwatch_consumer_pending_messages',
+    'Consumer lag: messages of the stream not yet delivered to the consumer or not yet acknowledged',
+    ['consumer'],
+  ),
+  handlerSeconds: histogram(
+    'shelfwatch_handler_duration_seconds',
+    "Time a consumer spends on one message or batch: the handler and its transaction's commit",
+    ['consumer'],
+    LATENCY_BUCKETS,
+  ),
+  rpcSeconds: histogram(
+    'shelfwatch_rpc_request_duration_seconds',
+    'Request/reply round trips from the caller, by subject and outcome (ok, remote_error, unavailable)',
+    ['subject', 'outcome'],
+    LATENCY_BUCKETS,
+  ),
   rpcFailures: counter(
     'shelfwatch_rpc_failures_total',
     'Requests not answered normally: not JSON, invalid, answer above max_payload, unserializable, unanswered',
     ['subject', 'reason'],
   ),
-  outboxBacklog: gauge('shelfwatch_outbox_backlog', 'Outbox rows committed but not yet published', ['schema']),
+  outboxBacklog: gauge('shelfwatch_outbox_backlog_rows', 'Outbox rows committed but not yet published', ['schema']),
 };

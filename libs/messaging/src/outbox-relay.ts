@@ -17,6 +17,7 @@ interface OutboxRow {
   aggregate_key: string;
   payload: string;
   traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** Relay tuning. */
@@ -94,7 +95,7 @@ export class OutboxRelay {
         return 0;
       }
       const rows = await tx.execute<OutboxRow[]>(
-        `select position, event_id, event_type, aggregate_key, payload, traceparent
+        `select position, event_id, event_type, aggregate_key, payload, traceparent, tracestate
            from "${this.options.schema}".outbox where published_at is null order by position limit ?`,
         [this.options.batchSize],
       );
@@ -143,7 +144,7 @@ export class OutboxRelay {
           'messaging.message.id': row.event_id,
         },
       },
-      contextFromTraceparent(row.traceparent),
+      contextFromTraceparent(row.traceparent, row.tracestate),
     );
     try {
       const headers = natsHeaders();

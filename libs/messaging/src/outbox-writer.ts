@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventData, EventEnvelope, EventOrigin, EventType, buildEvent } from '@shelfwatch/contracts';
-import { currentTraceparent } from '@shelfwatch/observability';
+import { currentTraceContext } from '@shelfwatch/observability';
 import { outboxChannel } from './messaging-tables';
 import { Clock, IdGenerator } from './ports';
 
@@ -48,7 +48,7 @@ export class OutboxWriter {
     if (entries.length === 0) {
       return [];
     }
-    const traceparent = currentTraceparent();
+    const trace = currentTraceContext();
     const events = entries.map((entry) =>
       buildEvent(entry.type, entry.data, entry.origin, { id: this.ids.next(), occurredAt: this.clock.now() }),
     );
@@ -57,13 +57,14 @@ export class OutboxWriter {
       event.type,
       entries[index]?.aggregateKey ?? event.tenantId,
       JSON.stringify(event),
-      traceparent,
+      trace?.traceparent ?? null,
+      trace?.tracestate ?? null,
     ]);
-    const values = events.map(() => '(?, ?, ?, ?, ?)').join(', ');
+    const values = events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
     // One round trip: the insert, and the notification delivered at commit that wakes the relay at once.
     await em.execute(
       `with inserted as (
-         insert into ${this.table} (event_id, event_type, aggregate_key, payload, traceparent) values ${values}
+         insert into ${this.table} (event_id, event_type, aggregate_key, payload, traceparent, tracestate) values ${values}
        ) select pg_notify(?, '')`,
       [...params, outboxChannel(this.schema)],
     );

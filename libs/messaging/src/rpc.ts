@@ -102,6 +102,9 @@ export async function answerRequest<T, R>(
   }
 }
 
+/** How a request ended, as `shelfwatch_rpc_request_duration_seconds` labels it. */
+type RpcOutcome = 'ok' | 'remote_error' | 'unavailable';
+
 /** Sends requests to other services with a timeout, carrying trace context in headers. */
 export class RpcClient {
   constructor(
@@ -112,6 +115,8 @@ export class RpcClient {
   async request<T>(subject: string, payload: unknown, timeoutMs = 5_000): Promise<T> {
     const target = rpcSubject(this.topology, subject);
     return getTracer().startActiveSpan(`request ${subject}`, { kind: SpanKind.CLIENT }, async (span) => {
+      const stopTimer = messagingMetrics.rpcSeconds.startTimer({ subject });
+      let outcome: RpcOutcome = 'ok';
       try {
         const headers = natsHeaders();
         injectContext(headers);
@@ -129,9 +134,11 @@ export class RpcClient {
         }
         return body.data as T;
       } catch (error) {
+        outcome = error instanceof RpcRemoteError ? 'remote_error' : 'unavailable';
         span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
         throw error;
       } finally {
+        stopTimer({ outcome });
         span.end();
       }
     });

@@ -14,6 +14,7 @@ import {
   relayFor,
   writer,
 } from '@shelfwatch/testing';
+import { histogramCount, metricValue } from '../../resilience/test/metric-value';
 import { EventHandlerFn } from '../src/event-handler';
 
 /**
@@ -84,6 +85,10 @@ describe('outbox → JetStream → inbox: one effect per event', () => {
     );
   }
 
+  /** Messages (or batches) whose handling `consumer` timed. */
+  const handlingsTimed = (consumer: string): Promise<number> =>
+    histogramCount('shelfwatch_handler_duration_seconds', { consumer });
+
   async function startConsumer(fn?: EventHandlerFn<'tracking.keyword.added'>, options = {}) {
     const started = await consumerFor(consumerOrm, nats, handlers(fn), options);
     cleanups.push(async () => {
@@ -95,9 +100,14 @@ describe('outbox → JetStream → inbox: one effect per event', () => {
 
   it('publishes a committed event once and the consumer applies it once', async () => {
     const [event] = await writeEvents(1);
-    await startConsumer();
+    const { consumer } = await startConsumer();
+    const timedBefore = await handlingsTimed(consumer.durable);
     expect(await relayFor(producer, nats).relayOnce()).toBe(1);
     await eventually(async () => expect(await effects()).toEqual([{ event_id: event?.id, keyword: 'kw-000' }]));
+    // Its handling was timed, and its lag (pending messages) is down to none once it is acknowledged.
+    await eventually(async () => expect(await handlingsTimed(consumer.durable)).toBe(timedBefore + 1));
+    await eventually(async () => expect(await consumer.lag()).toBe(0));
+    expect(await metricValue('shelfwatch_consumer_pending_messages', { consumer: consumer.durable })).toBe(0);
     const stored = await readStream(nats, nats.topology.streamName(STREAMS.TRACKING));
     expect(stored).toHaveLength(1);
     expect(stored[0]?.header.get('Nats-Msg-Id')).toBe(event?.id);

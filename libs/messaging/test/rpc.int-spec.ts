@@ -1,7 +1,7 @@
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { TestNats, createTestNats, logger } from '@shelfwatch/testing';
 import { z } from 'zod';
-import { metricValue } from '../../resilience/test/metric-value';
+import { histogramCount, metricValue } from '../../resilience/test/metric-value';
 import {
   RpcClient,
   RpcHandlerError,
@@ -18,6 +18,10 @@ const NOT_JSON = 'this is not json {';
 const SHORT_TIMEOUT_MS = 300;
 const rpcFailures = (subject: string, reason: string): Promise<number> =>
   metricValue('shelfwatch_rpc_failures_total', { subject, reason });
+
+/** Requests timed by the caller for `subject` that ended with `outcome`. */
+const requestsTimed = (subject: string, outcome: string): Promise<number> =>
+  histogramCount('shelfwatch_rpc_request_duration_seconds', { subject, outcome });
 
 describe('request/reply between services', () => {
   let nats: TestNats;
@@ -68,6 +72,26 @@ describe('request/reply between services', () => {
   it('answers an unexpected failure as internal, without its details', async () => {
     const error = await client.request('ranking.query.broken', {}).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'internal', message: 'internal error' });
+  });
+
+  it('times every request on the caller side by subject (without the namespace) and outcome', async () => {
+    const before = await Promise.all([
+      requestsTimed('ranking.query.rank', 'ok'),
+      requestsTimed('ranking.query.missing', 'remote_error'),
+      requestsTimed('alerting.query.nobody', 'unavailable'),
+    ]);
+
+    await client.request('ranking.query.rank', {});
+    await client.request('ranking.query.missing', {}).catch(() => undefined);
+    await client.request('alerting.query.nobody', {}).catch(() => undefined);
+
+    expect(
+      await Promise.all([
+        requestsTimed('ranking.query.rank', 'ok'),
+        requestsTimed('ranking.query.missing', 'remote_error'),
+        requestsTimed('alerting.query.nobody', 'unavailable'),
+      ]),
+    ).toEqual(before.map((count) => count + 1));
   });
 
   // No upper bound on the time taken: had the client waited for the answer, it would have resolved 'late'.

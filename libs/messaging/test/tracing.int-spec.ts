@@ -1,8 +1,14 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { EventType } from '@shelfwatch/contracts';
-import { TracingHandle, registerHttpTracing, startTracing } from '@shelfwatch/observability';
+import {
+  TracingHandle,
+  contextFromTraceparent,
+  getTracer,
+  registerHttpTracing,
+  startTracing,
+} from '@shelfwatch/observability';
 import {
   TestDatabase,
   TestNats,
@@ -106,5 +112,37 @@ describe('trace context across HTTP, the outbox, JetStream and a consumer', () =
     expect(publish.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
     expect(processing.parentSpanContext?.spanId).toBe(publish.spanContext().spanId);
     expect(processing.links.map((link) => link.context.spanId)).toEqual([publish.spanContext().spanId]);
+  });
+
+  it('carries the tracestate with the traceparent through the outbox row, the relay and the message headers', async () => {
+    let handlerState: string | null = null;
+    let handled = false;
+    const handler: EventHandlerFn = async () => {
+      handlerState = trace.getActiveSpan()?.spanContext().traceState?.serialize() ?? null;
+      handled = true;
+    };
+    const { consumer, nc } = await consumerFor(
+      consumerOrm,
+      nats,
+      new Map<EventType, EventHandlerFn>([['tracking.keyword.added', handler]]),
+    );
+    const parent = contextFromTraceparent(`00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`, 'vendor=opaque');
+    const span = getTracer().startSpan('add keyword', {}, parent);
+    await context.with(trace.setSpan(parent, span), () =>
+      producer.em.fork().transactional((em) =>
+        writer('crawler').append(em, {
+          type: 'tracking.keyword.added',
+          data: keywordAddedData(),
+          origin: anOrigin(),
+        }),
+      ),
+    );
+    span.end();
+    await relayFor(producer, nats).relayOnce();
+    await eventually(() => expect(handled).toBe(true));
+    await consumer.stop();
+    await nc.close();
+
+    expect(handlerState).toBe('vendor=opaque');
   });
 });

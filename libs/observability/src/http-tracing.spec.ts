@@ -42,18 +42,23 @@ beforeEach(async () => {
 afterEach(() => app.close());
 
 describe('registerHttpTracing', () => {
-  it('continues the caller trace with a SERVER span named after the route', async () => {
+  it('starts a trace of its own with a SERVER span named after the route, linked to the caller', async () => {
     const response = await app.inject({
       method: 'GET',
       url: '/v1/products/42?token=x',
-      headers: { traceparent: TRACEPARENT },
+      headers: { traceparent: TRACEPARENT, tracestate: 'caller=1' },
     });
 
     expect(response.statusCode).toBe(200);
     const [server] = serverSpans();
     expect(server?.name).toBe('GET /v1/products/:id');
-    expect(server?.spanContext().traceId).toBe(CALLER_TRACE_ID);
-    expect(server?.parentSpanContext?.spanId).toBe(CALLER_SPAN_ID);
+    expect(server?.spanContext().traceId).not.toBe(CALLER_TRACE_ID);
+    expect(server?.spanContext().traceState).toBeUndefined();
+    expect(server?.parentSpanContext).toBeUndefined();
+    expect(server?.links.map((link) => [link.context.traceId, link.context.spanId])).toEqual([
+      [CALLER_TRACE_ID, CALLER_SPAN_ID],
+    ]);
+    expect(server?.links[0]?.context.traceState?.get('caller')).toBe('1');
     expect(server?.attributes).toMatchObject({
       'http.request.method': 'GET',
       'url.path': '/v1/products/42',
@@ -68,8 +73,8 @@ describe('registerHttpTracing', () => {
     const server = serverSpans()[0];
     const child = exporter.getFinishedSpans().find((span) => span.name === 'load product');
     expect(child?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
-    expect(child?.spanContext().traceId).toBe(CALLER_TRACE_ID);
-    expect(response.json()).toMatchObject({ ids: { traceId: CALLER_TRACE_ID } });
+    expect(child?.spanContext().traceId).toBe(server?.spanContext().traceId);
+    expect(response.json()).toMatchObject({ ids: { traceId: server?.spanContext().traceId } });
   });
 
   it('keeps the span active in a handler that runs after the body was parsed', async () => {
@@ -82,12 +87,13 @@ describe('registerHttpTracing', () => {
     });
   });
 
-  it('starts a new trace without a traceparent and marks 5xx responses as errors', async () => {
-    const response = await app.inject({ method: 'GET', url: '/boom' });
+  it('starts a new trace without a traceparent, links nothing for a malformed one, marks 5xx as errors', async () => {
+    const response = await app.inject({ method: 'GET', url: '/boom', headers: { traceparent: 'not-a-traceparent' } });
 
     expect(response.statusCode).toBe(500);
     const [server] = serverSpans();
     expect(server?.parentSpanContext).toBeUndefined();
+    expect(server?.links).toEqual([]);
     expect(server?.status.code).toBe(SpanStatusCode.ERROR);
     expect(server?.attributes['http.response.status_code']).toBe(500);
     expect(server?.events.map((event) => event.name)).toContain('exception');

@@ -6,8 +6,8 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
-  type Context,
   type Span,
+  type SpanContext,
 } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
@@ -24,13 +24,15 @@ import { getTracer } from './tracing';
 const serverSpans = new WeakMap<IncomingMessage, Span>();
 
 /**
- * Traces every request that `fastify` serves: one SERVER span per request, parented by the caller's
- * `traceparent`, active for the rest of the request's lifecycle (hooks, body parsing, handler and what it
- * awaits), ended when the response is sent or the client aborts.
+ * Traces every request that `fastify` serves: one SERVER span per request, the root of a new trace, active for
+ * the rest of the request's lifecycle (hooks, body parsing, handler and what it awaits), ended when the response
+ * is sent or the client aborts.
  *
- * A request's `baggage` header is never taken in: every HTTP server of ShelfWatch is an edge (the services
- * talk to each other over NATS), and baggage in the context would travel on, in the headers of every message
- * the request leads to, as if ShelfWatch had set it. Baggage set inside the platform propagates as before.
+ * Every HTTP server of ShelfWatch is an edge (the services talk to each other over NATS), so a caller's trace
+ * context is not trusted to own ours: its `traceparent` (with `tracestate`) becomes a link of the SERVER span,
+ * never its parent, so that a client cannot choose our trace ids, sampling or vendor state, nor merge its requests
+ * into one of our traces. Its `baggage` is never taken in: it would travel on, in the headers of every message the
+ * request leads to, as if ShelfWatch had set it.
  *
  * With Nest, call it on the adapter's instance before `NestFactory.create()` so that the span is active
  * while Nest middleware (pino-http) runs as well:
@@ -64,23 +66,25 @@ export function serverSpanIds(request: IncomingMessage): TraceIds | null {
 }
 
 function startServerSpan(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const parent = untrustedRequestContext(request);
+  const caller = callerSpanContext(request);
   const path = pathOf(request.url);
   const route = request.routeOptions.url;
   const span = getTracer().startSpan(
     `${request.method} ${route ?? path}`,
     {
       kind: SpanKind.SERVER,
+      root: true,
+      links: caller ? [{ context: caller }] : [],
       attributes: {
         [ATTR_HTTP_REQUEST_METHOD]: request.method,
         [ATTR_URL_PATH]: path,
         ...(route ? { [ATTR_HTTP_ROUTE]: route } : {}),
       },
     },
-    parent,
+    ROOT_CONTEXT,
   );
   serverSpans.set(request.raw, span);
-  const active = trace.setSpan(parent, span);
+  const active = trace.setSpan(ROOT_CONTEXT, span);
   // Body chunks and the response's events are emitted from the socket's async context: binding the emitters
   // makes their listeners (Fastify's body parser among them) run in the span's context too.
   context.bind(active, request.raw);
@@ -88,9 +92,9 @@ function startServerSpan(request: FastifyRequest, reply: FastifyReply, done: Hoo
   context.with(active, done);
 }
 
-/** The trace context a client sent (`traceparent`, `tracestate`), without the baggage it may have sent too. */
-function untrustedRequestContext(request: FastifyRequest): Context {
-  return propagation.deleteBaggage(propagation.extract(ROOT_CONTEXT, request.headers));
+/** The span a client says it calls from (`traceparent`, `tracestate`), if valid: a link, never a parent. */
+function callerSpanContext(request: FastifyRequest): SpanContext | undefined {
+  return trace.getSpanContext(propagation.extract(ROOT_CONTEXT, request.headers));
 }
 
 function endServerSpan(request: FastifyRequest, statusCode: number | undefined): void {

@@ -6,3 +6,4 @@ export * from './redaction';
 export * from './logging.module';
 export * from './metrics';
 export * from './metrics.module';
+export * from './progress';

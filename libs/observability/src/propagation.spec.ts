@@ -3,7 +3,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import {
   contextFromTraceparent,
   currentTraceIds,
-  currentTraceparent,
+  currentTraceContext,
   extractContext,
   injectContext,
   type HeaderCarrier,
@@ -66,18 +66,33 @@ describe('propagation over message headers', () => {
 describe('stored creation context (outbox)', () => {
   it('gives back the context of the span whose traceparent was stored', () => {
     const span = getTracer().startSpan('write outbox row');
-    const stored = context.with(trace.setSpan(context.active(), span), () => currentTraceparent());
+    const stored = context.with(trace.setSpan(context.active(), span), () => currentTraceContext());
     span.end();
 
-    const restored = trace.getSpanContext(contextFromTraceparent(stored));
+    const restored = trace.getSpanContext(contextFromTraceparent(stored?.traceparent ?? null));
 
-    expect(stored).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(stored).toEqual({
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
+      tracestate: null,
+    });
     expect(restored?.traceId).toBe(span.spanContext().traceId);
     expect(restored?.spanId).toBe(span.spanContext().spanId);
   });
 
+  it('keeps the tracestate of the stored span for the spans continued from it', () => {
+    const parent = contextFromTraceparent(`00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`, 'vendor=opaque,other=1');
+    const span = getTracer().startSpan('claim crawl', {}, parent);
+    const stored = context.with(trace.setSpan(context.active(), span), () => currentTraceContext());
+    span.end();
+
+    expect(stored?.tracestate).toBe('vendor=opaque,other=1');
+    const restored = trace.getSpanContext(contextFromTraceparent(stored?.traceparent ?? null, stored?.tracestate));
+    expect(restored?.traceState?.get('vendor')).toBe('opaque');
+    expect(restored?.traceId).toBe('ab'.repeat(16));
+  });
+
   it('has no traceparent outside a span, and no context for a missing or malformed one', () => {
-    expect(currentTraceparent()).toBeNull();
+    expect(currentTraceContext()).toBeNull();
     expect(trace.getSpanContext(contextFromTraceparent(null))).toBeUndefined();
     expect(trace.getSpanContext(contextFromTraceparent('not-a-traceparent'))).toBeUndefined();
   });

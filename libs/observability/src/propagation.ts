@@ -26,6 +26,7 @@ export interface TraceIds {
 }
 
 const TRACEPARENT = 'traceparent';
+const TRACESTATE = 'tracestate';
 
 const carrierSetter: TextMapSetter<HeaderCarrier> = {
   set: (carrier, key, value) => carrier.set(key, value),
@@ -60,26 +61,38 @@ export function extractContext(carrier: HeaderCarrier | undefined): Context {
   return propagation.extract(ROOT_CONTEXT, carrier, carrierGetter);
 }
 
+/** A span's W3C trace context as a row stores it (outbox, crawl run) to continue its trace later. */
+export interface StoredTraceContext {
+  traceparent: string;
+  /** Vendor state that travels with `traceparent`; null when the trace has none. */
+  tracestate: string | null;
+}
+
 /**
- * The W3C `traceparent` of the active span, or null when none is active: what the outbox stores with a row so
- * that the relay can later publish it inside the trace that created it.
+ * The W3C `traceparent` and `tracestate` of the active span, or null when none is active: what the outbox stores
+ * with a row so that the relay can later publish it inside the trace that created it.
  */
-export function currentTraceparent(): string | null {
+export function currentTraceContext(): StoredTraceContext | null {
   const spanContext = trace.getActiveSpan()?.spanContext();
   if (!spanContext || !isSpanContextValid(spanContext)) {
     return null;
   }
   const record: Record<string, string> = {};
   propagation.inject(trace.setSpanContext(ROOT_CONTEXT, spanContext), record, recordSetter);
-  return record[TRACEPARENT] ?? null;
+  const traceparent = record[TRACEPARENT];
+  return traceparent ? { traceparent, tracestate: record[TRACESTATE] || null } : null;
 }
 
-/** The context a stored `traceparent` describes (the root context for null or an invalid value). */
-export function contextFromTraceparent(traceparent: string | null): Context {
+/** The context a stored `traceparent` (and `tracestate`) describes; the root context for null or an invalid value. */
+export function contextFromTraceparent(traceparent: string | null, tracestate: string | null = null): Context {
   if (!traceparent) {
     return ROOT_CONTEXT;
   }
-  return propagation.extract(ROOT_CONTEXT, { [TRACEPARENT]: traceparent }, recordGetter);
+  const carrier: Record<string, string> = { [TRACEPARENT]: traceparent };
+  if (tracestate) {
+    carrier[TRACESTATE] = tracestate;
+  }
+  return propagation.extract(ROOT_CONTEXT, carrier, recordGetter);
 }
 
 /** Trace and span id of the active span, or null when none is active. */

@@ -29,3 +29,17 @@ export async function migrateService(
     await orm.close(true);
   }
 }
+
+/**
+ * The names of a service's migrations not yet applied, read as the service's own role; throws while the
+ * database, the role or the schema does not exist yet (a service waiting for its migration Job retries).
+ */
+export async function pendingMigrations(persistence: ServicePersistence, serviceUrl: string): Promise<string[]> {
+  const orm = await MikroORM.init(ormOptions(persistence, serviceUrl, 1));
+  try {
+    const pending = await orm.migrator.getPending();
+    return pending.map((migration) => migration.name);
+  } finally {
+    await orm.close(true);
+  }
+}

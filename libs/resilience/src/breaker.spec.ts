@@ -199,6 +199,22 @@ describe('Breaker', () => {
     expect(await hasSeries(RESILIENCE_METRICS.breakerState, { breaker: target.name })).toBe(false);
   });
 
+  it('with a shared metric label counts calls under it and keeps no state series of its own name', async () => {
+    const label = `shared-${seq}`;
+    const first = breaker(failingWith(503).action, { sharedMetricLabel: label, volumeThreshold: 1 });
+    const second = breaker(async () => 'ok', { sharedMetricLabel: label });
+
+    await fireIgnoringErrors(first, 1);
+    await second.fire();
+
+    expect(first.state).toBe('open');
+    expect(await callsOf(label, 'failure')).toBe(1);
+    expect(await callsOf(label, 'success')).toBe(1);
+    expect(await hasSeries(RESILIENCE_METRICS.breakerCalls, { breaker: first.name })).toBe(false);
+    expect(await hasSeries(RESILIENCE_METRICS.breakerState, { breaker: first.name })).toBe(false);
+    expect(await hasSeries(RESILIENCE_METRICS.breakerState, { breaker: label })).toBe(false);
+  });
+
   it('treats explicitly undefined options as defaults rather than disabling them', async () => {
     const target = breaker(failingWith(503).action, { volumeThreshold: undefined });
 

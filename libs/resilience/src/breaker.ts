@@ -23,6 +23,12 @@ export interface BreakerOptions {
   capacity?: number;
   /** Errors that reject to the caller without counting as failures. Default {@link isClientError}. */
   errorFilter?: (err: unknown) => boolean;
+  /**
+   * The `breaker` label of its metrics when it must not be the name: breakers made per tenant-owned thing (one
+   * per webhook) share one bounded label, count their calls under it and export no state series (many breakers
+   * have no one state; their owner exports what it needs). Default: the name, with a state series.
+   */
+  sharedMetricLabel?: string;
 }
 
 /** Defaults applied by {@link createBreaker}. */
@@ -63,6 +69,7 @@ export class Breaker<TArgs extends unknown[], TResult> {
   private readonly inFlight = new Set<AbortController>();
   private readonly calls = breakerCallsCounter();
   private readonly stateGauge = breakerStateGauge();
+  private readonly metricLabel: string;
 
   constructor(
     readonly name: string,
@@ -70,6 +77,7 @@ export class Breaker<TArgs extends unknown[], TResult> {
     options: BreakerOptions = {},
   ) {
     this.errorFilter = options.errorFilter ?? isClientError;
+    this.metricLabel = options.sharedMetricLabel ?? name;
     this.circuit = new CircuitBreaker((call: BreakerCall<TArgs>) => action(...call.args, call.signal), {
       ...DEFAULT_BREAKER_OPTIONS,
       ...definedOnly(options),
@@ -78,8 +86,10 @@ export class Breaker<TArgs extends unknown[], TResult> {
     });
     // Remember opossum's own timeout errors so fire() can tell them from an action's ETIMEDOUT.
     this.circuit.on('timeout', (err) => this.timedOut.add(err));
-    this.stateGauge.set({ breaker: name }, BREAKER_STATE_VALUE.closed);
-    this.onStateChange((state) => this.stateGauge.set({ breaker: name }, BREAKER_STATE_VALUE[state]));
+    if (options.sharedMetricLabel === undefined) {
+      this.stateGauge.set({ breaker: name }, BREAKER_STATE_VALUE.closed);
+      this.onStateChange((state) => this.stateGauge.set({ breaker: name }, BREAKER_STATE_VALUE[state]));
+    }
   }
 
   /** Current state; a shut-down breaker reports 'open' since it rejects every call. */
@@ -156,7 +166,7 @@ export class Breaker<TArgs extends unknown[], TResult> {
   }
 
   private record(outcome: BreakerCallOutcome): void {
-    this.calls.inc({ breaker: this.name, outcome });
+    this.calls.inc({ breaker: this.metricLabel, outcome });
   }
 }
 

@@ -1,4 +1,4 @@
-import { counter, histogram } from '@shelfwatch/observability';
+import { counter, gauge, histogram } from '@shelfwatch/observability';
 
 /** The alerting's Prometheus metrics (created on first use in the default registry). */
 export const alertingMetrics = {
@@ -19,4 +19,7 @@ export const alertingMetrics = {
       [],
       [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     ),
+  /** Webhook breakers open now (one breaker per webhook; a per-webhook series would be unbounded). */
+  openBreakers: () =>
+    gauge('shelfwatch_webhook_breakers_open', 'Webhook circuit breakers open now, all webhooks together'),
 };

@@ -113,6 +113,12 @@ describe('webhook retries and retention', () => {
       expect(gaps[1]).toBeGreaterThanOrEqual(2 * RETRY_BASE_MS);
       expect(delivery.completedAt).not.toBeNull();
     }
+
+    // The endpoint's breaker counts under the shared `webhook` label: no series names the webhook.
+    const metrics = (await booted.sut.get('/metrics')).body;
+    expect(metrics).toMatch(/shelfwatch_breaker_calls_total\{breaker="webhook",outcome="failure"\} [1-9]/);
+    expect(metrics).toMatch(/^shelfwatch_webhook_breakers_open \d+$/m);
+    expect(metrics).not.toContain(webhook.id);
   });
 
   it('purges resolved alerts and finished deliveries older than the cut-off, never open alerts, and reports it', async () => {

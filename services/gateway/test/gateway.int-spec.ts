@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MetricsServer } from '@shelfwatch/observability';
 import {
   BootedService,
@@ -42,5 +43,18 @@ describe('gateway service', () => {
     expect(outside.body).not.toContain('process_cpu_user_seconds_total');
     expect((await internal('/v1/tenant')).status).toBe(404);
     expect((await internal('/health/ready')).status).toBe(404);
+  });
+
+  it('times each response by route pattern and status class: no id or unknown URL becomes a series', async () => {
+    const id = randomUUID();
+    expect((await booted.sut.get(`/v1/alerts/${id}`)).status).toBe(401);
+    expect((await booted.sut.get(`/no-such-page-${id}`)).status).toBe(404);
+
+    const metrics = (await internal('/metrics')).body;
+
+    const series = 'shelfwatch_http_server_request_duration_seconds_count';
+    expect(metrics).toMatch(new RegExp(`${series}\\{method="GET",route="/v1/alerts/:id",status_class="4xx"\\} [1-9]`));
+    expect(metrics).toMatch(new RegExp(`${series}\\{method="GET",route="unmatched",status_class="4xx"\\} [1-9]`));
+    expect(metrics).not.toContain(id);
   });
 });

@@ -12,6 +12,11 @@ async function readiness(sut: ServiceUnderTest): Promise<{ status: number; down:
   return { status: response.status, down: Object.keys(body.error ?? {}) };
 }
 
+/** The `shelfwatch_ready` gauge on the service's /metrics: the verdict of its last readiness probe. */
+async function readyGauge(sut: ServiceUnderTest): Promise<string | undefined> {
+  return /^shelfwatch_ready (\d+)$/m.exec((await sut.get('/metrics')).body)?.[1];
+}
+
 async function expectLive(sut: ServiceUnderTest): Promise<void> {
   expect((await sut.get('/health/live')).status).toBe(200);
 }
@@ -46,9 +51,11 @@ describe('ranking readiness while a dependency is unreachable', () => {
   it('answers 503 naming postgres while Postgres is cut, and 200 again once it is back', async () => {
     await postgres.cut();
     await eventually(async () => expect(await readiness(booted.sut)).toEqual({ status: 503, down: ['postgres'] }));
+    expect(await readyGauge(booted.sut)).toBe('0');
     await expectLive(booted.sut);
     await postgres.restore();
     await eventually(async () => expect(await readiness(booted.sut)).toEqual({ status: 200, down: [] }));
+    expect(await readyGauge(booted.sut)).toBe('1');
   });
 
   it('answers 503 naming nats while NATS is cut, and 200 again once it is back', async () => {

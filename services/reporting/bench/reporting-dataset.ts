@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
+import { ProgressReporter } from '@shelfwatch/observability';
 
 /** How big the generated read models are: `tenants × products × 2 keywords × days × 24` hourly rows. */
 export interface DatasetSize {
@@ -80,7 +81,12 @@ const BULK_TABLES = ['rank_hourly', 'rank_daily', 'brand_slots'] as const;
  * Fills the read models with `size` through `generate_series` (no round trip per row): the big tables
  * lose their primary key during the load and get it back by one sorted build, then everything is analyzed.
  */
-export async function generateDataset(url: string, size: DatasetSize, end: Date): Promise<Record<string, number>> {
+export async function generateDataset(
+  url: string,
+  size: DatasetSize,
+  end: Date,
+  progressLine: (line: string) => void = () => undefined,
+): Promise<Record<string, number>> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -91,9 +97,13 @@ export async function generateDataset(url: string, size: DatasetSize, end: Date)
     for (const table of BULK_TABLES) {
       await client.query(`alter table reporting.${table} drop constraint ${table}_pkey`);
     }
-    for (const sql of statements(size, end)) {
+    const all = [...statements(size, end)];
+    const progress = new ProgressReporter('dataset', all.length, { emit: progressLine, unit: 'statements' });
+    for (const sql of all) {
       await client.query(sql);
+      progress.advance();
     }
+    progress.finish();
     await client.query('alter table reporting.rank_hourly add primary key (tenant_id, product_id, keyword_id, bucket)');
     await client.query('alter table reporting.rank_daily add primary key (tenant_id, product_id, keyword_id, bucket)');
     await client.query('alter table reporting.brand_slots add primary key (tenant_id, keyword_id, day, rank, brand)');

@@ -1,5 +1,5 @@
 import { STREAMS } from '@shelfwatch/contracts';
-import { createLogger } from '@shelfwatch/observability';
+import { capturingLogger } from '@shelfwatch/testing';
 import { project } from '../src/projections/projector';
 import { ReportingEvent } from '../src/projections/reporting-events';
 import { rebuildReadModels, truncateReadModels } from '../src/rebuild/read-models.rebuild';
@@ -71,17 +71,30 @@ describe('reporting projections', () => {
     expect((await dumpAll()).every((dump) => dump.recorded.length === 0 && dump.products.length === 0)).toBe(true);
 
     const nats = sut.booted.environment.nats;
-    const logger = createLogger({ service: 'reporting-rebuild', level: 'silent' });
+    const log = capturingLogger('reporting-rebuild');
     const report = await rebuildReadModels({
       orm: sut.orm,
       nc: nats.nc,
       topology: nats.topology,
-      logger,
+      logger: log.logger,
       batchSize: 50,
+      progressEveryMs: 0,
     });
 
     expect(await dumpAll()).toEqual(before);
-    const ranking = report.streams.find((s) => s.stream === nats.topology.streamName(STREAMS.RANKING));
+    const rankingStream = nats.topology.streamName(STREAMS.RANKING);
+    const ranking = report.streams.find((s) => s.stream === rankingStream);
     expect(ranking?.applied).toBeGreaterThan(0);
+    // Progress as it goes: done/total and a rate per stream, then the final line.
+    const progress = log
+      .entries()
+      .filter((entry) => entry.stream === rankingStream && String(entry.msg).startsWith(`replay ${rankingStream}`))
+      .map((entry) => String(entry.msg));
+    expect(progress[0]).toMatch(
+      new RegExp(`^replay ${rankingStream}: 1/[\\d,]+ events \\([\\d.]+ %\\), [\\d.,]+ events/s`),
+    );
+    expect(progress.at(-1)).toMatch(
+      new RegExp(`^replay ${rankingStream}: done, ${ranking?.read.toLocaleString('en-US')} events in `),
+    );
   });
 });

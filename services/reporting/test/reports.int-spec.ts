@@ -177,7 +177,7 @@ describe('reporting report queries', () => {
       expect(view.openAlerts.new_competitor).toBe((first[index]?.openAlerts.new_competitor ?? 0) + 1);
     }
     const metrics = await sut.booted.sut.get('/metrics');
-    expect(metrics.body).toMatch(/reporting_cache_requests_total\{cache="dashboard",outcome="hit"\} [1-9]/);
-    expect(metrics.body).toMatch(/reporting_cache_hit_ratio\{cache="dashboard"\} 0\.\d+/);
+    expect(metrics.body).toMatch(/shelfwatch_reporting_cache_requests_total\{cache="dashboard",outcome="hit"\} [1-9]/);
+    expect(metrics.body).toMatch(/shelfwatch_reporting_cache_hit_ratio\{cache="dashboard"\} 0\.\d+/);
   });
 });

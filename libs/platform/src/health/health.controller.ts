@@ -1,6 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { gauge } from '@shelfwatch/observability';
 import { DependencyProbes, POSTGRES_PING_TIMEOUT_MS } from './dependency-probes';
+
+/** Set by every readiness probe, so Prometheus sees a process that runs but is not ready (`up` says only that it runs). */
+const readiness = gauge('shelfwatch_ready', 'The last readiness probe: 1 ready, 0 not ready');
 
 /** Kubernetes probes of a service (DESIGN.md §Ports and environment, research/stack.md §6.2). */
 @Controller('health')
@@ -20,10 +24,24 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** `GET /health/ready`: 200 when Postgres, NATS and every consumer work; 503 naming what does not. */
+  /**
+   * `GET /health/ready`: 200 when Postgres, NATS and every consumer work; 503 naming what does not. The verdict
+   * is also the `shelfwatch_ready` gauge.
+   */
   @Get('ready')
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      const result = await this.check();
+      readiness.set(1);
+      return result;
+    } catch (error) {
+      readiness.set(0);
+      throw error;
+    }
+  }
+
+  private check(): Promise<HealthCheckResult> {
     return this.health.check([
       () =>
         this.indicators

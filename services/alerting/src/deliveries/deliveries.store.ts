@@ -53,6 +53,13 @@ export interface ClaimedDelivery {
   eventTypes: string[];
   /** Attempts made before this one. */
   attemptCount: number;
+  /**
+   * The trace context its (first) event was written with, read from the outbox row written in the same transaction
+   * as the delivery: each attempt belongs to the trace of the crawl or request that caused it. Null once the
+   * outbox has pruned that row (a day after publication): a later attempt starts a trace of its own.
+   */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** How an attempt ended for the delivery row. */
@@ -102,14 +109,22 @@ export class DeliveriesStore {
     now: Date,
     leaseUntil: Date,
   ): Promise<ClaimedDelivery | null> {
-    const rows = await em.execute<(DeliveryRow & { url: string; secret_sealed: string })[]>(
+    type ClaimedRow = DeliveryRow & {
+      url: string;
+      secret_sealed: string;
+      traceparent: string | null;
+      tracestate: string | null;
+    };
+    const rows = await em.execute<ClaimedRow[]>(
       `with claimed as (
          update alerting.deliveries set status = 'delivering', lease_until = ?
           where delivery_id = (
             select delivery_id from alerting.deliveries where ${condition}
              order by ${order} limit 1 for update skip locked)
           returning *)
-       select c.*, w.url, w.secret_sealed from claimed c join alerting.webhooks w using (webhook_id)`,
+       select c.*, w.url, w.secret_sealed, o.traceparent, o.tracestate
+         from claimed c join alerting.webhooks w using (webhook_id)
+         left join alerting.outbox o on o.event_id = (c.event_ids ->> 0)::uuid`,
       [leaseUntil, now],
     );
     const [row] = rows;
@@ -122,6 +137,8 @@ export class DeliveriesStore {
           body: row.body,
           eventTypes: row.event_types,
           attemptCount: row.attempt_count,
+          traceparent: row.traceparent,
+          tracestate: row.tracestate,
         }
       : null;
   }

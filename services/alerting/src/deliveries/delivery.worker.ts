@@ -1,6 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
 import { Breaker, HttpStatusError, createBreaker, httpStatusOf, isBreakerOpen } from '@shelfwatch/resilience';
 import { SECRET_BOX, SecretBox } from '../webhooks/secret-box';
 import { signedHeaders } from '../webhooks/signature';
@@ -30,6 +32,7 @@ type Send = Breaker<[VettedTarget, string, Record<string, string>], number>;
  * 2. check the URL again and resolve it again; a name now pointing inside is refused, never connected to;
  * 3. sign, and POST to the checked address through the endpoint's breaker, outside any transaction;
  * 4. record the attempt and what follows (succeeded, retry after a back-off, failed).
+ * Each attempt is a span in the trace of the events it carries (the crawl's or the request's that raised them).
  */
 @Injectable()
 export class DeliveryWorker implements BeforeApplicationShutdown {
@@ -43,7 +46,10 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     @Inject(HOST_RESOLVER) private readonly resolver: HostResolver,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DELIVERY_OPTIONS) private readonly options: DeliveryOptions,
-  ) {}
+  ) {
+    // Scraped from the start: 0 open breakers is a value, not a missing series.
+    this.countOpenBreakers();
+  }
 
   /** Makes one attempt at the next due delivery; false when none was due. */
   async runNext(): Promise<boolean> {
@@ -54,11 +60,38 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     if (!claimed) {
       return false;
     }
+    const span = getTracer().startSpan(
+      'deliver webhook',
+      {
+        attributes: {
+          'shelfwatch.delivery_id': claimed.deliveryId,
+          'shelfwatch.webhook_id': claimed.webhookId,
+          'shelfwatch.delivery.attempt': claimed.attemptCount + 1,
+        },
+      },
+      contextFromTraceparent(claimed.traceparent, claimed.tracestate),
+    );
+    try {
+      await context.with(trace.setSpan(context.active(), span), () => this.attemptAndRecord(claimed, span));
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+    return true;
+  }
+
+  private async attemptAndRecord(claimed: ClaimedDelivery, span: Span): Promise<void> {
     const started = this.clock.now();
     const result = await this.attempt(claimed);
     const finished = this.clock.now();
     const attemptsMade = claimed.attemptCount + 1;
     const outcome = afterAttempt(result, attemptsMade, this.options.retry, finished);
+    span.setAttributes({ 'shelfwatch.delivery.result': result.kind, 'shelfwatch.delivery.status': outcome.status });
+    if (result.kind !== 'delivered') {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: result.kind });
+    }
     alertingMetrics.attempts().inc({ outcome: result.kind });
     alertingMetrics.attemptSeconds().observe((finished.getTime() - started.getTime()) / 1_000);
     if (outcome.status !== 'pending') {
@@ -73,7 +106,6 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     await this.orm.em
       .fork()
       .transactional((em) => this.store.finishAttempt(em, claimed.deliveryId, attempt, outcome, finished));
-    return true;
   }
 
   beforeApplicationShutdown(): void {
@@ -81,6 +113,7 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
       breaker.shutdown();
     }
     this.breakers.clear();
+    this.countOpenBreakers();
   }
 
   private async attempt(claimed: ClaimedDelivery): Promise<AttemptResult> {
@@ -117,7 +150,16 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
     }
   }
 
-  /** One breaker per endpoint: a dead receiver stops costing connection attempts, others are unaffected. */
+  /** Webhook breakers are one per endpoint, so the metric is how many are open, never one series per webhook. */
+  private countOpenBreakers(): void {
+    const open = [...this.breakers.values()].filter((breaker) => breaker.state === 'open').length;
+    alertingMetrics.openBreakers().set(open);
+  }
+
+  /**
+   * One breaker per endpoint: a dead receiver stops costing connection attempts, others are unaffected. Their
+   * calls are counted under `breaker="webhook"`; `shelfwatch_webhook_breakers_open` says how many are open.
+   */
   private breakerOf(webhookId: string): Send {
     let breaker = this.breakers.get(webhookId);
     if (!breaker) {
@@ -131,8 +173,9 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
           }
           return status;
         },
-        { timeout: timeoutMs + 1_000, volumeThreshold: 5, resetTimeout: 30_000 },
+        { timeout: timeoutMs + 1_000, volumeThreshold: 5, resetTimeout: 30_000, sharedMetricLabel: 'webhook' },
       );
+      breaker.onStateChange(() => this.countOpenBreakers());
       this.breakers.set(webhookId, breaker);
     }
     return breaker;

@@ -2,7 +2,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { CrawlerCrawlListInput, EventOrigin, Page } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter, RpcHandlerError } from '@shelfwatch/messaging';
-import { currentTraceparent } from '@shelfwatch/observability';
+import { currentTraceContext, getTracer } from '@shelfwatch/observability';
 import { catchUpDueAt, nextDueAt } from './crawl.policy';
 
 /** After downtime, keywords that missed whole intervals are spread over this window rather than crawled at once. */
@@ -35,7 +35,10 @@ export class CrawlService {
     });
   }
 
-  /** Requests a crawl for every due keyword (replicas lock disjoint sets) and moves each due time on. */
+  /**
+   * Requests a crawl for every due keyword (replicas lock disjoint sets) and moves each due time on. Each
+   * scheduled crawl starts a trace of its own: its request, run, results and what they cause all belong to it.
+   */
   async scheduleDue(limit = 100): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
       const now = this.clock.now();
@@ -48,7 +51,7 @@ export class CrawlService {
           continue;
         }
         // A keyword still being crawled is simply skipped this round.
-        requested += (await this.request(em, keyword, 'schedule')) ? 1 : 0;
+        requested += (await this.inNewTrace(keyword, () => this.request(em, keyword, 'schedule'))) ? 1 : 0;
         await this.store.setNextDue(em, keyword.keywordId, nextDueAt(now, keyword.intervalMinutes, Math.random));
       }
       return requested;
@@ -68,6 +71,14 @@ export class CrawlService {
     return this.store.listRuns(this.orm.em.fork(), input);
   }
 
+  /** Runs `work` in a new root span, the start of a scheduled crawl's trace. */
+  private inNewTrace<T>(keyword: ScheduledKeyword, work: () => Promise<T>): Promise<T> {
+    const attributes = { 'shelfwatch.keyword_id': keyword.keywordId, 'shelfwatch.tenant_id': keyword.tenantId };
+    return getTracer().startActiveSpan(`schedule crawl ${keyword.marketplace}`, { root: true, attributes }, (span) =>
+      work().finally(() => span.end()),
+    );
+  }
+
   private async request(em: EntityManager, keyword: ScheduledKeyword, trigger: CrawlTrigger): Promise<string | null> {
     const crawlId = this.ids.next();
     const correlationId = this.ids.next();
@@ -78,7 +89,9 @@ export class CrawlService {
       trigger,
       requestedAt: this.clock.now(),
       correlationId,
-      traceparent: currentTraceparent(),
+      // `crawl_runs` keeps the traceparent only: every crawl's trace starts inside ShelfWatch (a client's
+      // context is a link, not a parent), and ShelfWatch's own spans carry no tracestate.
+      traceparent: currentTraceContext()?.traceparent ?? null,
     });
     if (!inserted) {
       return null;

@@ -1,6 +1,6 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SpanStatusCode, context } from '@opentelemetry/api';
+import { Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { EventOrigin } from '@shelfwatch/contracts';
 import { CLOCK, Clock, OutboxWriter } from '@shelfwatch/messaging';
 import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
@@ -32,6 +32,8 @@ interface Claimed {
   spentAttempts: number;
   keyword: ScheduledKeyword | null;
   tracked: string[];
+  /** The crawl's span, in the trace of the request that asked for it; ended by {@link CrawlWorker.runNext}. */
+  span: Span;
 }
 
 /**
@@ -43,7 +45,8 @@ interface Claimed {
  * 3. with the token, record the outcome and publish `crawl.completed` with the items, or `crawl.failed`
  *    (a failed crawl never carries items): a retryable failure puts the run back to `requested` for a later
  *    attempt, anything else fails it for good; in one transaction.
- * The crawl runs inside the trace of the request that asked for it.
+ * The crawl runs inside the trace of the request that asked for it (the request's span stored with the run):
+ * its span starts at the claim, so that `crawl.started`, the page fetches and the outcome's events all belong to it.
  */
 @Injectable()
 export class CrawlWorker {
@@ -65,49 +68,67 @@ export class CrawlWorker {
     if (!claimed) {
       return false;
     }
-    const { run, keyword } = claimed;
-    await context.with(contextFromTraceparent(run.traceparent), () =>
-      getTracer().startActiveSpan(`crawl ${keyword?.marketplace ?? 'keyword'}`, async (span) => {
-        span.setAttributes({ 'shelfwatch.crawl_id': run.crawlId, 'shelfwatch.keyword_id': run.keywordId });
-        const started = performance.now();
-        let outcome = 'completed';
-        try {
-          if (!keyword) {
-            // Removed from the schedule after the crawl was requested: nothing to crawl for.
-            throw Object.assign(new Error('keyword no longer scheduled'), { code: 'keyword_removed' });
-          }
-          const shelf = await this.crawlWithLease(claimed, keyword);
-          await this.complete(claimed, keyword, shelf);
-        } catch (error) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-          outcome = crawlFailure(error).code;
-          await this.fail(claimed, error);
-        } finally {
-          recordCrawl(keyword?.marketplace ?? 'unknown', outcome, (performance.now() - started) / 1_000);
-          span.end();
+    const { keyword, span } = claimed;
+    await context.with(trace.setSpan(context.active(), span), async () => {
+      const started = performance.now();
+      let outcome = 'completed';
+      try {
+        if (!keyword) {
+          // Removed from the schedule after the crawl was requested: nothing to crawl for.
+          throw Object.assign(new Error('keyword no longer scheduled'), { code: 'keyword_removed' });
         }
-      }),
-    );
+        const shelf = await this.crawlWithLease(claimed, keyword);
+        await this.complete(claimed, keyword, shelf);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        outcome = crawlFailure(error).code;
+        await this.fail(claimed, error);
+      } finally {
+        recordCrawl(keyword?.marketplace ?? 'unknown', outcome, (performance.now() - started) / 1_000);
+        span.end();
+      }
+    });
     return true;
   }
 
+  /** Claims the next run and publishes `crawl.started` in the crawl's span, which it starts (ended on a failed claim). */
   private async claim(): Promise<Claimed | null> {
-    return this.orm.em.fork().transactional(async (em) => {
-      const claimed = await this.store.claimNext(em, this.owner, this.limits.leaseMs);
-      if (!claimed) {
-        return null;
-      }
-      const { run } = claimed;
-      const keyword = await this.store.findKeyword(em, run.tenantId, run.keywordId);
-      const tracked = await this.store.trackedExternalIds(em, run.keywordId);
-      await this.outbox.append(em, {
-        type: 'crawl.started',
-        data: { crawlId: run.crawlId, keywordId: run.keywordId, startedAt: this.clock.now().toISOString() },
-        origin: this.origin(run),
-        aggregateKey: run.keywordId,
+    let span: Span | undefined;
+    try {
+      return await this.orm.em.fork().transactional(async (em) => {
+        const claimed = await this.store.claimNext(em, this.owner, this.limits.leaseMs);
+        if (!claimed) {
+          return null;
+        }
+        const { run } = claimed;
+        const keyword = await this.store.findKeyword(em, run.tenantId, run.keywordId);
+        const tracked = await this.store.trackedExternalIds(em, run.keywordId);
+        const crawlSpan = this.startCrawlSpan(run, keyword);
+        span = crawlSpan;
+        await context.with(trace.setSpan(context.active(), crawlSpan), () =>
+          this.outbox.append(em, {
+            type: 'crawl.started',
+            data: { crawlId: run.crawlId, keywordId: run.keywordId, startedAt: this.clock.now().toISOString() },
+            origin: this.origin(run),
+            aggregateKey: run.keywordId,
+          }),
+        );
+        return { ...claimed, keyword, tracked, span: crawlSpan };
       });
-      return { ...claimed, keyword, tracked };
-    });
+    } catch (error) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      span?.end();
+      throw error;
+    }
+  }
+
+  /** The crawl's span, a child of the span that requested the run (a new trace if none was stored). */
+  private startCrawlSpan(run: CrawlRun, keyword: ScheduledKeyword | null): Span {
+    return getTracer().startSpan(
+      `crawl ${keyword?.marketplace ?? 'keyword'}`,
+      { attributes: { 'shelfwatch.crawl_id': run.crawlId, 'shelfwatch.keyword_id': run.keywordId } },
+      contextFromTraceparent(run.traceparent),
+    );
   }
 
   /** The crawl, aborted by its timeout or by a lost lease (then it throws a `lease_lost` failure). */

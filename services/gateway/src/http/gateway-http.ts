@@ -5,6 +5,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance } from 'fastify';
 import { Logger } from 'pino';
 import { registerDashboard, registerDocs } from '../docs/docs.plugin';
+import { registerHttpMetrics } from './http-metrics';
 import { registerPlatformHealth } from './platform-health';
 import { Downstream } from '../downstream/downstream';
 import { registerAsyncApi } from '../docs/asyncapi.plugin';
@@ -34,8 +35,8 @@ const CORS_EXPOSED_HEADERS = [
 ];
 
 /**
- * Puts the API on the service's Fastify instance before it starts: security headers and CORS (allow-list
- * from `CORS_ORIGINS`) on every response, the `/v1` scope of the route table, `/docs` and `/docs-json`,
+ * Puts the API on the service's Fastify instance before it starts: latency metrics, security headers and CORS
+ * (allow-list from `CORS_ORIGINS`) on every response, the `/v1` scope of the route table, `/docs` and `/docs-json`,
  * the platform's verdict at `/health` (for the dashboard's banner), and the dashboard at `/` once it is built.
  */
 @Injectable()
@@ -58,6 +59,7 @@ export class GatewayHttp implements OnModuleInit {
         this.served.push({ method, url: options.url });
       }
     });
+    registerHttpMetrics(instance);
     await instance.register(helmet, { global: true });
     await instance.register(cors, {
       origin: (origin, callback) => callback(null, origin !== undefined && corsOrigins.includes(origin)),

@@ -1,11 +1,13 @@
 import { counter, gauge } from '@shelfwatch/observability';
 
-const requests = counter('reporting_cache_requests_total', 'Cached report lookups by cache and outcome', [
+const requests = counter('shelfwatch_reporting_cache_requests_total', 'Cached report lookups by cache and outcome', [
   'cache',
   'outcome',
 ]);
-const hitRatio = gauge('reporting_cache_hit_ratio', 'Hits / lookups of a report cache since start', ['cache']);
-const entriesGauge = gauge('reporting_cache_entries', 'Answers held by a report cache', ['cache']);
+const hitRatio = gauge('shelfwatch_reporting_cache_hit_ratio', 'Hits / lookups of a report cache since start', [
+  'cache',
+]);
+const entriesGauge = gauge('shelfwatch_reporting_cache_entries', 'Answers held by a report cache', ['cache']);
 
 interface Entry<T> {
   version: number;

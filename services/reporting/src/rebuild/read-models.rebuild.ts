@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnection } from '@nats-io/transport-node';
 import { AnyEvent, parseEvent } from '@shelfwatch/contracts';
 import { Topology, consumersFor } from '@shelfwatch/messaging';
+import { ProgressReporter } from '@shelfwatch/observability';
 import { Logger } from 'pino';
 import { bumpAllCacheVersions } from '../cache/cache-versions';
 import { project } from '../projections/projector';
@@ -30,6 +31,8 @@ export interface RebuildOptions {
   logger: Logger;
   /** Events applied per transaction. */
   batchSize?: number;
+  /** Least time between two progress lines of a stream's replay (5 s by default). */
+  progressEveryMs?: number;
 }
 
 /** What a rebuild read, per stream, and what re-applying the purges removed again. */
@@ -68,16 +71,27 @@ async function applyBatch(orm: MikroORM, events: ReportingEvent[]): Promise<void
   });
 }
 
+/** A stream as the rebuild found it: its last sequence and how many messages it held. */
+interface StreamEnd {
+  stream: string;
+  lastSequence: number;
+  messages: number;
+}
+
 /**
  * Replays one stream from its first message up to `lastSequence` (its last one when the rebuild began)
  * through an ephemeral ordered consumer, applying the events the read models use in batches.
  */
 async function replayStream(
   options: RebuildOptions,
-  stream: string,
-  lastSequence: number,
+  { stream, lastSequence, messages: total }: StreamEnd,
 ): Promise<{ read: number; applied: number }> {
   const batchSize = options.batchSize ?? 500;
+  const progress = new ProgressReporter(`replay ${stream}`, total, {
+    emit: (line) => options.logger.info({ stream }, line),
+    everyMs: options.progressEveryMs,
+    unit: 'events',
+  });
   const consumer = await jetstream(options.nc).consumers.get(stream);
   const messages = await consumer.consume({ max_messages: Math.max(batchSize, 100) });
   let batch: ReportingEvent[] = [];
@@ -85,6 +99,7 @@ async function replayStream(
   let applied = 0;
   for await (const msg of messages) {
     read += 1;
+    progress.advance();
     const event = parsed(msg.string(), options.logger);
     if (event && isReportingEvent(event)) {
       batch.push(event);
@@ -101,6 +116,7 @@ async function replayStream(
     }
   }
   await messages.close();
+  progress.finish();
   return { read, applied };
 }
 
@@ -133,15 +149,16 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     options.topology.streamName(c.stream),
   );
   const ends = await Promise.all(
-    streams.map(async (stream) => {
+    streams.map(async (stream): Promise<StreamEnd> => {
       const { state } = await jsm.streams.info(stream);
-      return { stream, lastSequence: state.messages === 0 ? 0 : state.last_seq };
+      return { stream, lastSequence: state.messages === 0 ? 0 : state.last_seq, messages: state.messages };
     }),
   );
   await truncateReadModels(options.orm.em.fork());
   const report: RebuildReport['streams'] = [];
-  for (const { stream, lastSequence } of ends) {
-    const counts = lastSequence === 0 ? { read: 0, applied: 0 } : await replayStream(options, stream, lastSequence);
+  for (const end of ends) {
+    const { stream, lastSequence } = end;
+    const counts = lastSequence === 0 ? { read: 0, applied: 0 } : await replayStream(options, end);
     options.logger.info({ stream, lastSequence, ...counts }, 'stream replayed into the read models');
     report.push({ stream, lastSequence, ...counts });
   }

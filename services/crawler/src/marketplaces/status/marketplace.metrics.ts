@@ -8,7 +8,8 @@ export const CRAWLER_METRICS = {
   crawls: 'shelfwatch_crawls_total',
   crawlDuration: 'shelfwatch_crawl_duration_seconds',
   marketplaceRequests: 'shelfwatch_marketplace_requests_total',
-  quotaRemaining: 'shelfwatch_marketplace_quota_remaining',
+  quotaRemaining: 'shelfwatch_marketplace_quota_remaining_requests',
+  quotaDaily: 'shelfwatch_marketplace_quota_daily_requests',
 } as const;
 
 /** Seconds a crawl may take, from claim to outcome (one page is well under a second; a deep crawl tens). */
@@ -43,7 +44,7 @@ export function recordMarketplaceRequest(marketplace: string, status: string): v
 /** How often the quota gauge is read from `MARKETPLACE_QUOTA` (which may be shared by every replica). */
 const QUOTA_REFRESH_MS = 15_000;
 
-/** Keeps `shelfwatch_marketplace_quota_remaining` current: at boot, then every {@link QUOTA_REFRESH_MS}. */
+/** Keeps the quota gauges (remaining and daily, platform credentials only) current: at boot, then every {@link QUOTA_REFRESH_MS}. */
 @Injectable()
 export class MarketplaceQuotaGauge implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
@@ -70,10 +71,16 @@ export class MarketplaceQuotaGauge implements OnModuleInit, OnModuleDestroy {
       "Requests the platform credentials may still send today, by marketplace (the daily quota's remainder)",
       ['marketplace'],
     );
+    const daily = gauge(
+      CRAWLER_METRICS.quotaDaily,
+      'Requests the platform credentials may send per day, by marketplace (the daily quota)',
+      ['marketplace'],
+    );
     for (const { id } of this.registry.list()) {
       const quota = await this.quota.quota(id).catch(() => null);
       if (quota) {
         remaining.set({ marketplace: id }, Math.max(0, quota.dailyQuota - quota.requestsToday));
+        daily.set({ marketplace: id }, quota.dailyQuota);
       }
     }
   }

@@ -20,6 +20,10 @@ const EVENT_HEADERS: JsonObject = {
       pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
       description: 'W3C Trace Context of the publish span; a consumer continues the trace from it',
     },
+    tracestate: {
+      type: 'string',
+      description: 'W3C tracestate of the trace the event belongs to; present only when that trace carries one',
+    },
   },
 };
 

@@ -1,3 +1,4 @@
+export * from './asyncapi';
 export * from './envelope';
 export * from './event-registry';
 export * from './event-validation';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { AlertView, DeliveryView, EventEnvelope, Page, WebhookCreated } from '@shelfwatch/contracts';
 import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
 import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
@@ -7,6 +8,7 @@ import { BootedService, bootInTestEnvironment } from '../../../libs/platform/tes
 import { AlertingConfig, loadAlertingConfig } from '../src/alerting.config';
 import { alertingPersistence } from '../src/alerting.persistence';
 import { AlertingAppModule } from '../src/app.module';
+import { generateSigningSecret } from '../src/webhooks/secret-box';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../src/webhooks/signature';
 import { aStanding, alertEvents, publish, recordedData, tableResolver, undercutRules } from './alerting.fixtures';
 import { TestReceiver, startReceiver } from './webhook-receiver';
@@ -80,6 +82,10 @@ describe('alert lifecycle and signed deliveries', () => {
     };
     expect(verifySignature(webhook.secret ?? '', signature, body, Math.floor(Date.now() / 1_000))).toBe(true);
     expect(verifySignature('not the secret at all', signature, body, Math.floor(Date.now() / 1_000))).toBe(false);
+    // The Standard Webhooks signature of the same delivery, as a receiver checks it with the library.
+    const delivered = Object.fromEntries(Object.entries(request?.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    expect(new Webhook(webhook.secret ?? '').verify(body, delivered)).toMatchObject({ type: 'alert.raised' });
+    expect(() => new Webhook(generateSigningSecret()).verify(body, delivered)).toThrow(WebhookVerificationError);
     expect(JSON.parse(body)).toMatchObject({
       id: raised?.id,
       type: 'alert.raised',

@@ -76,7 +76,7 @@ describe('webhook registration', () => {
       events: ['alert.raised'],
       digest: false,
     });
-    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
 
     const mine = await rpc.request<Page<WebhookView>>('alerting.webhook.list', { tenantId });
     expect(mine).toMatchObject({ total: 1, nextCursor: null });

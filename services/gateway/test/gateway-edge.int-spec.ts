@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { HEALTH_RPC } from '@shelfwatch/contracts';
 import { rpcSubject } from '@shelfwatch/messaging';
@@ -89,6 +91,13 @@ describe('gateway edge', () => {
       answers.forEach(clearTimeout);
       late.unsubscribe();
     }
+  });
+
+  it('serves the committed AsyncAPI document of the events at /docs/asyncapi.json without a key', async () => {
+    const answer = await booted.sut.get('/docs/asyncapi.json');
+    expect(answer.status).toBe(200);
+    expect(answer.contentType).toContain('application/json');
+    expect(JSON.parse(answer.body)).toEqual(JSON.parse(readFileSync(resolve('docs/asyncapi.json'), 'utf8')));
   });
 
   it("serves the platform's verdict at /health without a key, and 503 when the health service cannot be asked", async () => {

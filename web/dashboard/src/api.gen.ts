@@ -658,7 +658,366 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "alert.raised": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One alert.raised event */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The delivery id, the same on every retry: de-duplicate on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; refuse one more than 5 minutes off */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256(key, webhook-id + "." + webhook-timestamp + "." + body)>` */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        type: "alert.raised";
+                        /** @constant */
+                        version: 1;
+                        /** Format: date-time */
+                        occurredAt: string;
+                        /** Format: uuid */
+                        tenantId: string;
+                        /** Format: uuid */
+                        correlationId: string;
+                        causationId: string | null;
+                        data: {
+                            /** Format: uuid */
+                            alertId: string;
+                            /** Format: uuid */
+                            ruleId: string;
+                            /** @enum {string} */
+                            alertType: "price_undercut" | "rank_drop" | "product_missing" | "new_competitor";
+                            /** Format: uuid */
+                            productId: string;
+                            /** Format: uuid */
+                            keywordId: string;
+                            /** Format: uuid */
+                            crawlId: string;
+                            message: string;
+                            details: {
+                                [key: string]: string | number | boolean | null;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received; any other answer (or none in time) is retried with back-off */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "alert.acknowledged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One alert.acknowledged event */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The delivery id, the same on every retry: de-duplicate on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; refuse one more than 5 minutes off */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256(key, webhook-id + "." + webhook-timestamp + "." + body)>` */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        type: "alert.acknowledged";
+                        /** @constant */
+                        version: 1;
+                        /** Format: date-time */
+                        occurredAt: string;
+                        /** Format: uuid */
+                        tenantId: string;
+                        /** Format: uuid */
+                        correlationId: string;
+                        causationId: string | null;
+                        data: {
+                            /** Format: uuid */
+                            alertId: string;
+                            /** Format: date-time */
+                            acknowledgedAt: string;
+                            /** @enum {string} */
+                            alertType?: "price_undercut" | "rank_drop" | "product_missing" | "new_competitor";
+                            /** Format: uuid */
+                            productId?: string;
+                            /** Format: uuid */
+                            keywordId?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received; any other answer (or none in time) is retried with back-off */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "alert.resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One alert.resolved event */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The delivery id, the same on every retry: de-duplicate on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; refuse one more than 5 minutes off */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256(key, webhook-id + "." + webhook-timestamp + "." + body)>` */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        type: "alert.resolved";
+                        /** @constant */
+                        version: 1;
+                        /** Format: date-time */
+                        occurredAt: string;
+                        /** Format: uuid */
+                        tenantId: string;
+                        /** Format: uuid */
+                        correlationId: string;
+                        causationId: string | null;
+                        data: {
+                            /** Format: uuid */
+                            alertId: string;
+                            /** Format: date-time */
+                            resolvedAt: string;
+                            /** @enum {string} */
+                            reason: "condition_cleared" | "product_removed" | "rule_changed";
+                            /** @enum {string} */
+                            alertType?: "price_undercut" | "rank_drop" | "product_missing" | "new_competitor";
+                            /** Format: uuid */
+                            productId?: string;
+                            /** Format: uuid */
+                            keywordId?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received; any other answer (or none in time) is retried with back-off */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "alert.digest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The alert events of one crawl, to a digest webhook */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The delivery id, the same on every retry: de-duplicate on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; refuse one more than 5 minutes off */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256(key, webhook-id + "." + webhook-timestamp + "." + body)>` */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "alert.digest";
+                        /** Format: uuid */
+                        tenantId: string;
+                        events: ({
+                            /** Format: uuid */
+                            id: string;
+                            /** @constant */
+                            type: "alert.raised";
+                            /** @constant */
+                            version: 1;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            /** Format: uuid */
+                            tenantId: string;
+                            /** Format: uuid */
+                            correlationId: string;
+                            causationId: string | null;
+                            data: {
+                                /** Format: uuid */
+                                alertId: string;
+                                /** Format: uuid */
+                                ruleId: string;
+                                /** @enum {string} */
+                                alertType: "price_undercut" | "rank_drop" | "product_missing" | "new_competitor";
+                                /** Format: uuid */
+                                productId: string;
+                                /** Format: uuid */
+                                keywordId: string;
+                                /** Format: uuid */
+                                crawlId: string;
+                                message: string;
+                                details: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                            };
+                        } | {
+                            /** Format: uuid */
+                            id: string;
+                            /** @constant */
+                            type: "alert.acknowledged";
+                            /** @constant */
+                            version: 1;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            /** Format: uuid */
+                            tenantId: string;
+                            /** Format: uuid */
+                            correlationId: string;
+                            causationId: string | null;
+                            data: {
+                                /** Format: uuid */
+                                alertId: string;
+                                /** Format: date-time */
+                                acknowledgedAt: string;
+                                /** @enum {string} */
+                                alertType?: "price_undercut" | "rank_drop" | "product_missing" | "new_competitor";
+                                /** Format: uuid */
+                                productId?: string;
+                                /** Format: uuid */
+                                keywordId?: string;
+                            };
+                        } | {
+                            /** Format: uuid */
+                            id: string;
+                            /** @constant */
+                            type: "alert.resolved";
+                            /** @constant */
+                            version: 1;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            /** Format: uuid */
+                            tenantId: string;
+                            /** Format: uuid */
+                            correlationId: string;
+                            causationId: string | null;
+                            data: {
+                                /** Format: uuid */
+                                alertId: string;
+                                /** Format: date-time */
+                                resolvedAt: string;
+                                /** @enum {string} */
+                                reason: "condition_cleared" | "product_removed" | "rule_changed";
+                                /** @enum {string} */
+                                alertType?: "price_undercut" | "rank_drop" | "product_missing" | "new_competitor";
+                                /** Format: uuid */
+                                productId?: string;
+                                /** Format: uuid */
+                                keywordId?: string;
+                            };
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Received; any other answer (or none in time) is retried with back-off */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AddProductKeywordRequest: {

@@ -127,7 +127,10 @@ export const webhookCreateRequest = z.object({
   tenantId: z.uuid(),
   /** https in production; loopback, private, link-local, multicast and metadata addresses are refused. */
   url: z.string().min(1).max(2048),
-  /** HMAC-SHA256 signing secret; generated (and answered once) when absent. */
+  /**
+   * Standard Webhooks signing secret: `whsec_` and the padded base64 of the key, or any other value used as
+   * the raw key; generated (and answered once) when absent.
+   */
   secret: z.string().min(16).max(256).optional(),
   /** Which alert events are sent; default raised and resolved. */
   events: z.array(webhookEventTypeSchema).min(1).max(3).optional(),

@@ -37,7 +37,10 @@ export class SecretBox {
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
 
-/** A new signing secret: 32 random bytes, prefixed so secret scanners recognise it. */
+/**
+ * A new signing secret in the Standard Webhooks form: `whsec_` (which secret scanners recognise) and the
+ * padded standard base64 of 32 random bytes, the key receivers' Standard Webhooks libraries decode.
+ */
 export function generateSigningSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64url')}`;
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }

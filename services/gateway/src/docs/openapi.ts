@@ -4,6 +4,7 @@ import { AnyRoute } from '../http/route';
 import { JsonSchema, OpenApiComponents, pascalCase, schemaRef } from './openapi-components';
 import { exampleOf } from './openapi-examples';
 import { PROBLEM_SCHEMA, RESPONSE_HEADERS, platformHealthOperation, problemExample } from './openapi-shared';
+import { webhookOperations } from './openapi-webhooks';
 
 /** The API's version, `info.version`: a breaking change of the document needs a new one (docs/gateway.md). */
 export const API_VERSION = '0.1.0';
@@ -186,6 +187,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string = API_
     security: [{ apiKey: [] }],
     tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
     paths: { ...paths, '/health': health },
+    webhooks: webhookOperations(),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key (sw_live_…) or the admin key' },

@@ -8,6 +8,7 @@ import { registerDashboard, registerDocs } from '../docs/docs.plugin';
 import { registerHttpMetrics } from './http-metrics';
 import { registerPlatformHealth } from './platform-health';
 import { Downstream } from '../downstream/downstream';
+import { registerAsyncApi } from '../docs/asyncapi.plugin';
 import { buildOpenApi } from '../docs/openapi';
 import { API_PREFIX, apiPlugin } from './api.plugin';
 import { ApiRoutes } from './api-routes';
@@ -71,6 +72,7 @@ export class GatewayHttp implements OnModuleInit {
       prefix: API_PREFIX,
     });
     await registerDocs(instance, buildOpenApi(this.routes.all, version));
+    registerAsyncApi(instance, version);
     registerPlatformHealth(instance, this.downstream);
     await registerDashboard(instance);
   }

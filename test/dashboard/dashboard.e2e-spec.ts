@@ -1,5 +1,5 @@
 import { eventually } from '@shelfwatch/testing';
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { groundTruth } from '../../tools/marketplace-sim/src';
 import { EXTRA_SERVICES } from '../../services/gateway/test/extra-services';
 import { Platform, SIM_SEED, SIM_T0, startPlatform } from '../../services/gateway/test/gateway.e2e-harness';
@@ -16,8 +16,13 @@ import {
 
 const KEYWORD = 'wireless earbuds';
 const RANK = 3;
-/** The sign-in form must be usable this soon on the slow link (HTML + CSS + the entry bundle). */
-const SIGN_IN_BUDGET_MS = 3_000;
+/**
+ * What the sign-in form may cost before it is usable (HTML, CSS, the entry bundle, decoded): on the slow link
+ * (400 kbit/s ≈ 50 KB/s, 400 ms round trips) this is what keeps it usable within about 3 s, a budget a loaded CI
+ * machine cannot break the way a stopwatch can.
+ */
+const SIGN_IN_MAX_BYTES = 48 * 1024;
+const SIGN_IN_MAX_REQUESTS = 6;
 
 /**
  * The seller dashboard in headless Chromium, served by a listening gateway in front of the simulator,
@@ -274,10 +279,22 @@ describe('seller dashboard in a real browser', () => {
     try {
       const tab = await slow.newPage();
       await throttle(slow, tab);
+      const bodies: Promise<number>[] = [];
+      const collect = (response: Response): void => {
+        bodies.push(
+          response.body().then(
+            (body) => body.length,
+            () => 0,
+          ),
+        );
+      };
+      tab.on('response', collect);
       const started = Date.now();
       await tab.goto(baseUrl);
       await visible(tab.getByLabel('API key'));
       const signInMs = Date.now() - started;
+      tab.off('response', collect);
+      const signInBytes = (await Promise.all(bodies)).reduce((sum, size) => sum + size, 0);
       await tab.getByLabel('API key').fill(apiKey);
       await tab.getByRole('button', { name: 'Sign in' }).click();
       await visible(tab.locator(`tr[data-keyword="${KEYWORD}"]`), 15_000);
@@ -285,8 +302,12 @@ describe('seller dashboard in a real browser', () => {
       await tab.getByRole('link', { name: KEYWORD }).click();
       await visible(tab.locator('#rank-title-section canvas'), 20_000);
       const chartMs = Date.now() - started - productsMs;
-      process.stdout.write(`slow link: sign-in ${signInMs} ms, products ${productsMs} ms, chart page ${chartMs} ms\n`);
-      expect(signInMs).toBeLessThan(SIGN_IN_BUDGET_MS);
+      process.stdout.write(
+        `slow link: sign-in ${signInMs} ms (${bodies.length} requests, ${signInBytes} bytes), ` +
+          `products ${productsMs} ms, chart page ${chartMs} ms\n`,
+      );
+      expect(bodies.length).toBeLessThanOrEqual(SIGN_IN_MAX_REQUESTS);
+      expect(signInBytes).toBeLessThan(SIGN_IN_MAX_BYTES);
     } finally {
       await slow.close();
     }

@@ -1,23 +1,34 @@
-import { DEFAULT_OTLP_ENDPOINT, preloadTracingOptions, serviceNameOf } from './preload-config';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageVersionAbove, preloadTracingOptions, serviceNameOf } from './preload-config';
 
 describe('preloadTracingOptions', () => {
-  it('names the service after the directory of its main script and exports to the local collector', () => {
-    expect(preloadTracingOptions({}, '/app/dist/services/gateway/src/main.js')).toEqual({
+  it('names the service after the directory of its main script, at the version of the ShelfWatch package', () => {
+    const root = mkdtempSync(join(tmpdir(), 'preload-config-'));
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'shelfwatch', version: '3.4.5' }));
+    const preloadDir = join(root, 'dist', 'libs', 'observability', 'src');
+    mkdirSync(preloadDir, { recursive: true });
+    expect(preloadTracingOptions(join(root, 'dist/services/gateway/src/main.js'), preloadDir)).toEqual({
       serviceName: 'gateway',
-      otlpEndpoint: DEFAULT_OTLP_ENDPOINT,
+      serviceVersion: '3.4.5',
     });
   });
 
-  it('prefers OTEL_SERVICE_NAME and OTEL_EXPORTER_OTLP_ENDPOINT', () => {
-    const env = { OTEL_SERVICE_NAME: 'crawler-2', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' };
-    expect(preloadTracingOptions(env, '/app/dist/services/crawler/src/main.js')).toEqual({
-      serviceName: 'crawler-2',
-      otlpEndpoint: 'http://jaeger:4318',
-    });
+  it('skips the package.json of a workspace library on the way up', () => {
+    const root = mkdtempSync(join(tmpdir(), 'preload-config-'));
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'shelfwatch', version: '1.0.0' }));
+    const lib = join(root, 'libs', 'observability');
+    mkdirSync(join(lib, 'src'), { recursive: true });
+    writeFileSync(join(lib, 'package.json'), JSON.stringify({ name: '@shelfwatch/observability', version: '9.9.9' }));
+    expect(packageVersionAbove(join(lib, 'src'))).toBe('1.0.0');
   });
 
-  it('exports nothing when OTEL_SDK_DISABLED=true', () => {
-    expect(preloadTracingOptions({ OTEL_SDK_DISABLED: 'true' }, 'dist/tools/cli/start.js').otlpEndpoint).toBeNull();
+  it('reports no version outside a ShelfWatch checkout', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'preload-config-'));
+    expect(preloadTracingOptions('/app/dist/services/crawler/src/main.js', elsewhere)).toEqual({
+      serviceName: 'crawler',
+    });
   });
 
   it('names a script outside src/ after its own directory, and a missing one as unknown', () => {

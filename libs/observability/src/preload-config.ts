@@ -1,27 +1,19 @@
-import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { TracingOptions } from './tracing';
 
-/** Where traces go when `OTEL_EXPORTER_OTLP_ENDPOINT` is not set (DESIGN.md, "Ports and environment"). */
-export const DEFAULT_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
-
-/** The environment variables the preload reads. */
-export interface PreloadEnv {
-  OTEL_SERVICE_NAME?: string;
-  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
-  OTEL_SDK_DISABLED?: string;
-}
+/** The `name` of the repository's root `package.json`, whose version every service reports. */
+const ROOT_PACKAGE_NAME = 'shelfwatch';
 
 /**
- * The tracing options of a process started with the preload, from its environment and its main script
- * (`dist/services/gateway/src/main.js` names the service `gateway` unless `OTEL_SERVICE_NAME` says otherwise).
- * `OTEL_SDK_DISABLED=true` keeps context propagation and trace ids in logs but exports nothing.
+ * The tracing options of a process started with the preload: `dist/services/gateway/src/main.js` is the service
+ * `gateway` at the version of the ShelfWatch package found above `packageSearchFrom`. The standard `OTEL_*`
+ * variables (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, the sampler, the exporter, `OTEL_SDK_DISABLED`) are
+ * read by the OpenTelemetry SDK itself and override these.
  */
-export function preloadTracingOptions(env: PreloadEnv, mainScript: string | undefined): TracingOptions {
-  const disabled = env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
-  return {
-    serviceName: env.OTEL_SERVICE_NAME?.trim() || serviceNameOf(mainScript),
-    otlpEndpoint: disabled ? null : env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || DEFAULT_OTLP_ENDPOINT,
-  };
+export function preloadTracingOptions(mainScript: string | undefined, packageSearchFrom: string): TracingOptions {
+  const serviceVersion = packageVersionAbove(packageSearchFrom);
+  return { serviceName: serviceNameOf(mainScript), ...(serviceVersion ? { serviceVersion } : {}) };
 }
 
 /** The directory that names a script's service: its own, or its parent's when it sits in `src/`. */
@@ -31,4 +23,25 @@ export function serviceNameOf(mainScript: string | undefined): string {
   }
   const dir = dirname(mainScript);
   return basename(dir) === 'src' ? basename(dirname(dir)) : basename(dir);
+}
+
+/** The version of the nearest ShelfWatch `package.json` in `dir` or above it; undefined when there is none. */
+export function packageVersionAbove(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const version = shelfwatchVersionIn(current);
+    if (version !== undefined || dirname(current) === current) {
+      return version;
+    }
+  }
+}
+
+function shelfwatchVersionIn(dir: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, 'package.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const manifest = JSON.parse(text) as { name?: unknown; version?: unknown };
+  return manifest.name === ROOT_PACKAGE_NAME && typeof manifest.version === 'string' ? manifest.version : undefined;
 }

@@ -54,7 +54,6 @@ describe('one trace per crawl, from the schedule to the webhook delivery', () =>
   beforeAll(async () => {
     tracing = startTracing({
       serviceName: 'crawl-trace-test',
-      otlpEndpoint: null,
       instrumentations: false,
       spanProcessors: [new SimpleSpanProcessor({ exporter })],
     });

@@ -34,7 +34,7 @@ export const TRACER_NAME = 'shelfwatch';
 
 /**
  * What {@link startTracing} needs to know about the process it instruments. Everything else comes from the
- * standard `OTEL_*` environment variables, read by the OpenTelemetry Node SDK itself (docs/running.md §Tracing).
+ * standard `OTEL_*` environment variables, read by the OpenTelemetry Node SDK itself (docs/operations.md §Tracing).
  */
 export interface TracingOptions {
   /** `service.name`, unless `OTEL_SERVICE_NAME` or `OTEL_RESOURCE_ATTRIBUTES` name the service. */

@@ -1,28 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { MikroORM } from '@mikro-orm/postgresql';
 import { TraceFlags } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { RankingProductView } from '@shelfwatch/contracts';
-import { RpcClient } from '@shelfwatch/messaging';
 import { TracingHandle, getTracer, startTracing } from '@shelfwatch/observability';
 import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
-import { startSimulator } from '../../../tools/marketplace-sim/src';
-import {
-  ServiceUnderTest,
-  TestEnvironment,
-  bootService,
-  createTestEnvironment,
-} from '../../../libs/platform/test/service-harness';
-import { CrawlerAppModule } from '../../crawler/src/app.module';
-import { loadCrawlerConfig } from '../../crawler/src/crawler.config';
-import { crawlerPersistence } from '../../crawler/src/crawler.persistence';
-import { RankingAppModule } from '../../ranking/src/app.module';
-import { loadRankingConfig } from '../../ranking/src/ranking.config';
-import { rankingPersistence } from '../../ranking/src/ranking.persistence';
-import { loadAlertingConfig } from '../src/alerting.config';
-import { alertingPersistence } from '../src/alerting.persistence';
-import { AlertingAppModule } from '../src/app.module';
 import { binomialAcceptanceBand } from './binomial-band';
+import { CrawlPipeline, startCrawlPipeline } from './crawl-pipeline.harness';
 
 const SEED = 33;
 const T0 = new Date('2026-11-22T05:00:00Z');
@@ -65,12 +48,7 @@ describe('sampling a tenth of the crawls with the standard OTEL_TRACES_SAMPLER v
   const exporter = new InMemorySpanExporter();
   const savedEnv = { sampler: process.env.OTEL_TRACES_SAMPLER, arg: process.env.OTEL_TRACES_SAMPLER_ARG };
   let tracing: TracingHandle;
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
-  let environment: TestEnvironment;
-  const services: ServiceUnderTest[] = [];
-  let crawlerOrm: MikroORM;
-  let alertingOrm: MikroORM;
-  let rpc: RpcClient;
+  let pipeline: CrawlPipeline;
   const tenantId = randomUUID();
 
   beforeAll(async () => {
@@ -82,37 +60,16 @@ describe('sampling a tenth of the crawls with the standard OTEL_TRACES_SAMPLER v
       instrumentations: false,
       spanProcessors: [new SimpleSpanProcessor({ exporter })],
     });
-    sim = await startSimulator({ port: 0, seed: SEED });
-    sim.control.setClock({ now: T0.toISOString() });
-    environment = await createTestEnvironment([crawlerPersistence, rankingPersistence, alertingPersistence]);
-    const env = {
-      ...environment.env,
-      NAVER_API_BASE_URL: sim.url,
-      NAVER_CLIENT_ID: 'client',
-      NAVER_CLIENT_SECRET: 'secret',
+    pipeline = await startCrawlPipeline(SEED, T0, {
       NAVER_RATE_PER_SECOND: '1000',
       CRAWL_MAX_PAGES: '1',
       // No scheduled crawl during the test: every crawl is one the test asked for.
       CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
-    };
-    const crawler = await bootService('crawler', loadCrawlerConfig(env), (c, l) => CrawlerAppModule.forConfig(c, l));
-    services.push(crawler);
-    crawlerOrm = crawler.app.get(MikroORM);
-    services.push(await bootService('ranking', loadRankingConfig(env), (c, l) => RankingAppModule.forConfig(c, l)));
-    const alerting = await bootService('alerting', loadAlertingConfig(env), (c, l) =>
-      AlertingAppModule.forConfig(c, l),
-    );
-    services.push(alerting);
-    alertingOrm = alerting.app.get(MikroORM);
-    rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    });
   });
 
   afterAll(async () => {
-    for (const service of services) {
-      await service.close();
-    }
-    await environment?.cleanup();
-    await sim?.close();
+    await pipeline?.close();
     await tracing?.shutdown();
     restoreEnv('OTEL_TRACES_SAMPLER', savedEnv.sampler);
     restoreEnv('OTEL_TRACES_SAMPLER_ARG', savedEnv.arg);
@@ -134,7 +91,7 @@ describe('sampling a tenth of the crawls with the standard OTEL_TRACES_SAMPLER v
 
   async function createKeywords(): Promise<string[]> {
     const keywords = Array.from({ length: KEYWORDS }, (_, i) => `office chair ${i}`);
-    const product = await rpc.request<RankingProductView>('ranking.product.create', {
+    const product = await pipeline.rpc.request<RankingProductView>('ranking.product.create', {
       tenantId,
       marketplace: 'naver',
       externalId: 'sampling-product',
@@ -144,7 +101,7 @@ describe('sampling a tenth of the crawls with the standard OTEL_TRACES_SAMPLER v
     });
     const ids = product.keywords.map((keyword) => keyword.keywordId);
     await eventually(async () => {
-      const [row] = await crawlerOrm.em
+      const [row] = await pipeline.crawlerOrm.em
         .fork()
         .execute<{ count: string }[]>('select count(*) from crawler.keywords where keyword_id in (?)', [ids]);
       expect(Number(row?.count)).toBe(KEYWORDS);
@@ -155,14 +112,14 @@ describe('sampling a tenth of the crawls with the standard OTEL_TRACES_SAMPLER v
   /** Asks for a crawl inside a new trace, as a caller without trace context does, and waits until it finished. */
   async function crawlOnce(keywordId: string): Promise<CrawlUnderTest> {
     const { crawlId, traceId, sampled } = await getTracer().startActiveSpan('crawl under test', async (root) => {
-      const answer = await rpc.request<{ crawlId: string }>('crawler.crawl.request', { tenantId, keywordId });
+      const answer = await pipeline.rpc.request<{ crawlId: string }>('crawler.crawl.request', { tenantId, keywordId });
       root.end();
       const { traceId: id, traceFlags } = root.spanContext();
       return { crawlId: answer.crawlId, traceId: id, sampled: (traceFlags & TraceFlags.SAMPLED) !== 0 };
     });
     await eventually(
       async () => {
-        const [run] = await crawlerOrm.em
+        const [run] = await pipeline.crawlerOrm.em
           .fork()
           .execute<{ status: string }[]>('select status from crawler.crawl_runs where crawl_id = ?', [crawlId]);
         expect(run?.status).toBe('completed');
@@ -176,13 +133,13 @@ describe('sampling a tenth of the crawls with the standard OTEL_TRACES_SAMPLER v
   /** Waits until the alerting has handled the `ranking.recorded` of every crawl: nothing of any trace is pending. */
   async function untilAlertingHandled(crawls: number): Promise<void> {
     await eventually(async () => {
-      const [row] = await alertingOrm.em
+      const [row] = await pipeline.alertingOrm.em
         .fork()
         .execute<{ count: string }[]>("select count(*) from alerting.inbox where event_type = 'ranking.recorded'");
       expect(Number(row?.count)).toBe(crawls);
     }, 120_000);
     // The relay ends its PRODUCER span before it marks the row published: every span has ended after this.
-    await untilOutboxDrained(alertingOrm, 'alerting');
+    await untilOutboxDrained(pipeline.alertingOrm, 'alerting');
   }
 
   it(

@@ -29,7 +29,6 @@ describe('AsyncAPI event headers', () => {
   beforeAll(async () => {
     tracing = startTracing({
       serviceName: 'asyncapi-test',
-      otlpEndpoint: null,
       instrumentations: false,
       spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
     });

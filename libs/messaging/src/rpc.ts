@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Msg, NatsConnection, Subscription, headers as natsHeaders } from '@nats-io/transport-node';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { Span, SpanKind, context, trace } from '@opentelemetry/api';
 import { controlCharacterIssues } from '@shelfwatch/contracts';
-import { extractContext, getTracer, injectContext } from '@shelfwatch/observability';
+import {
+  extractContext,
+  getTracer,
+  injectContext,
+  recordRpcOutcome,
+  rpcSpanAttributes,
+} from '@shelfwatch/observability';
 import { Logger } from 'pino';
 import { z } from 'zod';
 import { messagingMetrics } from './messaging-metrics';
@@ -114,28 +120,34 @@ export class RpcClient {
 
   async request<T>(subject: string, payload: unknown, timeoutMs = 5_000): Promise<T> {
     const target = rpcSubject(this.topology, subject);
-    return getTracer().startActiveSpan(`request ${subject}`, { kind: SpanKind.CLIENT }, async (span) => {
+    const data = JSON.stringify(payload);
+    const attributes = rpcSpanAttributes('client', target, Buffer.byteLength(data));
+    return getTracer().startActiveSpan(`request ${subject}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       const stopTimer = messagingMetrics.rpcSeconds.startTimer({ subject });
       let outcome: RpcOutcome = 'ok';
       try {
         const headers = natsHeaders();
         injectContext(headers);
-        const reply = await this.nc
-          .request(target, JSON.stringify(payload), { timeout: timeoutMs, headers })
-          .catch((error: unknown) => {
-            throw new RpcUnavailableError(subject, error);
-          });
+        const reply = await this.nc.request(target, data, { timeout: timeoutMs, headers }).catch((error: unknown) => {
+          throw new RpcUnavailableError(subject, error);
+        });
         const body: unknown = reply.json();
         if (!isReply(body)) {
           throw new RpcUnavailableError(subject, new Error('malformed reply'));
         }
+        const replyBytes = reply.data.length;
         if (!body.ok) {
-          throw new RpcRemoteError(body.error.code, body.error.message);
+          const { code, message } = body.error;
+          recordRpcOutcome(span, { outcome: 'error_reply', code, replyBytes, message: `${code}: ${message}` }, true);
+          throw new RpcRemoteError(code, message);
         }
+        recordRpcOutcome(span, { outcome: 'ok', replyBytes }, false);
         return body.data as T;
       } catch (error) {
         outcome = error instanceof RpcRemoteError ? 'remote_error' : 'unavailable';
-        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        if (!(error instanceof RpcRemoteError)) {
+          recordRpcOutcome(span, { outcome: 'unavailable', message: String(error) }, true);
+        }
         throw error;
       } finally {
         stopTimer({ outcome });
@@ -202,10 +214,13 @@ export class RpcServer {
   private async handle(subject: string, handler: RpcHandlerFn, msg: Msg): Promise<void> {
     try {
       const parent = extractContext(msg.headers);
-      const span = getTracer().startSpan(`serve ${subject}`, { kind: SpanKind.SERVER }, parent);
+      const attributes = rpcSpanAttributes('server', msg.subject, msg.data.length);
+      const span = getTracer().startSpan(`serve ${subject}`, { kind: SpanKind.SERVER, attributes }, parent);
       try {
         const reply = await context.with(trace.setSpan(parent, span), () => this.answer(subject, handler, msg));
-        msg.respond(this.encode(subject, reply));
+        const sent = this.encode(subject, reply);
+        msg.respond(sent.body);
+        recordServed(span, sent);
       } finally {
         span.end();
       }
@@ -238,24 +253,24 @@ export class RpcServer {
   }
 
   /** The reply as sent: `answer_too_large` instead of an answer the broker would refuse. */
-  private encode(subject: string, reply: RpcReply<unknown>): string {
+  private encode(subject: string, reply: RpcReply<unknown>): EncodedReply {
     let body: string;
     try {
       body = JSON.stringify(reply);
     } catch (error) {
       this.fail(subject, 'unserializable', { err: error, errorId: randomUUID() }, 'rpc answer is not serializable');
-      return JSON.stringify(refusal(RpcErrorCode.Internal, 'internal error'));
+      return encoded(refusal(RpcErrorCode.Internal, 'internal error'));
     }
     const bytes = Buffer.byteLength(body);
     const limit = this.maxReplyBytes;
     if (bytes <= limit) {
-      return body;
+      return { reply, body, bytes };
     }
     this.fail(subject, 'answer_too_large', { bytes, limit }, 'rpc answer exceeds the message limit');
     const message =
       `the answer (${bytes} bytes) exceeds the ${limit}-byte message limit; ` +
       'narrow the request (a smaller limit, a shorter range, one keyword)';
-    return JSON.stringify(refusal(RpcErrorCode.AnswerTooLarge, message));
+    return encoded(refusal(RpcErrorCode.AnswerTooLarge, message));
   }
 
   /** Counts a request refused as `invalid` (wrong schema); logs it when there is nobody to tell. */
@@ -282,4 +297,26 @@ export class RpcServer {
 
 function refusal(code: string, message: string): RpcReply<never> {
   return { ok: false, error: { code, message } };
+}
+
+/** A reply as it goes on the wire. */
+interface EncodedReply {
+  reply: RpcReply<unknown>;
+  body: string;
+  bytes: number;
+}
+
+function encoded(reply: RpcReply<unknown>): EncodedReply {
+  const body = JSON.stringify(reply);
+  return { reply, body, bytes: Buffer.byteLength(body) };
+}
+
+/** The server span's outcome: a refusal is a correct answer, only `internal` is the service's own fault. */
+function recordServed(span: Span, { reply, bytes }: EncodedReply): void {
+  if (reply.ok) {
+    recordRpcOutcome(span, { outcome: 'ok', replyBytes: bytes }, false);
+  } else {
+    const { code } = reply.error;
+    recordRpcOutcome(span, { outcome: 'error_reply', code, replyBytes: bytes }, code === RpcErrorCode.Internal);
+  }
 }

@@ -42,7 +42,6 @@ describe('trace context across HTTP, the outbox, JetStream and a consumer', () =
   beforeAll(async () => {
     tracing = startTracing({
       serviceName: 'trace-test',
-      otlpEndpoint: null,
       instrumentations: false,
       spanProcessors: [new SimpleSpanProcessor({ exporter })],
     });

@@ -7,3 +7,4 @@ export * from './logging.module';
 export * from './metrics';
 export * from './metrics.module';
 export * from './progress';
+export * from './rpc-spans';

@@ -1,27 +1,14 @@
 import { basename, dirname } from 'node:path';
 import type { TracingOptions } from './tracing';
 
-/** Where traces go when `OTEL_EXPORTER_OTLP_ENDPOINT` is not set (DESIGN.md, "Ports and environment"). */
-export const DEFAULT_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
-
-/** The environment variables the preload reads. */
-export interface PreloadEnv {
-  OTEL_SERVICE_NAME?: string;
-  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
-  OTEL_SDK_DISABLED?: string;
-}
-
 /**
- * The tracing options of a process started with the preload, from its environment and its main script
- * (`dist/services/gateway/src/main.js` names the service `gateway` unless `OTEL_SERVICE_NAME` says otherwise).
- * `OTEL_SDK_DISABLED=true` keeps context propagation and trace ids in logs but exports nothing.
+ * The tracing options of a process started with the preload: `dist/services/gateway/src/main.js` is the service
+ * `gateway`, at `version` (the ShelfWatch package's). The standard `OTEL_*` variables (`OTEL_SERVICE_NAME`,
+ * `OTEL_RESOURCE_ATTRIBUTES`, the sampler, the exporter, `OTEL_SDK_DISABLED`) are read by the OpenTelemetry SDK
+ * itself and override these (docs/operations.md §Tracing).
  */
-export function preloadTracingOptions(env: PreloadEnv, mainScript: string | undefined): TracingOptions {
-  const disabled = env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
-  return {
-    serviceName: env.OTEL_SERVICE_NAME?.trim() || serviceNameOf(mainScript),
-    otlpEndpoint: disabled ? null : env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || DEFAULT_OTLP_ENDPOINT,
-  };
+export function preloadTracingOptions(mainScript: string | undefined, version: string): TracingOptions {
+  return { serviceName: serviceNameOf(mainScript), serviceVersion: version };
 }
 
 /** The directory that names a script's service: its own, or its parent's when it sits in `src/`. */

@@ -1,14 +1,15 @@
 // The process entry hook of every service: `node --require ./dist/libs/observability/src/preload.js <main>`.
-// It starts tracing before the application loads pg, http or undici, so that the instrumentations can patch
-// them, which is why it imports nothing heavy (no Nest) and is not part of the barrel. This is the one place
-// in the lib that reads process.env (STYLE.md §8, §10).
+// It starts the OpenTelemetry Node SDK before the application loads pg, http or undici, so that the
+// instrumentations can patch them, which is why it imports nothing heavy (no Nest) and is not part of the barrel.
+// The SDK reads its standard OTEL_* variables itself (docs/operations.md §Tracing); nothing here reads process.env.
+import { version } from '../../../package.json';
 import { preloadTracingOptions } from './preload-config';
 import { startTracing } from './tracing';
 
 /** How long a signal waits for the spans to be exported (the collector may be down). */
 const SIGNAL_FLUSH_TIMEOUT_MS = 3000;
 
-const tracing = startTracing(preloadTracingOptions(process.env, process.argv[1]));
+const tracing = startTracing(preloadTracingOptions(process.argv[1], version));
 
 /** Settles when `work` does or after `ms`, never rejects: telemetry must not change how the process ends. */
 function atMost(work: Promise<void>, ms: number): Promise<void> {

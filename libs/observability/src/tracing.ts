@@ -1,13 +1,27 @@
 import { type Attributes, context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import {
+  CompositePropagator,
+  getBooleanFromEnv,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  defaultResource,
+  envDetector,
+  osDetector,
+  processDetector,
+  type ResourceDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { hostname } from 'node:os';
 import {
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
@@ -18,15 +32,20 @@ import {
 /** The name of the tracer every ShelfWatch span is created with. */
 export const TRACER_NAME = 'shelfwatch';
 
-/** What {@link startTracing} needs to know about the process it instruments. */
+/**
+ * What {@link startTracing} needs to know about the process it instruments. Everything else comes from the
+ * standard `OTEL_*` environment variables, read by the OpenTelemetry Node SDK itself (docs/operations.md §Tracing).
+ */
 export interface TracingOptions {
-  /** `service.name` on every span (`gateway`, `crawler`, …). */
+  /** `service.name`, unless `OTEL_SERVICE_NAME` or `OTEL_RESOURCE_ATTRIBUTES` name the service. */
   serviceName: string;
-  /** `service.version` on every span, when known. */
+  /** `service.version`, unless `OTEL_RESOURCE_ATTRIBUTES` sets it. */
   serviceVersion?: string;
-  /** OTLP/HTTP base URL (`http://127.0.0.1:4318`); `/v1/traces` is appended. No export when absent or null. */
-  otlpEndpoint?: string | null;
-  /** Extra processors, e.g. `new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })` in tests. */
+  /**
+   * Span processors instead of the exporters `OTEL_TRACES_EXPORTER` chooses, e.g.
+   * `new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })` in tests. The sampler and the resource
+   * still come from the environment.
+   */
   spanProcessors?: SpanProcessor[];
   /** Patch `pg`, `undici` (fetch) and outgoing `http`; on unless set to false. */
   instrumentations?: boolean;
@@ -34,23 +53,31 @@ export interface TracingOptions {
 
 /** The running tracing setup of this process. */
 export interface TracingHandle {
-  /** The one global provider. */
-  readonly provider: TracerProvider;
   /** Exports every finished span now; tracing keeps running. */
   forceFlush(): Promise<void>;
   /** Flushes, stops the instrumentations and unregisters the globals; a later {@link startTracing} starts afresh. */
   shutdown(): Promise<void>;
 }
 
+/** What the SDK's tracer provider offers beyond the API's interface. */
+interface FlushableProvider {
+  forceFlush(): Promise<void>;
+}
+
 // On globalThis rather than in a module variable so that a second copy of this file (another
-// resolution path to the same lib) still sees the provider that the preload registered.
+// resolution path to the same lib) still sees the SDK that the preload started.
 const HANDLE_KEY = Symbol.for('shelfwatch.observability.tracing');
 type GlobalWithHandle = typeof globalThis & { [HANDLE_KEY]?: TracingHandle };
 
 /**
- * Registers the process-wide tracer provider, context manager (AsyncLocalStorage), W3C trace-context +
- * baggage propagator and the pg / undici / outgoing-http instrumentations. Idempotent: a second call returns
- * the handle of the first one and ignores its options.
+ * Starts the OpenTelemetry Node SDK (`NodeSDK`) for this process: AsyncLocalStorage context, W3C trace-context +
+ * baggage propagation (or `OTEL_PROPAGATORS`), the sampler of `OTEL_TRACES_SAMPLER`/`_ARG`, the exporters of
+ * `OTEL_TRACES_EXPORTER` and `OTEL_EXPORTER_OTLP_*`, a resource with `service.name`, `service.version`,
+ * `service.instance.id` (a UUID per process) and `OTEL_RESOURCE_ATTRIBUTES`, and the pg / undici /
+ * outgoing-http instrumentations. Idempotent: a second call returns the handle of the first one.
+ *
+ * `OTEL_SDK_DISABLED=true` creates no span and exports nothing, but still registers the context manager and the
+ * W3C propagator: a trace context that arrives in a header leaves with the messages the process sends.
  *
  * Must run before `pg`, `http` or `undici` are loaded (services do it through `preload.ts`).
  */
@@ -60,41 +87,27 @@ export function startTracing(options: TracingOptions): TracingHandle {
   if (existing) {
     return existing;
   }
-
-  const resource = defaultResource().merge(
-    resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName,
-      ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
-    }),
-  );
-  const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
-  if (options.otlpEndpoint) {
-    const exporter = new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) });
-    spanProcessors.unshift(new BatchSpanProcessor({ exporter }));
+  const disabled = getBooleanFromEnv('OTEL_SDK_DISABLED');
+  const instrumentations = disabled || options.instrumentations === false ? [] : createInstrumentations();
+  const sdk = disabled ? undefined : createSdk(options, instrumentations);
+  if (sdk) {
+    sdk.start();
+  } else {
+    registerPropagationOnly();
   }
-  const provider = new TracerProvider({ resource, spanProcessors });
-
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
-  trace.setGlobalTracerProvider(provider);
-  const unregisterInstrumentations =
-    options.instrumentations === false
-      ? () => undefined
-      : registerInstrumentations({ tracerProvider: provider, instrumentations: createInstrumentations() });
 
   const handle: TracingHandle = {
-    provider,
-    forceFlush: () => provider.forceFlush(),
+    forceFlush: () => activeProvider()?.forceFlush() ?? Promise.resolve(),
     shutdown: async () => {
       if (holder[HANDLE_KEY] !== handle) {
         return;
       }
       delete holder[HANDLE_KEY];
-      unregisterInstrumentations();
-      await provider.shutdown();
+      // The SDK's shutdown leaves the patches in place; a later startTracing registers new ones.
+      for (const instrumentation of instrumentations) {
+        instrumentation.disable();
+      }
+      await sdk?.shutdown();
       trace.disable();
       propagation.disable();
       context.disable();
@@ -102,6 +115,54 @@ export function startTracing(options: TracingOptions): TracingHandle {
   };
   holder[HANDLE_KEY] = handle;
   return handle;
+}
+
+function createSdk(options: TracingOptions, instrumentations: Instrumentation[]): NodeSDK {
+  return new NodeSDK({
+    // The detectors' attributes are merged over this, the environment's last: it overrides what the process
+    // says about itself.
+    resourceDetectors: RESOURCE_DETECTORS,
+    resource: defaultResource().merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: options.serviceName,
+        ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
+      }),
+    ),
+    ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
+    // Traces only: metrics are Prometheus (metrics.ts), logs are pino on stdout.
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations,
+  });
+}
+
+/**
+ * `service.instance.id` (a random UUID per process), `host.name` (the pod's name in Kubernetes), `os.*`,
+ * `process.*`, then `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_SERVICE_NAME`. All synchronous: the SDK's own host
+ * detector reads `host.id` asynchronously, which holds every export back until it settles.
+ */
+const RESOURCE_DETECTORS: ResourceDetector[] = [
+  serviceInstanceIdDetector,
+  { detect: () => ({ attributes: { 'host.name': hostname() } }) },
+  osDetector,
+  processDetector,
+  envDetector,
+];
+
+function registerPropagationOnly(): void {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+}
+
+/** The SDK's tracer provider behind the API's proxy, if one is registered. */
+function activeProvider(): FlushableProvider | undefined {
+  const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  const provider = global.getDelegate?.() ?? global;
+  return typeof (provider as Partial<FlushableProvider>).forceFlush === 'function'
+    ? (provider as FlushableProvider)
+    : undefined;
 }
 
 /** Flushes and stops the tracing started by {@link startTracing}, if any (for `onApplicationShutdown`). */
@@ -114,10 +175,6 @@ export function getTracer(): Tracer {
   return trace.getTracer(TRACER_NAME);
 }
 
-function tracesUrl(endpoint: string): string {
-  return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
-}
-
 /**
  * `url.full` and `url.query` of an outgoing fetch without the query string, which may carry credentials: they
  * override what the undici instrumentation records (as incoming spans record the path only, `http-tracing.ts`).
@@ -127,7 +184,7 @@ export function outgoingUrlAttributes(request: { origin: string; path: string })
   return { [ATTR_URL_FULL]: `${url.origin}${url.pathname}`, [ATTR_URL_QUERY]: '' };
 }
 
-function createInstrumentations(): [PgInstrumentation, UndiciInstrumentation, HttpInstrumentation] {
+function createInstrumentations(): Instrumentation[] {
   return [
     // Without a parent, the outbox relay's polling would start a new trace for every query.
     new PgInstrumentation({ requireParentSpan: true }),

@@ -23,7 +23,6 @@ describe('baggage sent by a client', () => {
   beforeAll(async () => {
     tracing = startTracing({
       serviceName: 'baggage-test',
-      otlpEndpoint: null,
       instrumentations: false,
       spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
     });

@@ -16,7 +16,6 @@ describe('outgoing request spans', () => {
   beforeAll(async () => {
     tracing = startTracing({
       serviceName: 'outgoing-url-test',
-      otlpEndpoint: null,
       spanProcessors: [new SimpleSpanProcessor({ exporter })],
     });
     http = Fastify();

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { MikroORM } from '@mikro-orm/postgresql';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ALERTING_RPC, RankingProductView } from '@shelfwatch/contracts';
@@ -7,23 +6,9 @@ import { RpcClient } from '@shelfwatch/messaging';
 import { TracingHandle, registerHttpTracing, startTracing } from '@shelfwatch/observability';
 import { eventually } from '@shelfwatch/testing';
 import Fastify, { FastifyInstance } from 'fastify';
-import { groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
-import {
-  ServiceUnderTest,
-  TestEnvironment,
-  bootService,
-  createTestEnvironment,
-} from '../../../libs/platform/test/service-harness';
-import { CrawlerAppModule } from '../../crawler/src/app.module';
-import { loadCrawlerConfig } from '../../crawler/src/crawler.config';
-import { crawlerPersistence } from '../../crawler/src/crawler.persistence';
-import { RankingAppModule } from '../../ranking/src/app.module';
-import { loadRankingConfig } from '../../ranking/src/ranking.config';
-import { rankingPersistence } from '../../ranking/src/ranking.persistence';
-import { loadAlertingConfig } from '../src/alerting.config';
-import { alertingPersistence } from '../src/alerting.persistence';
-import { AlertingAppModule } from '../src/app.module';
+import { groundTruth } from '../../../tools/marketplace-sim/src';
 import { undercutRules } from './alerting.fixtures';
+import { CrawlPipeline, startCrawlPipeline } from './crawl-pipeline.harness';
 import { TestReceiver, startReceiver } from './webhook-receiver';
 
 const SEED = 33;
@@ -41,11 +26,8 @@ const CALLER_SPAN_ID = '00f067aa0ba902b7';
 describe('one trace per crawl, from the schedule to the webhook delivery', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: TracingHandle;
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let pipeline: CrawlPipeline;
   let receiver: TestReceiver;
-  let environment: TestEnvironment;
-  const services: ServiceUnderTest[] = [];
-  let crawlerOrm: MikroORM;
   let rpc: RpcClient;
   let http: FastifyInstance;
   const tenantId = randomUUID();
@@ -54,29 +36,16 @@ describe('one trace per crawl, from the schedule to the webhook delivery', () =>
   beforeAll(async () => {
     tracing = startTracing({
       serviceName: 'crawl-trace-test',
-      otlpEndpoint: null,
       instrumentations: false,
       spanProcessors: [new SimpleSpanProcessor({ exporter })],
     });
-    sim = await startSimulator({ port: 0, seed: SEED });
-    sim.control.setClock({ now: T0.toISOString() });
     receiver = await startReceiver();
-    environment = await createTestEnvironment([crawlerPersistence, rankingPersistence, alertingPersistence]);
-    const env = {
-      ...environment.env,
-      NAVER_API_BASE_URL: sim.url,
-      NAVER_CLIENT_ID: 'client',
-      NAVER_CLIENT_SECRET: 'secret',
+    pipeline = await startCrawlPipeline(SEED, T0, {
       CRAWL_SCHEDULER_INTERVAL_MS: '200',
       ALERTING_WEBHOOK_ALLOW_LOOPBACK: 'true',
       ALERTING_DELIVERY_POLL_MS: '50',
-    };
-    const crawler = await bootService('crawler', loadCrawlerConfig(env), (c, l) => CrawlerAppModule.forConfig(c, l));
-    services.push(crawler);
-    crawlerOrm = crawler.app.get(MikroORM);
-    services.push(await bootService('ranking', loadRankingConfig(env), (c, l) => RankingAppModule.forConfig(c, l)));
-    services.push(await bootService('alerting', loadAlertingConfig(env), (c, l) => AlertingAppModule.forConfig(c, l)));
-    rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    });
+    rpc = pipeline.rpc;
     // What the gateway does for a manual crawl: an HTTP edge that asks the crawler over NATS.
     http = Fastify();
     registerHttpTracing(http);
@@ -86,11 +55,7 @@ describe('one trace per crawl, from the schedule to the webhook delivery', () =>
 
   afterAll(async () => {
     await http?.close();
-    for (const service of services) {
-      await service.close();
-    }
-    await environment?.cleanup();
-    await sim?.close();
+    await pipeline?.close();
     await receiver?.close();
     await tracing?.shutdown();
   });
@@ -102,8 +67,8 @@ describe('one trace per crawl, from the schedule to the webhook delivery', () =>
     const myPrice = Math.min(...shelf.filter((i) => i.lprice > 0).map((i) => i.lprice)) + 10_000;
     await rpc.request(ALERTING_RPC.rulesPut, undercutRules(tenantId));
     await rpc.request(ALERTING_RPC.webhookCreate, { tenantId, url: receiver.url });
-    sim.control.setPrice({ productId: mine?.productId, price: myPrice });
-    sim.control.setPrice({ productId: competitor?.productId, price: Math.floor(myPrice * 0.8) });
+    pipeline.sim.control.setPrice({ productId: mine?.productId, price: myPrice });
+    pipeline.sim.control.setPrice({ productId: competitor?.productId, price: Math.floor(myPrice * 0.8) });
     const product = await rpc.request<RankingProductView>('ranking.product.create', {
       tenantId,
       marketplace: 'naver',
@@ -132,7 +97,7 @@ describe('one trace per crawl, from the schedule to the webhook delivery', () =>
     await trackAnUndercutProduct();
     // The keyword's first crawl is due within minutes: make it due now, so that the next tick requests it.
     await eventually(async () => {
-      const moved = await crawlerOrm.em
+      const moved = await pipeline.crawlerOrm.em
         .fork()
         .execute<{ affectedRows: number }>(
           'update crawler.keywords set next_due_at = now() where keyword_id = ?',

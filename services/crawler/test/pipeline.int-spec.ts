@@ -46,7 +46,6 @@ describe('crawl pipeline: keywords in, honest rankings out', () => {
   beforeAll(async () => {
     tracing = startTracing({
       serviceName: 'pipeline-test',
-      otlpEndpoint: null,
       instrumentations: false,
       spanProcessors: [new SimpleSpanProcessor({ exporter })],
     });

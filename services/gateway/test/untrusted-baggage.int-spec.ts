@@ -24,7 +24,6 @@ describe('gateway and a client-supplied baggage header', () => {
     // What the preload does in a running service; without it nothing is propagated and the test proves nothing.
     tracing = startTracing({
       serviceName: 'gateway',
-      otlpEndpoint: null,
       instrumentations: false,
       spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
     });

@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import type { TracingOptions } from './tracing';
 
-/** Where traces go when `OTEL_EXPORTER_OTLP_ENDPOINT` is not set (DESIGN.md, "Ports and environment"). */
+/** Where traces go when `OTEL_EXPORTER_OTLP_ENDPOINT` is not set (README.md, "Configuration"). */
 export const DEFAULT_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
 
 /** The environment variables the preload reads. */

@@ -1,7 +1,7 @@
 // The process entry hook of every service: `node --require ./dist/libs/observability/src/preload.js <main>`.
 // It starts tracing before the application loads pg, http or undici, so that the instrumentations can patch
 // them, which is why it imports nothing heavy (no Nest) and is not part of the barrel. This is the one place
-// in the lib that reads process.env (STYLE.md §8, §10).
+// in the lib that reads process.env (docs/architecture.md, "Conventions": one config per service; observability is infrastructure).
 import { preloadTracingOptions } from './preload-config';
 import { startTracing } from './tracing';
 

@@ -41,17 +41,19 @@ function blocksOf(markdown: string): Block[] {
   const blocks: Block[] = [];
   let fenced = false;
   let current: Block | null = null;
-  markdown.split('\n').forEach((text, index) => {
+  for (const [index, text] of markdown.split('\n').entries()) {
     if (text.trimStart().startsWith('```')) {
       fenced = !fenced;
       current = null;
-    } else if (!fenced && (current === null || STARTS_BLOCK.test(text))) {
+    } else if (fenced) {
+      continue;
+    } else if (current === null || STARTS_BLOCK.test(text)) {
       current = { line: index + 1, text };
       blocks.push(current);
-    } else if (!fenced) {
+    } else {
       current.text += `\n${text}`;
     }
-  });
+  }
   return blocks;
 }
 

@@ -1,4 +1,4 @@
-// Typed ESLint rules for the whole monorepo (STYLE.md §5, §14).
+// Typed ESLint rules for the whole monorepo (docs/architecture.md, "Conventions").
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 

@@ -1,5 +1,5 @@
 // Jest runs TypeScript through SWC (decorator metadata on) under Node 24 with --experimental-vm-modules,
-// which is what lets CommonJS tests load the ESM-only NestJS 12 and MikroORM 7 packages (see docs/testing.md).
+// which is what lets CommonJS tests load the ESM-only NestJS 12 and MikroORM 7 packages (see docs/running.md, "Tests").
 const swc = [
   '@swc/jest',
   {

@@ -50,11 +50,6 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[rank] ?? 0;
 }
 
-/** A Markdown table row like `figureRow`, with `digits` decimals (latencies in ms). */
-export function figureRowFixed(name: string, f: Figures, digits: number): string {
-  return `| ${name} | ${f.min.toFixed(digits)} | ${f.median.toFixed(digits)} | ${f.max.toFixed(digits)} |`;
-}
-
 /** Writes `<resultsDir>/<name>-results.json` (relative to the repository root, the benches' working directory). */
 export function writeResults(name: string, results: unknown): void {
   writeFileSync(join(resultsDir(), `${name}-results.json`), `${JSON.stringify(results, null, 2)}\n`);

@@ -2,7 +2,7 @@ import { DEFAULT_PORTS, GATEWAY_METRICS_PORT, SERVICE_NAMES, ServiceName } from 
 import { Dependencies } from './local-deps';
 import { ChildSpec } from './supervisor';
 
-/** The simulator's default port (DESIGN.md §Ports). */
+/** The simulator's default port (docs/architecture.md, "Services and what each owns"). */
 export const SIM_PORT = 3100;
 
 /** Services get this long to shut down; the launcher kills what is left after {@link APP_STOP_DEADLINE_MS}. */

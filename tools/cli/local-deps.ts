@@ -9,7 +9,7 @@ import { answers, hostPort, waitUntil } from './probe';
 import { StartConfig } from './start.config';
 import { ChildSpec, Supervisor } from './supervisor';
 
-/** Where traces go when `OTEL_EXPORTER_OTLP_ENDPOINT` is unset (DESIGN.md §Ports and environment). */
+/** Where traces go when `OTEL_EXPORTER_OTLP_ENDPOINT` is unset (README.md, "Configuration"). */
 export const DEFAULT_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
 
 /** Names of the infrastructure children, stopped after the services. */

@@ -11,7 +11,7 @@ import { K8sObject, readYaml, renderKustomization } from './manifests';
 const routes = healthRoutes();
 
 describe('health routes served by every service', () => {
-  it('are GET /health/live and GET /health/ready (DESIGN.md §Ports and environment)', () => {
+  it('are GET /health/live and GET /health/ready (docs/architecture.md, "Environment and ports")', () => {
     expect(routes).toEqual({ live: '/health/live', ready: '/health/ready' });
   });
 });

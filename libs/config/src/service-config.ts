@@ -25,11 +25,11 @@ export const NATS_PASSWORD_SHAPE = {
   description: 'a letter, then letters, digits, _ or - (nats-server reads it as a configuration token)',
 };
 
-/** The seven services of DESIGN.md. */
+/** The seven services (docs/architecture.md, "Services and what each owns"). */
 export const SERVICE_NAMES = ['gateway', 'crawler', 'ranking', 'alerting', 'reporting', 'retention', 'health'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-/** Default HTTP port of each service (DESIGN.md §Ports). */
+/** Default HTTP port of each service (docs/architecture.md, "Services and what each owns"). */
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
   gateway: 3000,
   crawler: 3001,
@@ -48,7 +48,7 @@ export const GATEWAY_METRICS_PORT = 9464;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Variables every service reads (DESIGN.md §Environment). */
+/** Variables every service reads (docs/architecture.md, "Environment and ports"; README.md, "Configuration"). */
 export function commonSpec(service: ServiceName) {
   return {
     nodeEnv: oneOf('NODE_ENV', ['development', 'test', 'production'], 'development'),

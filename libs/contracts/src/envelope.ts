@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const uuidSchema = z.uuid();
 
 /**
- * The envelope every event travels in (DESIGN.md §Events). `data` is validated separately against the
+ * The envelope every event travels in (docs/architecture.md, "Events"). `data` is validated separately against the
  * schema registered for `type` and `version`.
  */
 export const envelopeSchema = z.object({

@@ -11,7 +11,7 @@ export interface StreamDefinition {
   description: string;
 }
 
-/** The domain streams of DESIGN.md, plus the dead-letter stream every consumer parks messages on. */
+/** The domain streams (docs/architecture.md, "Events"), plus the dead-letter stream every consumer parks messages on. */
 export const STREAMS = {
   TRACKING: {
     name: 'TRACKING',

@@ -15,7 +15,7 @@ import {
 } from '@shelfwatch/testing';
 
 /**
- * The commit-order gap (reliability.md §3.1): positions are taken before commit, so a transaction holding
+ * The commit-order gap (docs/messaging.md, Guarantees): positions are taken before commit, so a transaction holding
  * position 5 may commit after position 9 was already published. A relay that advances a checkpoint skips
  * position 5 forever; ours must publish every committed row while writers race it.
  */

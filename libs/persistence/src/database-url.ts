@@ -5,7 +5,7 @@ export function serviceRole(service: ServiceName): string {
   return `shelfwatch_${service}`;
 }
 
-/** The schema a service owns: its name (DESIGN.md §Services). */
+/** The schema a service owns: its name (docs/architecture.md, "Services and what each owns"). */
 export function serviceSchema(service: ServiceName): string {
   return service;
 }

@@ -60,7 +60,7 @@ function allowedPorts(): Variable<ReadonlySet<number>> {
   };
 }
 
-/** Variables the alerting reads on top of the common ones (DESIGN.md §Ports and environment). */
+/** Variables the alerting reads on top of the common ones (README.md, "Configuration"). */
 export const alertingConfigSpec = {
   /** Allow webhook URLs on loopback addresses (127.0.0.0/8, ::1, localhost); default false. */
   webhookAllowLoopback: allowLoopback(),

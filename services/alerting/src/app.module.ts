@@ -4,7 +4,7 @@ import { Logger } from 'pino';
 import { AlertingConfig } from './alerting.config';
 import { alertingManifest } from './alerting.manifest';
 import { alertingPersistence } from './alerting.persistence';
-import { AlertingModule, AlertingOverrides } from './alerts/alerts.module';
+import { AlertingModule, AlertingOverrides } from './alerting.module';
 
 /** The alerting application: the shared service core plus the alerting's feature modules. */
 @Module({})

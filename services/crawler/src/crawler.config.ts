@@ -23,7 +23,7 @@ function optionalUrl(name: string): Variable<string | null> {
   };
 }
 
-/** Variables the crawler reads on top of the common ones (DESIGN.md §Ports and environment). */
+/** Variables the crawler reads on top of the common ones (README.md, "Configuration"). */
 export const crawlerConfigSpec = {
   /** Where the Naver adapter sends searches (the marketplace simulator under `npm start`). */
   naverApiBaseUrl: url('NAVER_API_BASE_URL', ['http', 'https'], 'https://openapi.naver.com'),

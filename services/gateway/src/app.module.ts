@@ -4,7 +4,7 @@ import { Logger } from 'pino';
 import { GatewayConfig } from './gateway.config';
 import { gatewayManifest } from './gateway.manifest';
 import { gatewayPersistence } from './gateway.persistence';
-import { GatewayHttpModule } from './http/http.module';
+import { GatewayHttpModule } from './http/gateway-http.module';
 
 /** The gateway application: the shared service core plus the REST edge. */
 @Module({})

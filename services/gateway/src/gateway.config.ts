@@ -53,7 +53,7 @@ const originList = (name: string): Variable<string[]> =>
 const proxyList = (name: string): Variable<string[]> =>
   commaList(name, isAddressOrRange, 'IP addresses or CIDR ranges like 10.0.0.0/8');
 
-/** Variables the gateway reads on top of the common ones (DESIGN.md §Ports and environment). */
+/** Variables the gateway reads on top of the common ones (README.md, "Configuration"). */
 export const gatewayConfigSpec = {
   /**
    * Operator key that can create tenants; generated (and printed once) outside production. In production at

@@ -1,6 +1,6 @@
 import { ConfigSpec, Env, ServiceConfig, integer, loadServiceConfig, text } from '@shelfwatch/config';
 
-/** Variables the health reads on top of the common ones (DESIGN.md §Ports and environment). */
+/** Variables the health reads on top of the common ones (README.md, "Configuration"). */
 export const healthConfigSpec = {
   /** Services that must have a ready instance (comma-separated); one without is reported, degraded. */
   expectedServices: text('HEALTH_EXPECTED_SERVICES', 'gateway,crawler,ranking,alerting,reporting,retention'),

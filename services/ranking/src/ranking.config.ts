@@ -1,6 +1,6 @@
 import { ConfigSpec, Env, ServiceConfig, integer, loadServiceConfig, retentionFloorSpec } from '@shelfwatch/config';
 
-/** Variables the ranking reads on top of the common ones (DESIGN.md §Ports and environment). */
+/** Variables the ranking reads on top of the common ones (README.md, "Configuration"). */
 export const rankingConfigSpec = {
   /** Platform floor of purges: ranking history younger than this many days is never purged. */
   ...retentionFloorSpec(),

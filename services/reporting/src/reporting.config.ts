@@ -1,6 +1,6 @@
 import { ConfigSpec, Env, ServiceConfig, integer, loadServiceConfig, retentionFloorSpec } from '@shelfwatch/config';
 
-/** Variables the reporting reads on top of the common ones (DESIGN.md §Ports and environment). */
+/** Variables the reporting reads on top of the common ones (README.md, "Configuration"). */
 export const reportingConfigSpec = {
   /** How long a cached dashboard or brand-share answer may be served (also bounds the 24 h window's drift). */
   reportingCacheTtlMs: integer('REPORTING_CACHE_TTL_MS', 30_000, 0, 3_600_000),

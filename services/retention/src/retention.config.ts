@@ -11,7 +11,7 @@ import {
 
 const DAY_MS = 86_400_000;
 
-/** Variables the retention reads on top of the common ones (DESIGN.md §Ports and environment). */
+/** Variables the retention reads on top of the common ones (README.md, "Configuration"). */
 export const retentionConfigSpec = {
   /** Platform defaults, in days, for tenants that chose nothing else. */
   rankingRowsDays: integer('RETENTION_RANKING_ROWS_DAYS', 30, 1, 3_650),

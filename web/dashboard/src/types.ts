@@ -58,8 +58,6 @@ export type MarketplaceCredentials = MarketplaceCredentialsView;
 /** One marketplace as `GET /v1/marketplaces` lists it. */
 export type MarketplaceView = Schemas['Marketplaces']['items'][number];
 
-export type MarketplacesView = Schemas['Marketplaces'];
-
 /** The answer of `PUT /v1/marketplaces/:marketplace/credentials`. */
 export type CredentialsStored = Schemas['CredentialsStored'];
 

@@ -6,7 +6,7 @@ import { DependencyProbes, POSTGRES_PING_TIMEOUT_MS } from './dependency-probes'
 /** Set by every readiness probe, so Prometheus sees a process that runs but is not ready (`up` says only that it runs). */
 const readiness = gauge('shelfwatch_ready', 'The last readiness probe: 1 ready, 0 not ready');
 
-/** Kubernetes probes of a service (DESIGN.md §Ports and environment, research/stack.md §6.2). */
+/** Kubernetes probes of a service (docs/architecture.md, "Environment and ports"). */
 @Controller('health')
 export class HealthController {
   constructor(

@@ -81,8 +81,3 @@ export function decideAck(state: Pick<AlertState, 'status'>): AckDecision {
     }
   }
 }
-
-/** Resolving is possible from raised and acknowledged; a resolved alert stays as it is. */
-export function canResolve(state: AlertState): boolean {
-  return state.status !== 'resolved';
-}

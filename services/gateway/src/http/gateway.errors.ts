@@ -19,7 +19,7 @@ export interface FieldError {
   message: string;
 }
 
-/** A typed refusal of the gateway; never an `HttpException` (STYLE.md #9). */
+/** A typed refusal of the gateway; never an `HttpException` (docs/architecture.md, "Conventions": typed domain errors). */
 export class GatewayError extends Error {
   constructor(
     readonly code: GatewayErrorCode,

@@ -25,6 +25,3 @@ export function pageOf<T extends z.ZodType>(item: T) {
 
 /** An ISO 8601 date-time string as the API sends it (`format: date-time` in the OpenAPI document). */
 export const isoDate = z.string().meta({ format: 'date-time', description: 'ISO 8601 date-time' });
-
-/** Query values that may be given as `?x=a&x=b` or `?x=a,b`... are single values here: reject arrays clearly. */
-export const oneText = (max: number) => z.string().min(1).max(max);

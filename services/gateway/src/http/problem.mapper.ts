@@ -118,7 +118,7 @@ function fromFrameworkError(error: FastifyLikeError): MappedProblem | null {
 }
 
 /**
- * The one place where errors become HTTP answers (STYLE.md #9): gateway refusals, the services' domain
+ * The one place where errors become HTTP answers (docs/architecture.md, "Conventions": typed domain errors): gateway refusals, the services' domain
  * errors, downstream trouble (no responder or open breaker → 503, timeout → 504) and Fastify's own
  * parsing errors. Anything else is a 500 whose `errorId` is logged with the error.
  */

@@ -25,7 +25,7 @@ export class RouteAnswer<R> {
 
 /**
  * One REST route: its HTTP shape (zod schemas, from which validation AND the OpenAPI document are derived)
- * and a handler that maps the input to one call of a service (STYLE.md #6).
+ * and a handler that maps the input to one call of a service (docs/architecture.md, "Conventions": thin transports).
  */
 export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown> {
   method: HttpMethod;

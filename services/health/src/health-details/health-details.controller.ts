@@ -4,7 +4,7 @@ import { HealthDetails, HealthDetailsService } from './health-details.service';
 
 export type { HealthDetails } from './health-details.service';
 
-/** `GET /health`: the platform's detailed health (DESIGN.md: served by the health service). */
+/** `GET /health`: the platform's detailed health (docs/architecture.md, "Environment and ports": served by the health service). */
 @Controller('health')
 export class HealthDetailsController {
   constructor(private readonly health: HealthDetailsService) {}

@@ -1,27 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PurgeGuardModule } from '@shelfwatch/persistence';
 import { Logger } from 'pino';
-import { AlertingConfig } from '../alerting.config';
-import { DeliveriesStore } from '../deliveries/deliveries.store';
-import { DELIVERY_LOOP_OPTIONS, DeliveryLoops } from '../deliveries/delivery.loops';
-import { DELIVERY_OPTIONS, DeliveryWorker } from '../deliveries/delivery.worker';
-import { AlertingRetentionHandler } from '../retention/alerting-retention.handler';
-import { RulesHandler } from '../rules/rules.handler';
-import { RulesService } from '../rules/rules.service';
-import { RulesStore } from '../rules/rules.store';
-import { SECRET_BOX, SecretBox } from '../webhooks/secret-box';
-import { URL_POLICY, UrlPolicy } from '../webhooks/url-policy';
-import { HOST_RESOLVER, HostResolver, systemResolver } from '../webhooks/webhook-target';
-import { WebhooksHandler } from '../webhooks/webhooks.handler';
-import { MAX_WEBHOOKS, WebhooksService } from '../webhooks/webhooks.service';
-import { WebhooksStore } from '../webhooks/webhooks.store';
-import { AlertEvaluator } from './alert-evaluator';
-import { AlertWriter } from './alert-writer';
-import { AlertsHandler } from './alerts.handler';
-import { AlertsService } from './alerts.service';
-import { AlertsStore } from './alerts.store';
-import { EvaluationHandler } from './evaluation.handler';
-import { ShelvesStore } from './shelves.store';
+import { AlertingConfig } from './alerting.config';
+import { AlertEvaluator } from './alerts/alert-evaluator';
+import { AlertWriter } from './alerts/alert-writer';
+import { AlertsHandler } from './alerts/alerts.handler';
+import { AlertsService } from './alerts/alerts.service';
+import { AlertsStore } from './alerts/alerts.store';
+import { EvaluationHandler } from './alerts/evaluation.handler';
+import { ShelvesStore } from './alerts/shelves.store';
+import { DeliveriesStore } from './deliveries/deliveries.store';
+import { DELIVERY_LOOP_OPTIONS, DeliveryLoops } from './deliveries/delivery.loops';
+import { DELIVERY_OPTIONS, DeliveryWorker } from './deliveries/delivery.worker';
+import { AlertingRetentionHandler } from './retention/alerting-retention.handler';
+import { RulesHandler } from './rules/rules.handler';
+import { RulesService } from './rules/rules.service';
+import { RulesStore } from './rules/rules.store';
+import { SECRET_BOX, SecretBox } from './webhooks/secret-box';
+import { URL_POLICY, UrlPolicy } from './webhooks/url-policy';
+import { HOST_RESOLVER, HostResolver, systemResolver } from './webhooks/webhook-target';
+import { WebhooksHandler } from './webhooks/webhooks.handler';
+import { MAX_WEBHOOKS, WebhooksService } from './webhooks/webhooks.service';
+import { WebhooksStore } from './webhooks/webhooks.store';
 
 /** What tests may replace: the DNS resolver (private and rebinding names without a DNS server). */
 export interface AlertingOverrides {

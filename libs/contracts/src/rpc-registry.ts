@@ -179,9 +179,7 @@ export const rpcRegistry = {
     'credentials_unverified',
   ]),
   [CRAWLER_RPC.credentialsGet]: rpc(crawlerCredentialsGetRequest, crawlerCredentialsViewSchema),
-  [CRAWLER_RPC.credentialsDelete]: rpc(crawlerCredentialsDeleteRequest, crawlerCredentialsDeletedSchema, [
-    'not_found',
-  ]),
+  [CRAWLER_RPC.credentialsDelete]: rpc(crawlerCredentialsDeleteRequest, crawlerCredentialsDeletedSchema, ['not_found']),
   [CRAWLER_RPC.tenantUsage]: rpc(crawlerTenantUsageRequest, z.array(crawlerTenantUsageSchema)),
   [CRAWLER_MARKETPLACE_RPC.list]: rpc(crawlerMarketplaceListRequest, crawlerMarketplaceListSchema),
   [CRAWLER_MARKETPLACE_RPC.statuses]: rpc(crawlerMarketplaceStatusesRequest, crawlerMarketplaceStatusesSchema),
@@ -239,6 +237,10 @@ export type RpcSendable<T> = T extends string
       : T;
 
 export const rpcSubjects = Object.keys(rpcRegistry) as RpcSubject[];
+
+export function isRpcSubject(value: string): value is RpcSubject {
+  return Object.hasOwn(rpcRegistry, value);
+}
 
 /** The answer schema of `subject` (validates what its handler answered; the gateway's response schema). */
 export function rpcAnswerSchema<S extends RpcSubject>(subject: S): Registry[S]['answer'] {

@@ -5,7 +5,7 @@ import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opente
 import { ALERTING_RPC, RankingProductView } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
 import { TracingHandle, registerHttpTracing, startTracing } from '@shelfwatch/observability';
-import { eventually } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually } from '@shelfwatch/testing';
 import Fastify, { FastifyInstance } from 'fastify';
 import { groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
 import {
@@ -76,7 +76,7 @@ describe('one trace per crawl, from the schedule to the webhook delivery', () =>
     crawlerOrm = crawler.app.get(MikroORM);
     services.push(await bootService('ranking', loadRankingConfig(env), (c, l) => RankingAppModule.forConfig(c, l)));
     services.push(await bootService('alerting', loadAlertingConfig(env), (c, l) => AlertingAppModule.forConfig(c, l)));
-    rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    rpc = new CheckedRpcClient(environment.nats.nc, environment.nats.topology);
     // What the gateway does for a manual crawl: an HTTP edge that asks the crawler over NATS.
     http = Fastify();
     registerHttpTracing(http);

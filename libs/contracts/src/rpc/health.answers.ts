@@ -29,7 +29,10 @@ export const deadLetterSummarySchema = z
   .meta({ id: 'DeadLetter' });
 
 /** Answer of `health.dead-letters.list`: a page of parked messages, newest first. */
-export const deadLetterPageSchema = z.object({ items: z.array(deadLetterSummarySchema), nextCursor: z.string().nullable() });
+export const deadLetterPageSchema = z.object({
+  items: z.array(deadLetterSummarySchema),
+  nextCursor: z.string().nullable(),
+});
 
 /** Answer of `health.dead-letters.show`: one parked message with its headers and payload. */
 export const deadLetterDetailSchema = deadLetterSummarySchema

@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Injectable, Logger, Module } from '@nestjs/common';
-import { DataKind, RETENTION_RPC, RetentionKindPolicyView } from '@shelfwatch/contracts';
+import { DataKind, RETENTION_RPC, requestRpc } from '@shelfwatch/contracts';
 import { CLOCK, Clock, RpcClient } from '@shelfwatch/messaging';
 import { counter } from '@shelfwatch/observability';
 import { PurgeRequest } from './purge';
@@ -48,11 +48,7 @@ export class PurgeGuard {
    * does not answer, this throws (`RpcUnavailableError`): a transient failure, so the request is retried later.
    */
   async allows(dataKind: DataKind, request: PurgeRequest): Promise<boolean> {
-    const policy = await this.rpc.request<RetentionKindPolicyView>(
-      RETENTION_RPC.policyOfKind,
-      { dataKind },
-      POLICY_TIMEOUT_MS,
-    );
+    const policy = await requestRpc(this.rpc, RETENTION_RPC.policyOfKind, { dataKind }, POLICY_TIMEOUT_MS);
     const decision = decidePurge(request, policy, this.clock.now(), this.options.floorDays);
     if (decision.allowed) {
       return true;

@@ -8,3 +8,4 @@ export * from './free-port';
 export * from './private-nats';
 export * from './capturing-logger';
 export * from './outbox-drained';
+export * from './checked-rpc';

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { AlertView, DeliveryView, EventEnvelope, Page, WebhookCreated } from '@shelfwatch/contracts';
 import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
-import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { AlertingConfig, loadAlertingConfig } from '../src/alerting.config';
 import { alertingPersistence } from '../src/alerting.persistence';
@@ -33,7 +33,7 @@ describe('alert lifecycle and signed deliveries', () => {
       (config, logger) => AlertingAppModule.forConfig(config, logger, { resolver: tableResolver(dns) }),
       () => ({ ALERTING_WEBHOOK_ALLOW_LOOPBACK: 'true', ALERTING_DELIVERY_POLL_MS: '50' }),
     );
-    rpc = new RpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
+    rpc = new CheckedRpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Env } from '@shelfwatch/config';
 import { RpcClient } from '@shelfwatch/messaging';
+import { CheckedRpcClient } from '@shelfwatch/testing';
 import { startSimulator } from '../../../tools/marketplace-sim/src';
 import {
   ServiceUnderTest,
@@ -65,7 +66,7 @@ export async function startCrawlPipeline(seed: number, now: Date, env: Env): Pro
       AlertingAppModule.forConfig(c, l),
     );
     services.push(alerting);
-    const rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    const rpc = new CheckedRpcClient(environment.nats.nc, environment.nats.topology);
     return {
       sim,
       environment,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { AlertView, DeliveryView, EventEnvelope, Page, STREAMS, WebhookCreated } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
-import { eventually, readStream } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually, readStream } from '@shelfwatch/testing';
 import {
   BootedService,
   ServiceUnderTest,
@@ -42,7 +42,7 @@ describe('webhook retries and retention', () => {
         ALERTING_WEBHOOK_MAX_ATTEMPTS: '3',
       }),
     );
-    rpc = new RpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
+    rpc = new CheckedRpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
     orm = booted.sut.app.get(MikroORM);
     await migrateInto(booted.environment.db, retentionPersistence);
     const retentionConfig = loadRetentionConfig({

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DeliveryView, Page, WebhookCreated } from '@shelfwatch/contracts';
-import { RpcClient } from '@shelfwatch/messaging';
-import { eventually } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { AlertingConfig, loadAlertingConfig } from '../src/alerting.config';
 import { alertingPersistence } from '../src/alerting.persistence';
@@ -34,7 +33,7 @@ describe('evaluating a large crawl', () => {
 
   it(`raises ${PRODUCTS} alerts from one crawl in one transaction and sends them as one digest`, async () => {
     const tenantId = randomUUID();
-    const rpc = new RpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
+    const rpc = new CheckedRpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
     await rpc.request('alerting.rules.put', undercutRules(tenantId));
     const webhook = await rpc.request<WebhookCreated>('alerting.webhook.create', {
       tenantId,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ALERTING_RPC, CrawlItem, RankingLatestView, RankingProductView } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
-import { eventually } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually } from '@shelfwatch/testing';
 import {
   ServiceUnderTest,
   TestEnvironment,
@@ -38,7 +38,7 @@ describe('observed prices drive undercut alerts', () => {
     );
     services.push(alerting);
     alertingOrm = alerting.app.get(MikroORM);
-    rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    rpc = new CheckedRpcClient(environment.nats.nc, environment.nats.topology);
     await rpc.request(ALERTING_RPC.rulesPut, undercutRules(tenantId));
   });
 

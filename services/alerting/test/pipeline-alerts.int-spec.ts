@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ALERTING_RPC, RankingProductView, WebhookCreated } from '@shelfwatch/contracts';
 import { RpcClient, consumersFor } from '@shelfwatch/messaging';
-import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
 import {
   ServiceUnderTest,
@@ -68,7 +68,7 @@ describe('pipeline: a competitor undercuts on the marketplace, the tenant is tol
     );
     services.push(alerting);
     alertingOrm = alerting.app.get(MikroORM);
-    rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    rpc = new CheckedRpcClient(environment.nats.nc, environment.nats.topology);
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Page, WebhookCreated, WebhookView } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
+import { CheckedRpcClient } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { AlertingConfig, loadAlertingConfig } from '../src/alerting.config';
 import { alertingPersistence } from '../src/alerting.persistence';
@@ -22,7 +23,7 @@ describe('webhook registration', () => {
     booted = await bootInTestEnvironment(alertingPersistence, loadAlertingConfig, (config, logger) =>
       AlertingAppModule.forConfig(config, logger, { resolver: tableResolver(dns) }),
     );
-    rpc = new RpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
+    rpc = new CheckedRpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AnyEvent, STREAMS, buildEvent, parseEvent } from '@shelfwatch/contracts';
 import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
-import { eventually, readStream } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually, readStream } from '@shelfwatch/testing';
 import Fastify, { FastifyInstance } from 'fastify';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
@@ -73,7 +73,7 @@ describe('crawler: keywords in, crawl events out', () => {
       }),
     );
     const { nats } = booted.environment;
-    rpc = new RpcClient(nats.nc, nats.topology);
+    rpc = new CheckedRpcClient(nats.nc, nats.topology);
     const origin = { tenantId, correlationId: randomUUID(), causationId: null };
     const stamp = () => ({ id: randomUUID(), occurredAt: new Date() });
     for (const event of [

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CRAWLER_MARKETPLACE_RPC, CrawlerMarketplaceList, CrawlerMarketplaceStatuses } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
-import { eventually } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
 import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
@@ -42,7 +42,7 @@ describe('crawler: marketplace status from the crawl runs every replica shares',
         CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
       }),
     );
-    rpc = new RpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
+    rpc = new CheckedRpcClient(booted.environment.nats.nc, booted.environment.nats.topology);
   });
 
   afterAll(async () => {

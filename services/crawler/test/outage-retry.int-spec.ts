@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope, STREAMS, buildEvent } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
-import { eventually, pause, readStream } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually, pause, readStream } from '@shelfwatch/testing';
 import { startSimulator } from '../../../tools/marketplace-sim/src';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
@@ -57,7 +57,7 @@ describe('crawler: a marketplace outage is retried, not waited out', () => {
       }),
     );
     const { nats } = booted.environment;
-    rpc = new RpcClient(nats.nc, nats.topology);
+    rpc = new CheckedRpcClient(nats.nc, nats.topology);
     for (const keyword of keywords) {
       const event = buildEvent(
         'tracking.keyword.added',

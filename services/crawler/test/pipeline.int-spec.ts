@@ -5,7 +5,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { EventEnvelope, STREAMS } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
 import { TracingHandle, startTracing } from '@shelfwatch/observability';
-import { eventually, readStream } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually, readStream } from '@shelfwatch/testing';
 import { groundTruth, startSimulator } from '../../../tools/marketplace-sim/src';
 import {
   ServiceUnderTest,
@@ -67,7 +67,7 @@ describe('crawl pipeline: keywords in, honest rankings out', () => {
     ranking = await bootService('ranking', loadRankingConfig(env), (config, logger) =>
       RankingAppModule.forConfig(config, logger),
     );
-    rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    rpc = new CheckedRpcClient(environment.nats.nc, environment.nats.topology);
     orm = ranking.app.get(MikroORM);
     await trackThreeProducts();
   });

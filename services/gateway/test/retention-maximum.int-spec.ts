@@ -3,6 +3,7 @@ import { nanos } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { RETENTION_RPC, STREAMS } from '@shelfwatch/contracts';
 import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
+import { CheckedRpcClient } from '@shelfwatch/testing';
 import {
   ServiceUnderTest,
   TestEnvironment,
@@ -43,7 +44,7 @@ describe('retention maximum: no policy, and no stream, beyond RETENTION_MAX_DAYS
       (config, logger) => RetentionAppModule.forConfig(config, logger),
     );
     api = new Api(gateway);
-    rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    rpc = new CheckedRpcClient(environment.nats.nc, environment.nats.topology);
     ({ id: tenantId, apiKey: key } = await api.tenant('hoarder'));
   });
 

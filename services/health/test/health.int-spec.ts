@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Env } from '@shelfwatch/config';
 import { HEALTH_RPC } from '@shelfwatch/contracts';
-import { NatsLink, RpcClient } from '@shelfwatch/messaging';
+import { NatsLink } from '@shelfwatch/messaging';
 import {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   InstanceHeartbeat,
   heartbeatExpiryMs,
   heartbeatSubject,
 } from '@shelfwatch/platform';
-import { TcpProxy, eventually, startTcpProxy } from '@shelfwatch/testing';
+import { CheckedRpcClient, TcpProxy, eventually, startTcpProxy } from '@shelfwatch/testing';
 import {
   ServiceUnderTest,
   TestEnvironment,
@@ -105,7 +105,7 @@ describe('health service', () => {
     expect(componentOf(body, 'postgres')?.latencyMs).toBeGreaterThan(0);
     expect(body.instances.map((i) => i.service).sort()).toEqual(['health', 'ranking', 'retention']);
     expect(body.instances[0]).toMatchObject({ ready: true, version: body.version, uptimeSeconds: expect.any(Number) });
-    const rpc = new RpcClient(environment.nats.nc, environment.nats.topology);
+    const rpc = new CheckedRpcClient(environment.nats.nc, environment.nats.topology);
     expect(await rpc.request(HEALTH_RPC.summary, {})).toEqual({ status: 'healthy', timestamp: expect.any(String) });
   });
 
@@ -200,7 +200,7 @@ describe('health service', () => {
       const { body } = await details();
       expect(body.instances.map((instance) => instance.instanceId)).toContain(instanceId);
     }, 5_000);
-    const rpc = new RpcClient(nc, topology);
+    const rpc = new CheckedRpcClient(nc, topology);
     await expect(rpc.request(HEALTH_RPC.summary, {}, 3_000)).resolves.toMatchObject({ status: expect.any(String) });
   });
 

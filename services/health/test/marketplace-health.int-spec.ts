@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
-import { eventually } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually } from '@shelfwatch/testing';
 import { type RunningSimulator, startSimulator } from '../../../tools/marketplace-sim/src';
 import {
   ServiceUnderTest,
@@ -57,7 +57,7 @@ describe('health: a component per marketplace, and honest crawl freshness', () =
       (config, logger) => HealthAppModule.forConfig(config, logger),
     );
     const { nats } = environment;
-    rpc = new RpcClient(nats.nc, nats.topology);
+    rpc = new CheckedRpcClient(nats.nc, nats.topology);
     const origin = { tenantId, correlationId: randomUUID(), causationId: null };
     const productId = randomUUID();
     for (const event of [

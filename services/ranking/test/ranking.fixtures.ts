@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CrawlItem, EventData, EventEnvelope, STREAMS, buildEvent } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
-import { readStream } from '@shelfwatch/testing';
+import { CheckedRpcClient, readStream } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { RankingAppModule } from '../src/app.module';
 import { RankingConfig, loadRankingConfig } from '../src/ranking.config';
@@ -20,7 +20,7 @@ export async function bootRanking(): Promise<RankingUnderTest> {
     RankingAppModule.forConfig(config, logger),
   );
   const { nc, topology } = booted.environment.nats;
-  return { booted, rpc: new RpcClient(nc, topology), orm: booted.sut.app.get(MikroORM) };
+  return { booted, rpc: new CheckedRpcClient(nc, topology), orm: booted.sut.app.get(MikroORM) };
 }
 
 /** Every event of `type` on its stream, parsed. */

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { Env } from '@shelfwatch/config';
 import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
+import { CheckedRpcClient } from '@shelfwatch/testing';
 import {
   ServiceUnderTest,
   TestEnvironment,
@@ -82,7 +83,7 @@ export async function bootRetentionPlatform(
     crawler,
     alerting,
     reporting,
-    rpc: new RpcClient(environment.nats.nc, environment.nats.topology),
+    rpc: new CheckedRpcClient(environment.nats.nc, environment.nats.topology),
     sql,
     stop: async () => {
       await sql.end();

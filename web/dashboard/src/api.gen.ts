@@ -1664,7 +1664,10 @@ export interface components {
         PlatformHealth: {
             /** @enum {string} */
             status: "healthy" | "degraded" | "unhealthy";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description ISO 8601 date-time
+             */
             timestamp: string;
         };
         PriceHistory: {

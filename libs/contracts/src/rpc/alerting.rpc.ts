@@ -1,6 +1,6 @@
-/** Request/reply contracts of the alerting service: subjects, request schemas, answer types. */
+/** Request/reply contracts of the alerting service: subjects and request schemas (answers: `alerting.answers.ts`). */
 import { z } from 'zod';
-import { AlertType, alertTypeSchema } from '../events/alert.events';
+import { alertTypeSchema } from '../events/alert.events';
 import { pageInput } from '../pagination';
 
 /** Request/reply subjects served by the alerting service. */
@@ -75,15 +75,6 @@ export const alertRulesPutRequest = z.object({
   overrides: z.array(alertRuleOverrideSchema).max(1000).default([]),
 });
 
-/** A tenant's rules; `ruleIds` are the stable ids carried by `alert.raised` (`ruleId`). */
-export interface AlertRulesView {
-  defaults: AlertRuleSettings;
-  overrides: AlertRuleOverride[];
-  ruleIds: Record<AlertType, string>;
-  /** Null while the tenant still runs on the built-in defaults. */
-  updatedAt: string | null;
-}
-
 export const alertListRequest = z.object({
   tenantId: z.uuid(),
   status: alertStatusSchema.optional(),
@@ -95,31 +86,6 @@ export const alertListRequest = z.object({
 
 export const alertGetRequest = z.object({ tenantId: z.uuid(), alertId: z.uuid() });
 export const alertAckRequest = z.object({ tenantId: z.uuid(), alertId: z.uuid() });
-
-/** One step of an alert's life, as its events tell it. */
-export interface AlertHistoryEntry {
-  type: 'alert.raised' | 'alert.acknowledged' | 'alert.resolved';
-  at: string;
-  eventId: string;
-}
-
-export interface AlertView {
-  id: string;
-  ruleId: string;
-  type: AlertType;
-  status: AlertStatus;
-  productId: string;
-  keywordId: string;
-  /** The crawl that raised it. */
-  crawlId: string;
-  message: string;
-  details: Record<string, string | number | boolean | null>;
-  raisedAt: string;
-  acknowledgedAt: string | null;
-  resolvedAt: string | null;
-  resolvedReason: 'condition_cleared' | 'product_removed' | 'rule_changed' | null;
-  history: AlertHistoryEntry[];
-}
 
 export const webhookEventTypeSchema = z.enum(['alert.raised', 'alert.acknowledged', 'alert.resolved']);
 
@@ -142,44 +108,7 @@ export const webhookCreateRequest = z.object({
 export const webhookListRequest = z.object({ tenantId: z.uuid(), ...pageInput });
 export const webhookDeleteRequest = z.object({ tenantId: z.uuid(), webhookId: z.uuid() });
 
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: z.infer<typeof webhookEventTypeSchema>[];
-  digest: boolean;
-  description: string | null;
-  createdAt: string;
-}
-
-/** The created webhook; `secret` is present only when it was generated, and only in this answer. */
-export interface WebhookCreated extends WebhookView {
-  secret?: string;
-}
-
 export const deliveryListRequest = z.object({ tenantId: z.uuid(), webhookId: z.uuid(), ...pageInput });
 
 export const deliveryStatusSchema = z.enum(['pending', 'delivering', 'succeeded', 'failed']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
-
-/** One attempt at sending a delivery. */
-export interface DeliveryAttemptView {
-  at: string;
-  /** HTTP status answered, null when none (refused, network error, timeout). */
-  statusCode: number | null;
-  /** Why it failed (`timeout`, `connection_refused`, `http_503`, `refused: private_address`, …); null on success. */
-  error: string | null;
-  durationMs: number;
-}
-
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  /** The alert events this delivery carries (several in digest mode). */
-  eventIds: string[];
-  eventTypes: string[];
-  status: DeliveryStatus;
-  attempts: DeliveryAttemptView[];
-  nextAttemptAt: string | null;
-  createdAt: string;
-  completedAt: string | null;
-}

@@ -1,4 +1,4 @@
-/** Request/reply contracts of the crawler service: subjects, request schemas, answer types. */
+/** Request/reply contracts of the crawler service: subjects, request schemas (answers: `crawler.answers.ts`). */
 import { z } from 'zod';
 import { marketplaceId } from '../input-safety';
 import { pageInput } from '../pagination';
@@ -33,33 +33,6 @@ export const crawlerCrawlListRequest = z.object({
 });
 
 export type CrawlerCrawlListInput = z.output<typeof crawlerCrawlListRequest>;
-
-/** Answer of `crawler.crawl.request`. */
-export interface CrawlerCrawlRequested {
-  crawlId: string;
-}
-
-/** One crawl run as callers see it (dates as ISO 8601 on the wire). */
-export interface CrawlerCrawlView {
-  crawlId: string;
-  tenantId: string;
-  keywordId: string;
-  trigger: 'schedule' | 'manual';
-  status: CrawlerCrawlStatus;
-  requestedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  pagesFetched: number | null;
-  itemCount: number | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  correlationId: string;
-  traceparent: string | null;
-  /** Attempts started so far (more than 1: the crawl was retried). */
-  attempts: number;
-  /** When a run waiting for a retry may start again; null otherwise. */
-  nextAttemptAt: string | null;
-}
 
 /**
  * A marketplace credential field: printable ASCII without spaces (it travels in HTTP headers, where anything else
@@ -103,27 +76,6 @@ export const crawlerCredentialsGetRequest = z.object({ tenantId: z.uuid(), marke
 /** `crawler.credentials.delete`: forgets the tenant's own credentials (`not_found` when none are stored). */
 export const crawlerCredentialsDeleteRequest = crawlerCredentialsGetRequest;
 
-/** Whose credentials a tenant's crawls of a marketplace use; `none`: nobody's, crawls fail with `auth_failed`. */
-export type CrawlerCredentialSource = 'tenant' | 'platform' | 'none';
-
-/** What a tenant sees of the credentials its crawls use: never the credentials, only the client id's last four. */
-export interface CrawlerCredentialsView {
-  marketplace: string;
-  source: CrawlerCredentialSource;
-  /** Last four characters of the tenant's own client id; null for the platform's. */
-  last4: string | null;
-  /** When a crawl last used the tenant's own credentials (to the minute); null for the platform's. */
-  lastUsedAt: string | null;
-  /** When the tenant's own credentials were last stored; null for the platform's. */
-  updatedAt: string | null;
-}
-
-/** Answer of `crawler.credentials.put`: the stored credentials as the tenant sees them. */
-export interface CrawlerCredentialsStored extends CrawlerCredentialsView {
-  source: 'tenant';
-  last4: string;
-  updatedAt: string;
-}
 /** `crawler.tenant.usage`: what the tenant's crawls spent today of each marketplace's budget. */
 export const crawlerTenantUsageRequest = z.object({ tenantId: z.uuid() });
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * the operator's view of the dead letters (listed and shown by health, replayed by the service that parked them).
  */
 export const HEALTH_RPC = {
-  /** Answers {@link HealthSummary}; takes no payload. */
+  /** Answers `HealthSummary` (`health.answers.ts`); takes no payload. */
   summary: 'health.summary.get',
   /** Answers a page of parked messages, newest first. */
   deadLettersList: 'health.dead-letters.list',
@@ -15,12 +15,8 @@ export const HEALTH_RPC = {
   deadLettersReplay: 'health.dead-letters.replay',
 } as const;
 
-/** The platform's verdict without its details (the gateway shows it to anyone, e.g. the dashboard's banner). */
-export interface HealthSummary {
-  status: 'healthy' | 'degraded' | 'unhealthy';
-  /** When the health service computed it (ISO 8601). */
-  timestamp: string;
-}
+/** `health.summary.get`: takes no payload. */
+export const healthSummaryRequest = z.object({});
 
 /** A dead letter's sequence in the DEADLETTER stream. */
 export const deadLetterSequence = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

@@ -1,9 +1,8 @@
-/** Request/reply contracts of the ranking service: subjects, request schemas, answer types. */
+/** Request/reply contracts of the ranking service: subjects and request schemas (answers: `ranking.answers.ts`). */
 import { z } from 'zod';
-import { PriceSource, RankingEntry, Standing } from '../events/ranking.events';
-import { EBAY_SITE_IDS, MARKETPLACES, OrderFidelity, marketplaceCurrency, normalizeSite } from '../marketplaces';
+import { EBAY_SITE_IDS, MARKETPLACES, marketplaceCurrency, normalizeSite } from '../marketplaces';
 import { pageInput } from '../pagination';
-import { PlanView, planNameSchema } from '../plans';
+import { planNameSchema } from '../plans';
 
 /** Request/reply subjects served by the ranking service. */
 export const RANKING_RPC = {
@@ -189,132 +188,5 @@ export type RankingKeywordListInput = z.output<typeof rankingKeywordListRequest>
 export type RankingKeywordUpdateInput = z.output<typeof rankingKeywordUpdateRequest>;
 export type RankingTenantPlanGetInput = z.output<typeof rankingTenantPlanGetRequest>;
 export type RankingTenantPlanSetInput = z.output<typeof rankingTenantPlanSetRequest>;
-
-/** A tenant's plan as the ranking answers it. */
-export type RankingTenantPlanView = PlanView;
 export type RankingExclusionAddInput = z.output<typeof rankingExclusionAddRequest>;
 export type RankingExclusionRefInput = z.output<typeof rankingExclusionRefRequest>;
-
-/** Where a product stood on one of its keywords at that keyword's latest recorded crawl. */
-export interface RankingProductKeyword {
-  keywordId: string;
-  keyword: string;
-  /** Rank at the latest crawl; null when not on the crawled pages, or never crawled. */
-  rank: number | null;
-  /** previousRank − rank (positive = moved up); null unless both are known. */
-  change: number | null;
-  /** Cheapest competitor at the latest crawl priced in `currency`; null when none or never crawled. */
-  lowestCompetitorPrice: number | null;
-  /** ISO 4217 currency of `myPrice` and `lowestCompetitorPrice`: the product's. */
-  currency: string;
-  /** How faithfully `rank` is the shopper's position at the latest crawl (`exact` when never crawled). */
-  orderFidelity: OrderFidelity;
-  /** My price at the latest crawl: observed on the shelf, else (and when never crawled) the catalogue price. */
-  myPrice: number;
-  priceSource: PriceSource;
-  /** The mall my product was observed at; null unless `priceSource` is `observed`. */
-  observedMall: string | null;
-  /** When the keyword was last crawled successfully (ISO 8601); null when never. */
-  lastCrawledAt: string | null;
-  /** How often the keyword is crawled. */
-  intervalMinutes: number;
-  /** A paused keyword is not crawled on schedule. */
-  paused: boolean;
-  /** How the keyword's crawls have been going. */
-  crawlHealth: RankingKeywordCrawlHealth;
-}
-
-/** A tracked product as callers see it. */
-export interface RankingProductView {
-  id: string;
-  marketplace: string;
-  /** The marketplace site (eBay `EBAY_US`, …); null for marketplaces without sites. */
-  site: string | null;
-  /** ISO 4217 currency of `price`: the marketplace's (site's). */
-  currency: string;
-  externalId: string;
-  name: string;
-  price: number;
-  createdAt: string;
-  keywords: RankingProductKeyword[];
-}
-
-/** A tenant's keyword as callers see it. */
-export interface RankingKeywordView {
-  id: string;
-  marketplace: string;
-  /** The site the keyword is searched on (its products' site); null for marketplaces without sites. */
-  site: string | null;
-  keyword: string;
-  /** How often the keyword is crawled (one value per keyword; PATCH changes it). */
-  intervalMinutes: number;
-  /** A paused keyword is not crawled on schedule (a manual crawl still is). */
-  paused: boolean;
-  productIds: string[];
-  /** How the keyword's crawls have been going. */
-  crawlHealth: RankingKeywordCrawlHealth;
-}
-
-/** A keyword's crawl health: failing after several crawls in a row ended failed (retried attempts not counted). */
-export interface RankingKeywordCrawlHealth {
-  /** At least `CRAWL_FAILING_AFTER` crawls in a row ended failed; a completed crawl clears it. */
-  failing: boolean;
-  consecutiveFailures: number;
-  /** The last failed crawl's reason while failures run; null once a crawl completed. */
-  lastError: { code: string; message: string; at: string } | null;
-  /** When a crawl of the keyword last completed (ISO 8601); null when never (since crawl health was kept). */
-  lastCrawledAt: string | null;
-}
-
-/** An attach: the keyword, and whether this call linked it (false: the product already had it). */
-export interface RankingKeywordAttached {
-  productId: string;
-  keywordId: string;
-  keyword: string;
-  marketplace: string;
-  /** The site the keyword is searched on (the product's); null for marketplaces without sites. */
-  site: string | null;
-  intervalMinutes: number;
-  created: boolean;
-}
-
-/** An exclusion as callers see it. */
-export interface RankingExclusionView {
-  id: string;
-  kind: 'product' | 'mall';
-  value: string;
-  createdAt: string;
-}
-
-/** The latest recorded crawl of a keyword: the standings of its tracked products and the whole shelf. */
-export interface RankingLatestView {
-  keywordId: string;
-  /** Null while the keyword has never been crawled successfully. */
-  crawl: {
-    crawlId: string;
-    crawledAt: string;
-    recordedAt: string;
-    /** How faithfully the ranks are the shopper's positions (from the crawl's `crawl.completed`). */
-    orderFidelity: OrderFidelity;
-  } | null;
-  standings: Standing[];
-  /** The shelf from `fromRank` on, cut at a byte budget (PAGE_MAX_BYTES) so the answer fits in one message. */
-  entries: (RankingEntry & { title: string })[];
-  /** The rank to ask for next (`fromRank`) when the shelf was cut; null when `entries` reach its end. */
-  nextRank: number | null;
-}
-
-/** Answers of the deleting commands. */
-export interface RankingProductRemoved {
-  productId: string;
-  removed: true;
-}
-export interface RankingKeywordRemoved {
-  productId: string;
-  keywordId: string;
-  removed: true;
-}
-export interface RankingExclusionRemoved {
-  exclusionId: string;
-  removed: true;
-}

@@ -1,8 +1,5 @@
-/** Request/reply contracts of the reporting service: subjects, request schemas, answer types. */
+/** Request/reply contracts of the reporting service: subjects and request schemas (answers: `reporting.answers.ts`). */
 import { z } from 'zod';
-import { AlertType } from '../events/alert.events';
-import { PriceSource } from '../events/ranking.events';
-import { OrderFidelity } from '../marketplaces';
 
 /** Request/reply subjects served by the reporting service. */
 export const REPORTING_RPC = {
@@ -33,30 +30,6 @@ export const REPORTING_BRANDS_MAX_RANGE_DAYS = 93;
 
 export const reportingDashboardRequest = z.object({ tenantId: z.uuid() });
 
-/** Crawl outcomes counted on the dashboard (a crawl counts once, in its latest state). */
-export interface ReportingCrawlCounts {
-  requested: number;
-  running: number;
-  completed: number;
-  failed: number;
-}
-
-/** The tenant's overview, answered by one database query (cached briefly). */
-export interface ReportingDashboardView {
-  trackedProducts: number;
-  /** Distinct keywords linked to at least one tracked product. */
-  trackedKeywords: number;
-  /** Crawls whose latest state change happened in the 24 h before `generatedAt`. */
-  crawlsLast24h: ReportingCrawlCounts;
-  /** Alerts raised and not resolved (acknowledged ones included), by type; absent types are 0. */
-  openAlerts: Record<AlertType, number>;
-  /** Mean of the latest rank of every tracked product × keyword that was found on its shelf; null: none. */
-  averageRank: number | null;
-  /** When the tenant's last successful crawl completed; null: never. */
-  lastSuccessfulCrawlAt: string | null;
-  generatedAt: string;
-}
-
 /** Brand share of a keyword's top N results, per day and over the range. */
 export const reportingBrandsRequest = z.object({
   tenantId: z.uuid(),
@@ -69,26 +42,6 @@ export const reportingBrandsRequest = z.object({
   topN: z.number().int().min(1).max(100).default(10),
 });
 
-export interface ReportingBrandShare {
-  /** As the marketplace spells it; `''` when the listing names no brand. */
-  brand: string;
-  /** Top-N positions the brand held, summed over the crawls. */
-  slots: number;
-  /** slots / all top-N positions shown in those crawls, 0..1. */
-  share: number;
-}
-
-export interface ReportingBrandsView {
-  keywordId: string;
-  topN: number;
-  from: string;
-  to: string;
-  /** Over the whole range, largest first (ties by brand). */
-  brands: ReportingBrandShare[];
-  /** One entry per UTC day that had a recorded crawl, oldest first. */
-  days: { day: string; totalSlots: number; brands: ReportingBrandShare[] }[];
-}
-
 export const reportingRankHistoryRequest = z.object({
   tenantId: z.uuid(),
   productId: z.uuid(),
@@ -99,28 +52,6 @@ export const reportingRankHistoryRequest = z.object({
   bucket: reportingBucketSchema.default('day'),
 });
 
-/** One bucket of a product's rank on a keyword; ranks are null when it was never found in the bucket. */
-export interface ReportingRankPoint {
-  bucketStart: string;
-  rankMin: number | null;
-  rankMax: number | null;
-  /** Rank at the bucket's last crawl (null: absent from that crawl). */
-  rankLast: number | null;
-  /** Crawls recorded in the bucket. */
-  samples: number;
-  /** How faithfully `rankLast` is the shopper's position (its crawl's; buckets from before issue 16: `exact`). */
-  orderFidelity: OrderFidelity;
-}
-
-export interface ReportingRankHistoryView {
-  productId: string;
-  bucket: ReportingBucket;
-  from: string;
-  to: string;
-  /** Ordered by keyword id; points oldest first, only buckets with at least one crawl. */
-  series: { keywordId: string; points: ReportingRankPoint[] }[];
-}
-
 export const reportingPriceHistoryRequest = z.object({
   tenantId: z.uuid(),
   productId: z.uuid(),
@@ -129,32 +60,6 @@ export const reportingPriceHistoryRequest = z.object({
   to: instant,
   bucket: reportingBucketSchema.default('day'),
 });
-
-export interface ReportingPricePoint {
-  bucketStart: string;
-  /** My price at the bucket's last crawl: observed on the shelf, else the catalogue price (`priceSource`). */
-  myPrice: number;
-  /** `observed` or `catalog` (buckets recorded before observed prices: `catalog`). */
-  priceSource: PriceSource;
-  /** The mall my product was observed at, when `priceSource` is `observed`; else null. */
-  observedMall: string | null;
-  /** Lowest competitor price seen in the bucket, priced in `currency`; null: no competitor was priced in it. */
-  lowestCompetitorPrice: number | null;
-  /**
-   * ISO 4217 currency of `myPrice` and `lowestCompetitorPrice`: the product's, so a product's price history is in
-   * one currency (buckets from before issue 16: KRW).
-   */
-  currency: string;
-}
-
-export interface ReportingPriceHistoryView {
-  productId: string;
-  keywordId: string;
-  bucket: ReportingBucket;
-  from: string;
-  to: string;
-  points: ReportingPricePoint[];
-}
 
 /**
  * One chunk of the rank/price history CSV export (`product_id,keyword_id,bucket_start,rank_min,rank_max,
@@ -179,11 +84,3 @@ export const reportingExportPageRequest = z.object({
     .max(512 * 1024)
     .default(256 * 1024),
 });
-
-export interface ReportingExportPage {
-  /** Whole CSV lines, each ending in `\n`. */
-  csv: string;
-  rows: number;
-  /** Null after the last chunk. */
-  nextCursor: string | null;
-}

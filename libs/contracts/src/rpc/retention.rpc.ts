@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DataKind, dataKindSchema } from '../events/retention.events';
+import { dataKindSchema } from '../events/retention.events';
 
-/** Request/reply contracts of the retention service: subjects, request schemas, answer types. */
+/** Request/reply contracts of the retention service: subjects and request schemas (answers: `retention.answers.ts`). */
 export const RETENTION_RPC = {
   policyGet: 'retention.policy.get',
   policyPut: 'retention.policy.put',
@@ -59,55 +59,9 @@ export function retentionPolicyPutBodyWithin(maxDays: number) {
 export const retentionPolicyOfKindRequest = z.object({ dataKind: dataKindSchema });
 export type RetentionPolicyOfKindRequest = z.infer<typeof retentionPolicyOfKindRequest>;
 
-/** Answer of `retention.policy.kind`: the platform default and every tenant's own choice for that kind. */
-export interface RetentionKindPolicyView {
-  dataKind: DataKind;
-  /** Days kept for a tenant without a choice of its own. */
-  defaultDays: number;
-  /** Tenants with a choice of their own, each with its days. */
-  tenants: { tenantId: string; days: number }[];
-}
-
 /** `retention.sweep.latest`: the last sweep as this tenant sees it; `not_found` before the first sweep. */
 export const retentionSweepLatestRequest = z.object({ tenantId: z.uuid() });
 
 export type RetentionPolicyGetRequest = z.infer<typeof retentionPolicyGetRequest>;
 export type RetentionPolicyPutRequest = z.infer<typeof retentionPolicyPutRequest>;
 export type RetentionSweepLatestRequest = z.infer<typeof retentionSweepLatestRequest>;
-
-/** How long one kind of the tenant's data is kept, and whether that is the default or the tenant's choice. */
-export interface RetentionPolicyEntry {
-  dataKind: DataKind;
-  days: number;
-  source: 'default' | 'tenant';
-}
-
-/** Answer of `retention.policy.get` and `retention.policy.put`: every data kind, in a fixed order. */
-export interface RetentionPolicyView {
-  tenantId: string;
-  policies: RetentionPolicyEntry[];
-}
-
-/** One data kind of a sweep: `requested` until its owner reports, then `completed`. */
-export interface RetentionSweepKindView {
-  dataKind: DataKind;
-  /** The cut-off applied to this tenant's rows (ISO-8601). */
-  cutoff: string;
-  status: 'requested' | 'completed';
-  /** This tenant's rows deleted; null until completed. */
-  deleted: number | null;
-  /** The owning service that purged; null until completed. */
-  service: string | null;
-  completedAt: string | null;
-}
-
-/** Answer of `retention.sweep.latest`. `completed` once every data kind's owner answered. */
-export interface RetentionSweepView {
-  sweepId: string;
-  /** The period the sweep covers (the scheduler runs one sweep per period across every replica). */
-  period: string;
-  startedAt: string;
-  finishedAt: string | null;
-  status: 'running' | 'completed';
-  kinds: RetentionSweepKindView[];
-}

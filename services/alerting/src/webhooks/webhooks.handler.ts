@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   ALERTING_RPC,
-  DeliveryView,
-  Page,
-  WebhookCreated,
-  WebhookView,
+  RpcAnswer,
   deliveryListRequest,
   webhookCreateRequest,
   webhookDeleteRequest,
@@ -20,22 +17,22 @@ export class WebhooksHandler {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @OnRequest(ALERTING_RPC.webhookCreate)
-  create(payload: unknown): Promise<WebhookCreated> {
+  create(payload: unknown): Promise<RpcAnswer<'alerting.webhook.create'>> {
     return answer(webhookCreateRequest, payload, (input) => this.webhooks.create(input));
   }
 
   @OnRequest(ALERTING_RPC.webhookList)
-  list(payload: unknown): Promise<Page<WebhookView>> {
+  list(payload: unknown): Promise<RpcAnswer<'alerting.webhook.list'>> {
     return answer(webhookListRequest, payload, ({ tenantId, ...page }) => this.webhooks.list(tenantId, page));
   }
 
   @OnRequest(ALERTING_RPC.webhookDelete)
-  delete(payload: unknown): Promise<{ deleted: true }> {
+  delete(payload: unknown): Promise<RpcAnswer<'alerting.webhook.delete'>> {
     return answer(webhookDeleteRequest, payload, (input) => this.webhooks.delete(input.tenantId, input.webhookId));
   }
 
   @OnRequest(ALERTING_RPC.deliveryList)
-  deliveries(payload: unknown): Promise<Page<DeliveryView>> {
+  deliveries(payload: unknown): Promise<RpcAnswer<'alerting.delivery.list'>> {
     return answer(deliveryListRequest, payload, ({ tenantId, webhookId, ...page }) =>
       this.webhooks.deliveriesOf(tenantId, webhookId, page),
     );

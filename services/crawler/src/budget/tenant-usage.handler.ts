@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CRAWLER_RPC, CrawlerTenantUsage, crawlerTenantUsageRequest } from '@shelfwatch/contracts';
+import { CRAWLER_RPC, RpcAnswer, crawlerTenantUsageRequest } from '@shelfwatch/contracts';
 import { OnRequest, parseRequest } from '@shelfwatch/messaging';
 import { TenantUsageReader } from './tenant-usage';
 
@@ -9,7 +9,7 @@ export class TenantUsageHandler {
   constructor(private readonly reader: TenantUsageReader) {}
 
   @OnRequest(CRAWLER_RPC.tenantUsage)
-  usage(payload: unknown): Promise<CrawlerTenantUsage[]> {
+  usage(payload: unknown): Promise<RpcAnswer<'crawler.tenant.usage'>> {
     return this.reader.usage(parseRequest(crawlerTenantUsageRequest, payload).tenantId);
   }
 }

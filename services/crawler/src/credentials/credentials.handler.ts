@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   CRAWLER_RPC,
-  CrawlerCredentialsStored,
-  CrawlerCredentialsView,
+  RpcAnswer,
   crawlerCredentialsDeleteRequest,
   crawlerCredentialsGetRequest,
   crawlerCredentialsPutRequest,
@@ -17,19 +16,19 @@ export class CredentialsHandler {
   constructor(private readonly credentials: CredentialsService) {}
 
   @OnRequest(CRAWLER_RPC.credentialsPut)
-  put(payload: unknown): Promise<CrawlerCredentialsStored> {
+  put(payload: unknown): Promise<RpcAnswer<'crawler.credentials.put'>> {
     return answer(crawlerCredentialsPutRequest, payload, ({ clientId, clientSecret, ...owner }) =>
       this.credentials.put(owner, clientId, clientSecret),
     );
   }
 
   @OnRequest(CRAWLER_RPC.credentialsGet)
-  get(payload: unknown): Promise<CrawlerCredentialsView> {
+  get(payload: unknown): Promise<RpcAnswer<'crawler.credentials.get'>> {
     return answer(crawlerCredentialsGetRequest, payload, (owner) => this.credentials.get(owner));
   }
 
   @OnRequest(CRAWLER_RPC.credentialsDelete)
-  delete(payload: unknown): Promise<{ deleted: true }> {
+  delete(payload: unknown): Promise<RpcAnswer<'crawler.credentials.delete'>> {
     return answer(crawlerCredentialsDeleteRequest, payload, (owner) => this.credentials.delete(owner));
   }
 }

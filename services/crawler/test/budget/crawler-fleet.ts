@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Env } from '@shelfwatch/config';
 import { RpcClient } from '@shelfwatch/messaging';
-import { eventually, freePorts } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually, freePorts } from '@shelfwatch/testing';
 import { Client } from 'pg';
 import {
   RAKUTEN_SEARCH_PATH,
@@ -80,7 +80,7 @@ export async function startCrawlerFleet(count: number, env: Env): Promise<Crawle
     sim,
     crawlers,
     db,
-    rpc: new RpcClient(environment.nats.nc, environment.nats.topology),
+    rpc: new CheckedRpcClient(environment.nats.nc, environment.nats.topology),
     schedule: async (tenantId, n, intervalMinutes, marketplace = 'naver') => {
       const ids = Array.from({ length: n }, () => randomUUID());
       await db.query(

@@ -1,3 +1,4 @@
+import { HEALTH_RPC, rpcAnswerSchema } from '@shelfwatch/contracts';
 import { PROBLEMS, ProblemSlug, problem } from '../http/problem';
 import { JsonSchema, OpenApiComponents } from './openapi-components';
 
@@ -59,14 +60,7 @@ export function problemExample(slug: ProblemSlug): JsonSchema {
 
 /** `GET /health` (outside the route table: no key, no tenant): the platform's verdict for the dashboard. */
 export function platformHealthOperation(components: OpenApiComponents): Record<string, JsonSchema> {
-  const schema = components.addJson('PlatformHealth', {
-    type: 'object',
-    required: ['status', 'timestamp'],
-    properties: {
-      status: { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] },
-      timestamp: { type: 'string', format: 'date-time' },
-    },
-  });
+  const schema = components.add('PlatformHealth', rpcAnswerSchema(HEALTH_RPC.summary), 'output');
   return {
     get: {
       operationId: 'getPlatformHealth',

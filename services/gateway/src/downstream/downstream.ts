@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { RpcAnswer, RpcRequest, RpcSubject } from '@shelfwatch/contracts';
 import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
 import { Breaker, createBreaker } from '@shelfwatch/resilience';
 
@@ -21,9 +22,12 @@ export class Downstream implements OnApplicationShutdown {
     @Inject(DOWNSTREAM_TIMEOUT_MS) private readonly timeoutMs: number,
   ) {}
 
-  /** Sends `payload` to `subject` and returns the service's answer. */
-  async call<T>(subject: string, payload: unknown): Promise<T> {
-    return (await this.breakerOf(subject).fire(subject, payload)) as T;
+  /**
+   * Sends `request` to `subject` and returns the service's answer, both typed from the contracts' rpc registry
+   * (a refusal rejects with `RpcRemoteError`, whose code is one of the subject's `RpcErrorCodeOf`).
+   */
+  async call<S extends RpcSubject>(subject: S, request: RpcRequest<S>): Promise<RpcAnswer<S>> {
+    return (await this.breakerOf(subject).fire(subject, request)) as RpcAnswer<S>;
   }
 
   onApplicationShutdown(): void {

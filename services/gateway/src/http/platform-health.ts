@@ -1,4 +1,4 @@
-import { HEALTH_RPC, HealthSummary } from '@shelfwatch/contracts';
+import { HEALTH_RPC } from '@shelfwatch/contracts';
 import { FastifyInstance } from 'fastify';
 import { Downstream } from '../downstream/downstream';
 
@@ -10,7 +10,7 @@ import { Downstream } from '../downstream/downstream';
 export function registerPlatformHealth(instance: FastifyInstance, downstream: Downstream): void {
   instance.get('/health', async (_request, reply) => {
     try {
-      const summary = await downstream.call<HealthSummary>(HEALTH_RPC.summary, {});
+      const summary = await downstream.call(HEALTH_RPC.summary, {});
       return await reply.status(summary.status === 'unhealthy' ? 503 : 200).send(summary);
     } catch {
       return reply.status(503).type('application/problem+json').send({

@@ -1,4 +1,5 @@
 import { TimeoutError } from '@nats-io/transport-node';
+import { rpcRegistry, rpcSubjects } from '@shelfwatch/contracts';
 import { RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
 import { capturingLogger } from '@shelfwatch/testing';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
@@ -19,6 +20,21 @@ describe('toProblem', () => {
       status: 409,
       type: 'https://shelfwatch.dev/problems/crawl-already-running',
     });
+  });
+
+  it('answers every error code of every rpc subject with its own problem, and only `internal` with a 500', () => {
+    for (const subject of rpcSubjects) {
+      for (const code of rpcRegistry[subject].errors) {
+        const { problem } = toProblem(new RpcRemoteError(code, 'refused'), logger);
+        expect({ subject, code, internal: problem.status === 500 }).toEqual({
+          subject,
+          code,
+          internal: code === 'internal',
+        });
+      }
+    }
+    expect(toProblem(new RpcRemoteError('credentials_unverified', 'later'), logger).retryAfterSeconds).toBe(30);
+    expect(toProblem(new RpcRemoteError('replay_failed', 'parked'), logger).problem.status).toBe(409);
   });
 
   it('tells the caller to narrow the request when the answer would be too large (422, not a 500)', () => {

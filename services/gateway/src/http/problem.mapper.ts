@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { TimeoutError } from '@nats-io/transport-node';
-import { RpcErrorCode, RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
+import { RPC_ERROR_CODES, RpcAnyErrorCode } from '@shelfwatch/contracts';
+import { RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
 import { isBreakerOpen } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
-import { Problem, problem } from './problem';
+import { Problem, ProblemSlug, problem } from './problem';
 
 /** A mapped error: the problem to send and, for 429, how long to wait. */
 export interface MappedProblem {
@@ -42,34 +43,37 @@ function fromGatewayError(error: GatewayError): MappedProblem {
 }
 
 /**
- * Error codes of the services (docs/messaging.md): `invalid`, `not_found`, `conflict`, `already_running`,
- * `limit_exceeded` (a tenant limit of the owning service; the message names it and its value),
- * `answer_too_large` (the answer would not fit in one message: the caller narrows the request),
- * `replay_failed` (a dead letter's handler failed again: it stays parked), `credentials_rejected` (the marketplace
- * refused a tenant's credentials) and `credentials_unverified` (they could not be checked now).
+ * The problem of each error code of the rpc registry (`RPC_ERROR_CODES`, docs/messaging.md): a code added there
+ * fails to compile here until it is mapped. `internal` (and any code outside the registry) stays a 500.
  */
+const RPC_PROBLEMS: Record<RpcAnyErrorCode, { slug: ProblemSlug; retryAfterSeconds?: number } | null> = {
+  invalid: { slug: 'validation' },
+  answer_too_large: { slug: 'answer-too-large' },
+  internal: null,
+  not_found: { slug: 'not-found' },
+  conflict: { slug: 'conflict' },
+  already_running: { slug: 'crawl-already-running' },
+  limit_exceeded: { slug: 'limit-exceeded' },
+  // A dead letter's handler failed again: it stays parked.
+  replay_failed: { slug: 'conflict' },
+  credentials_rejected: { slug: 'credentials-rejected' },
+  // The marketplace could not be asked now: worth a retry shortly.
+  credentials_unverified: { slug: 'credentials-unverified', retryAfterSeconds: 30 },
+};
+
+function isRpcErrorCode(code: string): code is RpcAnyErrorCode {
+  return (RPC_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** A service's refusal as its problem; `invalid` carries the field errors its message names. */
 function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
-  switch (error.code) {
-    case RpcErrorCode.AnswerTooLarge:
-      return { problem: problem('answer-too-large', error.message) };
-    case RpcErrorCode.Invalid:
-      return { problem: problem('validation', error.message, { errors: remoteFieldErrors(error.message) }) };
-    case 'not_found':
-      return { problem: problem('not-found', error.message) };
-    case 'conflict':
-    case 'replay_failed':
-      return { problem: problem('conflict', error.message) };
-    case 'already_running':
-      return { problem: problem('crawl-already-running', error.message) };
-    case 'limit_exceeded':
-      return { problem: problem('limit-exceeded', error.message) };
-    case 'credentials_rejected':
-      return { problem: problem('credentials-rejected', error.message) };
-    case 'credentials_unverified':
-      return { problem: problem('credentials-unverified', error.message), retryAfterSeconds: 30 };
-    default:
-      return null;
+  const mapped = isRpcErrorCode(error.code) ? RPC_PROBLEMS[error.code] : null;
+  if (mapped === null) {
+    return null;
   }
+  const extra = mapped.slug === 'validation' ? { errors: remoteFieldErrors(error.message) } : {};
+  const answer: MappedProblem = { problem: problem(mapped.slug, error.message, extra) };
+  return mapped.retryAfterSeconds === undefined ? answer : { ...answer, retryAfterSeconds: mapped.retryAfterSeconds };
 }
 
 /** `parseRequest` answers "field: message; other: message"; turn it back into field errors. */

@@ -1,20 +1,14 @@
 import {
   ALERTING_RPC,
-  AlertRulesView,
-  AlertView,
-  DeliveryView,
-  Page,
-  WebhookCreated,
-  WebhookView,
   alertListRequest,
   alertRulesPutRequest,
+  rpcAnswerSchema,
   webhookCreateRequest,
 } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
-import { idParams, pageOf, pageQuery } from '../http/http-schemas';
+import { idParams, pageQuery } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
-import { alertRulesView, alertView, deliveryView, webhookCreated, webhookView } from './alerting.views';
 
 const alertFilters = alertListRequest.pick({ status: true, type: true, productId: true, keywordId: true });
 
@@ -30,8 +24,8 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       query: alertFilters.extend(pageQuery),
       status: 200,
-      response: pageOf(alertView),
-      handle: ({ tenantId, query }) => downstream.call<Page<AlertView>>(ALERTING_RPC.alertList, { ...query, tenantId }),
+      response: rpcAnswerSchema(ALERTING_RPC.alertList),
+      handle: ({ tenantId, query }) => downstream.call(ALERTING_RPC.alertList, { ...query, tenantId }),
     }),
     route({
       method: 'GET',
@@ -42,9 +36,8 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       params: idParams,
       status: 200,
-      response: alertView,
-      handle: ({ tenantId, params }) =>
-        downstream.call<AlertView>(ALERTING_RPC.alertGet, { tenantId, alertId: params.id }),
+      response: rpcAnswerSchema(ALERTING_RPC.alertGet),
+      handle: ({ tenantId, params }) => downstream.call(ALERTING_RPC.alertGet, { tenantId, alertId: params.id }),
     }),
     route({
       method: 'POST',
@@ -55,10 +48,9 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       params: idParams,
       status: 200,
-      response: alertView,
+      response: rpcAnswerSchema(ALERTING_RPC.alertAck),
       problems: ['conflict'],
-      handle: ({ tenantId, params }) =>
-        downstream.call<AlertView>(ALERTING_RPC.alertAck, { tenantId, alertId: params.id }),
+      handle: ({ tenantId, params }) => downstream.call(ALERTING_RPC.alertAck, { tenantId, alertId: params.id }),
     }),
     route({
       method: 'GET',
@@ -68,8 +60,8 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       tag: 'alerts',
       access: 'tenant',
       status: 200,
-      response: alertRulesView,
-      handle: ({ tenantId }) => downstream.call<AlertRulesView>(ALERTING_RPC.rulesGet, { tenantId }),
+      response: rpcAnswerSchema(ALERTING_RPC.rulesGet),
+      handle: ({ tenantId }) => downstream.call(ALERTING_RPC.rulesGet, { tenantId }),
     }),
     route({
       method: 'PUT',
@@ -80,8 +72,8 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       body: alertRulesPutRequest.omit({ tenantId: true }),
       status: 200,
-      response: alertRulesView,
-      handle: ({ tenantId, body }) => downstream.call<AlertRulesView>(ALERTING_RPC.rulesPut, { ...body, tenantId }),
+      response: rpcAnswerSchema(ALERTING_RPC.rulesPut),
+      handle: ({ tenantId, body }) => downstream.call(ALERTING_RPC.rulesPut, { ...body, tenantId }),
     }),
     route({
       method: 'POST',
@@ -92,11 +84,10 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       body: webhookCreateRequest.omit({ tenantId: true }),
       status: 201,
-      response: webhookCreated,
+      response: rpcAnswerSchema(ALERTING_RPC.webhookCreate),
       problems: ['conflict', 'limit-exceeded'],
       secretFields: ['secret'],
-      handle: ({ tenantId, body }) =>
-        downstream.call<WebhookCreated>(ALERTING_RPC.webhookCreate, { ...body, tenantId }),
+      handle: ({ tenantId, body }) => downstream.call(ALERTING_RPC.webhookCreate, { ...body, tenantId }),
     }),
     route({
       method: 'GET',
@@ -107,9 +98,8 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       query: z.object(pageQuery),
       status: 200,
-      response: pageOf(webhookView),
-      handle: ({ tenantId, query }) =>
-        downstream.call<Page<WebhookView>>(ALERTING_RPC.webhookList, { ...query, tenantId }),
+      response: rpcAnswerSchema(ALERTING_RPC.webhookList),
+      handle: ({ tenantId, query }) => downstream.call(ALERTING_RPC.webhookList, { ...query, tenantId }),
     }),
     route({
       method: 'DELETE',
@@ -133,9 +123,9 @@ export function alertingRoutes(downstream: Downstream): AnyRoute[] {
       params: idParams,
       query: z.object(pageQuery),
       status: 200,
-      response: pageOf(deliveryView),
+      response: rpcAnswerSchema(ALERTING_RPC.deliveryList),
       handle: ({ tenantId, params, query }) =>
-        downstream.call<Page<DeliveryView>>(ALERTING_RPC.deliveryList, { ...query, tenantId, webhookId: params.id }),
+        downstream.call(ALERTING_RPC.deliveryList, { ...query, tenantId, webhookId: params.id }),
     }),
   ];
 }

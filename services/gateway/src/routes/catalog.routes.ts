@@ -1,22 +1,16 @@
 import {
-  Page,
   RANKING_RPC,
-  RankingExclusionView,
-  RankingKeywordAttached,
-  RankingKeywordView,
-  RankingLatestView,
-  RankingProductView,
   rankingExclusionAddRequest,
   rankingKeywordAddRequest,
   rankingKeywordChanges,
   rankingProductChanges,
   rankingProductCreateBody,
+  rpcAnswerSchema,
 } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
-import { idParams, pageOf, pageQuery } from '../http/http-schemas';
+import { idParams, pageQuery } from '../http/http-schemas';
 import { AnyRoute, answerWith, route } from '../http/route';
-import { exclusionView, keywordAttached, keywordView, latestRankingView, productView } from './ranking.views';
 
 const noScope = { tenantId: true, correlationId: true } as const;
 const keywordParams = z.object({ id: z.uuid(), keywordId: z.uuid() });
@@ -41,10 +35,9 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       body: rankingProductCreateBody,
       status: 201,
-      response: productView,
+      response: rpcAnswerSchema(RANKING_RPC.productCreate),
       problems: ['conflict', 'limit-exceeded'],
-      handle: ({ tenantId, body }) =>
-        downstream.call<RankingProductView>(RANKING_RPC.productCreate, { ...body, tenantId }),
+      handle: ({ tenantId, body }) => downstream.call(RANKING_RPC.productCreate, { ...body, tenantId }),
     }),
     route({
       method: 'GET',
@@ -55,9 +48,8 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       query: z.object(pageQuery),
       status: 200,
-      response: pageOf(productView),
-      handle: ({ tenantId, query }) =>
-        downstream.call<Page<RankingProductView>>(RANKING_RPC.productList, { ...query, tenantId }),
+      response: rpcAnswerSchema(RANKING_RPC.productList),
+      handle: ({ tenantId, query }) => downstream.call(RANKING_RPC.productList, { ...query, tenantId }),
     }),
     route({
       method: 'GET',
@@ -68,9 +60,8 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       params: idParams,
       status: 200,
-      response: productView,
-      handle: ({ tenantId, params }) =>
-        downstream.call<RankingProductView>(RANKING_RPC.productGet, { tenantId, productId: params.id }),
+      response: rpcAnswerSchema(RANKING_RPC.productGet),
+      handle: ({ tenantId, params }) => downstream.call(RANKING_RPC.productGet, { tenantId, productId: params.id }),
     }),
     route({
       method: 'PATCH',
@@ -82,9 +73,9 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       params: idParams,
       body: rankingProductChanges,
       status: 200,
-      response: productView,
+      response: rpcAnswerSchema(RANKING_RPC.productUpdate),
       handle: ({ tenantId, params, body }) =>
-        downstream.call<RankingProductView>(RANKING_RPC.productUpdate, { ...body, tenantId, productId: params.id }),
+        downstream.call(RANKING_RPC.productUpdate, { ...body, tenantId, productId: params.id }),
     }),
     route({
       method: 'DELETE',
@@ -109,9 +100,9 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       body: rankingKeywordAddRequest.omit({ ...noScope, productId: true }),
       status: 201,
       problems: ['limit-exceeded'],
-      response: keywordAttached,
+      response: rpcAnswerSchema(RANKING_RPC.keywordAdd),
       handle: async ({ tenantId, params, body }) => {
-        const attached = await downstream.call<RankingKeywordAttached>(RANKING_RPC.keywordAdd, {
+        const attached = await downstream.call(RANKING_RPC.keywordAdd, {
           ...body,
           tenantId,
           productId: params.id,
@@ -141,9 +132,8 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       query: z.object({ ...pageQuery, productId: z.uuid().optional() }),
       status: 200,
-      response: pageOf(keywordView),
-      handle: ({ tenantId, query }) =>
-        downstream.call<Page<RankingKeywordView>>(RANKING_RPC.keywordList, { ...query, tenantId }),
+      response: rpcAnswerSchema(RANKING_RPC.keywordList),
+      handle: ({ tenantId, query }) => downstream.call(RANKING_RPC.keywordList, { ...query, tenantId }),
     }),
     route({
       method: 'PATCH',
@@ -156,9 +146,9 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       params: idParams,
       body: rankingKeywordChanges,
       status: 200,
-      response: keywordView,
+      response: rpcAnswerSchema(RANKING_RPC.keywordUpdate),
       handle: ({ tenantId, params, body }) =>
-        downstream.call<RankingKeywordView>(RANKING_RPC.keywordUpdate, { ...body, tenantId, keywordId: params.id }),
+        downstream.call(RANKING_RPC.keywordUpdate, { ...body, tenantId, keywordId: params.id }),
     }),
     route({
       method: 'GET',
@@ -170,9 +160,9 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       params: idParams,
       query: latestQuery,
       status: 200,
-      response: latestRankingView,
+      response: rpcAnswerSchema(RANKING_RPC.keywordLatest),
       handle: ({ tenantId, params, query }) =>
-        downstream.call<RankingLatestView>(RANKING_RPC.keywordLatest, { ...query, tenantId, keywordId: params.id }),
+        downstream.call(RANKING_RPC.keywordLatest, { ...query, tenantId, keywordId: params.id }),
     }),
     route({
       method: 'POST',
@@ -183,10 +173,9 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       body: rankingExclusionAddRequest.omit(noScope),
       status: 201,
-      response: exclusionView,
+      response: rpcAnswerSchema(RANKING_RPC.exclusionAdd),
       problems: ['conflict'],
-      handle: ({ tenantId, body }) =>
-        downstream.call<RankingExclusionView>(RANKING_RPC.exclusionAdd, { ...body, tenantId }),
+      handle: ({ tenantId, body }) => downstream.call(RANKING_RPC.exclusionAdd, { ...body, tenantId }),
     }),
     route({
       method: 'GET',
@@ -197,9 +186,8 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       query: z.object(pageQuery),
       status: 200,
-      response: pageOf(exclusionView),
-      handle: ({ tenantId, query }) =>
-        downstream.call<Page<RankingExclusionView>>(RANKING_RPC.exclusionList, { ...query, tenantId }),
+      response: rpcAnswerSchema(RANKING_RPC.exclusionList),
+      handle: ({ tenantId, query }) => downstream.call(RANKING_RPC.exclusionList, { ...query, tenantId }),
     }),
     route({
       method: 'DELETE',

@@ -1,41 +1,9 @@
-import {
-  CRAWLER_RPC,
-  CrawlerCrawlRequested,
-  CrawlerCrawlView,
-  Page,
-  crawlStatusSchema,
-  crawlerCrawlRequest,
-} from '@shelfwatch/contracts';
+import { CRAWLER_RPC, RpcAnswer, crawlStatusSchema, crawlerCrawlRequest, rpcAnswerSchema } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
-import { idParams, isoDate, pageOf, pageQuery } from '../http/http-schemas';
+import { idParams, pageQuery } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 import { ProductCrawls, crawlProduct } from './product-crawls';
-
-const crawlView = z
-  .object({
-    crawlId: z.uuid(),
-    tenantId: z.uuid(),
-    keywordId: z.uuid(),
-    trigger: z.enum(['schedule', 'manual']),
-    status: crawlStatusSchema,
-    requestedAt: isoDate,
-    startedAt: isoDate.nullable(),
-    finishedAt: isoDate.nullable(),
-    pagesFetched: z.number().int().nullable(),
-    itemCount: z.number().int().nullable(),
-    failureCode: z.string().nullable(),
-    failureMessage: z.string().nullable(),
-    correlationId: z.uuid(),
-    traceparent: z.string().nullable(),
-    attempts: z
-      .number()
-      .int()
-      .nonnegative()
-      .describe('Attempts started so far; more than 1 when the crawl was retried'),
-    nextAttemptAt: isoDate.nullable().describe('When a crawl waiting for a retry is tried again'),
-  })
-  .meta({ id: 'Crawl' }) satisfies z.ZodType<CrawlerCrawlView>;
 
 const crawlRequestBody = z.union([
   crawlerCrawlRequest.pick({ keywordId: true }).strict(),
@@ -43,7 +11,7 @@ const crawlRequestBody = z.union([
 ]);
 
 const crawlRequested = z.union([
-  z.object({ crawlId: z.uuid() }),
+  rpcAnswerSchema(CRAWLER_RPC.crawlRequest),
   z.object({
     crawls: z.array(z.object({ keywordId: z.uuid(), crawlId: z.uuid() })),
     alreadyRunning: z.array(z.uuid()).describe('Keywords of the product that were already being crawled'),
@@ -64,9 +32,9 @@ export function crawlsRoutes(downstream: Downstream): AnyRoute[] {
       status: 202,
       response: crawlRequested,
       problems: ['crawl-already-running', 'conflict'],
-      handle: ({ tenantId, body }): Promise<CrawlerCrawlRequested | ProductCrawls> =>
+      handle: ({ tenantId, body }): Promise<RpcAnswer<typeof CRAWLER_RPC.crawlRequest> | ProductCrawls> =>
         'keywordId' in body
-          ? downstream.call<CrawlerCrawlRequested>(CRAWLER_RPC.crawlRequest, { tenantId, keywordId: body.keywordId })
+          ? downstream.call(CRAWLER_RPC.crawlRequest, { tenantId, keywordId: body.keywordId })
           : crawlProduct(downstream, tenantId, body.productId),
     }),
     route({
@@ -78,9 +46,8 @@ export function crawlsRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       query: z.object({ ...pageQuery, status: crawlStatusSchema.optional(), keywordId: z.uuid().optional() }),
       status: 200,
-      response: pageOf(crawlView),
-      handle: ({ tenantId, query }) =>
-        downstream.call<Page<CrawlerCrawlView>>(CRAWLER_RPC.crawlList, { ...query, tenantId }),
+      response: rpcAnswerSchema(CRAWLER_RPC.crawlList),
+      handle: ({ tenantId, query }) => downstream.call(CRAWLER_RPC.crawlList, { ...query, tenantId }),
     }),
     route({
       method: 'GET',
@@ -91,9 +58,8 @@ export function crawlsRoutes(downstream: Downstream): AnyRoute[] {
       access: 'tenant',
       params: idParams,
       status: 200,
-      response: crawlView,
-      handle: ({ tenantId, params }) =>
-        downstream.call<CrawlerCrawlView>(CRAWLER_RPC.crawlGet, { tenantId, crawlId: params.id }),
+      response: rpcAnswerSchema(CRAWLER_RPC.crawlGet),
+      handle: ({ tenantId, params }) => downstream.call(CRAWLER_RPC.crawlGet, { tenantId, crawlId: params.id }),
     }),
   ];
 }

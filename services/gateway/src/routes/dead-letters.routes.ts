@@ -1,39 +1,8 @@
-import { HEALTH_RPC } from '@shelfwatch/contracts';
-import { DeadLetterDetail, DeadLetterPage, DeadLetterReplay } from '@shelfwatch/messaging';
+import { HEALTH_RPC, rpcAnswerSchema } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
-import { isoDate } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
-const summaryView = z
-  .object({
-    sequence: z.number().int().describe('Sequence in the DEADLETTER stream: the id to show or replay it by'),
-    consumer: z.string().describe('Durable consumer that parked it, e.g. ranking-tracking'),
-    reason: z.string().describe('invalid_payload, permanent_failure or max_deliver_exceeded'),
-    error: z.string(),
-    originalSubject: z.string(),
-    eventId: z.string().nullable(),
-    eventType: z.string().nullable(),
-    deliveries: z.number().int(),
-    parkedAt: isoDate,
-  })
-  .meta({ id: 'DeadLetter' });
-const detailView = summaryView
-  .extend({
-    headers: z.record(z.string(), z.array(z.string())),
-    payload: z.unknown().describe('The payload as JSON, or its text when it is not JSON'),
-  })
-  .meta({ id: 'DeadLetterDetail' });
-const replayView = z
-  .object({
-    sequence: z.number().int(),
-    consumer: z.string(),
-    eventId: z.string().nullable(),
-    outcome: z
-      .enum(['handled', 'duplicate'])
-      .describe('duplicate: the consumer had applied this event, nothing applied'),
-  })
-  .meta({ id: 'DeadLetterReplay' });
 const sequenceParams = z.object({ sequence: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 /**
@@ -58,8 +27,8 @@ export function deadLetterRoutes(downstream: Downstream): AnyRoute[] {
           .optional(),
       }),
       status: 200,
-      response: z.object({ items: z.array(summaryView), nextCursor: z.string().nullable() }),
-      handle: ({ query }) => downstream.call<DeadLetterPage>(HEALTH_RPC.deadLettersList, query),
+      response: rpcAnswerSchema(HEALTH_RPC.deadLettersList),
+      handle: ({ query }) => downstream.call(HEALTH_RPC.deadLettersList, query),
     }),
     route({
       method: 'GET',
@@ -70,9 +39,9 @@ export function deadLetterRoutes(downstream: Downstream): AnyRoute[] {
       access: 'admin',
       params: sequenceParams,
       status: 200,
-      response: detailView,
+      response: rpcAnswerSchema(HEALTH_RPC.deadLettersShow),
       problems: ['not-found'],
-      handle: ({ params }) => downstream.call<DeadLetterDetail>(HEALTH_RPC.deadLettersShow, params),
+      handle: ({ params }) => downstream.call(HEALTH_RPC.deadLettersShow, params),
     }),
     route({
       method: 'POST',
@@ -83,9 +52,9 @@ export function deadLetterRoutes(downstream: Downstream): AnyRoute[] {
       access: 'admin',
       params: sequenceParams,
       status: 200,
-      response: replayView,
+      response: rpcAnswerSchema(HEALTH_RPC.deadLettersReplay),
       problems: ['not-found', 'conflict'],
-      handle: ({ params }) => downstream.call<DeadLetterReplay>(HEALTH_RPC.deadLettersReplay, params),
+      handle: ({ params }) => downstream.call(HEALTH_RPC.deadLettersReplay, params),
     }),
   ];
 }

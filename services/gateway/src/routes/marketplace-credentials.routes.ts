@@ -1,21 +1,10 @@
-import { CRAWLER_RPC, CrawlerCredentialsStored, crawlerCredentialsFields, marketplaceId } from '@shelfwatch/contracts';
+import { CRAWLER_RPC, crawlerCredentialsFields, marketplaceId, rpcAnswerSchema } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
-import { isoDate } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
 /** `:marketplace` of a route; an unknown one is a 400 listing the known ones. */
 const marketplaceParams = z.object({ marketplace: marketplaceId });
-
-const credentialsStored = z
-  .object({
-    marketplace: z.string(),
-    source: z.literal('tenant'),
-    last4: z.string().describe('Last four characters of the client id; the id and secret are never given back'),
-    updatedAt: isoDate,
-    lastUsedAt: isoDate.nullable().describe('When a crawl last used them, to the minute'),
-  })
-  .meta({ id: 'CredentialsStored' }) satisfies z.ZodType<CrawlerCredentialsStored>;
 
 /** A tenant's own marketplace credentials: the crawler service checks, seals and uses them. */
 export function marketplaceCredentialsRoutes(downstream: Downstream): AnyRoute[] {
@@ -32,12 +21,12 @@ export function marketplaceCredentialsRoutes(downstream: Downstream): AnyRoute[]
       // A missing clientSecret is refused by the crawler, for every marketplace but Rakuten, naming the field.
       body: crawlerCredentialsFields.strict(),
       status: 200,
-      response: credentialsStored,
+      response: rpcAnswerSchema(CRAWLER_RPC.credentialsPut),
       problems: ['credentials-rejected', 'credentials-unverified'],
       // Never in an answer; listed so that no stored answer could ever hold them.
       secretFields: ['clientId', 'clientSecret'],
       handle: ({ tenantId, params, body }) =>
-        downstream.call<CrawlerCredentialsStored>(CRAWLER_RPC.credentialsPut, { ...body, ...params, tenantId }),
+        downstream.call(CRAWLER_RPC.credentialsPut, { ...body, ...params, tenantId }),
     }),
     route({
       method: 'DELETE',

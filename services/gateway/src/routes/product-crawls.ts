@@ -1,4 +1,4 @@
-import { CRAWLER_RPC, CrawlerCrawlRequested, Page, RANKING_RPC, RankingKeywordView } from '@shelfwatch/contracts';
+import { CRAWLER_RPC, RANKING_RPC, rpcErrorCodeOf } from '@shelfwatch/contracts';
 import { RpcRemoteError } from '@shelfwatch/messaging';
 import { Downstream } from '../downstream/downstream';
 
@@ -19,7 +19,7 @@ export async function crawlProduct(
 ): Promise<ProductCrawls> {
   // Existence and ownership first: a foreign product is a 404 even if it has no keywords.
   await downstream.call(RANKING_RPC.productGet, { tenantId, productId });
-  const keywords = await downstream.call<Page<RankingKeywordView>>(RANKING_RPC.keywordList, {
+  const keywords = await downstream.call(RANKING_RPC.keywordList, {
     tenantId,
     productId,
     limit: 100,
@@ -27,13 +27,13 @@ export async function crawlProduct(
   const result: ProductCrawls = { crawls: [], alreadyRunning: [] };
   for (const keyword of keywords.items) {
     try {
-      const { crawlId } = await downstream.call<CrawlerCrawlRequested>(CRAWLER_RPC.crawlRequest, {
+      const { crawlId } = await downstream.call(CRAWLER_RPC.crawlRequest, {
         tenantId,
         keywordId: keyword.id,
       });
       result.crawls.push({ keywordId: keyword.id, crawlId });
     } catch (error) {
-      if (!(error instanceof RpcRemoteError && error.code === 'already_running')) {
+      if (!(error instanceof RpcRemoteError && rpcErrorCodeOf(CRAWLER_RPC.crawlRequest, error) === 'already_running')) {
         throw error;
       }
       result.alreadyRunning.push(keyword.id);

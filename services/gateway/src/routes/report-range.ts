@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { REPORTING_RPC, ReportingBucket, ReportingExportPage } from '@shelfwatch/contracts';
+import { REPORTING_RPC, ReportingBucket, RpcRequest } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
 
@@ -29,13 +29,16 @@ export function withRange<Q extends { from?: string; to?: string }>(
  * The CSV export as a stream of the reporting's bounded chunks. The first chunk is fetched before the
  * answer starts, so a refused request is still a problem+json; a failure after that cuts the stream.
  */
-export async function exportCsv(downstream: Downstream, request: Record<string, unknown>): Promise<Readable> {
-  const first = await downstream.call<ReportingExportPage>(REPORTING_RPC.exportPage, request);
+export async function exportCsv(
+  downstream: Downstream,
+  request: RpcRequest<typeof REPORTING_RPC.exportPage>,
+): Promise<Readable> {
+  const first = await downstream.call(REPORTING_RPC.exportPage, request);
   async function* chunks(): AsyncGenerator<string> {
     yield first.csv;
     let cursor = first.nextCursor;
     while (cursor !== null) {
-      const page = await downstream.call<ReportingExportPage>(REPORTING_RPC.exportPage, { ...request, cursor });
+      const page = await downstream.call(REPORTING_RPC.exportPage, { ...request, cursor });
       yield page.csv;
       cursor = page.nextCursor;
     }

@@ -1,18 +1,10 @@
-import {
-  REPORTING_RPC,
-  ReportingBrandsView,
-  ReportingDashboardView,
-  ReportingPriceHistoryView,
-  ReportingRankHistoryView,
-  reportingBucketSchema,
-} from '@shelfwatch/contracts';
+import { REPORTING_RPC, reportingBucketSchema, rpcAnswerSchema } from '@shelfwatch/contracts';
 import { Clock } from '@shelfwatch/messaging';
 import { z } from 'zod';
 import { Downstream } from '../downstream/downstream';
 import { idParams } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 import { exportCsv, rangeQuery, withRange } from './report-range';
-import { brandsView, dashboardView, priceHistoryView, rankHistoryView } from './reporting.views';
 
 const bucket = reportingBucketSchema.default('day');
 
@@ -27,8 +19,8 @@ export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[
       tag: 'reports',
       access: 'tenant',
       status: 200,
-      response: dashboardView,
-      handle: ({ tenantId }) => downstream.call<ReportingDashboardView>(REPORTING_RPC.dashboard, { tenantId }),
+      response: rpcAnswerSchema(REPORTING_RPC.dashboard),
+      handle: ({ tenantId }) => downstream.call(REPORTING_RPC.dashboard, { tenantId }),
     }),
     route({
       method: 'GET',
@@ -43,9 +35,9 @@ export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[
         ...rangeQuery,
       }),
       status: 200,
-      response: brandsView,
+      response: rpcAnswerSchema(REPORTING_RPC.brands),
       handle: ({ tenantId, query }) =>
-        downstream.call<ReportingBrandsView>(REPORTING_RPC.brands, {
+        downstream.call(REPORTING_RPC.brands, {
           ...withRange(query, 'day', clock.now()),
           tenantId,
         }),
@@ -59,9 +51,9 @@ export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[
       access: 'tenant',
       query: z.object({ productId: z.uuid(), keywordId: z.uuid(), bucket, ...rangeQuery }),
       status: 200,
-      response: priceHistoryView,
+      response: rpcAnswerSchema(REPORTING_RPC.priceHistory),
       handle: ({ tenantId, query }) =>
-        downstream.call<ReportingPriceHistoryView>(REPORTING_RPC.priceHistory, {
+        downstream.call(REPORTING_RPC.priceHistory, {
           ...withRange(query, query.bucket, clock.now()),
           tenantId,
         }),
@@ -76,9 +68,9 @@ export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[
       params: idParams,
       query: z.object({ keywordId: z.uuid().optional(), bucket, ...rangeQuery }),
       status: 200,
-      response: rankHistoryView,
+      response: rpcAnswerSchema(REPORTING_RPC.rankHistory),
       handle: ({ tenantId, params, query }) =>
-        downstream.call<ReportingRankHistoryView>(REPORTING_RPC.rankHistory, {
+        downstream.call(REPORTING_RPC.rankHistory, {
           ...withRange(query, query.bucket, clock.now()),
           tenantId,
           productId: params.id,

@@ -1,43 +1,6 @@
-import {
-  RETENTION_RPC,
-  RetentionPolicyView,
-  RetentionSweepView,
-  dataKindSchema,
-  retentionPolicyPutBodyWithin,
-} from '@shelfwatch/contracts';
-import { z } from 'zod';
+import { RETENTION_RPC, retentionPolicyPutBodyWithin, rpcAnswerSchema } from '@shelfwatch/contracts';
 import { Downstream } from '../downstream/downstream';
-import { isoDate } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
-
-const policyView = z
-  .object({
-    tenantId: z.uuid(),
-    policies: z.array(
-      z.object({ dataKind: dataKindSchema, days: z.number().int(), source: z.enum(['default', 'tenant']) }),
-    ),
-  })
-  .meta({ id: 'RetentionPolicy' }) satisfies z.ZodType<RetentionPolicyView>;
-
-const sweepView = z
-  .object({
-    sweepId: z.uuid(),
-    period: z.string(),
-    startedAt: isoDate,
-    finishedAt: isoDate.nullable(),
-    status: z.enum(['running', 'completed']),
-    kinds: z.array(
-      z.object({
-        dataKind: dataKindSchema,
-        cutoff: isoDate,
-        status: z.enum(['requested', 'completed']),
-        deleted: z.number().int().nullable(),
-        service: z.string().nullable(),
-        completedAt: isoDate.nullable(),
-      }),
-    ),
-  })
-  .meta({ id: 'RetentionSweep' }) satisfies z.ZodType<RetentionSweepView>;
 
 /** The platform maximum of a tenant's retention, in days (`RETENTION_MAX_DAYS`). */
 export const RETENTION_MAX_DAYS = Symbol('RETENTION_MAX_DAYS');
@@ -56,8 +19,8 @@ export function retentionRoutes(downstream: Downstream, maxDays: number): AnyRou
       tag: 'retention',
       access: 'tenant',
       status: 200,
-      response: policyView,
-      handle: ({ tenantId }) => downstream.call<RetentionPolicyView>(RETENTION_RPC.policyGet, { tenantId }),
+      response: rpcAnswerSchema(RETENTION_RPC.policyGet),
+      handle: ({ tenantId }) => downstream.call(RETENTION_RPC.policyGet, { tenantId }),
     }),
     route({
       method: 'PUT',
@@ -68,9 +31,8 @@ export function retentionRoutes(downstream: Downstream, maxDays: number): AnyRou
       access: 'tenant',
       body: retentionPolicyPutBodyWithin(maxDays),
       status: 200,
-      response: policyView,
-      handle: ({ tenantId, body }) =>
-        downstream.call<RetentionPolicyView>(RETENTION_RPC.policyPut, { ...body, tenantId }),
+      response: rpcAnswerSchema(RETENTION_RPC.policyPut),
+      handle: ({ tenantId, body }) => downstream.call(RETENTION_RPC.policyPut, { ...body, tenantId }),
     }),
     route({
       method: 'GET',
@@ -80,8 +42,8 @@ export function retentionRoutes(downstream: Downstream, maxDays: number): AnyRou
       tag: 'retention',
       access: 'tenant',
       status: 200,
-      response: sweepView,
-      handle: ({ tenantId }) => downstream.call<RetentionSweepView>(RETENTION_RPC.sweepLatest, { tenantId }),
+      response: rpcAnswerSchema(RETENTION_RPC.sweepLatest),
+      handle: ({ tenantId }) => downstream.call(RETENTION_RPC.sweepLatest, { tenantId }),
     }),
   ];
 }

@@ -1,18 +1,10 @@
-import {
-  CRAWLER_RPC,
-  CrawlerTenantUsage,
-  PLAN_NAMES,
-  RANKING_RPC,
-  RankingTenantPlanView,
-  crawlerTenantUsageSchema,
-  planNameSchema,
-} from '@shelfwatch/contracts';
+import { CRAWLER_RPC, RANKING_RPC, isoDate, pageOf, planNameSchema, rpcAnswerSchema } from '@shelfwatch/contracts';
 import { RpcUnavailableError } from '@shelfwatch/messaging';
 import { isBreakerOpen } from '@shelfwatch/resilience';
 import { z } from 'zod';
 import { TenantsService } from '../auth/tenants.service';
 import { Downstream } from '../downstream/downstream';
-import { idParams, isoDate, pageOf, pageQuery } from '../http/http-schemas';
+import { idParams, pageQuery } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
 
 const tenantView = z.object({ id: z.uuid(), name: z.string(), createdAt: isoDate }).meta({ id: 'Tenant' });
@@ -30,15 +22,6 @@ const issuedKey = apiKeyView
   .extend({ apiKey: z.string().describe('The key itself: shown this once, never again') })
   .meta({ id: 'IssuedApiKey' });
 const label = z.string().trim().min(1).max(100);
-const planView = z
-  .object({
-    name: z.enum(PLAN_NAMES),
-    shareWeight: z.number().int().describe("The tenant's weight in the share of a platform daily budget"),
-    maxKeywords: z.number().int().describe('Distinct keywords the tenant may track'),
-    minIntervalMinutes: z.number().int().describe('The shortest crawl interval a keyword may have'),
-  })
-  .meta({ id: 'Plan' }) satisfies z.ZodType<RankingTenantPlanView>;
-
 /** Null when the service did not answer (no instance, timeout, open breaker): the tenant stays readable. */
 function unlessUnavailable(error: unknown): null {
   if (error instanceof RpcUnavailableError || isBreakerOpen(error)) {
@@ -49,9 +32,10 @@ function unlessUnavailable(error: unknown): null {
 
 const ownTenantView = tenantView
   .extend({
-    plan: planView.nullable().describe('Null only while the ranking service (which owns plans) does not answer'),
-    usage: z
-      .array(crawlerTenantUsageSchema)
+    plan: rpcAnswerSchema(RANKING_RPC.tenantPlanGet)
+      .nullable()
+      .describe('Null only while the ranking service (which owns plans) does not answer'),
+    usage: rpcAnswerSchema(CRAWLER_RPC.tenantUsage)
       .nullable()
       .describe(
         "The tenant's requests today per marketplace, against its share of the platform's daily quota; " +
@@ -101,10 +85,10 @@ export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): 
       params: idParams,
       body: z.object({ plan: planNameSchema }),
       status: 200,
-      response: planView,
+      response: rpcAnswerSchema(RANKING_RPC.tenantPlanSet),
       handle: async ({ params, body }) => {
         await tenants.getTenant(params.id);
-        return downstream.call<RankingTenantPlanView>(RANKING_RPC.tenantPlanSet, { tenantId: params.id, ...body });
+        return downstream.call(RANKING_RPC.tenantPlanSet, { tenantId: params.id, ...body });
       },
     }),
     route({
@@ -120,12 +104,8 @@ export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): 
       handle: async ({ tenantId }) => {
         const [tenant, plan, usage] = await Promise.all([
           tenants.getTenant(tenantId),
-          downstream
-            .call<RankingTenantPlanView>(RANKING_RPC.tenantPlanGet, { tenantId })
-            .catch((error: unknown) => unlessUnavailable(error)),
-          downstream
-            .call<CrawlerTenantUsage[]>(CRAWLER_RPC.tenantUsage, { tenantId })
-            .catch((error: unknown) => unlessUnavailable(error)),
+          downstream.call(RANKING_RPC.tenantPlanGet, { tenantId }).catch((error: unknown) => unlessUnavailable(error)),
+          downstream.call(CRAWLER_RPC.tenantUsage, { tenantId }).catch((error: unknown) => unlessUnavailable(error)),
         ]);
         return { ...tenant, plan, usage };
       },

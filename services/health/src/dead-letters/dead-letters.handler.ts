@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { HEALTH_RPC, deadLetterRequest, deadLettersListRequest } from '@shelfwatch/contracts';
+import { HEALTH_RPC, RpcAnswer, deadLetterRequest, deadLettersListRequest } from '@shelfwatch/contracts';
 import {
-  DeadLetterDetail,
-  DeadLetterPage,
   DeadLetterReplay,
   DeadLetterStore,
   NatsLink,
@@ -37,7 +35,7 @@ export class DeadLettersHandler {
   ) {}
 
   @OnRequest(HEALTH_RPC.deadLettersList)
-  list(payload: unknown): Promise<DeadLetterPage> {
+  list(payload: unknown): Promise<RpcAnswer<'health.dead-letters.list'>> {
     return answerRequest(
       deadLettersListRequest,
       payload,
@@ -47,7 +45,7 @@ export class DeadLettersHandler {
   }
 
   @OnRequest(HEALTH_RPC.deadLettersShow)
-  show(payload: unknown): Promise<DeadLetterDetail> {
+  show(payload: unknown): Promise<RpcAnswer<'health.dead-letters.show'>> {
     return answerRequest(
       deadLetterRequest,
       payload,
@@ -57,7 +55,7 @@ export class DeadLettersHandler {
   }
 
   @OnRequest(HEALTH_RPC.deadLettersReplay)
-  replay(payload: unknown): Promise<DeadLetterReplay> {
+  replay(payload: unknown): Promise<RpcAnswer<'health.dead-letters.replay'>> {
     return answerRequest(deadLetterRequest, payload, (input) => this.forward(input.sequence), deadLetterRefusal);
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CRAWLER_MARKETPLACE_RPC, CrawlerMarketplaceStatuses } from '@shelfwatch/contracts';
+import { CRAWLER_MARKETPLACE_RPC, requestRpc } from '@shelfwatch/contracts';
 import { NatsLink, RpcClient } from '@shelfwatch/messaging';
 import { DependencyProbes } from '@shelfwatch/platform';
 import { version } from '../../../../package.json';
@@ -152,11 +152,7 @@ export class HealthDetailsService {
     }
     const started = performance.now();
     try {
-      const answer = await this.rpc.request<CrawlerMarketplaceStatuses>(
-        CRAWLER_MARKETPLACE_RPC.statuses,
-        {},
-        this.options.checkTimeoutMs,
-      );
+      const answer = await requestRpc(this.rpc, CRAWLER_MARKETPLACE_RPC.statuses, {}, this.options.checkTimeoutMs);
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       this.knownMarketplaces = answer.items.map((item) => item.id);
       return {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HEALTH_RPC, HealthSummary } from '@shelfwatch/contracts';
+import { HEALTH_RPC, RpcAnswer } from '@shelfwatch/contracts';
 import { OnRequest } from '@shelfwatch/messaging';
 import { HealthDetailsService } from './health-details.service';
 
@@ -9,7 +9,7 @@ export class HealthSummaryHandler {
   constructor(private readonly health: HealthDetailsService) {}
 
   @OnRequest(HEALTH_RPC.summary)
-  async summary(): Promise<HealthSummary> {
+  async summary(): Promise<RpcAnswer<'health.summary.get'>> {
     const { status, timestamp } = await this.health.details();
     return { status, timestamp };
   }

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
-  Page,
   RANKING_RPC,
-  RankingExclusionRemoved,
-  RankingKeywordRemoved,
-  RankingProductRemoved,
+  RpcAnswer,
   rankingExclusionAddRequest,
   rankingExclusionRefRequest,
   rankingKeywordAddRequest,
@@ -18,9 +15,9 @@ import {
 } from '@shelfwatch/contracts';
 import { OnRequest } from '@shelfwatch/messaging';
 import { answer } from '../ranking.rpc';
-import { ExclusionView, ExclusionsService } from './exclusions.service';
-import { KeywordAttached, KeywordView, KeywordsService } from './keywords.service';
-import { ProductView, ProductsService } from './products.service';
+import { ExclusionsService } from './exclusions.service';
+import { KeywordsService } from './keywords.service';
+import { ProductsService } from './products.service';
 
 /** The catalog's commands and queries over NATS request/reply; every payload names its `tenantId`. */
 @Injectable()
@@ -32,62 +29,62 @@ export class CatalogHandler {
   ) {}
 
   @OnRequest(RANKING_RPC.productCreate)
-  createProduct(payload: unknown): Promise<ProductView> {
+  createProduct(payload: unknown): Promise<RpcAnswer<'ranking.product.create'>> {
     return answer(rankingProductCreateRequest, payload, (input) => this.products.create(input));
   }
 
   @OnRequest(RANKING_RPC.productList)
-  listProducts(payload: unknown): Promise<Page<ProductView>> {
+  listProducts(payload: unknown): Promise<RpcAnswer<'ranking.product.list'>> {
     return answer(rankingListRequest, payload, (input) => this.products.list(input));
   }
 
   @OnRequest(RANKING_RPC.productGet)
-  getProduct(payload: unknown): Promise<ProductView> {
+  getProduct(payload: unknown): Promise<RpcAnswer<'ranking.product.get'>> {
     return answer(rankingProductRefRequest, payload, (input) => this.products.get(input));
   }
 
   @OnRequest(RANKING_RPC.productUpdate)
-  updateProduct(payload: unknown): Promise<ProductView> {
+  updateProduct(payload: unknown): Promise<RpcAnswer<'ranking.product.update'>> {
     return answer(rankingProductUpdateRequest, payload, (input) => this.products.update(input));
   }
 
   @OnRequest(RANKING_RPC.productDelete)
-  deleteProduct(payload: unknown): Promise<RankingProductRemoved> {
+  deleteProduct(payload: unknown): Promise<RpcAnswer<'ranking.product.delete'>> {
     return answer(rankingProductRefRequest, payload, (input) => this.products.remove(input));
   }
 
   @OnRequest(RANKING_RPC.keywordAdd)
-  addKeyword(payload: unknown): Promise<KeywordAttached> {
+  addKeyword(payload: unknown): Promise<RpcAnswer<'ranking.keyword.add'>> {
     return answer(rankingKeywordAddRequest, payload, (input) => this.keywords.add(input));
   }
 
   @OnRequest(RANKING_RPC.keywordRemove)
-  removeKeyword(payload: unknown): Promise<RankingKeywordRemoved> {
+  removeKeyword(payload: unknown): Promise<RpcAnswer<'ranking.keyword.remove'>> {
     return answer(rankingKeywordRemoveRequest, payload, (input) => this.keywords.remove(input));
   }
 
   @OnRequest(RANKING_RPC.keywordUpdate)
-  updateKeyword(payload: unknown): Promise<KeywordView> {
+  updateKeyword(payload: unknown): Promise<RpcAnswer<'ranking.keyword.update'>> {
     return answer(rankingKeywordUpdateRequest, payload, (input) => this.keywords.update(input));
   }
 
   @OnRequest(RANKING_RPC.keywordList)
-  listKeywords(payload: unknown): Promise<Page<KeywordView>> {
+  listKeywords(payload: unknown): Promise<RpcAnswer<'ranking.keyword.list'>> {
     return answer(rankingKeywordListRequest, payload, (input) => this.keywords.list(input));
   }
 
   @OnRequest(RANKING_RPC.exclusionAdd)
-  addExclusion(payload: unknown): Promise<ExclusionView> {
+  addExclusion(payload: unknown): Promise<RpcAnswer<'ranking.exclusion.add'>> {
     return answer(rankingExclusionAddRequest, payload, (input) => this.exclusions.add(input));
   }
 
   @OnRequest(RANKING_RPC.exclusionList)
-  listExclusions(payload: unknown): Promise<Page<ExclusionView>> {
+  listExclusions(payload: unknown): Promise<RpcAnswer<'ranking.exclusion.list'>> {
     return answer(rankingListRequest, payload, (input) => this.exclusions.list(input));
   }
 
   @OnRequest(RANKING_RPC.exclusionDelete)
-  deleteExclusion(payload: unknown): Promise<RankingExclusionRemoved> {
+  deleteExclusion(payload: unknown): Promise<RpcAnswer<'ranking.exclusion.delete'>> {
     return answer(rankingExclusionRefRequest, payload, (input) => this.exclusions.remove(input));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   RANKING_RPC,
-  RankingTenantPlanView,
+  RpcAnswer,
   rankingTenantPlanGetRequest,
   rankingTenantPlanSetRequest,
 } from '@shelfwatch/contracts';
@@ -15,12 +15,12 @@ export class TenantPlansHandler {
   constructor(private readonly plans: TenantPlansService) {}
 
   @OnRequest(RANKING_RPC.tenantPlanGet)
-  getPlan(payload: unknown): Promise<RankingTenantPlanView> {
+  getPlan(payload: unknown): Promise<RpcAnswer<'ranking.tenant.plan.get'>> {
     return answer(rankingTenantPlanGetRequest, payload, (input) => this.plans.get(input));
   }
 
   @OnRequest(RANKING_RPC.tenantPlanSet)
-  setPlan(payload: unknown): Promise<RankingTenantPlanView> {
+  setPlan(payload: unknown): Promise<RpcAnswer<'ranking.tenant.plan.set'>> {
     return answer(rankingTenantPlanSetRequest, payload, (input) => this.plans.set(input));
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EventEnvelope, RANKING_RPC, rankingKeywordLatestRequest } from '@shelfwatch/contracts';
+import { EventEnvelope, RANKING_RPC, RpcAnswer, rankingKeywordLatestRequest } from '@shelfwatch/contracts';
 import { HandlerContext, OnEvent, OnRequest } from '@shelfwatch/messaging';
 import { CrawlHealthService } from '../crawl-health/crawl-health.service';
 import { answer } from '../ranking.rpc';
-import { LatestRanking } from './rankings.queries';
 import { RankingsService } from './rankings.service';
 
 /** Completed crawls in, recorded rankings out; and the latest ranking of a keyword on request. */
@@ -21,7 +20,7 @@ export class RankingsHandler {
   }
 
   @OnRequest(RANKING_RPC.keywordLatest)
-  latest(payload: unknown): Promise<LatestRanking> {
+  latest(payload: unknown): Promise<RpcAnswer<'ranking.keyword.latest'>> {
     return answer(rankingKeywordLatestRequest, payload, (input) => this.rankings.latest(input));
   }
 }

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   REPORTING_RPC,
-  ReportingBrandsView,
-  ReportingDashboardView,
-  ReportingExportPage,
-  ReportingPriceHistoryView,
-  ReportingRankHistoryView,
+  RpcAnswer,
   reportingBrandsRequest,
   reportingDashboardRequest,
   reportingExportPageRequest,
@@ -22,27 +18,27 @@ export class ReportsHandler {
   constructor(private readonly reports: ReportsService) {}
 
   @OnRequest(REPORTING_RPC.dashboard)
-  dashboard(payload: unknown): Promise<ReportingDashboardView> {
+  dashboard(payload: unknown): Promise<RpcAnswer<'reporting.dashboard.get'>> {
     return answer(reportingDashboardRequest, payload, (input) => this.reports.dashboard(input.tenantId));
   }
 
   @OnRequest(REPORTING_RPC.brands)
-  brands(payload: unknown): Promise<ReportingBrandsView> {
+  brands(payload: unknown): Promise<RpcAnswer<'reporting.brands.get'>> {
     return answer(reportingBrandsRequest, payload, (input) => this.reports.brandShare(input));
   }
 
   @OnRequest(REPORTING_RPC.rankHistory)
-  rankHistory(payload: unknown): Promise<ReportingRankHistoryView> {
+  rankHistory(payload: unknown): Promise<RpcAnswer<'reporting.rank-history.get'>> {
     return answer(reportingRankHistoryRequest, payload, (input) => this.reports.rankHistory(input));
   }
 
   @OnRequest(REPORTING_RPC.priceHistory)
-  priceHistory(payload: unknown): Promise<ReportingPriceHistoryView> {
+  priceHistory(payload: unknown): Promise<RpcAnswer<'reporting.price-history.get'>> {
     return answer(reportingPriceHistoryRequest, payload, (input) => this.reports.priceHistory(input));
   }
 
   @OnRequest(REPORTING_RPC.exportPage)
-  exportPage(payload: unknown): Promise<ReportingExportPage> {
+  exportPage(payload: unknown): Promise<RpcAnswer<'reporting.export.page'>> {
     return answer(reportingExportPageRequest, payload, (input) => this.reports.exportPage(input));
   }
 }

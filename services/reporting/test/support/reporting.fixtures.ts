@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { EventEnvelope, STREAMS } from '@shelfwatch/contracts';
 import { RpcClient } from '@shelfwatch/messaging';
-import { eventually } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually } from '@shelfwatch/testing';
 import { Env } from '@shelfwatch/config';
 import {
   BootedService,
@@ -35,7 +35,7 @@ export async function bootReporting(env: Record<string, string> = {}): Promise<R
   );
   const { nc, topology } = booted.environment.nats;
   const orm = booted.sut.app.get<MikroORM>(MikroORM);
-  return { booted, rpc: new RpcClient(nc, topology), orm, em: () => orm.em.fork() };
+  return { booted, rpc: new CheckedRpcClient(nc, topology), orm, em: () => orm.em.fork() };
 }
 
 /**

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import {
   RETENTION_RPC,
-  RetentionKindPolicyView,
   RetentionPolicyView,
+  RpcAnswer,
   retentionMaximumMessage,
   retentionPolicyGetRequest,
   retentionPolicyOfKindRequest,
@@ -25,13 +25,13 @@ export class PoliciesHandler {
   ) {}
 
   @OnRequest(RETENTION_RPC.policyGet)
-  async get(payload: unknown): Promise<RetentionPolicyView> {
+  async get(payload: unknown): Promise<RpcAnswer<'retention.policy.get'>> {
     const { tenantId } = parseRequest(retentionPolicyGetRequest, payload);
     return this.view(this.em.fork(), tenantId);
   }
 
   @OnRequest(RETENTION_RPC.policyPut)
-  async put(payload: unknown): Promise<RetentionPolicyView> {
+  async put(payload: unknown): Promise<RpcAnswer<'retention.policy.put'>> {
     const { tenantId, policies } = parseRequest(retentionPolicyPutRequest, payload);
     const beyond = beyondMaximum(policies, this.maxDays);
     if (beyond.length > 0) {
@@ -49,7 +49,7 @@ export class PoliciesHandler {
 
   /** One kind's policy across every tenant, as it stands now: what an owner checks a purge request against. */
   @OnRequest(RETENTION_RPC.policyOfKind)
-  async ofKind(payload: unknown): Promise<RetentionKindPolicyView> {
+  async ofKind(payload: unknown): Promise<RpcAnswer<'retention.policy.kind'>> {
     const { dataKind } = parseRequest(retentionPolicyOfKindRequest, payload);
     const overrides = await policiesStore.ofKind(this.em.fork(), dataKind);
     return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { EventEnvelope, RETENTION_RPC, RetentionSweepView, retentionSweepLatestRequest } from '@shelfwatch/contracts';
+import { EventEnvelope, RETENTION_RPC, RpcAnswer, retentionSweepLatestRequest } from '@shelfwatch/contracts';
 import { CLOCK, Clock, HandlerContext, OnEvent, OnRequest, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
 import { RETENTION_LOGGER } from '../retention.tokens';
@@ -23,7 +23,7 @@ export class SweepsHandler {
   }
 
   @OnRequest(RETENTION_RPC.sweepLatest)
-  async latest(payload: unknown): Promise<RetentionSweepView> {
+  async latest(payload: unknown): Promise<RpcAnswer<'retention.sweep.latest'>> {
     const { tenantId } = parseRequest(retentionSweepLatestRequest, payload);
     const sweep = await sweepsStore.latest(this.em.fork(), tenantId);
     if (!sweep) {

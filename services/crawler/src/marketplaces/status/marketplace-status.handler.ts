@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   CRAWLER_MARKETPLACE_RPC,
-  CrawlerMarketplaceList,
-  CrawlerMarketplaceStatuses,
+  RpcAnswer,
   crawlerMarketplaceListRequest,
   crawlerMarketplaceStatusesRequest,
 } from '@shelfwatch/contracts';
@@ -15,12 +14,12 @@ export class MarketplaceStatusHandler {
   constructor(private readonly status: MarketplaceStatusService) {}
 
   @OnRequest(CRAWLER_MARKETPLACE_RPC.list)
-  list(payload: unknown): Promise<CrawlerMarketplaceList> {
+  list(payload: unknown): Promise<RpcAnswer<'crawler.marketplace.list'>> {
     return this.status.list(parseRequest(crawlerMarketplaceListRequest, payload).tenantId);
   }
 
   @OnRequest(CRAWLER_MARKETPLACE_RPC.statuses)
-  statuses(payload: unknown): Promise<CrawlerMarketplaceStatuses> {
+  statuses(payload: unknown): Promise<RpcAnswer<'crawler.marketplace.statuses'>> {
     parseRequest(crawlerMarketplaceStatusesRequest, payload);
     return this.status.statuses();
   }

@@ -16,8 +16,28 @@ import {
 } from './events/tracking.events';
 
 /**
+ * Turns the `data` of version `from` of an event type into the `data` of version `from + 1`. `schema` validates
+ * the old version's data first; `up` is pure and fills what the newer version added the way consumers read its
+ * absence (docs/events.md §Versioning).
+ */
+export interface EventUpcaster {
+  from: number;
+  schema: z.ZodType;
+  up: (data: unknown) => unknown;
+}
+
+/** One registry entry: the current version and its schema, and the upcasters of every older version. */
+export interface EventRegistryEntry {
+  version: number;
+  schema: z.ZodType;
+  upcasters?: readonly EventUpcaster[];
+}
+
+/**
  * Every event type on the wire with its current schema version. A type's subject equals its name.
- * Changing a payload incompatibly means a new version here and an upcaster for the old one.
+ * Changing a payload incompatibly means a new version here and an upcaster from the old one
+ * (`upcasters: [{ from: 1, schema: fooV1, up: fooV1ToV2 }]`): producers emit the current version, and
+ * {@link parseEvent} upcasts an older one, so a consumer only ever sees the current shape.
  */
 export const eventRegistry = {
   'tracking.product.added': { version: 1, schema: trackingProductAddedV1 },
@@ -40,7 +60,7 @@ export const eventRegistry = {
   'alert.resolved': { version: 1, schema: alertResolvedV1 },
   'retention.purge.requested': { version: 1, schema: retentionPurgeRequestedV1 },
   'retention.purge.completed': { version: 1, schema: retentionPurgeCompletedV1 },
-} as const satisfies Record<string, { version: number; schema: z.ZodType }>;
+} as const satisfies Record<string, EventRegistryEntry>;
 
 export type EventType = keyof typeof eventRegistry;
 export type EventData<T extends EventType> = z.infer<(typeof eventRegistry)[T]['schema']>;

@@ -1,12 +1,21 @@
 import { EventType } from './event-registry';
 
-/** A JetStream stream as this system declares it; provisioning turns it into a stream config. */
+/**
+ * A JetStream stream as this system declares it; provisioning turns it into a stream config. Every domain stream
+ * uses limits retention with file storage and `discard: old`, bounded by age only (no message or byte limit), so
+ * a stream holds every event of the last `maxAgeDays` days, and TRACKING every event since the first release.
+ * A replay reads the oldest of them through `parseEvent`'s upcasters: an upcaster of a type stays in the
+ * registry for as long as its stream may hold that version, on TRACKING forever (docs/events.md §Versioning).
+ */
 export interface StreamDefinition {
   /** Stream name, upper case. */
   name: string;
   /** Subject filter the stream captures. */
   subjects: string[];
-  /** Maximum age of a message in days; 0 keeps messages forever. */
+  /**
+   * Maximum age of a message in days; 0 keeps messages forever. The retention service may give the other streams
+   * another age (`StreamSettings.maxAgeDays`, derived from its policies); a stream kept forever never gets one.
+   */
   maxAgeDays: number;
   description: string;
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AVAILABILITIES, CrawlItem, rankingRecordedV1 } from '@shelfwatch/contracts';
 import { eventually } from '@shelfwatch/testing';
+import fc from 'fast-check';
 import { ProductView } from '../src/catalog/products.service';
+import { arrayLiteral } from '../src/rankings/sql-unnest';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
 
 /** The deepest crawl the crawler sends: Naver, 11 pages of 100 (`CRAWL_MAX_PAGES` ≤ 11; `start` ≤ 1,000). */
@@ -145,5 +147,32 @@ describe('the largest crawl is recorded completely and exactly', () => {
       [crawlId],
     );
     expect(standings).toEqual([{ product_id: mine.id, rank: MY_RANK, my_price: MY_RANK * 10 + 0.25 }]);
+  });
+
+  it('reads back any text and number written as an array literal, element for element', async () => {
+    // Given any texts (Postgres text holds every character but NUL), the array syntax's own characters often; numbers; nulls
+    const unit = fc.oneof(
+      fc.constantFrom('"', '\\', ',', '{', '}', ' ', "'", '?', 'NULL', ''),
+      fc.string({ unit: 'binary', maxLength: 1 }),
+    );
+    const text = fc.option(fc.string({ unit }).map((value) => value.replaceAll('\0', '')));
+    const number = fc.option(fc.integer({ min: -2_147_483_648, max: 2_147_483_647 }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(text, { maxLength: 30 }),
+        fc.array(number, { maxLength: 30 }),
+        async (texts, numbers) => {
+          // When written as array literals and unnested by Postgres
+          const [read] = await query<{ texts: (string | null)[]; numbers: (number | null)[] }>(
+            sut,
+            `select array(select unnest(?::text[])) as texts, array(select unnest(?::integer[])) as numbers`,
+            [arrayLiteral(texts), arrayLiteral(numbers)],
+          );
+          // Then every element comes back as it was, in order
+          expect(read).toEqual({ texts, numbers });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

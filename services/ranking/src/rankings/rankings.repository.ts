@@ -3,7 +3,7 @@ import { CrawlItem, OrderFidelity, PriceSource, RankingEntry, Standing } from '@
 import { productCurrency } from '../catalog/product-currency';
 import { CrawlOrder } from './rank-changes';
 import { Exclusions, OwnProduct, normalizeMall } from './standings';
-import { SqlValue, insertRows } from './sql-insert';
+import { ArrayColumn, unnestInsert } from './sql-unnest';
 
 /** The crawled keyword, as the catalog knows it. */
 export interface CrawledKeyword {
@@ -33,56 +33,48 @@ export interface RecordedCrawl {
   standings: readonly Standing[];
 }
 
-const ROW_COLUMNS = [
-  'tenant_id',
-  'keyword_id',
-  'crawl_id',
-  'crawled_at',
-  'rank',
-  'external_id',
-  'product_id',
-  'title',
-  'mall',
-  'price',
-  'brand',
-  'excluded',
-  'currency',
-] as const;
+/** A shelf row to store: the crawl's entry and the item it came from (for its title). */
+interface ShelfRow {
+  entry: RankingEntry;
+  title: string;
+}
 
-/**
- * What a marketplace may say of a listing, each with the value a row holds when it says nothing (the column's
- * default). A crawl's insert binds only the fields some entry of it has: a Naver crawl, which says none of them,
- * costs the insert one column (`currency`) more than before issue 16, not seven.
- */
-const LISTING_FIELDS: readonly { column: string; of: (entry: RankingEntry) => SqlValue; unset: SqlValue }[] = [
-  { column: 'seller_id', of: (entry) => entry.sellerId, unset: null },
-  { column: 'availability', of: (entry) => entry.availability, unset: null },
-  { column: 'review_count', of: (entry) => entry.reviewCount, unset: null },
-  { column: 'review_rating', of: (entry) => entry.reviewRating, unset: null },
-  { column: 'placement', of: (entry) => entry.placement, unset: 'organic' },
-  { column: 'condition', of: (entry) => entry.condition, unset: null },
+/** The per-row columns of `ranking.ranking_rows`; the listing fields are null where the marketplace says nothing. */
+const ROW_COLUMNS: readonly ArrayColumn<ShelfRow>[] = [
+  { name: 'rank', type: 'integer', of: ({ entry }) => entry.rank },
+  { name: 'external_id', type: 'text', of: ({ entry }) => entry.externalId },
+  { name: 'product_id', type: 'uuid', of: ({ entry }) => entry.productId },
+  { name: 'title', type: 'text', of: ({ title }) => title },
+  { name: 'mall', type: 'text', of: ({ entry }) => entry.mall },
+  { name: 'price', type: 'numeric', of: ({ entry }) => entry.price },
+  { name: 'brand', type: 'text', of: ({ entry }) => entry.brand },
+  { name: 'excluded', type: 'boolean', of: ({ entry }) => entry.excluded },
+  { name: 'currency', type: 'text', of: ({ entry }) => entry.currency },
+  { name: 'seller_id', type: 'text', of: ({ entry }) => entry.sellerId },
+  { name: 'availability', type: 'text', of: ({ entry }) => entry.availability },
+  { name: 'review_count', type: 'integer', of: ({ entry }) => entry.reviewCount },
+  { name: 'review_rating', type: 'numeric', of: ({ entry }) => entry.reviewRating },
+  { name: 'placement', type: 'text', of: ({ entry }) => entry.placement },
+  { name: 'condition', type: 'text', of: ({ entry }) => entry.condition },
 ];
 
-const STANDING_COLUMNS = [
-  'crawl_id',
-  'keyword_id',
-  'tenant_id',
-  'product_id',
-  'rank',
-  'previous_rank',
-  'change',
-  'my_price',
-  'price_source',
-  'observed_mall',
-  'catalog_price',
-  'currency',
-  'lowest_competitor_price',
-  'other_currency_competitors',
-  'lowest_competitor_external_id',
-  'lowest_competitor_mall',
-  'lowest_competitor_rank',
-  'recorded_at',
-] as const;
+/** The per-standing columns of `ranking.standings`. */
+const STANDING_COLUMNS: readonly ArrayColumn<Standing>[] = [
+  { name: 'product_id', type: 'uuid', of: (s) => s.productId },
+  { name: 'rank', type: 'integer', of: (s) => s.rank },
+  { name: 'previous_rank', type: 'integer', of: (s) => s.previousRank },
+  { name: 'change', type: 'integer', of: (s) => s.change },
+  { name: 'my_price', type: 'numeric', of: (s) => s.myPrice },
+  { name: 'price_source', type: 'text', of: (s) => s.priceSource },
+  { name: 'observed_mall', type: 'text', of: (s) => s.observedMall },
+  { name: 'catalog_price', type: 'numeric', of: (s) => s.catalogPrice },
+  { name: 'currency', type: 'text', of: (s) => s.currency },
+  { name: 'lowest_competitor_price', type: 'numeric', of: (s) => s.lowestCompetitorPrice },
+  { name: 'other_currency_competitors', type: 'integer', of: (s) => s.otherCurrencyCompetitors },
+  { name: 'lowest_competitor_external_id', type: 'text', of: (s) => s.lowestCompetitor?.externalId ?? null },
+  { name: 'lowest_competitor_mall', type: 'text', of: (s) => s.lowestCompetitor?.mall ?? null },
+  { name: 'lowest_competitor_rank', type: 'integer', of: (s) => s.lowestCompetitor?.rank ?? null },
+];
 
 /** The tenant's keyword, or null when it does not exist (any more) for that tenant. */
 export async function findKeyword(
@@ -147,54 +139,50 @@ export async function loadRankingContext(
   };
 }
 
-/** Stores the crawl, every shelf row (with the listing fields the crawl has) and every standing: three statements. */
+/**
+ * Stores the crawl, every shelf row and every standing in one statement (one round trip in the handler's
+ * transaction): the crawl's insert and the standings' are data-modifying CTEs of the rows' insert, rows and
+ * standings each one `unnest` of per-column arrays. The rows go into the partitioned table, which routes them
+ * by `crawled_at` to the day's partition (or the default one).
+ */
 export async function saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl): Promise<void> {
   const { crawlId, keyword, crawledAt, recordedAt } = crawl;
+  const shelf = crawl.entries.map((entry, index) => ({ entry, title: crawl.items[index]?.title ?? '' }));
+  const rows = unnestInsert(
+    'ranking.ranking_rows',
+    [
+      { name: 'tenant_id', type: 'uuid', value: keyword.tenantId },
+      { name: 'keyword_id', type: 'uuid', value: keyword.id },
+      { name: 'crawl_id', type: 'uuid', value: crawlId },
+      { name: 'crawled_at', type: 'timestamptz', value: crawledAt },
+    ],
+    ROW_COLUMNS,
+    shelf,
+  );
+  const standings = unnestInsert(
+    'ranking.standings',
+    [
+      { name: 'crawl_id', type: 'uuid', value: crawlId },
+      { name: 'keyword_id', type: 'uuid', value: keyword.id },
+      { name: 'tenant_id', type: 'uuid', value: keyword.tenantId },
+      { name: 'recorded_at', type: 'timestamptz', value: recordedAt },
+    ],
+    STANDING_COLUMNS,
+    crawl.standings,
+  );
   await em.execute(
-    `insert into ranking.crawls (crawl_id, tenant_id, keyword_id, crawled_at, item_count, recorded_at, order_fidelity)
-     values (?, ?, ?, ?::timestamptz, ?, ?::timestamptz, ?)`,
-    [crawlId, keyword.tenantId, keyword.id, crawledAt, crawl.items.length, recordedAt, crawl.orderFidelity],
+    `with crawl as (
+       insert into ranking.crawls (crawl_id, tenant_id, keyword_id, crawled_at, item_count, recorded_at, order_fidelity)
+       values (?, ?, ?, ?::timestamptz, ?, ?::timestamptz, ?)
+     ), standings as (${standings.sql})
+     ${rows.sql}`,
+    [
+      ...[crawlId, keyword.tenantId, keyword.id, crawledAt, crawl.items.length, recordedAt, crawl.orderFidelity],
+      ...standings.params,
+      ...rows.params,
+    ],
     'run',
   );
-  const listing = LISTING_FIELDS.filter((field) => crawl.entries.some((entry) => field.of(entry) !== field.unset));
-  const rows = crawl.entries.map((entry, index) => [
-    keyword.tenantId,
-    keyword.id,
-    crawlId,
-    crawledAt,
-    entry.rank,
-    entry.externalId,
-    entry.productId,
-    crawl.items[index]?.title ?? '',
-    entry.mall,
-    entry.price,
-    entry.brand,
-    entry.excluded,
-    entry.currency,
-    ...listing.map((field) => field.of(entry)),
-  ]);
-  await insertRows(em, 'ranking.ranking_rows', [...ROW_COLUMNS, ...listing.map((field) => field.column)], rows);
-  const standings = crawl.standings.map((s) => [
-    crawlId,
-    keyword.id,
-    keyword.tenantId,
-    s.productId,
-    s.rank,
-    s.previousRank,
-    s.change,
-    s.myPrice,
-    s.priceSource,
-    s.observedMall,
-    s.catalogPrice,
-    s.currency,
-    s.lowestCompetitorPrice,
-    s.otherCurrencyCompetitors,
-    s.lowestCompetitor?.externalId ?? null,
-    s.lowestCompetitor?.mall ?? null,
-    s.lowestCompetitor?.rank ?? null,
-    recordedAt,
-  ]);
-  await insertRows(em, 'ranking.standings', STANDING_COLUMNS, standings);
 }
 
 interface SuccessorRow {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope, STREAMS } from '@shelfwatch/contracts';
 import { RpcRemoteError } from '@shelfwatch/messaging';
-import { eventually } from '@shelfwatch/testing';
+import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { ProductView } from '../src/catalog/products.service';
 import { LatestRanking } from '../src/rankings/rankings.queries';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
@@ -15,13 +15,17 @@ describe('ranking records completed crawls', () => {
   let crawl: EventEnvelope<'crawl.completed'>;
   let other: EventEnvelope<'crawl.completed'>;
 
-  /** Waits until the ranking's crawl consumer has acknowledged everything published so far. */
+  /**
+   * Waits until the ranking's crawl consumer has acknowledged everything published so far, then until the relay
+   * has published what those crawls emitted: only then may a test count what is on the RANKING stream.
+   */
   async function drained(): Promise<void> {
     const nats = sut.booted.environment.nats;
     await eventually(async () => {
       const info = await nats.jsm.consumers.info(nats.topology.streamName(STREAMS.CRAWL), 'ranking-crawl');
       expect(info.num_pending + info.num_ack_pending).toBe(0);
     });
+    await untilOutboxDrained(sut.orm, 'ranking');
   }
 
   async function recordedFor(crawlId: string) {

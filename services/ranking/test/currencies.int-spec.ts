@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope, rankingRecordedV1 } from '@shelfwatch/contracts';
-import { eventually } from '@shelfwatch/testing';
+import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { ProductView } from '../src/catalog/products.service';
 import { LatestRanking } from '../src/rankings/rankings.queries';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
@@ -164,6 +164,8 @@ describe('ranking keeps currencies and what the marketplaces bring', () => {
       [crawl.data.crawlId],
     );
     expect(stored?.order_fidelity).toBe('exact');
+    // Nothing was said about a change only once everything this crawl emitted is on the stream.
+    await untilOutboxDrained(sut.orm, 'ranking');
     const changed = (await eventsOn(sut, 'RANKING', 'ranking.changed')).filter(
       (event: EventEnvelope<'ranking.changed'>) => event.data.crawlId === crawl.data.crawlId,
     );

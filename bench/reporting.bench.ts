@@ -6,9 +6,9 @@
  * bench/REPORTING-REPORT.md; `--quick` (one tenant, still a 1 M-row export) writes them to the temp dir.
  */
 import { ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPORTING_RPC, ReportingExportPage, STREAMS } from '@shelfwatch/contracts';
@@ -30,6 +30,8 @@ import { ReportingBenchResults, explainAll, writeReport } from '../services/repo
 import { benchPhases, machineInfo } from './bench-report';
 
 const QUICK = process.argv.includes('--quick');
+/** `--before <results.json>`: a previous run whose headline figures the report puts beside this one's. */
+const BEFORE = process.argv[process.argv.indexOf('--before') + 1];
 const SIZE = QUICK ? QUICK_DATASET : FULL_DATASET;
 const SAMPLES = QUICK ? 100 : 300;
 const INGEST_EVENTS = QUICK ? 500 : 3_000;
@@ -64,6 +66,14 @@ function pick(i: number): { tenantId: string; productId: string; keywordId: stri
     productId: md5Uuid(`p${t}-${j}`),
     keywordId: md5Uuid(`k${t}-${j % SIZE.keywordsPerTenant}`),
   };
+}
+
+/** The run `--before` names, if any. */
+function before(): ReportingBenchResults | undefined {
+  if (!process.argv.includes('--before') || BEFORE === undefined) {
+    return undefined;
+  }
+  return JSON.parse(readFileSync(BEFORE, 'utf8')) as ReportingBenchResults;
 }
 
 /** Publishes `INGEST_EVENTS` recorded crawls at once; the time until the projection acknowledged them all. */
@@ -180,7 +190,12 @@ async function exportOnce(rpc: RpcClient, env: Record<string, string>, nodeArgs:
 }
 
 async function main(): Promise<void> {
-  const phase = benchPhases('reporting');
+  const announce = benchPhases('reporting');
+  const load: Record<string, number[]> = {};
+  const phase = (name: string): void => {
+    load[name] = loadavg();
+    announce(name);
+  };
   const db = await createTestDatabase();
   const nats = await createTestNats();
   const role = serviceRole('reporting');
@@ -233,18 +248,23 @@ async function main(): Promise<void> {
     const plans = await explainAll(db.adminUrl, { ...pick(0), from, to });
     const outDir = QUICK ? join(tmpdir(), 'reporting-bench-quick') : join(ROOT, 'bench');
     mkdirSync(outDir, { recursive: true });
-    writeReport(outDir, {
-      date: new Date().toISOString(),
-      mode: QUICK ? 'quick' : 'full',
-      machine: machineInfo(),
-      dataset: { size: SIZE, rows, generationSeconds },
-      ingest: ingested,
-      latency,
-      cached: { latency: cached, dashboardHitRatio: hitRatio },
-      rssAfterBootMiB,
-      exports,
-      plans,
-    });
+    writeReport(
+      outDir,
+      {
+        date: new Date().toISOString(),
+        mode: QUICK ? 'quick' : 'full',
+        machine: machineInfo(),
+        dataset: { size: SIZE, rows, generationSeconds },
+        ingest: ingested,
+        latency,
+        cached: { latency: cached, dashboardHitRatio: hitRatio },
+        rssAfterBootMiB,
+        exports,
+        plans,
+        load: { ...load, end: loadavg() },
+      },
+      before(),
+    );
     console.log(`report written to ${outDir}`);
   } finally {
     await nats.cleanup();

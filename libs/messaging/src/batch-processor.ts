@@ -1,6 +1,7 @@
 import { JsMsg } from '@nats-io/jetstream';
 import { Context, Span, SpanStatusCode } from '@opentelemetry/api';
 import { Logger } from 'pino';
+import { BeforeCommit } from './before-commit';
 import { Accepted, MessageProcessor, Outcome } from './message-processor';
 
 interface Traced extends Accepted {
@@ -10,7 +11,7 @@ interface Traced extends Accepted {
 
 /**
  * Applies a batch of messages in one transaction: one multi-row inbox insert, every handler in order,
- * one commit, then one ack per message. If anything in the batch throws, the whole transaction rolls
+ * the work they left for the end of the transaction (`beforeCommit`), one commit, then one ack per message. If anything in the batch throws, the whole transaction rolls
  * back and each message is applied again on its own, so one bad message costs the others nothing but time.
  */
 export class BatchProcessor {
@@ -58,15 +59,17 @@ export class BatchProcessor {
         traced.map((item) => item.event),
       );
       const outcomes: Outcome[] = [];
+      const beforeCommit = new BeforeCommit();
       for (const item of traced) {
         // The same event twice in one batch (re-published under another message id) runs once.
         if (!fresh.delete(item.event.id)) {
           outcomes.push('duplicate');
           continue;
         }
-        await this.single.runHandler(item, em, item.ctx);
+        await this.single.runHandler(item, em, item.ctx, beforeCommit);
         outcomes.push('handled');
       }
+      await beforeCommit.run(em);
       return outcomes;
     });
   }

@@ -9,6 +9,12 @@ export interface HandlerContext {
   deliveryCount: number;
   /** Appends a follow-up event to the outbox in the same transaction, caused by the event being handled. */
   emit<T extends EventType>(type: T, data: EventData<T>, aggregateKey?: string): Promise<EventEnvelope<T>>;
+  /**
+   * Runs `work` once, after the transaction's last handler and before its commit (in batch mode: after the
+   * whole batch); a second call with the same `key` in the same transaction is ignored. How a projection
+   * writes a batch's events together: each handler collects its event, the work writes them all.
+   */
+  beforeCommit(key: string, work: (em: EntityManager) => Promise<void>): void;
 }
 
 /** A function that applies one event's effects; throwing rolls the whole transaction back. */

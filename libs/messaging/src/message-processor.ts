@@ -5,6 +5,7 @@ import { Context, Span, SpanKind, SpanStatusCode, context, trace } from '@opente
 import { AnyEvent, EventType, InvalidEventError, causedBy, parseEvent } from '@shelfwatch/contracts';
 import { extractContext, getTracer } from '@shelfwatch/observability';
 import { Logger } from 'pino';
+import { BeforeCommit } from './before-commit';
 import { DeadLetterReason, publishDeadLetter } from './dead-letter';
 import { EventHandlerFn, HandlerContext } from './event-handler';
 import { FailureTally } from './failure-tally';
@@ -212,13 +213,14 @@ export class MessageProcessor {
     return () => clearInterval(timer);
   }
 
-  /** Runs a handler inside its span with a context bound to the transaction. */
-  runHandler(accepted: Applicable, em: HandlerContext['em'], ctx: Context): Promise<void> {
+  /** Runs a handler inside its span with a context bound to the transaction (and its before-commit work). */
+  runHandler(accepted: Applicable, em: HandlerContext['em'], ctx: Context, beforeCommit: BeforeCommit): Promise<void> {
     const { event, msg, handler } = accepted;
     const handlerContext: HandlerContext = {
       em,
       deliveryCount: msg.info.deliveryCount,
       emit: (type, data, aggregateKey) => this.outbox.append(em, { type, data, origin: causedBy(event), aggregateKey }),
+      beforeCommit: (key, work) => beforeCommit.add(key, work),
     };
     return context.with(ctx, () => handler(event, handlerContext));
   }
@@ -254,7 +256,9 @@ export class MessageProcessor {
     if (!fresh.has(item.event.id)) {
       return 'duplicate';
     }
-    await this.runHandler(item, em, ctx);
+    const beforeCommit = new BeforeCommit();
+    await this.runHandler(item, em, ctx, beforeCommit);
+    await beforeCommit.run(em);
     return 'handled';
   }
 

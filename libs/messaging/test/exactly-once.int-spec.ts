@@ -204,6 +204,41 @@ describe('outbox → JetStream → inbox: one effect per event', () => {
     expect(failedOnce).toBe(true);
   });
 
+  it('in batch mode runs the work handlers left for the commit once per batch, with every event of it', async () => {
+    const events = await writeEvents(120);
+    await relayFor(producer, nats, { batchSize: 1_000 }).relayOnce();
+    const collected = new WeakMap<object, EventEnvelope<'tracking.keyword.added'>[]>();
+    const flushes: number[] = [];
+    let failNextFlush = true;
+    await startConsumer(
+      (event, ctx) => {
+        const batch = collected.get(ctx.em) ?? [];
+        collected.set(ctx.em, [...batch, event]);
+        ctx.beforeCommit('effects', async (em) => {
+          const all = collected.get(ctx.em) ?? [];
+          if (failNextFlush && all.length > 1) {
+            failNextFlush = false;
+            throw new Error('the batch write failed once');
+          }
+          flushes.push(all.length);
+          await em.execute(
+            `insert into ranking.effects (event_id, keyword) values ${all.map(() => '(?, ?)').join(', ')}`,
+            all.flatMap((e) => [e.id, e.data.keyword]),
+            'run',
+          );
+        });
+        return Promise.resolve();
+      },
+      { batchSize: 50 },
+    );
+    await eventually(async () => expect(await effects()).toHaveLength(events.length), 15_000);
+    expect(new Set((await effects()).map((row) => row.event_id))).toEqual(new Set(events.map((e) => e.id)));
+    expect(failNextFlush).toBe(false);
+    // The failed batch was applied again message by message (flushes of one); the others in one flush each.
+    expect(flushes.reduce((a, b) => a + b, 0)).toBe(events.length);
+    expect(flushes.some((size) => size > 1)).toBe(true);
+  });
+
   it('never publishes an event whose transaction rolled back', async () => {
     await expect(
       producer.em.fork().transactional(async (em) => {

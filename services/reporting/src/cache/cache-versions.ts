@@ -4,9 +4,9 @@ import { tuples } from '../projections/sql';
 /** Scope of the dashboard of a tenant. */
 export const dashboardScope = 'dashboard';
 
-/** Scope of the brand-share answers of one keyword. */
-export function brandsScope(keywordId: string): string {
-  return `brands:${keywordId}`;
+/** Scope of the brand-share answers of one keyword that include the UTC day `day` (`YYYY-MM-DD`). */
+export function brandsScope(keywordId: string, day: string): string {
+  return `brands:${keywordId}:${day}`;
 }
 
 /**
@@ -27,6 +27,25 @@ export async function bumpCacheVersions(em: EntityManager, tenantId: string, sco
 /** Moves every version on (after a rebuild truncated the read models). */
 export async function bumpAllCacheVersions(em: EntityManager): Promise<void> {
   await em.execute('update reporting.cache_versions set version = version + 1', [], 'run');
+}
+
+/**
+ * The version of a brand-share answer over the UTC days `[first, endExclusive)`: the sum of its days' versions
+ * (one range of the primary key, the day being the scope's suffix). Any bump of one of those days moves the sum
+ * on, and a recorded crawl of another day leaves it alone.
+ */
+export async function brandsVersion(
+  em: EntityManager,
+  tenantId: string,
+  keywordId: string,
+  days: { first: string; endExclusive: string },
+): Promise<number> {
+  const [row] = await em.execute<{ version: string }[]>(
+    `select coalesce(sum(version), 0) as version from reporting.cache_versions
+      where tenant_id = ? and scope >= ? and scope < ?`,
+    [tenantId, brandsScope(keywordId, days.first), brandsScope(keywordId, days.endExclusive)],
+  );
+  return row ? Number(row.version) : 0;
 }
 
 /** The current version of a scope; 0 before anything changed it. */

@@ -46,4 +46,26 @@ describe('ReportCache', () => {
     await expect(cache.get('k', 1, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await cache.get('k', 1, compute('a'))).toBe('a');
   });
+
+  it('runs one computation for concurrent misses of a key and version, and shares its failure', async () => {
+    const cache = new ReportCache<string>('spec-flight', { ttlMs: 60_000, maxEntries: 10 }, () => clock);
+    let release: (value: string) => void = () => undefined;
+    const slow = (): Promise<string> => {
+      computed += 1;
+      return new Promise((resolve) => (release = resolve));
+    };
+    const waiting = Promise.all(Array.from({ length: 20 }, () => cache.get('k', 1, slow)));
+    const newer = cache.get('k', 2, compute('v2'));
+    release('v1');
+    expect(await waiting).toEqual(Array.from({ length: 20 }, () => 'v1'));
+    expect(await newer).toBe('v2');
+    expect(computed).toBe(2);
+    expect(await cache.get('k', 2, compute('again'))).toBe('v2');
+
+    const failing = Array.from({ length: 3 }, () => cache.get('f', 1, () => Promise.reject(new Error('boom'))));
+    for (const attempt of failing) {
+      await expect(attempt).rejects.toThrow('boom');
+    }
+    expect(await cache.get('f', 1, compute('recovered'))).toBe('recovered');
+  });
 });

@@ -2,10 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { EventEnvelope } from '@shelfwatch/contracts';
 import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
 import { project } from './projector';
+import { RecordedCrawlBatches } from './recorded-batch';
 
-/** Feeds the read models from the TRACKING, CRAWL, RANKING and ALERT streams (one inbox transaction each). */
+/**
+ * Feeds the read models from the TRACKING, CRAWL, RANKING and ALERT streams (one inbox transaction per batch);
+ * the recorded crawls of a transaction are projected together just before it commits.
+ */
 @Injectable()
 export class ProjectionsHandler {
+  private readonly recorded = new RecordedCrawlBatches();
+
   @OnEvent('tracking.product.added')
   onProductAdded(event: EventEnvelope<'tracking.product.added'>, ctx: HandlerContext): Promise<void> {
     return project(ctx.em, event);
@@ -48,7 +54,7 @@ export class ProjectionsHandler {
 
   @OnEvent('ranking.recorded')
   onRankingRecorded(event: EventEnvelope<'ranking.recorded'>, ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.recorded.collect(event, ctx);
   }
 
   @OnEvent('alert.raised')

@@ -1,14 +1,19 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { bumpCacheVersions, dashboardScope, brandsScope } from '../cache/cache-versions';
+import { EventEnvelope } from '@shelfwatch/contracts';
+import { brandsScope, bumpCacheVersions, dashboardScope } from '../cache/cache-versions';
 import { bucketSlackMs } from '../retention/derived-purge';
 import { purgeWatermarks } from '../retention/purge-watermarks';
 import { alertRaised, alertResolved, crawlAdvanced } from './crawl-alert.projection';
-import { rankingRecorded } from './ranking.projection';
+import { ChangedScope, rankingRecorded } from './ranking.projection';
 import { ReportingEvent } from './reporting-events';
 import { keywordLinked, productAdded, productRemoved } from './tracking.projection';
 
-/** Applies one event to the read models; true when something changed. */
-async function apply(em: EntityManager, event: ReportingEvent): Promise<boolean> {
+type Recorded = EventEnvelope<'ranking.recorded'>;
+
+type OtherEvent = Exclude<ReportingEvent, EventEnvelope<'ranking.recorded'>>;
+
+/** Applies one event (other than a recorded crawl) to the read models; true when something changed. */
+async function apply(em: EntityManager, event: OtherEvent): Promise<boolean> {
   switch (event.type) {
     case 'tracking.product.added':
       return productAdded(em, event);
@@ -23,8 +28,6 @@ async function apply(em: EntityManager, event: ReportingEvent): Promise<boolean>
     case 'crawl.completed':
     case 'crawl.failed':
       return crawlAdvanced(em, event);
-    case 'ranking.recorded':
-      return rankingRecorded(em, event);
     case 'alert.raised':
       return alertRaised(em, event);
     case 'alert.resolved':
@@ -40,30 +43,56 @@ async function apply(em: EntityManager, event: ReportingEvent): Promise<boolean>
  * A recorded crawl older than what the purges of its tenant reached (less the longest bucket, so that a bucket
  * the purge keeps stays whole): projecting it would bring purged rank and price history back. Crawl and alert
  * events are projected whatever their age (a stage or a state must not go missing); a rebuild re-applies the
- * purges afterwards ({@link rebuildReadModels}).
+ * purges afterwards ({@link rebuildReadModels}). Each tenant's watermark is read once per batch.
  */
-async function purgedAlready(em: EntityManager, event: ReportingEvent): Promise<boolean> {
-  if (event.type !== 'ranking.recorded') {
-    return false;
+async function notPurged(em: EntityManager, events: readonly Recorded[]): Promise<Recorded[]> {
+  const watermarks = new Map<string, Date | null>();
+  for (const tenantId of new Set(events.map((e) => e.tenantId))) {
+    watermarks.set(tenantId, await purgeWatermarks.of(em, tenantId, 'ranking_rows'));
   }
-  const watermark = await purgeWatermarks.of(em, event.tenantId, 'ranking_rows');
-  return (
-    watermark !== null &&
-    new Date(event.data.recordedAt).getTime() < watermark.getTime() - bucketSlackMs('ranking_rows')
-  );
+  const slack = bucketSlackMs('ranking_rows');
+  return events.filter((e) => {
+    const watermark = watermarks.get(e.tenantId) ?? null;
+    return watermark === null || new Date(e.data.recordedAt).getTime() >= watermark.getTime() - slack;
+  });
+}
+
+function isRecorded(event: ReportingEvent): event is Recorded {
+  return event.type === 'ranking.recorded';
+}
+
+/** Cache scopes to bump, per tenant. */
+function scopesByTenant(changes: readonly ChangedScope[]): Map<string, string[]> {
+  const byTenant = new Map<string, string[]>();
+  for (const { tenantId, scope } of changes) {
+    const name = scope === 'dashboard' ? dashboardScope : brandsScope(scope.brandsOf, scope.day);
+    byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), name]);
+  }
+  return byTenant;
 }
 
 /**
- * Projects an event inside the caller's transaction (the consumer's inbox transaction, or a rebuild
- * batch) and, when it changed a read model, bumps the cache versions of the answers that depend on it in
- * the same transaction. Replaying an event changes nothing, not even a cache version, and neither does an
- * event older than its tenant's purges.
+ * Projects a batch of events, in stream order, inside the caller's transaction (the consumer's inbox
+ * transaction, or a rebuild batch): recorded crawls together ({@link rankingRecorded}), every other event one by
+ * one (they change other tables). Then bumps, in the same transaction, the cache versions of exactly the answers
+ * that changed: the dashboard when a tracked product, link, crawl, alert or a latest rank moved; the brand share
+ * of a keyword's day when a crawl of that day was recorded. Replaying an event changes nothing, not even a cache
+ * version, and neither does a recorded crawl older than its tenant's purges.
  */
-export async function project(em: EntityManager, event: ReportingEvent): Promise<void> {
-  if ((await purgedAlready(em, event)) || !(await apply(em, event))) {
-    return;
+export async function projectAll(em: EntityManager, events: readonly ReportingEvent[]): Promise<void> {
+  const changes: ChangedScope[] = [];
+  for (const event of events) {
+    if (!isRecorded(event) && (await apply(em, event))) {
+      changes.push({ tenantId: event.tenantId, scope: 'dashboard' });
+    }
   }
-  const scopes =
-    event.type === 'ranking.recorded' ? [dashboardScope, brandsScope(event.data.keywordId)] : [dashboardScope];
-  await bumpCacheVersions(em, event.tenantId, scopes);
+  changes.push(...(await rankingRecorded(em, await notPurged(em, events.filter(isRecorded)))));
+  for (const [tenantId, scopes] of scopesByTenant(changes)) {
+    await bumpCacheVersions(em, tenantId, scopes);
+  }
+}
+
+/** Projects one event (see {@link projectAll}). */
+export function project(em: EntityManager, event: ReportingEvent): Promise<void> {
+  return projectAll(em, [event]);
 }

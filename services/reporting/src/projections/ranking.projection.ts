@@ -1,41 +1,41 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { EventEnvelope, RankingEntry } from '@shelfwatch/contracts';
-import { brandSlots, dayBucket, hourBucket, utcDay } from './buckets';
-import { SqlValue, changedAny, tuples } from './sql';
+import { EventEnvelope } from '@shelfwatch/contracts';
+import { BucketRow, LAST_COLUMNS, recordedRows } from './ranking-rows';
+import { utcDay } from './buckets';
 
-/** Columns that take the value of the bucket's latest crawl. */
-const LAST_COLUMNS = [
-  'rank_last',
-  'my_price',
-  'price_source',
-  'observed_mall',
-  'currency',
-  'order_fidelity',
-  'seller_id',
-  'availability',
-  'review_count',
-  'review_rating',
-  'placement',
-  'condition',
-];
-const BUCKET_COLUMNS = [
-  'tenant_id, product_id, keyword_id, bucket, last_at, samples, rank_min, rank_max',
+type Recorded = EventEnvelope<'ranking.recorded'>;
+
+/** The bucket tables' columns with their types, as `json_to_recordset` reads a batch of rows. */
+const BUCKET_RECORD = `tenant_id uuid, product_id uuid, keyword_id uuid, bucket timestamptz, last_at timestamptz,
+  samples integer, rank_min smallint, rank_max smallint, rank_last smallint, my_price numeric, price_source text,
+  observed_mall text, currency text, order_fidelity text, seller_id text, availability text, review_count integer,
+  review_rating numeric, placement text, condition text, competitor_min numeric`;
+const BUCKET_COLUMNS: readonly (keyof BucketRow)[] = [
+  'tenant_id',
+  'product_id',
+  'keyword_id',
+  'bucket',
+  'last_at',
+  'samples',
+  'rank_min',
+  'rank_max',
   ...LAST_COLUMNS,
   'competitor_min',
-].join(', ');
-const BUCKET_WIDTH = 8 + LAST_COLUMNS.length + 1;
+];
 
 /**
  * Min and max ignore absent ranks (`least`/`greatest` skip nulls); the last rank, my price (with where it
  * comes from and its currency), the order fidelity and my listing follow the latest crawl of the bucket; the
  * competitor price is the bucket's lowest (a product's prices are all in its currency). Additive `samples` is safe
- * because {@link rankingRecorded} applies a crawl once.
+ * because {@link rankingRecorded} applies a crawl once. One statement for the whole batch (rows passed as JSON).
  */
-function upsertBuckets(table: string, rows: SqlValue[][]): string {
+function upsertBuckets(table: string): string {
   const last = LAST_COLUMNS.map(
     (column) => `${column} = case when excluded.last_at > b.last_at then excluded.${column} else b.${column} end`,
   );
-  return `insert into reporting.${table} as b (${BUCKET_COLUMNS}) values ${tuples(rows.length, BUCKET_WIDTH)}
+  const columns = BUCKET_COLUMNS.join(', ');
+  return `insert into reporting.${table} as b (${columns})
+    select ${columns} from json_to_recordset(?::json) as x(${BUCKET_RECORD})
     on conflict (tenant_id, product_id, keyword_id, bucket) do update set
       samples = b.samples + excluded.samples,
       rank_min = least(b.rank_min, excluded.rank_min),
@@ -45,86 +45,82 @@ function upsertBuckets(table: string, rows: SqlValue[][]): string {
       competitor_min = least(b.competitor_min, excluded.competitor_min)`;
 }
 
-/** Each own product's listing where it ranks: its first entry on the shelf. */
-function listingsOf(entries: readonly RankingEntry[]): Map<string, RankingEntry> {
-  const listings = new Map<string, RankingEntry>();
-  for (const entry of entries) {
-    if (entry.productId !== null && !listings.has(entry.productId)) {
-      listings.set(entry.productId, entry);
-    }
-  }
-  return listings;
+/** The tenants whose dashboard average moved: a latest rank found for the first time or changed. */
+const UPSERT_LATEST = `
+  with incoming as (
+    select * from json_to_recordset(?::json) as x(product_id uuid, keyword_id uuid, tenant_id uuid, rank smallint,
+                                                    at timestamptz)
+  ), before as (
+    select r.product_id, r.keyword_id, r.rank from reporting.latest_ranks r join incoming i using (product_id, keyword_id)
+  ), written as (
+    insert into reporting.latest_ranks as r (product_id, keyword_id, tenant_id, rank, at)
+    select product_id, keyword_id, tenant_id, rank, at from incoming
+    on conflict (product_id, keyword_id) do update set rank = excluded.rank, at = excluded.at where excluded.at > r.at
+    returning r.product_id, r.keyword_id, r.tenant_id, r.rank
+  )
+  select distinct w.tenant_id from written w left join before b using (product_id, keyword_id)
+   where b.rank is distinct from w.rank`;
+
+/** A cache scope a batch of recorded crawls changed the answers of. */
+export interface ChangedScope {
+  tenantId: string;
+  scope: 'dashboard' | { brandsOf: string; day: string };
+}
+
+/** The crawls of the batch not projected before: the first event of each crawl whose `recorded_crawls` row is new. */
+async function freshCrawls(em: EntityManager, events: readonly Recorded[]): Promise<Recorded[]> {
+  const rows = events.map((e) => ({
+    crawl_id: e.data.crawlId,
+    tenant_id: e.tenantId,
+    keyword_id: e.data.keywordId,
+    recorded_at: e.data.recordedAt,
+  }));
+  const inserted = await em.execute<{ crawl_id: string }[]>(
+    `insert into reporting.recorded_crawls (crawl_id, tenant_id, keyword_id, recorded_at)
+     select crawl_id, tenant_id, keyword_id, recorded_at
+       from json_to_recordset(?::json) as x(crawl_id uuid, tenant_id uuid, keyword_id uuid, recorded_at timestamptz)
+     on conflict (crawl_id) do nothing returning crawl_id`,
+    [JSON.stringify(rows)],
+  );
+  const fresh = new Set(inserted.map((row) => row.crawl_id.toLowerCase()));
+  return events.filter((e) => fresh.delete(e.data.crawlId.toLowerCase()));
 }
 
 /**
- * Projects one recorded crawl: rank/price buckets per hour and day, the latest rank of each standing,
- * and the brand positions of the top 100. The `recorded_crawls` row makes the whole projection apply
- * once per crawl, whatever the inbox saw (a replay, a rebuild racing the live consumer). Five statements.
+ * Projects a batch of recorded crawls (in stream order): rank/price buckets per hour and day, the latest rank of
+ * each standing, and the brand positions of the top 100. The `recorded_crawls` rows make each crawl apply once,
+ * whatever the inbox saw (a replay, a rebuild racing the live consumer). Five statements per batch, whatever
+ * its size: the rows of one key are folded first ({@link recordedRows}), as an upsert may touch a row only once.
+ * Answers the cached reports whose answers changed.
  */
-export async function rankingRecorded(em: EntityManager, event: EventEnvelope<'ranking.recorded'>): Promise<boolean> {
-  const { crawlId, keywordId, recordedAt: at, standings, entries, orderFidelity } = event.data;
-  const tenantId = event.tenantId;
-  const fresh = await changedAny(
-    em,
-    `insert into reporting.recorded_crawls (crawl_id, tenant_id, keyword_id, recorded_at)
-     values (?, ?, ?, ?::timestamptz) on conflict (crawl_id) do nothing returning crawl_id`,
-    [crawlId, tenantId, keywordId, at],
-  );
-  if (!fresh) {
-    return false;
+export async function rankingRecorded(em: EntityManager, events: readonly Recorded[]): Promise<ChangedScope[]> {
+  if (events.length === 0) {
+    return [];
   }
-  if (standings.length > 0) {
-    const listings = listingsOf(entries);
-    const bucketRows = (bucket: string): SqlValue[][] =>
-      standings.map((s) => {
-        const listing = listings.get(s.productId);
-        return [
-          tenantId,
-          s.productId,
-          keywordId,
-          bucket,
-          at,
-          1,
-          s.rank,
-          s.rank,
-          s.rank,
-          s.myPrice,
-          s.priceSource,
-          s.observedMall,
-          s.currency,
-          orderFidelity,
-          listing?.sellerId ?? null,
-          listing?.availability ?? null,
-          listing?.reviewCount ?? null,
-          listing?.reviewRating ?? null,
-          listing?.placement ?? null,
-          listing?.condition ?? null,
-          s.lowestCompetitorPrice,
-        ];
-      });
-    const hourly = bucketRows(hourBucket(at));
-    await em.execute(upsertBuckets('rank_hourly', hourly), hourly.flat(), 'run');
-    const daily = bucketRows(dayBucket(at));
-    await em.execute(upsertBuckets('rank_daily', daily), daily.flat(), 'run');
-    await em.execute(
-      `insert into reporting.latest_ranks as r (product_id, keyword_id, tenant_id, rank, at)
-       values ${tuples(standings.length, 5)}
-       on conflict (product_id, keyword_id) do update set rank = excluded.rank, at = excluded.at
-         where excluded.at > r.at`,
-      standings.flatMap((s) => [s.productId, keywordId, tenantId, s.rank, at]),
-      'run',
-    );
+  const fresh = await freshCrawls(em, events);
+  const { hourly, daily, latest, slots } = recordedRows(fresh);
+  if (hourly.length > 0) {
+    await em.execute(upsertBuckets('rank_hourly'), [JSON.stringify(hourly)], 'run');
+    await em.execute(upsertBuckets('rank_daily'), [JSON.stringify(daily)], 'run');
   }
-  const slots = brandSlots(entries);
+  const moved =
+    latest.length === 0 ? [] : await em.execute<{ tenant_id: string }[]>(UPSERT_LATEST, [JSON.stringify(latest)]);
   if (slots.length > 0) {
-    const day = utcDay(at);
     await em.execute(
       `insert into reporting.brand_slots as s (tenant_id, keyword_id, day, rank, brand, slots)
-       values ${tuples(slots.length, 6)}
+       select tenant_id, keyword_id, day, rank, brand, slots
+         from json_to_recordset(?::json) as x(tenant_id uuid, keyword_id uuid, day date, rank smallint, brand text,
+                                              slots integer)
        on conflict (tenant_id, keyword_id, day, rank, brand) do update set slots = s.slots + excluded.slots`,
-      slots.flatMap((slot) => [tenantId, keywordId, day, slot.rank, slot.brand, slot.slots]),
+      [JSON.stringify(slots)],
       'run',
     );
   }
-  return true;
+  const brandDays = fresh
+    .filter((e) => e.data.entries.length > 0)
+    .map((e): ChangedScope => ({
+      tenantId: e.tenantId,
+      scope: { brandsOf: e.data.keywordId, day: utcDay(e.data.recordedAt) },
+    }));
+  return [...moved.map((row): ChangedScope => ({ tenantId: row.tenant_id, scope: 'dashboard' })), ...brandDays];
 }

@@ -6,7 +6,7 @@ import { Topology, consumersFor } from '@shelfwatch/messaging';
 import { ProgressReporter } from '@shelfwatch/observability';
 import { Logger } from 'pino';
 import { bumpAllCacheVersions } from '../cache/cache-versions';
-import { project } from '../projections/projector';
+import { projectAll } from '../projections/projector';
 import { REPORTING_EVENT_TYPES, ReportingEvent, isReportingEvent } from '../projections/reporting-events';
 import { purgeDerived } from '../retention/derived-purge';
 import { purgeWatermarks } from '../retention/purge-watermarks';
@@ -64,11 +64,7 @@ async function applyBatch(orm: MikroORM, events: ReportingEvent[]): Promise<void
   if (events.length === 0) {
     return;
   }
-  await orm.em.fork().transactional(async (em) => {
-    for (const event of events) {
-      await project(em, event);
-    }
-  });
+  await orm.em.fork().transactional((em) => projectAll(em, events));
 }
 
 /** A stream as the rebuild found it: its last sequence and how many messages it held. */

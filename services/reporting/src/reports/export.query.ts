@@ -32,8 +32,10 @@ export const EXPORT_COLUMNS = [
 
 export const EXPORT_HEADER = `${EXPORT_COLUMNS.join(',')}\n`;
 
-/** A CSV line is at most ~250 bytes; fetch enough rows to fill a chunk in one statement. */
+/** A CSV line is at least ~100 bytes: no chunk can hold more rows than its bytes over this. */
 const MIN_LINE_BYTES = 100;
+/** Rows the server-side cursor hands over at a time: what the service holds of a chunk besides its text. */
+export const EXPORT_FETCH_ROWS = 200;
 
 const cursorSchema = z.tuple([z.uuid(), z.uuid(), z.iso.datetime({ offset: true })]);
 type ExportKey = z.infer<typeof cursorSchema>;
@@ -134,7 +136,9 @@ export interface ExportInput {
 /**
  * One chunk of the export: a keyset range of the primary key `(tenant_id, product_id, keyword_id, bucket)`
  * after the cursor, so every chunk costs the same however deep into the export it is, and neither side
- * ever holds more than one chunk.
+ * ever holds more than one chunk. The range is read through a server-side cursor, {@link EXPORT_FETCH_ROWS}
+ * rows at a time, until the chunk is full: the service holds the chunk's text and one slice of rows, and reads
+ * at most one slice more than the chunk takes.
  */
 export async function exportPage(em: EntityManager, input: ExportInput): Promise<ReportingExportPage> {
   const after = input.cursor === undefined ? null : decodeExportCursor(input.cursor);
@@ -153,24 +157,46 @@ export async function exportPage(em: EntityManager, input: ExportInput): Promise
     params.push(input.tenantId, ...after);
   }
   const limit = Math.ceil(input.maxBytes / MIN_LINE_BYTES);
-  const rows = await em.execute<ExportRow[]>(exportSql(input.bucket, filters), [
-    ...params,
-    bucketFloor(input.from, input.bucket),
-    input.to,
-    limit,
-  ]);
-  let csv = after ? '' : EXPORT_HEADER;
+  const query = {
+    sql: exportSql(input.bucket, filters),
+    params: [...params, bucketFloor(input.from, input.bucket), input.to, limit],
+  };
+  return em.transactional((tx) => readChunk(tx, query, after ? '' : EXPORT_HEADER, input.maxBytes, limit));
+}
+
+/** Fills a chunk from a cursor over `query` (inside the caller's transaction). */
+async function readChunk(
+  tx: EntityManager,
+  query: { sql: string; params: (string | number)[] },
+  header: string,
+  maxBytes: number,
+  limit: number,
+): Promise<ReportingExportPage> {
+  await tx.execute(`declare export_chunk no scroll cursor for ${query.sql}`, query.params, 'run');
+  let csv = header;
   let taken = 0;
-  for (const row of rows) {
-    const line = csvLine(row);
-    if (taken > 0 && csv.length + line.length > input.maxBytes) {
+  let read = 0;
+  let last: ExportRow | undefined;
+  let full = false;
+  while (!full) {
+    const rows = await tx.execute<ExportRow[]>(`fetch ${EXPORT_FETCH_ROWS} from export_chunk`);
+    read += rows.length;
+    for (const row of rows) {
+      const line = csvLine(row);
+      if (taken > 0 && csv.length + line.length > maxBytes) {
+        full = true;
+        break;
+      }
+      csv += line;
+      taken += 1;
+      last = row;
+    }
+    if (rows.length < EXPORT_FETCH_ROWS) {
       break;
     }
-    csv += line;
-    taken += 1;
   }
-  const last = rows[taken - 1];
-  const more = taken < rows.length || rows.length === limit;
+  await tx.execute('close export_chunk', [], 'run');
+  const more = full || read === limit;
   return {
     csv,
     rows: taken,

@@ -16,7 +16,7 @@ import {
 } from '@shelfwatch/contracts';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { z } from 'zod';
-import { brandsScope, cacheVersion, dashboardScope } from '../cache/cache-versions';
+import { brandsVersion, cacheVersion, dashboardScope } from '../cache/cache-versions';
 import { ReportCache } from '../cache/report-cache';
 import { ReportingError } from '../reporting.errors';
 import { REPORT_CACHE_OPTIONS } from './reports.tokens';
@@ -25,7 +25,7 @@ import { brandShare } from './brands.query';
 import { dashboard } from './dashboard.query';
 import { exportPage } from './export.query';
 import { historySeriesCount, keywordKnown, priceHistory, productKnown, rankHistory } from './history.query';
-import { checkedRange, tooManyPoints } from './time-range';
+import { checkedRange, dayRange, tooManyPoints } from './time-range';
 
 /** Answers the gateway's report routes; the dashboard and brand share go through a versioned cache. */
 @Injectable()
@@ -52,7 +52,7 @@ export class ReportsService {
   async brandShare(input: z.infer<typeof reportingBrandsRequest>): Promise<ReportingBrandsView> {
     const range = checkedRange(input.from, input.to, REPORTING_BRANDS_MAX_RANGE_DAYS);
     const em = this.orm.em.fork();
-    const version = await cacheVersion(em, input.tenantId, brandsScope(input.keywordId));
+    const version = await brandsVersion(em, input.tenantId, input.keywordId, dayRange(range.from, range.to));
     const key = [input.tenantId, input.keywordId, range.from, range.to, input.topN].join('|');
     return this.brands.get(key, version, async () => {
       if (!(await keywordKnown(em, input.tenantId, input.keywordId))) {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ALERTING_RPC,
   AlertView,
@@ -7,29 +8,28 @@ import {
   alertGetRequest,
   alertListRequest,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
 import { answer } from '../alerting.errors';
 import { AlertsService } from './alerts.service';
 
 /** Alert queries and acknowledgement over request/reply. */
-@Injectable()
+@Controller()
 export class AlertsHandler {
   constructor(private readonly alerts: AlertsService) {}
 
-  @OnRequest(ALERTING_RPC.alertList)
-  list(payload: unknown): Promise<Page<AlertView>> {
+  @MessagePattern(ALERTING_RPC.alertList)
+  list(@Payload() payload: unknown): Promise<Page<AlertView>> {
     return answer(alertListRequest, payload, ({ limit, cursor, ...filter }) =>
       this.alerts.list(filter, { limit, cursor }),
     );
   }
 
-  @OnRequest(ALERTING_RPC.alertGet)
-  get(payload: unknown): Promise<AlertView> {
+  @MessagePattern(ALERTING_RPC.alertGet)
+  get(@Payload() payload: unknown): Promise<AlertView> {
     return answer(alertGetRequest, payload, (input) => this.alerts.get(input.tenantId, input.alertId));
   }
 
-  @OnRequest(ALERTING_RPC.alertAck)
-  ack(payload: unknown): Promise<AlertView> {
+  @MessagePattern(ALERTING_RPC.alertAck)
+  ack(@Payload() payload: unknown): Promise<AlertView> {
     return answer(alertAckRequest, payload, (input) => this.alerts.acknowledge(input.tenantId, input.alertId));
   }
 }

@@ -1,21 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ALERTING_RPC, AlertRulesView, alertRulesGetRequest, alertRulesPutRequest } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
 import { answer } from '../alerting.errors';
 import { RulesService } from './rules.service';
 
 /** Alert rules over request/reply. */
-@Injectable()
+@Controller()
 export class RulesHandler {
   constructor(private readonly rules: RulesService) {}
 
-  @OnRequest(ALERTING_RPC.rulesGet)
-  get(payload: unknown): Promise<AlertRulesView> {
+  @MessagePattern(ALERTING_RPC.rulesGet)
+  get(@Payload() payload: unknown): Promise<AlertRulesView> {
     return answer(alertRulesGetRequest, payload, (input) => this.rules.get(input.tenantId));
   }
 
-  @OnRequest(ALERTING_RPC.rulesPut)
-  put(payload: unknown): Promise<AlertRulesView> {
+  @MessagePattern(ALERTING_RPC.rulesPut)
+  put(@Payload() payload: unknown): Promise<AlertRulesView> {
     return answer(alertRulesPutRequest, payload, (input) =>
       this.rules.put(input.tenantId, input.defaults, input.overrides),
     );

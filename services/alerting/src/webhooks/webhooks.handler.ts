@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ALERTING_RPC,
   DeliveryView,
@@ -10,32 +11,31 @@ import {
   webhookDeleteRequest,
   webhookListRequest,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
 import { answer } from '../alerting.errors';
 import { WebhooksService } from './webhooks.service';
 
 /** Webhook endpoints and their delivery log over request/reply; a refused URL answers `invalid` with the reason. */
-@Injectable()
+@Controller()
 export class WebhooksHandler {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @OnRequest(ALERTING_RPC.webhookCreate)
-  create(payload: unknown): Promise<WebhookCreated> {
+  @MessagePattern(ALERTING_RPC.webhookCreate)
+  create(@Payload() payload: unknown): Promise<WebhookCreated> {
     return answer(webhookCreateRequest, payload, (input) => this.webhooks.create(input));
   }
 
-  @OnRequest(ALERTING_RPC.webhookList)
-  list(payload: unknown): Promise<Page<WebhookView>> {
+  @MessagePattern(ALERTING_RPC.webhookList)
+  list(@Payload() payload: unknown): Promise<Page<WebhookView>> {
     return answer(webhookListRequest, payload, ({ tenantId, ...page }) => this.webhooks.list(tenantId, page));
   }
 
-  @OnRequest(ALERTING_RPC.webhookDelete)
-  delete(payload: unknown): Promise<{ deleted: true }> {
+  @MessagePattern(ALERTING_RPC.webhookDelete)
+  delete(@Payload() payload: unknown): Promise<{ deleted: true }> {
     return answer(webhookDeleteRequest, payload, (input) => this.webhooks.delete(input.tenantId, input.webhookId));
   }
 
-  @OnRequest(ALERTING_RPC.deliveryList)
-  deliveries(payload: unknown): Promise<Page<DeliveryView>> {
+  @MessagePattern(ALERTING_RPC.deliveryList)
+  deliveries(@Payload() payload: unknown): Promise<Page<DeliveryView>> {
     return answer(deliveryListRequest, payload, ({ tenantId, webhookId, ...page }) =>
       this.webhooks.deliveriesOf(tenantId, webhookId, page),
     );

@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CRAWLER_RPC, CrawlerTenantUsage, crawlerTenantUsageRequest } from '@shelfwatch/contracts';
-import { OnRequest, parseRequest } from '@shelfwatch/messaging';
+import { parseRequest } from '@shelfwatch/messaging';
 import { TenantUsageReader } from './tenant-usage';
 
 /** The tenant's use of the marketplaces' budgets over request/reply (the gateway's `GET /v1/tenant`). */
-@Injectable()
+@Controller()
 export class TenantUsageHandler {
   constructor(private readonly reader: TenantUsageReader) {}
 
-  @OnRequest(CRAWLER_RPC.tenantUsage)
-  usage(payload: unknown): Promise<CrawlerTenantUsage[]> {
+  @MessagePattern(CRAWLER_RPC.tenantUsage)
+  usage(@Payload() payload: unknown): Promise<CrawlerTenantUsage[]> {
     return this.reader.usage(parseRequest(crawlerTenantUsageRequest, payload).tenantId);
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CRAWLER_RPC,
   CrawlerCrawlRequested,
@@ -7,35 +8,35 @@ import {
   crawlerCrawlListRequest,
   crawlerCrawlRequest,
 } from '@shelfwatch/contracts';
-import { OnRequest, parseRequest } from '@shelfwatch/messaging';
+import { parseRequest } from '@shelfwatch/messaging';
 import { CrawlLoops } from './crawl.loops';
 import { CrawlRun } from './crawl.store';
 import { CrawlService } from './crawl.service';
 
 /** Crawl commands and queries over request/reply (the gateway maps `already_running` to 409). */
-@Injectable()
+@Controller()
 export class CrawlRequestsHandler {
   constructor(
     private readonly crawls: CrawlService,
     private readonly loops: CrawlLoops,
   ) {}
 
-  @OnRequest(CRAWLER_RPC.crawlRequest)
-  async request(payload: unknown): Promise<CrawlerCrawlRequested> {
+  @MessagePattern(CRAWLER_RPC.crawlRequest)
+  async request(@Payload() payload: unknown): Promise<CrawlerCrawlRequested> {
     const { tenantId, keywordId } = parseRequest(crawlerCrawlRequest, payload);
     const answer = await this.crawls.requestManual(tenantId, keywordId);
     this.loops.nudge();
     return answer;
   }
 
-  @OnRequest(CRAWLER_RPC.crawlGet)
-  async get(payload: unknown): Promise<CrawlRun> {
+  @MessagePattern(CRAWLER_RPC.crawlGet)
+  async get(@Payload() payload: unknown): Promise<CrawlRun> {
     const { tenantId, crawlId } = parseRequest(crawlerCrawlGetRequest, payload);
     return this.crawls.find(tenantId, crawlId);
   }
 
-  @OnRequest(CRAWLER_RPC.crawlList)
-  list(payload: unknown): Promise<Page<CrawlRun>> {
+  @MessagePattern(CRAWLER_RPC.crawlList)
+  list(@Payload() payload: unknown): Promise<Page<CrawlRun>> {
     return this.crawls.list(parseRequest(crawlerCrawlListRequest, payload));
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CRAWLER_RPC,
   CrawlerCredentialsStored,
@@ -7,29 +8,28 @@ import {
   crawlerCredentialsGetRequest,
   crawlerCredentialsPutRequest,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
 import { answer } from './credentials.errors';
 import { CredentialsService } from './credentials.service';
 
 /** A tenant's own marketplace credentials over request/reply (the secret comes in, never goes out). */
-@Injectable()
+@Controller()
 export class CredentialsHandler {
   constructor(private readonly credentials: CredentialsService) {}
 
-  @OnRequest(CRAWLER_RPC.credentialsPut)
-  put(payload: unknown): Promise<CrawlerCredentialsStored> {
+  @MessagePattern(CRAWLER_RPC.credentialsPut)
+  put(@Payload() payload: unknown): Promise<CrawlerCredentialsStored> {
     return answer(crawlerCredentialsPutRequest, payload, ({ clientId, clientSecret, ...owner }) =>
       this.credentials.put(owner, clientId, clientSecret),
     );
   }
 
-  @OnRequest(CRAWLER_RPC.credentialsGet)
-  get(payload: unknown): Promise<CrawlerCredentialsView> {
+  @MessagePattern(CRAWLER_RPC.credentialsGet)
+  get(@Payload() payload: unknown): Promise<CrawlerCredentialsView> {
     return answer(crawlerCredentialsGetRequest, payload, (owner) => this.credentials.get(owner));
   }
 
-  @OnRequest(CRAWLER_RPC.credentialsDelete)
-  delete(payload: unknown): Promise<{ deleted: true }> {
+  @MessagePattern(CRAWLER_RPC.credentialsDelete)
+  delete(@Payload() payload: unknown): Promise<{ deleted: true }> {
     return answer(crawlerCredentialsDeleteRequest, payload, (owner) => this.credentials.delete(owner));
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { HEALTH_RPC, deadLetterRequest, deadLettersListRequest } from '@shelfwatch/contracts';
 import {
@@ -7,7 +8,6 @@ import {
   DeadLetterReplay,
   DeadLetterStore,
   NatsLink,
-  OnRequest,
   RpcClient,
   RpcHandlerError,
   RpcRemoteError,
@@ -26,7 +26,7 @@ const REPLAY_TIMEOUT_MS = 30_000;
  * The operator's dead letters over request/reply (the gateway's admin routes): health lists and shows them from
  * DEADLETTER, and has the service whose consumer parked one replay it there.
  */
-@Injectable()
+@Controller()
 export class DeadLettersHandler {
   private store: Promise<DeadLetterStore> | null = null;
 
@@ -36,8 +36,8 @@ export class DeadLettersHandler {
     private readonly rpc: RpcClient,
   ) {}
 
-  @OnRequest(HEALTH_RPC.deadLettersList)
-  list(payload: unknown): Promise<DeadLetterPage> {
+  @MessagePattern(HEALTH_RPC.deadLettersList)
+  list(@Payload() payload: unknown): Promise<DeadLetterPage> {
     return answerRequest(
       deadLettersListRequest,
       payload,
@@ -46,8 +46,8 @@ export class DeadLettersHandler {
     );
   }
 
-  @OnRequest(HEALTH_RPC.deadLettersShow)
-  show(payload: unknown): Promise<DeadLetterDetail> {
+  @MessagePattern(HEALTH_RPC.deadLettersShow)
+  show(@Payload() payload: unknown): Promise<DeadLetterDetail> {
     return answerRequest(
       deadLetterRequest,
       payload,
@@ -56,8 +56,8 @@ export class DeadLettersHandler {
     );
   }
 
-  @OnRequest(HEALTH_RPC.deadLettersReplay)
-  replay(payload: unknown): Promise<DeadLetterReplay> {
+  @MessagePattern(HEALTH_RPC.deadLettersReplay)
+  replay(@Payload() payload: unknown): Promise<DeadLetterReplay> {
     return answerRequest(deadLetterRequest, payload, (input) => this.forward(input.sequence), deadLetterRefusal);
   }
 

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { DeadLettersHandler } from './dead-letters.handler';
 
 /** The dead letters over request/reply; `NatsLink`, `Topology` and `RpcClient` come from the global messaging. */
-@Module({ providers: [DeadLettersHandler] })
+@Module({ controllers: [DeadLettersHandler] })
 export class DeadLettersModule {}

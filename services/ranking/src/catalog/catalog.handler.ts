@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Page,
   RANKING_RPC,
@@ -16,14 +17,13 @@ import {
   rankingProductRefRequest,
   rankingProductUpdateRequest,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
 import { answer } from '../ranking.rpc';
 import { ExclusionView, ExclusionsService } from './exclusions.service';
 import { KeywordAttached, KeywordView, KeywordsService } from './keywords.service';
 import { ProductView, ProductsService } from './products.service';
 
 /** The catalog's commands and queries over NATS request/reply; every payload names its `tenantId`. */
-@Injectable()
+@Controller()
 export class CatalogHandler {
   constructor(
     private readonly products: ProductsService,
@@ -31,63 +31,63 @@ export class CatalogHandler {
     private readonly exclusions: ExclusionsService,
   ) {}
 
-  @OnRequest(RANKING_RPC.productCreate)
-  createProduct(payload: unknown): Promise<ProductView> {
+  @MessagePattern(RANKING_RPC.productCreate)
+  createProduct(@Payload() payload: unknown): Promise<ProductView> {
     return answer(rankingProductCreateRequest, payload, (input) => this.products.create(input));
   }
 
-  @OnRequest(RANKING_RPC.productList)
-  listProducts(payload: unknown): Promise<Page<ProductView>> {
+  @MessagePattern(RANKING_RPC.productList)
+  listProducts(@Payload() payload: unknown): Promise<Page<ProductView>> {
     return answer(rankingListRequest, payload, (input) => this.products.list(input));
   }
 
-  @OnRequest(RANKING_RPC.productGet)
-  getProduct(payload: unknown): Promise<ProductView> {
+  @MessagePattern(RANKING_RPC.productGet)
+  getProduct(@Payload() payload: unknown): Promise<ProductView> {
     return answer(rankingProductRefRequest, payload, (input) => this.products.get(input));
   }
 
-  @OnRequest(RANKING_RPC.productUpdate)
-  updateProduct(payload: unknown): Promise<ProductView> {
+  @MessagePattern(RANKING_RPC.productUpdate)
+  updateProduct(@Payload() payload: unknown): Promise<ProductView> {
     return answer(rankingProductUpdateRequest, payload, (input) => this.products.update(input));
   }
 
-  @OnRequest(RANKING_RPC.productDelete)
-  deleteProduct(payload: unknown): Promise<RankingProductRemoved> {
+  @MessagePattern(RANKING_RPC.productDelete)
+  deleteProduct(@Payload() payload: unknown): Promise<RankingProductRemoved> {
     return answer(rankingProductRefRequest, payload, (input) => this.products.remove(input));
   }
 
-  @OnRequest(RANKING_RPC.keywordAdd)
-  addKeyword(payload: unknown): Promise<KeywordAttached> {
+  @MessagePattern(RANKING_RPC.keywordAdd)
+  addKeyword(@Payload() payload: unknown): Promise<KeywordAttached> {
     return answer(rankingKeywordAddRequest, payload, (input) => this.keywords.add(input));
   }
 
-  @OnRequest(RANKING_RPC.keywordRemove)
-  removeKeyword(payload: unknown): Promise<RankingKeywordRemoved> {
+  @MessagePattern(RANKING_RPC.keywordRemove)
+  removeKeyword(@Payload() payload: unknown): Promise<RankingKeywordRemoved> {
     return answer(rankingKeywordRemoveRequest, payload, (input) => this.keywords.remove(input));
   }
 
-  @OnRequest(RANKING_RPC.keywordUpdate)
-  updateKeyword(payload: unknown): Promise<KeywordView> {
+  @MessagePattern(RANKING_RPC.keywordUpdate)
+  updateKeyword(@Payload() payload: unknown): Promise<KeywordView> {
     return answer(rankingKeywordUpdateRequest, payload, (input) => this.keywords.update(input));
   }
 
-  @OnRequest(RANKING_RPC.keywordList)
-  listKeywords(payload: unknown): Promise<Page<KeywordView>> {
+  @MessagePattern(RANKING_RPC.keywordList)
+  listKeywords(@Payload() payload: unknown): Promise<Page<KeywordView>> {
     return answer(rankingKeywordListRequest, payload, (input) => this.keywords.list(input));
   }
 
-  @OnRequest(RANKING_RPC.exclusionAdd)
-  addExclusion(payload: unknown): Promise<ExclusionView> {
+  @MessagePattern(RANKING_RPC.exclusionAdd)
+  addExclusion(@Payload() payload: unknown): Promise<ExclusionView> {
     return answer(rankingExclusionAddRequest, payload, (input) => this.exclusions.add(input));
   }
 
-  @OnRequest(RANKING_RPC.exclusionList)
-  listExclusions(payload: unknown): Promise<Page<ExclusionView>> {
+  @MessagePattern(RANKING_RPC.exclusionList)
+  listExclusions(@Payload() payload: unknown): Promise<Page<ExclusionView>> {
     return answer(rankingListRequest, payload, (input) => this.exclusions.list(input));
   }
 
-  @OnRequest(RANKING_RPC.exclusionDelete)
-  deleteExclusion(payload: unknown): Promise<RankingExclusionRemoved> {
+  @MessagePattern(RANKING_RPC.exclusionDelete)
+  deleteExclusion(@Payload() payload: unknown): Promise<RankingExclusionRemoved> {
     return answer(rankingExclusionRefRequest, payload, (input) => this.exclusions.remove(input));
   }
 }

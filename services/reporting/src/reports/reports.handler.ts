@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   REPORTING_RPC,
   ReportingBrandsView,
@@ -12,37 +13,36 @@ import {
   reportingPriceHistoryRequest,
   reportingRankHistoryRequest,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
 import { answer } from '../reporting.errors';
 import { ReportsService } from './reports.service';
 
 /** The gateway's report routes over request/reply. */
-@Injectable()
+@Controller()
 export class ReportsHandler {
   constructor(private readonly reports: ReportsService) {}
 
-  @OnRequest(REPORTING_RPC.dashboard)
-  dashboard(payload: unknown): Promise<ReportingDashboardView> {
+  @MessagePattern(REPORTING_RPC.dashboard)
+  dashboard(@Payload() payload: unknown): Promise<ReportingDashboardView> {
     return answer(reportingDashboardRequest, payload, (input) => this.reports.dashboard(input.tenantId));
   }
 
-  @OnRequest(REPORTING_RPC.brands)
-  brands(payload: unknown): Promise<ReportingBrandsView> {
+  @MessagePattern(REPORTING_RPC.brands)
+  brands(@Payload() payload: unknown): Promise<ReportingBrandsView> {
     return answer(reportingBrandsRequest, payload, (input) => this.reports.brandShare(input));
   }
 
-  @OnRequest(REPORTING_RPC.rankHistory)
-  rankHistory(payload: unknown): Promise<ReportingRankHistoryView> {
+  @MessagePattern(REPORTING_RPC.rankHistory)
+  rankHistory(@Payload() payload: unknown): Promise<ReportingRankHistoryView> {
     return answer(reportingRankHistoryRequest, payload, (input) => this.reports.rankHistory(input));
   }
 
-  @OnRequest(REPORTING_RPC.priceHistory)
-  priceHistory(payload: unknown): Promise<ReportingPriceHistoryView> {
+  @MessagePattern(REPORTING_RPC.priceHistory)
+  priceHistory(@Payload() payload: unknown): Promise<ReportingPriceHistoryView> {
     return answer(reportingPriceHistoryRequest, payload, (input) => this.reports.priceHistory(input));
   }
 
-  @OnRequest(REPORTING_RPC.exportPage)
-  exportPage(payload: unknown): Promise<ReportingExportPage> {
+  @MessagePattern(REPORTING_RPC.exportPage)
+  exportPage(@Payload() payload: unknown): Promise<ReportingExportPage> {
     return answer(reportingExportPageRequest, payload, (input) => this.reports.exportPage(input));
   }
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from '@mikro-orm/postgresql';
 import {
   RETENTION_RPC,
@@ -9,13 +10,13 @@ import {
   retentionPolicyOfKindRequest,
   retentionPolicyPutRequest,
 } from '@shelfwatch/contracts';
-import { CLOCK, Clock, OnRequest, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
+import { CLOCK, Clock, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
 import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS } from '../retention.tokens';
 import { policiesStore } from './policies.store';
 import { RetentionDefaults, beyondMaximum, effectivePolicy } from './retention-policy';
 
 /** A tenant's retention policy over request/reply (the gateway's `GET|PUT /v1/retention-policy`). */
-@Injectable()
+@Controller()
 export class PoliciesHandler {
   constructor(
     private readonly em: EntityManager,
@@ -24,14 +25,14 @@ export class PoliciesHandler {
     @Inject(RETENTION_MAX_DAYS) private readonly maxDays: number,
   ) {}
 
-  @OnRequest(RETENTION_RPC.policyGet)
-  async get(payload: unknown): Promise<RetentionPolicyView> {
+  @MessagePattern(RETENTION_RPC.policyGet)
+  async get(@Payload() payload: unknown): Promise<RetentionPolicyView> {
     const { tenantId } = parseRequest(retentionPolicyGetRequest, payload);
     return this.view(this.em.fork(), tenantId);
   }
 
-  @OnRequest(RETENTION_RPC.policyPut)
-  async put(payload: unknown): Promise<RetentionPolicyView> {
+  @MessagePattern(RETENTION_RPC.policyPut)
+  async put(@Payload() payload: unknown): Promise<RetentionPolicyView> {
     const { tenantId, policies } = parseRequest(retentionPolicyPutRequest, payload);
     const beyond = beyondMaximum(policies, this.maxDays);
     if (beyond.length > 0) {
@@ -48,8 +49,8 @@ export class PoliciesHandler {
   }
 
   /** One kind's policy across every tenant, as it stands now: what an owner checks a purge request against. */
-  @OnRequest(RETENTION_RPC.policyOfKind)
-  async ofKind(payload: unknown): Promise<RetentionKindPolicyView> {
+  @MessagePattern(RETENTION_RPC.policyOfKind)
+  async ofKind(@Payload() payload: unknown): Promise<RetentionKindPolicyView> {
     const { dataKind } = parseRequest(retentionPolicyOfKindRequest, payload);
     const overrides = await policiesStore.ofKind(this.em.fork(), dataKind);
     return {

@@ -1,13 +1,20 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { EventEnvelope, RETENTION_RPC, RetentionSweepView, retentionSweepLatestRequest } from '@shelfwatch/contracts';
-import { CLOCK, Clock, HandlerContext, OnEvent, OnRequest, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
+import {
+  EventEnvelope,
+  EventType,
+  RETENTION_RPC,
+  RetentionSweepView,
+  retentionSweepLatestRequest,
+} from '@shelfwatch/contracts';
+import { CLOCK, Clock, HandlerContext, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { sweepsStore } from './sweeps.store';
 
 /** Records the owners' purge reports and shows the latest sweep to a tenant. */
-@Injectable()
+@Controller()
 export class SweepsHandler {
   constructor(
     private readonly em: EntityManager,
@@ -15,15 +22,18 @@ export class SweepsHandler {
     @Inject(RETENTION_LOGGER) private readonly logger: Logger,
   ) {}
 
-  @OnEvent('retention.purge.completed')
-  async onPurgeCompleted(event: EventEnvelope<'retention.purge.completed'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('retention.purge.completed')
+  async onPurgeCompleted(
+    @Payload() event: EventEnvelope<'retention.purge.completed'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     if (!(await sweepsStore.complete(ctx.em, event.data, this.clock.now()))) {
       this.logger.warn({ sweepId: event.data.sweepId, dataKind: event.data.dataKind }, 'purge report of no open sweep');
     }
   }
 
-  @OnRequest(RETENTION_RPC.sweepLatest)
-  async latest(payload: unknown): Promise<RetentionSweepView> {
+  @MessagePattern(RETENTION_RPC.sweepLatest)
+  async latest(@Payload() payload: unknown): Promise<RetentionSweepView> {
     const { tenantId } = parseRequest(retentionSweepLatestRequest, payload);
     const sweep = await sweepsStore.latest(this.em.fork(), tenantId);
     if (!sweep) {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CRAWLER_MARKETPLACE_RPC,
   CrawlerMarketplaceList,
@@ -6,21 +7,21 @@ import {
   crawlerMarketplaceListRequest,
   crawlerMarketplaceStatusesRequest,
 } from '@shelfwatch/contracts';
-import { OnRequest, parseRequest } from '@shelfwatch/messaging';
+import { parseRequest } from '@shelfwatch/messaging';
 import { MarketplaceStatusService } from './marketplace-status.service';
 
 /** The marketplaces and their status over request/reply: a tenant's list (gateway), every status (health). */
-@Injectable()
+@Controller()
 export class MarketplaceStatusHandler {
   constructor(private readonly status: MarketplaceStatusService) {}
 
-  @OnRequest(CRAWLER_MARKETPLACE_RPC.list)
-  list(payload: unknown): Promise<CrawlerMarketplaceList> {
+  @MessagePattern(CRAWLER_MARKETPLACE_RPC.list)
+  list(@Payload() payload: unknown): Promise<CrawlerMarketplaceList> {
     return this.status.list(parseRequest(crawlerMarketplaceListRequest, payload).tenantId);
   }
 
-  @OnRequest(CRAWLER_MARKETPLACE_RPC.statuses)
-  statuses(payload: unknown): Promise<CrawlerMarketplaceStatuses> {
+  @MessagePattern(CRAWLER_MARKETPLACE_RPC.statuses)
+  statuses(@Payload() payload: unknown): Promise<CrawlerMarketplaceStatuses> {
     parseRequest(crawlerMarketplaceStatusesRequest, payload);
     return this.status.statuses();
   }

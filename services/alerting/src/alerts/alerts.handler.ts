@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ALERTING_RPC,
@@ -8,28 +8,31 @@ import {
   alertGetRequest,
   alertListRequest,
 } from '@shelfwatch/contracts';
-import { answer } from '../alerting.errors';
 import { AlertsService } from './alerts.service';
+import { alertingRefusals } from '../alerting.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Alert queries and acknowledgement over request/reply. */
 @Controller()
+@UseFilters(alertingRefusals)
 export class AlertsHandler {
   constructor(private readonly alerts: AlertsService) {}
 
   @MessagePattern(ALERTING_RPC.alertList)
-  list(@Payload() payload: unknown): Promise<Page<AlertView>> {
-    return answer(alertListRequest, payload, ({ limit, cursor, ...filter }) =>
-      this.alerts.list(filter, { limit, cursor }),
-    );
+  list(
+    @Payload(new ContractPipe(alertListRequest)) { limit, cursor, ...filter }: z.output<typeof alertListRequest>,
+  ): Promise<Page<AlertView>> {
+    return this.alerts.list(filter, { limit, cursor });
   }
 
   @MessagePattern(ALERTING_RPC.alertGet)
-  get(@Payload() payload: unknown): Promise<AlertView> {
-    return answer(alertGetRequest, payload, (input) => this.alerts.get(input.tenantId, input.alertId));
+  get(@Payload(new ContractPipe(alertGetRequest)) input: z.output<typeof alertGetRequest>): Promise<AlertView> {
+    return this.alerts.get(input.tenantId, input.alertId);
   }
 
   @MessagePattern(ALERTING_RPC.alertAck)
-  ack(@Payload() payload: unknown): Promise<AlertView> {
-    return answer(alertAckRequest, payload, (input) => this.alerts.acknowledge(input.tenantId, input.alertId));
+  ack(@Payload(new ContractPipe(alertAckRequest)) input: z.output<typeof alertAckRequest>): Promise<AlertView> {
+    return this.alerts.acknowledge(input.tenantId, input.alertId);
   }
 }

@@ -1,23 +1,28 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ALERTING_RPC, AlertRulesView, alertRulesGetRequest, alertRulesPutRequest } from '@shelfwatch/contracts';
-import { answer } from '../alerting.errors';
 import { RulesService } from './rules.service';
+import { alertingRefusals } from '../alerting.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Alert rules over request/reply. */
 @Controller()
+@UseFilters(alertingRefusals)
 export class RulesHandler {
   constructor(private readonly rules: RulesService) {}
 
   @MessagePattern(ALERTING_RPC.rulesGet)
-  get(@Payload() payload: unknown): Promise<AlertRulesView> {
-    return answer(alertRulesGetRequest, payload, (input) => this.rules.get(input.tenantId));
+  get(
+    @Payload(new ContractPipe(alertRulesGetRequest)) input: z.output<typeof alertRulesGetRequest>,
+  ): Promise<AlertRulesView> {
+    return this.rules.get(input.tenantId);
   }
 
   @MessagePattern(ALERTING_RPC.rulesPut)
-  put(@Payload() payload: unknown): Promise<AlertRulesView> {
-    return answer(alertRulesPutRequest, payload, (input) =>
-      this.rules.put(input.tenantId, input.defaults, input.overrides),
-    );
+  put(
+    @Payload(new ContractPipe(alertRulesPutRequest)) input: z.output<typeof alertRulesPutRequest>,
+  ): Promise<AlertRulesView> {
+    return this.rules.put(input.tenantId, input.defaults, input.overrides);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ALERTING_RPC,
@@ -11,33 +11,43 @@ import {
   webhookDeleteRequest,
   webhookListRequest,
 } from '@shelfwatch/contracts';
-import { answer } from '../alerting.errors';
 import { WebhooksService } from './webhooks.service';
+import { alertingRefusals } from '../alerting.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Webhook endpoints and their delivery log over request/reply; a refused URL answers `invalid` with the reason. */
 @Controller()
+@UseFilters(alertingRefusals)
 export class WebhooksHandler {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @MessagePattern(ALERTING_RPC.webhookCreate)
-  create(@Payload() payload: unknown): Promise<WebhookCreated> {
-    return answer(webhookCreateRequest, payload, (input) => this.webhooks.create(input));
+  create(
+    @Payload(new ContractPipe(webhookCreateRequest)) input: z.output<typeof webhookCreateRequest>,
+  ): Promise<WebhookCreated> {
+    return this.webhooks.create(input);
   }
 
   @MessagePattern(ALERTING_RPC.webhookList)
-  list(@Payload() payload: unknown): Promise<Page<WebhookView>> {
-    return answer(webhookListRequest, payload, ({ tenantId, ...page }) => this.webhooks.list(tenantId, page));
+  list(
+    @Payload(new ContractPipe(webhookListRequest)) { tenantId, ...page }: z.output<typeof webhookListRequest>,
+  ): Promise<Page<WebhookView>> {
+    return this.webhooks.list(tenantId, page);
   }
 
   @MessagePattern(ALERTING_RPC.webhookDelete)
-  delete(@Payload() payload: unknown): Promise<{ deleted: true }> {
-    return answer(webhookDeleteRequest, payload, (input) => this.webhooks.delete(input.tenantId, input.webhookId));
+  delete(
+    @Payload(new ContractPipe(webhookDeleteRequest)) input: z.output<typeof webhookDeleteRequest>,
+  ): Promise<{ deleted: true }> {
+    return this.webhooks.delete(input.tenantId, input.webhookId);
   }
 
   @MessagePattern(ALERTING_RPC.deliveryList)
-  deliveries(@Payload() payload: unknown): Promise<Page<DeliveryView>> {
-    return answer(deliveryListRequest, payload, ({ tenantId, webhookId, ...page }) =>
-      this.webhooks.deliveriesOf(tenantId, webhookId, page),
-    );
+  deliveries(
+    @Payload(new ContractPipe(deliveryListRequest))
+    { tenantId, webhookId, ...page }: z.output<typeof deliveryListRequest>,
+  ): Promise<Page<DeliveryView>> {
+    return this.webhooks.deliveriesOf(tenantId, webhookId, page);
   }
 }

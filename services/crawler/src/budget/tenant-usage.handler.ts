@@ -1,8 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CRAWLER_RPC, CrawlerTenantUsage, crawlerTenantUsageRequest } from '@shelfwatch/contracts';
-import { parseRequest } from '@shelfwatch/messaging';
 import { TenantUsageReader } from './tenant-usage';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** The tenant's use of the marketplaces' budgets over request/reply (the gateway's `GET /v1/tenant`). */
 @Controller()
@@ -10,7 +11,9 @@ export class TenantUsageHandler {
   constructor(private readonly reader: TenantUsageReader) {}
 
   @MessagePattern(CRAWLER_RPC.tenantUsage)
-  usage(@Payload() payload: unknown): Promise<CrawlerTenantUsage[]> {
-    return this.reader.usage(parseRequest(crawlerTenantUsageRequest, payload).tenantId);
+  usage(
+    @Payload(new ContractPipe(crawlerTenantUsageRequest)) input: z.output<typeof crawlerTenantUsageRequest>,
+  ): Promise<CrawlerTenantUsage[]> {
+    return this.reader.usage(input.tenantId);
   }
 }

@@ -8,10 +8,11 @@ import {
   crawlerCrawlListRequest,
   crawlerCrawlRequest,
 } from '@shelfwatch/contracts';
-import { parseRequest } from '@shelfwatch/messaging';
 import { CrawlLoops } from './crawl.loops';
 import { CrawlRun } from './crawl.store';
 import { CrawlService } from './crawl.service';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Crawl commands and queries over request/reply (the gateway maps `already_running` to 409). */
 @Controller()
@@ -22,21 +23,25 @@ export class CrawlRequestsHandler {
   ) {}
 
   @MessagePattern(CRAWLER_RPC.crawlRequest)
-  async request(@Payload() payload: unknown): Promise<CrawlerCrawlRequested> {
-    const { tenantId, keywordId } = parseRequest(crawlerCrawlRequest, payload);
+  async request(
+    @Payload(new ContractPipe(crawlerCrawlRequest)) { tenantId, keywordId }: z.output<typeof crawlerCrawlRequest>,
+  ): Promise<CrawlerCrawlRequested> {
     const answer = await this.crawls.requestManual(tenantId, keywordId);
     this.loops.nudge();
     return answer;
   }
 
   @MessagePattern(CRAWLER_RPC.crawlGet)
-  async get(@Payload() payload: unknown): Promise<CrawlRun> {
-    const { tenantId, crawlId } = parseRequest(crawlerCrawlGetRequest, payload);
+  async get(
+    @Payload(new ContractPipe(crawlerCrawlGetRequest)) { tenantId, crawlId }: z.output<typeof crawlerCrawlGetRequest>,
+  ): Promise<CrawlRun> {
     return this.crawls.find(tenantId, crawlId);
   }
 
   @MessagePattern(CRAWLER_RPC.crawlList)
-  list(@Payload() payload: unknown): Promise<Page<CrawlRun>> {
-    return this.crawls.list(parseRequest(crawlerCrawlListRequest, payload));
+  list(
+    @Payload(new ContractPipe(crawlerCrawlListRequest)) input: z.output<typeof crawlerCrawlListRequest>,
+  ): Promise<Page<CrawlRun>> {
+    return this.crawls.list(input);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CRAWLER_RPC,
@@ -8,28 +8,36 @@ import {
   crawlerCredentialsGetRequest,
   crawlerCredentialsPutRequest,
 } from '@shelfwatch/contracts';
-import { answer } from './credentials.errors';
 import { CredentialsService } from './credentials.service';
+import { credentialsRefusals } from './credentials.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** A tenant's own marketplace credentials over request/reply (the secret comes in, never goes out). */
 @Controller()
+@UseFilters(credentialsRefusals)
 export class CredentialsHandler {
   constructor(private readonly credentials: CredentialsService) {}
 
   @MessagePattern(CRAWLER_RPC.credentialsPut)
-  put(@Payload() payload: unknown): Promise<CrawlerCredentialsStored> {
-    return answer(crawlerCredentialsPutRequest, payload, ({ clientId, clientSecret, ...owner }) =>
-      this.credentials.put(owner, clientId, clientSecret),
-    );
+  put(
+    @Payload(new ContractPipe(crawlerCredentialsPutRequest))
+    { clientId, clientSecret, ...owner }: z.output<typeof crawlerCredentialsPutRequest>,
+  ): Promise<CrawlerCredentialsStored> {
+    return this.credentials.put(owner, clientId, clientSecret);
   }
 
   @MessagePattern(CRAWLER_RPC.credentialsGet)
-  get(@Payload() payload: unknown): Promise<CrawlerCredentialsView> {
-    return answer(crawlerCredentialsGetRequest, payload, (owner) => this.credentials.get(owner));
+  get(
+    @Payload(new ContractPipe(crawlerCredentialsGetRequest)) owner: z.output<typeof crawlerCredentialsGetRequest>,
+  ): Promise<CrawlerCredentialsView> {
+    return this.credentials.get(owner);
   }
 
   @MessagePattern(CRAWLER_RPC.credentialsDelete)
-  delete(@Payload() payload: unknown): Promise<{ deleted: true }> {
-    return answer(crawlerCredentialsDeleteRequest, payload, (owner) => this.credentials.delete(owner));
+  delete(
+    @Payload(new ContractPipe(crawlerCredentialsDeleteRequest)) owner: z.output<typeof crawlerCredentialsDeleteRequest>,
+  ): Promise<{ deleted: true }> {
+    return this.credentials.delete(owner);
   }
 }

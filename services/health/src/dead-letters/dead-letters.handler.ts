@@ -1,23 +1,25 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { HEALTH_RPC, deadLetterRequest, deadLettersListRequest } from '@shelfwatch/contracts';
 import {
+  ContractPipe,
   DeadLetterDetail,
   DeadLetterPage,
   DeadLetterReplay,
   DeadLetterStore,
   NatsLink,
+  RefusalFilter,
   RpcClient,
   RpcHandlerError,
   RpcRemoteError,
   Topology,
-  answerRequest,
   deadLetterRefusal,
   deadLetterReplaySubject,
   serviceOfDurable,
 } from '@shelfwatch/messaging';
 import { DEAD_LETTER_OWNERS } from '../health.manifest';
+import { z } from 'zod';
 
 /** A replay runs the consumer's handler in its transaction: give it longer than a query. */
 const REPLAY_TIMEOUT_MS = 30_000;
@@ -27,6 +29,7 @@ const REPLAY_TIMEOUT_MS = 30_000;
  * DEADLETTER, and has the service whose consumer parked one replay it there.
  */
 @Controller()
+@UseFilters(new RefusalFilter(deadLetterRefusal))
 export class DeadLettersHandler {
   private store: Promise<DeadLetterStore> | null = null;
 
@@ -37,28 +40,24 @@ export class DeadLettersHandler {
   ) {}
 
   @MessagePattern(HEALTH_RPC.deadLettersList)
-  list(@Payload() payload: unknown): Promise<DeadLetterPage> {
-    return answerRequest(
-      deadLettersListRequest,
-      payload,
-      async (query) => (await this.open()).list(query),
-      deadLetterRefusal,
-    );
+  async list(
+    @Payload(new ContractPipe(deadLettersListRequest)) query: z.output<typeof deadLettersListRequest>,
+  ): Promise<DeadLetterPage> {
+    return (await this.open()).list(query);
   }
 
   @MessagePattern(HEALTH_RPC.deadLettersShow)
-  show(@Payload() payload: unknown): Promise<DeadLetterDetail> {
-    return answerRequest(
-      deadLetterRequest,
-      payload,
-      async ({ sequence }) => (await this.open()).show(sequence),
-      deadLetterRefusal,
-    );
+  async show(
+    @Payload(new ContractPipe(deadLetterRequest)) { sequence }: z.output<typeof deadLetterRequest>,
+  ): Promise<DeadLetterDetail> {
+    return (await this.open()).show(sequence);
   }
 
   @MessagePattern(HEALTH_RPC.deadLettersReplay)
-  replay(@Payload() payload: unknown): Promise<DeadLetterReplay> {
-    return answerRequest(deadLetterRequest, payload, (input) => this.forward(input.sequence), deadLetterRefusal);
+  replay(
+    @Payload(new ContractPipe(deadLetterRequest)) input: z.output<typeof deadLetterRequest>,
+  ): Promise<DeadLetterReplay> {
+    return this.forward(input.sequence);
   }
 
   /** Sends the replay to the service whose consumer parked the dead letter; its refusal is the answer. */

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Page,
@@ -17,13 +17,16 @@ import {
   rankingProductRefRequest,
   rankingProductUpdateRequest,
 } from '@shelfwatch/contracts';
-import { answer } from '../ranking.rpc';
 import { ExclusionView, ExclusionsService } from './exclusions.service';
 import { KeywordAttached, KeywordView, KeywordsService } from './keywords.service';
 import { ProductView, ProductsService } from './products.service';
+import { rankingRefusals } from '../ranking.rpc';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** The catalog's commands and queries over NATS request/reply; every payload names its `tenantId`. */
 @Controller()
+@UseFilters(rankingRefusals)
 export class CatalogHandler {
   constructor(
     private readonly products: ProductsService,
@@ -32,62 +35,86 @@ export class CatalogHandler {
   ) {}
 
   @MessagePattern(RANKING_RPC.productCreate)
-  createProduct(@Payload() payload: unknown): Promise<ProductView> {
-    return answer(rankingProductCreateRequest, payload, (input) => this.products.create(input));
+  createProduct(
+    @Payload(new ContractPipe(rankingProductCreateRequest)) input: z.output<typeof rankingProductCreateRequest>,
+  ): Promise<ProductView> {
+    return this.products.create(input);
   }
 
   @MessagePattern(RANKING_RPC.productList)
-  listProducts(@Payload() payload: unknown): Promise<Page<ProductView>> {
-    return answer(rankingListRequest, payload, (input) => this.products.list(input));
+  listProducts(
+    @Payload(new ContractPipe(rankingListRequest)) input: z.output<typeof rankingListRequest>,
+  ): Promise<Page<ProductView>> {
+    return this.products.list(input);
   }
 
   @MessagePattern(RANKING_RPC.productGet)
-  getProduct(@Payload() payload: unknown): Promise<ProductView> {
-    return answer(rankingProductRefRequest, payload, (input) => this.products.get(input));
+  getProduct(
+    @Payload(new ContractPipe(rankingProductRefRequest)) input: z.output<typeof rankingProductRefRequest>,
+  ): Promise<ProductView> {
+    return this.products.get(input);
   }
 
   @MessagePattern(RANKING_RPC.productUpdate)
-  updateProduct(@Payload() payload: unknown): Promise<ProductView> {
-    return answer(rankingProductUpdateRequest, payload, (input) => this.products.update(input));
+  updateProduct(
+    @Payload(new ContractPipe(rankingProductUpdateRequest)) input: z.output<typeof rankingProductUpdateRequest>,
+  ): Promise<ProductView> {
+    return this.products.update(input);
   }
 
   @MessagePattern(RANKING_RPC.productDelete)
-  deleteProduct(@Payload() payload: unknown): Promise<RankingProductRemoved> {
-    return answer(rankingProductRefRequest, payload, (input) => this.products.remove(input));
+  deleteProduct(
+    @Payload(new ContractPipe(rankingProductRefRequest)) input: z.output<typeof rankingProductRefRequest>,
+  ): Promise<RankingProductRemoved> {
+    return this.products.remove(input);
   }
 
   @MessagePattern(RANKING_RPC.keywordAdd)
-  addKeyword(@Payload() payload: unknown): Promise<KeywordAttached> {
-    return answer(rankingKeywordAddRequest, payload, (input) => this.keywords.add(input));
+  addKeyword(
+    @Payload(new ContractPipe(rankingKeywordAddRequest)) input: z.output<typeof rankingKeywordAddRequest>,
+  ): Promise<KeywordAttached> {
+    return this.keywords.add(input);
   }
 
   @MessagePattern(RANKING_RPC.keywordRemove)
-  removeKeyword(@Payload() payload: unknown): Promise<RankingKeywordRemoved> {
-    return answer(rankingKeywordRemoveRequest, payload, (input) => this.keywords.remove(input));
+  removeKeyword(
+    @Payload(new ContractPipe(rankingKeywordRemoveRequest)) input: z.output<typeof rankingKeywordRemoveRequest>,
+  ): Promise<RankingKeywordRemoved> {
+    return this.keywords.remove(input);
   }
 
   @MessagePattern(RANKING_RPC.keywordUpdate)
-  updateKeyword(@Payload() payload: unknown): Promise<KeywordView> {
-    return answer(rankingKeywordUpdateRequest, payload, (input) => this.keywords.update(input));
+  updateKeyword(
+    @Payload(new ContractPipe(rankingKeywordUpdateRequest)) input: z.output<typeof rankingKeywordUpdateRequest>,
+  ): Promise<KeywordView> {
+    return this.keywords.update(input);
   }
 
   @MessagePattern(RANKING_RPC.keywordList)
-  listKeywords(@Payload() payload: unknown): Promise<Page<KeywordView>> {
-    return answer(rankingKeywordListRequest, payload, (input) => this.keywords.list(input));
+  listKeywords(
+    @Payload(new ContractPipe(rankingKeywordListRequest)) input: z.output<typeof rankingKeywordListRequest>,
+  ): Promise<Page<KeywordView>> {
+    return this.keywords.list(input);
   }
 
   @MessagePattern(RANKING_RPC.exclusionAdd)
-  addExclusion(@Payload() payload: unknown): Promise<ExclusionView> {
-    return answer(rankingExclusionAddRequest, payload, (input) => this.exclusions.add(input));
+  addExclusion(
+    @Payload(new ContractPipe(rankingExclusionAddRequest)) input: z.output<typeof rankingExclusionAddRequest>,
+  ): Promise<ExclusionView> {
+    return this.exclusions.add(input);
   }
 
   @MessagePattern(RANKING_RPC.exclusionList)
-  listExclusions(@Payload() payload: unknown): Promise<Page<ExclusionView>> {
-    return answer(rankingListRequest, payload, (input) => this.exclusions.list(input));
+  listExclusions(
+    @Payload(new ContractPipe(rankingListRequest)) input: z.output<typeof rankingListRequest>,
+  ): Promise<Page<ExclusionView>> {
+    return this.exclusions.list(input);
   }
 
   @MessagePattern(RANKING_RPC.exclusionDelete)
-  deleteExclusion(@Payload() payload: unknown): Promise<RankingExclusionRemoved> {
-    return answer(rankingExclusionRefRequest, payload, (input) => this.exclusions.remove(input));
+  deleteExclusion(
+    @Payload(new ContractPipe(rankingExclusionRefRequest)) input: z.output<typeof rankingExclusionRefRequest>,
+  ): Promise<RankingExclusionRemoved> {
+    return this.exclusions.remove(input);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   RANKING_RPC,
@@ -6,21 +6,28 @@ import {
   rankingTenantPlanGetRequest,
   rankingTenantPlanSetRequest,
 } from '@shelfwatch/contracts';
-import { answer } from '../ranking.rpc';
 import { TenantPlansService } from './tenant-plans.service';
+import { rankingRefusals } from '../ranking.rpc';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Each tenant's plan over NATS request/reply (the gateway's `GET /v1/tenant` and `PUT /v1/tenants/:id/plan`). */
 @Controller()
+@UseFilters(rankingRefusals)
 export class TenantPlansHandler {
   constructor(private readonly plans: TenantPlansService) {}
 
   @MessagePattern(RANKING_RPC.tenantPlanGet)
-  getPlan(@Payload() payload: unknown): Promise<RankingTenantPlanView> {
-    return answer(rankingTenantPlanGetRequest, payload, (input) => this.plans.get(input));
+  getPlan(
+    @Payload(new ContractPipe(rankingTenantPlanGetRequest)) input: z.output<typeof rankingTenantPlanGetRequest>,
+  ): Promise<RankingTenantPlanView> {
+    return this.plans.get(input);
   }
 
   @MessagePattern(RANKING_RPC.tenantPlanSet)
-  setPlan(@Payload() payload: unknown): Promise<RankingTenantPlanView> {
-    return answer(rankingTenantPlanSetRequest, payload, (input) => this.plans.set(input));
+  setPlan(
+    @Payload(new ContractPipe(rankingTenantPlanSetRequest)) input: z.output<typeof rankingTenantPlanSetRequest>,
+  ): Promise<RankingTenantPlanView> {
+    return this.plans.set(input);
   }
 }

@@ -1,14 +1,16 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { EventEnvelope, EventType, RANKING_RPC, rankingKeywordLatestRequest } from '@shelfwatch/contracts';
-import { HandlerContext } from '@shelfwatch/messaging';
+import { ContractPipe, HandlerContext } from '@shelfwatch/messaging';
 import { CrawlHealthService } from '../crawl-health/crawl-health.service';
-import { answer } from '../ranking.rpc';
 import { LatestRanking } from './rankings.queries';
 import { RankingsService } from './rankings.service';
+import { rankingRefusals } from '../ranking.rpc';
+import { z } from 'zod';
 
 /** Completed crawls in, recorded rankings out; and the latest ranking of a keyword on request. */
 @Controller()
+@UseFilters(rankingRefusals)
 export class RankingsHandler {
   constructor(
     private readonly rankings: RankingsService,
@@ -25,7 +27,9 @@ export class RankingsHandler {
   }
 
   @MessagePattern(RANKING_RPC.keywordLatest)
-  latest(@Payload() payload: unknown): Promise<LatestRanking> {
-    return answer(rankingKeywordLatestRequest, payload, (input) => this.rankings.latest(input));
+  latest(
+    @Payload(new ContractPipe(rankingKeywordLatestRequest)) input: z.output<typeof rankingKeywordLatestRequest>,
+  ): Promise<LatestRanking> {
+    return this.rankings.latest(input);
   }
 }

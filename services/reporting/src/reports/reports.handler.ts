@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   REPORTING_RPC,
@@ -13,36 +13,49 @@ import {
   reportingPriceHistoryRequest,
   reportingRankHistoryRequest,
 } from '@shelfwatch/contracts';
-import { answer } from '../reporting.errors';
 import { ReportsService } from './reports.service';
+import { reportingRefusals } from '../reporting.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** The gateway's report routes over request/reply. */
 @Controller()
+@UseFilters(reportingRefusals)
 export class ReportsHandler {
   constructor(private readonly reports: ReportsService) {}
 
   @MessagePattern(REPORTING_RPC.dashboard)
-  dashboard(@Payload() payload: unknown): Promise<ReportingDashboardView> {
-    return answer(reportingDashboardRequest, payload, (input) => this.reports.dashboard(input.tenantId));
+  dashboard(
+    @Payload(new ContractPipe(reportingDashboardRequest)) input: z.output<typeof reportingDashboardRequest>,
+  ): Promise<ReportingDashboardView> {
+    return this.reports.dashboard(input.tenantId);
   }
 
   @MessagePattern(REPORTING_RPC.brands)
-  brands(@Payload() payload: unknown): Promise<ReportingBrandsView> {
-    return answer(reportingBrandsRequest, payload, (input) => this.reports.brandShare(input));
+  brands(
+    @Payload(new ContractPipe(reportingBrandsRequest)) input: z.output<typeof reportingBrandsRequest>,
+  ): Promise<ReportingBrandsView> {
+    return this.reports.brandShare(input);
   }
 
   @MessagePattern(REPORTING_RPC.rankHistory)
-  rankHistory(@Payload() payload: unknown): Promise<ReportingRankHistoryView> {
-    return answer(reportingRankHistoryRequest, payload, (input) => this.reports.rankHistory(input));
+  rankHistory(
+    @Payload(new ContractPipe(reportingRankHistoryRequest)) input: z.output<typeof reportingRankHistoryRequest>,
+  ): Promise<ReportingRankHistoryView> {
+    return this.reports.rankHistory(input);
   }
 
   @MessagePattern(REPORTING_RPC.priceHistory)
-  priceHistory(@Payload() payload: unknown): Promise<ReportingPriceHistoryView> {
-    return answer(reportingPriceHistoryRequest, payload, (input) => this.reports.priceHistory(input));
+  priceHistory(
+    @Payload(new ContractPipe(reportingPriceHistoryRequest)) input: z.output<typeof reportingPriceHistoryRequest>,
+  ): Promise<ReportingPriceHistoryView> {
+    return this.reports.priceHistory(input);
   }
 
   @MessagePattern(REPORTING_RPC.exportPage)
-  exportPage(@Payload() payload: unknown): Promise<ReportingExportPage> {
-    return answer(reportingExportPageRequest, payload, (input) => this.reports.exportPage(input));
+  exportPage(
+    @Payload(new ContractPipe(reportingExportPageRequest)) input: z.output<typeof reportingExportPageRequest>,
+  ): Promise<ReportingExportPage> {
+    return this.reports.exportPage(input);
   }
 }

@@ -10,10 +10,11 @@ import {
   retentionPolicyOfKindRequest,
   retentionPolicyPutRequest,
 } from '@shelfwatch/contracts';
-import { CLOCK, Clock, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
+import { CLOCK, Clock, ContractPipe, RpcHandlerError } from '@shelfwatch/messaging';
 import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS } from '../retention.tokens';
 import { policiesStore } from './policies.store';
 import { RetentionDefaults, beyondMaximum, effectivePolicy } from './retention-policy';
+import { z } from 'zod';
 
 /** A tenant's retention policy over request/reply (the gateway's `GET|PUT /v1/retention-policy`). */
 @Controller()
@@ -26,14 +27,17 @@ export class PoliciesHandler {
   ) {}
 
   @MessagePattern(RETENTION_RPC.policyGet)
-  async get(@Payload() payload: unknown): Promise<RetentionPolicyView> {
-    const { tenantId } = parseRequest(retentionPolicyGetRequest, payload);
+  async get(
+    @Payload(new ContractPipe(retentionPolicyGetRequest)) { tenantId }: z.output<typeof retentionPolicyGetRequest>,
+  ): Promise<RetentionPolicyView> {
     return this.view(this.em.fork(), tenantId);
   }
 
   @MessagePattern(RETENTION_RPC.policyPut)
-  async put(@Payload() payload: unknown): Promise<RetentionPolicyView> {
-    const { tenantId, policies } = parseRequest(retentionPolicyPutRequest, payload);
+  async put(
+    @Payload(new ContractPipe(retentionPolicyPutRequest))
+    { tenantId, policies }: z.output<typeof retentionPolicyPutRequest>,
+  ): Promise<RetentionPolicyView> {
     const beyond = beyondMaximum(policies, this.maxDays);
     if (beyond.length > 0) {
       const fields = beyond.map((change) => `${change.dataKind}.days: ${retentionMaximumMessage(this.maxDays)}`);
@@ -50,8 +54,10 @@ export class PoliciesHandler {
 
   /** One kind's policy across every tenant, as it stands now: what an owner checks a purge request against. */
   @MessagePattern(RETENTION_RPC.policyOfKind)
-  async ofKind(@Payload() payload: unknown): Promise<RetentionKindPolicyView> {
-    const { dataKind } = parseRequest(retentionPolicyOfKindRequest, payload);
+  async ofKind(
+    @Payload(new ContractPipe(retentionPolicyOfKindRequest))
+    { dataKind }: z.output<typeof retentionPolicyOfKindRequest>,
+  ): Promise<RetentionKindPolicyView> {
     const overrides = await policiesStore.ofKind(this.em.fork(), dataKind);
     return {
       dataKind,

@@ -8,10 +8,11 @@ import {
   RetentionSweepView,
   retentionSweepLatestRequest,
 } from '@shelfwatch/contracts';
-import { CLOCK, Clock, HandlerContext, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
+import { CLOCK, Clock, ContractPipe, HandlerContext, RpcHandlerError } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { sweepsStore } from './sweeps.store';
+import { z } from 'zod';
 
 /** Records the owners' purge reports and shows the latest sweep to a tenant. */
 @Controller()
@@ -33,8 +34,9 @@ export class SweepsHandler {
   }
 
   @MessagePattern(RETENTION_RPC.sweepLatest)
-  async latest(@Payload() payload: unknown): Promise<RetentionSweepView> {
-    const { tenantId } = parseRequest(retentionSweepLatestRequest, payload);
+  async latest(
+    @Payload(new ContractPipe(retentionSweepLatestRequest)) { tenantId }: z.output<typeof retentionSweepLatestRequest>,
+  ): Promise<RetentionSweepView> {
     const sweep = await sweepsStore.latest(this.em.fork(), tenantId);
     if (!sweep) {
       throw new RpcHandlerError('not_found', 'no retention sweep has run yet');

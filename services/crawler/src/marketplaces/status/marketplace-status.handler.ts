@@ -7,8 +7,9 @@ import {
   crawlerMarketplaceListRequest,
   crawlerMarketplaceStatusesRequest,
 } from '@shelfwatch/contracts';
-import { parseRequest } from '@shelfwatch/messaging';
 import { MarketplaceStatusService } from './marketplace-status.service';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** The marketplaces and their status over request/reply: a tenant's list (gateway), every status (health). */
 @Controller()
@@ -16,13 +17,17 @@ export class MarketplaceStatusHandler {
   constructor(private readonly status: MarketplaceStatusService) {}
 
   @MessagePattern(CRAWLER_MARKETPLACE_RPC.list)
-  list(@Payload() payload: unknown): Promise<CrawlerMarketplaceList> {
-    return this.status.list(parseRequest(crawlerMarketplaceListRequest, payload).tenantId);
+  list(
+    @Payload(new ContractPipe(crawlerMarketplaceListRequest)) input: z.output<typeof crawlerMarketplaceListRequest>,
+  ): Promise<CrawlerMarketplaceList> {
+    return this.status.list(input.tenantId);
   }
 
   @MessagePattern(CRAWLER_MARKETPLACE_RPC.statuses)
-  statuses(@Payload() payload: unknown): Promise<CrawlerMarketplaceStatuses> {
-    parseRequest(crawlerMarketplaceStatusesRequest, payload);
+  statuses(
+    @Payload(new ContractPipe(crawlerMarketplaceStatusesRequest))
+    _query: z.output<typeof crawlerMarketplaceStatusesRequest>,
+  ): Promise<CrawlerMarketplaceStatuses> {
     return this.status.statuses();
   }
 }

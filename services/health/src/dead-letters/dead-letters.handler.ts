@@ -10,7 +10,7 @@ import {
   DeadLetterStore,
   NatsLink,
   RefusalFilter,
-  RpcClient,
+  RpcClientProxy,
   RpcHandlerError,
   RpcRemoteError,
   Topology,
@@ -18,6 +18,7 @@ import {
   deadLetterReplaySubject,
   serviceOfDurable,
 } from '@shelfwatch/messaging';
+import { lastValueFrom } from 'rxjs';
 import { DEAD_LETTER_OWNERS } from '../health.manifest';
 import { z } from 'zod';
 
@@ -36,7 +37,7 @@ export class DeadLettersHandler {
   constructor(
     private readonly link: NatsLink,
     private readonly topology: Topology,
-    private readonly rpc: RpcClient,
+    private readonly client: RpcClientProxy,
   ) {}
 
   @MessagePattern(HEALTH_RPC.deadLettersList)
@@ -68,7 +69,10 @@ export class DeadLettersHandler {
       throw new RpcHandlerError('not_found', `no service of the platform has a consumer named ${consumer}`);
     }
     try {
-      return await this.rpc.request<DeadLetterReplay>(deadLetterReplaySubject(owner), { sequence }, REPLAY_TIMEOUT_MS);
+      const subject = deadLetterReplaySubject(owner);
+      return await lastValueFrom(
+        this.client.send<DeadLetterReplay>({ subject, timeoutMs: REPLAY_TIMEOUT_MS }, { sequence }),
+      );
     } catch (error) {
       if (error instanceof RpcRemoteError) {
         throw new RpcHandlerError(error.code, error.message);

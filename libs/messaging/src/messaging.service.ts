@@ -145,6 +145,8 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       const replayer = new DeadLetterReplayer(new DeadLetterStore(jsm, this.topology), this.topology, processors);
       this.rpcServer.serve(deadLetterReplaySubject(this.options.service), (payload) => replayer.answer(payload));
     }
+    // The subscriptions reach the server before the transport says it listens: a request sent next is answered.
+    await this.step('register request handlers', () => this.link.connection.flush());
     this.listening = true;
     // Keeps the consumer-lag gauge current for /metrics; a failed poll (NATS down) is reported by readiness.
     this.lagTimer = setInterval(() => void this.lag().catch(() => undefined), LAG_POLL_MS);

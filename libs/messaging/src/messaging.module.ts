@@ -1,6 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
-import { HandlerDiscovery } from './handler-discovery';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { MessagingService } from './messaging.service';
 import { NatsLink } from './nats-connection';
@@ -8,10 +6,13 @@ import { OutboxWriter } from './outbox-writer';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, systemClock, uuidV7Ids } from './ports';
 import { RpcClient } from './rpc';
 import { Topology } from './topology';
+import { JetStreamServer } from './transport/jetstream.server';
+import { RpcClientProxy } from './transport/rpc.client-proxy';
 
 /**
- * A service's messaging: NATS connection, outbox writer, consumers for its `@OnEvent` handlers, the
- * outbox relay, and request/reply (`RpcClient`, `@OnRequest`). Needs the service's MikroORM.
+ * A service's messaging: NATS connection, outbox writer, the outbox relay, the JetStream transport
+ * (`JetStreamServer`, connected by the platform as the app's microservice) that runs its `@EventPattern` and
+ * `@MessagePattern` handlers, and request/reply clients (`RpcClientProxy`, `RpcClient`). Needs the service's MikroORM.
  */
 @Module({})
 export class MessagingModule {
@@ -19,7 +20,6 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: CLOCK, useValue: systemClock },
@@ -40,10 +40,25 @@ export class MessagingModule {
           useFactory: (link: NatsLink, topology: Topology) => new RpcClient(link.connection, topology),
           inject: [NatsLink, Topology],
         },
-        HandlerDiscovery,
+        {
+          provide: RpcClientProxy,
+          useFactory: (rpc: RpcClient) => new RpcClientProxy(rpc),
+          inject: [RpcClient],
+        },
         MessagingService,
+        JetStreamServer,
       ],
-      exports: [NatsLink, OutboxWriter, RpcClient, Topology, MessagingService, CLOCK, ID_GENERATOR],
+      exports: [
+        NatsLink,
+        OutboxWriter,
+        RpcClient,
+        RpcClientProxy,
+        Topology,
+        MessagingService,
+        JetStreamServer,
+        CLOCK,
+        ID_GENERATOR,
+      ],
     };
   }
 }

@@ -17,7 +17,7 @@ export interface MessagingOptions {
   namespace: string;
   /** Declare streams at start (development); consumers of this service are always declared. */
   provisionStreams: boolean;
-  /** Every event type the service handles; each must have exactly one `@OnEvent` method. */
+  /** Every event type the service handles; each must have exactly one `@EventPattern` method. */
   handles: EventType[];
   logger: Logger;
   consumer?: Partial<Omit<EventConsumerOptions, 'schema'>>;

@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamClient, JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { EventType } from '@shelfwatch/contracts';
 import { DeadLetterReplayer, deadLetterReplaySubject } from './dead-letter-replay';
 import { DeadLetterStore } from './dead-letter-store';
@@ -14,23 +14,24 @@ import { checkDedupHorizons } from './dedup-horizons';
 import { EventConsumer } from './event-consumer';
 import { defaultConsumerOptions } from './message-processor';
 import { EventHandlerFn } from './event-handler';
-import { HandlerDiscovery } from './handler-discovery';
 import { InboxPruner, defaultInboxPrunerOptions } from './inbox-pruner';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { NatsLink } from './nats-connection';
 import { OutboxRelay, defaultRelayOptions } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
 import { defaultConsumerSettings, defaultStreamSettings, provisionConsumer, provisionStreams } from './provisioning';
-import { RpcServer } from './rpc';
+import { RpcHandlerFn, RpcServer } from './rpc';
 import { START_RETRY_WINDOW_MS, untilNatsAnswers } from './start-retry';
 import { Topology, consumersFor } from './topology';
 
 const LAG_POLL_MS = 15_000;
 
 /**
- * Starts and stops a service's messaging: streams (in development), its durable consumers, the outbox
- * relay and the request/reply handlers, with `<service>.dead-letters.replay` for a service with consumers. Shutdown order: stop pulling and finish in-flight handlers,
- * stop the relay after its batch, stop answering requests, then drain NATS (flushing acks).
+ * Starts and stops a service's messaging: streams (in development) and the outbox relay at bootstrap; its
+ * durable consumers and request/reply handlers when the JetStream transport listens ({@link startHandlers},
+ * called by `JetStreamServer` with the service's `@EventPattern` / `@MessagePattern` handlers), with
+ * `<service>.dead-letters.replay` for a service with consumers. Shutdown order: stop pulling and finish
+ * in-flight handlers, stop the relay after its batch, stop answering requests, then drain NATS (flushing acks).
  */
 @Injectable()
 export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -39,6 +40,10 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   private pruner: InboxPruner | null = null;
   private rpcServer: RpcServer | null = null;
   private started = false;
+  private listening = false;
+  private jsm: JetStreamManager | null = null;
+  /** Until when a NATS step at start is retried (see {@link untilNatsAnswers}). */
+  private deadline = 0;
   private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -47,17 +52,16 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     private readonly topology: Topology,
     private readonly outbox: OutboxWriter,
     private readonly orm: MikroORM,
-    private readonly discovery: HandlerDiscovery,
   ) {}
 
   get js(): JetStreamClient {
     return jetstream(this.link.connection);
   }
 
-  /** Readiness: connected to NATS and every consumer pulling. */
-  health(): { nats: boolean; consumers: Record<string, boolean> } {
+  /** Readiness: connected to NATS, the transport listening, and every consumer pulling. */
+  health(): { nats: boolean; listening: boolean; consumers: Record<string, boolean> } {
     const consumers = Object.fromEntries(this.consumers.map((consumer) => [consumer.durable, consumer.running]));
-    return { nats: this.link.isConnected, consumers };
+    return { nats: this.link.isConnected, listening: this.listening, consumers };
   }
 
   /** Pending + unacknowledged messages per consumer. */
@@ -67,12 +71,11 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Declares streams (in development) and consumers, starts pulling, relaying and answering requests. Each
-   * NATS step is retried while NATS restarts or JetStream is not up yet (see {@link untilNatsAnswers}): the
-   * service is not listening meanwhile, and exits only if NATS stays away for {@link START_RETRY_WINDOW_MS}.
+   * Declares streams (in development), starts relaying and pruning the inbox. Each NATS step is retried while
+   * NATS restarts or JetStream is not up yet (see {@link untilNatsAnswers}): the service is not listening
+   * meanwhile, and exits only if NATS stays away for {@link START_RETRY_WINDOW_MS}.
    */
   async onApplicationBootstrap(): Promise<void> {
-    const handlers = this.checkedHandlers();
     const streamSettings = { ...defaultStreamSettings, ...this.options.streams };
     const relayOptions = { ...defaultRelayOptions, ...this.options.relay, schema: this.options.schema };
     const inboxOptions = { ...defaultInboxPrunerOptions, ...this.options.inbox, schema: this.options.schema };
@@ -81,13 +84,33 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       relayMaxBackoffMs: relayOptions.maxBackoffMs,
       inboxRetainMs: inboxOptions.retainMs,
     });
-    const deadline = Date.now() + START_RETRY_WINDOW_MS;
-    const step = <T>(name: string, call: () => Promise<T>): Promise<T> =>
-      untilNatsAnswers(name, call, this.options.logger, deadline);
-    const jsm = await step('jetstream', () => jetstreamManager(this.link.connection));
+    this.deadline = Date.now() + START_RETRY_WINDOW_MS;
+    const jsm = await this.step('jetstream', () => jetstreamManager(this.link.connection));
+    this.jsm = jsm;
     if (this.options.provisionStreams) {
-      await step('provision streams', () => provisionStreams(jsm, this.topology, streamSettings));
+      await this.step('provision streams', () => provisionStreams(jsm, this.topology, streamSettings));
     }
+    this.relay = new OutboxRelay(this.orm, this.js, this.topology, this.options.logger, relayOptions);
+    await this.relay.start();
+    this.pruner = new InboxPruner(this.orm, this.options.logger, inboxOptions);
+    this.pruner.start();
+    this.started = true;
+  }
+
+  /**
+   * Declares this service's durable consumers and starts them with `events` (one handler per event type of the
+   * manifest, else boot fails), and answers `requests` in the service's queue group. Called once by the
+   * transport's `listen`, after bootstrap.
+   */
+  async startHandlers(
+    events: ReadonlyMap<EventType, EventHandlerFn>,
+    requests: ReadonlyMap<string, RpcHandlerFn>,
+  ): Promise<void> {
+    const jsm = this.jsm;
+    if (!this.started || jsm === null || this.listening) {
+      throw new Error(`${this.options.service}: the transport starts once, after the application bootstrapped`);
+    }
+    const handlers = this.checkedHandlers(events);
     const settings = { ...defaultConsumerSettings, ...this.options.consumerSettings };
     const consumerOptions = {
       ...defaultConsumerOptions,
@@ -96,7 +119,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       schema: this.options.schema,
     };
     for (const definition of consumersFor(this.options.service, this.options.handles)) {
-      await step(`provision consumer ${definition.durable}`, () =>
+      await this.step(`provision consumer ${definition.durable}`, () =>
         provisionConsumer(jsm, this.topology, definition, settings),
       );
       const own = new Map([...handlers].filter(([type]) => definition.types.includes(type)));
@@ -110,15 +133,11 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
         this.options.logger,
         consumerOptions,
       );
-      await step(`start consumer ${definition.durable}`, () => consumer.start());
+      await this.step(`start consumer ${definition.durable}`, () => consumer.start());
       this.consumers.push(consumer);
     }
-    this.relay = new OutboxRelay(this.orm, this.js, this.topology, this.options.logger, relayOptions);
-    await this.relay.start();
-    this.pruner = new InboxPruner(this.orm, this.options.logger, inboxOptions);
-    this.pruner.start();
     this.rpcServer = new RpcServer(this.link.connection, this.topology, this.options.service, this.options.logger);
-    for (const [subject, handler] of this.discovery.rpcHandlers()) {
+    for (const [subject, handler] of requests) {
       this.rpcServer.serve(subject, handler);
     }
     if (this.consumers.length > 0) {
@@ -126,10 +145,27 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       const replayer = new DeadLetterReplayer(new DeadLetterStore(jsm, this.topology), this.topology, processors);
       this.rpcServer.serve(deadLetterReplaySubject(this.options.service), (payload) => replayer.answer(payload));
     }
-    this.started = true;
+    // The subscriptions reach the server before the transport says it listens: a request sent next is answered.
+    await this.step('register request handlers', () => this.link.connection.flush());
+    this.listening = true;
     // Keeps the consumer-lag gauge current for /metrics; a failed poll (NATS down) is reported by readiness.
     this.lagTimer = setInterval(() => void this.lag().catch(() => undefined), LAG_POLL_MS);
     this.lagTimer.unref();
+  }
+
+  /** Stops pulling (in-flight handlers finish and ack) and answering requests; the relay keeps running. */
+  async stopHandlers(): Promise<void> {
+    if (!this.listening) {
+      return;
+    }
+    this.listening = false;
+    clearInterval(this.lagTimer);
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.rpcServer?.stop();
+  }
+
+  private step<T>(name: string, call: () => Promise<T>): Promise<T> {
+    return untilNatsAnswers(name, call, this.options.logger, this.deadline);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -137,19 +173,16 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       return;
     }
     this.started = false;
-    clearInterval(this.lagTimer);
-    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.stopHandlers();
     await this.relay?.stop();
     await this.pruner?.stop();
-    await this.rpcServer?.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.link.drain();
   }
 
-  private checkedHandlers(): Map<EventType, EventHandlerFn> {
-    const handlers = this.discovery.eventHandlers();
+  private checkedHandlers(handlers: ReadonlyMap<EventType, EventHandlerFn>): ReadonlyMap<EventType, EventHandlerFn> {
     const declared = new Set(this.options.handles);
     const missing = [...declared].filter((type) => !handlers.has(type));
     const undeclared = [...handlers.keys()].filter((type) => !declared.has(type));

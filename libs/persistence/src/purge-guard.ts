@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module } from '@nestjs/common';
-import { DataKind, RETENTION_RPC, requestRpc } from '@shelfwatch/contracts';
-import { CLOCK, Clock, RpcClient } from '@shelfwatch/messaging';
+import { DataKind, RETENTION_RPC, RetentionKindPolicyView } from '@shelfwatch/contracts';
+import { CLOCK, Clock, RpcClientProxy } from '@shelfwatch/messaging';
+import { lastValueFrom } from 'rxjs';
 import { counter } from '@shelfwatch/observability';
 import { PurgeRequest } from './purge';
 import { decidePurge } from './purge-policy';
@@ -37,7 +38,7 @@ export class PurgeGuard {
   private readonly logger = new Logger(PurgeGuard.name);
 
   constructor(
-    private readonly rpc: RpcClient,
+    private readonly client: RpcClientProxy,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PURGE_GUARD_OPTIONS) private readonly options: PurgeGuardOptions,
   ) {}
@@ -48,7 +49,12 @@ export class PurgeGuard {
    * does not answer, this throws (`RpcUnavailableError`): a transient failure, so the request is retried later.
    */
   async allows(dataKind: DataKind, request: PurgeRequest): Promise<boolean> {
-    const policy = await requestRpc(this.rpc, RETENTION_RPC.policyOfKind, { dataKind }, POLICY_TIMEOUT_MS);
+    const policy = await lastValueFrom(
+      this.client.send<RetentionKindPolicyView>(
+        { subject: RETENTION_RPC.policyOfKind, timeoutMs: POLICY_TIMEOUT_MS },
+        { dataKind },
+      ),
+    );
     const decision = decidePurge(request, policy, this.clock.now(), this.options.floorDays);
     if (decision.allowed) {
       return true;

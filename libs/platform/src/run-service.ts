@@ -3,7 +3,7 @@ import { CommonConfig, ConfigError, Env, ServiceName } from '@shelfwatch/config'
 import { createLogger } from '@shelfwatch/observability';
 import { Logger } from 'pino';
 import { installProcessFaultHandlers } from './process-faults';
-import { SHUTDOWN_SIGNALS, createServiceApp } from './service-app';
+import { SHUTDOWN_SIGNALS, createServiceApp, startServiceApp } from './service-app';
 
 /** A service's configuration as far as running it is concerned. */
 export type RunnableConfig = CommonConfig & { readonly service: ServiceName };
@@ -19,7 +19,8 @@ export interface RunServiceHooks<C extends RunnableConfig> {
  * 1. parse the configuration from the environment; on a `ConfigError` print it to stderr and exit 1;
  * 2. install the process-level handlers (process-faults.ts): an unhandled rejection is logged with an
  *    `errorId` and the service keeps running; an uncaught exception is logged with one, then exits 1;
- * 3. build the app and listen on `0.0.0.0:PORT`, logging one start line without any secret;
+ * 3. build the app, start its messaging (relay, then the JetStream transport: consumers and request handlers) and
+ *    listen on `0.0.0.0:PORT`, logging one start line without any secret;
  * 4. on SIGTERM/SIGINT close gracefully (Nest's shutdown hooks, exit 0), and exit 1 if that takes longer
  *    than `SHUTDOWN_TIMEOUT_MS`.
  */
@@ -38,6 +39,7 @@ export async function runService<C extends RunnableConfig>(
   armShutdownDeadline(config.shutdownTimeoutMs, logger);
   try {
     const app = await createServiceApp(makeModule(config, logger), config, logger);
+    await startServiceApp(app);
     await app.listen(config.port, '0.0.0.0');
     logger.info(startLine(config), `${service} listening on port ${config.port}`);
     hooks.onListening?.(config);

@@ -2,6 +2,7 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CommonConfig } from '@shelfwatch/config';
+import { connectJetStreamTransport } from '@shelfwatch/messaging';
 import { registerHttpTracing } from '@shelfwatch/observability';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { Logger } from 'pino';
@@ -10,7 +11,8 @@ import { Logger } from 'pino';
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
- * Builds a service's Nest application on Fastify, initialised but not listening: every request traced
+ * Builds a service's hybrid Nest application on Fastify (HTTP for probes and routes, the JetStream transport for
+ * its `@EventPattern` / `@MessagePattern` handlers), not yet started (see {@link startServiceApp}): every request traced
  * (the hook is on the Fastify instance before Nest's middleware, so request logs carry the trace id), Nest's
  * own logs through nestjs-pino, and shutdown hooks on SIGTERM/SIGINT that close the app (readiness 503,
  * consumers stopped, relay stopped, NATS drained, ORM closed) and then exit 0.
@@ -38,5 +40,15 @@ export async function createServiceApp(
   });
   app.useLogger(app.get(NestPinoLogger));
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
+  connectJetStreamTransport(app);
   return app;
+}
+
+/**
+ * Starts a service built by {@link createServiceApp} without listening on HTTP: bootstraps it (streams, outbox
+ * relay), then starts the JetStream transport (its consumers pull, its request handlers answer).
+ */
+export async function startServiceApp(app: NestFastifyApplication): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
 }

@@ -12,7 +12,7 @@ import { HeartbeatModule } from './heartbeat/heartbeat.module';
 export interface ServiceCoreOptions {
   config: CommonConfig & { readonly service: ServiceName };
   persistence: ServicePersistence;
-  /** Event types the service handles (its manifest); each needs one `@OnEvent` method. */
+  /** Event types the service handles (its manifest); each needs one `@EventPattern` method. */
   handles: EventType[];
   /** Logger of code outside Nest's DI (consumers, relay). */
   logger: Logger;

@@ -5,7 +5,7 @@ import { createLogger } from '@shelfwatch/observability';
 import { ServicePersistence, migrateService, serviceDatabaseUrl, serviceRole } from '@shelfwatch/persistence';
 import { TEST_NATS_URL, TestDatabase, TestNats, createTestDatabase, createTestNats } from '@shelfwatch/testing';
 import { Logger } from 'pino';
-import { RunnableConfig, createServiceApp } from '@shelfwatch/platform';
+import { RunnableConfig, createServiceApp, startServiceApp } from '@shelfwatch/platform';
 
 /** A database and a NATS namespace of their own, with the given services migrated into the database. */
 export interface TestEnvironment {
@@ -76,7 +76,7 @@ export async function bootService<C extends RunnableConfig>(
 ): Promise<ServiceUnderTest> {
   const logger = createLogger({ service, level: config.logLevel });
   const app = await createServiceApp(makeModule(config, logger), config, logger);
-  await app.init();
+  await startServiceApp(app);
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.ready();
   return {

@@ -1,5 +1,4 @@
-import { answerRequest } from '@shelfwatch/messaging';
-import { z } from 'zod';
+import { RefusalFilter } from '@shelfwatch/messaging';
 import { WebhookUrlRefused } from './webhooks/url-policy';
 
 /** Why an alerting command or query was refused; travels to callers as the RPC error code. */
@@ -34,14 +33,13 @@ export class AlertingError extends Error {
 }
 
 /**
- * Runs one request/reply call of alerting: its {@link AlertingError}s answer with their code, a refused
- * webhook URL with `invalid` and the reason (the gateway answers 400).
+ * Maps alerting's refusals to request/reply error codes (`@UseFilters(alertingRefusals)` on its request
+ * controllers): its {@link AlertingError}s answer with their code, a refused webhook URL with `invalid` and the
+ * reason (the gateway answers 400).
  */
-export function answer<T, R>(schema: z.ZodType<T>, payload: unknown, run: (input: T) => Promise<R>): Promise<R> {
-  return answerRequest(schema, payload, run, (error) => {
-    if (error instanceof AlertingError) {
-      return error;
-    }
-    return error instanceof WebhookUrlRefused ? { code: AlertingErrorCode.Invalid, message: error.message } : undefined;
-  });
-}
+export const alertingRefusals = new RefusalFilter((error) => {
+  if (error instanceof AlertingError) {
+    return error;
+  }
+  return error instanceof WebhookUrlRefused ? { code: AlertingErrorCode.Invalid, message: error.message } : undefined;
+});

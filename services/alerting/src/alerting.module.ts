@@ -40,6 +40,7 @@ export class AlertingModule {
     return {
       module: AlertingModule,
       imports: [PurgeGuardModule.forService({ service: 'alerting', floorDays: config.retentionMinDays })],
+      controllers: [EvaluationHandler, AlertsHandler, RulesHandler, WebhooksHandler, AlertingRetentionHandler],
       providers: [
         AlertsStore,
         ShelvesStore,
@@ -53,11 +54,6 @@ export class AlertingModule {
         WebhooksService,
         DeliveryWorker,
         DeliveryLoops,
-        EvaluationHandler,
-        AlertsHandler,
-        RulesHandler,
-        WebhooksHandler,
-        AlertingRetentionHandler,
         { provide: URL_POLICY, useValue: policy },
         { provide: MAX_WEBHOOKS, useValue: config.maxWebhooksPerTenant },
         { provide: HOST_RESOLVER, useValue: overrides.resolver ?? systemResolver },

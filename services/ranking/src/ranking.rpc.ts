@@ -1,8 +1,5 @@
-import { answerRequest } from '@shelfwatch/messaging';
-import { z } from 'zod';
+import { RefusalFilter } from '@shelfwatch/messaging';
 import { RankingError } from './ranking.errors';
 
-/** Runs one request/reply call of the ranking; its {@link RankingError}s answer with their code. */
-export function answer<T, R>(schema: z.ZodType<T>, payload: unknown, run: (input: T) => Promise<R>): Promise<R> {
-  return answerRequest(schema, payload, run, (error) => (error instanceof RankingError ? error : undefined));
-}
+/** Maps the ranking's {@link RankingError}s to their request/reply code: `@UseFilters(rankingRefusals)` on its controllers. */
+export const rankingRefusals = new RefusalFilter((error) => (error instanceof RankingError ? error : undefined));

@@ -1,5 +1,4 @@
-import { answerRequest } from '@shelfwatch/messaging';
-import { z } from 'zod';
+import { RefusalFilter } from '@shelfwatch/messaging';
 
 /** Why a report was refused; travels to the gateway as the RPC error code. */
 export enum ReportingErrorCode {
@@ -26,7 +25,5 @@ export class ReportingError extends Error {
   }
 }
 
-/** Runs one request/reply call of reporting; its {@link ReportingError}s answer with their code. */
-export function answer<T, R>(schema: z.ZodType<T>, payload: unknown, run: (input: T) => Promise<R>): Promise<R> {
-  return answerRequest(schema, payload, run, (error) => (error instanceof ReportingError ? error : undefined));
-}
+/** Maps reporting's {@link ReportingError}s to their request/reply code: `@UseFilters(reportingRefusals)`. */
+export const reportingRefusals = new RefusalFilter((error) => (error instanceof ReportingError ? error : undefined));

@@ -20,13 +20,12 @@ export class RetentionModule {
   static forConfig(config: RetentionConfig, logger: Logger): DynamicModule {
     return {
       module: RetentionModule,
+      controllers: [PoliciesHandler, SweepsHandler],
       providers: [
         { provide: RETENTION_DEFAULTS, useValue: retentionDefaults(config) },
         { provide: RETENTION_MAX_DAYS, useValue: config.retentionMaxDays },
         { provide: SWEEP_OPTIONS, useValue: sweepOptions(config) },
         { provide: RETENTION_LOGGER, useValue: logger },
-        PoliciesHandler,
-        SweepsHandler,
         StreamAges,
         SweepScheduler,
       ],

@@ -31,11 +31,14 @@ export class DependencyProbes {
     await withTimeout(em.getConnection().execute('select 1'), POSTGRES_PING_TIMEOUT_MS, 'postgres');
   }
 
-  /** Null when NATS is connected and every consumer runs, else what is wrong. */
+  /** Null when NATS is connected, the transport listens and every consumer runs, else what is wrong. */
   natsProblem(): string | null {
     const health = this.messaging.health();
     if (!health.nats) {
       return 'not connected to NATS';
+    }
+    if (!health.listening) {
+      return 'the JetStream transport is not listening';
     }
     const stopped = Object.entries(health.consumers)
       .filter(([, running]) => !running)

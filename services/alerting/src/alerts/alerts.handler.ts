@@ -1,28 +1,35 @@
-import { Injectable } from '@nestjs/common';
-import { ALERTING_RPC, RpcAnswer, alertAckRequest, alertGetRequest, alertListRequest } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
-import { answer } from '../alerting.errors';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { ALERTING_RPC, alertAckRequest, alertGetRequest, alertListRequest, RpcAnswer } from '@shelfwatch/contracts';
 import { AlertsService } from './alerts.service';
+import { alertingRefusals } from '../alerting.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Alert queries and acknowledgement over request/reply. */
-@Injectable()
+@Controller()
+@UseFilters(alertingRefusals)
 export class AlertsHandler {
   constructor(private readonly alerts: AlertsService) {}
 
-  @OnRequest(ALERTING_RPC.alertList)
-  list(payload: unknown): Promise<RpcAnswer<'alerting.alert.list'>> {
-    return answer(alertListRequest, payload, ({ limit, cursor, ...filter }) =>
-      this.alerts.list(filter, { limit, cursor }),
-    );
+  @MessagePattern(ALERTING_RPC.alertList)
+  list(
+    @Payload(new ContractPipe(alertListRequest)) { limit, cursor, ...filter }: z.output<typeof alertListRequest>,
+  ): Promise<RpcAnswer<'alerting.alert.list'>> {
+    return this.alerts.list(filter, { limit, cursor });
   }
 
-  @OnRequest(ALERTING_RPC.alertGet)
-  get(payload: unknown): Promise<RpcAnswer<'alerting.alert.get'>> {
-    return answer(alertGetRequest, payload, (input) => this.alerts.get(input.tenantId, input.alertId));
+  @MessagePattern(ALERTING_RPC.alertGet)
+  get(
+    @Payload(new ContractPipe(alertGetRequest)) input: z.output<typeof alertGetRequest>,
+  ): Promise<RpcAnswer<'alerting.alert.get'>> {
+    return this.alerts.get(input.tenantId, input.alertId);
   }
 
-  @OnRequest(ALERTING_RPC.alertAck)
-  ack(payload: unknown): Promise<RpcAnswer<'alerting.alert.ack'>> {
-    return answer(alertAckRequest, payload, (input) => this.alerts.acknowledge(input.tenantId, input.alertId));
+  @MessagePattern(ALERTING_RPC.alertAck)
+  ack(
+    @Payload(new ContractPipe(alertAckRequest)) input: z.output<typeof alertAckRequest>,
+  ): Promise<RpcAnswer<'alerting.alert.ack'>> {
+    return this.alerts.acknowledge(input.tenantId, input.alertId);
   }
 }

@@ -1,25 +1,32 @@
-import { Injectable } from '@nestjs/common';
-import { EventEnvelope } from '@shelfwatch/contracts';
-import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventEnvelope, EventType } from '@shelfwatch/contracts';
+import { HandlerContext } from '@shelfwatch/messaging';
 import { AlertEvaluator } from './alert-evaluator';
 
 /** Ranking and tracking events in, alert changes out. */
-@Injectable()
+@Controller()
 export class EvaluationHandler {
   constructor(private readonly evaluator: AlertEvaluator) {}
 
-  @OnEvent('ranking.recorded')
-  onRankingRecorded(event: EventEnvelope<'ranking.recorded'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('ranking.recorded')
+  onRankingRecorded(@Payload() event: EventEnvelope<'ranking.recorded'>, @Ctx() ctx: HandlerContext): Promise<void> {
     return this.evaluator.onRecorded(event, ctx);
   }
 
-  @OnEvent('tracking.product.removed')
-  onProductRemoved(event: EventEnvelope<'tracking.product.removed'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('tracking.product.removed')
+  onProductRemoved(
+    @Payload() event: EventEnvelope<'tracking.product.removed'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     return this.evaluator.onUntracked(event, ctx);
   }
 
-  @OnEvent('tracking.keyword.removed')
-  onKeywordRemoved(event: EventEnvelope<'tracking.keyword.removed'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('tracking.keyword.removed')
+  onKeywordRemoved(
+    @Payload() event: EventEnvelope<'tracking.keyword.removed'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     return this.evaluator.onUntracked(event, ctx, event.data.keywordId);
   }
 }

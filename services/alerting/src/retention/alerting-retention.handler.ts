@@ -1,7 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
-import { DataKind, EventEnvelope } from '@shelfwatch/contracts';
-import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { DataKind, EventEnvelope, EventType } from '@shelfwatch/contracts';
+import { HandlerContext } from '@shelfwatch/messaging';
 import { PurgeGuard, PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
 
 /** Resolved alerts only (their history goes with them): an open alert is never purged, however old. */
@@ -29,15 +30,18 @@ const TARGETS: Partial<Record<DataKind, PurgeTarget>> = { alerts: RESOLVED_ALERT
  * own short transaction outside the handler's; the report is committed with the handler's inbox row. A request
  * the current policy or the floor does not allow is refused (acknowledged, nothing deleted).
  */
-@Injectable()
+@Controller()
 export class AlertingRetentionHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly guard: PurgeGuard,
   ) {}
 
-  @OnEvent('retention.purge.requested')
-  async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('retention.purge.requested')
+  async onPurgeRequested(
+    @Payload() event: EventEnvelope<'retention.purge.requested'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { sweepId, dataKind } = event.data;
     const target = TARGETS[dataKind];
     if (!target || !(await this.guard.allows(dataKind, event.data))) {

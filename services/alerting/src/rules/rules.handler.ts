@@ -1,23 +1,28 @@
-import { Injectable } from '@nestjs/common';
-import { ALERTING_RPC, RpcAnswer, alertRulesGetRequest, alertRulesPutRequest } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
-import { answer } from '../alerting.errors';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { ALERTING_RPC, alertRulesGetRequest, alertRulesPutRequest, RpcAnswer } from '@shelfwatch/contracts';
 import { RulesService } from './rules.service';
+import { alertingRefusals } from '../alerting.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Alert rules over request/reply. */
-@Injectable()
+@Controller()
+@UseFilters(alertingRefusals)
 export class RulesHandler {
   constructor(private readonly rules: RulesService) {}
 
-  @OnRequest(ALERTING_RPC.rulesGet)
-  get(payload: unknown): Promise<RpcAnswer<'alerting.rules.get'>> {
-    return answer(alertRulesGetRequest, payload, (input) => this.rules.get(input.tenantId));
+  @MessagePattern(ALERTING_RPC.rulesGet)
+  get(
+    @Payload(new ContractPipe(alertRulesGetRequest)) input: z.output<typeof alertRulesGetRequest>,
+  ): Promise<RpcAnswer<'alerting.rules.get'>> {
+    return this.rules.get(input.tenantId);
   }
 
-  @OnRequest(ALERTING_RPC.rulesPut)
-  put(payload: unknown): Promise<RpcAnswer<'alerting.rules.put'>> {
-    return answer(alertRulesPutRequest, payload, (input) =>
-      this.rules.put(input.tenantId, input.defaults, input.overrides),
-    );
+  @MessagePattern(ALERTING_RPC.rulesPut)
+  put(
+    @Payload(new ContractPipe(alertRulesPutRequest)) input: z.output<typeof alertRulesPutRequest>,
+  ): Promise<RpcAnswer<'alerting.rules.put'>> {
+    return this.rules.put(input.tenantId, input.defaults, input.overrides);
   }
 }

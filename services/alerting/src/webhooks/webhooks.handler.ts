@@ -1,40 +1,50 @@
-import { Injectable } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ALERTING_RPC,
-  RpcAnswer,
   deliveryListRequest,
   webhookCreateRequest,
   webhookDeleteRequest,
   webhookListRequest,
+  RpcAnswer,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
-import { answer } from '../alerting.errors';
 import { WebhooksService } from './webhooks.service';
+import { alertingRefusals } from '../alerting.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Webhook endpoints and their delivery log over request/reply; a refused URL answers `invalid` with the reason. */
-@Injectable()
+@Controller()
+@UseFilters(alertingRefusals)
 export class WebhooksHandler {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @OnRequest(ALERTING_RPC.webhookCreate)
-  create(payload: unknown): Promise<RpcAnswer<'alerting.webhook.create'>> {
-    return answer(webhookCreateRequest, payload, (input) => this.webhooks.create(input));
+  @MessagePattern(ALERTING_RPC.webhookCreate)
+  create(
+    @Payload(new ContractPipe(webhookCreateRequest)) input: z.output<typeof webhookCreateRequest>,
+  ): Promise<RpcAnswer<'alerting.webhook.create'>> {
+    return this.webhooks.create(input);
   }
 
-  @OnRequest(ALERTING_RPC.webhookList)
-  list(payload: unknown): Promise<RpcAnswer<'alerting.webhook.list'>> {
-    return answer(webhookListRequest, payload, ({ tenantId, ...page }) => this.webhooks.list(tenantId, page));
+  @MessagePattern(ALERTING_RPC.webhookList)
+  list(
+    @Payload(new ContractPipe(webhookListRequest)) { tenantId, ...page }: z.output<typeof webhookListRequest>,
+  ): Promise<RpcAnswer<'alerting.webhook.list'>> {
+    return this.webhooks.list(tenantId, page);
   }
 
-  @OnRequest(ALERTING_RPC.webhookDelete)
-  delete(payload: unknown): Promise<RpcAnswer<'alerting.webhook.delete'>> {
-    return answer(webhookDeleteRequest, payload, (input) => this.webhooks.delete(input.tenantId, input.webhookId));
+  @MessagePattern(ALERTING_RPC.webhookDelete)
+  delete(
+    @Payload(new ContractPipe(webhookDeleteRequest)) input: z.output<typeof webhookDeleteRequest>,
+  ): Promise<RpcAnswer<'alerting.webhook.delete'>> {
+    return this.webhooks.delete(input.tenantId, input.webhookId);
   }
 
-  @OnRequest(ALERTING_RPC.deliveryList)
-  deliveries(payload: unknown): Promise<RpcAnswer<'alerting.delivery.list'>> {
-    return answer(deliveryListRequest, payload, ({ tenantId, webhookId, ...page }) =>
-      this.webhooks.deliveriesOf(tenantId, webhookId, page),
-    );
+  @MessagePattern(ALERTING_RPC.deliveryList)
+  deliveries(
+    @Payload(new ContractPipe(deliveryListRequest))
+    { tenantId, webhookId, ...page }: z.output<typeof deliveryListRequest>,
+  ): Promise<RpcAnswer<'alerting.delivery.list'>> {
+    return this.webhooks.deliveriesOf(tenantId, webhookId, page);
   }
 }

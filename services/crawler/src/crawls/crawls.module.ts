@@ -24,6 +24,7 @@ import { ebayMarketplace } from '../marketplaces/ebay/ebay.marketplace';
 import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
 import { rakutenMarketplace } from '../marketplaces/rakuten/rakuten.marketplace';
 import { marketplaceStatusProviders } from '../marketplaces/status/marketplace-status.providers';
+import { MarketplaceStatusHandler } from '../marketplaces/status/marketplace-status.handler';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
 import { CrawlRequestsHandler } from './crawl-requests.handler';
@@ -65,17 +66,21 @@ export class CrawlsModule {
   static forConfig(config: CrawlerConfig, logger: Logger): DynamicModule {
     return {
       module: CrawlsModule,
+      controllers: [
+        ScheduleProjection,
+        CrawlRequestsHandler,
+        TenantUsageHandler,
+        CredentialsHandler,
+        MarketplaceStatusHandler,
+      ],
       providers: [
         CrawlStore,
         ScheduleStore,
-        ScheduleProjection,
         CrawlService,
         CrawlWorker,
         CrawlLoops,
-        CrawlRequestsHandler,
         BudgetStore,
         TenantUsageReader,
-        TenantUsageHandler,
         ...marketplaceStatusProviders,
         // Missing platform credentials make every crawl fail as auth_failed, naming the variables.
         {

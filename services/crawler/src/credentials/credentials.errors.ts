@@ -1,5 +1,4 @@
-import { answerRequest } from '@shelfwatch/messaging';
-import { z } from 'zod';
+import { RefusalFilter } from '@shelfwatch/messaging';
 
 /** Why a credentials command was refused; travels to callers as the RPC error code. */
 export enum CredentialsErrorCode {
@@ -45,7 +44,7 @@ export class CredentialsError extends Error {
   }
 }
 
-/** Runs one credentials request: its {@link CredentialsError}s answer with their code. */
-export function answer<T, R>(schema: z.ZodType<T>, payload: unknown, run: (input: T) => Promise<R>): Promise<R> {
-  return answerRequest(schema, payload, run, (error) => (error instanceof CredentialsError ? error : undefined));
-}
+/** Maps the {@link CredentialsError}s to their request/reply code: `@UseFilters(credentialsRefusals)`. */
+export const credentialsRefusals = new RefusalFilter((error) =>
+  error instanceof CredentialsError ? error : undefined,
+);

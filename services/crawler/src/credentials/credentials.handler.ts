@@ -1,34 +1,42 @@
-import { Injectable } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CRAWLER_RPC,
-  RpcAnswer,
   crawlerCredentialsDeleteRequest,
   crawlerCredentialsGetRequest,
   crawlerCredentialsPutRequest,
+  RpcAnswer,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
-import { answer } from './credentials.errors';
 import { CredentialsService } from './credentials.service';
+import { credentialsRefusals } from './credentials.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** A tenant's own marketplace credentials over request/reply (the secret comes in, never goes out). */
-@Injectable()
+@Controller()
+@UseFilters(credentialsRefusals)
 export class CredentialsHandler {
   constructor(private readonly credentials: CredentialsService) {}
 
-  @OnRequest(CRAWLER_RPC.credentialsPut)
-  put(payload: unknown): Promise<RpcAnswer<'crawler.credentials.put'>> {
-    return answer(crawlerCredentialsPutRequest, payload, ({ clientId, clientSecret, ...owner }) =>
-      this.credentials.put(owner, clientId, clientSecret),
-    );
+  @MessagePattern(CRAWLER_RPC.credentialsPut)
+  put(
+    @Payload(new ContractPipe(crawlerCredentialsPutRequest))
+    { clientId, clientSecret, ...owner }: z.output<typeof crawlerCredentialsPutRequest>,
+  ): Promise<RpcAnswer<'crawler.credentials.put'>> {
+    return this.credentials.put(owner, clientId, clientSecret);
   }
 
-  @OnRequest(CRAWLER_RPC.credentialsGet)
-  get(payload: unknown): Promise<RpcAnswer<'crawler.credentials.get'>> {
-    return answer(crawlerCredentialsGetRequest, payload, (owner) => this.credentials.get(owner));
+  @MessagePattern(CRAWLER_RPC.credentialsGet)
+  get(
+    @Payload(new ContractPipe(crawlerCredentialsGetRequest)) owner: z.output<typeof crawlerCredentialsGetRequest>,
+  ): Promise<RpcAnswer<'crawler.credentials.get'>> {
+    return this.credentials.get(owner);
   }
 
-  @OnRequest(CRAWLER_RPC.credentialsDelete)
-  delete(payload: unknown): Promise<RpcAnswer<'crawler.credentials.delete'>> {
-    return answer(crawlerCredentialsDeleteRequest, payload, (owner) => this.credentials.delete(owner));
+  @MessagePattern(CRAWLER_RPC.credentialsDelete)
+  delete(
+    @Payload(new ContractPipe(crawlerCredentialsDeleteRequest)) owner: z.output<typeof crawlerCredentialsDeleteRequest>,
+  ): Promise<{ deleted: true }> {
+    return this.credentials.delete(owner);
   }
 }

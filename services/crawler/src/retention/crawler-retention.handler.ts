@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { EventEnvelope } from '@shelfwatch/contracts';
-import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
+import { EventEnvelope, EventType } from '@shelfwatch/contracts';
+import { HandlerContext } from '@shelfwatch/messaging';
 import { PurgeGuard, PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
 
 /** Finished crawl runs only: a requested or running crawl is never purged, however old. */
@@ -18,15 +19,18 @@ export const CRAWL_RUNS: PurgeTarget = {
  * transaction outside the handler's; the report is committed with the handler's inbox row. A request the
  * current policy or the floor does not allow is refused (acknowledged, nothing deleted).
  */
-@Injectable()
+@Controller()
 export class CrawlerRetentionHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly guard: PurgeGuard,
   ) {}
 
-  @OnEvent('retention.purge.requested')
-  async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('retention.purge.requested')
+  async onPurgeRequested(
+    @Payload() event: EventEnvelope<'retention.purge.requested'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { sweepId, dataKind } = event.data;
     if (dataKind !== 'crawl_runs' || !(await this.guard.allows(dataKind, event.data))) {
       return;

@@ -10,7 +10,7 @@ export class CrawlerRetentionModule {
     return {
       module: CrawlerRetentionModule,
       imports: [PurgeGuardModule.forService({ service: 'crawler', floorDays })],
-      providers: [CrawlerRetentionHandler],
+      controllers: [CrawlerRetentionHandler],
     };
   }
 }

@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
-import { EventEnvelope } from '@shelfwatch/contracts';
-import { CLOCK, Clock, HandlerContext, OnEvent } from '@shelfwatch/messaging';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventEnvelope, EventType } from '@shelfwatch/contracts';
+import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
 import { firstDueAt } from '../crawls/crawl.policy';
 import { KeywordState, ScheduleStore } from './schedule.store';
 import { isNewer, reschedule } from './schedule.rules';
@@ -15,15 +16,18 @@ const FIRST_CRAWL_SPREAD_MS = 5 * 60_000;
  * applied (to the link it names, or to the keyword's state) changes nothing. Removed links and products
  * leave tombstones, so a late `added` cannot schedule a keyword again.
  */
-@Injectable()
+@Controller()
 export class ScheduleProjection {
   constructor(
     private readonly store: ScheduleStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @OnEvent('tracking.product.added')
-  async onProductAdded(event: EventEnvelope<'tracking.product.added'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('tracking.product.added')
+  async onProductAdded(
+    @Payload() event: EventEnvelope<'tracking.product.added'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { productId, marketplace, externalId, version } = event.data;
     await this.store.lock(ctx.em, 'product', productId);
     const applied = await this.store.productVersion(ctx.em, productId);
@@ -34,15 +38,21 @@ export class ScheduleProjection {
     await this.store.upsertProduct(ctx.em, product);
   }
 
-  @OnEvent('tracking.product.removed')
-  async onProductRemoved(event: EventEnvelope<'tracking.product.removed'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('tracking.product.removed')
+  async onProductRemoved(
+    @Payload() event: EventEnvelope<'tracking.product.removed'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { productId, version } = event.data;
     await this.store.lock(ctx.em, 'product', productId);
     await this.store.removeProduct(ctx.em, productId, version ?? 0, this.clock.now());
   }
 
-  @OnEvent('tracking.keyword.added')
-  async onKeywordAdded(event: EventEnvelope<'tracking.keyword.added'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('tracking.keyword.added')
+  async onKeywordAdded(
+    @Payload() event: EventEnvelope<'tracking.keyword.added'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { keywordId, keyword, marketplace, intervalMinutes, productId, version } = event.data;
     const { em } = ctx;
     await this.store.lock(em, 'keyword', keywordId);
@@ -72,8 +82,11 @@ export class ScheduleProjection {
     await this.store.linkProduct(em, keywordId, productId, version ?? 0);
   }
 
-  @OnEvent('tracking.keyword.removed')
-  async onKeywordRemoved(event: EventEnvelope<'tracking.keyword.removed'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('tracking.keyword.removed')
+  async onKeywordRemoved(
+    @Payload() event: EventEnvelope<'tracking.keyword.removed'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { keywordId, productId, version } = event.data;
     await this.store.lock(ctx.em, 'keyword', keywordId);
     if (!isNewer(version, await this.store.linkVersion(ctx.em, keywordId, productId))) {
@@ -82,15 +95,21 @@ export class ScheduleProjection {
     await this.store.unlinkProduct(ctx.em, keywordId, productId, version ?? 0, this.clock.now());
   }
 
-  @OnEvent('tracking.keyword.updated')
-  async onKeywordUpdated(event: EventEnvelope<'tracking.keyword.updated'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('tracking.keyword.updated')
+  async onKeywordUpdated(
+    @Payload() event: EventEnvelope<'tracking.keyword.updated'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { keywordId, intervalMinutes, paused, version } = event.data;
     await this.store.lock(ctx.em, 'keyword', keywordId);
     await this.applyState(ctx.em, keywordId, event.tenantId, { intervalMinutes, paused, version });
   }
 
-  @OnEvent('tracking.tenant.plan.changed')
-  async onPlanChanged(event: EventEnvelope<'tracking.tenant.plan.changed'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('tracking.tenant.plan.changed')
+  async onPlanChanged(
+    @Payload() event: EventEnvelope<'tracking.tenant.plan.changed'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { plan, shareWeight, version } = event.data;
     await this.store.saveTenantPlan(ctx.em, { tenantId: event.tenantId, plan, shareWeight, version });
   }

@@ -1,21 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { HEALTH_RPC, RpcAnswer, deadLetterRequest, deadLettersListRequest } from '@shelfwatch/contracts';
+import { HEALTH_RPC, deadLetterRequest, deadLettersListRequest, RpcAnswer } from '@shelfwatch/contracts';
 import {
+  ContractPipe,
   DeadLetterReplay,
   DeadLetterStore,
   NatsLink,
-  OnRequest,
-  RpcClient,
+  RefusalFilter,
+  RpcClientProxy,
   RpcHandlerError,
   RpcRemoteError,
   Topology,
-  answerRequest,
   deadLetterRefusal,
   deadLetterReplaySubject,
   serviceOfDurable,
 } from '@shelfwatch/messaging';
+import { lastValueFrom } from 'rxjs';
 import { DEAD_LETTER_OWNERS } from '../health.manifest';
+import { z } from 'zod';
 
 /** A replay runs the consumer's handler in its transaction: give it longer than a query. */
 const REPLAY_TIMEOUT_MS = 30_000;
@@ -24,39 +27,36 @@ const REPLAY_TIMEOUT_MS = 30_000;
  * The operator's dead letters over request/reply (the gateway's admin routes): health lists and shows them from
  * DEADLETTER, and has the service whose consumer parked one replay it there.
  */
-@Injectable()
+@Controller()
+@UseFilters(new RefusalFilter(deadLetterRefusal))
 export class DeadLettersHandler {
   private store: Promise<DeadLetterStore> | null = null;
 
   constructor(
     private readonly link: NatsLink,
     private readonly topology: Topology,
-    private readonly rpc: RpcClient,
+    private readonly client: RpcClientProxy,
   ) {}
 
-  @OnRequest(HEALTH_RPC.deadLettersList)
-  list(payload: unknown): Promise<RpcAnswer<'health.dead-letters.list'>> {
-    return answerRequest(
-      deadLettersListRequest,
-      payload,
-      async (query) => (await this.open()).list(query),
-      deadLetterRefusal,
-    );
+  @MessagePattern(HEALTH_RPC.deadLettersList)
+  async list(
+    @Payload(new ContractPipe(deadLettersListRequest)) query: z.output<typeof deadLettersListRequest>,
+  ): Promise<RpcAnswer<'health.dead-letters.list'>> {
+    return (await this.open()).list(query);
   }
 
-  @OnRequest(HEALTH_RPC.deadLettersShow)
-  show(payload: unknown): Promise<RpcAnswer<'health.dead-letters.show'>> {
-    return answerRequest(
-      deadLetterRequest,
-      payload,
-      async ({ sequence }) => (await this.open()).show(sequence),
-      deadLetterRefusal,
-    );
+  @MessagePattern(HEALTH_RPC.deadLettersShow)
+  async show(
+    @Payload(new ContractPipe(deadLetterRequest)) { sequence }: z.output<typeof deadLetterRequest>,
+  ): Promise<RpcAnswer<'health.dead-letters.show'>> {
+    return (await this.open()).show(sequence);
   }
 
-  @OnRequest(HEALTH_RPC.deadLettersReplay)
-  replay(payload: unknown): Promise<RpcAnswer<'health.dead-letters.replay'>> {
-    return answerRequest(deadLetterRequest, payload, (input) => this.forward(input.sequence), deadLetterRefusal);
+  @MessagePattern(HEALTH_RPC.deadLettersReplay)
+  replay(
+    @Payload(new ContractPipe(deadLetterRequest)) input: z.output<typeof deadLetterRequest>,
+  ): Promise<RpcAnswer<'health.dead-letters.replay'>> {
+    return this.forward(input.sequence);
   }
 
   /** Sends the replay to the service whose consumer parked the dead letter; its refusal is the answer. */
@@ -67,7 +67,10 @@ export class DeadLettersHandler {
       throw new RpcHandlerError('not_found', `no service of the platform has a consumer named ${consumer}`);
     }
     try {
-      return await this.rpc.request<DeadLetterReplay>(deadLetterReplaySubject(owner), { sequence }, REPLAY_TIMEOUT_MS);
+      const subject = deadLetterReplaySubject(owner);
+      return await lastValueFrom(
+        this.client.send<DeadLetterReplay>({ subject, timeoutMs: REPLAY_TIMEOUT_MS }, { sequence }),
+      );
     } catch (error) {
       if (error instanceof RpcRemoteError) {
         throw new RpcHandlerError(error.code, error.message);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeadLettersHandler } from './dead-letters.handler';
 
-/** The dead letters over request/reply; `NatsLink`, `Topology` and `RpcClient` come from the global messaging. */
-@Module({ providers: [DeadLettersHandler] })
+/** The dead letters over request/reply; `NatsLink`, `Topology` and `RpcClientProxy` come from the global messaging. */
+@Module({ controllers: [DeadLettersHandler] })
 export class DeadLettersModule {}

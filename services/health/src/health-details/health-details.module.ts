@@ -13,11 +13,10 @@ export class HealthDetailsModule {
   static forConfig(config: HealthConfig): DynamicModule {
     return {
       module: HealthDetailsModule,
-      controllers: [HealthDetailsController],
+      controllers: [HealthSummaryHandler, HealthDetailsController],
       providers: [
         { provide: HEALTH_DETAILS_OPTIONS, useValue: healthDetailsOptions(config) },
         HealthDetailsService,
-        HealthSummaryHandler,
         InstanceRegistry,
         JetStreamInspector,
       ],

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CRAWLER_MARKETPLACE_RPC, requestRpc } from '@shelfwatch/contracts';
-import { NatsLink, RpcClient } from '@shelfwatch/messaging';
+import { CRAWLER_MARKETPLACE_RPC, CrawlerMarketplaceStatuses } from '@shelfwatch/contracts';
+import { NatsLink, RpcClientProxy } from '@shelfwatch/messaging';
+import { lastValueFrom } from 'rxjs';
 import { DependencyProbes } from '@shelfwatch/platform';
 import { version } from '../../../../package.json';
 import {
@@ -78,7 +79,7 @@ export class HealthDetailsService {
     private readonly link: NatsLink,
     private readonly jetstream: JetStreamInspector,
     private readonly registry: InstanceRegistry,
-    private readonly rpc: RpcClient,
+    private readonly client: RpcClientProxy,
     @Inject(HEALTH_DETAILS_OPTIONS) private readonly options: HealthDetailsOptions,
   ) {}
 
@@ -152,7 +153,12 @@ export class HealthDetailsService {
     }
     const started = performance.now();
     try {
-      const answer = await requestRpc(this.rpc, CRAWLER_MARKETPLACE_RPC.statuses, {}, this.options.checkTimeoutMs);
+      const answer = await lastValueFrom(
+        this.client.send<CrawlerMarketplaceStatuses>(
+          { subject: CRAWLER_MARKETPLACE_RPC.statuses, timeoutMs: this.options.checkTimeoutMs },
+          {},
+        ),
+      );
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       this.knownMarketplaces = answer.items.map((item) => item.id);
       return {

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   RANKING_RPC,
-  RpcAnswer,
   rankingExclusionAddRequest,
   rankingExclusionRefRequest,
   rankingKeywordAddRequest,
@@ -12,15 +12,18 @@ import {
   rankingProductCreateRequest,
   rankingProductRefRequest,
   rankingProductUpdateRequest,
+  RpcAnswer,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
-import { answer } from '../ranking.rpc';
 import { ExclusionsService } from './exclusions.service';
 import { KeywordsService } from './keywords.service';
 import { ProductsService } from './products.service';
+import { rankingRefusals } from '../ranking.rpc';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** The catalog's commands and queries over NATS request/reply; every payload names its `tenantId`. */
-@Injectable()
+@Controller()
+@UseFilters(rankingRefusals)
 export class CatalogHandler {
   constructor(
     private readonly products: ProductsService,
@@ -28,63 +31,87 @@ export class CatalogHandler {
     private readonly exclusions: ExclusionsService,
   ) {}
 
-  @OnRequest(RANKING_RPC.productCreate)
-  createProduct(payload: unknown): Promise<RpcAnswer<'ranking.product.create'>> {
-    return answer(rankingProductCreateRequest, payload, (input) => this.products.create(input));
+  @MessagePattern(RANKING_RPC.productCreate)
+  createProduct(
+    @Payload(new ContractPipe(rankingProductCreateRequest)) input: z.output<typeof rankingProductCreateRequest>,
+  ): Promise<RpcAnswer<'ranking.product.create'>> {
+    return this.products.create(input);
   }
 
-  @OnRequest(RANKING_RPC.productList)
-  listProducts(payload: unknown): Promise<RpcAnswer<'ranking.product.list'>> {
-    return answer(rankingListRequest, payload, (input) => this.products.list(input));
+  @MessagePattern(RANKING_RPC.productList)
+  listProducts(
+    @Payload(new ContractPipe(rankingListRequest)) input: z.output<typeof rankingListRequest>,
+  ): Promise<RpcAnswer<'ranking.product.list'>> {
+    return this.products.list(input);
   }
 
-  @OnRequest(RANKING_RPC.productGet)
-  getProduct(payload: unknown): Promise<RpcAnswer<'ranking.product.get'>> {
-    return answer(rankingProductRefRequest, payload, (input) => this.products.get(input));
+  @MessagePattern(RANKING_RPC.productGet)
+  getProduct(
+    @Payload(new ContractPipe(rankingProductRefRequest)) input: z.output<typeof rankingProductRefRequest>,
+  ): Promise<RpcAnswer<'ranking.product.get'>> {
+    return this.products.get(input);
   }
 
-  @OnRequest(RANKING_RPC.productUpdate)
-  updateProduct(payload: unknown): Promise<RpcAnswer<'ranking.product.update'>> {
-    return answer(rankingProductUpdateRequest, payload, (input) => this.products.update(input));
+  @MessagePattern(RANKING_RPC.productUpdate)
+  updateProduct(
+    @Payload(new ContractPipe(rankingProductUpdateRequest)) input: z.output<typeof rankingProductUpdateRequest>,
+  ): Promise<RpcAnswer<'ranking.product.update'>> {
+    return this.products.update(input);
   }
 
-  @OnRequest(RANKING_RPC.productDelete)
-  deleteProduct(payload: unknown): Promise<RpcAnswer<'ranking.product.delete'>> {
-    return answer(rankingProductRefRequest, payload, (input) => this.products.remove(input));
+  @MessagePattern(RANKING_RPC.productDelete)
+  deleteProduct(
+    @Payload(new ContractPipe(rankingProductRefRequest)) input: z.output<typeof rankingProductRefRequest>,
+  ): Promise<RpcAnswer<'ranking.product.delete'>> {
+    return this.products.remove(input);
   }
 
-  @OnRequest(RANKING_RPC.keywordAdd)
-  addKeyword(payload: unknown): Promise<RpcAnswer<'ranking.keyword.add'>> {
-    return answer(rankingKeywordAddRequest, payload, (input) => this.keywords.add(input));
+  @MessagePattern(RANKING_RPC.keywordAdd)
+  addKeyword(
+    @Payload(new ContractPipe(rankingKeywordAddRequest)) input: z.output<typeof rankingKeywordAddRequest>,
+  ): Promise<RpcAnswer<'ranking.keyword.add'>> {
+    return this.keywords.add(input);
   }
 
-  @OnRequest(RANKING_RPC.keywordRemove)
-  removeKeyword(payload: unknown): Promise<RpcAnswer<'ranking.keyword.remove'>> {
-    return answer(rankingKeywordRemoveRequest, payload, (input) => this.keywords.remove(input));
+  @MessagePattern(RANKING_RPC.keywordRemove)
+  removeKeyword(
+    @Payload(new ContractPipe(rankingKeywordRemoveRequest)) input: z.output<typeof rankingKeywordRemoveRequest>,
+  ): Promise<RpcAnswer<'ranking.keyword.remove'>> {
+    return this.keywords.remove(input);
   }
 
-  @OnRequest(RANKING_RPC.keywordUpdate)
-  updateKeyword(payload: unknown): Promise<RpcAnswer<'ranking.keyword.update'>> {
-    return answer(rankingKeywordUpdateRequest, payload, (input) => this.keywords.update(input));
+  @MessagePattern(RANKING_RPC.keywordUpdate)
+  updateKeyword(
+    @Payload(new ContractPipe(rankingKeywordUpdateRequest)) input: z.output<typeof rankingKeywordUpdateRequest>,
+  ): Promise<RpcAnswer<'ranking.keyword.update'>> {
+    return this.keywords.update(input);
   }
 
-  @OnRequest(RANKING_RPC.keywordList)
-  listKeywords(payload: unknown): Promise<RpcAnswer<'ranking.keyword.list'>> {
-    return answer(rankingKeywordListRequest, payload, (input) => this.keywords.list(input));
+  @MessagePattern(RANKING_RPC.keywordList)
+  listKeywords(
+    @Payload(new ContractPipe(rankingKeywordListRequest)) input: z.output<typeof rankingKeywordListRequest>,
+  ): Promise<RpcAnswer<'ranking.keyword.list'>> {
+    return this.keywords.list(input);
   }
 
-  @OnRequest(RANKING_RPC.exclusionAdd)
-  addExclusion(payload: unknown): Promise<RpcAnswer<'ranking.exclusion.add'>> {
-    return answer(rankingExclusionAddRequest, payload, (input) => this.exclusions.add(input));
+  @MessagePattern(RANKING_RPC.exclusionAdd)
+  addExclusion(
+    @Payload(new ContractPipe(rankingExclusionAddRequest)) input: z.output<typeof rankingExclusionAddRequest>,
+  ): Promise<RpcAnswer<'ranking.exclusion.add'>> {
+    return this.exclusions.add(input);
   }
 
-  @OnRequest(RANKING_RPC.exclusionList)
-  listExclusions(payload: unknown): Promise<RpcAnswer<'ranking.exclusion.list'>> {
-    return answer(rankingListRequest, payload, (input) => this.exclusions.list(input));
+  @MessagePattern(RANKING_RPC.exclusionList)
+  listExclusions(
+    @Payload(new ContractPipe(rankingListRequest)) input: z.output<typeof rankingListRequest>,
+  ): Promise<RpcAnswer<'ranking.exclusion.list'>> {
+    return this.exclusions.list(input);
   }
 
-  @OnRequest(RANKING_RPC.exclusionDelete)
-  deleteExclusion(payload: unknown): Promise<RpcAnswer<'ranking.exclusion.delete'>> {
-    return answer(rankingExclusionRefRequest, payload, (input) => this.exclusions.remove(input));
+  @MessagePattern(RANKING_RPC.exclusionDelete)
+  deleteExclusion(
+    @Payload(new ContractPipe(rankingExclusionRefRequest)) input: z.output<typeof rankingExclusionRefRequest>,
+  ): Promise<RpcAnswer<'ranking.exclusion.delete'>> {
+    return this.exclusions.remove(input);
   }
 }

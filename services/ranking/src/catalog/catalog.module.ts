@@ -14,6 +14,7 @@ export class CatalogModule {
   static withLimits(limits: CatalogLimits): DynamicModule {
     return {
       module: CatalogModule,
+      controllers: [CatalogHandler, TenantPlansHandler],
       providers: [
         { provide: CATALOG_LIMITS, useValue: limits },
         TenantLimits,
@@ -21,9 +22,7 @@ export class CatalogModule {
         ProductsService,
         KeywordsService,
         ExclusionsService,
-        CatalogHandler,
         TenantPlansService,
-        TenantPlansHandler,
       ],
     };
   }

@@ -1,26 +1,33 @@
-import { Injectable } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   RANKING_RPC,
-  RpcAnswer,
   rankingTenantPlanGetRequest,
   rankingTenantPlanSetRequest,
+  RpcAnswer,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
-import { answer } from '../ranking.rpc';
 import { TenantPlansService } from './tenant-plans.service';
+import { rankingRefusals } from '../ranking.rpc';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** Each tenant's plan over NATS request/reply (the gateway's `GET /v1/tenant` and `PUT /v1/tenants/:id/plan`). */
-@Injectable()
+@Controller()
+@UseFilters(rankingRefusals)
 export class TenantPlansHandler {
   constructor(private readonly plans: TenantPlansService) {}
 
-  @OnRequest(RANKING_RPC.tenantPlanGet)
-  getPlan(payload: unknown): Promise<RpcAnswer<'ranking.tenant.plan.get'>> {
-    return answer(rankingTenantPlanGetRequest, payload, (input) => this.plans.get(input));
+  @MessagePattern(RANKING_RPC.tenantPlanGet)
+  getPlan(
+    @Payload(new ContractPipe(rankingTenantPlanGetRequest)) input: z.output<typeof rankingTenantPlanGetRequest>,
+  ): Promise<RpcAnswer<'ranking.tenant.plan.get'>> {
+    return this.plans.get(input);
   }
 
-  @OnRequest(RANKING_RPC.tenantPlanSet)
-  setPlan(payload: unknown): Promise<RpcAnswer<'ranking.tenant.plan.set'>> {
-    return answer(rankingTenantPlanSetRequest, payload, (input) => this.plans.set(input));
+  @MessagePattern(RANKING_RPC.tenantPlanSet)
+  setPlan(
+    @Payload(new ContractPipe(rankingTenantPlanSetRequest)) input: z.output<typeof rankingTenantPlanSetRequest>,
+  ): Promise<RpcAnswer<'ranking.tenant.plan.set'>> {
+    return this.plans.set(input);
   }
 }

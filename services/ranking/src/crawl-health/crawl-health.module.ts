@@ -9,7 +9,8 @@ export class CrawlHealthModule {
     return {
       module: CrawlHealthModule,
       global: true,
-      providers: [{ provide: CRAWL_FAILING_AFTER, useValue: crawls }, CrawlHealthService, CrawlHealthHandler],
+      controllers: [CrawlHealthHandler],
+      providers: [{ provide: CRAWL_FAILING_AFTER, useValue: crawls }, CrawlHealthService],
       exports: [CrawlHealthService],
     };
   }

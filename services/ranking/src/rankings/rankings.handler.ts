@@ -1,26 +1,35 @@
-import { Injectable } from '@nestjs/common';
-import { EventEnvelope, RANKING_RPC, RpcAnswer, rankingKeywordLatestRequest } from '@shelfwatch/contracts';
-import { HandlerContext, OnEvent, OnRequest } from '@shelfwatch/messaging';
+import { Controller, UseFilters } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { EventEnvelope, EventType, RANKING_RPC, rankingKeywordLatestRequest, RpcAnswer } from '@shelfwatch/contracts';
+import { ContractPipe, HandlerContext } from '@shelfwatch/messaging';
 import { CrawlHealthService } from '../crawl-health/crawl-health.service';
-import { answer } from '../ranking.rpc';
+
 import { RankingsService } from './rankings.service';
+import { rankingRefusals } from '../ranking.rpc';
+import { z } from 'zod';
 
 /** Completed crawls in, recorded rankings out; and the latest ranking of a keyword on request. */
-@Injectable()
+@Controller()
+@UseFilters(rankingRefusals)
 export class RankingsHandler {
   constructor(
     private readonly rankings: RankingsService,
     private readonly crawlHealth: CrawlHealthService,
   ) {}
 
-  @OnEvent('crawl.completed')
-  async onCrawlCompleted(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('crawl.completed')
+  async onCrawlCompleted(
+    @Payload() event: EventEnvelope<'crawl.completed'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     await this.crawlHealth.completed(event, ctx);
     return this.rankings.record(event, ctx);
   }
 
-  @OnRequest(RANKING_RPC.keywordLatest)
-  latest(payload: unknown): Promise<RpcAnswer<'ranking.keyword.latest'>> {
-    return answer(rankingKeywordLatestRequest, payload, (input) => this.rankings.latest(input));
+  @MessagePattern(RANKING_RPC.keywordLatest)
+  latest(
+    @Payload(new ContractPipe(rankingKeywordLatestRequest)) input: z.output<typeof rankingKeywordLatestRequest>,
+  ): Promise<RpcAnswer<'ranking.keyword.latest'>> {
+    return this.rankings.latest(input);
   }
 }

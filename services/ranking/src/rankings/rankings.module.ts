@@ -3,5 +3,5 @@ import { RankingsHandler } from './rankings.handler';
 import { RankingsService } from './rankings.service';
 
 /** Rankings: records completed crawls and serves the latest ranking of a keyword. */
-@Module({ providers: [RankingsService, RankingsHandler] })
+@Module({ controllers: [RankingsHandler], providers: [RankingsService] })
 export class RankingsModule {}

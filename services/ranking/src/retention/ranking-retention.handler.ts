@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EventEnvelope } from '@shelfwatch/contracts';
-import { CLOCK, Clock, HandlerContext, OnEvent } from '@shelfwatch/messaging';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventEnvelope, EventType } from '@shelfwatch/contracts';
+import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
 import { PurgeGuard } from '@shelfwatch/persistence';
 import { RankingPurge } from './ranking-purge';
 
@@ -8,7 +9,7 @@ import { RankingPurge } from './ranking-purge';
  * Answers the retention service's purge requests for ranking rows; other kinds belong to other services.
  * A request the current policy or the floor does not allow is refused (acknowledged, nothing deleted).
  */
-@Injectable()
+@Controller()
 export class RankingRetentionHandler {
   constructor(
     private readonly purge: RankingPurge,
@@ -16,8 +17,11 @@ export class RankingRetentionHandler {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @OnEvent('retention.purge.requested')
-  async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('retention.purge.requested')
+  async onPurgeRequested(
+    @Payload() event: EventEnvelope<'retention.purge.requested'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { sweepId, dataKind } = event.data;
     if (dataKind !== 'ranking_rows' || !(await this.guard.allows(dataKind, event.data))) {
       return;

@@ -13,7 +13,8 @@ export class RankingRetentionModule {
     return {
       module: RankingRetentionModule,
       imports: [PurgeGuardModule.forService({ service: 'ranking', floorDays })],
-      providers: [RankingPartitions, RankingPurge, RankingRetentionHandler, PartitionMaintenance],
+      controllers: [RankingRetentionHandler],
+      providers: [RankingPartitions, RankingPurge, PartitionMaintenance],
     };
   }
 }

@@ -1,44 +1,57 @@
-import { Injectable } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   REPORTING_RPC,
-  RpcAnswer,
   reportingBrandsRequest,
   reportingDashboardRequest,
   reportingExportPageRequest,
   reportingPriceHistoryRequest,
   reportingRankHistoryRequest,
+  RpcAnswer,
 } from '@shelfwatch/contracts';
-import { OnRequest } from '@shelfwatch/messaging';
-import { answer } from '../reporting.errors';
 import { ReportsService } from './reports.service';
+import { reportingRefusals } from '../reporting.errors';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** The gateway's report routes over request/reply. */
-@Injectable()
+@Controller()
+@UseFilters(reportingRefusals)
 export class ReportsHandler {
   constructor(private readonly reports: ReportsService) {}
 
-  @OnRequest(REPORTING_RPC.dashboard)
-  dashboard(payload: unknown): Promise<RpcAnswer<'reporting.dashboard.get'>> {
-    return answer(reportingDashboardRequest, payload, (input) => this.reports.dashboard(input.tenantId));
+  @MessagePattern(REPORTING_RPC.dashboard)
+  dashboard(
+    @Payload(new ContractPipe(reportingDashboardRequest)) input: z.output<typeof reportingDashboardRequest>,
+  ): Promise<RpcAnswer<'reporting.dashboard.get'>> {
+    return this.reports.dashboard(input.tenantId);
   }
 
-  @OnRequest(REPORTING_RPC.brands)
-  brands(payload: unknown): Promise<RpcAnswer<'reporting.brands.get'>> {
-    return answer(reportingBrandsRequest, payload, (input) => this.reports.brandShare(input));
+  @MessagePattern(REPORTING_RPC.brands)
+  brands(
+    @Payload(new ContractPipe(reportingBrandsRequest)) input: z.output<typeof reportingBrandsRequest>,
+  ): Promise<RpcAnswer<'reporting.brands.get'>> {
+    return this.reports.brandShare(input);
   }
 
-  @OnRequest(REPORTING_RPC.rankHistory)
-  rankHistory(payload: unknown): Promise<RpcAnswer<'reporting.rank-history.get'>> {
-    return answer(reportingRankHistoryRequest, payload, (input) => this.reports.rankHistory(input));
+  @MessagePattern(REPORTING_RPC.rankHistory)
+  rankHistory(
+    @Payload(new ContractPipe(reportingRankHistoryRequest)) input: z.output<typeof reportingRankHistoryRequest>,
+  ): Promise<RpcAnswer<'reporting.rank-history.get'>> {
+    return this.reports.rankHistory(input);
   }
 
-  @OnRequest(REPORTING_RPC.priceHistory)
-  priceHistory(payload: unknown): Promise<RpcAnswer<'reporting.price-history.get'>> {
-    return answer(reportingPriceHistoryRequest, payload, (input) => this.reports.priceHistory(input));
+  @MessagePattern(REPORTING_RPC.priceHistory)
+  priceHistory(
+    @Payload(new ContractPipe(reportingPriceHistoryRequest)) input: z.output<typeof reportingPriceHistoryRequest>,
+  ): Promise<RpcAnswer<'reporting.price-history.get'>> {
+    return this.reports.priceHistory(input);
   }
 
-  @OnRequest(REPORTING_RPC.exportPage)
-  exportPage(payload: unknown): Promise<RpcAnswer<'reporting.export.page'>> {
-    return answer(reportingExportPageRequest, payload, (input) => this.reports.exportPage(input));
+  @MessagePattern(REPORTING_RPC.exportPage)
+  exportPage(
+    @Payload(new ContractPipe(reportingExportPageRequest)) input: z.output<typeof reportingExportPageRequest>,
+  ): Promise<RpcAnswer<'reporting.export.page'>> {
+    return this.reports.exportPage(input);
   }
 }

@@ -14,13 +14,8 @@ export class ReportsModule {
     return {
       module: ReportsModule,
       imports: [PurgeGuardModule.forService({ service: 'reporting', floorDays: purgeFloorDays })],
-      providers: [
-        { provide: REPORT_CACHE_OPTIONS, useValue: cache },
-        ReportsService,
-        ReportsHandler,
-        ProjectionsHandler,
-        ReportingRetentionHandler,
-      ],
+      controllers: [ReportsHandler, ProjectionsHandler, ReportingRetentionHandler],
+      providers: [{ provide: REPORT_CACHE_OPTIONS, useValue: cache }, ReportsService],
     };
   }
 }

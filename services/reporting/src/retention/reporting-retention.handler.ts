@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { EventEnvelope } from '@shelfwatch/contracts';
-import { HandlerContext, OnEvent } from '@shelfwatch/messaging';
+import { EventEnvelope, EventType } from '@shelfwatch/contracts';
+import { HandlerContext } from '@shelfwatch/messaging';
 import { PurgeGuard } from '@shelfwatch/persistence';
 import { DERIVED, purgeDerived } from './derived-purge';
 import { purgeWatermarks } from './purge-watermarks';
@@ -15,7 +16,7 @@ import { purgeWatermarks } from './purge-watermarks';
  * Cached reports may show purged buckets until their TTL. Like every owner, it purges only what the current
  * policy and the floor allow: a refused request is acknowledged and deletes nothing.
  */
-@Injectable()
+@Controller()
 export class ReportingRetentionHandler {
   private readonly logger = new Logger(ReportingRetentionHandler.name);
 
@@ -24,8 +25,11 @@ export class ReportingRetentionHandler {
     private readonly guard: PurgeGuard,
   ) {}
 
-  @OnEvent('retention.purge.requested')
-  async onPurgeRequested(event: EventEnvelope<'retention.purge.requested'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('retention.purge.requested')
+  async onPurgeRequested(
+    @Payload() event: EventEnvelope<'retention.purge.requested'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     const { sweepId, dataKind } = event.data;
     if (DERIVED[dataKind].length === 0 || !(await this.guard.allows(dataKind, event.data))) {
       return;

@@ -1,21 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from '@mikro-orm/postgresql';
 import {
   RETENTION_RPC,
   RetentionPolicyView,
-  RpcAnswer,
   retentionMaximumMessage,
   retentionPolicyGetRequest,
   retentionPolicyOfKindRequest,
   retentionPolicyPutRequest,
+  RpcAnswer,
 } from '@shelfwatch/contracts';
-import { CLOCK, Clock, OnRequest, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
+import { CLOCK, Clock, ContractPipe, RpcHandlerError } from '@shelfwatch/messaging';
 import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS } from '../retention.tokens';
 import { policiesStore } from './policies.store';
 import { RetentionDefaults, beyondMaximum, effectivePolicy } from './retention-policy';
+import { z } from 'zod';
 
 /** A tenant's retention policy over request/reply (the gateway's `GET|PUT /v1/retention-policy`). */
-@Injectable()
+@Controller()
 export class PoliciesHandler {
   constructor(
     private readonly em: EntityManager,
@@ -24,15 +26,18 @@ export class PoliciesHandler {
     @Inject(RETENTION_MAX_DAYS) private readonly maxDays: number,
   ) {}
 
-  @OnRequest(RETENTION_RPC.policyGet)
-  async get(payload: unknown): Promise<RpcAnswer<'retention.policy.get'>> {
-    const { tenantId } = parseRequest(retentionPolicyGetRequest, payload);
+  @MessagePattern(RETENTION_RPC.policyGet)
+  async get(
+    @Payload(new ContractPipe(retentionPolicyGetRequest)) { tenantId }: z.output<typeof retentionPolicyGetRequest>,
+  ): Promise<RpcAnswer<'retention.policy.get'>> {
     return this.view(this.em.fork(), tenantId);
   }
 
-  @OnRequest(RETENTION_RPC.policyPut)
-  async put(payload: unknown): Promise<RpcAnswer<'retention.policy.put'>> {
-    const { tenantId, policies } = parseRequest(retentionPolicyPutRequest, payload);
+  @MessagePattern(RETENTION_RPC.policyPut)
+  async put(
+    @Payload(new ContractPipe(retentionPolicyPutRequest))
+    { tenantId, policies }: z.output<typeof retentionPolicyPutRequest>,
+  ): Promise<RpcAnswer<'retention.policy.put'>> {
     const beyond = beyondMaximum(policies, this.maxDays);
     if (beyond.length > 0) {
       const fields = beyond.map((change) => `${change.dataKind}.days: ${retentionMaximumMessage(this.maxDays)}`);
@@ -48,9 +53,11 @@ export class PoliciesHandler {
   }
 
   /** One kind's policy across every tenant, as it stands now: what an owner checks a purge request against. */
-  @OnRequest(RETENTION_RPC.policyOfKind)
-  async ofKind(payload: unknown): Promise<RpcAnswer<'retention.policy.kind'>> {
-    const { dataKind } = parseRequest(retentionPolicyOfKindRequest, payload);
+  @MessagePattern(RETENTION_RPC.policyOfKind)
+  async ofKind(
+    @Payload(new ContractPipe(retentionPolicyOfKindRequest))
+    { dataKind }: z.output<typeof retentionPolicyOfKindRequest>,
+  ): Promise<RpcAnswer<'retention.policy.kind'>> {
     const overrides = await policiesStore.ofKind(this.em.fork(), dataKind);
     return {
       dataKind,

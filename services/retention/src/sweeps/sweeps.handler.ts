@@ -1,13 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { EventEnvelope, RETENTION_RPC, RpcAnswer, retentionSweepLatestRequest } from '@shelfwatch/contracts';
-import { CLOCK, Clock, HandlerContext, OnEvent, OnRequest, RpcHandlerError, parseRequest } from '@shelfwatch/messaging';
+import { EventEnvelope, EventType, RETENTION_RPC, retentionSweepLatestRequest, RpcAnswer } from '@shelfwatch/contracts';
+import { CLOCK, Clock, ContractPipe, HandlerContext, RpcHandlerError } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { sweepsStore } from './sweeps.store';
+import { z } from 'zod';
 
 /** Records the owners' purge reports and shows the latest sweep to a tenant. */
-@Injectable()
+@Controller()
 export class SweepsHandler {
   constructor(
     private readonly em: EntityManager,
@@ -15,16 +17,20 @@ export class SweepsHandler {
     @Inject(RETENTION_LOGGER) private readonly logger: Logger,
   ) {}
 
-  @OnEvent('retention.purge.completed')
-  async onPurgeCompleted(event: EventEnvelope<'retention.purge.completed'>, ctx: HandlerContext): Promise<void> {
+  @EventPattern<EventType>('retention.purge.completed')
+  async onPurgeCompleted(
+    @Payload() event: EventEnvelope<'retention.purge.completed'>,
+    @Ctx() ctx: HandlerContext,
+  ): Promise<void> {
     if (!(await sweepsStore.complete(ctx.em, event.data, this.clock.now()))) {
       this.logger.warn({ sweepId: event.data.sweepId, dataKind: event.data.dataKind }, 'purge report of no open sweep');
     }
   }
 
-  @OnRequest(RETENTION_RPC.sweepLatest)
-  async latest(payload: unknown): Promise<RpcAnswer<'retention.sweep.latest'>> {
-    const { tenantId } = parseRequest(retentionSweepLatestRequest, payload);
+  @MessagePattern(RETENTION_RPC.sweepLatest)
+  async latest(
+    @Payload(new ContractPipe(retentionSweepLatestRequest)) { tenantId }: z.output<typeof retentionSweepLatestRequest>,
+  ): Promise<RpcAnswer<'retention.sweep.latest'>> {
     const sweep = await sweepsStore.latest(this.em.fork(), tenantId);
     if (!sweep) {
       throw new RpcHandlerError('not_found', 'no retention sweep has run yet');

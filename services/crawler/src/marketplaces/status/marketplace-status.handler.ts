@@ -1,26 +1,32 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CRAWLER_MARKETPLACE_RPC,
-  RpcAnswer,
   crawlerMarketplaceListRequest,
   crawlerMarketplaceStatusesRequest,
+  RpcAnswer,
 } from '@shelfwatch/contracts';
-import { OnRequest, parseRequest } from '@shelfwatch/messaging';
 import { MarketplaceStatusService } from './marketplace-status.service';
+import { ContractPipe } from '@shelfwatch/messaging';
+import { z } from 'zod';
 
 /** The marketplaces and their status over request/reply: a tenant's list (gateway), every status (health). */
-@Injectable()
+@Controller()
 export class MarketplaceStatusHandler {
   constructor(private readonly status: MarketplaceStatusService) {}
 
-  @OnRequest(CRAWLER_MARKETPLACE_RPC.list)
-  list(payload: unknown): Promise<RpcAnswer<'crawler.marketplace.list'>> {
-    return this.status.list(parseRequest(crawlerMarketplaceListRequest, payload).tenantId);
+  @MessagePattern(CRAWLER_MARKETPLACE_RPC.list)
+  list(
+    @Payload(new ContractPipe(crawlerMarketplaceListRequest)) input: z.output<typeof crawlerMarketplaceListRequest>,
+  ): Promise<RpcAnswer<'crawler.marketplace.list'>> {
+    return this.status.list(input.tenantId);
   }
 
-  @OnRequest(CRAWLER_MARKETPLACE_RPC.statuses)
-  statuses(payload: unknown): Promise<RpcAnswer<'crawler.marketplace.statuses'>> {
-    parseRequest(crawlerMarketplaceStatusesRequest, payload);
+  @MessagePattern(CRAWLER_MARKETPLACE_RPC.statuses)
+  statuses(
+    @Payload(new ContractPipe(crawlerMarketplaceStatusesRequest))
+    _query: z.output<typeof crawlerMarketplaceStatusesRequest>,
+  ): Promise<RpcAnswer<'crawler.marketplace.statuses'>> {
     return this.status.statuses();
   }
 }

@@ -8,4 +8,3 @@ export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size, 1 to 100 (default 20)'),
   cursor: z.string().min(1).max(200).optional().describe('The `nextCursor` of the previous page'),
 };
-

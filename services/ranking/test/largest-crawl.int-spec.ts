@@ -4,6 +4,7 @@ import { eventually } from '@shelfwatch/testing';
 import fc from 'fast-check';
 import { ProductView } from '../src/catalog/products.service';
 import { arrayLiteral } from '../src/rankings/sql-unnest';
+import { EntryRow } from '../src/rankings/rankings.queries';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
 
 /** The deepest crawl the crawler sends: Naver, 11 pages of 100 (`CRAWL_MAX_PAGES` ≤ 11; `start` ≤ 1,000). */
@@ -41,26 +42,8 @@ function anExtremeItem(rank: number): CrawlItem {
   });
 }
 
-interface StoredRow {
-  rank: number;
-  external_id: string;
-  product_id: string | null;
-  title: string;
-  mall: string;
-  price: number | null;
-  brand: string;
-  excluded: boolean;
-  currency: string;
-  seller_id: string | null;
-  availability: string | null;
-  review_count: number | null;
-  review_rating: number | null;
-  placement: string;
-  condition: string | null;
-}
-
 /** The row a shelf item must be stored as, from the item alone. */
-function expectedRow(item: CrawlItem, mine: ProductView): StoredRow {
+function expectedRow(item: CrawlItem, mine: ProductView): EntryRow {
   return {
     rank: item.rank,
     external_id: item.externalId,
@@ -118,7 +101,7 @@ describe('the largest crawl is recorded completely and exactly', () => {
       expect(event).toBeDefined();
       return rankingRecordedV1.parse(event?.data);
     });
-    const rows = await query<StoredRow>(
+    const rows = await query<EntryRow>(
       sut,
       `select rank, external_id, product_id, title, mall, price::float8 as price, brand, excluded, currency,
               seller_id, availability, review_count, review_rating::float8 as review_rating, placement, condition

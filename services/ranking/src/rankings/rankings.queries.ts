@@ -13,7 +13,8 @@ import { STORED_STANDING_COLUMNS, toStoredStanding } from './rankings.repository
 /** The latest recorded crawl of a keyword: the standings of its tracked products and the shelf, bounded. */
 export type LatestRanking = RankingLatestView;
 
-interface EntryRow {
+/** A stored ranking row as the shelf queries read it. */
+export interface EntryRow {
   rank: number;
   external_id: string;
   product_id: string | null;

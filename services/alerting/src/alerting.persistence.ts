@@ -1,6 +1,7 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
 import { Migration20261122030000Alerting } from './migrations/Migration20261122030000Alerting';
+import { Migration20261205070000ShelfCrawlTime } from './migrations/Migration20261205070000ShelfCrawlTime';
 
 /** The alerting's schema: its entities and every migration, oldest first. */
 export const alertingPersistence: ServicePersistence = {
@@ -9,5 +10,6 @@ export const alertingPersistence: ServicePersistence = {
   migrations: [
     { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
     { name: 'Migration20261122030000Alerting', class: Migration20261122030000Alerting },
+    { name: 'Migration20261205070000ShelfCrawlTime', class: Migration20261205070000ShelfCrawlTime },
   ],
 };

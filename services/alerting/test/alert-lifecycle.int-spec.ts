@@ -150,21 +150,24 @@ describe('alert lifecycle and signed deliveries', () => {
     await untilOutboxDrained(booted.sut.app.get(MikroORM), 'alerting');
     expect(await alertEvents(booted.environment, tenantId, 'alert.acknowledged')).toHaveLength(1);
 
-    // A redelivered older crawl (the condition had not yet appeared then) changes nothing.
-    const stale = await publish(
-      booted.environment,
-      tenantId,
-      'ranking.recorded',
-      recordedData(K2, [aStanding(P1, 10_000, 10_000)], at(4.5)),
-    );
+    // An older crawl (the condition had not yet appeared then) changes nothing: one redelivered as it was recorded,
+    // one recorded only now (a crawl.completed redelivered late, after the crawl of at(5)), one from before events
+    // carried crawledAt.
     const orm = booted.sut.app.get(MikroORM);
-    await eventually(async () => {
-      const rows = await orm.em.fork().execute('select 1 from alerting.inbox where event_id = ?', [stale.id]);
-      expect(rows).toHaveLength(1);
-    });
-    expect(await rpc.request<AlertView>('alerting.alert.get', { tenantId, alertId })).toMatchObject({
-      status: 'acknowledged',
-    });
+    for (const data of [
+      recordedData(K2, [aStanding(P1, 10_000, 10_000)], at(4.5)),
+      recordedData(K2, [aStanding(P1, 10_000, 10_000)], at(60), at(4.6)),
+      recordedData(K2, [aStanding(P1, 10_000, 10_000)], at(4.7), undefined),
+    ]) {
+      const stale = await publish(booted.environment, tenantId, 'ranking.recorded', data);
+      await eventually(async () => {
+        const rows = await orm.em.fork().execute('select 1 from alerting.inbox where event_id = ?', [stale.id]);
+        expect(rows).toHaveLength(1);
+      });
+      expect(await rpc.request<AlertView>('alerting.alert.get', { tenantId, alertId })).toMatchObject({
+        status: 'acknowledged',
+      });
+    }
 
     const [resolved] = (await rpc.request<Page<AlertView>>('alerting.alert.list', { tenantId, status: 'resolved' }))
       .items;

@@ -67,11 +67,13 @@ export function recordedData(
   keywordId: string,
   standings: Standing[],
   recordedAt: Date,
+  crawledAt: Date | undefined = recordedAt,
 ): EventData<'ranking.recorded'> {
   return {
     crawlId: randomUUID(),
     keywordId,
     recordedAt: recordedAt.toISOString(),
+    ...(crawledAt ? { crawledAt: crawledAt.toISOString() } : {}),
     orderFidelity: 'exact',
     entries: [],
     standings,

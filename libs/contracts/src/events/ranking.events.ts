@@ -72,6 +72,12 @@ export const rankingRecordedV1 = z.object({
   crawlId: z.uuid(),
   keywordId: z.uuid(),
   recordedAt: z.iso.datetime({ offset: true }),
+  /**
+   * When the crawl completed (`completedAt` of its `crawl.completed`): a keyword's crawls are ordered by it, not by
+   * `recordedAt`, which is when ranking processed the crawl (a redelivered older crawl is recorded later). Absent on
+   * events published before it was added; read `recordedAt` then.
+   */
+  crawledAt: z.iso.datetime({ offset: true }).optional(),
   /** How faithfully `rank` is the shopper's position (from `crawl.completed`; absent on older events: `exact`). */
   orderFidelity: z.enum(ORDER_FIDELITIES).default('exact'),
   /** Every shelf entry of the crawl, in rank order. */

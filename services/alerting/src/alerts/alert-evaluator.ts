@@ -11,7 +11,8 @@ import { REMEMBERED_RANKS, ShelvesStore } from './shelves.store';
 /**
  * Evaluates the rules on a successful crawl's recorded ranking, inside the handler's transaction, with a
  * fixed number of statements whatever the number of products:
- * 1. lock the keyword's shelf memory (crawls of one keyword are evaluated in order; an older one is ignored);
+ * 1. lock the keyword's shelf memory (crawls of one keyword are evaluated in crawl-time order, `crawledAt`, as
+ *    ranking orders them; a crawl older than the last evaluated one, however late it arrives, is ignored);
  * 2. load the tenant's rules and the latest alert of every (rule, product) of the keyword;
  * 3. evaluate (pure); 4. write raised and resolved alerts, their events and deliveries; 5. remember the shelf.
  * A failed crawl never gets here: `crawl.failed` produces no `ranking.recorded`.
@@ -31,8 +32,9 @@ export class AlertEvaluator {
     const { crawlId, keywordId, entries, standings } = event.data;
     const tenantId = event.tenantId;
     const at = new Date(event.data.recordedAt);
+    const crawledAt = event.data.crawledAt === undefined ? at : new Date(event.data.crawledAt);
     const memory = await this.shelves.lock(ctx.em, tenantId, keywordId);
-    if (memory.recordedAt !== null && memory.recordedAt.getTime() >= at.getTime()) {
+    if (memory.crawledAt !== null && memory.crawledAt.getTime() >= crawledAt.getTime()) {
       this.logger.log({ crawlId, keywordId, tenantId }, 'ranking older than the last evaluated one ignored');
       return;
     }
@@ -43,13 +45,13 @@ export class AlertEvaluator {
       at,
       rules,
       standings,
-      top: { previous: memory.recordedAt === null ? null : memory.top, current },
+      top: { previous: memory.crawledAt === null ? null : memory.top, current },
       open: latest.open,
       lastRaisedAt: new Map(latest.lastRaised.map((l) => [alertKey(l.type, l.productId), l.raisedAt])),
     });
     const context = { origin: causedBy(event), at, crawl: { crawlId, keywordId } };
     await this.writer.apply(ctx.em, context, evaluation.raise, evaluation.resolve);
-    await this.shelves.save(ctx.em, keywordId, { crawlId, recordedAt: at, top: current });
+    await this.shelves.save(ctx.em, keywordId, { crawlId, crawledAt, recordedAt: at, top: current });
     for (const type of evaluation.suppressed) {
       alertingMetrics.alerts().inc({ type, transition: 'suppressed' });
     }

@@ -4,8 +4,8 @@ import { ShelfCompetitor } from '../rules/alert-rules';
 
 /** What the alerting remembers of a keyword's last evaluated crawl. */
 export interface ShelfMemory {
-  /** Null before the first crawl of the keyword. */
-  recordedAt: Date | null;
+  /** When the last evaluated crawl completed (its `recordedAt` if its event predates `crawledAt`); null before the first. */
+  crawledAt: Date | null;
   top: ShelfCompetitor[];
 }
 
@@ -21,29 +21,30 @@ export class ShelvesStore {
    */
   async lock(em: EntityManager, tenantId: string, keywordId: string): Promise<ShelfMemory> {
     await em.execute(
-      `insert into alerting.keyword_shelves (keyword_id, tenant_id, recorded_at) values (?, ?, '-infinity')
+      `insert into alerting.keyword_shelves (keyword_id, tenant_id, recorded_at, crawled_at)
+       values (?, ?, '-infinity', '-infinity')
        on conflict do nothing`,
       [keywordId, tenantId],
       'run',
     );
-    const [row] = await em.execute<{ crawl_id: string | null; recorded_at: Date | string; top: ShelfCompetitor[] }[]>(
-      'select crawl_id, recorded_at, top from alerting.keyword_shelves where keyword_id = ? and tenant_id = ? for update',
+    const [row] = await em.execute<{ crawl_id: string | null; crawled_at: Date | string; top: ShelfCompetitor[] }[]>(
+      'select crawl_id, crawled_at, top from alerting.keyword_shelves where keyword_id = ? and tenant_id = ? for update',
       [keywordId, tenantId],
     );
     if (!row || row.crawl_id === null) {
-      return { recordedAt: null, top: [] };
+      return { crawledAt: null, top: [] };
     }
-    return { recordedAt: new Date(row.recorded_at), top: row.top };
+    return { crawledAt: new Date(row.crawled_at), top: row.top };
   }
 
   async save(
     em: EntityManager,
     keywordId: string,
-    memory: { crawlId: string; recordedAt: Date; top: ShelfCompetitor[] },
+    memory: { crawlId: string; crawledAt: Date; recordedAt: Date; top: ShelfCompetitor[] },
   ): Promise<void> {
     await em.execute(
-      'update alerting.keyword_shelves set crawl_id = ?, recorded_at = ?, top = ?::jsonb where keyword_id = ?',
-      [memory.crawlId, memory.recordedAt, JSON.stringify(memory.top), keywordId],
+      'update alerting.keyword_shelves set crawl_id = ?, crawled_at = ?, recorded_at = ?, top = ?::jsonb where keyword_id = ?',
+      [memory.crawlId, memory.crawledAt, memory.recordedAt, JSON.stringify(memory.top), keywordId],
       'run',
     );
   }

@@ -55,7 +55,7 @@ export class RankingsService {
     await saveRecordedCrawl(ctx.em, recorded);
     await ctx.emit(
       'ranking.recorded',
-      { crawlId, keywordId, recordedAt, orderFidelity, entries, standings },
+      { crawlId, keywordId, crawledAt, recordedAt, orderFidelity, entries, standings },
       keywordId,
     );
     for (const change of rankChanges({ crawlId, keywordId, orderFidelity }, standings, context.previousRanks)) {

@@ -29,8 +29,8 @@ export async function seedHistory(databaseUrl: string, plan: SeedPlan): Promise<
     const t = plan.tenantId;
     await db.query('begin');
     await db.query(
-      `insert into ranking.products (id, tenant_id, marketplace, external_id, name, price, created_at)
-       select gen_random_uuid(), $1, 'naver', 'own-' || i, 'Product ' || i, 10000 + i, now() - interval '30 days'
+      `insert into ranking.products (id, tenant_id, marketplace, external_id, name, price, currency, created_at)
+       select gen_random_uuid(), $1, 'naver', 'own-' || i, 'Product ' || i, 10000 + i, 'KRW', now() - interval '30 days'
          from generate_series(1, $2) i`,
       [t, plan.products],
     );

@@ -82,7 +82,11 @@ function childEnv(app: AppName, input: ChildrenInput): NodeJS.ProcessEnv {
       ? { SIM_PORT: String(appPort('sim', input.portOffset)) }
       : { PORT: String(appPort(app, input.portOffset)) }),
     ...(app === 'gateway'
-      ? { ADMIN_API_KEY: input.adminApiKey, METRICS_PORT: String(gatewayMetricsPort(input.portOffset)) }
+      ? {
+          ADMIN_API_KEY: input.adminApiKey,
+          METRICS_PORT: String(gatewayMetricsPort(input.portOffset)),
+          ...(input.deps.redisUrl ? { RATE_LIMIT_REDIS_URL: input.deps.redisUrl } : {}),
+        }
       : {}),
   };
 }

@@ -32,6 +32,8 @@ export interface Dependencies {
   natsPasswords: Record<string, string> | null;
   /** Null when no collector answers: the services then export no spans. */
   otlpEndpoint: string | null;
+  /** The Redis of the gateway's rate limits; null when none answers: the gateway then limits on its own. */
+  redisUrl: string | null;
 }
 
 /** What locating the dependencies needs from the launcher. */
@@ -180,6 +182,26 @@ export async function resolveOtlp(ctx: DepsContext): Promise<string | null> {
       '`docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/jaeger:2.21.0 ' +
       '--set=receivers.otlp.protocols.http.endpoint=0.0.0.0:4318` and restart',
   );
+  return null;
+}
+
+/**
+ * Redis for the gateway's shared rate limits: `RATE_LIMIT_REDIS_URL`, else the one on the local port if it
+ * answers, else none. Optional: one gateway limits as well on its own, so `npm start` never needs Redis.
+ */
+export async function resolveRedis(ctx: DepsContext): Promise<string | null> {
+  const given = ctx.config.rateLimitRedisUrl?.value.reveal();
+  if (given) {
+    const { host, port } = hostPort(given, 6379);
+    ctx.print(`rate limits: shared through RATE_LIMIT_REDIS_URL (${host}:${port})`);
+    return given;
+  }
+  const port = ctx.config.redisPort;
+  if (await answers('127.0.0.1', port)) {
+    ctx.print(`rate limits: shared through the Redis on 127.0.0.1:${port}`);
+    return `redis://127.0.0.1:${port}`;
+  }
+  ctx.print(`rate limits: in the gateway process (no Redis answers on 127.0.0.1:${port}; optional for one gateway)`);
   return null;
 }
 

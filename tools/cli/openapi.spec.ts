@@ -134,9 +134,9 @@ describe('docs/openapi.json', () => {
       const success = Object.entries(responses).find(([status]) => status.startsWith('2'))?.[1] ?? {};
       const headers = Object.keys(success.headers ?? {});
       const secured = !Array.isArray(operation.security);
-      expect({ where, limits: headers.filter((name) => name.startsWith('RateLimit-')) }).toEqual({
+      expect({ where, limits: headers.filter((name) => name.startsWith('RateLimit')) }).toEqual({
         where,
-        limits: secured ? ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] : [],
+        limits: secured ? ['RateLimit-Policy', 'RateLimit'] : [],
       });
       expect({ where, tooMany: '429' in responses }).toEqual({ where, tooMany: secured });
     }

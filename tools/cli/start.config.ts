@@ -24,6 +24,8 @@ const startSpec = {
   databaseUrl: secret('DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
   natsUrl: secret('NATS_URL', { protocols: ['nats', 'tls', 'ws', 'wss'] }),
   otlpEndpoint: optionalText('OTEL_EXPORTER_OTLP_ENDPOINT'),
+  /** The Redis the gateway shares its rate limits through; unset: the one on `START_REDIS_PORT`, if it answers. */
+  rateLimitRedisUrl: secret('RATE_LIMIT_REDIS_URL', { protocols: ['redis', 'rediss'] }),
   /** The operator key handed to the gateway; generated once and kept in the data directory when unset. */
   adminApiKey: secret('ADMIN_API_KEY'),
   /** Where the embedded Postgres, the local NATS and the demo tenant's key live. */
@@ -34,6 +36,8 @@ const startSpec = {
   postgresPort: integer('START_POSTGRES_PORT', 5432, 1, 65_535),
   /** Where a local NATS is looked for, and where the launched one listens, when NATS_URL is unset. */
   natsPort: integer('START_NATS_PORT', 4222, 1, 65_535),
+  /** Where a local Redis is looked for when RATE_LIMIT_REDIS_URL is unset (none is started: it is optional). */
+  redisPort: integer('START_REDIS_PORT', 6379, 1, 65_535),
   /** Create (or reuse) the demo tenant with products and keywords, and crawl them once. */
   demo: bool('START_DEMO', true),
   /** `pretty`: one readable line per log record; `json`: the services' JSON lines as they are. */

@@ -6,13 +6,19 @@ import { adminApiKey } from './admin-key';
 import { readyBanner } from './banner';
 import { APPS, appSpecs } from './children';
 import { roleOf } from './healthcheck';
-import { DepsContext, findNatsServer, resolveNats } from './local-deps';
+import { DepsContext, findNatsServer, resolveNats, resolveRedis } from './local-deps';
 import { prettyLogLine } from './log-format';
 import { servicesToMigrate } from './migrate';
 import { loadStartConfig } from './start.config';
 import { Supervisor } from './supervisor';
 
-const deps = { databaseUrl: 'postgres://u@db/x', natsUrl: 'nats://n:4222', natsPasswords: null, otlpEndpoint: null };
+const deps = {
+  databaseUrl: 'postgres://u@db/x',
+  natsUrl: 'nats://n:4222',
+  natsPasswords: null,
+  otlpEndpoint: null,
+  redisUrl: null,
+};
 
 function envOf(name: string, specs = appSpecs({ deps, adminApiKey: 'admin', portOffset: 0, env: {}, root: '/r' })) {
   const spec = specs.find((candidate) => candidate.name === name);
@@ -124,6 +130,19 @@ describe('npm start children', () => {
     expect(envOf('health', specs)).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' });
     expect(envOf('health', specs).OTEL_SDK_DISABLED).toBeUndefined();
   });
+
+  it("shares the gateway's rate limits through Redis only when one was found", () => {
+    expect(envOf('gateway').RATE_LIMIT_REDIS_URL).toBeUndefined();
+    const specs = appSpecs({
+      deps: { ...deps, redisUrl: 'redis://127.0.0.1:6379' },
+      adminApiKey: 'a',
+      portOffset: 0,
+      env: {},
+      root: '/r',
+    });
+    expect(envOf('gateway', specs).RATE_LIMIT_REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(envOf('ranking', specs).RATE_LIMIT_REDIS_URL).toBeUndefined();
+  });
 });
 
 describe('npm start admin key', () => {
@@ -176,6 +195,16 @@ describe('missing dependencies', () => {
         'or a release from https://github.com/nats-io/nats-server/releases) and run `nats-server -js`, ' +
         'or set NATS_URL to a NATS with JetStream.',
     );
+  });
+
+  it('runs without Redis: the gateway then limits on its own', async () => {
+    const lines: string[] = [];
+    const quiet = context({ START_REDIS_PORT: '1' });
+    expect(await resolveRedis({ ...quiet, print: (line) => lines.push(line) })).toBeNull();
+    expect(lines).toEqual([
+      'rate limits: in the gateway process (no Redis answers on 127.0.0.1:1; optional for one gateway)',
+    ]);
+    expect(await resolveRedis(context({ RATE_LIMIT_REDIS_URL: 'redis://cache:6380/2' }))).toBe('redis://cache:6380/2');
   });
 
   it('says what to start when nothing answers at NATS_URL', async () => {

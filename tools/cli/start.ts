@@ -8,7 +8,16 @@ import { APPS, AppName, appPort, appSpecs, natsUserEnv, readinessUrl } from './c
 import { loadCliConfig, loadProvisionConfig } from './cli.config';
 import { runDemo } from './demo-step';
 import { prettyLogLine } from './log-format';
-import { Dependencies, DepsContext, INFRA, LaunchError, resolveNats, resolveOtlp, resolvePostgres } from './local-deps';
+import {
+  Dependencies,
+  DepsContext,
+  INFRA,
+  LaunchError,
+  resolveNats,
+  resolveOtlp,
+  resolvePostgres,
+  resolveRedis,
+} from './local-deps';
 import { migrateAll } from './migrate';
 import { provisionAll } from './provision';
 import { seconds, waitForReadiness } from './readiness';
@@ -87,7 +96,7 @@ class Launcher {
 
   async run(): Promise<void> {
     const started = Date.now();
-    print('[1/4] Postgres, NATS, traces');
+    print('[1/4] Postgres, NATS, traces, Redis');
     const deps = await this.dependencies();
     print('[2/4] migrations and JetStream streams');
     const env = { ...process.env, DATABASE_URL: deps.databaseUrl, NATS_URL: deps.natsUrl };
@@ -157,8 +166,9 @@ class Launcher {
     const databaseUrl = await resolvePostgres(ctx);
     const nats = await resolveNats(ctx);
     const otlpEndpoint = await resolveOtlp(ctx);
+    const redisUrl = await resolveRedis(ctx);
     this.exitIfStopping();
-    return { databaseUrl, natsUrl: nats.url, natsPasswords: nats.passwords, otlpEndpoint };
+    return { databaseUrl, natsUrl: nats.url, natsPasswords: nats.passwords, otlpEndpoint, redisUrl };
   }
 
   private exitIfStopping(): void {

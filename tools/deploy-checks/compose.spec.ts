@@ -70,10 +70,19 @@ describe('docker-compose.yml', () => {
     expect(validate(compose) ? [] : validate.errors).toEqual([]);
   });
 
-  it('runs Postgres, NATS, Jaeger, Prometheus, Grafana, the simulator, the setup job and the seven services', () => {
+  it('runs Postgres, NATS, Redis, Jaeger, Prometheus, Grafana, the simulator, the setup job and the seven services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['postgres', 'nats', 'jaeger', 'prometheus', 'grafana', 'sim', 'setup', ...SERVICE_NAMES].sort(),
+      ['postgres', 'nats', 'redis', 'jaeger', 'prometheus', 'grafana', 'sim', 'setup', ...SERVICE_NAMES].sort(),
     );
+  });
+
+  it("shares the gateway's rate limits through an in-memory Redis it starts after", () => {
+    const redis = service('redis');
+    expect(redis.image).toMatch(/^redis:7\./);
+    expect(redis.command).toEqual(['redis-server', '--save', '', '--appendonly', 'no']);
+    expect(redis.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(service('gateway').environment?.RATE_LIMIT_REDIS_URL).toBe('redis://redis:6379');
+    expect(service('gateway').depends_on?.redis).toEqual({ condition: 'service_healthy' });
   });
 
   it.each(SERVICE_NAMES)('starts %s after a successful setup and healthy dependencies, with a health check', (name) => {

@@ -102,6 +102,18 @@ describe.each(['dev', 'prod'])('k8s/overlays/%s, as exposed and hardened', (over
     expect(reaching).toEqual(['crawler']);
   });
 
+  it('lets only the gateway reach Redis, for its shared rate limits, from a Secret', () => {
+    const reaching = ['gateway', 'crawler', 'ranking', 'alerting', 'reporting', 'retention', 'health'].filter(
+      (service) => egressAllowed(objects, labelsOf(service), '10.1.2.3', 6379),
+    );
+    expect(reaching).toEqual(['gateway']);
+    const env = find<Workload>(objects, 'Deployment', 'gateway').spec.template.spec.containers[0]?.env ?? [];
+    expect(env.find((variable) => variable.name === 'RATE_LIMIT_REDIS_URL')?.valueFrom?.secretKeyRef).toMatchObject({
+      name: expect.stringMatching(/^shelfwatch-redis/),
+      key: 'url',
+    });
+  });
+
   it("routes only the gateway's API and its documentation through a TLS Ingress", () => {
     const ingresses = objects.filter((object): object is Ingress => object.kind === 'Ingress');
     expect(ingresses.map((ingress) => ingress.metadata.name)).toEqual(['gateway']);
@@ -200,6 +212,8 @@ describe.each(['dev', 'prod'])('k8s/overlays/%s, as exposed and hardened', (over
     it('runs Postgres and the simulator in the namespace, and points every marketplace at the simulator', () => {
       expect(find(objects, 'StatefulSet', 'postgres')).toBeDefined();
       expect(find(objects, 'Service', 'postgres')).toBeDefined();
+      expect(find(objects, 'Deployment', 'redis')).toBeDefined();
+      expect(find(objects, 'Service', 'redis')).toBeDefined();
       const sim = find<Workload>(objects, 'Deployment', 'sim');
       expect(sim.spec.template.spec.containers[0]?.args).toEqual(['sim']);
       const simService = find<K8sObject & { spec: { ports: { port: number }[] } }>(objects, 'Service', 'sim');

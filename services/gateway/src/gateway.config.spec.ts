@@ -63,3 +63,24 @@ describe('gateway configuration: idempotency claims', () => {
     );
   });
 });
+
+describe('gateway configuration: the shared rate limit', () => {
+  it('limits in each replica alone when no Redis is configured', () => {
+    const config = loadGatewayConfig({});
+    expect(config.rateLimitRedisUrl).toBeNull();
+    expect(config.rateLimitFallbackReplicas).toBe(1);
+  });
+
+  it('takes a redis:// or rediss:// URL as a secret, never echoing it', () => {
+    const url = 'redis://:hunter2-password@redis:6379/3';
+    const config = loadGatewayConfig({ RATE_LIMIT_REDIS_URL: url, RATE_LIMIT_FALLBACK_REPLICAS: '2' });
+    expect(config.rateLimitRedisUrl?.value.reveal()).toBe(url);
+    expect(JSON.stringify(config)).not.toContain('hunter2');
+    expect(config.rateLimitFallbackReplicas).toBe(2);
+  });
+
+  it('refuses another protocol and a timeout out of bounds, naming the variable', () => {
+    expect(() => loadGatewayConfig({ RATE_LIMIT_REDIS_URL: 'http://redis:6379' })).toThrow('RATE_LIMIT_REDIS_URL');
+    expect(() => loadGatewayConfig({ RATE_LIMIT_REDIS_TIMEOUT_MS: '0' })).toThrow('RATE_LIMIT_REDIS_TIMEOUT_MS');
+  });
+});

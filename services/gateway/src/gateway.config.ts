@@ -10,6 +10,7 @@ import {
   loadServiceConfig,
   requiredSecret,
   retentionCeilingSpec,
+  secret,
   text,
 } from '@shelfwatch/config';
 
@@ -63,10 +64,25 @@ export const gatewayConfigSpec = {
   adminApiKey: requiredSecret('ADMIN_API_KEY', { generateInDev: true, strength: { minLength: 32, minBits: 100 } }),
   /** Browser origins allowed by CORS (comma-separated); none by default. */
   corsOrigins: originList('CORS_ORIGINS'),
-  /** Requests per API key per minute, sustained (token bucket refill), per gateway instance. */
+  /**
+   * Requests per tenant per minute, sustained (token bucket refill): shared by every replica when
+   * `RATE_LIMIT_REDIS_URL` is set, per gateway instance otherwise.
+   */
   rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
-  /** Requests a key may send at once above the sustained rate (bucket size). */
+  /** Requests a tenant may send at once above the sustained rate (bucket size). */
   rateLimitBurst: integer('RATE_LIMIT_BURST', 100, 1, 100_000),
+  /**
+   * Redis holding the tenants' buckets, shared by every gateway replica (`redis://[:password@]host:6379[/db]`,
+   * or `rediss://` for TLS; a secret, as it may carry a password). Unset: each replica limits on its own.
+   */
+  rateLimitRedisUrl: secret('RATE_LIMIT_REDIS_URL', { protocols: ['redis', 'rediss'] }),
+  /** Longest wait for Redis's answer on a request; a later answer limits that request in this replica alone. */
+  rateLimitRedisTimeoutMs: integer('RATE_LIMIT_REDIS_TIMEOUT_MS', 100, 5, 5_000),
+  /**
+   * While Redis is away each replica limits on its own to the limit divided by this (at least 1 request): set
+   * it to the usual number of replicas (k8s: the autoscaler's minimum) so that together they stay near the limit.
+   */
+  rateLimitFallbackReplicas: integer('RATE_LIMIT_FALLBACK_REPLICAS', 1, 1, 1_000),
   /**
    * Requests without a valid key (missing, malformed, unknown, revoked: anything that would read the database)
    * per client address per minute, sustained, per gateway instance: with N replicas an address gets up to N

@@ -6,7 +6,7 @@ import { GatewayError, GatewayErrorCode } from '../http/gateway.errors';
 import { RateLimiter } from '../limits/rate-limiter';
 import { bearerToken, keyMatches, lookupOf } from './api-key';
 import { KeyCache } from './key-cache';
-import { StoredKey, TenantsStore } from './tenants.store';
+import { TenantsStore } from './tenants.store';
 
 /** Who is calling: a tenant through one of its keys, or the operator with the admin key. */
 export type Principal = { kind: 'tenant'; tenantId: string; keyId: string } | { kind: 'admin' };
@@ -56,12 +56,12 @@ export class AuthService {
     }
     const lookup = lookupOf(presented);
     const now = this.clock.now();
-    const cached = lookup === null ? null : this.cache.get(lookup, now.getTime());
+    const cached = lookup === null ? null : this.cache.get(lookup);
     const charged = cached === undefined || cached === null;
     if (charged) {
       this.charge(client);
     }
-    const stored = lookup !== null && cached === undefined ? await this.read(lookup, now) : (cached ?? null);
+    const stored = lookup !== null && cached === undefined ? await this.cache.load(lookup) : (cached ?? null);
     if (!stored || !keyMatches(presented, stored.hash) || (stored.revokedAt !== null && stored.revokedAt <= now)) {
       if (!charged) {
         this.charge(client);
@@ -83,12 +83,6 @@ export class AuthService {
         retryAfterSeconds: decision.retryAfterSeconds,
       });
     }
-  }
-
-  private async read(lookup: string, now: Date): Promise<StoredKey | null> {
-    const stored = await this.store.findKeyByLookup(lookup);
-    this.cache.set(lookup, stored, now.getTime());
-    return stored;
   }
 
   private touch(keyId: string, now: Date): void {

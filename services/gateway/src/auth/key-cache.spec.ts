@@ -1,32 +1,129 @@
-import { KeyCache } from './key-cache';
+import { register } from 'prom-client';
+import { KEY_CACHE_LOOKUPS, KeyCache } from './key-cache';
 import { StoredKey } from './tenants.store';
 
-const key: StoredKey = {
-  id: 'k',
-  tenantId: 't',
-  lookup: 'abc',
-  hash: Buffer.alloc(32),
-  label: 'l',
-  createdAt: new Date(0),
-  revokedAt: null,
-  lastUsedAt: null,
-};
+function storedKey(overrides: Partial<StoredKey> = {}): StoredKey {
+  return {
+    id: 'k',
+    tenantId: 't',
+    lookup: 'abc',
+    hash: Buffer.alloc(32),
+    label: 'l',
+    createdAt: new Date(0),
+    revokedAt: null,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
+
+/** A database of keys whose reads are counted and answer only when released (all at once). */
+function slowDatabase(keys: Record<string, StoredKey>) {
+  const reads: string[] = [];
+  let release: () => void = () => undefined;
+  let gate = new Promise<void>((resolve) => (release = resolve));
+  return {
+    reads,
+    release: () => release(),
+    reopen: () => {
+      gate = new Promise<void>((resolve) => (release = resolve));
+    },
+    read: async (lookup: string): Promise<StoredKey | null> => {
+      reads.push(lookup);
+      await gate;
+      return keys[lookup] ?? null;
+    },
+  };
+}
+
+/** A database answering at once, counting its reads. */
+function database(keys: Record<string, StoredKey>) {
+  const reads: string[] = [];
+  return {
+    reads,
+    read: (lookup: string): Promise<StoredKey | null> => {
+      reads.push(lookup);
+      return Promise.resolve(keys[lookup] ?? null);
+    },
+  };
+}
+
+async function lookups(result: 'hit' | 'miss'): Promise<number> {
+  const metric = await register.getSingleMetric(KEY_CACHE_LOOKUPS)?.get();
+  return metric?.values.find((value) => value.labels.result === result)?.value ?? 0;
+}
 
 describe('KeyCache', () => {
-  it('answers from memory until the TTL, then asks for a fresh read', () => {
-    const cache = new KeyCache(1_000);
-    expect(cache.get('abc', 0)).toBeUndefined();
-    cache.set('abc', key, 0);
-    cache.set('none', null, 0);
-    expect(cache.get('abc', 999)).toBe(key);
-    expect(cache.get('none', 999)).toBeNull();
-    expect(cache.get('abc', 1_000)).toBeUndefined();
+  it('answers from memory until the TTL, then asks for a fresh read; unknown keys are remembered too', async () => {
+    let now = 50_000;
+    const db = database({ abc: storedKey() });
+    const cache = new KeyCache(db.read, { ttlMs: 1_000, now: () => now });
+    expect(cache.get('abc')).toBeUndefined();
+    expect(await cache.load('abc')).toMatchObject({ id: 'k' });
+    expect(await cache.load('none')).toBeNull();
+    now = 51_000;
+    expect(cache.get('abc')).toMatchObject({ id: 'k' });
+    expect(cache.get('none')).toBeNull();
+    now = 51_001;
+    expect(cache.get('abc')).toBeUndefined();
+    expect(db.reads).toEqual(['abc', 'none']);
   });
 
-  it('forgets a revoked key at once', () => {
-    const cache = new KeyCache(1_000);
-    cache.set('abc', key, 0);
+  it('reads a key once however many requests miss it at once', async () => {
+    const db = slowDatabase({ abc: storedKey() });
+    const cache = new KeyCache(db.read);
+    const waiting = Array.from({ length: 50 }, () => cache.load('abc'));
+    db.release();
+    const answers = await Promise.all(waiting);
+    expect(db.reads).toEqual(['abc']);
+    expect(answers.every((answer) => answer?.id === 'k')).toBe(true);
+  });
+
+  it('drops only the least recently used key when it is full, never the rest', async () => {
+    const keys = Object.fromEntries(['a', 'b', 'c', 'd'].map((lookup) => [lookup, storedKey({ id: lookup, lookup })]));
+    const db = database(keys);
+    const cache = new KeyCache(db.read, { maxEntries: 3 });
+    for (const lookup of ['a', 'b', 'c']) {
+      await cache.load(lookup);
+    }
+    expect(cache.get('a')?.id).toBe('a');
+    await cache.load('d');
+    expect(['a', 'b', 'c', 'd'].map((lookup) => cache.get(lookup)?.id ?? null)).toEqual(['a', null, 'c', 'd']);
+    expect(db.reads).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('forgets a revoked key at once, and does not keep a read of it that was under way', async () => {
+    const db = slowDatabase({ abc: storedKey() });
+    const cache = new KeyCache(db.read);
+    const before = cache.load('abc');
     cache.forget('abc');
-    expect(cache.get('abc', 1)).toBeUndefined();
+    db.release();
+    expect(await before).toMatchObject({ id: 'k' });
+    expect(cache.get('abc')).toBeUndefined();
+    db.reopen();
+    const again = cache.load('abc');
+    db.release();
+    await again;
+    cache.forget('abc');
+    expect(cache.get('abc')).toBeUndefined();
+  });
+
+  it('passes a failed read on without keeping it', async () => {
+    const failing = (): Promise<StoredKey | null> => Promise.reject(new Error('connection refused'));
+    const cache = new KeyCache(failing);
+    await expect(cache.load('abc')).rejects.toThrow('connection refused');
+    expect(cache.get('abc')).toBeUndefined();
+  });
+
+  it('counts hits and misses, the hit rate of the metric', async () => {
+    const [hits, misses] = [await lookups('hit'), await lookups('miss')];
+    const cache = new KeyCache(database({ abc: storedKey() }).read);
+    cache.get('abc');
+    await cache.load('abc');
+    cache.get('abc');
+    cache.get('abc');
+    expect({ hits: (await lookups('hit')) - hits, misses: (await lookups('miss')) - misses }).toEqual({
+      hits: 2,
+      misses: 1,
+    });
   });
 });

@@ -93,23 +93,26 @@ export class TenantsService {
   }
 
   /** Issues a replacement and retires the old key after `graceSeconds` (0: at once). */
-  rotate(tenantId: string, keyId: string, graceSeconds: number): Promise<IssuedApiKey> {
-    return this.store.transactional(async (em) => {
+  async rotate(tenantId: string, keyId: string, graceSeconds: number): Promise<IssuedApiKey> {
+    const { lookup, issued } = await this.store.transactional(async (em) => {
       const old = await this.ownedLiveKey(em, tenantId, keyId);
-      const issued = await this.issue(em, tenantId, old.label, old.id);
+      const replacement = await this.issue(em, tenantId, old.label, old.id);
       await this.store.revokeKey(em, old.id, new Date(this.clock.now().getTime() + graceSeconds * 1_000));
-      this.cache.forget(old.lookup);
-      return issued;
+      return { lookup: old.lookup, issued: replacement };
     });
+    // After the commit: a request reading the key before it would otherwise cache the unrevoked row again.
+    this.cache.forget(lookup);
+    return issued;
   }
 
   /** Revokes a key at once. */
-  revoke(tenantId: string, keyId: string): Promise<void> {
-    return this.store.transactional(async (em) => {
+  async revoke(tenantId: string, keyId: string): Promise<void> {
+    const lookup = await this.store.transactional(async (em) => {
       const key = await this.ownedLiveKey(em, tenantId, keyId);
       await this.store.revokeKey(em, key.id, this.clock.now());
-      this.cache.forget(key.lookup);
+      return key.lookup;
     });
+    this.cache.forget(lookup);
   }
 
   private async ownedLiveKey(em: EntityManager, tenantId: string, keyId: string): Promise<StoredKey> {

@@ -36,13 +36,23 @@ const integerHeader = (description: string): JsonSchema => ({
 });
 
 /**
- * The headers the gateway sets (route-runner.ts, api.plugin.ts): the key's token bucket on every authenticated
- * answer, `Retry-After` on a 429, `Idempotent-Replayed` on a replayed answer.
+ * The headers the gateway sets (route-runner.ts, api.plugin.ts): the tenant's token bucket on every
+ * authenticated answer (draft-ietf-httpapi-ratelimit-headers), `Retry-After` on a 429, `Idempotent-Replayed` on
+ * a replayed answer.
  */
 export const RESPONSE_HEADERS: Record<string, JsonSchema> = {
-  'RateLimit-Limit': integerHeader('Requests the API key may send at once (its bucket size)'),
-  'RateLimit-Remaining': integerHeader('Requests the API key may still send right now'),
-  'RateLimit-Reset': integerHeader('Seconds until the bucket of the API key is full again'),
+  'RateLimit-Policy': {
+    description:
+      'The quota policy of the tenant (draft-ietf-httpapi-ratelimit-headers): `q` requests at once (its bucket), ' +
+      'refilled from empty in `w` seconds, so `q` per `w` seconds sustained',
+    schema: { type: 'string', example: '"tenant";q=100;w=10' },
+  },
+  RateLimit: {
+    description:
+      'What is left of the quota (draft-ietf-httpapi-ratelimit-headers): `r` requests may still be sent now, ' +
+      'the bucket is full again in `t` seconds',
+    schema: { type: 'string', example: '"tenant";r=42;t=6' },
+  },
   'Retry-After': integerHeader('Seconds to wait before the next request would be accepted'),
   'Idempotent-Replayed': {
     description: 'true when this is the stored answer of an earlier request with the same Idempotency-Key',

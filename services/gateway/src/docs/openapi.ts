@@ -109,10 +109,7 @@ class OperationBuilder {
 
 function rateLimitHeaders(): Record<string, JsonSchema> {
   return Object.fromEntries(
-    ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'].map((name) => [
-      name,
-      { $ref: `#/components/headers/${name}` },
-    ]),
+    ['RateLimit-Policy', 'RateLimit'].map((name) => [name, { $ref: `#/components/headers/${name}` }]),
   );
 }
 
@@ -180,7 +177,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string = API_
       version,
       description:
         'Digital-shelf monitoring. Authenticate with `Authorization: Bearer <API key>`; errors are RFC 9457 ' +
-        'problem+json. Every authenticated answer carries the RateLimit headers of the key; a 429 says when to ' +
+        "problem+json. Every authenticated answer carries the tenant's `RateLimit-Policy` and `RateLimit` headers " +
+        '(draft-ietf-httpapi-ratelimit-headers); a 429 says when to ' +
         'retry in `Retry-After`.',
     },
     servers: [{ url: '/' }],

@@ -11,7 +11,8 @@ import { RateLimiter } from '../limits/rate-limiter';
 import { RETENTION_MAX_DAYS } from '../routes/retention.routes';
 import { ApiRoutes } from './api-routes';
 import { GatewayHttp, HTTP_EDGE_OPTIONS } from './gateway-http';
-import { RATE_LIMITER, RouteRunner } from './route-runner';
+import { RouteRunner } from './route-runner';
+import { TENANT_LIMITS_OPTIONS, TenantLimits } from '../limits/tenant-limits';
 
 const PURGE_EVERY_MS = 60 * 60_000;
 
@@ -52,7 +53,8 @@ export class GatewayHttpModule {
         { provide: IDEMPOTENCY_TTL_MS, useValue: config.idempotencyTtlHours * 3_600_000 },
         { provide: RETENTION_MAX_DAYS, useValue: config.retentionMaxDays },
         { provide: IDEMPOTENCY_IN_FLIGHT_MS, useValue: config.idempotencyInFlightSeconds * 1_000 },
-        { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitBurst, config.rateLimitPerMinute) },
+        { provide: TENANT_LIMITS_OPTIONS, useValue: { config, logger } },
+        TenantLimits,
         {
           provide: AUTH_THROTTLE,
           useValue: new RateLimiter(config.authFailureBurst, config.authFailuresPerMinute),
@@ -61,7 +63,11 @@ export class GatewayHttpModule {
           provide: HTTP_EDGE_OPTIONS,
           useValue: { corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, logger, version },
         },
-        { provide: KeyCache, useValue: new KeyCache() },
+        {
+          provide: KeyCache,
+          inject: [TenantsStore],
+          useFactory: (store: TenantsStore) => new KeyCache((lookup) => store.findKeyByLookup(lookup)),
+        },
         TenantsStore,
         AuthService,
         TenantsService,

@@ -26,13 +26,7 @@ export const HTTP_EDGE_OPTIONS = Symbol('HTTP_EDGE_OPTIONS');
 
 /** Headers a browser client may send and read. */
 const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key'];
-const CORS_EXPOSED_HEADERS = [
-  'RateLimit-Limit',
-  'RateLimit-Remaining',
-  'RateLimit-Reset',
-  'Retry-After',
-  'Idempotent-Replayed',
-];
+const CORS_EXPOSED_HEADERS = ['RateLimit-Policy', 'RateLimit', 'Retry-After', 'Idempotent-Replayed'];
 
 /**
  * Puts the API on the service's Fastify instance before it starts: latency metrics, security headers and CORS

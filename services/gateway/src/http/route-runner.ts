@@ -3,14 +3,12 @@ import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, Principal } from '../auth/auth.service';
 import { IdempotencyStore, StoredAnswer, requestHash } from '../idempotency/idempotency.store';
-import { RateLimiter } from '../limits/rate-limiter';
+import { rateLimitHeaders } from '../limits/rate-limit-headers';
+import { TenantLimits } from '../limits/tenant-limits';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
 import { knownProblem } from './problem.mapper';
 import { AnyRoute, RouteAnswer } from './route';
 import { validateInput } from './validate';
-
-/** The limiter of this gateway instance. */
-export const RATE_LIMITER = Symbol('RATE_LIMITER');
 
 /** Scope of the operator's idempotency keys (tenants use their id). */
 const ADMIN_SCOPE = '00000000-0000-0000-0000-000000000000';
@@ -58,7 +56,7 @@ export interface Outcome {
  * Runs one API request through its steps:
  * 1. authenticate the key (401; 429 when the client address sent too many unauthenticated requests) and check
  *    the route's access (403);
- * 2. take a token from the key's bucket (429 with Retry-After), setting the RateLimit headers;
+ * 2. take a token from the tenant's bucket (429 with Retry-After), setting `RateLimit-Policy` and `RateLimit`;
  * 3. validate path, query and body (400 naming every field);
  * 4. on a POST with `Idempotency-Key`, claim the key or replay the stored answer (409/422 on misuse);
  * 5. call the route's handler, and store its answer for the key.
@@ -68,14 +66,14 @@ export class RouteRunner {
   constructor(
     private readonly auth: AuthService,
     private readonly idempotency: IdempotencyStore,
-    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    private readonly limits: TenantLimits,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async run(route: AnyRoute, request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
     const principal = route.access === 'public' ? null : await this.authorize(route, request);
     if (principal) {
-      this.limit(principal, reply);
+      await this.limit(principal, reply);
     }
     const input = validateInput(route, request);
     const tenantId = principal?.kind === 'tenant' ? principal.tenantId : '';
@@ -111,16 +109,15 @@ export class RouteRunner {
     return principal;
   }
 
-  private limit(principal: Principal, reply: FastifyReply): void {
-    const decision = this.limiter.take(
-      principal.kind === 'tenant' ? principal.keyId : 'admin',
+  /** One bucket per tenant, whichever of its keys is used; the operator's admin key has a bucket of its own. */
+  private async limit(principal: Principal, reply: FastifyReply): Promise<void> {
+    const decision = await this.limits.limiter.take(
+      principal.kind === 'tenant' ? `tenant:${principal.tenantId}` : 'admin',
       this.clock.now().getTime(),
     );
-    reply.header('RateLimit-Limit', decision.limit);
-    reply.header('RateLimit-Remaining', decision.remaining);
-    reply.header('RateLimit-Reset', decision.resetSeconds);
+    reply.headers(rateLimitHeaders(decision));
     if (!decision.allowed) {
-      throw new GatewayError(GatewayErrorCode.RateLimited, 'rate limit of this API key exceeded', {
+      throw new GatewayError(GatewayErrorCode.RateLimited, 'rate limit of this tenant exceeded', {
         retryAfterSeconds: decision.retryAfterSeconds,
       });
     }

@@ -1,0 +1,163 @@
+import { Redis } from 'ioredis';
+import { register } from 'prom-client';
+import { eventually } from '@shelfwatch/testing';
+import {
+  BootedService,
+  ServiceUnderTest,
+  bootInTestEnvironment,
+  bootService,
+} from '../../../libs/platform/test/service-harness';
+import { GatewayAppModule } from '../src/app.module';
+import { GatewayConfig, loadGatewayConfig } from '../src/gateway.config';
+import { gatewayPersistence } from '../src/gateway.persistence';
+import { RATE_LIMIT_METRICS } from '../src/limits/shared-rate-limiter';
+import { bucketPrefix } from '../src/limits/tenant-limits';
+import { ADMIN_KEY, Api, ApiResponse } from './gateway.e2e-harness';
+import { RedisProxy } from './redis-proxy';
+
+// The machine's Redis (127.0.0.1:6379, as Postgres and NATS); each test's buckets live under its own namespace.
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+const makeModule = (config: GatewayConfig, logger: Parameters<typeof GatewayAppModule.forConfig>[1]) =>
+  GatewayAppModule.forConfig(config, logger);
+
+async function dropBuckets(namespace: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  await redis.connect();
+  const keys = await redis.keys(`${bucketPrefix(namespace)}*`);
+  if (keys.length > 0) {
+    await redis.del(...keys);
+  }
+  redis.disconnect();
+}
+
+async function fallbackActive(): Promise<number> {
+  const metric = await register.getSingleMetric(RATE_LIMIT_METRICS.fallbackActive)?.get();
+  return metric?.values[0]?.value ?? -1;
+}
+
+const policyOf = (answer: ApiResponse): string => String(answer.headers['ratelimit-policy']);
+
+describe('rate limit shared through Redis', () => {
+  describe('two gateway replicas', () => {
+    const BURST = 10;
+    const PER_MINUTE = 6;
+    let first: BootedService<GatewayConfig>;
+    let second: ServiceUnderTest;
+
+    beforeAll(async () => {
+      first = await bootInTestEnvironment(gatewayPersistence, loadGatewayConfig, makeModule, () => ({
+        ADMIN_API_KEY: ADMIN_KEY,
+        RATE_LIMIT_BURST: String(BURST),
+        RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+        RATE_LIMIT_REDIS_URL: REDIS_URL,
+      }));
+      second = await bootService('gateway', first.config, makeModule);
+    });
+
+    afterAll(async () => {
+      await second?.close();
+      if (first) {
+        await dropBuckets(first.config.namespace);
+        await first.stop();
+      }
+    });
+
+    it('hold one tenant to its limit together, whichever of its keys and replicas a request uses', async () => {
+      const replicas = [new Api(first.sut), new Api(second)];
+      const tenant = await replicas[0].tenant('acme');
+      const started = performance.now();
+      const issued = await replicas[1].call<{ apiKey: string }>('POST', '/v1/api-keys', {
+        key: tenant.apiKey,
+        body: { label: 'second' },
+      });
+      expect(issued.status).toBe(201);
+      const keys = [tenant.apiKey, issued.body.apiKey];
+      const answers: { replica: number; answer: ApiResponse }[] = [];
+      for (let round = 0; round < 5; round += 1) {
+        const batch = await Promise.all(
+          Array.from({ length: 6 }, async (_, i) => {
+            const replica = i % 2;
+            const answer = await replicas[replica].call('GET', '/v1/tenant', { key: keys[Math.floor(i / 2) % 2] });
+            return { replica, answer };
+          }),
+        );
+        answers.push(...batch);
+      }
+      const elapsedSeconds = (performance.now() - started) / 1_000;
+      // The limiter's own formula: the bucket's burst, plus what it refilled while the requests ran.
+      const mostAllowed = Math.floor(BURST + (PER_MINUTE / 60) * elapsedSeconds);
+      const allowed = 1 + answers.filter(({ answer }) => answer.status === 200).length;
+      expect(answers.every(({ answer }) => [200, 429].includes(answer.status))).toBe(true);
+      expect(allowed).toBeGreaterThanOrEqual(BURST);
+      expect(allowed).toBeLessThanOrEqual(mostAllowed);
+      for (const replica of [0, 1]) {
+        const refused = answers.filter((entry) => entry.replica === replica && entry.answer.status === 429);
+        expect(refused.length).toBeGreaterThan(0);
+        for (const { answer } of refused) {
+          expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+          expect(answer.headers['content-type']).toContain('application/problem+json');
+          expect(answer.body).toMatchObject({ status: 429, type: 'https://shelfwatch.dev/problems/rate-limited' });
+          expect(policyOf(answer)).toBe(`"tenant";q=${BURST};w=${(BURST * 60) / PER_MINUTE}`);
+          expect(answer.headers.ratelimit).toMatch(/^"tenant";r=0;t=\d+$/);
+        }
+      }
+    });
+  });
+
+  describe('when Redis goes away', () => {
+    let proxy: RedisProxy;
+    let booted: BootedService<GatewayConfig>;
+    let api: Api;
+    let key: string;
+
+    beforeAll(async () => {
+      proxy = await RedisProxy.start();
+      booted = await bootInTestEnvironment(gatewayPersistence, loadGatewayConfig, makeModule, () => ({
+        ADMIN_API_KEY: ADMIN_KEY,
+        RATE_LIMIT_BURST: '1000',
+        RATE_LIMIT_PER_MINUTE: '60000',
+        RATE_LIMIT_REDIS_URL: proxy.url,
+        RATE_LIMIT_REDIS_TIMEOUT_MS: '200',
+        RATE_LIMIT_FALLBACK_REPLICAS: '2',
+      }));
+      api = new Api(booted.sut);
+      key = (await api.tenant('globex')).apiKey;
+    });
+
+    afterAll(async () => {
+      await proxy?.stop();
+      if (booted) {
+        await dropBuckets(booted.config.namespace);
+        await booted.stop();
+      }
+    });
+
+    const shared = '"tenant";q=1000;w=1';
+    const alone = '"tenant";q=500;w=1';
+
+    /** Every status answered during the outage test: none may be an error, not even the first one. */
+    const statuses: number[] = [];
+
+    async function expectPolicy(policy: string, active: number): Promise<void> {
+      await eventually(async () => {
+        const answer = await api.call('GET', '/v1/tenant', { key });
+        statuses.push(answer.status);
+        expect({ policy: policyOf(answer), active: await fallbackActive() }).toEqual({ policy, active });
+      });
+    }
+
+    it('limits in each replica alone while Redis is unreachable or hangs, and shares the limit again when it is back', async () => {
+      await expectPolicy(shared, 0);
+      await proxy.cut();
+      await expectPolicy(alone, 1);
+      await proxy.resume();
+      await expectPolicy(shared, 0);
+      proxy.stall();
+      await expectPolicy(alone, 1);
+      await proxy.resume();
+      await expectPolicy(shared, 0);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    });
+  });
+});

@@ -46,8 +46,15 @@ export class BatchProcessor {
       return;
     }
     stopHeartbeat();
+    const seam = this.single.options.afterCommit;
+    if (seam) {
+      for (const item of traced) {
+        await seam(item.event);
+      }
+    }
+    // Every ack in one synchronous loop: they leave in one write (see MessageProcessor.acknowledge).
     for (const [index, item] of traced.entries()) {
-      await this.single.settleCommitted(item, outcomes[index] ?? 'handled', item.span);
+      this.single.acknowledge(item, outcomes[index] ?? 'handled', item.span);
     }
     this.endAll(traced);
   }

@@ -6,3 +6,4 @@ export * from './provision-database';
 export * from './purge';
 export * from './purge-policy';
 export * from './purge-guard';
+export * from './bound-statement';

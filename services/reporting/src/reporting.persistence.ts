@@ -4,6 +4,7 @@ import { Migration20261122100000ReadModels } from './migrations/Migration2026112
 import { Migration20261203120001ObservedPrices } from './migrations/Migration20261203120001ObservedPrices';
 import { Migration20261203170000PurgeWatermarks } from './migrations/Migration20261203170000PurgeWatermarks';
 import { Migration20261204093001CurrenciesAndListings } from './migrations/Migration20261204093001CurrenciesAndListings';
+import { Migration20261205090000RoomForHotUpdates } from './migrations/Migration20261205090000RoomForHotUpdates';
 
 /** The reporting's schema: its entities and every migration, oldest first. */
 export const reportingPersistence: ServicePersistence = {
@@ -15,5 +16,6 @@ export const reportingPersistence: ServicePersistence = {
     { name: 'Migration20261203120001ObservedPrices', class: Migration20261203120001ObservedPrices },
     { name: 'Migration20261203170000PurgeWatermarks', class: Migration20261203170000PurgeWatermarks },
     { name: 'Migration20261204093001CurrenciesAndListings', class: Migration20261204093001CurrenciesAndListings },
+    { name: 'Migration20261205090000RoomForHotUpdates', class: Migration20261205090000RoomForHotUpdates },
   ],
 };

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope } from '@shelfwatch/contracts';
+import { executeBound } from '@shelfwatch/persistence';
 import { BucketRow, LAST_COLUMNS, recordedRows } from './ranking-rows';
 import { utcDay } from './buckets';
 
@@ -35,7 +36,7 @@ function upsertBuckets(table: string): string {
   );
   const columns = BUCKET_COLUMNS.join(', ');
   return `insert into reporting.${table} as b (${columns})
-    select ${columns} from json_to_recordset(?::json) as x(${BUCKET_RECORD})
+    select ${columns} from json_to_recordset($1::json) as x(${BUCKET_RECORD})
     on conflict (tenant_id, product_id, keyword_id, bucket) do update set
       samples = b.samples + excluded.samples,
       rank_min = least(b.rank_min, excluded.rank_min),
@@ -48,7 +49,7 @@ function upsertBuckets(table: string): string {
 /** The tenants whose dashboard average moved: a latest rank found for the first time or changed. */
 const UPSERT_LATEST = `
   with incoming as (
-    select * from json_to_recordset(?::json) as x(product_id uuid, keyword_id uuid, tenant_id uuid, rank smallint,
+    select * from json_to_recordset($1::json) as x(product_id uuid, keyword_id uuid, tenant_id uuid, rank smallint,
                                                     at timestamptz)
   ), before as (
     select r.product_id, r.keyword_id, r.rank from reporting.latest_ranks r join incoming i using (product_id, keyword_id)
@@ -75,10 +76,11 @@ async function freshCrawls(em: EntityManager, events: readonly Recorded[]): Prom
     keyword_id: e.data.keywordId,
     recorded_at: e.data.recordedAt,
   }));
-  const inserted = await em.execute<{ crawl_id: string }[]>(
+  const inserted = await executeBound<{ crawl_id: string }>(
+    em,
     `insert into reporting.recorded_crawls (crawl_id, tenant_id, keyword_id, recorded_at)
      select crawl_id, tenant_id, keyword_id, recorded_at
-       from json_to_recordset(?::json) as x(crawl_id uuid, tenant_id uuid, keyword_id uuid, recorded_at timestamptz)
+       from json_to_recordset($1::json) as x(crawl_id uuid, tenant_id uuid, keyword_id uuid, recorded_at timestamptz)
      on conflict (crawl_id) do nothing returning crawl_id`,
     [JSON.stringify(rows)],
   );
@@ -100,20 +102,20 @@ export async function rankingRecorded(em: EntityManager, events: readonly Record
   const fresh = await freshCrawls(em, events);
   const { hourly, daily, latest, slots } = recordedRows(fresh);
   if (hourly.length > 0) {
-    await em.execute(upsertBuckets('rank_hourly'), [JSON.stringify(hourly)], 'run');
-    await em.execute(upsertBuckets('rank_daily'), [JSON.stringify(daily)], 'run');
+    await executeBound(em, upsertBuckets('rank_hourly'), [JSON.stringify(hourly)]);
+    await executeBound(em, upsertBuckets('rank_daily'), [JSON.stringify(daily)]);
   }
   const moved =
-    latest.length === 0 ? [] : await em.execute<{ tenant_id: string }[]>(UPSERT_LATEST, [JSON.stringify(latest)]);
+    latest.length === 0 ? [] : await executeBound<{ tenant_id: string }>(em, UPSERT_LATEST, [JSON.stringify(latest)]);
   if (slots.length > 0) {
-    await em.execute(
+    await executeBound(
+      em,
       `insert into reporting.brand_slots as s (tenant_id, keyword_id, day, rank, brand, slots)
        select tenant_id, keyword_id, day, rank, brand, slots
-         from json_to_recordset(?::json) as x(tenant_id uuid, keyword_id uuid, day date, rank smallint, brand text,
+         from json_to_recordset($1::json) as x(tenant_id uuid, keyword_id uuid, day date, rank smallint, brand text,
                                               slots integer)
        on conflict (tenant_id, keyword_id, day, rank, brand) do update set slots = s.slots + excluded.slots`,
       [JSON.stringify(slots)],
-      'run',
     );
   }
   const brandDays = fresh

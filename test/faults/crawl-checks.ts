@@ -69,7 +69,8 @@ export async function crawlsCompletedOrRepaired(
 
 /**
  * The ranking rows stored for every completed crawl equal, rank for rank, what the simulator served for its
- * keyword at its round's simulated moment: same external id and price, none missing, none extra or twice.
+ * keyword at its round's simulated moment: same external id and price (a listing served without a price,
+ * `lprice: ""`, is stored with none), none missing, none extra or twice.
  * Minimum: the rows a full page per keyword and round makes.
  */
 export async function rowsEqualServed(
@@ -80,7 +81,7 @@ export async function rowsEqualServed(
   minimum: number,
 ): Promise<Finding> {
   const { rows } = await db.query<{ crawl_id: string; shelf: string[] }>(
-    `select r.crawl_id, array_agg(r.rank || ' ' || r.external_id || ' ' || r.price::float8 order by r.rank) as shelf
+    `select r.crawl_id, array_agg(r.rank || ' ' || r.external_id || ' ' || coalesce(r.price::float8, 0) order by r.rank) as shelf
        from ranking.ranking_rows r join crawler.crawl_runs c using (crawl_id)
       where c.crawl_id = any($1::uuid[]) and c.status = 'completed'
       group by r.crawl_id`,

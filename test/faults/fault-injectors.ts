@@ -105,9 +105,10 @@ const relayKill: Fault = async (targets) => {
   const signal = await producer.kill9();
   await pause(1_000);
   producer.start();
-  const note = `${state.pending} rows committed, unpublished${state.locked ? ', relay lock held' : ''}`;
+  const evidence = `${state.pending} rows committed, unpublished${state.locked ? ', relay lock held' : ''}; exit signal ${signal}`;
   const confirmed = state.pending > 0 && signal === 'SIGKILL';
-  return { ...outcome('kill -9 outbox relay (crawler) between commit and publish', at, note, confirmed, note) };
+  const note = 'killed once unpublished rows (and the lock) were seen';
+  return outcome('kill -9 outbox relay (crawler) between commit and publish', at, note, confirmed, evidence);
 };
 
 /** NATS stopped for 4 s; confirmed when nothing accepted connections on its port meanwhile. */

@@ -29,7 +29,7 @@ import { Workload } from './workload';
  */
 const FULL = process.env.FAULTS_MODE === 'full';
 const SIZE = {
-  keywords: Number(process.env.FAULTS_KEYWORDS ?? (FULL ? 200 : 40)),
+  keywords: Number(process.env.FAULTS_KEYWORDS ?? (FULL ? 200 : 24)),
   rounds: Number(process.env.FAULTS_ROUNDS ?? (FULL ? 125 : 0)),
 };
 /** A crawl may end failed this long after a fault ended: the crawler's own retries (5 × at most 2 s) and slack. */
@@ -179,8 +179,9 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
         let verdict = await check(input);
         const settleDeadline = Date.now() + 120_000;
         while (verdict.findings.some((finding) => !finding.ok) && Date.now() < settleDeadline) {
-          const failing = verdict.findings.filter((finding) => !finding.ok).map((finding) => finding.check);
-          say(`settling, ${failing.length} checks not met yet: ${failing.join('; ').slice(0, 200)}`);
+          const failing = verdict.findings.filter((finding) => !finding.ok);
+          const first = failing[0]?.failures[0] ?? '';
+          say(`settling, ${failing.length} checks not met yet: ${failing.map((f) => f.check).join('; ')} (${first})`);
           await pause(2_000);
           verdict = await check(input);
         }

@@ -1,55 +1,54 @@
-import { ConsumerInfo, JetStreamManager, jetstream } from '@nats-io/jetstream';
+import { JetStreamManager } from '@nats-io/jetstream';
 import { NatsConnection } from '@nats-io/transport-node';
-import { EventEnvelope, STREAMS } from '@shelfwatch/contracts';
-import { DEAD_LETTER_HEADERS, Topology } from '@shelfwatch/messaging';
+import { STREAMS } from '@shelfwatch/contracts';
+import { Topology } from '@shelfwatch/messaging';
 import { Client } from 'pg';
+import { alertsAlternate, productMissingRaisedOnce } from './alert-checks';
+import { ServedLookup, crawlsCompletedOrRepaired, rowsEqualServed } from './crawl-checks';
+import { FaultWindow, Finding, finding } from './finding';
 import { suiteClient } from './infra';
+import {
+  StoredEvent,
+  consumersCaughtUp,
+  eventsStored,
+  outboxesDrained,
+  poisonParkedOnly,
+  readAll,
+} from './stream-checks';
+import { ReceivedDelivery, RegisteredWebhook, deliveredOncePerWebhook } from './webhook-receiver';
 import { WorkloadRecord } from './workload';
 
-/** One stored event with the header that tells a dead letter's consumer. */
-export interface StoredEvent {
-  subject: string;
-  envelope: EventEnvelope | undefined;
-  deadLetterConsumer: string | undefined;
+export type { Finding } from './finding';
+
+/** The least each check must see, derived from the workload's size (see `minimumsFor`). */
+export interface Minimums {
+  crawls: number;
+  rows: number;
+  alerts: number;
+  deliveries: number;
+  events: number;
 }
 
-/** Reads a whole stream with an ordered consumer (fast: no request per message). */
-export async function readAll(nc: NatsConnection, streamName: string): Promise<StoredEvent[]> {
-  const js = jetstream(nc);
-  const jsm = await js.jetstreamManager();
-  const info = await jsm.streams.info(streamName);
-  const total = info.state.messages;
-  const out: StoredEvent[] = [];
-  if (total === 0) {
-    return out;
-  }
-  const consumer = await js.consumers.get(streamName);
-  const messages = await consumer.consume({ max_messages: 1_000 });
-  for await (const msg of messages) {
-    let envelope: EventEnvelope | undefined;
-    try {
-      envelope = msg.json<EventEnvelope>();
-    } catch {
-      envelope = undefined;
-    }
-    out.push({
-      subject: msg.subject,
-      envelope,
-      deadLetterConsumer: msg.headers?.get(DEAD_LETTER_HEADERS.consumer) || undefined,
-    });
-    if (msg.info.pending === 0 || out.length >= total) {
-      break;
-    }
-  }
-  await messages.close();
-  return out;
-}
-
-/** One line of the checker's verdict. */
-export interface Finding {
-  check: string;
-  ok: boolean;
-  detail: string;
+/**
+ * The minimums of a run of `keywords` × `rounds` crawls, each of one page of `itemsPerCrawl`: every crawl
+ * completes; each stores its page; each product (whose external id no shelf lists) raises one product-missing
+ * alert, delivered to each webhook subscribed to `alert.raised`; each completed crawl leaves at least four
+ * events (`crawl.requested`, `crawl.started`, `crawl.completed`, `ranking.recorded`).
+ */
+export function minimumsFor(shape: {
+  keywords: number;
+  rounds: number;
+  itemsPerCrawl: number;
+  raisedWebhooks: number;
+}): Minimums {
+  const crawls = shape.keywords * shape.rounds;
+  return {
+    crawls,
+    rows: crawls * shape.itemsPerCrawl,
+    alerts: shape.keywords,
+    deliveries: shape.keywords * shape.raisedWebhooks,
+    events: crawls * 4,
+  };
 }
 
 /** Everything the checker compares, gathered once the run has settled. */
@@ -59,75 +58,97 @@ export interface CheckInput {
   topology: Topology;
   databaseUrl: string;
   record: WorkloadRecord;
-  /** Poison event id → the subject it was published on. */
+  /** Poison event id → its event type. */
   poison: Map<string, string>;
+  /** The simulator's record of what it served: the ground truth of every shelf. */
+  served: ServedLookup;
+  /** When faults were in force; a crawl may fail only within one (plus `failureGraceMs`). */
+  windows: readonly FaultWindow[];
+  failureGraceMs: number;
+  webhooks: readonly RegisteredWebhook[];
+  received: readonly ReceivedDelivery[];
+  minimums: Minimums;
 }
 
-/** Compares the final state with what the workload implies: nothing lost, nothing duplicated, nothing stuck. */
+/**
+ * Compares the final state with two records the system under test cannot touch, the workload's ledger of
+ * crawls and the simulator's log of what it served, and with the webhook deliveries the suite's receiver
+ * got: nothing lost, nothing duplicated, nothing stuck, and every check above its minimum.
+ */
 export async function check(input: CheckInput): Promise<{ findings: Finding[]; events: number }> {
   const db = suiteClient(input.databaseUrl);
   await db.connect();
   try {
-    const findings: Finding[] = [];
-    const crawlIds = [...new Set(input.record.crawlIds)];
-    findings.push(await crawlsFinished(db, crawlIds));
-    findings.push(await rowsExactlyOnce(db, crawlIds));
-    const ranking = await readAll(input.nc, input.topology.streamName(STREAMS.RANKING));
-    findings.push(await recordedOncePerCrawl(db, crawlIds, ranking));
-    findings.push(await outboxesDrained(db));
-    findings.push(await consumersCaughtUp(input.jsm, input.topology));
-    const deadLetters = await readAll(input.nc, input.topology.streamName(STREAMS.DEADLETTER));
-    findings.push(await poisonParkedOnly(input.jsm, input.topology, deadLetters, input.poison));
-    const alerts = await readAll(input.nc, input.topology.streamName(STREAMS.ALERT)).catch(() => []);
-    findings.push(alertsAlternate(alerts));
-    let events = 0;
-    for (const stream of Object.values(STREAMS)) {
-      const info = await input.jsm.streams.info(input.topology.streamName(stream)).catch(() => undefined);
-      events += info?.state.messages ?? 0;
-    }
-    return { findings, events };
+    const { record, minimums } = input;
+    const { ledger, roundClock } = record;
+    const findings: Finding[] = [
+      await crawlsCompletedOrRepaired(db, ledger, input.windows, input.failureGraceMs, minimums.crawls),
+      await rowsEqualServed(db, ledger, roundClock, input.served, minimums.rows),
+      await recordedOncePerCrawl(db, input, minimums.crawls),
+      await outboxesDrained(db),
+      await consumersCaughtUp(input.jsm, input.topology),
+      await streamCheck('dead letters', input, STREAMS.DEADLETTER, (letters) =>
+        poisonParkedOnly(letters, input.poison),
+      ),
+      ...(await alertChecks(input)),
+    ];
+    const events = await eventsStored(input.jsm, input.topology, minimums.events);
+    findings.push(events);
+    return { findings, events: events.observed };
   } finally {
     await db.end();
   }
 }
 
-async function crawlsFinished(db: Client, crawlIds: string[]): Promise<Finding> {
-  const { rows } = await db.query<{ status: string; count: string }>(
-    'select status, count(*) from crawler.crawl_runs where crawl_id = any($1::uuid[]) group by status',
-    [crawlIds],
-  );
-  const byStatus = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-  const finished = (byStatus.completed ?? 0) + (byStatus.failed ?? 0);
-  return {
-    check: 'every requested crawl finished (none lost, none stuck)',
-    ok: finished === crawlIds.length,
-    detail: `${crawlIds.length} requested: ${JSON.stringify(byStatus)}`,
-  };
+/** Runs `judge` on a whole stream; a stream that cannot be read fails the check instead of reading as empty. */
+async function streamCheck(
+  what: string,
+  input: CheckInput,
+  stream: (typeof STREAMS)[keyof typeof STREAMS],
+  judge: (events: StoredEvent[]) => Finding,
+): Promise<Finding> {
+  try {
+    return judge(await readAll(input.nc, input.topology.streamName(stream)));
+  } catch (error) {
+    return finding(`${what}: stream read`, 1, 0, [`${stream.name} unreadable: ${String(error)}`], 'no events read');
+  }
 }
 
-async function rowsExactlyOnce(db: Client, crawlIds: string[]): Promise<Finding> {
-  const { rows } = await db.query<{ crawl_id: string; expected: number; stored: string; ranks: string }>(
-    `select c.crawl_id, c.item_count as expected, count(r.id) as stored, count(distinct r.rank) as ranks
-       from crawler.crawl_runs c left join ranking.ranking_rows r on r.crawl_id = c.crawl_id
-      where c.crawl_id = any($1::uuid[]) and c.status = 'completed'
-      group by c.crawl_id, c.item_count`,
-    [crawlIds],
-  );
-  const missing = rows.filter((row) => Number(row.stored) < row.expected);
-  const duplicated = rows.filter((row) => Number(row.stored) > row.expected || Number(row.ranks) < Number(row.stored));
-  const stored = rows.reduce((sum, row) => sum + Number(row.stored), 0);
-  return {
-    check: 'ranking rows of every completed crawl stored exactly once',
-    ok: missing.length === 0 && duplicated.length === 0,
-    detail: `${rows.length} completed crawls, ${stored} rows; ${missing.length} short, ${duplicated.length} duplicated`,
-  };
+/** The alert checks, all over one read of the alert stream (a failed read fails each of them). */
+async function alertChecks(input: CheckInput): Promise<Finding[]> {
+  const { record, minimums } = input;
+  let alerts: StoredEvent[];
+  try {
+    alerts = await readAll(input.nc, input.topology.streamName(STREAMS.ALERT));
+  } catch (error) {
+    const failure = [`${STREAMS.ALERT.name} unreadable: ${String(error)}`];
+    return [finding('alert stream read', 1, 0, failure, 'no alert events read')];
+  }
+  alerts = alerts.filter((event) => event.envelope?.tenantId === record.tenantId);
+  const everServed = (externalId: string, keywordText: string): boolean =>
+    record.roundClock.some((at) =>
+      (input.served(keywordText, at)?.items ?? []).some((item) => item.productId === externalId),
+    );
+  return [
+    alertsAlternate(alerts, minimums.alerts),
+    productMissingRaisedOnce(alerts, record.products, everServed),
+    deliveredOncePerWebhook(alerts, input.webhooks, input.received, minimums.deliveries),
+  ];
 }
 
-async function recordedOncePerCrawl(db: Client, crawlIds: string[], ranking: StoredEvent[]): Promise<Finding> {
+/** One `ranking.recorded` per completed crawl of the ledger, none twice. Minimum: one per keyword and round. */
+async function recordedOncePerCrawl(db: Client, input: CheckInput, minimum: number): Promise<Finding> {
+  const ids = input.record.ledger.map((entry) => entry.crawlId);
   const { rows } = await db.query<{ crawl_id: string }>(
     `select crawl_id from crawler.crawl_runs where crawl_id = any($1::uuid[]) and status = 'completed'`,
-    [crawlIds],
+    [ids],
   );
+  let ranking: StoredEvent[];
+  try {
+    ranking = await readAll(input.nc, input.topology.streamName(STREAMS.RANKING));
+  } catch (error) {
+    return finding('one ranking.recorded per completed crawl', minimum, 0, [String(error)], 'stream unreadable');
+  }
   const recorded = new Map<string, number>();
   for (const event of ranking) {
     const data = event.envelope?.type === 'ranking.recorded' ? (event.envelope.data as { crawlId?: string }) : {};
@@ -135,153 +156,16 @@ async function recordedOncePerCrawl(db: Client, crawlIds: string[], ranking: Sto
       recorded.set(data.crawlId, (recorded.get(data.crawlId) ?? 0) + 1);
     }
   }
-  const lost = rows.filter((row) => !recorded.has(row.crawl_id)).length;
-  const twice = [...recorded.values()].filter((count) => count > 1).length;
-  return {
-    check: 'one ranking.recorded per completed crawl',
-    ok: lost === 0 && twice === 0,
-    detail: `${recorded.size} recorded for ${rows.length} completed; ${lost} missing, ${twice} published twice`,
-  };
-}
-
-async function outboxesDrained(db: Client): Promise<Finding> {
-  const { rows: schemas } = await db.query<{ table_schema: string }>(
-    `select table_schema from information_schema.tables where table_name = 'outbox'`,
+  const failures = [
+    ...rows.filter((row) => !recorded.has(row.crawl_id)).map((row) => `${row.crawl_id} never recorded`),
+    ...[...recorded].filter(([, count]) => count > 1).map(([id, count]) => `${id} recorded ${count} times`),
+  ];
+  const observed = rows.filter((row) => recorded.get(row.crawl_id) === 1).length;
+  return finding(
+    'one ranking.recorded per completed crawl',
+    minimum,
+    observed,
+    failures,
+    `${recorded.size} crawls recorded for ${rows.length} completed`,
   );
-  const pending: string[] = [];
-  for (const { table_schema: schema } of schemas) {
-    const { rows } = await db.query<{ count: string }>(
-      `select count(*) from "${schema}".outbox where published_at is null`,
-    );
-    if (Number(rows[0]?.count) > 0) {
-      pending.push(`${schema}: ${rows[0]?.count}`);
-    }
-  }
-  return {
-    check: 'every outbox row published',
-    ok: pending.length === 0,
-    detail: pending.length === 0 ? `${schemas.length} outboxes empty` : pending.join(', '),
-  };
-}
-
-async function consumersCaughtUp(jsm: JetStreamManager, topology: Topology): Promise<Finding> {
-  const behind: string[] = [];
-  let consumers = 0;
-  for (const stream of Object.values(STREAMS)) {
-    const name = topology.streamName(stream);
-    for (const info of await consumersOf(jsm, name)) {
-      consumers++;
-      if (info.num_pending > 0 || info.num_ack_pending > 0) {
-        behind.push(
-          `${info.name}: ${info.num_pending} pending, ${info.num_ack_pending} unacked [${await unackedSample(jsm, name, info)}]`,
-        );
-      }
-    }
-  }
-  return {
-    check: 'no message stuck (every consumer caught up)',
-    ok: behind.length === 0,
-    detail: behind.length === 0 ? `${consumers} consumers at the head` : behind.join('; '),
-  };
-}
-
-/** The services' durable consumers of a stream (not the checker's own ordered readers). */
-async function consumersOf(jsm: JetStreamManager, stream: string): Promise<ConsumerInfo[]> {
-  const all = await jsm.consumers
-    .list(stream)
-    .next()
-    .catch(() => []);
-  return all.filter((info) => info.config.durable_name !== undefined);
-}
-
-/** What the stuck messages are: subject, event id and delivery state of the first few after the ack floor. */
-async function unackedSample(jsm: JetStreamManager, stream: string, info: ConsumerInfo): Promise<string> {
-  const out: string[] = [];
-  for (let seq = info.ack_floor.stream_seq + 1; seq <= info.delivered.stream_seq && out.length < 4; seq++) {
-    const msg = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-    if (msg !== null && subjectMatches(info.config.filter_subject ?? '', msg.subject)) {
-      const id = (msg.json<{ id?: string }>() ?? {}).id;
-      out.push(`#${seq} ${msg.subject} ${id ?? '?'}`);
-    }
-  }
-  return out.join(', ');
-}
-
-/** Every poison message parked by every consumer that reads its subject, and nothing else parked. */
-async function poisonParkedOnly(
-  jsm: JetStreamManager,
-  topology: Topology,
-  deadLetters: StoredEvent[],
-  poison: Map<string, string>,
-): Promise<Finding> {
-  const parked = new Set(deadLetters.map((letter) => `${letter.deadLetterConsumer}/${letter.envelope?.id}`));
-  const innocent = deadLetters.filter((letter) => !poison.has(letter.envelope?.id ?? ''));
-  const unparked: string[] = [];
-  for (const stream of Object.values(STREAMS)) {
-    for (const info of await consumersOf(jsm, topology.streamName(stream))) {
-      const filter = info.config.filter_subject ?? '';
-      for (const [id, subject] of poison) {
-        if (subjectMatches(filter, subject) && !parked.has(`${info.name}/${id}`)) {
-          unparked.push(`${info.name}/${subject}`);
-        }
-      }
-    }
-  }
-  const byConsumer = new Map<string, number>();
-  deadLetters.forEach((letter) => {
-    const key = `${letter.deadLetterConsumer} ${letter.subject}`;
-    byConsumer.set(key, (byConsumer.get(key) ?? 0) + 1);
-  });
-  return {
-    check: 'poison messages dead-lettered by every reader, nothing else',
-    ok: innocent.length === 0 && unparked.length === 0,
-    detail: `${poison.size} poison, ${deadLetters.length} dead letters (${[...byConsumer].map(([k, n]) => `${k}: ${n}`).join(', ')}); ${innocent.length} innocent, not parked: ${unparked.join(', ') || 'none'}`,
-  };
-}
-
-/** NATS subject matching with `*` and `>` wildcards. */
-function subjectMatches(filter: string, subject: string): boolean {
-  if (filter === '') {
-    return true;
-  }
-  const f = filter.split('.');
-  const s = subject.split('.');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '>') {
-      return s.length > i;
-    }
-    if (f[i] !== '*' && f[i] !== s[i]) {
-      return false;
-    }
-  }
-  return f.length === s.length;
-}
-
-/** One condition raises one alert: per (rule, product, keyword) raised and resolved alternate. */
-function alertsAlternate(alerts: StoredEvent[]): Finding {
-  const open = new Map<string, string>();
-  const keyOf = new Map<string, string>();
-  let doubles = 0;
-  let raised = 0;
-  for (const event of alerts) {
-    const envelope = event.envelope;
-    if (envelope?.type === 'alert.raised') {
-      raised++;
-      const data = envelope.data as { alertId: string; ruleId: string; productId: string; keywordId: string };
-      const key = `${data.ruleId}/${data.productId}/${data.keywordId}`;
-      doubles += open.has(key) ? 1 : 0;
-      open.set(key, data.alertId);
-      keyOf.set(data.alertId, key);
-    } else if (envelope?.type === 'alert.resolved') {
-      const key = keyOf.get((envelope.data as { alertId: string }).alertId);
-      if (key !== undefined) {
-        open.delete(key);
-      }
-    }
-  }
-  return {
-    check: 'one open alert per condition (no duplicate alert.raised)',
-    ok: doubles === 0,
-    detail: `${raised} raised, ${doubles} raised while the same condition was already open`,
-  };
 }

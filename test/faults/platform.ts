@@ -3,13 +3,23 @@ import { resolve } from 'node:path';
 import { Env, ServiceName } from '@shelfwatch/config';
 import { startSimulator } from '../../tools/marketplace-sim/src';
 import { SpawnedService, spawnBuiltService } from '../../libs/platform/test/spawn-service';
+import { EXPECTED_SERVICES } from './expected';
 
 const ROOT = resolve(__dirname, '..', '..');
 
-/** The consumer services the fault run drives, in start order, with the port each listens on. */
-export const FAULT_SERVICES: readonly ServiceName[] = ['crawler', 'ranking', 'alerting', 'reporting'].filter(
-  (service) => existsSync(resolve(ROOT, 'dist', 'services', service, 'src', 'main.js')),
-) as ServiceName[];
+/**
+ * The services the fault run drives, in start order: every expected one, and a run without the build of one
+ * fails here rather than checking less.
+ */
+export function faultServices(): readonly ServiceName[] {
+  const missing = EXPECTED_SERVICES.filter(
+    (service) => !existsSync(resolve(ROOT, 'dist', 'services', service, 'src', 'main.js')),
+  );
+  if (missing.length > 0) {
+    throw new Error(`the fault run needs ${missing.join(', ')} built in dist/ (npm run build)`);
+  }
+  return EXPECTED_SERVICES;
+}
 
 /** A built service process that the run may kill -9 and start again with the same environment. */
 export class ManagedService {
@@ -51,16 +61,21 @@ export class ManagedService {
     }
   }
 
-  /** SIGKILL: no shutdown hook runs, in-flight transactions roll back, unacked messages are redelivered. */
-  async kill9(): Promise<void> {
+  /**
+   * SIGKILL: no shutdown hook runs, in-flight transactions roll back, unacked messages are redelivered. Answers
+   * how the process ended (`SIGKILL` confirms the kill hit a running process), or undefined if none ran.
+   */
+  async kill9(): Promise<NodeJS.Signals | null | undefined> {
     const current = this.process;
     if (current === undefined) {
-      return;
+      return undefined;
     }
+    const running = current.child.exitCode === null && current.child.signalCode === null;
     this.downWindows.push({ from: Date.now(), restartedAt: undefined, to: undefined });
     current.child.kill('SIGKILL');
-    await current.exited;
+    const { signal } = await current.exited;
     this.process = undefined;
+    return running ? signal : undefined;
   }
 
   async stop(): Promise<void> {
@@ -110,6 +125,9 @@ export interface PlatformEnv {
   simulatorUrl: string;
 }
 
+/** Items on the one page each crawl of the run fetches. */
+export const ITEMS_PER_CRAWL = 100;
+
 /** Environment of each service for the fault run (fast crawls: one page of 100 items, many workers). */
 export function serviceEnv(platform: PlatformEnv): Env {
   return {
@@ -127,6 +145,7 @@ export function serviceEnv(platform: PlatformEnv): Env {
     NAVER_DAILY_QUOTA: '100000000',
     CRAWL_WORKERS: '8',
     CRAWL_MAX_PAGES: '1',
+    CRAWL_PAGE_SIZE: String(ITEMS_PER_CRAWL),
     CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
     // Crawls failed by an injected fault are retried; a short back-off keeps them reaching an outcome quickly.
     CRAWL_RETRY_BASE_MS: '500',

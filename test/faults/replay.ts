@@ -7,17 +7,19 @@ import { isDeepStrictEqual } from 'node:util';
 import { rebuildReadModels } from '../../services/reporting/src/rebuild/read-models.rebuild';
 import { reportingPersistence } from '../../services/reporting/src/reporting.persistence';
 import { dumpReadModels } from '../../services/reporting/test/support/read-model-dump';
-import { Finding } from './checker';
+import { Finding, finding } from './finding';
 
 /**
  * The reporting read models the faulted run left behind must equal a clean replay of the streams: dump
  * the tenant's read models, rebuild them from the streams (truncate + replay), dump again, compare.
+ * Minimum: `completedCrawls` events replayed (each completed crawl leaves several).
  */
 export async function projectionsMatchReplay(
   databaseUrl: string,
   nc: NatsConnection,
   topology: Topology,
   tenantId: string,
+  completedCrawls: number,
 ): Promise<Finding> {
   const orm = await MikroORM.init(ormOptions(reportingPersistence, databaseUrl, 4));
   try {
@@ -29,11 +31,13 @@ export async function projectionsMatchReplay(
       (model) => !isDeepStrictEqual(before[model as keyof typeof before], after[model as keyof typeof after]),
     );
     const replayed = report.streams.reduce((sum, stream) => sum + stream.applied, 0);
-    return {
-      check: 'reporting read models equal a clean replay of the streams',
-      ok: differing.length === 0,
-      detail: `${replayed} events replayed; ${differing.length === 0 ? 'identical' : `differs in ${differing.join(', ')}`}`,
-    };
+    return finding(
+      'reporting read models equal a clean replay of the streams',
+      completedCrawls,
+      replayed,
+      differing.map((model) => `${model} differs`),
+      `${replayed} events replayed`,
+    );
   } finally {
     await orm.close(true);
   }

@@ -6,6 +6,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Drops every open connection and stops listening, so that new connections are refused. */
   cut(): Promise<void>;
+  /** Client connections open through the proxy now (a cut that found one confirms it cut someone off). */
+  openConnections(): number;
   /** Listens and forwards connections again. */
   restore(): Promise<void>;
   /** Stops listening and drops every connection. */
@@ -40,8 +42,11 @@ function listen(server: Server, port: number): Promise<number> {
  */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = createConnection(target);
+    clients.add(client);
+    client.once('close', () => clients.delete(client));
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
@@ -59,6 +64,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port,
     cut: stop,
+    openConnections: () => clients.size,
     restore: async () => {
       if (!server.listening) {
         await listen(server, port);

@@ -20,8 +20,8 @@ export function answer(reply: FastifyReply, change: () => unknown): FastifyReply
 }
 
 /**
- * Registers the `/_sim` control endpoints: faults, clock, reset, statistics, the request log, pinned prices and the
- * ground truth. They are
+ * Registers the `/_sim` control endpoints: faults, clock, reset, statistics, the request log, pinned prices, the
+ * served log (`/_sim/served`: a summary, or with `query` and `at` what was served then) and the ground truth. They are
  * not part of Naver's API; a crawler must never call them.
  */
 export function registerControlRoutes(app: FastifyInstance, control: SimulatorControl): void {
@@ -37,6 +37,19 @@ export function registerControlRoutes(app: FastifyInstance, control: SimulatorCo
   app.get('/_sim/requests', () => ({ requests: control.requests() }));
   app.get('/_sim/prices', () => control.prices());
   app.post('/_sim/prices', (request, reply) => answer(reply, () => control.setPrice(request.body ?? {})));
+  app.get('/_sim/served', (request, reply) =>
+    answer(reply, () => {
+      const { query, at, sort } = (request.query ?? {}) as Record<string, unknown>;
+      if (typeof query !== 'string' || typeof at !== 'string' || Number.isNaN(Date.parse(at))) {
+        return control.served.summary();
+      }
+      const order = sort === undefined || sort === '' ? 'sim' : sort;
+      if (!isSort(order)) {
+        throw new ControlInputError(`sort must be one of ${SORT_ORDERS.join(', ')}`);
+      }
+      return control.served.answer(query, new Date(at), order) ?? { query, at, sort: order, items: [], answers: 0 };
+    }),
+  );
   app.get('/_sim/truth', (request, reply) =>
     answer(reply, () => {
       const { query, at, sort } = (request.query ?? {}) as Record<string, unknown>;

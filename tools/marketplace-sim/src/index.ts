@@ -13,6 +13,8 @@ export type { EbayTokenStats } from './ebay-tokens';
 export { highlight, naverError, rfc1123Kst } from './naver-format';
 export type { NaverErrorBody, NaverItem, NaverSearchResponse } from './naver-format';
 export type { ProductType } from './products';
+export { ServedLog, servedQueryKey } from './served-log';
+export type { ServedAnswer, ServedItem } from './served-log';
 export { SimulatorControl } from './simulator-control';
 export type { ClockState, SimClock, SimRequest, SimStats } from './simulator-control';
 export { startSimulator } from './simulator';

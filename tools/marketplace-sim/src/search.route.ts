@@ -17,15 +17,15 @@ function queryOf(request: FastifyRequest): Record<string, unknown> {
   return typeof request.query === 'object' && request.query !== null ? (request.query as Record<string, unknown>) : {};
 }
 
-/** One page of the shelf, in Naver's shape. */
+/** One page of the shelf, in Naver's shape; recorded in the served log when that is on. */
 export function searchPage(control: SimulatorControl, params: SearchParams): NaverSearchResponse {
   const now = control.now();
   const shelf = control.catalogue.shelf(params.query, now.getTime(), params.sort);
   const entries = filteredEntries(shelf, params.filter);
   const page = entries.slice(params.start - 1, params.start - 1 + params.display);
-  const items = page.map((entry, i) =>
-    toNaverItem(control.priced(toTruthItem(entry, params.start + i, shelf)), shelf.query),
-  );
+  const truth = page.map((entry, i) => control.priced(toTruthItem(entry, params.start + i, shelf)));
+  control.served.note(params.query, now, params.sort, truth);
+  const items = truth.map((item) => toNaverItem(item, shelf.query));
   return {
     lastBuildDate: rfc1123Kst(now.getTime()),
     total: entries.length,

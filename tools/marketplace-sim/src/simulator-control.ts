@@ -3,6 +3,7 @@ import { applyFaultPatch, Faults, ControlInputError, NO_FAULTS, OutageMode } fro
 import { filteredEntries, toTruthItem, TruthItem } from './ground-truth';
 import { NaverError } from './naver-format';
 import { hashInts, unit } from './prng';
+import { ServedLog } from './served-log';
 
 /** Where the simulator reads real time: wall clock for simulated time, monotonic clock for rate windows. */
 export interface SimClock {
@@ -68,6 +69,8 @@ export class SimulatorControl {
   #queries = new Map<string, number>();
   #prices = new Map<string, number>();
   #log: SimRequest[] = [];
+  /** Every successful search answer, when enabled (`GET /_sim/served`). */
+  readonly served = new ServedLog();
 
   constructor(
     readonly seed: number,
@@ -145,7 +148,7 @@ export class SimulatorControl {
     return pinned === undefined ? item : { ...item, lprice: pinned };
   }
 
-  /** Clears faults, counters, statistics, the clock and pinned prices. */
+  /** Clears faults, counters, statistics, the served log, the clock and pinned prices. */
   reset(): void {
     this.#prices.clear();
     this.#faults = NO_FAULTS;
@@ -157,6 +160,7 @@ export class SimulatorControl {
     this.#stats = { total: 0, clients: {} };
     this.#queries.clear();
     this.#log = [];
+    this.served.clear();
   }
 
   /** The real clock's time, for stamping arrivals in the request log. */

@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   readonly cacheSize?: number;
   /** Log each request with Fastify's logger (pino); off by default because benchmarks go through it. */
   readonly logRequests?: boolean;
+  /** Record every served search answer (`GET /_sim/served`, `control.served`); off by default. */
+  readonly recordServed?: boolean;
 }
 
 /** A running simulator. */
@@ -41,6 +43,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     new Catalogue(options.seed, options.cacheSize),
     options.clock ?? SYSTEM_CLOCK,
   );
+  control.served.enable(options.recordServed ?? false);
   // Close keep-alive connections on shutdown, or a test's HTTP agent would hold the server open.
   const app = Fastify({ logger: options.logRequests ?? false, forceCloseConnections: true });
   registerSearchRoutes(app, control);

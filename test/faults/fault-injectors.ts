@@ -1,0 +1,239 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createConnection } from 'node:net';
+import { jetstream } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
+import { Topology } from '@shelfwatch/messaging';
+import { PrivateNats, TcpProxy, pause } from '@shelfwatch/testing';
+import { SimulatorControl } from '../../tools/marketplace-sim/src';
+import { PrivatePostgres, suiteClient } from './infra';
+import { ManagedService } from './platform';
+
+/** What one injected fault did, and the evidence that it did happen. */
+export interface FaultOutcome {
+  fault: string;
+  at: number;
+  /** When the fault ended (process restarted, server back); recovery is measured from here. */
+  endedAt: number;
+  note: string;
+  /** Services whose readiness must have said 503 during the fault (a dependency they need was down). */
+  expectNotReady: string[];
+  /** Whether the run saw the fault take effect (a fault that missed its window proves nothing). */
+  confirmed: boolean;
+  evidence: string;
+}
+
+/** What the faults act on. */
+export interface FaultTargets {
+  services: ManagedService[];
+  pg: PrivatePostgres;
+  nats: PrivateNats;
+  sim: SimulatorControl;
+  nc: NatsConnection;
+  topology: Topology;
+  /** The TCP proxy between `partitioned` and NATS. */
+  natsProxy: TcpProxy;
+  partitioned: string;
+  /** Poison event id → event type, filled as poison is published. */
+  poison: Map<string, string>;
+}
+
+type Fault = (targets: FaultTargets) => Promise<FaultOutcome>;
+
+const byName = (targets: FaultTargets, name: string): ManagedService => {
+  const service = targets.services.find((candidate) => candidate.name === name);
+  if (service === undefined) {
+    throw new Error(`no service ${name} in the run`);
+  }
+  return service;
+};
+
+/** Whether anything accepts a TCP connection on the port now (to confirm a server is down). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function outcome(fault: string, at: number, note: string, confirmed: boolean, evidence: string): FaultOutcome {
+  return { fault, at, endedAt: Date.now(), note, expectNotReady: [], confirmed, evidence };
+}
+
+/** kill -9, 1 s down, start again; confirmed when the signal ended a running process. */
+function killService(name: string): Fault {
+  return async (targets) => {
+    const service = byName(targets, name);
+    const at = Date.now();
+    const signal = await service.kill9();
+    await pause(1_000);
+    service.start();
+    return outcome(`kill -9 ${name}`, at, 'restarted after 1 s', signal === 'SIGKILL', `exit signal ${signal}`);
+  };
+}
+
+async function relayState(databaseUrl: string, schema: string): Promise<{ pending: number; locked: boolean }> {
+  const client = suiteClient(databaseUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pending: string; locked: boolean }>(
+      `select (select count(*) from "${schema}".outbox where published_at is null) as pending,
+              exists (select 1 from pg_locks where locktype = 'advisory' and granted
+                        and objid = (hashtext($1)::bigint & 4294967295)::oid) as locked`,
+      [`${schema}.outbox`],
+    );
+    return { pending: Number(rows[0]?.pending ?? 0), locked: rows[0]?.locked ?? false };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The crawler killed while its outbox holds committed, unpublished rows, at best while its relay holds the
+ * relay lock (a batch in flight). Confirmed by unpublished rows seen just before the kill.
+ */
+const relayKill: Fault = async (targets) => {
+  const producer = byName(targets, 'crawler');
+  const url = targets.pg.adminUrl();
+  let state = { pending: 0, locked: false };
+  const deadline = Date.now() + 5_000;
+  while (!(state.pending > 0 && state.locked) && Date.now() < deadline) {
+    state = await relayState(url, 'crawler');
+  }
+  const at = Date.now();
+  const signal = await producer.kill9();
+  await pause(1_000);
+  producer.start();
+  const evidence = `${state.pending} rows committed, unpublished${state.locked ? ', relay lock held' : ''}; exit signal ${signal}`;
+  const confirmed = state.pending > 0 && signal === 'SIGKILL';
+  const note = 'killed once unpublished rows (and the lock) were seen';
+  return outcome('kill -9 outbox relay (crawler) between commit and publish', at, note, confirmed, evidence);
+};
+
+/** NATS stopped for 4 s; confirmed when nothing accepted connections on its port meanwhile. */
+const natsRestart: Fault = async (targets) => {
+  const at = Date.now();
+  await targets.nats.stop();
+  const down = !(await accepts(targets.nats.port));
+  await pause(4_000);
+  await targets.nats.start();
+  const all = targets.services.map((service) => service.name);
+  return { ...outcome('NATS restart', at, 'down 4 s', down, `port refused: ${down}`), expectNotReady: all };
+};
+
+/** Overlapping faults: ranking killed while NATS is down, started again before NATS is back. */
+const killDuringNatsRestart: Fault = async (targets) => {
+  const ranking = byName(targets, 'ranking');
+  const at = Date.now();
+  await targets.nats.stop();
+  const down = !(await accepts(targets.nats.port));
+  const signal = await ranking.kill9();
+  await pause(1_000);
+  ranking.start();
+  await pause(3_000);
+  await targets.nats.start();
+  const all = targets.services.map((service) => service.name);
+  const evidence = `NATS port refused: ${down}; ranking exit signal ${signal}`;
+  const confirmed = down && signal === 'SIGKILL';
+  const fault = 'kill -9 ranking during a NATS restart';
+  return {
+    ...outcome(fault, at, 'NATS down 4 s, ranking restarted while it was', confirmed, evidence),
+    expectNotReady: all,
+  };
+};
+
+/** Postgres stopped like a crash for 4 s; confirmed when a connection attempt failed meanwhile. */
+const postgresCrash: Fault = async (targets) => {
+  const at = Date.now();
+  targets.pg.crash();
+  const client = suiteClient(targets.pg.adminUrl(), { connectionTimeoutMillis: 1_000 });
+  const down = await client.connect().then(
+    () => false,
+    () => true,
+  );
+  await client.end().catch(() => undefined);
+  await pause(4_000);
+  await targets.pg.start();
+  const all = targets.services.map((service) => service.name);
+  const fault = 'Postgres crash + restart';
+  return {
+    ...outcome(fault, at, 'immediate stop, down 4 s', down, `connection refused: ${down}`),
+    expectNotReady: all,
+  };
+};
+
+/** A partition between one service and NATS (its connections dropped, new ones refused) for 4 s. */
+const natsPartition: Fault = async (targets) => {
+  const at = Date.now();
+  const open = targets.natsProxy.openConnections();
+  await targets.natsProxy.cut();
+  await pause(4_000);
+  await targets.natsProxy.restore();
+  const fault = `partition ${targets.partitioned} ↔ NATS`;
+  const evidence = `${open} connections cut`;
+  return { ...outcome(fault, at, 'dropped, refused 4 s', open > 0, evidence), expectNotReady: [targets.partitioned] };
+};
+
+function statusCount(sim: SimulatorControl, status: number): number {
+  return Object.values(sim.stats().clients).reduce((sum, client) => sum + (client.byStatus[status] ?? 0), 0);
+}
+
+/** 503s for 3 s, then 5 requests/s for 3 s; confirmed when the simulator answered both ways meanwhile. */
+const marketplaceOutage: Fault = async ({ sim }) => {
+  const at = Date.now();
+  const [unavailable, throttled] = [statusCount(sim, 503), statusCount(sim, 429)];
+  sim.setFaults({ outage: 'unavailable' });
+  await pause(3_000);
+  sim.setFaults({ outage: false, throttlePerSecond: 5 });
+  await pause(3_000);
+  sim.setFaults({ throttlePerSecond: null });
+  const seen = [statusCount(sim, 503) - unavailable, statusCount(sim, 429) - throttled];
+  const evidence = `${seen[0]} answered 503, ${seen[1]} throttled (429)`;
+  const fault = 'marketplace outage, then throttling';
+  return outcome(fault, at, '503s 3 s, 5 req/s 3 s', (seen[0] ?? 0) > 0, evidence);
+};
+
+/** Schema-invalid events on two subjects; confirmed when JetStream stored each (not a duplicate). */
+const poisonMessages: Fault = async ({ nc, topology, poison }) => {
+  const at = Date.now();
+  const js = jetstream(nc);
+  let stored = 0;
+  for (const type of ['crawl.completed', 'ranking.recorded']) {
+    for (let i = 0; i < 3; i++) {
+      const id = randomUUID();
+      const invalid = { id, type, version: 1, occurredAt: new Date().toISOString(), data: { nonsense: i } };
+      const ack = await js.publish(topology.subject(type), JSON.stringify(invalid), { msgID: id });
+      poison.set(id, type);
+      stored += ack.duplicate ? 0 : 1;
+    }
+  }
+  return outcome('poison messages', at, '6 invalid events', stored === 6, `${stored} stored by JetStream`);
+};
+
+/**
+ * The nats-server version, and whether it can be killed with SIGKILL without losing acknowledged writes:
+ * `sync_interval: always` (fsync before every acknowledgement) exists from 2.10 on.
+ */
+export function natsKillSupport(): { version: string; supported: boolean } {
+  const bin = '/usr/sbin/nats-server';
+  const version = execFileSync(bin, ['--version'], { encoding: 'utf8' })
+    .trim()
+    .replace(/^nats-server:\s*v?/, '');
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return { version, supported: major > 2 || (major === 2 && minor >= 10) };
+}
+
+/** The faults of the run, one per round in turn. */
+export function faultSchedule(services: readonly string[]): Fault[] {
+  return [
+    ...services.map((name) => killService(name)),
+    relayKill,
+    natsRestart,
+    killDuringNatsRestart,
+    natsPartition,
+    postgresCrash,
+    marketplaceOutage,
+    poisonMessages,
+  ];
+}

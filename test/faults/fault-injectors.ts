@@ -4,7 +4,7 @@ import { createConnection } from 'node:net';
 import { jetstream } from '@nats-io/jetstream';
 import { NatsConnection } from '@nats-io/transport-node';
 import { Topology } from '@shelfwatch/messaging';
-import { PrivateNats, TcpProxy, pause } from '@shelfwatch/testing';
+import { PrivateNats, TcpProxy, eventually, pause } from '@shelfwatch/testing';
 import { SimulatorControl } from '../../tools/marketplace-sim/src';
 import { PrivatePostgres, suiteClient } from './infra';
 import { ManagedService } from './platform';
@@ -166,7 +166,15 @@ const postgresCrash: Fault = async (targets) => {
 /** A partition between one service and NATS (its connections dropped, new ones refused) for 4 s. */
 const natsPartition: Fault = async (targets) => {
   const at = Date.now();
-  const open = targets.natsProxy.openConnections();
+  // The fault before it restarts NATS: wait until the service has reconnected through the proxy, so the cut
+  // hits a live connection (an unconfirmed partition still fails the run after this bound).
+  const open = await eventually(() => {
+    const count = targets.natsProxy.openConnections();
+    if (count === 0) {
+      throw new Error(`${targets.partitioned} has no connection through the proxy yet`);
+    }
+    return count;
+  }, 60_000).catch(() => 0);
   await targets.natsProxy.cut();
   await pause(4_000);
   await targets.natsProxy.restore();

@@ -1,4 +1,5 @@
-import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
+import { Server, Socket, connect, createServer } from 'node:net';
+import { freePort } from '@shelfwatch/testing';
 
 /**
  * A TCP relay to the machine's Redis that a test can cut, stall and restore, so that "Redis went away" is
@@ -18,11 +19,7 @@ export class RedisProxy {
 
   /** Starts relaying on a free port. */
   static async start(target = { host: '127.0.0.1', port: 6379 }): Promise<RedisProxy> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const proxy = new RedisProxy(port, target);
+    const proxy = new RedisProxy(await freePort(), target);
     await proxy.resume();
     return proxy;
   }

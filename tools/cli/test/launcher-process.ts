@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { randomPortBelowEphemeral } from '@shelfwatch/testing';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -110,10 +111,17 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** A `START_PORT_OFFSET` under which the seven services' ports and the simulator's are all free. */
+/**
+ * A `START_PORT_OFFSET` under which the seven services' ports and the simulator's are all free, below the
+ * ephemeral range (where a client socket could take one before the service binds it).
+ */
 export async function freePortOffset(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const offset = 20_000 + Math.floor(Math.random() * 30) * 1_000 + Math.floor(Math.random() * 800);
+    const base = randomPortBelowEphemeral(100);
+    if (base === 0) {
+      throw new Error('the ephemeral port range leaves no room for the services below it');
+    }
+    const offset = base - 3000;
     const ports = [0, 1, 2, 3, 4, 5, 6, 100].map((port) => 3000 + offset + port);
     if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) {
       return offset;

@@ -163,24 +163,64 @@ const postgresCrash: Fault = async (targets) => {
   };
 };
 
-/** A partition between one service and NATS (its connections dropped, new ones refused) for 4 s. */
-const natsPartition: Fault = async (targets) => {
-  const at = Date.now();
-  // The fault before it restarts NATS: wait until the service has reconnected through the proxy, so the cut
-  // hits a live connection (an unconfirmed partition still fails the run after this bound).
-  const open = await eventually(() => {
+/**
+ * Connections the partitioned service has open through the proxy, once it has one: the fault before may have
+ * restarted NATS, and a cut or a delay must hit a live connection (0 after 60 s, and the fault is unconfirmed).
+ */
+function proxiedConnections(targets: FaultTargets): Promise<number> {
+  return eventually(() => {
     const count = targets.natsProxy.openConnections();
     if (count === 0) {
       throw new Error(`${targets.partitioned} has no connection through the proxy yet`);
     }
     return count;
   }, 60_000).catch(() => 0);
+}
+
+/** A partition between one service and NATS (its connections dropped, new ones refused) for 4 s. */
+const natsPartition: Fault = async (targets) => {
+  const open = await proxiedConnections(targets);
+  const at = Date.now();
   await targets.natsProxy.cut();
   await pause(4_000);
   await targets.natsProxy.restore();
   const fault = `partition ${targets.partitioned} ↔ NATS`;
   const evidence = `${open} connections cut`;
   return { ...outcome(fault, at, 'dropped, refused 4 s', open > 0, evidence), expectNotReady: [targets.partitioned] };
+};
+
+/**
+ * A slow link between one service and NATS: every chunk held 500 ms each way for 5 s (its acks, fetches and
+ * replies late, its connections open). Confirmed when the proxy held chunks meanwhile.
+ */
+const natsLatency: Fault = async (targets) => {
+  const open = await proxiedConnections(targets);
+  const before = targets.natsProxy.delayedChunks();
+  const at = Date.now();
+  targets.natsProxy.setLatency(500);
+  await pause(5_000);
+  targets.natsProxy.setLatency(0);
+  const delayed = targets.natsProxy.delayedChunks() - before;
+  const fault = `latency ${targets.partitioned} ↔ NATS`;
+  const evidence = `${delayed} chunks held on ${open} connections`;
+  return outcome(fault, at, '500 ms each way for 5 s', open > 0 && delayed > 0, evidence);
+};
+
+/**
+ * NATS killed with SIGKILL (no flush, no goodbye), started again after 4 s. Only where acknowledged writes
+ * survive that (`sync_interval: always`, see {@link natsKillSupport}), or when forced. Confirmed by the
+ * signal and the port refusing connections meanwhile.
+ */
+const natsKill: Fault = async (targets) => {
+  const at = Date.now();
+  const signal = await targets.nats.kill();
+  const down = !(await accepts(targets.nats.port));
+  await pause(4_000);
+  await targets.nats.start();
+  const all = targets.services.map((service) => service.name);
+  const evidence = `exit signal ${signal}; port refused: ${down}`;
+  const confirmed = signal === 'SIGKILL' && down;
+  return { ...outcome('NATS kill -9', at, 'SIGKILL, down 4 s', confirmed, evidence), expectNotReady: all };
 };
 
 function statusCount(sim: SimulatorControl, status: number): number {
@@ -219,27 +259,47 @@ const poisonMessages: Fault = async ({ nc, topology, poison }) => {
   return outcome('poison messages', at, '6 invalid events', stored === 6, `${stored} stored by JetStream`);
 };
 
+/** Whether the run kills NATS with SIGKILL, and the configuration that makes that safe. */
+export interface NatsKillSupport {
+  version: string;
+  /** The binary has `sync_interval` (2.10+): the fault runs, with every write fsynced before its ack. */
+  supported: boolean;
+  /** `FAULTS_NATS_KILL=force`: the fault runs on an older binary too (an experiment: acked writes may be lost). */
+  forced: boolean;
+  /** Extra nats-server configuration for the suite's server. */
+  config: string | undefined;
+}
+
 /**
  * The nats-server version, and whether it can be killed with SIGKILL without losing acknowledged writes:
- * `sync_interval: always` (fsync before every acknowledgement) exists from 2.10 on.
+ * `sync_interval: always` (fsync before every acknowledgement) exists from 2.10 on; older binaries reject it.
  */
-export function natsKillSupport(): { version: string; supported: boolean } {
+export function natsKillSupport(env: NodeJS.ProcessEnv = process.env): NatsKillSupport {
   const bin = '/usr/sbin/nats-server';
   const version = execFileSync(bin, ['--version'], { encoding: 'utf8' })
     .trim()
     .replace(/^nats-server:\s*v?/, '');
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  return { version, supported: major > 2 || (major === 2 && minor >= 10) };
+  return syncIntervalSupport(version, env.FAULTS_NATS_KILL === 'force');
 }
 
-/** The faults of the run, one per round in turn. */
-export function faultSchedule(services: readonly string[]): Fault[] {
+/** {@link natsKillSupport} for a given version (pure, unit-tested). */
+export function syncIntervalSupport(version: string, forced: boolean): NatsKillSupport {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const supported = major > 2 || (major === 2 && minor >= 10);
+  const config = supported ? 'jetstream {\n  sync_interval: always\n}\n' : undefined;
+  return { version, supported, forced, config };
+}
+
+/** The faults of the run, one per round in turn; the NATS SIGKILL where supported (or forced). */
+export function faultSchedule(services: readonly string[], natsKillable: NatsKillSupport): Fault[] {
   return [
     ...services.map((name) => killService(name)),
     relayKill,
     natsRestart,
     killDuringNatsRestart,
+    ...(natsKillable.supported || natsKillable.forced ? [natsKill] : []),
     natsPartition,
+    natsLatency,
     postgresCrash,
     marketplaceOutage,
     poisonMessages,

@@ -21,6 +21,8 @@ export interface PrivateNatsOptions {
  */
 export class PrivateNats {
   private child: ChildProcess | undefined;
+  /** What the last start was given: a restart without options starts the same server again. */
+  private options: PrivateNatsOptions = {};
 
   private constructor(
     readonly port: number,
@@ -37,8 +39,13 @@ export class PrivateNats {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  /** Starts the server (again) on the same port and storage directory; resolves once it is ready. */
-  async start({ jetstream = true, config, env }: PrivateNatsOptions = {}): Promise<void> {
+  /**
+   * Starts the server (again) on the same port and storage directory, with `options` or, without, those of the
+   * last start; resolves once it is ready.
+   */
+  async start(options: PrivateNatsOptions = this.options): Promise<void> {
+    this.options = options;
+    const { jetstream = true, config, env } = options;
     const bin = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
     const args = ['-a', '127.0.0.1', '-p', String(this.port), ...(jetstream ? ['-js', '-sd', this.dir] : [])];
     if (config !== undefined) {
@@ -70,14 +77,25 @@ export class PrivateNats {
 
   /** A clean restart's first half: SIGTERM and wait for the exit (JetStream flushes its files). */
   async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  /** A crash: SIGKILL (nothing flushed) and wait for the exit; resolves with the signal that ended it. */
+  kill(): Promise<NodeJS.Signals | undefined> {
+    return this.signal('SIGKILL');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<NodeJS.Signals | undefined> {
     const child = this.child;
     this.child = undefined;
     if (child === undefined || child.exitCode !== null) {
-      return;
+      return undefined;
     }
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    const exited = new Promise<NodeJS.Signals | undefined>((resolve) =>
+      child.once('exit', (_code, by) => resolve(by ?? undefined)),
+    );
+    child.kill(signal);
+    return exited;
   }
 
   async destroy(): Promise<void> {

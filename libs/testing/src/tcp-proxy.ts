@@ -1,6 +1,6 @@
 import { AddressInfo, Server, Socket, createConnection, createServer } from 'node:net';
 
-/** A TCP proxy in front of a dependency that a test can cut and restore, to simulate an outage. */
+/** A TCP proxy in front of a dependency that a test can cut and restore, or slow down, to simulate an outage. */
 export interface TcpProxy {
   /** Local port the proxy listens on (127.0.0.1); the same after a restore. */
   readonly port: number;
@@ -8,15 +8,52 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Client connections open through the proxy now (a cut that found one confirms it cut someone off). */
   openConnections(): number;
+  /**
+   * Holds every chunk this long (each way) before forwarding it, in order; 0 forwards at once again. A slow
+   * link rather than a broken one: connections stay open.
+   */
+  setLatency(ms: number): void;
+  /** Chunks forwarded late so far (a latency fault that delayed none did not take effect). */
+  delayedChunks(): number;
   /** Listens and forwards connections again. */
   restore(): Promise<void>;
   /** Stops listening and drops every connection. */
   close(): Promise<void>;
 }
 
-function pipeBoth(client: Socket, upstream: Socket): void {
-  client.pipe(upstream);
-  upstream.pipe(client);
+interface Link {
+  latencyMs: number;
+  delayed: number;
+}
+
+/**
+ * Forwards `from` to `to`, each chunk held `link.latencyMs`. A chunk is never released before the one ahead
+ * of it, so lowering the latency cannot reorder the stream; with no latency and nothing held, back-pressure
+ * pauses the source as `pipe` would.
+ */
+function forward(from: Socket, to: Socket, link: Link): void {
+  let releaseAt = 0;
+  from.on('data', (chunk: Buffer) => {
+    const now = Date.now();
+    if (link.latencyMs === 0 && releaseAt <= now) {
+      if (!to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+      return;
+    }
+    link.delayed += 1;
+    releaseAt = Math.max(now + link.latencyMs, releaseAt);
+    setTimeout(() => to.destroyed || to.write(chunk), releaseAt - now);
+  });
+  from.on('end', () => {
+    setTimeout(() => to.end(), Math.max(0, releaseAt - Date.now()));
+  });
+}
+
+function pipeBoth(client: Socket, upstream: Socket, link: Link): void {
+  forward(client, upstream, link);
+  forward(upstream, client, link);
   for (const [socket, other] of [
     [client, upstream],
     [upstream, client],
@@ -43,6 +80,7 @@ function listen(server: Server, port: number): Promise<number> {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   const clients = new Set<Socket>();
+  const link: Link = { latencyMs: 0, delayed: 0 };
   const server = createServer((client) => {
     const upstream = createConnection(target);
     clients.add(client);
@@ -51,7 +89,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     }
-    pipeBoth(client, upstream);
+    pipeBoth(client, upstream, link);
   });
   const port = await listen(server, 0);
   const stop = (): Promise<void> => {
@@ -65,6 +103,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     port,
     cut: stop,
     openConnections: () => clients.size,
+    setLatency: (ms) => {
+      link.latencyMs = ms;
+    },
+    delayedChunks: () => link.delayed,
     restore: async () => {
       if (!server.listening) {
         await listen(server, port);

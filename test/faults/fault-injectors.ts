@@ -227,19 +227,27 @@ function statusCount(sim: SimulatorControl, status: number): number {
   return Object.values(sim.stats().clients).reduce((sum, client) => sum + (client.byStatus[status] ?? 0), 0);
 }
 
-/** 503s for 3 s, then 5 requests/s for 3 s; confirmed when the simulator answered both ways meanwhile. */
+/**
+ * 503s for 3 s (longer, up to 15 s, until the simulator has answered one: the round's crawls may not have reached
+ * it yet), then 5 requests/s for 3 s; confirmed when the simulator answered 503 meanwhile.
+ */
 const marketplaceOutage: Fault = async ({ sim }) => {
   const at = Date.now();
   const [unavailable, throttled] = [statusCount(sim, 503), statusCount(sim, 429)];
   sim.setFaults({ outage: 'unavailable' });
   await pause(3_000);
+  while (statusCount(sim, 503) === unavailable && Date.now() - at < 15_000) {
+    await pause(250);
+  }
+  const throttledFrom = Date.now();
   sim.setFaults({ outage: false, throttlePerSecond: 5 });
   await pause(3_000);
   sim.setFaults({ throttlePerSecond: null });
   const seen = [statusCount(sim, 503) - unavailable, statusCount(sim, 429) - throttled];
   const evidence = `${seen[0]} answered 503, ${seen[1]} throttled (429)`;
   const fault = 'marketplace outage, then throttling';
-  return outcome(fault, at, '503s 3 s, 5 req/s 3 s', (seen[0] ?? 0) > 0, evidence);
+  const note = `503s ${Math.round((throttledFrom - at) / 1_000)} s, 5 req/s 3 s`;
+  return outcome(fault, at, note, (seen[0] ?? 0) > 0, evidence);
 };
 
 /** Schema-invalid events on two subjects; confirmed when JetStream stored each (not a duplicate). */

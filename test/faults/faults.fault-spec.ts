@@ -140,22 +140,38 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
         }
         const rounds = SIZE.rounds > 0 ? SIZE.rounds : faults.length + 2;
         const outcomes: FaultOutcome[] = [];
+        // Round r + 1 starts only once the fault of round r (r ≥ 1; round 0 has none) has ended: on a quiet
+        // machine the rounds are shorter than the faults, and a workload that ran ahead left the last faults (a
+        // marketplace outage) with no crawl to act on.
+        const faultEnded = Array.from({ length: rounds }, () => {
+          let resolve = (): void => undefined;
+          const promise = new Promise<void>((done) => (resolve = done));
+          return { promise, resolve: () => resolve() };
+        });
         const injector = (async () => {
           for (let round = 1; round < rounds - 1; round++) {
-            await workload.reachedRound(round);
-            await pause(150);
-            const fault = faults[(round - 1) % faults.length];
-            if (fault !== undefined) {
-              const outcome = await fault(targets);
-              say(`round ${round + 1}/${rounds}: ${outcome.fault} (${outcome.note}; ${outcome.evidence})`);
-              outcomes.push(outcome);
+            try {
+              await workload.reachedRound(round);
+              await pause(150);
+              const fault = faults[(round - 1) % faults.length];
+              if (fault !== undefined) {
+                const outcome = await fault(targets);
+                say(`round ${round + 1}/${rounds}: ${outcome.fault} (${outcome.note}; ${outcome.evidence})`);
+                outcomes.push(outcome);
+              }
+            } finally {
+              faultEnded[round]?.resolve();
             }
           }
         })();
         const started = Date.now();
         say(`[4/5] ${rounds} rounds of ${SIZE.keywords} crawls, a fault in each round but the first and last`);
         const crawling = new ProgressReporter('crawls', rounds * SIZE.keywords, { emit: say, unit: 'crawls' });
-        const run = workload.run({ keywords: SIZE.keywords, rounds }, () => crawling.advance(SIZE.keywords));
+        const run = workload.run(
+          { keywords: SIZE.keywords, rounds },
+          () => crawling.advance(SIZE.keywords),
+          (round) => (round >= 2 ? faultEnded[round - 1]?.promise : undefined) ?? Promise.resolve(),
+        );
         await Promise.all([run, injector]);
         crawling.finish();
 

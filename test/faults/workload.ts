@@ -120,8 +120,17 @@ export class Workload {
     }
   }
 
-  async run(size: WorkloadSize, onRound: (round: number) => void): Promise<void> {
+  /**
+   * Runs the rounds; `beforeRound` holds a round back until it resolves (the suite waits there for the previous
+   * round's fault to end, so each fault meets the crawls of its own round rather than a workload that ran ahead).
+   */
+  async run(
+    size: WorkloadSize,
+    onRound: (round: number) => void,
+    beforeRound: (round: number) => Promise<void> = () => Promise.resolve(),
+  ): Promise<void> {
     for (let round = 0; round < size.rounds; round++) {
+      await beforeRound(round);
       const at = roundClock(round);
       this.pinClock(at);
       this.record.roundClock.push(at);

@@ -8,19 +8,28 @@ import { CrawlerAppModule } from '../src/app.module';
 import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
 import { crawlerPersistence } from '../src/crawler.persistence';
 
-/** A stand-in for the Naver Shopping API: 30 results per keyword, answering slowly or failing on demand. */
+/**
+ * A stand-in for the Naver Shopping API: 30 results per keyword, failing on demand. `hold()` keeps every answer
+ * back until the returned release is called, so a test can look at a crawl while it is provably still running.
+ */
 async function startShelf(): Promise<{
   server: FastifyInstance;
   url: string;
-  mode: { delayMs: number; fail: boolean };
-  requests: () => number;
+  mode: { fail: boolean };
+  hold: () => () => void;
+  /** Requests waiting behind `hold()`. */
+  held: () => number;
 }> {
-  const mode = { delayMs: 0, fail: false };
-  let count = 0;
+  const mode = { fail: false };
+  let gate: Promise<void> | null = null;
+  let held = 0;
   const server = Fastify();
   server.get('/v1/search/shop.json', async (request, reply) => {
-    count += 1;
-    await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
+    if (gate) {
+      held += 1;
+      await gate;
+      held -= 1;
+    }
     if (mode.fail) {
       return reply.code(500).send({ errorMessage: 'System Error', errorCode: 'SE99' });
     }
@@ -45,7 +54,15 @@ async function startShelf(): Promise<{
     return { lastBuildDate: 'Sun, 22 Nov 2026 10:00:00 +0900', total: 30, start: first, display: items.length, items };
   });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
-  return { server, url, mode, requests: () => count };
+  const hold = (): (() => void) => {
+    let release = (): void => undefined;
+    gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      gate = null;
+      release();
+    };
+  };
+  return { server, url, mode, hold, held: () => held };
 }
 
 describe('crawler: keywords in, crawl events out', () => {
@@ -70,6 +87,10 @@ describe('crawler: keywords in, crawl events out', () => {
         CRAWL_PAGE_SIZE: '10',
         CRAWL_RETRY_BASE_MS: '200',
         CRAWL_RETRY_MAX_MS: '400',
+        // Failed attempts go on until the test has seen one and heals the shelf, however long that takes on a
+        // loaded machine: neither the attempts nor an opened breaker (30 s) may run out first.
+        CRAWL_RETRY_MAX_ATTEMPTS: '50',
+        NAVER_BREAKER_VOLUME_THRESHOLD: '10000',
       }),
     );
     const { nats } = booted.environment;
@@ -108,11 +129,14 @@ describe('crawler: keywords in, crawl events out', () => {
   }
 
   it('runs one crawl of a keyword at a time: a second request is told it is already running', async () => {
-    shelf.mode.delayMs = 300;
+    const release = shelf.hold();
     const request = () => rpc.request<{ crawlId: string }>('crawler.crawl.request', { tenantId, keywordId });
     // The keyword reaches the crawler's schedule asynchronously.
     const first = await eventually(request, 10_000, 100);
+    // The crawl is running (its first page is asked for and held) while the second request arrives.
+    await eventually(() => expect(shelf.held()).toBe(1));
     const second = await request().catch((error: unknown) => error);
+    release();
     expect(second).toBeInstanceOf(RpcRemoteError);
     expect(second).toMatchObject({ code: 'already_running' });
     await eventually(async () => {
@@ -137,7 +161,7 @@ describe('crawler: keywords in, crawl events out', () => {
   });
 
   it('reports a failed attempt as crawl.failed without items, and retries the same crawl until it completes', async () => {
-    shelf.mode = Object.assign(shelf.mode, { delayMs: 0, fail: true });
+    shelf.mode.fail = true;
     const { crawlId } = await eventually(
       () => rpc.request<{ crawlId: string }>('crawler.crawl.request', { tenantId, keywordId }),
       10_000,
@@ -156,9 +180,16 @@ describe('crawler: keywords in, crawl events out', () => {
       expect(run.status).toBe('completed');
       expect(run.attempts).toBeGreaterThan(1);
     }, 20_000);
-    const types = (await crawlEvents(crawlId)).map((event) => event.type);
+    const events = await crawlEvents(crawlId);
+    const types = events.map((event) => event.type);
     expect(types[0]).toBe('crawl.requested');
     expect(types.at(-1)).toBe('crawl.completed');
     expect(types.filter((type) => type === 'crawl.requested')).toHaveLength(1);
+    // How many attempts failed before the shelf healed depends on timing; each one is reported, numbered in order.
+    const failures = events.flatMap((event) => (event.type === 'crawl.failed' ? [event.data] : []));
+    expect(failures.map((data) => data.attempt)).toEqual(failures.map((_, i) => i + 1));
+    expect(failures.every((data) => data.willRetry)).toBe(true);
+    const run = await rpc.request<{ attempts: number }>('crawler.crawl.get', { tenantId, crawlId });
+    expect(run.attempts).toBe(failures.length + 1);
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { AnyEvent, STREAMS, buildEvent, parseEvent } from '@shelfwatch/contracts';
 import { RpcClient, RpcRemoteError } from '@shelfwatch/messaging';
-import { CheckedRpcClient, eventually, readStream } from '@shelfwatch/testing';
+import { CheckedRpcClient, eventually, readStream, untilOutboxDrained } from '@shelfwatch/testing';
 import Fastify, { FastifyInstance } from 'fastify';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
@@ -180,6 +181,8 @@ describe('crawler: keywords in, crawl events out', () => {
       expect(run.status).toBe('completed');
       expect(run.attempts).toBeGreaterThan(1);
     }, 20_000);
+    // Every event of the crawl is in the stream only once the relay has published what the run committed.
+    await untilOutboxDrained(booted.sut.app.get(MikroORM), 'crawler');
     const events = await crawlEvents(crawlId);
     const types = events.map((event) => event.type);
     expect(types[0]).toBe('crawl.requested');

@@ -7,3 +7,4 @@ export * from './purge';
 export * from './purge-policy';
 export * from './purge-guard';
 export * from './bound-statement';
+export * from './transaction';

@@ -11,6 +11,7 @@ import {
   RpcAnswer,
 } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ContractPipe, RpcHandlerError } from '@shelfwatch/messaging';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS } from '../retention.tokens';
 import { policiesStore } from './policies.store';
 import { RetentionDefaults, beyondMaximum, effectivePolicy } from './retention-policy';
@@ -30,7 +31,7 @@ export class PoliciesHandler {
   async get(
     @Payload(new ContractPipe(retentionPolicyGetRequest)) { tenantId }: z.output<typeof retentionPolicyGetRequest>,
   ): Promise<RpcAnswer<'retention.policy.get'>> {
-    return this.view(this.em.fork(), tenantId);
+    return this.view(freshEm(this.em), tenantId);
   }
 
   @MessagePattern(RETENTION_RPC.policyPut)
@@ -44,7 +45,7 @@ export class PoliciesHandler {
       throw new RpcHandlerError('invalid', fields.join('; '));
     }
     const now = this.clock.now();
-    return this.em.fork().transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       for (const { dataKind, days } of policies) {
         await policiesStore.change(em, tenantId, dataKind, days, now);
       }
@@ -58,7 +59,7 @@ export class PoliciesHandler {
     @Payload(new ContractPipe(retentionPolicyOfKindRequest))
     { dataKind }: z.output<typeof retentionPolicyOfKindRequest>,
   ): Promise<RpcAnswer<'retention.policy.kind'>> {
-    const overrides = await policiesStore.ofKind(this.em.fork(), dataKind);
+    const overrides = await policiesStore.ofKind(freshEm(this.em), dataKind);
     return {
       dataKind,
       defaultDays: this.defaults[dataKind],

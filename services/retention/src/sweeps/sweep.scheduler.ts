@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { SYSTEM_TENANT_ID } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { policiesStore } from '../policies/policies.store';
 import {
   PolicyOverride,
@@ -52,7 +53,7 @@ export class SweepScheduler implements OnApplicationBootstrap, BeforeApplication
         .then(async (sweepId) => {
           // A sweep applies them itself; otherwise re-apply, as a restarted service's provisioning resets them.
           if (sweepId === null) {
-            await this.applyStreamAges(await policiesStore.all(this.em.fork()));
+            await this.applyStreamAges(await policiesStore.all(freshEm(this.em)));
           }
         })
         .catch((error: unknown) => {
@@ -72,7 +73,7 @@ export class SweepScheduler implements OnApplicationBootstrap, BeforeApplication
   /** Starts the sweep of the period `now` falls in unless it exists; answers its id when this call started it. */
   async runDue(now: Date = this.clock.now()): Promise<string | null> {
     const sweepId = this.ids.next();
-    const started = await this.em.fork().transactional(async (em) => {
+    const started = await inTransaction(this.em, async (em) => {
       if (!(await sweepsStore.claim(em, sweepId, sweepPeriod(now, this.options.intervalMs), now))) {
         return null;
       }

@@ -4,6 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope, EventType, RETENTION_RPC, retentionSweepLatestRequest, RpcAnswer } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ContractPipe, HandlerContext, RpcHandlerError } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
+import { freshEm } from '@shelfwatch/persistence';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { sweepsStore } from './sweeps.store';
 import { z } from 'zod';
@@ -31,7 +32,7 @@ export class SweepsHandler {
   async latest(
     @Payload(new ContractPipe(retentionSweepLatestRequest)) { tenantId }: z.output<typeof retentionSweepLatestRequest>,
   ): Promise<RpcAnswer<'retention.sweep.latest'>> {
-    const sweep = await sweepsStore.latest(this.em.fork(), tenantId);
+    const sweep = await sweepsStore.latest(freshEm(this.em), tenantId);
     if (!sweep) {
       throw new RpcHandlerError('not_found', 'no retention sweep has run yet');
     }

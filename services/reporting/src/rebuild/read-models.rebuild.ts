@@ -5,6 +5,7 @@ import { AnyEvent, parseEvent } from '@shelfwatch/contracts';
 import { Topology, consumersFor } from '@shelfwatch/messaging';
 import { ProgressReporter } from '@shelfwatch/observability';
 import { Logger } from 'pino';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { bumpAllCacheVersions } from '../cache/cache-versions';
 import { projectAll } from '../projections/projector';
 import { REPORTING_EVENT_TYPES, ReportingEvent, isReportingEvent } from '../projections/reporting-events';
@@ -64,7 +65,7 @@ async function applyBatch(orm: MikroORM, events: ReportingEvent[]): Promise<void
   if (events.length === 0) {
     return;
   }
-  await orm.em.fork().transactional((em) => projectAll(em, events));
+  await inTransaction(orm, (em) => projectAll(em, events));
 }
 
 /** A stream as the rebuild found it: its last sequence and how many messages it held. */
@@ -119,7 +120,7 @@ async function replayStream(
 /** Step 4 of a rebuild: the derived purge of each kind, under the watermarks; answers the rows it removed. */
 async function reapplyPurges(options: RebuildOptions): Promise<number> {
   let removed = 0;
-  for (const { dataKind, request } of await purgeWatermarks.asRequests(options.orm.em.fork())) {
+  for (const { dataKind, request } of await purgeWatermarks.asRequests(freshEm(options.orm))) {
     for (const { table, report } of await purgeDerived(options.orm.em.getConnection(), dataKind, request)) {
       options.logger.info({ dataKind, table, deleted: report.deleted }, 'purge re-applied after the replay');
       removed += report.deleted;
@@ -150,7 +151,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       return { stream, lastSequence: state.messages === 0 ? 0 : state.last_seq, messages: state.messages };
     }),
   );
-  await truncateReadModels(options.orm.em.fork());
+  await truncateReadModels(freshEm(options.orm));
   const report: RebuildReport['streams'] = [];
   for (const end of ends) {
     const { stream, lastSequence } = end;

@@ -16,6 +16,7 @@ import {
 } from '@shelfwatch/contracts';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { z } from 'zod';
+import { freshEm } from '@shelfwatch/persistence';
 import { brandsVersion, cacheVersion, dashboardScope } from '../cache/cache-versions';
 import { ReportCache } from '../cache/report-cache';
 import { ReportingError } from '../reporting.errors';
@@ -44,14 +45,14 @@ export class ReportsService {
   }
 
   async dashboard(tenantId: string): Promise<ReportingDashboardView> {
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     const version = await cacheVersion(em, tenantId, dashboardScope);
     return this.dashboards.get(tenantId, version, () => dashboard(em, tenantId, this.clock.now()));
   }
 
   async brandShare(input: z.infer<typeof reportingBrandsRequest>): Promise<ReportingBrandsView> {
     const range = checkedRange(input.from, input.to, REPORTING_BRANDS_MAX_RANGE_DAYS);
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     const version = await brandsVersion(em, input.tenantId, input.keywordId, dayRange(range.from, range.to));
     const key = [input.tenantId, input.keywordId, range.from, range.to, input.topN].join('|');
     return this.brands.get(key, version, async () => {
@@ -64,7 +65,7 @@ export class ReportsService {
 
   async rankHistory(input: z.infer<typeof reportingRankHistoryRequest>): Promise<ReportingRankHistoryView> {
     const range = checkedRange(input.from, input.to, REPORTING_MAX_RANGE_DAYS[input.bucket]);
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     await this.requireProduct(input.tenantId, input.productId);
     const series = await rankHistory(em, { ...input, ...range }, REPORTING_MAX_HISTORY_POINTS);
     if (series === null) {
@@ -77,18 +78,18 @@ export class ReportsService {
   async priceHistory(input: z.infer<typeof reportingPriceHistoryRequest>): Promise<ReportingPriceHistoryView> {
     const range = checkedRange(input.from, input.to, REPORTING_MAX_RANGE_DAYS[input.bucket]);
     await this.requireProduct(input.tenantId, input.productId);
-    const points = await priceHistory(this.orm.em.fork(), { ...input, ...range });
+    const points = await priceHistory(freshEm(this.orm), { ...input, ...range });
     return { productId: input.productId, keywordId: input.keywordId, bucket: input.bucket, ...range, points };
   }
 
   /** Exports are not range-capped: they are read chunk by chunk. */
   exportPage(input: z.infer<typeof reportingExportPageRequest>): Promise<ReportingExportPage> {
     const range = checkedRange(input.from, input.to, Number.MAX_SAFE_INTEGER);
-    return exportPage(this.orm.em.fork(), { ...input, ...range });
+    return exportPage(freshEm(this.orm), { ...input, ...range });
   }
 
   private async requireProduct(tenantId: string, productId: string): Promise<void> {
-    if (!(await productKnown(this.orm.em.fork(), tenantId, productId))) {
+    if (!(await productKnown(freshEm(this.orm), tenantId, productId))) {
       throw ReportingError.notFound('product', productId);
     }
   }

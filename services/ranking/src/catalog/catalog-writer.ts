@@ -3,6 +3,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { EventData, EventType } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxEntry, OutboxWriter } from '@shelfwatch/messaging';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { RankingError } from '../ranking.errors';
 
 /** An event a change announces; its origin is filled in by {@link CatalogWriter}. */
@@ -53,7 +54,7 @@ export class CatalogWriter {
       causationId: null,
     };
     try {
-      return await this.orm.em.fork().transactional(async (em) => {
+      return await inTransaction(this.orm, async (em) => {
         const { result, events } = await change({ em, now: this.clock.now(), newId: () => this.ids.next() });
         await em.flush();
         await this.outbox.appendMany(
@@ -72,6 +73,6 @@ export class CatalogWriter {
 
   /** A fresh entity manager for reads. */
   reader(): EntityManager {
-    return this.orm.em.fork();
+    return freshEm(this.orm);
   }
 }

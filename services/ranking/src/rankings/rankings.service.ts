@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEnvelope, marketplaceCurrency } from '@shelfwatch/contracts';
 import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
+import { freshEm } from '@shelfwatch/persistence';
 import { assembleCrawl } from './crawl-parts';
 import { rankChanges, restateSuccessor } from './rank-changes';
 import {
@@ -86,6 +87,6 @@ export class RankingsService {
 
   /** The latest standings and shelf of a tenant's keyword. */
   latest(input: { tenantId: string; keywordId: string; fromRank?: number | undefined }): Promise<LatestRanking> {
-    return latestRanking(this.orm.em.fork(), input.tenantId, input.keywordId, input.fromRank);
+    return latestRanking(freshEm(this.orm), input.tenantId, input.keywordId, input.fromRank);
   }
 }

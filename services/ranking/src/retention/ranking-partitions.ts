@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { inTransaction } from '@shelfwatch/persistence';
 import { dayOf, daysAhead, expiredPartitions, partitionName } from './ranking-partitions.policy';
 
 const DAY_MS = 86_400_000;
@@ -65,7 +66,7 @@ export class RankingPartitions {
   }
 
   private async drop(name: string): Promise<{ tenant_id: string; n: number }[]> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       await em.execute(`set local lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
       await em.execute("select pg_advisory_xact_lock(hashtext('ranking.ranking_rows partitions'))");
       const counts = await em.execute<{ tenant_id: string; n: number }[]>(
@@ -84,7 +85,7 @@ export class RankingPartitions {
     const name = partitionName(day);
     const from = dayOf(day);
     const to = new Date(from.getTime() + DAY_MS);
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       await em.execute("select pg_advisory_xact_lock(hashtext('ranking.ranking_rows partitions'))");
       const [exists] = await em.execute<{ found: boolean }[]>('select to_regclass(?) is not null as found', [
         `ranking.${name}`,

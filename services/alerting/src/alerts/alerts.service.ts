@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { AlertView, Page, decodeCursor, toPage } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '@shelfwatch/messaging';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { AlertingError, AlertingErrorCode } from '../alerting.errors';
 import { AlertWriter } from './alert-writer';
 import { decideAck } from './alert.lifecycle';
@@ -19,7 +20,7 @@ export class AlertsService {
   ) {}
 
   async list(filter: AlertFilter, page: { limit: number; cursor?: string }): Promise<Page<AlertView>> {
-    const { rows, total } = await this.store.list(this.orm.em.fork(), filter, {
+    const { rows, total } = await this.store.list(freshEm(this.orm), filter, {
       limit: page.limit,
       after: decodeCursor(page.cursor),
     });
@@ -27,7 +28,7 @@ export class AlertsService {
   }
 
   async get(tenantId: string, alertId: string): Promise<AlertView> {
-    const alert = await this.store.find(this.orm.em.fork(), tenantId, alertId);
+    const alert = await this.store.find(freshEm(this.orm), tenantId, alertId);
     if (!alert) {
       throw AlertingError.notFound('alert', alertId);
     }
@@ -36,7 +37,7 @@ export class AlertsService {
 
   /** Acknowledges (idempotent: twice answers the same alert); `conflict` once the alert is resolved. */
   async acknowledge(tenantId: string, alertId: string): Promise<AlertView> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const alert = await this.store.find(em, tenantId, alertId, true);
       if (!alert) {
         throw AlertingError.notFound('alert', alertId);

@@ -4,6 +4,7 @@ import { Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
 import { Breaker, HttpStatusError, createBreaker, httpStatusOf, isBreakerOpen } from '@shelfwatch/resilience';
+import { inTransaction } from '@shelfwatch/persistence';
 import { SECRET_BOX, SecretBox } from '../webhooks/secret-box';
 import { signedHeaders } from '../webhooks/signature';
 import { postPinned } from '../webhooks/pinned-post';
@@ -53,7 +54,7 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
 
   /** Makes one attempt at the next due delivery; false when none was due. */
   async runNext(): Promise<boolean> {
-    const claimed = await this.orm.em.fork().transactional((em) => {
+    const claimed = await inTransaction(this.orm, (em) => {
       const now = this.clock.now();
       return this.store.claimNext(em, now, new Date(now.getTime() + this.options.leaseMs));
     });
@@ -103,9 +104,7 @@ export class DeliveryWorker implements BeforeApplicationShutdown {
       error: attemptError(result),
       durationMs: finished.getTime() - started.getTime(),
     };
-    await this.orm.em
-      .fork()
-      .transactional((em) => this.store.finishAttempt(em, claimed.deliveryId, attempt, outcome, finished));
+    await inTransaction(this.orm, (em) => this.store.finishAttempt(em, claimed.deliveryId, attempt, outcome, finished));
   }
 
   beforeApplicationShutdown(): void {

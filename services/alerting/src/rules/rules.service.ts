@@ -2,6 +2,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { AlertRuleOverride, AlertRuleSettings, AlertRulesView } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '@shelfwatch/messaging';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { AlertWriter } from '../alerts/alert-writer';
 import { AlertsStore } from '../alerts/alerts.store';
 import { resolvedByRuleChange } from '../alerts/crawl-evaluation';
@@ -30,7 +31,7 @@ export class RulesService {
   }
 
   async get(tenantId: string): Promise<AlertRulesView> {
-    const stored = await this.store.find(this.orm.em.fork(), tenantId);
+    const stored = await this.store.find(freshEm(this.orm), tenantId);
     return {
       defaults: stored?.defaults ?? DEFAULT_RULE_SETTINGS,
       overrides: stored?.overrides ?? [],
@@ -42,7 +43,7 @@ export class RulesService {
   /** Replaces the rules; open alerts of a rule now switched off resolve (`rule_changed`) in the same transaction. */
   async put(tenantId: string, defaults: AlertRuleSettings, overrides: AlertRuleOverride[]): Promise<AlertRulesView> {
     const at = this.clock.now();
-    await this.orm.em.fork().transactional(async (em) => {
+    await inTransaction(this.orm, async (em) => {
       await this.store.put(em, tenantId, { defaults, overrides, updatedAt: at });
       const rules = await this.rulesOf(em, tenantId);
       const closing = resolvedByRuleChange(rules, await this.alerts.openOfTenant(em, tenantId));

@@ -11,6 +11,7 @@ import {
 } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '@shelfwatch/messaging';
 import { z } from 'zod';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { AlertingError } from '../alerting.errors';
 import { DeliveriesStore } from '../deliveries/deliveries.store';
 import { SECRET_BOX, SecretBox, generateSigningSecret } from './secret-box';
@@ -56,7 +57,7 @@ export class WebhooksService {
       description: input.description ?? null,
       createdAt: this.clock.now().toISOString(),
     };
-    await this.orm.em.fork().transactional(async (em) => {
+    await inTransaction(this.orm, async (em) => {
       await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`alerting.webhooks:${input.tenantId}`]);
       const [row] = await em.execute<{ count: string }[]>(
         'select count(*) as count from alerting.webhooks where tenant_id = ?',
@@ -72,7 +73,7 @@ export class WebhooksService {
   }
 
   async list(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<WebhookView>> {
-    const { rows, total } = await this.store.list(this.orm.em.fork(), tenantId, {
+    const { rows, total } = await this.store.list(freshEm(this.orm), tenantId, {
       limit: page.limit,
       after: decodeCursor(page.cursor),
     });
@@ -81,7 +82,7 @@ export class WebhooksService {
 
   /** Deletes the webhook and its pending deliveries and log. */
   async delete(tenantId: string, webhookId: string): Promise<{ deleted: true }> {
-    if (!(await this.store.delete(this.orm.em.fork(), tenantId, webhookId))) {
+    if (!(await this.store.delete(freshEm(this.orm), tenantId, webhookId))) {
       throw AlertingError.notFound('webhook', webhookId);
     }
     return { deleted: true };
@@ -92,7 +93,7 @@ export class WebhooksService {
     webhookId: string,
     page: { limit: number; cursor?: string },
   ): Promise<Page<DeliveryView>> {
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     if (!(await this.store.find(em, tenantId, webhookId))) {
       throw AlertingError.notFound('webhook', webhookId);
     }

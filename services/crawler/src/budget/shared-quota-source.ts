@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { freshEm } from '@shelfwatch/persistence';
 import { platformBudgetKey } from '../marketplaces/marketplace-credentials';
 import type { MarketplaceQuota, MarketplaceQuotaSource } from '../marketplaces/marketplace-quota';
 import type { MarketplaceRegistry } from '../marketplaces/marketplace-registry';
@@ -18,7 +19,7 @@ export class SharedQuotaSource implements MarketplaceQuotaSource {
     if (!definition) {
       throw new Error(`unknown marketplace ${marketplace}`);
     }
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     const now = await this.store.now(em);
     const state = await this.store.read(em, platformBudgetKey(marketplace));
     const day = currentDay(now, state?.resetsAt ?? new Date(0), state?.usedToday ?? 0, (at) =>

@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { setTimeout as delay } from 'node:timers/promises';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import type { ResolvedCredential } from '../marketplaces/marketplace-credentials';
 import { MarketplaceError } from '../marketplaces/marketplace-error';
 import type { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
@@ -57,7 +58,7 @@ export class SharedRequestBudget implements RequestBudget {
   }
 
   async pause(credential: ResolvedCredential, until: Date): Promise<void> {
-    await this.store.pause(this.orm.em.fork(), credential.budgetKey, until);
+    await this.store.pause(freshEm(this.orm), credential.budgetKey, until);
   }
 
   // 1. lock and read the budget; 2. read the tenant's day when the credentials are the platform's; 3. decide;
@@ -69,7 +70,7 @@ export class SharedRequestBudget implements RequestBudget {
     const { credential, tenantId } = request;
     const limits = definition.limits;
     const nextReset = (now: Date) => definition.nextQuotaReset(now);
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const state = await this.store.lockAndRead(em, credential.budgetKey);
       const tenant =
         credential.source === 'platform'
@@ -94,7 +95,7 @@ export class SharedRequestBudget implements RequestBudget {
 
   private async release(permitId: string): Promise<void> {
     // A permit that cannot be deleted now expires on its own.
-    await this.store.release(this.orm.em.fork(), permitId).catch(() => undefined);
+    await this.store.release(freshEm(this.orm), permitId).catch(() => undefined);
   }
 
   private definitionOf(credential: ResolvedCredential): MarketplaceDefinition {

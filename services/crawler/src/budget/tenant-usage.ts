@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { CrawlerTenantUsage } from '@shelfwatch/contracts';
+import { freshEm } from '@shelfwatch/persistence';
 import { CREDENTIAL_RESOLVER, CredentialResolver } from '../marketplaces/marketplace-credentials';
 import { isMarketplaceError } from '../marketplaces/marketplace-error';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplaces/marketplace-registry';
@@ -33,7 +34,7 @@ export class TenantUsageReader {
     if (!credential) {
       return null;
     }
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     const nextReset = (at: Date) => definition.nextQuotaReset(at);
     const now = await this.store.now(em);
     const { dailyQuota } = definition.limits;

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CrawlerCrawlListInput, EventOrigin, Page } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter, RpcHandlerError } from '@shelfwatch/messaging';
 import { currentTraceContext, getTracer } from '@shelfwatch/observability';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { catchUpDueAt, nextDueAt } from './crawl.policy';
 
 /** After downtime, keywords that missed whole intervals are spread over this window rather than crawled at once. */
@@ -22,7 +23,7 @@ export class CrawlService {
 
   /** On-demand crawl. Throws `not_found` for another tenant's or an unknown keyword, `already_running` when one is active. */
   async requestManual(tenantId: string, keywordId: string): Promise<{ crawlId: string }> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const keyword = await this.store.findKeyword(em, tenantId, keywordId);
       if (!keyword) {
         throw new RpcHandlerError('not_found', `keyword ${keywordId} not found`);
@@ -40,7 +41,7 @@ export class CrawlService {
    * scheduled crawl starts a trace of its own: its request, run, results and what they cause all belong to it.
    */
   async scheduleDue(limit = 100): Promise<number> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const now = this.clock.now();
       const due = await this.store.lockDue(em, now, limit);
       let requested = 0;
@@ -59,7 +60,7 @@ export class CrawlService {
   }
 
   async find(tenantId: string, crawlId: string): Promise<CrawlRun> {
-    const run = await this.store.findRun(this.orm.em.fork(), tenantId, crawlId);
+    const run = await this.store.findRun(freshEm(this.orm), tenantId, crawlId);
     if (!run) {
       throw new RpcHandlerError('not_found', `crawl ${crawlId} not found`);
     }
@@ -68,7 +69,7 @@ export class CrawlService {
 
   /** The tenant's runs, newest first (ids are UUIDv7), with the matching count from the database. */
   list(input: CrawlerCrawlListInput): Promise<Page<CrawlRun>> {
-    return this.store.listRuns(this.orm.em.fork(), input);
+    return this.store.listRuns(freshEm(this.orm), input);
   }
 
   /** Runs `work` in a new root span, the start of a scheduled crawl's trace. */

@@ -4,6 +4,7 @@ import { Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { EventOrigin } from '@shelfwatch/contracts';
 import { CLOCK, Clock, OutboxWriter } from '@shelfwatch/messaging';
 import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { RetryDecision, RetryPolicy, failureNotBefore, refusedUnsent, retryDecision } from './crawl-retry.policy';
 import { CrawlLease, CrawlRun, CrawlStore, ScheduledKeyword } from './crawl.store';
 import { CrawlFailureCode, CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
@@ -95,7 +96,7 @@ export class CrawlWorker {
   private async claim(): Promise<Claimed | null> {
     let span: Span | undefined;
     try {
-      return await this.orm.em.fork().transactional(async (em) => {
+      return await inTransaction(this.orm, async (em) => {
         const claimed = await this.store.claimNext(em, this.owner, this.limits.leaseMs);
         if (!claimed) {
           return null;
@@ -142,7 +143,7 @@ export class CrawlWorker {
     };
     const renew = setInterval(
       () => {
-        void this.store.renewLease(this.orm.em.fork(), run.crawlId, lease, this.limits.leaseMs).then(
+        void this.store.renewLease(freshEm(this.orm), run.crawlId, lease, this.limits.leaseMs).then(
           (held) => (held ? undefined : lost('taken over')),
           (error: unknown) => lost(`renewal failed: ${String(error)}`),
         );
@@ -166,7 +167,7 @@ export class CrawlWorker {
   }
 
   private async complete({ run, lease }: Claimed, keyword: ScheduledKeyword, shelf: CrawledShelf): Promise<void> {
-    await this.orm.em.fork().transactional(async (em) => {
+    await inTransaction(this.orm, async (em) => {
       const at = this.clock.now();
       const owned = await this.store.finish(em, run.crawlId, lease, {
         status: 'completed',
@@ -211,7 +212,7 @@ export class CrawlWorker {
       this.logger.warn({ crawlId: run.crawlId, token: lease.token }, failure.message);
       return;
     }
-    await this.orm.em.fork().transactional(async (em) => {
+    await inTransaction(this.orm, async (em) => {
       const at = this.clock.now();
       const refused = refusedUnsent(failure.code);
       const decision = this.decide(claimed, failure.code, refused, error, await this.store.databaseNow(em));

@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { freshEm } from '@shelfwatch/persistence';
 import type { CredentialOwner, SealedCredentials } from './credential-cipher';
 
 /** A tenant's stored credentials of one marketplace, still sealed. */
@@ -42,18 +43,16 @@ export class CredentialStore {
   constructor(private readonly orm: MikroORM) {}
 
   async find(owner: CredentialOwner): Promise<StoredCredentials | null> {
-    const [row] = await this.orm.em
-      .fork()
-      .execute<Row[]>('select * from crawler.tenant_credentials where tenant_id = ? and marketplace = ?', [
-        owner.tenantId,
-        owner.marketplace,
-      ]);
+    const [row] = await freshEm(this.orm).execute<Row[]>(
+      'select * from crawler.tenant_credentials where tenant_id = ? and marketplace = ?',
+      [owner.tenantId, owner.marketplace],
+    );
     return row ? toStored(row) : null;
   }
 
   /** Stores (or replaces) the tenant's credentials; a replacement keeps `created_at` and forgets `last_used_at`. */
   async put(owner: CredentialOwner, sealed: SealedCredentials, last4: string, now: Date): Promise<StoredCredentials> {
-    const [row] = await this.orm.em.fork().execute<Row[]>(
+    const [row] = await freshEm(this.orm).execute<Row[]>(
       `insert into crawler.tenant_credentials
          (tenant_id, marketplace, key_id, ciphertext, iv, auth_tag, last4, created_at, updated_at, last_used_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, null)
@@ -71,19 +70,17 @@ export class CredentialStore {
 
   /** False when the tenant had none stored. */
   async delete(owner: CredentialOwner): Promise<boolean> {
-    const result = await this.orm.em
-      .fork()
-      .execute<{ affectedRows: number }>(
-        'delete from crawler.tenant_credentials where tenant_id = ? and marketplace = ?',
-        [owner.tenantId, owner.marketplace],
-        'run',
-      );
+    const result = await freshEm(this.orm).execute<{ affectedRows: number }>(
+      'delete from crawler.tenant_credentials where tenant_id = ? and marketplace = ?',
+      [owner.tenantId, owner.marketplace],
+      'run',
+    );
     return result.affectedRows > 0;
   }
 
   /** Records a use, at most once per `resolution` per row: most crawls read the row without writing it. */
   async markUsed(owner: CredentialOwner, now: Date, resolutionMs: number): Promise<void> {
-    await this.orm.em.fork().execute(
+    await freshEm(this.orm).execute(
       `update crawler.tenant_credentials set last_used_at = ?
           where tenant_id = ? and marketplace = ? and (last_used_at is null or last_used_at <= ?)`,
       [now, owner.tenantId, owner.marketplace, new Date(now.getTime() - resolutionMs)],
@@ -98,7 +95,7 @@ export class CredentialStore {
     limit: number,
   ): Promise<StoredCredentials[]> {
     const from = after ?? { tenantId: '00000000-0000-0000-0000-000000000000', marketplace: '' };
-    const rows = await this.orm.em.fork().execute<Row[]>(
+    const rows = await freshEm(this.orm).execute<Row[]>(
       `select * from crawler.tenant_credentials
         where key_id <> ? and (tenant_id, marketplace) > (?, ?)
         order by tenant_id, marketplace limit ?`,
@@ -112,7 +109,7 @@ export class CredentialStore {
    * a concurrent PUT or another replica's re-sealing wins. False when the row changed meanwhile.
    */
   async reseal(stored: StoredCredentials, sealed: SealedCredentials): Promise<boolean> {
-    const result = await this.orm.em.fork().execute<{ affectedRows: number }>(
+    const result = await freshEm(this.orm).execute<{ affectedRows: number }>(
       `update crawler.tenant_credentials set key_id = ?, ciphertext = ?, iv = ?, auth_tag = ?
         where tenant_id = ? and marketplace = ? and key_id = ? and updated_at = ?`,
       [

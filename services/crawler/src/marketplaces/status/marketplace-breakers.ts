@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { MarketplaceBreakerState } from '@shelfwatch/contracts';
+import { freshEm } from '@shelfwatch/persistence';
 import { MarketplaceClient } from '../marketplace-client';
 import { MARKETPLACE_CLIENTS } from '../marketplace-clients';
 
@@ -39,8 +40,7 @@ export class MarketplaceBreakers implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
     this.unsubscribe.forEach((unsubscribe) => unsubscribe());
     // A stopped replica's breaker no longer counts (it would stop counting after LIVE_FOR_SECONDS anyway).
-    await this.orm.em
-      .fork()
+    await freshEm(this.orm)
       .execute('delete from crawler.marketplace_breakers where instance_id = ?', [this.instanceId])
       .catch(() => undefined);
   }
@@ -63,15 +63,14 @@ export class MarketplaceBreakers implements OnModuleInit, OnModuleDestroy {
     for (const [marketplace, client] of this.clients) {
       await this.record(marketplace, client.status().breaker);
     }
-    await this.orm.em
-      .fork()
+    await freshEm(this.orm)
       .execute(`delete from crawler.marketplace_breakers where seen_at < now() - interval '1 day'`)
       .catch(() => undefined);
   }
 
   private async record(marketplace: string, state: MarketplaceBreakerState): Promise<void> {
     try {
-      await this.orm.em.fork().execute(
+      await freshEm(this.orm).execute(
         `insert into crawler.marketplace_breakers (marketplace, instance_id, state, seen_at) values (?, ?, ?, now())
          on conflict (marketplace, instance_id) do update set state = excluded.state, seen_at = excluded.seen_at`,
         [marketplace, this.instanceId, state],

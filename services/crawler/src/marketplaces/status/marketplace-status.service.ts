@@ -8,6 +8,7 @@ import {
   MarketplaceStatusView,
 } from '@shelfwatch/contracts';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { freshEm } from '@shelfwatch/persistence';
 import { CREDENTIAL_RESOLVER, CredentialResolver, CredentialSummary } from '../marketplace-credentials';
 import { MARKETPLACE_QUOTA, MarketplaceQuotaSource } from '../marketplace-quota';
 import { MarketplaceDefinition, MarketplaceRegistry } from '../marketplace-registry';
@@ -86,7 +87,7 @@ export class MarketplaceStatusService {
 
   private async compute(tenantId?: string) {
     const now = this.clock.now();
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     const counts = await this.store.crawlCounts(em, now);
     const overdue = await this.store.keywordsOverdue(em, now, tenantId);
     let lastCompletedAt: Date | null = null;
@@ -120,10 +121,10 @@ export class MarketplaceStatusService {
     },
   ): Promise<MarketplaceStatusView> {
     const { counts } = facts;
-    const breaker = await this.breakers.state(this.orm.em.fork(), definition.id);
+    const breaker = await this.breakers.state(freshEm(this.orm), definition.id);
     const quota = await this.quota.quota(definition.id);
     const paused = quota.pausedUntil !== null && quota.pausedUntil > facts.now;
-    const lastError = await this.store.lastError(this.orm.em.fork(), definition.id, facts.tenantId);
+    const lastError = await this.store.lastError(freshEm(this.orm), definition.id, facts.tenantId);
     return {
       state: marketplaceState({ breaker, quotaPaused: paused, everFinished: facts.everFinished, ...counts }),
       breaker,

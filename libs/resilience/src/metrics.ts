@@ -15,6 +15,7 @@ export const RESILIENCE_METRICS = {
   breakerState: 'shelfwatch_breaker_state',
   breakerCalls: 'shelfwatch_breaker_calls_total',
   retryAttempts: 'shelfwatch_retry_attempts_total',
+  backgroundLoopFailures: 'shelfwatch_background_loop_failures_total',
 } as const;
 
 type MetricClass<M> = new (config: { name: string; help: string; labelNames: readonly string[] }) => M;
@@ -59,5 +60,15 @@ export function retryAttemptsCounter(): Counter<'operation' | 'outcome'> {
     RESILIENCE_METRICS.retryAttempts,
     'Attempts made by retry() by outcome (retry = failed and will be retried)',
     ['operation', 'outcome'],
+  );
+}
+
+/** Counter of failed background-loop iterations by loop name. */
+export function backgroundLoopFailuresCounter(): Counter<'loop'> {
+  return getOrCreate<Counter<'loop'>>(
+    Counter,
+    RESILIENCE_METRICS.backgroundLoopFailures,
+    'Iterations of a background loop (worker, sweep, relay, refresh) that threw; the loop goes on',
+    ['loop'],
   );
 }

@@ -1,5 +1,6 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 
 /** A stored API key (never the key itself). */
 export interface StoredKey {
@@ -44,11 +45,11 @@ export class TenantsStore {
 
   /** A fresh entity manager (reads and single statements). */
   em(): EntityManager {
-    return this.orm.em.fork();
+    return freshEm(this.orm);
   }
 
   transactional<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.orm.em.fork().transactional(work);
+    return inTransaction(this.orm, work);
   }
 
   async insertTenant(em: EntityManager, tenant: { id: string; name: string; createdAt: Date }): Promise<void> {

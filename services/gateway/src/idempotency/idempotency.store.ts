@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { freshEm } from '@shelfwatch/persistence';
 
 /** How long a key and its answer are kept (`IDEMPOTENCY_TTL_HOURS`). */
 export const IDEMPOTENCY_TTL_MS = Symbol('IDEMPOTENCY_TTL_MS');
@@ -43,7 +44,7 @@ export class IdempotencyStore {
   ) {}
 
   async claim(scope: string, key: string, hash: string): Promise<Claim> {
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     const now = this.clock.now();
     const expired = new Date(now.getTime() - this.ttlMs);
     const abandoned = new Date(now.getTime() - this.inFlightMs);
@@ -78,32 +79,30 @@ export class IdempotencyStore {
   }
 
   async complete(scope: string, key: string, answer: StoredAnswer): Promise<void> {
-    await this.orm.em
-      .fork()
-      .execute(
-        `update gateway.idempotency_keys set status = ?, response = ?::jsonb, completed_at = ? where tenant_id = ? and key = ?`,
-        [answer.status, JSON.stringify(answer.body ?? null), this.clock.now(), scope, key],
-        'run',
-      );
+    await freshEm(this.orm).execute(
+      `update gateway.idempotency_keys set status = ?, response = ?::jsonb, completed_at = ? where tenant_id = ? and key = ?`,
+      [answer.status, JSON.stringify(answer.body ?? null), this.clock.now(), scope, key],
+      'run',
+    );
   }
 
   /** Forgets a claim whose request failed on our side (5xx), so the client may retry with the same key. */
   async release(scope: string, key: string): Promise<void> {
-    await this.orm.em
-      .fork()
-      .execute(
-        'delete from gateway.idempotency_keys where tenant_id = ? and key = ? and status is null',
-        [scope, key],
-        'run',
-      );
+    await freshEm(this.orm).execute(
+      'delete from gateway.idempotency_keys where tenant_id = ? and key = ? and status is null',
+      [scope, key],
+      'run',
+    );
   }
 
   /** Deletes expired records; returns how many. */
   async purgeExpired(): Promise<number> {
     const expired = new Date(this.clock.now().getTime() - this.ttlMs);
-    const result = await this.orm.em
-      .fork()
-      .execute<{ affectedRows: number }>('delete from gateway.idempotency_keys where created_at < ?', [expired], 'run');
+    const result = await freshEm(this.orm).execute<{ affectedRows: number }>(
+      'delete from gateway.idempotency_keys where created_at < ?',
+      [expired],
+      'run',
+    );
     return result.affectedRows;
   }
 }

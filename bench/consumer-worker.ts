@@ -7,6 +7,7 @@ import { EventHandlerFn, Topology } from '@shelfwatch/messaging';
 import { TestNats, consumerFor, existingTestDatabase, eventually, openServiceOrm } from '@shelfwatch/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { freshEm } from '@shelfwatch/persistence';
 
 async function main(): Promise<void> {
   const events = Number(process.env.BENCH_EVENTS);
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   console.log('ready');
   await eventually(
     async () => {
-      const [row] = await orm.em.fork().execute<{ count: string }[]>('select count(*) from ranking.inbox');
+      const [row] = await freshEm(orm).execute<{ count: string }[]>('select count(*) from ranking.inbox');
       if (Number(row?.count) < events) {
         throw new Error('not yet');
       }

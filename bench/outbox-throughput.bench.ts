@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { inTransaction } from '@shelfwatch/persistence';
 import { benchPhases, figureRow, figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
 import {
   anOrigin,
@@ -86,7 +87,7 @@ async function pipeline(withEffect: boolean): Promise<{ endToEnd: number; write:
   try {
     const writeStarted = performance.now();
     for (let done = 0; done < EVENTS; done += 500) {
-      await producer.em.fork().transactional((em) =>
+      await inTransaction(producer.em, (em) =>
         writer('crawler').appendMany(
           em,
           Array.from({ length: Math.min(500, EVENTS - done) }, (_, i) => ({

@@ -3,7 +3,7 @@ import { StoredMsg, jetstream } from '@nats-io/jetstream';
 import { NatsConnection, connect } from '@nats-io/transport-node';
 import { EventType } from '@shelfwatch/contracts';
 import { createLogger } from '@shelfwatch/observability';
-import { ensureServiceSchema, ormOptions, serviceRole, withCredentials } from '@shelfwatch/persistence';
+import { ensureServiceSchema, freshEm, ormOptions, serviceRole, withCredentials } from '@shelfwatch/persistence';
 import {
   EventConsumer,
   EventConsumerOptions,
@@ -34,7 +34,7 @@ export async function openServiceOrm(
   await ensureServiceSchema(db.adminUrl, service, serviceRole(service));
   const url = withCredentials(db.adminUrl, serviceRole(service), serviceRole(service));
   const orm = await MikroORM.init(ormOptions({ service, entities: [], migrations: [] }, url, 20));
-  const em = orm.em.fork();
+  const em = freshEm(orm);
   for (const sql of [...messagingTablesSql(service), ...extraSql]) {
     await em.execute(sql, [], 'run');
   }

@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { freshEm } from '@shelfwatch/persistence';
 import { eventually } from './eventually';
 
 /**
@@ -12,9 +13,9 @@ export async function untilOutboxDrained(
   timeoutMs = 30_000,
 ): Promise<void> {
   await eventually(async () => {
-    const [row] = await orm.em
-      .fork()
-      .execute<{ count: string }[]>(`select count(*) from "${schema}".outbox where published_at is null`);
+    const [row] = await freshEm(orm.em).execute<{ count: string }[]>(
+      `select count(*) from "${schema}".outbox where published_at is null`,
+    );
     if (Number(row?.count) !== 0) {
       throw new Error(`${row?.count} rows of ${schema}.outbox not yet published`);
     }

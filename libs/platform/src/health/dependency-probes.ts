@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { MessagingService } from '@shelfwatch/messaging';
+import { freshEm } from '@shelfwatch/persistence';
 
 /** Longest a readiness probe waits for Postgres before calling it down. */
 export const POSTGRES_PING_TIMEOUT_MS = 1_000;
@@ -27,7 +28,7 @@ export class DependencyProbes {
 
   /** Resolves when Postgres answers `select 1` within {@link POSTGRES_PING_TIMEOUT_MS}; rejects otherwise. */
   async pingPostgres(): Promise<void> {
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     await withTimeout(em.getConnection().execute('select 1'), POSTGRES_PING_TIMEOUT_MS, 'postgres');
   }
 

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 
 /** How long processed event ids are remembered, and how the forgetting is paced. */
@@ -22,38 +23,32 @@ export const defaultInboxPrunerOptions: Omit<InboxPrunerOptions, 'schema'> = {
 };
 
 /**
- * Deletes inbox rows older than the de-duplication horizon in bounded batches, periodically. A failed
- * round (database away) is only logged: the next round catches up.
+ * Deletes inbox rows older than the de-duplication horizon in bounded batches, `intervalMs` after each round.
+ * A failed round (database away) is only logged and counted: the next round catches up.
  */
 export class InboxPruner {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<number> | null = null;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: InboxPrunerOptions,
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop({
+      name: 'inbox pruning',
+      intervalMs: options.intervalMs,
+      body: () => this.pruneOnce().then(() => undefined),
+      logger: logger.child({ schema: options.schema }),
+      delayFirst: true,
+    });
+  }
 
   start(): void {
-    this.timer = setInterval(() => {
-      if (!this.round) {
-        this.round = this.pruneOnce()
-          .catch((error: unknown) => {
-            this.logger.warn({ err: error, schema: this.options.schema }, 'inbox pruning failed; will retry');
-            return 0;
-          })
-          .finally(() => {
-            this.round = null;
-          });
-      }
-    }, this.options.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.round;
+    await this.loop.stop();
   }
 
   /** One round: deletes expired rows batch by batch; returns how many were deleted. */

@@ -8,6 +8,7 @@ import {
 import { MikroORM } from '@mikro-orm/postgresql';
 import { JetStreamClient, JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { EventType } from '@shelfwatch/contracts';
+import { BackgroundLoop } from '@shelfwatch/resilience';
 import { DeadLetterReplayer, deadLetterReplaySubject } from './dead-letter-replay';
 import { DeadLetterStore } from './dead-letter-store';
 import { checkDedupHorizons } from './dedup-horizons';
@@ -44,7 +45,8 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   private jsm: JetStreamManager | null = null;
   /** Until when a NATS step at start is retried (see {@link untilNatsAnswers}). */
   private deadline = 0;
-  private lagTimer: NodeJS.Timeout | undefined;
+  /** Keeps the consumer-lag gauge current for /metrics; a failed poll (NATS down) is reported by readiness. */
+  private readonly lagPoll: BackgroundLoop;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -52,7 +54,19 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     private readonly topology: Topology,
     private readonly outbox: OutboxWriter,
     private readonly orm: MikroORM,
-  ) {}
+  ) {
+    this.lagPoll = new BackgroundLoop({
+      name: 'consumer lag poll',
+      intervalMs: LAG_POLL_MS,
+      body: () =>
+        this.lag().then(
+          () => undefined,
+          () => undefined,
+        ),
+      logger: options.logger,
+      delayFirst: true,
+    });
+  }
 
   get js(): JetStreamClient {
     return jetstream(this.link.connection);
@@ -148,9 +162,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     // The subscriptions reach the server before the transport says it listens: a request sent next is answered.
     await this.step('register request handlers', () => this.link.connection.flush());
     this.listening = true;
-    // Keeps the consumer-lag gauge current for /metrics; a failed poll (NATS down) is reported by readiness.
-    this.lagTimer = setInterval(() => void this.lag().catch(() => undefined), LAG_POLL_MS);
-    this.lagTimer.unref();
+    this.lagPoll.start();
   }
 
   /** Stops pulling (in-flight handlers finish and ack) and answering requests; the relay keeps running. */
@@ -159,7 +171,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       return;
     }
     this.listening = false;
-    clearInterval(this.lagTimer);
+    await this.lagPoll.stop();
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.rpcServer?.stop();
   }

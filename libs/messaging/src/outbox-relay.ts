@@ -3,6 +3,7 @@ import { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, getTracer, injectContext } from '@shelfwatch/observability';
+import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Client } from 'pg';
 import { Logger } from 'pino';
 import { RELAY_PUBLISH_TIMEOUT_MS } from './dedup-horizons';
@@ -53,10 +54,8 @@ export const defaultRelayOptions: Omit<OutboxRelayOptions, 'schema'> = {
  *    within its window and consumers' inboxes absorb anything later.
  */
 export class OutboxRelay {
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private readonly loop: BackgroundLoop;
   private listener: Client | null = null;
-  private wake: (() => void) | null = null;
   private lastPrune = 0;
 
   constructor(
@@ -65,20 +64,30 @@ export class OutboxRelay {
     private readonly topology: Topology,
     private readonly logger: Logger,
     private readonly options: OutboxRelayOptions,
-  ) {}
+  ) {
+    // A full batch is followed by the next at once; a failure backs off 200 ms, 400 ms, … up to maxBackoffMs.
+    this.loop = new BackgroundLoop({
+      name: 'outbox relay',
+      intervalMs: options.pollIntervalMs,
+      body: async () => {
+        const count = await this.relayOnce();
+        await this.pruneAndMeasure();
+        return count >= this.options.batchSize;
+      },
+      logger,
+      backoff: { baseMs: 100, maxMs: options.maxBackoffMs },
+    });
+  }
 
-  /** Starts relaying in the background until {@link stop}. */
+  /** Starts relaying in the background until {@link stop}; a commit's NOTIFY ends the pause early. */
   async start(): Promise<void> {
-    this.running = true;
     await this.listen();
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Finishes the current batch and stops. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
   }
@@ -176,25 +185,6 @@ export class OutboxRelay {
     }
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      try {
-        const count = await this.relayOnce();
-        failures = 0;
-        await this.pruneAndMeasure();
-        if (count < this.options.batchSize) {
-          await this.idle(this.options.pollIntervalMs);
-        }
-      } catch (error) {
-        failures += 1;
-        const delay = Math.min(this.options.maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
-        this.logger.warn({ err: error, delayMs: delay }, 'outbox relay failed; backing off');
-        await this.idle(delay);
-      }
-    }
-  }
-
   private async pruneAndMeasure(): Promise<void> {
     if (Date.now() - this.lastPrune < 10_000) {
       return;
@@ -214,27 +204,13 @@ export class OutboxRelay {
     messagingMetrics.outboxBacklog.set({ schema: this.options.schema }, Number(backlog?.count ?? 0));
   }
 
-  private idle(ms: number): Promise<void> {
-    if (!this.running) {
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
-
   private async listen(): Promise<void> {
     const url = this.orm.config.get('clientUrl');
     if (!url) {
       return;
     }
     const client = new Client({ connectionString: url });
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.loop.wake());
     // A lost LISTEN connection only costs latency: polling continues.
     client.on('error', (error) => this.logger.warn({ err: error }, 'outbox LISTEN connection lost; polling'));
     try {

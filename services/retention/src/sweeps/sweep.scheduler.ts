@@ -4,6 +4,7 @@ import { SYSTEM_TENANT_ID } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
 import { freshEm, inTransaction } from '@shelfwatch/persistence';
+import { BackgroundLoop } from '@shelfwatch/resilience';
 import { policiesStore } from '../policies/policies.store';
 import {
   PolicyOverride,
@@ -23,13 +24,12 @@ import { StreamAges } from './stream-ages';
 import { sweepsStore } from './sweeps.store';
 
 /**
- * Starts one sweep per period across every replica: each replica checks every `checkMs`; the first to
- * insert the period's row asks every owner, through the outbox, to purge what its policy lets go.
+ * Starts one sweep per period across every replica: each replica checks at start and `checkMs` after each check;
+ * the first to insert the period's row asks every owner, through the outbox, to purge what its policy lets go.
  */
 @Injectable()
 export class SweepScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly em: EntityManager,
@@ -41,33 +41,30 @@ export class SweepScheduler implements OnApplicationBootstrap, BeforeApplication
     @Inject(RETENTION_MAX_DAYS) private readonly maxDays: number,
     @Inject(SWEEP_OPTIONS) private readonly options: SweepOptions,
     @Inject(RETENTION_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop({
+      name: 'retention sweep',
+      intervalMs: options.checkMs,
+      body: () => this.check(),
+      logger,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.options.enabled) {
-      return;
+    if (this.options.enabled) {
+      this.loop.start();
     }
-    const tick = (): void => {
-      this.running = this.running
-        .then(() => this.runDue())
-        .then(async (sweepId) => {
-          // A sweep applies them itself; otherwise re-apply, as a restarted service's provisioning resets them.
-          if (sweepId === null) {
-            await this.applyStreamAges(await policiesStore.all(freshEm(this.em)));
-          }
-        })
-        .catch((error: unknown) => {
-          this.logger.error({ err: error }, 'retention sweep failed; retrying at the next check');
-        });
-    };
-    this.timer = setInterval(tick, this.options.checkMs);
-    this.timer.unref();
-    tick();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
+  }
+
+  /** One check: the period's sweep if it is due, else the stream ages again (provisioning at a restart resets them). */
+  private async check(): Promise<void> {
+    if ((await this.runDue()) === null) {
+      await this.applyStreamAges(await policiesStore.all(freshEm(this.em)));
+    }
   }
 
   /** Starts the sweep of the period `now` falls in unless it exists; answers its id when this call started it. */

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { DeliveryWorker } from './delivery.worker';
 
@@ -19,53 +20,27 @@ export const DELIVERY_LOOP_OPTIONS = Symbol('DELIVERY_LOOP_OPTIONS');
  */
 @Injectable()
 export class DeliveryLoops implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running = false;
-  private readonly loops: Promise<void>[] = [];
-  private readonly timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private readonly workers: BackgroundLoop[];
 
-  constructor(
-    private readonly worker: DeliveryWorker,
-    @Inject(DELIVERY_LOOP_OPTIONS) private readonly options: DeliveryLoopOptions,
-  ) {}
+  constructor(worker: DeliveryWorker, @Inject(DELIVERY_LOOP_OPTIONS) options: DeliveryLoopOptions) {
+    // A worker that sent a delivery looks for the next at once; an idle one waits `pollMs`.
+    this.workers = Array.from(
+      { length: options.workers },
+      () =>
+        new BackgroundLoop({
+          name: 'webhook delivery worker',
+          intervalMs: options.pollMs,
+          body: () => worker.runNext(),
+          logger: options.logger,
+        }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    for (let i = 0; i < this.options.workers; i++) {
-      this.loops.push(this.workLoop());
-    }
+    this.workers.forEach((loop) => loop.start());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    for (const sleeper of [...this.timers]) {
-      clearTimeout(sleeper.timer);
-      sleeper.wake();
-    }
-    await Promise.allSettled(this.loops);
-  }
-
-  private async workLoop(): Promise<void> {
-    while (this.running) {
-      const worked = await this.worker.runNext().catch((error: unknown) => {
-        this.options.logger.error({ err: error }, 'webhook delivery worker failed');
-        return false;
-      });
-      if (!worked) {
-        await this.sleep(this.options.pollMs);
-      }
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const sleeper = {
-        timer: setTimeout(() => {
-          this.timers.delete(sleeper);
-          resolve();
-        }, ms),
-        wake: resolve,
-      };
-      this.timers.add(sleeper);
-    });
+    await Promise.all(this.workers.map((loop) => loop.stop()));
   }
 }

@@ -3,6 +3,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { MarketplaceBreakerState } from '@shelfwatch/contracts';
 import { freshEm } from '@shelfwatch/persistence';
+import { BackgroundLoop } from '@shelfwatch/resilience';
 import { MarketplaceClient } from '../marketplace-client';
 import { MARKETPLACE_CLIENTS } from '../marketplace-clients';
 
@@ -20,7 +21,12 @@ export class MarketplaceBreakers implements OnModuleInit, OnModuleDestroy {
   private readonly instanceId = randomUUID();
   private readonly logger = new Logger(MarketplaceBreakers.name);
   private readonly unsubscribe: (() => void)[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop = new BackgroundLoop({
+    name: 'marketplace breaker refresh',
+    intervalMs: REFRESH_MS,
+    body: () => this.refresh(),
+    logger: this.logger,
+  });
 
   constructor(
     private readonly orm: MikroORM,
@@ -31,13 +37,11 @@ export class MarketplaceBreakers implements OnModuleInit, OnModuleDestroy {
     for (const [marketplace, client] of this.clients) {
       this.unsubscribe.push(client.onBreakerStateChange((state) => void this.record(marketplace, state)));
     }
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
+    await this.loop.stop();
     this.unsubscribe.forEach((unsubscribe) => unsubscribe());
     // A stopped replica's breaker no longer counts (it would stop counting after LIVE_FOR_SECONDS anyway).
     await freshEm(this.orm)

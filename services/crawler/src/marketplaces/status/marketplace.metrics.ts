@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { counter, gauge, histogram } from '@shelfwatch/observability';
+import { BackgroundLoop } from '@shelfwatch/resilience';
 import { MARKETPLACE_QUOTA, MarketplaceQuotaSource } from '../marketplace-quota';
 import { MarketplaceRegistry } from '../marketplace-registry';
 
@@ -47,7 +48,12 @@ const QUOTA_REFRESH_MS = 15_000;
 /** Keeps the quota gauges (remaining and daily, platform credentials only) current: at boot, then every {@link QUOTA_REFRESH_MS}. */
 @Injectable()
 export class MarketplaceQuotaGauge implements OnModuleInit, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop = new BackgroundLoop({
+    name: 'marketplace quota refresh',
+    intervalMs: QUOTA_REFRESH_MS,
+    body: () => this.refresh(),
+    logger: new Logger(MarketplaceQuotaGauge.name),
+  });
 
   constructor(
     private readonly registry: MarketplaceRegistry,
@@ -55,13 +61,11 @@ export class MarketplaceQuotaGauge implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), QUOTA_REFRESH_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  async onModuleDestroy(): Promise<void> {
+    await this.loop.stop();
   }
 
   /** Reads every marketplace's quota; one that cannot be read keeps its last value. */

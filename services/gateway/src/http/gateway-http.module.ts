@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { ADMIN_API_KEY, AUTH_THROTTLE, AuthService } from '../auth/auth.service';
 import { KeyCache } from '../auth/key-cache';
@@ -16,26 +17,27 @@ import { TENANT_LIMITS_OPTIONS, TenantLimits } from '../limits/tenant-limits';
 
 const PURGE_EVERY_MS = 60 * 60_000;
 
-/** Deletes expired idempotency records every hour. */
+/** Deletes expired idempotency records an hour after start and an hour after each purge. */
 @Injectable()
 class IdempotencyPurger implements OnModuleInit, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: BackgroundLoop;
 
-  constructor(
-    private readonly store: IdempotencyStore,
-    @Inject(HTTP_EDGE_OPTIONS) private readonly options: { logger: Logger },
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.store
-        .purgeExpired()
-        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'idempotency purge failed'));
-    }, PURGE_EVERY_MS).unref();
+  constructor(store: IdempotencyStore, @Inject(HTTP_EDGE_OPTIONS) options: { logger: Logger }) {
+    this.loop = new BackgroundLoop({
+      name: 'idempotency purge',
+      intervalMs: PURGE_EVERY_MS,
+      body: () => store.purgeExpired().then(() => undefined),
+      logger: options.logger,
+      delayFirst: true,
+    });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onModuleInit(): void {
+    this.loop.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
   }
 }
 

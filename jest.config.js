@@ -19,6 +19,8 @@ const common = {
   moduleNameMapper: { '^@shelfwatch/(.*)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
+  // Writes each file's V8 coverage when NODE_V8_COVERAGE is set (docs/running.md, "Coverage"); a no-op otherwise.
+  setupFilesAfterEnv: ['<rootDir>/tools/coverage/take-coverage.ts'],
 };
 
 module.exports = {

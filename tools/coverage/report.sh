@@ -17,7 +17,7 @@ if ! node dist/tools/coverage/jest-source-maps.js "$raw" >/dev/null; then
   exit 0
 fi
 rm -rf "$out"
-if ! c8 report --temp-directory "$raw" --reports-dir "$out" --reporter json-summary --merge-async \
+if ! node_modules/.bin/c8 report --temp-directory "$raw" --reports-dir "$out" --reporter json-summary --merge-async \
   --include 'services/*/src/**/*.ts' --include 'libs/*/src/**/*.ts' \
   --exclude '**/*.spec.ts' --exclude '**/*.int-spec.ts' --exclude '**/*.e2e-spec.ts' --all \
   >/dev/null 2>"$log"; then

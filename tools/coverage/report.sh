@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Line coverage of services/*/src and libs/*/src from the V8 coverage a test run wrote to $1 (NODE_V8_COVERAGE):
-# prints `coverage: N% of lines (services and libs src; not a gate)` and deletes $1 (it can reach a gigabyte).
+# prints `coverage: N% of lines, M% of branches (services and libs src; not a gate)` and deletes $1 (it can reach a gigabyte).
 # Never fails the caller: when no figure can be made, it says why and exits 0. Needs `npm run build` first.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,5 +24,5 @@ if ! node_modules/.bin/c8 report --temp-directory "$raw" --reports-dir "$out" --
   echo "coverage: no figure (c8 report failed: $(tail -n 1 "$log"))"
   exit 0
 fi
-node -e 'const t = require(process.argv[1]).total.lines; console.log(`coverage: ${t.pct}% of lines (services and libs src; not a gate)`);' \
+node -e 'const t = require(process.argv[1]).total; console.log(`coverage: ${t.lines.pct}% of lines, ${t.branches.pct}% of branches (services and libs src; not a gate)`);' \
   "$PWD/$out/coverage-summary.json" || echo "coverage: no figure (no summary in $out/)"

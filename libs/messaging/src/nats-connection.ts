@@ -39,6 +39,8 @@ export class NatsLink {
       waitOnFirstConnect: true,
       pingInterval: 5_000,
       maxPingOut: 2,
+      // Otherwise every request builds two errors with stacks up front (RequestError, TimeoutError), in case it fails.
+      noAsyncTraces: true,
     });
     const link = new NatsLink(connection);
     link.connected = true;

@@ -9,6 +9,7 @@ import {
   recordRpcOutcome,
   rpcSpanAttributes,
 } from '@shelfwatch/observability';
+import { withoutStackTrace } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { z } from 'zod';
 import { messagingMetrics } from './messaging-metrics';
@@ -129,7 +130,8 @@ export class RpcClient {
         const headers = natsHeaders();
         injectContext(headers);
         const reply = await this.nc.request(target, data, { timeout: timeoutMs, headers }).catch((error: unknown) => {
-          throw new RpcUnavailableError(subject, error);
+          // Expected under overload; its stack would only show this callback (withoutStackTrace).
+          throw withoutStackTrace(() => new RpcUnavailableError(subject, error));
         });
         const body: unknown = reply.json();
         if (!isReply(body)) {

@@ -101,6 +101,8 @@ describe('request/reply between services', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(SHORT_TIMEOUT_MS - 20);
     expect(error).toBeInstanceOf(RpcUnavailableError);
     expect((error as RpcUnavailableError).reason).toBeInstanceOf(TimeoutError);
+    // Expected under overload: no stack captured for it (withoutStackTrace).
+    expect((error as RpcUnavailableError).stack).toBe(`RpcUnavailableError: ${(error as Error).message}`);
   });
 
   // Fast because the broker says at once that nobody listens, not because some timeout ran out: the reason says which.

@@ -13,18 +13,27 @@ import { isSecretKey, REDACTED, redactSecrets } from './redaction';
  */
 const ALL_ROUTES = { path: '{*splat}', method: RequestMethod.ALL };
 
+/** What `LoggingModule` is configured with besides the logger's own options. */
+export interface RequestLogConfig extends LoggerConfig {
+  /**
+   * Path prefixes (`/v1`) pino-http leaves alone, no child logger and no request line: the service logs their
+   * requests itself, on a hot path where a child logger per request costs (the gateway's API scope).
+   */
+  selfLoggedPrefixes?: readonly string[];
+}
+
 /** Paths whose requests are not logged one by one: probes and scrapes would drown everything else. */
 const QUIET_PATHS = /^\/(health\/[^?]*|metrics)(\?|$)/;
 
 /**
  * Nest logging for a service: nestjs-pino with the options of `createLogger` (JSON, `service`, trace ids,
- * redaction), one line per HTTP request except `/health/*` and `/metrics`. In `main.ts`:
+ * redaction), one line per HTTP request except `/health/*`, `/metrics` and the `selfLoggedPrefixes`. In `main.ts`:
  * `NestFactory.create(AppModule, adapter, { bufferLogs: true })` then `app.useLogger(app.get(Logger))`.
  */
 @Module({})
 export class LoggingModule {
   /** The module for `config.service`, logging at `config.level`. */
-  static forRoot(config: LoggerConfig): DynamicModule {
+  static forRoot(config: RequestLogConfig): DynamicModule {
     const base = loggerOptions(config);
     const options: Options = {
       ...base,
@@ -39,6 +48,10 @@ export class LoggingModule {
         LoggerModule.forRoot({
           pinoHttp: config.destination ? [options, config.destination] : options,
           forRoutes: [ALL_ROUTES],
+          exclude: (config.selfLoggedPrefixes ?? []).map((prefix) => ({
+            path: `${prefix}{/*splat}`,
+            method: RequestMethod.ALL,
+          })),
         }),
       ],
       exports: [LoggerModule],

@@ -20,6 +20,8 @@ export interface ServiceCoreOptions {
   heartbeatIntervalMs?: number;
   /** Consumer tuning, e.g. `batchSize` for projections that apply many events per transaction. */
   consumer?: Partial<EventConsumerOptions>;
+  /** Path prefixes whose requests the service logs itself (see `RequestLogConfig`): the gateway's `/v1`. */
+  selfLoggedPrefixes?: readonly string[];
   /** Serve `/metrics` on this internal port instead of the app's port (the gateway's is public). */
   metricsPort?: number;
 }
@@ -38,7 +40,11 @@ export class ServiceCoreModule {
       module: ServiceCoreModule,
       global: true,
       imports: [
-        LoggingModule.forRoot({ service, level: config.logLevel }),
+        LoggingModule.forRoot({
+          service,
+          level: config.logLevel,
+          selfLoggedPrefixes: options.selfLoggedPrefixes,
+        }),
         PersistenceModule.forService(persistence, serviceDatabaseUrl(service, config)),
         MessagingModule.forService({
           service,

@@ -92,6 +92,19 @@ describe('Breaker', () => {
     expect(await callsOf(target.name, 'rejected')).toBe(1);
   });
 
+  it('fails fast while open without a stack, but passes on the stack of an error the action threw', async () => {
+    const upstream = failingWith(503);
+    const target = breaker(upstream.action, { volumeThreshold: 2 });
+    const actionError = await target.fire().catch((err: unknown) => err);
+    await fireIgnoringErrors(target, 1);
+
+    const rejection = await target.fire().catch((err: unknown) => err);
+
+    expect(isBreakerOpen(rejection)).toBe(true);
+    expect((rejection as Error).stack).toBe('Error: Breaker is open');
+    expect((actionError as Error).stack).toContain('\n    at ');
+  });
+
   it('does not open on 404s, which still reject to the caller', async () => {
     const upstream = failingWith(404);
     const target = breaker(upstream.action, { volumeThreshold: 2 });

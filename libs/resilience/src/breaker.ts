@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { isBreakerOpen, isClientError, ResilienceErrorCode } from './errors';
+import { isBreakerOpen, isClientError, ResilienceErrorCode, withoutStackTrace } from './errors';
 import { BREAKER_STATE_VALUE, type BreakerCallOutcome, breakerCallsCounter, breakerStateGauge } from './metrics';
 
 /** Breaker state as reported by {@link Breaker.state}. */
@@ -119,7 +119,10 @@ export class Breaker<TArgs extends unknown[], TResult> {
     const controller = new AbortController();
     this.inFlight.add(controller);
     try {
-      const result = await this.circuit.fire({ args, signal: controller.signal });
+      const call = { args, signal: controller.signal };
+      // Open, it rejects at once without running the action: that rejection needs no stack (withoutStackTrace).
+      const failsFast = !this.circuit.closed && !this.circuit.pendingClose;
+      const result = await (failsFast ? withoutStackTrace(() => this.circuit.fire(call)) : this.circuit.fire(call));
       this.record('success');
       return result;
     } catch (err) {

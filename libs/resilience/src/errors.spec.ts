@@ -6,6 +6,7 @@ import {
   isRetryable,
   parseRetryAfter,
   retryAfterOf,
+  withoutStackTrace,
 } from './errors';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -95,5 +96,25 @@ describe('classification', () => {
       false,
     ]);
     expect(httpStatusOf(new Error('no status'))).toBeUndefined();
+  });
+});
+
+describe('withoutStackTrace', () => {
+  it('builds an error whose stack is its first line only, and captures stacks again afterwards', () => {
+    const bare = withoutStackTrace(() => new Error('timeout'));
+    const traced = new Error('timeout');
+
+    expect(bare.stack).toBe('Error: timeout');
+    expect(traced.stack).toContain('\n    at ');
+  });
+
+  it('restores stack capture when the builder throws', () => {
+    expect(() =>
+      withoutStackTrace(() => {
+        throw new Error('builder failed');
+      }),
+    ).toThrow('builder failed');
+
+    expect(new Error('later').stack).toContain('\n    at ');
   });
 });

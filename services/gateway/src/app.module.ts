@@ -4,6 +4,7 @@ import { Logger } from 'pino';
 import { GatewayConfig } from './gateway.config';
 import { gatewayManifest } from './gateway.manifest';
 import { gatewayPersistence } from './gateway.persistence';
+import { API_PREFIX } from './http/api.plugin';
 import { GatewayHttpModule } from './http/gateway-http.module';
 
 /** The gateway application: the shared service core plus the REST edge. */
@@ -19,6 +20,7 @@ export class GatewayAppModule {
           handles: gatewayManifest.handles,
           logger,
           metricsPort: config.metricsPort,
+          selfLoggedPrefixes: [API_PREFIX],
         }),
         GatewayHttpModule.forConfig(config, logger),
       ],

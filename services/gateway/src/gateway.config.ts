@@ -110,6 +110,8 @@ export const gatewayConfigSpec = {
   bodyLimitBytes: integer('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 10 * 1024 * 1024),
   /** How long the gateway waits for a service's answer before answering 504. */
   downstreamTimeoutMs: integer('DOWNSTREAM_TIMEOUT_MS', 5_000, 50, 60_000),
+  /** An API request answered later than this is logged at warn (`slow request`); the others at debug only. */
+  slowRequestMs: integer('SLOW_REQUEST_MS', 1_000, 1, 600_000),
   /** How long an `Idempotency-Key` and its stored answer are kept. */
   idempotencyTtlHours: integer('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
   /** Longest retention a tenant may choose: `PUT /v1/retention-policy` refuses more with 400. */

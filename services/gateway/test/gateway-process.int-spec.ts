@@ -68,6 +68,29 @@ describe('gateway process', () => {
       expect(output.some((line) => line.includes('"authorization":"[REDACTED]"'))).toBe(true);
     });
 
+    // pino-http leaves /v1 alone (no child logger per request): the API scope's own line, at debug, is the only one.
+    it('logs an API request once, by the API scope: its id, path without the query, status and time', async () => {
+      await fetch(`${base}/docs-json`);
+      await fetch(`${base}/v1/no-such-route?token=t0ps3cret`);
+      // Lines are written in order: once the next request's line is out, any other line of the first one is too.
+      await fetch(`${base}/v1/next-route`);
+      await spawned.waitForLine(/next-route/);
+      const lines = spawned.stdout.filter((line) => line.includes('no-such-route'));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+        level: 'debug',
+        msg: 'request completed',
+        reqId: expect.any(String),
+        method: 'GET',
+        url: '/v1/no-such-route',
+        statusCode: 404,
+        responseTime: expect.any(Number),
+      });
+      expect(lines[0]).not.toContain('t0ps3cret');
+      // Outside /v1, pino-http's line as before.
+      expect(spawned.stdout.some((line) => line.includes('"url":"/docs-json"') && line.includes('"req":'))).toBe(true);
+    });
+
     it('serves /metrics on the internal port only: the public port answers 404', async () => {
       const outside = await fetch(`${base}/metrics`);
       expect(outside.status).toBe(404);

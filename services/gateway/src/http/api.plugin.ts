@@ -3,6 +3,7 @@ import { Logger } from 'pino';
 import { GatewayError } from './gateway.errors';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { toProblem } from './problem.mapper';
+import { logRequest } from './request-log';
 import { AnyRoute } from './route';
 import { Outcome, RouteRunner } from './route-runner';
 
@@ -15,14 +16,20 @@ export interface ApiPluginOptions {
   runner: RouteRunner;
   logger: Logger;
   bodyLimitBytes: number;
+  /** A request answered later than this is logged at warn (request-log.ts). */
+  slowRequestMs: number;
 }
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
-  const mapped = toProblem(error, logger, request.url.split('?')[0]);
+  const mapped = toProblem(error, logger, pathOf(request), request.id);
   if (mapped.retryAfterSeconds !== undefined) {
     reply.header('Retry-After', mapped.retryAfterSeconds);
   }
   return reply.code(mapped.problem.status).type(PROBLEM_CONTENT_TYPE).send(mapped.problem);
+}
+
+function pathOf(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? request.url;
 }
 
 function sendOutcome(route: AnyRoute, outcome: Outcome, reply: FastifyReply): FastifyReply {
@@ -44,11 +51,11 @@ function sendOutcome(route: AnyRoute, outcome: Outcome, reply: FastifyReply): Fa
 
 /**
  * The `/v1` API as one encapsulated Fastify scope (register it with `{ prefix: API_PREFIX }`): only JSON bodies (anything else 415) up to the body
- * limit (413), every error and unknown path as problem+json, and each route of the table run by the
- * {@link RouteRunner}. Nest's own routes (probes, metrics) stay outside and unchanged.
+ * limit (413), every error and unknown path as problem+json, each route of the table run by the
+ * {@link RouteRunner}, and its own request log (request-log.ts; pino-http leaves `/v1` alone). Nest's own routes (probes, metrics) stay outside and unchanged.
  */
 export function apiPlugin(options: ApiPluginOptions) {
-  const { routes, runner, logger, bodyLimitBytes } = options;
+  const { routes, runner, logger, bodyLimitBytes, slowRequestMs } = options;
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async functions
   return async (scope: FastifyInstance): Promise<void> => {
     scope.removeAllContentTypeParsers();
@@ -71,14 +78,15 @@ export function apiPlugin(options: ApiPluginOptions) {
         }
       },
     );
+    scope.addHook('onResponse', (request, reply, done) => {
+      const { id: reqId, method, headers } = request;
+      const { statusCode, elapsedTime: responseTimeMs } = reply;
+      logRequest(logger, slowRequestMs, { reqId, method, url: pathOf(request), statusCode, responseTimeMs, headers });
+      done();
+    });
     scope.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
     scope.setNotFoundHandler((request, reply) =>
-      sendProblem(
-        GatewayError.notFound('route', `${request.method} ${request.url.split('?')[0]}`),
-        request,
-        reply,
-        logger,
-      ),
+      sendProblem(GatewayError.notFound('route', `${request.method} ${pathOf(request)}`), request, reply, logger),
     );
     for (const route of routes) {
       scope.route({

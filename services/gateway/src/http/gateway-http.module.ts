@@ -63,7 +63,13 @@ export class GatewayHttpModule {
         },
         {
           provide: HTTP_EDGE_OPTIONS,
-          useValue: { corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, logger, version },
+          useValue: {
+            corsOrigins: config.corsOrigins,
+            bodyLimitBytes: config.bodyLimitBytes,
+            slowRequestMs: config.slowRequestMs,
+            logger,
+            version,
+          },
         },
         {
           provide: KeyCache,

@@ -18,6 +18,8 @@ import { RouteRunner } from './route-runner';
 export interface HttpEdgeOptions {
   corsOrigins: readonly string[];
   bodyLimitBytes: number;
+  /** `SLOW_REQUEST_MS`: an API request answered later is logged at warn. */
+  slowRequestMs: number;
   logger: Logger;
   version: string;
 }
@@ -47,7 +49,7 @@ export class GatewayHttp implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const instance = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const { corsOrigins, bodyLimitBytes, logger, version } = this.options;
+    const { corsOrigins, bodyLimitBytes, slowRequestMs, logger, version } = this.options;
     instance.addHook('onRoute', (options) => {
       for (const method of [options.method].flat()) {
         this.served.push({ method, url: options.url });
@@ -62,9 +64,8 @@ export class GatewayHttp implements OnModuleInit {
       exposedHeaders: CORS_EXPOSED_HEADERS,
       maxAge: 600,
     });
-    await instance.register(apiPlugin({ routes: this.routes.all, runner: this.runner, logger, bodyLimitBytes }), {
-      prefix: API_PREFIX,
-    });
+    const api = apiPlugin({ routes: this.routes.all, runner: this.runner, logger, bodyLimitBytes, slowRequestMs });
+    await instance.register(api, { prefix: API_PREFIX });
     await registerDocs(instance, buildOpenApi(this.routes.all, version));
     registerAsyncApi(instance, version);
     registerPlatformHealth(instance, this.downstream);

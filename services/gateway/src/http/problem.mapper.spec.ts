@@ -62,11 +62,13 @@ describe('toProblem', () => {
   });
 
   it('answers anything unexpected with 500 and an errorId that is also in the log', () => {
-    const mapped = toProblem(new TypeError('boom'), logger, '/v1/products');
+    const mapped = toProblem(new TypeError('boom'), logger, '/v1/products', 'req-42');
     expect(mapped.problem).toMatchObject({ status: 500, errorId: expect.any(String), instance: '/v1/products' });
     expect(mapped.problem.detail).not.toContain('boom');
     const logged = lines.find((line) => line.includes(mapped.problem.errorId ?? 'none'));
     expect(logged).toContain('boom');
+    // The request's id, as in the API scope's request log (request-log.ts).
+    expect(logged).toContain('"reqId":"req-42"');
     expect(toProblem(new RpcRemoteError('internal', 'internal error'), logger).problem.status).toBe(500);
   });
 });

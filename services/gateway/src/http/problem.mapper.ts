@@ -124,15 +124,16 @@ function fromFrameworkError(error: FastifyLikeError): MappedProblem | null {
 /**
  * The one place where errors become HTTP answers (docs/architecture.md, "Conventions": typed domain errors): gateway refusals, the services' domain
  * errors, downstream trouble (no responder or open breaker → 503, timeout → 504) and Fastify's own
- * parsing errors. Anything else is a 500 whose `errorId` is logged with the error.
+ * parsing errors. Anything else is a 500 whose `errorId` is logged with the error and the request's id (`reqId`,
+ * as in the request log of the API scope, request-log.ts).
  */
-export function toProblem(error: unknown, logger: Logger, instance?: string): MappedProblem {
+export function toProblem(error: unknown, logger: Logger, instance?: string, reqId?: string): MappedProblem {
   const mapped = knownProblem(error);
   if (mapped) {
     return { ...mapped, problem: { ...mapped.problem, instance } };
   }
   const errorId = randomUUID();
-  logger.error({ err: error, errorId, instance }, 'unexpected error');
+  logger.error({ err: error, errorId, instance, reqId }, 'unexpected error');
   return { problem: problem('internal', 'unexpected error; quote the errorId', { errorId, instance }) };
 }
 

@@ -4,12 +4,38 @@
 set -eu
 cd "${SHELFWATCH_HOME:-/app}"
 
+# V8 sizes its heap from all the memory it sees (the container's limit, as if nothing else needed any): it then
+# collects lazily, and a long CSV export or a burst of events takes the container to its limit and the OOM killer.
+# Unless NODE_OPTIONS sets the heap itself, a service's old space gets NODE_HEAP_PERCENT (default 60) of the cgroup
+# memory limit; the rest is for buffers, code and stacks. No limit (or an unreadable one): V8's own default.
+heap_option() {
+  case " ${NODE_OPTIONS:-} " in
+    *--max-old-space-size*) return 0 ;;
+  esac
+  dir="${SHELFWATCH_CGROUP_DIR:-/sys/fs/cgroup}"
+  limit=""
+  if [ -r "$dir/memory.max" ]; then
+    limit="$(cat "$dir/memory.max")"
+  elif [ -r "$dir/memory/memory.limit_in_bytes" ]; then
+    limit="$(cat "$dir/memory/memory.limit_in_bytes")"
+  fi
+  case "$limit" in
+    '' | max | *[!0-9]*) return 0 ;;
+  esac
+  mib=$((limit / 1048576))
+  # cgroup v1 writes "no limit" as a number near 2^63.
+  if [ "$mib" -lt 64 ] || [ "$mib" -gt 1048576 ]; then return 0; fi
+  echo "--max-old-space-size=$((mib * ${NODE_HEAP_PERCENT:-60} / 100))"
+}
+
 target="${1:-${SHELFWATCH_SERVICE:-}}"
 if [ "$#" -gt 0 ]; then shift; fi
 
 case "$target" in
   gateway | crawler | ranking | alerting | reporting | retention | health)
-    exec node --require ./dist/libs/observability/src/preload.js "dist/services/$target/src/main.js" "$@"
+    heap="$(heap_option)"
+    # shellcheck disable=SC2086 # $heap is one option or nothing
+    exec node $heap --require ./dist/libs/observability/src/preload.js "dist/services/$target/src/main.js" "$@"
     ;;
   sim)
     exec node dist/tools/marketplace-sim/src/main.js "$@"

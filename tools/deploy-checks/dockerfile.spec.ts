@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_NAMES } from '@shelfwatch/config';
@@ -103,20 +103,67 @@ describe('deploy/docker-entrypoint.sh', () => {
   // Runs the real script with a stand-in `node` that prints the arguments it was exec'd with.
   const fakeBin = mkdtempSync(join(tmpdir(), 'sw-entry-'));
   writeFileSync(join(fakeBin, 'node'), '#!/bin/sh\necho "$@"\n', { mode: 0o755 });
+  // A cgroup directory of the test's own: no memory limit unless a test writes one.
+  const cgroup = mkdtempSync(join(tmpdir(), 'sw-cgroup-'));
   const run = (args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; out: string } => {
     const result = spawnSync('sh', [join(ROOT, 'deploy/docker-entrypoint.sh'), ...args], {
-      env: { PATH: `${fakeBin}:/usr/bin:/bin`, SHELFWATCH_HOME: ROOT, ...env },
+      env: { PATH: `${fakeBin}:/usr/bin:/bin`, SHELFWATCH_HOME: ROOT, SHELFWATCH_CGROUP_DIR: cgroup, ...env },
       encoding: 'utf8',
     });
     return { status: result.status, out: `${result.stdout}${result.stderr}`.trim() };
   };
 
-  afterAll(() => rmSync(fakeBin, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(fakeBin, { recursive: true, force: true });
+    rmSync(cgroup, { recursive: true, force: true });
+  });
 
   it.each([...SERVICE_NAMES])('execs the %s service with the tracing preload', (service) => {
     const preload = `--require ./dist/libs/observability/src/preload.js dist/services/${service}/src/main.js`;
     expect(run([service])).toEqual({ status: 0, out: preload });
     expect(run([], { SHELFWATCH_SERVICE: service })).toEqual({ status: 0, out: preload });
+  });
+
+  describe('the heap of a service in a container with a memory limit', () => {
+    const limited = mkdtempSync(join(tmpdir(), 'sw-cgroup-'));
+    const withLimit = (content: string, file = 'memory.max'): string => {
+      rmSync(limited, { recursive: true, force: true });
+      mkdirSync(join(limited, file, '..'), { recursive: true });
+      writeFileSync(join(limited, file), `${content}\n`);
+      return limited;
+    };
+    const main = '--require ./dist/libs/observability/src/preload.js dist/services/reporting/src/main.js';
+
+    afterAll(() => rmSync(limited, { recursive: true, force: true }));
+
+    it('gets 60 % of the cgroup v2 limit, or NODE_HEAP_PERCENT of it', () => {
+      const dir = withLimit(String(512 * 1024 * 1024));
+      expect(run(['reporting'], { SHELFWATCH_CGROUP_DIR: dir }).out).toBe(`--max-old-space-size=307 ${main}`);
+      expect(run(['reporting'], { SHELFWATCH_CGROUP_DIR: dir, NODE_HEAP_PERCENT: '50' }).out).toBe(
+        `--max-old-space-size=256 ${main}`,
+      );
+    });
+
+    it('reads the cgroup v1 limit too, and ignores its "no limit" number', () => {
+      const file = 'memory/memory.limit_in_bytes';
+      expect(run(['reporting'], { SHELFWATCH_CGROUP_DIR: withLimit(String(256 * 1024 * 1024), file) }).out).toBe(
+        `--max-old-space-size=153 ${main}`,
+      );
+      expect(run(['reporting'], { SHELFWATCH_CGROUP_DIR: withLimit('9223372036854771712', file) }).out).toBe(main);
+    });
+
+    it('leaves V8 its default without a limit, and never overrides a heap NODE_OPTIONS sets', () => {
+      expect(run(['reporting'], { SHELFWATCH_CGROUP_DIR: withLimit('max') }).out).toBe(main);
+      const dir = withLimit(String(512 * 1024 * 1024));
+      expect(run(['reporting'], { SHELFWATCH_CGROUP_DIR: dir, NODE_OPTIONS: '--max-old-space-size=96' }).out).toBe(
+        main,
+      );
+    });
+
+    it('never sizes the heap of the one-shot commands', () => {
+      const dir = withLimit(String(512 * 1024 * 1024));
+      expect(run(['migrate', 'ranking'], { SHELFWATCH_CGROUP_DIR: dir }).out).toBe('dist/tools/cli/migrate.js ranking');
+    });
   });
 
   it('runs the simulator, the migrations of named services and the provisioning', () => {

@@ -16,9 +16,10 @@ export class MessageOutcomeFilter implements RpcExceptionFilter<unknown> {
 }
 
 /**
- * Maps a service's typed domain errors to request/reply error codes, in one place per service:
- * `@UseFilters(new RefusalFilter(refusalOf))` on its request controllers. An error `refusalOf` does not
- * recognise travels on unchanged (answered `internal`).
+ * Translates errors that are not domain errors with a registry code into refusals:
+ * `@UseFilters(new RefusalFilter(refusalOf))` on a request controller. A service's own `DomainError`s need no
+ * filter: `RpcServer` answers them with their code ({@link rpcRefusalOf}). An error `refusalOf` does not
+ * recognise travels on unchanged.
  */
 @Catch()
 export class RefusalFilter implements RpcExceptionFilter<unknown> {

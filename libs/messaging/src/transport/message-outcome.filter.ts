@@ -5,8 +5,8 @@ import { CodedRefusal, RpcHandlerError } from '../rpc';
 /**
  * The transport's global exception filter: hands a handler's error on exactly as thrown. Nest's default
  * filter would log it and replace it with `{status: 'error'}`, losing what decides the message outcome:
- * `classifyHandlerError` (retry with back-off, or dead-letter with the reason) for an event, and the
- * `RpcHandlerError` code (`invalid`, `not_found`, ...) or `internal` for a request.
+ * `classifyHandlerError` (retry with back-off, or dead-letter with the reason) for an event, and the domain
+ * error's code (`invalid`, `not_found`, ..., by `rpcRefusalOf`) or `internal` for a request.
  */
 @Catch()
 export class MessageOutcomeFilter implements RpcExceptionFilter<unknown> {

@@ -1,4 +1,5 @@
 export * from './asyncapi';
+export * from './domain-error';
 export * from './envelope';
 export * from './event-registry';
 export * from './event-validation';

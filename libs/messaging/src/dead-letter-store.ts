@@ -1,5 +1,6 @@
 import { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { MsgHdrs } from '@nats-io/transport-node';
+import { DomainError } from '@shelfwatch/contracts';
 import { DEAD_LETTER_HEADERS } from './dead-letter';
 import { ParkedMessage } from './message-processor';
 import { Topology } from './topology';
@@ -14,16 +15,11 @@ export enum DeadLetterErrorCode {
   ReplayFailed = 'replay_failed',
 }
 
-/** A refused dead-letter operation, with a code each caller maps to its answer in one place. */
-export class DeadLetterError extends Error {
-  constructor(
-    readonly code: DeadLetterErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DeadLetterError';
-  }
-}
+/**
+ * A refused dead-letter operation. Its codes are finer than the rpc registry's: `deadLetterRefusal` maps them to
+ * request/reply codes, in one place.
+ */
+export class DeadLetterError extends DomainError<DeadLetterErrorCode> {}
 
 /** One parked message as an operator sees it in a list. */
 export interface DeadLetterSummary {

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { freshEm } from '@shelfwatch/persistence';
 import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 
@@ -56,7 +57,7 @@ export class InboxPruner {
     const { schema, retainMs, batchSize, maxBatchesPerRound } = this.options;
     let deleted = 0;
     for (let batch = 0; batch < maxBatchesPerRound; batch++) {
-      const rows = await this.orm.em.fork().execute<{ event_id: string }[]>(
+      const rows = await freshEm(this.orm).execute<{ event_id: string }[]>(
         `delete from "${schema}".inbox where ctid in (
            select ctid from "${schema}".inbox
             where processed_at < now() - (? * interval '1 millisecond') limit ?)

@@ -4,6 +4,7 @@ import { MsgHdrs } from '@nats-io/transport-node';
 import { Context, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { AnyEvent, EventType, InvalidEventError, causedBy, parseEvent } from '@shelfwatch/contracts';
 import { extractContext, getTracer } from '@shelfwatch/observability';
+import { inTransaction } from '@shelfwatch/persistence';
 import { Logger } from 'pino';
 import { BeforeCommit } from './before-commit';
 import { DeadLetterReason, publishDeadLetter } from './dead-letter';
@@ -310,7 +311,7 @@ export class MessageProcessor {
         reject(new HandlerTimeoutError(timeoutMs));
       }, timeoutMs);
     });
-    const transaction = this.orm.em.fork().transactional(async (em) => {
+    const transaction = inTransaction(this.orm, async (em) => {
       const result = await work(em);
       if (abandoned) {
         throw new HandlerTimeoutError(timeoutMs);

@@ -3,6 +3,7 @@ import { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, getTracer, injectContext } from '@shelfwatch/observability';
+import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Client } from 'pg';
 import { Logger } from 'pino';
@@ -94,8 +95,7 @@ export class OutboxRelay {
 
   /** Publishes at most one batch; returns how many rows were published (0 when another relay holds the lock). */
   async relayOnce(): Promise<number> {
-    const em = this.orm.em.fork();
-    return em.transactional(async (tx) => {
+    return inTransaction(this.orm, async (tx) => {
       const [lock] = await tx.execute<{ locked: boolean }[]>(
         `select pg_try_advisory_xact_lock(hashtext(?)) as locked`,
         [`${this.options.schema}.outbox`],
@@ -190,7 +190,7 @@ export class OutboxRelay {
       return;
     }
     this.lastPrune = Date.now();
-    const em = this.orm.em.fork();
+    const em = freshEm(this.orm);
     await em.execute(
       `delete from "${this.options.schema}".outbox where position in (
          select position from "${this.options.schema}".outbox

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Msg, NatsConnection, Subscription, headers as natsHeaders } from '@nats-io/transport-node';
 import { Span, SpanKind, context, trace } from '@opentelemetry/api';
-import { controlCharacterIssues } from '@shelfwatch/contracts';
+import { DomainError, controlCharacterIssues, isRpcRefusal } from '@shelfwatch/contracts';
 import {
   extractContext,
   getTracer,
@@ -55,16 +55,11 @@ export class RpcUnavailableError extends Error {
 /** A query or command handler served over NATS request/reply. */
 export type RpcHandlerFn = (payload: unknown) => Promise<unknown>;
 
-/** Error a handler throws to answer with a domain error code instead of `internal`. */
-export class RpcHandlerError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RpcHandlerError';
-  }
-}
+/**
+ * A refusal with any code, for the request/reply layer itself (`invalid` from {@link parseRequest}) and for a
+ * refusal passed on from another service; a use case throws its service's {@link DomainError} subclass instead.
+ */
+export class RpcHandlerError extends DomainError {}
 
 /** Validates a request payload (no control character in any string, then the schema); answers `invalid` naming every failing field otherwise. */
 export function parseRequest<T>(schema: z.ZodType<T>, payload: unknown): T {
@@ -87,9 +82,18 @@ export interface CodedRefusal {
 }
 
 /**
+ * The one rule that turns a handler's error into a request/reply refusal: an {@link RpcHandlerError} answers its
+ * code, any other {@link DomainError} answers its code when the rpc registry knows it (`isRpcRefusal`); anything
+ * else is not a refusal (answered `internal`). A foreign error is translated before it gets here (`RefusalFilter`).
+ */
+export function rpcRefusalOf(error: unknown): CodedRefusal | undefined {
+  return error instanceof RpcHandlerError || isRpcRefusal(error) ? error : undefined;
+}
+
+/**
  * Runs one request/reply call: validates the payload (`invalid` naming every failing field), runs the use
- * case, and answers the refusals `refusalOf` recognises with their code; anything else stays `internal`.
- * Each service maps its own typed domain errors here, in one place.
+ * case, and answers the foreign errors `refusalOf` recognises with their code. Domain errors need no mapping
+ * ({@link rpcRefusalOf}); anything else stays `internal`.
  */
 export async function answerRequest<T, R>(
   schema: z.ZodType<T>,
@@ -243,11 +247,12 @@ export class RpcServer {
     try {
       return { ok: true, data: await handler(payload) };
     } catch (error) {
-      if (error instanceof RpcHandlerError) {
-        if (error.code === RpcErrorCode.Invalid) {
-          this.refusedInvalid(subject, msg, error.message);
+      const refused = rpcRefusalOf(error);
+      if (refused !== undefined) {
+        if (refused.code === RpcErrorCode.Invalid) {
+          this.refusedInvalid(subject, msg, refused.message);
         }
-        return refusal(error.code, error.message);
+        return refusal(refused.code, refused.message);
       }
       this.logger.error({ err: error, subject, errorId: randomUUID() }, 'rpc handler failed');
       return refusal(RpcErrorCode.Internal, 'internal error');

@@ -13,7 +13,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { EventEnvelope, EventType, STREAMS } from '@shelfwatch/contracts';
+import { DomainError, EventEnvelope, EventType, STREAMS } from '@shelfwatch/contracts';
 import {
   KEYWORD_EFFECTS_SQL,
   TEST_NATS_URL,
@@ -42,9 +42,13 @@ import { RefusalFilter } from '../src/transport/message-outcome.filter';
 import { RpcClientProxy } from '../src/transport/rpc.client-proxy';
 
 const ECHO = 'ranking.fixture.echo';
+const CLAIM = 'ranking.fixture.claim';
 
 /** A use case's domain refusal, mapped to an rpc error code by the controller's filter. */
 class KeywordRefused extends Error {}
+
+/** A domain error of the registry's codes, as the services write theirs: answered with its code, no filter. */
+class KeywordTaken extends DomainError<'conflict'> {}
 
 /** Counts what passes through it: interceptors run around transport handlers. */
 class CountingInterceptor implements NestInterceptor {
@@ -92,6 +96,18 @@ class EchoHandler {
   }
 }
 
+/** A request controller without any filter of its own. */
+@Controller()
+class ClaimHandler {
+  @MessagePattern(CLAIM)
+  claim(@Payload(new ContractPipe(z.object({ keyword: z.string() }))) input: { keyword: string }): { claimed: string } {
+    if (input.keyword === 'taken') {
+      throw new KeywordTaken('conflict', `${input.keyword} is already claimed`);
+    }
+    return { claimed: input.keyword };
+  }
+}
+
 describe('the JetStream transport of @nestjs/microservices', () => {
   let db: TestDatabase;
   let orm: MikroORM;
@@ -119,7 +135,7 @@ describe('the JetStream transport of @nestjs/microservices', () => {
           consumer: { redeliveryBaseMs: 200 },
         }),
       ],
-      controllers: [KeywordEffectsHandler, EchoHandler],
+      controllers: [KeywordEffectsHandler, EchoHandler, ClaimHandler],
     })
     class FixtureModule {}
     app = await NestFactory.create(FixtureModule, new FastifyAdapter(), { logger: false });
@@ -200,6 +216,14 @@ describe('the JetStream transport of @nestjs/microservices', () => {
       (caught: unknown) => caught,
     );
     expect(error).toMatchObject({ code: 'keyword_refused', message: 'refused is refused' });
+  });
+
+  it('answers a DomainError with its registry code without any filter on the controller', async () => {
+    const error: unknown = await lastValueFrom(app.get(RpcClientProxy).send(CLAIM, { keyword: 'taken' })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(RpcRemoteError);
+    expect(error).toMatchObject({ code: 'conflict', message: 'taken is already claimed' });
   });
 
   it('refuses to emit an event through the client: events leave through the outbox', async () => {

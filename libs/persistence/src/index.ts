@@ -5,6 +5,5 @@ export * from './persistence.module';
 export * from './provision-database';
 export * from './purge';
 export * from './purge-policy';
-export * from './purge-guard';
 export * from './bound-statement';
 export * from './transaction';

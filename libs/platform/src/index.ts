@@ -10,3 +10,4 @@ export * from './service-core.module';
 export * from './service-manifest';
 export * from './nats/nats-auth-config';
 export * from './nats/nats-permissions';
+export * from './retention/purge-guard';

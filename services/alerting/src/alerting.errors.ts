@@ -1,25 +1,17 @@
-import { RefusalFilter } from '@shelfwatch/messaging';
-import { WebhookUrlRefused } from './webhooks/url-policy';
+import { DomainError, RpcAnyErrorCode } from '@shelfwatch/contracts';
 
 /** Why an alerting command or query was refused; travels to callers as the RPC error code. */
-export enum AlertingErrorCode {
-  NotFound = 'not_found',
-  Invalid = 'invalid',
-  Conflict = 'conflict',
+export const AlertingErrorCode = {
+  NotFound: 'not_found',
+  Invalid: 'invalid',
+  Conflict: 'conflict',
   /** A tenant limit would be exceeded; the message names the limit and its value. */
-  LimitExceeded = 'limit_exceeded',
-}
+  LimitExceeded: 'limit_exceeded',
+} as const satisfies Record<string, RpcAnyErrorCode>;
+export type AlertingErrorCode = (typeof AlertingErrorCode)[keyof typeof AlertingErrorCode];
 
-/** A refusal the caller can act on (mapped to an RPC domain error in {@link answer}, nowhere else). */
-export class AlertingError extends Error {
-  constructor(
-    readonly code: AlertingErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AlertingError';
-  }
-
+/** A refusal the caller can act on; request/reply answers it with its code, as every {@link DomainError}. */
+export class AlertingError extends DomainError<AlertingErrorCode> {
   static notFound(what: string, id: string): AlertingError {
     return new AlertingError(AlertingErrorCode.NotFound, `${what} ${id} not found`);
   }
@@ -31,15 +23,3 @@ export class AlertingError extends Error {
     );
   }
 }
-
-/**
- * Maps alerting's refusals to request/reply error codes (`@UseFilters(alertingRefusals)` on its request
- * controllers): its {@link AlertingError}s answer with their code, a refused webhook URL with `invalid` and the
- * reason (the gateway answers 400).
- */
-export const alertingRefusals = new RefusalFilter((error) => {
-  if (error instanceof AlertingError) {
-    return error;
-  }
-  return error instanceof WebhookUrlRefused ? { code: AlertingErrorCode.Invalid, message: error.message } : undefined;
-});

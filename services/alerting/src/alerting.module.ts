@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PurgeGuardModule } from '@shelfwatch/persistence';
+import { PurgeGuardModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { AlertingConfig } from './alerting.config';
 import { AlertEvaluator } from './alerts/alert-evaluator';

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Secret } from '@shelfwatch/config';
+import { systemClock } from '@shelfwatch/messaging';
 import pino from 'pino';
 import { BootedService, bootInTestEnvironment, bootService } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
@@ -67,7 +68,7 @@ describe('tenant credentials in Postgres', () => {
   it("uses the tenant's own credentials on its own budget, noting the use at most once a minute", async () => {
     const owner = await stored(old);
     let now = new Date('2026-12-03T10:00:00Z');
-    const resolver = new TenantCredentialResolver(registry, store, old, () => now);
+    const resolver = new TenantCredentialResolver(registry, store, old, { now: () => now });
 
     const resolved = await resolver.resolve(owner.tenantId, 'naver');
     expect([resolved.source, resolved.budgetKey, resolved.credentials.clientId.reveal()]).toEqual([
@@ -88,7 +89,12 @@ describe('tenant credentials in Postgres', () => {
   });
 
   it("falls back to the platform's without own credentials, and never when the tenant's cannot be opened", async () => {
-    const resolver = new TenantCredentialResolver(registry, store, new CredentialCipher(parseKeyRing(K2, false)));
+    const resolver = new TenantCredentialResolver(
+      registry,
+      store,
+      new CredentialCipher(parseKeyRing(K2, false)),
+      systemClock,
+    );
     const unreadable = await stored(old);
 
     const platform = await resolver.resolve(randomUUID(), 'naver');

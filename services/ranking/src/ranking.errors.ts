@@ -1,22 +1,17 @@
+import { DomainError, RpcAnyErrorCode } from '@shelfwatch/contracts';
+
 /** Why a ranking command or query was refused; travels to callers as the RPC error code. */
-export enum RankingErrorCode {
-  NotFound = 'not_found',
-  Conflict = 'conflict',
-  Invalid = 'invalid',
+export const RankingErrorCode = {
+  NotFound: 'not_found',
+  Conflict: 'conflict',
+  Invalid: 'invalid',
   /** A tenant limit (products, keywords) would be exceeded; the message names the limit and its value. */
-  LimitExceeded = 'limit_exceeded',
-}
+  LimitExceeded: 'limit_exceeded',
+} as const satisfies Record<string, RpcAnyErrorCode>;
+export type RankingErrorCode = (typeof RankingErrorCode)[keyof typeof RankingErrorCode];
 
-/** A refusal the caller can act on (mapped to an RPC domain error in `ranking.rpc.ts`, nowhere else). */
-export class RankingError extends Error {
-  constructor(
-    readonly code: RankingErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RankingError';
-  }
-
+/** A refusal the caller can act on; request/reply answers it with its code, as every {@link DomainError}. */
+export class RankingError extends DomainError<RankingErrorCode> {
   static notFound(what: string, id: string): RankingError {
     return new RankingError(RankingErrorCode.NotFound, `${what} ${id} not found`);
   }

@@ -1,21 +1,14 @@
-import { RefusalFilter } from '@shelfwatch/messaging';
+import { DomainError, RpcAnyErrorCode } from '@shelfwatch/contracts';
 
 /** Why a report was refused; travels to the gateway as the RPC error code. */
-export enum ReportingErrorCode {
-  NotFound = 'not_found',
-  Invalid = 'invalid',
-}
+export const ReportingErrorCode = {
+  NotFound: 'not_found',
+  Invalid: 'invalid',
+} as const satisfies Record<string, RpcAnyErrorCode>;
+export type ReportingErrorCode = (typeof ReportingErrorCode)[keyof typeof ReportingErrorCode];
 
-/** A refusal the caller can act on (mapped to an RPC domain error in {@link answer}, nowhere else). */
-export class ReportingError extends Error {
-  constructor(
-    readonly code: ReportingErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ReportingError';
-  }
-
+/** A refusal the caller can act on; request/reply answers it with its code, as every {@link DomainError}. */
+export class ReportingError extends DomainError<ReportingErrorCode> {
   static notFound(what: string, id: string): ReportingError {
     return new ReportingError(ReportingErrorCode.NotFound, `${what} ${id} not found`);
   }
@@ -24,6 +17,3 @@ export class ReportingError extends Error {
     return new ReportingError(ReportingErrorCode.Invalid, message);
   }
 }
-
-/** Maps reporting's {@link ReportingError}s to their request/reply code: `@UseFilters(reportingRefusals)`. */
-export const reportingRefusals = new RefusalFilter((error) => (error instanceof ReportingError ? error : undefined));

@@ -5,8 +5,8 @@ import { CodedRefusal, RpcHandlerError } from '../rpc';
 /**
  * The transport's global exception filter: hands a handler's error on exactly as thrown. Nest's default
  * filter would log it and replace it with `{status: 'error'}`, losing what decides the message outcome:
- * `classifyHandlerError` (retry with back-off, or dead-letter with the reason) for an event, and the
- * `RpcHandlerError` code (`invalid`, `not_found`, ...) or `internal` for a request.
+ * `classifyHandlerError` (retry with back-off, or dead-letter with the reason) for an event, and the domain
+ * error's code (`invalid`, `not_found`, ..., by `rpcRefusalOf`) or `internal` for a request.
  */
 @Catch()
 export class MessageOutcomeFilter implements RpcExceptionFilter<unknown> {
@@ -16,9 +16,10 @@ export class MessageOutcomeFilter implements RpcExceptionFilter<unknown> {
 }
 
 /**
- * Maps a service's typed domain errors to request/reply error codes, in one place per service:
- * `@UseFilters(new RefusalFilter(refusalOf))` on its request controllers. An error `refusalOf` does not
- * recognise travels on unchanged (answered `internal`).
+ * Translates errors that are not domain errors with a registry code into refusals:
+ * `@UseFilters(new RefusalFilter(refusalOf))` on a request controller. A service's own `DomainError`s need no
+ * filter: `RpcServer` answers them with their code ({@link rpcRefusalOf}). An error `refusalOf` does not
+ * recognise travels on unchanged.
  */
 @Catch()
 export class RefusalFilter implements RpcExceptionFilter<unknown> {

@@ -1,14 +1,12 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ALERTING_RPC, alertAckRequest, alertGetRequest, alertListRequest, RpcAnswer } from '@shelfwatch/contracts';
 import { AlertsService } from './alerts.service';
-import { alertingRefusals } from '../alerting.errors';
 import { ContractPipe } from '@shelfwatch/messaging';
 import { z } from 'zod';
 
 /** Alert queries and acknowledgement over request/reply. */
 @Controller()
-@UseFilters(alertingRefusals)
 export class AlertsHandler {
   constructor(private readonly alerts: AlertsService) {}
 

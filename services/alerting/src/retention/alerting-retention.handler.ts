@@ -3,7 +3,8 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataKind, EventEnvelope, EventType } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
-import { PurgeGuard, PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
+import { PurgeGuard } from '@shelfwatch/platform';
+import { PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
 
 /** Resolved alerts only (their history goes with them): an open alert is never purged, however old. */
 export const RESOLVED_ALERTS: PurgeTarget = {

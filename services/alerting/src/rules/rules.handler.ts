@@ -1,14 +1,12 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ALERTING_RPC, alertRulesGetRequest, alertRulesPutRequest, RpcAnswer } from '@shelfwatch/contracts';
 import { RulesService } from './rules.service';
-import { alertingRefusals } from '../alerting.errors';
 import { ContractPipe } from '@shelfwatch/messaging';
 import { z } from 'zod';
 
 /** Alert rules over request/reply. */
 @Controller()
-@UseFilters(alertingRefusals)
 export class RulesHandler {
   constructor(private readonly rules: RulesService) {}
 

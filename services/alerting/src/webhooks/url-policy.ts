@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { AlertingError, AlertingErrorCode } from '../alerting.errors';
 
 /** Why a webhook URL (or the address it resolved to) is refused; named in the `invalid` answer. */
 export type UrlRefusalReason =
@@ -16,16 +17,16 @@ export type UrlRefusalReason =
   | 'unresolvable_host';
 
 /**
- * A refused webhook URL: `reason` is stable, the message says what was seen in the URL itself, never what
- * our resolver answered for a name (that would map the internal network for whoever registers webhooks).
+ * A refused webhook URL, an alerting refusal answered `invalid` (the gateway answers 400): `reason` is stable, the
+ * message says what was seen in the URL itself, never what our resolver answered for a name (that would map the
+ * internal network for whoever registers webhooks).
  */
-export class WebhookUrlRefused extends Error {
+export class WebhookUrlRefused extends AlertingError {
   constructor(
     readonly reason: UrlRefusalReason,
     detail: string,
   ) {
-    super(`webhook URL refused: ${reason} (${detail})`);
-    this.name = 'WebhookUrlRefused';
+    super(AlertingErrorCode.Invalid, `webhook URL refused: ${reason} (${detail})`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ALERTING_RPC,
@@ -9,13 +9,11 @@ import {
   RpcAnswer,
 } from '@shelfwatch/contracts';
 import { WebhooksService } from './webhooks.service';
-import { alertingRefusals } from '../alerting.errors';
 import { ContractPipe } from '@shelfwatch/messaging';
 import { z } from 'zod';
 
 /** Webhook endpoints and their delivery log over request/reply; a refused URL answers `invalid` with the reason. */
 @Controller()
-@UseFilters(alertingRefusals)
 export class WebhooksHandler {
   constructor(private readonly webhooks: WebhooksService) {}
 

@@ -1,9 +1,10 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { CrawlerCrawlListInput, EventOrigin, Page } from '@shelfwatch/contracts';
-import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter, RpcHandlerError } from '@shelfwatch/messaging';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter } from '@shelfwatch/messaging';
 import { currentTraceContext, getTracer } from '@shelfwatch/observability';
 import { freshEm, inTransaction } from '@shelfwatch/persistence';
+import { CrawlError } from './crawl.errors';
 import { catchUpDueAt, nextDueAt } from './crawl.policy';
 
 /** After downtime, keywords that missed whole intervals are spread over this window rather than crawled at once. */
@@ -26,11 +27,11 @@ export class CrawlService {
     return inTransaction(this.orm, async (em) => {
       const keyword = await this.store.findKeyword(em, tenantId, keywordId);
       if (!keyword) {
-        throw new RpcHandlerError('not_found', `keyword ${keywordId} not found`);
+        throw CrawlError.notFound('keyword', keywordId);
       }
       const crawlId = await this.request(em, keyword, 'manual');
       if (!crawlId) {
-        throw new RpcHandlerError('already_running', `keyword ${keywordId} is already being crawled`);
+        throw CrawlError.alreadyRunning(keywordId);
       }
       return { crawlId };
     });
@@ -62,7 +63,7 @@ export class CrawlService {
   async find(tenantId: string, crawlId: string): Promise<CrawlRun> {
     const run = await this.store.findRun(freshEm(this.orm), tenantId, crawlId);
     if (!run) {
-      throw new RpcHandlerError('not_found', `crawl ${crawlId} not found`);
+      throw CrawlError.notFound('crawl', crawlId);
     }
     return run;
   }

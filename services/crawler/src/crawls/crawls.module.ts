@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DynamicModule, Module } from '@nestjs/common';
+import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { HeartbeatPublisher } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { BudgetStore } from '../budget/budget.store';
@@ -112,9 +113,9 @@ export class CrawlsModule {
         { provide: CredentialCipher, useValue: new CredentialCipher(config.credentialKeys) },
         {
           provide: CREDENTIAL_RESOLVER,
-          inject: [MarketplaceRegistry, CredentialStore, CredentialCipher],
-          useFactory: (registry: MarketplaceRegistry, store: CredentialStore, cipher: CredentialCipher) =>
-            new TenantCredentialResolver(registry, store, cipher),
+          inject: [MarketplaceRegistry, CredentialStore, CredentialCipher, CLOCK],
+          useFactory: (registry: MarketplaceRegistry, store: CredentialStore, cipher: CredentialCipher, clock: Clock) =>
+            new TenantCredentialResolver(registry, store, cipher, clock),
         },
         {
           provide: MARKETPLACE_QUOTA,

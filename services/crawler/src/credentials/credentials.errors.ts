@@ -1,25 +1,17 @@
-import { RefusalFilter } from '@shelfwatch/messaging';
+import { DomainError, RpcAnyErrorCode } from '@shelfwatch/contracts';
 
 /** Why a credentials command was refused; travels to callers as the RPC error code. */
-export enum CredentialsErrorCode {
-  NotFound = 'not_found',
+export const CredentialsErrorCode = {
+  NotFound: 'not_found',
   /** The marketplace refused the credentials (401/403): nothing was stored. */
-  Rejected = 'credentials_rejected',
+  Rejected: 'credentials_rejected',
   /** The live check got no verdict (timeout, 5xx, open breaker, quota): nothing was stored; try again later. */
-  Unverified = 'credentials_unverified',
-}
+  Unverified: 'credentials_unverified',
+} as const satisfies Record<string, RpcAnyErrorCode>;
+export type CredentialsErrorCode = (typeof CredentialsErrorCode)[keyof typeof CredentialsErrorCode];
 
-/** A refusal of the credentials feature (mapped to an RPC error in {@link answer}, nowhere else). */
-export class CredentialsError extends Error {
-  override readonly name = 'CredentialsError';
-
-  constructor(
-    readonly code: CredentialsErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-
+/** A refusal of the credentials feature; request/reply answers it with its code, as every {@link DomainError}. */
+export class CredentialsError extends DomainError<CredentialsErrorCode> {
   static notFound(marketplace: string): CredentialsError {
     return new CredentialsError(
       CredentialsErrorCode.NotFound,
@@ -43,8 +35,3 @@ export class CredentialsError extends Error {
     );
   }
 }
-
-/** Maps the {@link CredentialsError}s to their request/reply code: `@UseFilters(credentialsRefusals)`. */
-export const credentialsRefusals = new RefusalFilter((error) =>
-  error instanceof CredentialsError ? error : undefined,
-);

@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CRAWLER_RPC,
@@ -8,13 +8,11 @@ import {
   RpcAnswer,
 } from '@shelfwatch/contracts';
 import { CredentialsService } from './credentials.service';
-import { credentialsRefusals } from './credentials.errors';
 import { ContractPipe } from '@shelfwatch/messaging';
 import { z } from 'zod';
 
 /** A tenant's own marketplace credentials over request/reply (the secret comes in, never goes out). */
 @Controller()
-@UseFilters(credentialsRefusals)
 export class CredentialsHandler {
   constructor(private readonly credentials: CredentialsService) {}
 

@@ -1,3 +1,4 @@
+import type { Clock } from '@shelfwatch/messaging';
 import {
   CredentialResolver,
   CredentialSummary,
@@ -30,7 +31,7 @@ export class TenantCredentialResolver implements CredentialResolver {
     registry: MarketplaceRegistry,
     private readonly store: CredentialStore,
     private readonly cipher: CredentialCipher,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {
     this.platform = new PlatformCredentialResolver(registry);
   }
@@ -42,7 +43,7 @@ export class TenantCredentialResolver implements CredentialResolver {
       return this.platform.resolve(tenantId, marketplace);
     }
     const credentials = this.open(owner, stored.sealed);
-    await this.store.markUsed(owner, this.now(), LAST_USED_RESOLUTION_MS);
+    await this.store.markUsed(owner, this.clock.now(), LAST_USED_RESOLUTION_MS);
     return { marketplace, source: 'tenant', budgetKey: tenantBudgetKey(marketplace, tenantId), credentials };
   }
 

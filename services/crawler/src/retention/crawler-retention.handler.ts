@@ -3,7 +3,8 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { EventEnvelope, EventType } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
-import { PurgeGuard, PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
+import { PurgeGuard } from '@shelfwatch/platform';
+import { PurgeTarget, purgeForRequest } from '@shelfwatch/persistence';
 
 /** Finished crawl runs only: a requested or running crawl is never purged, however old. */
 export const CRAWL_RUNS: PurgeTarget = {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PurgeGuardModule } from '@shelfwatch/persistence';
+import { PurgeGuardModule } from '@shelfwatch/platform';
 import { CrawlerRetentionHandler } from './crawler-retention.handler';
 
 /** The crawler's part of retention: purging finished crawl runs. */

@@ -1,16 +1,19 @@
+import { DomainError } from '@shelfwatch/contracts';
+
 /** Why the gateway itself refused a request (RPC errors of the services are mapped in `problem.mapper.ts`). */
-export enum GatewayErrorCode {
-  Unauthorized = 'unauthorized',
-  Forbidden = 'forbidden',
-  NotFound = 'not_found',
-  Validation = 'validation',
-  RateLimited = 'rate_limited',
-  IdempotencyInProgress = 'idempotency_in_progress',
-  IdempotencyMismatch = 'idempotency_mismatch',
-  SecretShownOnce = 'secret_shown_once',
-  LimitExceeded = 'limit_exceeded',
-  Conflict = 'conflict',
-}
+export const GatewayErrorCode = {
+  Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
+  NotFound: 'not_found',
+  Validation: 'validation',
+  RateLimited: 'rate_limited',
+  IdempotencyInProgress: 'idempotency_in_progress',
+  IdempotencyMismatch: 'idempotency_mismatch',
+  SecretShownOnce: 'secret_shown_once',
+  LimitExceeded: 'limit_exceeded',
+  Conflict: 'conflict',
+} as const;
+export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
 
 /** One invalid input field: where it is, which field, what is wrong. */
 export interface FieldError {
@@ -20,14 +23,13 @@ export interface FieldError {
 }
 
 /** A typed refusal of the gateway; never an `HttpException` (docs/architecture.md, "Conventions": typed domain errors). */
-export class GatewayError extends Error {
+export class GatewayError extends DomainError<GatewayErrorCode> {
   constructor(
-    readonly code: GatewayErrorCode,
+    code: GatewayErrorCode,
     message: string,
     readonly details: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
   ) {
-    super(message);
-    this.name = 'GatewayError';
+    super(code, message);
   }
 
   static unauthorized(message = 'a valid API key is required: Authorization: Bearer <key>'): GatewayError {

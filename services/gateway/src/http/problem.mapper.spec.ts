@@ -56,6 +56,18 @@ describe('toProblem', () => {
     expect(toProblem(nobody, logger).problem.status).toBe(503);
   });
 
+  it('answers every code of the gateway’s own refusals from the same table, none with a 500', () => {
+    for (const code of Object.values(GatewayErrorCode)) {
+      const { problem } = toProblem(new GatewayError(code, 'refused'), logger);
+      expect({ code, internal: problem.status === 500 }).toEqual({ code, internal: false });
+    }
+    expect(toProblem(GatewayError.notFound('product', 'p1'), logger).problem).toEqual(
+      toProblem(new RpcRemoteError('not_found', 'product p1 not found'), logger).problem,
+    );
+    const invalid = GatewayError.validation([{ in: 'query', field: 'limit', message: 'too big' }]);
+    expect(toProblem(invalid, logger).problem).toMatchObject({ status: 400, errors: [{ field: 'limit' }] });
+  });
+
   it('carries Retry-After for rate limiting', () => {
     const limited = new GatewayError(GatewayErrorCode.RateLimited, 'slow down', { retryAfterSeconds: 3 });
     expect(toProblem(limited, logger)).toMatchObject({ problem: { status: 429 }, retryAfterSeconds: 3 });

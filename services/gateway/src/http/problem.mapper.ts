@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TimeoutError } from '@nats-io/transport-node';
-import { RPC_ERROR_CODES, RpcAnyErrorCode } from '@shelfwatch/contracts';
-import { RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
+import { RpcAnyErrorCode, isRpcErrorCode } from '@shelfwatch/contracts';
+import { RpcErrorCode, RpcRemoteError, RpcUnavailableError } from '@shelfwatch/messaging';
 import { isBreakerOpen } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
@@ -13,47 +13,32 @@ export interface MappedProblem {
   retryAfterSeconds?: number;
 }
 
-function fromGatewayError(error: GatewayError): MappedProblem {
-  switch (error.code) {
-    case GatewayErrorCode.Unauthorized:
-      return { problem: problem('unauthorized', error.message) };
-    case GatewayErrorCode.Forbidden:
-      return { problem: problem('forbidden', error.message) };
-    case GatewayErrorCode.NotFound:
-      return { problem: problem('not-found', error.message) };
-    case GatewayErrorCode.Validation:
-      return { problem: problem('validation', error.message, { errors: error.details.errors ?? [] }) };
-    case GatewayErrorCode.RateLimited:
-      return { problem: problem('rate-limited', error.message), retryAfterSeconds: error.details.retryAfterSeconds };
-    case GatewayErrorCode.IdempotencyInProgress:
-      return { problem: problem('idempotency-in-progress', error.message) };
-    case GatewayErrorCode.IdempotencyMismatch:
-      return { problem: problem('idempotency-key-reused', error.message) };
-    case GatewayErrorCode.LimitExceeded:
-      return { problem: problem('limit-exceeded', error.message) };
-    case GatewayErrorCode.SecretShownOnce:
-      return { problem: problem('secret-shown-once', error.message) };
-    case GatewayErrorCode.Conflict:
-      return { problem: problem('conflict', error.message) };
-    default: {
-      const unhandled: never = error.code;
-      throw new Error(`unhandled gateway error ${String(unhandled)}`);
-    }
-  }
+/** The problem a refusal code is answered with, and for how long the caller should wait before retrying. */
+interface CodeProblem {
+  slug: ProblemSlug;
+  retryAfterSeconds?: number;
 }
 
 /**
- * The problem of each error code of the rpc registry (`RPC_ERROR_CODES`, docs/messaging.md): a code added there
- * fails to compile here until it is mapped. `internal` (and any code outside the registry) stays a 500.
+ * The one table from refusal codes to problems: the gateway's own (`GatewayErrorCode`) and every code of the rpc
+ * registry (`RPC_ERROR_CODES`, docs/messaging.md), so a code added to either fails to compile here until it is
+ * mapped. `internal` (and any code outside the registry) stays a 500.
  */
-const RPC_PROBLEMS: Record<RpcAnyErrorCode, { slug: ProblemSlug; retryAfterSeconds?: number } | null> = {
+const PROBLEM_OF_CODE: Record<GatewayErrorCode | RpcAnyErrorCode, CodeProblem | null> = {
+  unauthorized: { slug: 'unauthorized' },
+  forbidden: { slug: 'forbidden' },
+  not_found: { slug: 'not-found' },
+  validation: { slug: 'validation' },
   invalid: { slug: 'validation' },
+  rate_limited: { slug: 'rate-limited' },
+  idempotency_in_progress: { slug: 'idempotency-in-progress' },
+  idempotency_mismatch: { slug: 'idempotency-key-reused' },
+  secret_shown_once: { slug: 'secret-shown-once' },
+  limit_exceeded: { slug: 'limit-exceeded' },
+  conflict: { slug: 'conflict' },
   answer_too_large: { slug: 'answer-too-large' },
   internal: null,
-  not_found: { slug: 'not-found' },
-  conflict: { slug: 'conflict' },
   already_running: { slug: 'crawl-already-running' },
-  limit_exceeded: { slug: 'limit-exceeded' },
   // A dead letter's handler failed again: it stays parked.
   replay_failed: { slug: 'conflict' },
   credentials_rejected: { slug: 'credentials-rejected' },
@@ -61,19 +46,34 @@ const RPC_PROBLEMS: Record<RpcAnyErrorCode, { slug: ProblemSlug; retryAfterSecon
   credentials_unverified: { slug: 'credentials-unverified', retryAfterSeconds: 30 },
 };
 
-function isRpcErrorCode(code: string): code is RpcAnyErrorCode {
-  return (RPC_ERROR_CODES as readonly string[]).includes(code);
+/** What a refusal carries besides its code and message: field errors, a wait before retrying. */
+interface RefusalDetails {
+  errors?: Problem['errors'];
+  retryAfterSeconds?: number;
 }
 
-/** A service's refusal as its problem; `invalid` carries the field errors its message names. */
-function fromRemoteError(error: RpcRemoteError): MappedProblem | null {
-  const mapped = isRpcErrorCode(error.code) ? RPC_PROBLEMS[error.code] : null;
+/** The problem of a refusal code (null for `internal`); `details` override the table's wait. */
+function fromCode(
+  code: GatewayErrorCode | RpcAnyErrorCode,
+  message: string,
+  details: RefusalDetails,
+): MappedProblem | null {
+  const mapped = PROBLEM_OF_CODE[code];
   if (mapped === null) {
     return null;
   }
-  const extra = mapped.slug === 'validation' ? { errors: remoteFieldErrors(error.message) } : {};
-  const answer: MappedProblem = { problem: problem(mapped.slug, error.message, extra) };
-  return mapped.retryAfterSeconds === undefined ? answer : { ...answer, retryAfterSeconds: mapped.retryAfterSeconds };
+  const extra = mapped.slug === 'validation' ? { errors: details.errors ?? [] } : {};
+  const answer: MappedProblem = { problem: problem(mapped.slug, message, extra) };
+  const retryAfterSeconds = details.retryAfterSeconds ?? mapped.retryAfterSeconds;
+  return retryAfterSeconds === undefined ? answer : { ...answer, retryAfterSeconds };
+}
+
+/** A service's refusal as its problem (a code outside the registry is a 500); `invalid` carries its field errors. */
+function fromRemoteError({ code, message }: RpcRemoteError): MappedProblem | null {
+  if (!isRpcErrorCode(code)) {
+    return null;
+  }
+  return fromCode(code, message, { errors: code === RpcErrorCode.Invalid ? remoteFieldErrors(message) : undefined });
 }
 
 /** `parseRequest` answers "field: message; other: message"; turn it back into field errors. */
@@ -140,7 +140,7 @@ export function toProblem(error: unknown, logger: Logger, instance?: string, req
 /** The problem of an error the API knows how to answer; null for an unexpected one (a 500). */
 export function knownProblem(error: unknown): MappedProblem | null {
   if (error instanceof GatewayError) {
-    return fromGatewayError(error);
+    return fromCode(error.code, error.message, error.details);
   }
   if (error instanceof RpcRemoteError) {
     return fromRemoteError(error);

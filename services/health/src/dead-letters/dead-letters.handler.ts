@@ -4,6 +4,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { HEALTH_RPC, deadLetterRequest, deadLettersListRequest, RpcAnswer } from '@shelfwatch/contracts';
 import {
   ContractPipe,
+  DeadLetterError,
+  DeadLetterErrorCode,
   DeadLetterReplay,
   DeadLetterStore,
   NatsLink,
@@ -64,7 +66,10 @@ export class DeadLettersHandler {
     const { consumer } = await (await this.open()).show(sequence);
     const owner = serviceOfDurable(consumer, DEAD_LETTER_OWNERS);
     if (owner === undefined) {
-      throw new RpcHandlerError('not_found', `no service of the platform has a consumer named ${consumer}`);
+      throw new DeadLetterError(
+        DeadLetterErrorCode.NotOwnConsumer,
+        `no service of the platform has a consumer named ${consumer}`,
+      );
     }
     try {
       const subject = deadLetterReplaySubject(owner);

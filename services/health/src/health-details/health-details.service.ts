@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CRAWLER_MARKETPLACE_RPC, CrawlerMarketplaceStatuses } from '@shelfwatch/contracts';
-import { NatsLink, RpcClientProxy } from '@shelfwatch/messaging';
+import { CLOCK, Clock, NatsLink, RpcClientProxy } from '@shelfwatch/messaging';
 import { lastValueFrom } from 'rxjs';
 import { DependencyProbes } from '@shelfwatch/platform';
 import { version } from '../../../../package.json';
@@ -80,6 +80,7 @@ export class HealthDetailsService {
     private readonly jetstream: JetStreamInspector,
     private readonly registry: InstanceRegistry,
     private readonly client: RpcClientProxy,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HEALTH_DETAILS_OPTIONS) private readonly options: HealthDetailsOptions,
   ) {}
 
@@ -106,7 +107,7 @@ export class HealthDetailsService {
           }),
         ])
       : [this.unknownMarketplaces('not connected to NATS'), []];
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const services = this.options.expectedServices.map((service) => ({
       ...serviceComponent(service, this.registry.alive(service, now)),
       latencyMs: 0,
@@ -181,7 +182,7 @@ export class HealthDetailsService {
 
   /** Crawl freshness and the scheduler, judged from the CRAWL stream and what the crawler said. */
   private crawlChecks(state: JetStreamState, marketplaces: MarketplaceFacts, latencyMs: number): HealthComponent[] {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const intervalMs = this.options.crawlIntervalMinutes * 60_000;
     const crawlerReady = this.registry.alive('crawler', now).some((instance) => instance.heartbeat.ready);
     const checks = [

@@ -1,6 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Subscription } from '@nats-io/transport-node';
-import { NatsLink, Topology } from '@shelfwatch/messaging';
+import { CLOCK, Clock, NatsLink, Topology } from '@shelfwatch/messaging';
 import {
   HEARTBEAT_SOLICIT_SUBJECT,
   HEARTBEAT_WILDCARD,
@@ -32,6 +32,7 @@ export class InstanceRegistry implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     private readonly link: NatsLink,
     private readonly topology: Topology,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,7 +44,7 @@ export class InstanceRegistry implements OnApplicationBootstrap, OnModuleDestroy
         // Not JSON is a malformed heartbeat too: a throw here would stop the connection reading.
         const parsed = instanceHeartbeatSchema.safeParse(parseJson(message.data));
         if (parsed.success) {
-          this.record(parsed.data, Date.now());
+          this.record(parsed.data, this.clock.now().getTime());
         } else {
           this.logger.warn({ subject: message.subject }, 'ignored a malformed heartbeat');
         }

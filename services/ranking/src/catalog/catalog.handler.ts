@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   RANKING_RPC,
@@ -17,13 +17,11 @@ import {
 import { ExclusionsService } from './exclusions.service';
 import { KeywordsService } from './keywords.service';
 import { ProductsService } from './products.service';
-import { rankingRefusals } from '../ranking.rpc';
 import { ContractPipe } from '@shelfwatch/messaging';
 import { z } from 'zod';
 
 /** The catalog's commands and queries over NATS request/reply; every payload names its `tenantId`. */
 @Controller()
-@UseFilters(rankingRefusals)
 export class CatalogHandler {
   constructor(
     private readonly products: ProductsService,

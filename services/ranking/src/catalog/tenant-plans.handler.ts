@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   RANKING_RPC,
@@ -7,13 +7,11 @@ import {
   RpcAnswer,
 } from '@shelfwatch/contracts';
 import { TenantPlansService } from './tenant-plans.service';
-import { rankingRefusals } from '../ranking.rpc';
 import { ContractPipe } from '@shelfwatch/messaging';
 import { z } from 'zod';
 
 /** Each tenant's plan over NATS request/reply (the gateway's `GET /v1/tenant` and `PUT /v1/tenants/:id/plan`). */
 @Controller()
-@UseFilters(rankingRefusals)
 export class TenantPlansHandler {
   constructor(private readonly plans: TenantPlansService) {}
 

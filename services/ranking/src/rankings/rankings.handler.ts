@@ -1,16 +1,14 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { EventEnvelope, EventType, RANKING_RPC, rankingKeywordLatestRequest, RpcAnswer } from '@shelfwatch/contracts';
 import { ContractPipe, HandlerContext } from '@shelfwatch/messaging';
 import { CrawlHealthService } from '../crawl-health/crawl-health.service';
 
 import { RankingsService } from './rankings.service';
-import { rankingRefusals } from '../ranking.rpc';
 import { z } from 'zod';
 
 /** Completed crawls in, recorded rankings out; and the latest ranking of a keyword on request. */
 @Controller()
-@UseFilters(rankingRefusals)
 export class RankingsHandler {
   constructor(
     private readonly rankings: RankingsService,

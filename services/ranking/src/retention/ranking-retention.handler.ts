@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventEnvelope, EventType } from '@shelfwatch/contracts';
 import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
-import { PurgeGuard } from '@shelfwatch/persistence';
+import { PurgeGuard } from '@shelfwatch/platform';
 import { RankingPurge } from './ranking-purge';
 
 /**

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PurgeGuardModule } from '@shelfwatch/persistence';
+import { PurgeGuardModule } from '@shelfwatch/platform';
 import { PartitionMaintenance } from './partition-maintenance';
 import { RankingPartitions } from './ranking-partitions';
 import { RankingPurge } from './ranking-purge';

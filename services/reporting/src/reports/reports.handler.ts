@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   REPORTING_RPC,
@@ -10,13 +10,11 @@ import {
   RpcAnswer,
 } from '@shelfwatch/contracts';
 import { ReportsService } from './reports.service';
-import { reportingRefusals } from '../reporting.errors';
 import { ContractPipe } from '@shelfwatch/messaging';
 import { z } from 'zod';
 
 /** The gateway's report routes over request/reply. */
 @Controller()
-@UseFilters(reportingRefusals)
 export class ReportsHandler {
   constructor(private readonly reports: ReportsService) {}
 

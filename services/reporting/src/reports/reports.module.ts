@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PurgeGuardModule } from '@shelfwatch/persistence';
+import { PurgeGuardModule } from '@shelfwatch/platform';
 import { ReportCacheOptions } from '../cache/report-cache';
 import { ProjectionsHandler } from '../projections/projections.handler';
 import { ReportingRetentionHandler } from '../retention/reporting-retention.handler';

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { EventEnvelope, EventType } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
-import { PurgeGuard } from '@shelfwatch/persistence';
+import { PurgeGuard } from '@shelfwatch/platform';
 import { DERIVED, purgeDerived } from './derived-purge';
 import { purgeWatermarks } from './purge-watermarks';
 

@@ -10,8 +10,9 @@ import {
   retentionPolicyPutRequest,
   RpcAnswer,
 } from '@shelfwatch/contracts';
-import { CLOCK, Clock, ContractPipe, RpcHandlerError } from '@shelfwatch/messaging';
+import { CLOCK, Clock, ContractPipe } from '@shelfwatch/messaging';
 import { freshEm, inTransaction } from '@shelfwatch/persistence';
+import { RetentionError } from '../retention.errors';
 import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS } from '../retention.tokens';
 import { policiesStore } from './policies.store';
 import { RetentionDefaults, beyondMaximum, effectivePolicy } from './retention-policy';
@@ -42,7 +43,7 @@ export class PoliciesHandler {
     const beyond = beyondMaximum(policies, this.maxDays);
     if (beyond.length > 0) {
       const fields = beyond.map((change) => `${change.dataKind}.days: ${retentionMaximumMessage(this.maxDays)}`);
-      throw new RpcHandlerError('invalid', fields.join('; '));
+      throw RetentionError.invalid(fields);
     }
     const now = this.clock.now();
     return inTransaction(this.em, async (em) => {

@@ -2,9 +2,10 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope, EventType, RETENTION_RPC, retentionSweepLatestRequest, RpcAnswer } from '@shelfwatch/contracts';
-import { CLOCK, Clock, ContractPipe, HandlerContext, RpcHandlerError } from '@shelfwatch/messaging';
+import { CLOCK, Clock, ContractPipe, HandlerContext } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
 import { freshEm } from '@shelfwatch/persistence';
+import { RetentionError } from '../retention.errors';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { sweepsStore } from './sweeps.store';
 import { z } from 'zod';
@@ -34,7 +35,7 @@ export class SweepsHandler {
   ): Promise<RpcAnswer<'retention.sweep.latest'>> {
     const sweep = await sweepsStore.latest(freshEm(this.em), tenantId);
     if (!sweep) {
-      throw new RpcHandlerError('not_found', 'no retention sweep has run yet');
+      throw RetentionError.notFound('no retention sweep has run yet');
     }
     return sweep;
   }

@@ -3,8 +3,7 @@ import { DataKind, RETENTION_RPC, RetentionKindPolicyView } from '@shelfwatch/co
 import { CLOCK, Clock, RpcClientProxy } from '@shelfwatch/messaging';
 import { lastValueFrom } from 'rxjs';
 import { counter } from '@shelfwatch/observability';
-import { PurgeRequest } from './purge';
-import { decidePurge } from './purge-policy';
+import { PurgeRequest, decidePurge } from '@shelfwatch/persistence';
 
 /** How long an owner waits for retention's answer before retrying the purge request later. */
 const POLICY_TIMEOUT_MS = 5_000;

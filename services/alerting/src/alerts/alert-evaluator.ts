@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEnvelope, causedBy } from '@shelfwatch/contracts';
+import { EventEnvelope, causedBy, crawlTimeOf } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
 import { alertingMetrics } from '../alerting.metrics';
 import { RulesService } from '../rules/rules.service';
@@ -32,7 +32,7 @@ export class AlertEvaluator {
     const { crawlId, keywordId, entries, standings } = event.data;
     const tenantId = event.tenantId;
     const at = new Date(event.data.recordedAt);
-    const crawledAt = event.data.crawledAt === undefined ? at : new Date(event.data.crawledAt);
+    const crawledAt = new Date(crawlTimeOf(event.data));
     const memory = await this.shelves.lock(ctx.em, tenantId, keywordId);
     if (memory.crawledAt !== null && memory.crawledAt.getTime() >= crawledAt.getTime()) {
       this.logger.log({ crawlId, keywordId, tenantId }, 'ranking older than the last evaluated one ignored');
@@ -42,14 +42,14 @@ export class AlertEvaluator {
     const latest = await this.alerts.latestPerKey(ctx.em, tenantId, keywordId);
     const current = topCompetitors(entries, REMEMBERED_RANKS);
     const evaluation = evaluateCrawl({
-      at,
+      crawledAt,
       rules,
       standings,
       top: { previous: memory.crawledAt === null ? null : memory.top, current },
       open: latest.open,
-      lastRaisedAt: new Map(latest.lastRaised.map((l) => [alertKey(l.type, l.productId), l.raisedAt])),
+      lastRaisedAt: new Map(latest.lastRaised.map((l) => [alertKey(l.type, l.productId), l.crawledAt])),
     });
-    const context = { origin: causedBy(event), at, crawl: { crawlId, keywordId } };
+    const context = { origin: causedBy(event), at, crawl: { crawlId, keywordId, crawledAt } };
     await this.writer.apply(ctx.em, context, evaluation.raise, evaluation.resolve);
     await this.shelves.save(ctx.em, keywordId, { crawlId, crawledAt, recordedAt: at, top: current });
     for (const type of evaluation.suppressed) {

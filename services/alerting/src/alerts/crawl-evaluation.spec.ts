@@ -38,7 +38,7 @@ function aStanding(overrides: Partial<Standing> = {}): Standing {
 
 function given(overrides: Partial<CrawlEvaluationInput> = {}): CrawlEvaluationInput {
   return {
-    at: AT,
+    crawledAt: AT,
     rules: undercutOnly,
     standings: [aStanding()],
     top: { previous: null, current: [] },

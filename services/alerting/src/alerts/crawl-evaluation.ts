@@ -24,12 +24,13 @@ export interface OpenAlert {
 
 /** Everything one successful crawl's evaluation needs; loaded in a handful of queries, not per product. */
 export interface CrawlEvaluationInput {
-  at: Date;
+  /** When the crawl was made: the cool-down is measured in crawl time, so arrival order cannot change it. */
+  crawledAt: Date;
   rules: TenantRules;
   standings: readonly Standing[];
   top: TopCompetitors;
   open: readonly OpenAlert[];
-  /** When each (type, product) of the keyword last raised an alert, keyed by {@link alertKey}. */
+  /** The crawl time of the crawl that last raised an alert of each (type, product) of the keyword, by {@link alertKey}. */
   lastRaisedAt: ReadonlyMap<string, Date>;
 }
 
@@ -129,7 +130,7 @@ export function evaluateCrawl(input: CrawlEvaluationInput): CrawlEvaluation {
         type,
         productId: standing.productId,
         open,
-        coolingDown: isCoolingDown(input.lastRaisedAt.get(key), input.at, settings.cooldownMinutes),
+        coolingDown: isCoolingDown(input.lastRaisedAt.get(key), input.crawledAt, settings.cooldownMinutes),
       });
     }
   }

@@ -21,28 +21,55 @@ import { ReportingAppModule } from '../../services/reporting/src/app.module';
 import { loadReportingConfig } from '../../services/reporting/src/reporting.config';
 import { reportingPersistence } from '../../services/reporting/src/reporting.persistence';
 
-/** A shelf of the keyword: my listing's rank and price (absent: not on the shelf), the two rivals' prices. */
+/** A shelf of the keyword: my listing's rank and price (absent: not on the shelf), the rivals' prices in rank order. */
 interface Shelf {
   mine: { rank: number; price: number } | null;
-  rivals: [number, number];
+  rivals: number[];
+  /** The rivals' listing ids, in rank order (default `rival-<i>`). */
+  rivalIds?: string[];
 }
 
 /**
- * Five crawls two hours apart (more than the default 60-minute cool-down, in crawl time), under the default
- * rules: undercut raised (1), resolved (2), raised again (3); my product missing (4); back, still undercut (5).
+ * Crawls two hours apart (more than the default 60-minute cool-down, in crawl time), under the default rules:
+ * undercut raised (1), resolved (2), raised again (3); my product missing (4); back, still undercut (5).
  */
-const SHELVES: readonly Shelf[] = [
+const UNDERCUTS: readonly Shelf[] = [
   { mine: { rank: 2, price: 10_000 }, rivals: [9_000, 11_000] },
   { mine: { rank: 2, price: 10_000 }, rivals: [10_500, 11_000] },
   { mine: { rank: 2, price: 10_000 }, rivals: [9_000, 11_000] },
   { mine: null, rivals: [9_000, 11_000] },
   { mine: { rank: 3, price: 10_000 }, rivals: [9_500, 9_800] },
 ];
+
+/** My product at rank 9, up to 2, down to 9 again (7 places: a rank drop by the default rules); nobody cheaper. */
+/** Rivals A, B, C in the top 3; then D instead of C; then C again. */
+const NEW_ENTRANT: readonly Shelf[] = ['C', 'D', 'C'].map((third) => ({
+  mine: { rank: 4, price: 10_000 },
+  rivals: [12_000, 12_000, 12_000],
+  rivalIds: ['A', 'B', third],
+}));
+
+/** Rules that only look for new competitors in the top 3. */
+const NEW_COMPETITOR_ONLY = {
+  priceUndercut: { enabled: false, minPercent: null, minAmount: null },
+  rankDrop: { enabled: false, minPlaces: 5, topK: null },
+  productMissing: { enabled: false },
+  newCompetitor: { enabled: true, topN: 3 },
+  cooldownMinutes: 60,
+};
+
+const RANK_DROP: readonly Shelf[] = [9, 2, 9].map((rank) => ({
+  mine: { rank, price: 10_000 },
+  rivals: Array.from({ length: 9 }, () => 12_000),
+}));
+
+/** My product as each tenant creates it, on the crawled keyword. */
+const PRODUCT = { marketplace: 'naver', externalId: 'own-1', name: 'Lamp', price: 10_000, keywords: ['desk lamp'] };
+
 const crawledAt = (index: number): string => new Date(Date.UTC(2026, 11, 3, 10 + 2 * index)).toISOString();
 
 function itemsOf(shelf: Shelf): CrawlItem[] {
-  const rivals = shelf.rivals.map((price, i) => ({ externalId: `rival-${i}`, price }));
-  const listings = shelf.mine ? [...rivals] : rivals;
+  const listings = shelf.rivals.map((price, i) => ({ externalId: shelf.rivalIds?.[i] ?? `rival-${i}`, price }));
   if (shelf.mine) {
     listings.splice(shelf.mine.rank - 1, 0, { externalId: 'own-1', price: shelf.mine.price });
   }
@@ -120,19 +147,14 @@ describe('pipeline: crawls of a keyword delivered out of order end as in order',
     }, 30_000);
   }
 
-  /** A tenant with my product on the keyword; its crawls of the keyword in crawl-time order. */
-  async function aTenant(): Promise<{ tenantId: string; productId: string; keywordId: string; crawls: Crawl[] }> {
+  /** A tenant with my product on the keyword; its crawls of the keyword, one per shelf, in crawl-time order. */
+  async function aTenant(
+    shelves: readonly Shelf[],
+  ): Promise<{ tenantId: string; productId: string; keywordId: string; crawls: Crawl[] }> {
     const tenantId = randomUUID();
-    const product = await rpc.request<RankingProductView>('ranking.product.create', {
-      tenantId,
-      marketplace: 'naver',
-      externalId: 'own-1',
-      name: 'Lamp',
-      price: 10_000,
-      keywords: ['desk lamp'],
-    });
+    const product = await rpc.request<RankingProductView>('ranking.product.create', { ...PRODUCT, tenantId });
     const keywordId = product.keywords[0]?.keywordId ?? '';
-    const crawls = SHELVES.map((shelf, index) =>
+    const crawls = shelves.map((shelf, index) =>
       aCrawlCompleted(tenantId, keywordId, itemsOf(shelf), { completedAt: crawledAt(index), keyword: 'desk lamp' }),
     );
     return { tenantId, productId: product.id, keywordId, crawls };
@@ -191,8 +213,8 @@ describe('pipeline: crawls of a keyword delivered out of order end as in order',
   }
 
   it('gives the same standings, open alerts and latest-crawl reporting rows as in-order delivery', async () => {
-    const inOrder = await aTenant();
-    const reversed = await aTenant();
+    const inOrder = await aTenant(UNDERCUTS);
+    const reversed = await aTenant(UNDERCUTS);
     for (const crawl of inOrder.crawls) {
       await deliver(crawl);
     }
@@ -209,6 +231,52 @@ describe('pipeline: crawls of a keyword delivered out of order end as in order',
       reporting: { latestRanks: [{ rank: 3 }], openAlerts: [{ alert_type: 'price_undercut', n: 1 }] },
     });
     expect(await outcome(reversed)).toEqual(expected);
+  });
+
+  it('judges the newest crawl again when its predecessor arrives after it: the same rank drop as in order', async () => {
+    const inOrder = await aTenant(RANK_DROP);
+    const swapped = await aTenant(RANK_DROP);
+    for (const crawl of inOrder.crawls) {
+      await deliver(crawl);
+    }
+    // The last two swapped: the third crawl arrives before the second.
+    for (const index of [0, 2, 1]) {
+      await deliver(swapped.crawls[index]);
+    }
+
+    const expected = await outcome(inOrder);
+    // In order the third crawl drops 2 → 9 against the second; arriving before it, it was judged 9 → 9 first.
+    expect(expected).toMatchObject({
+      ranking: { latest: { crawl: 2, standings: [{ rank: 9, previousRank: 2 }] } },
+      alerting: [{ alert_type: 'rank_drop', status: 'raised' }],
+    });
+    expect(await outcome(swapped)).toEqual(expected);
+  });
+
+  it('judges a crawl again only for the products still tracked on the keyword', async () => {
+    const { tenantId, productId, keywordId, crawls } = await aTenant(NEW_ENTRANT);
+    await rpc.request('alerting.rules.put', { tenantId, defaults: NEW_COMPETITOR_ONLY, overrides: [] });
+    // A second product keeps the keyword (and its crawls) when the first leaves it.
+    const other = await rpc.request<RankingProductView>('ranking.product.create', {
+      ...PRODUCT,
+      tenantId,
+      externalId: 'own-2',
+    });
+    await deliver(crawls[0]);
+    await deliver(crawls[2]);
+    await rpc.request('ranking.keyword.remove', { tenantId, productId, keywordId });
+    await eventually(async () => {
+      expect(await inboxCount(alertingOrm, 'alerting', 'tracking.keyword.removed')).toBe(1);
+    });
+    await deliver(crawls[1]);
+
+    // The third crawl judged again against the second: rival C is new in the top 3, for the product still there.
+    const raised = await query<{ product_id: string }>(
+      alertingOrm,
+      `select product_id from alerting.alerts where tenant_id = ? and alert_type = 'new_competitor'`,
+      [tenantId],
+    );
+    expect(raised.map((row) => row.product_id)).toEqual([other.id]);
   });
 });
 

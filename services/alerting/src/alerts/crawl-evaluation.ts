@@ -180,6 +180,31 @@ function apply(
   }
 }
 
+/**
+ * Whether a crawl made at `crawledAt`, arriving after the judged crawl, is the judged crawl's predecessor: older
+ * than it, and newer than every crawl seen before it. (Ranking then restates the judged crawl against it.)
+ */
+export function isLatePredecessor(
+  judged: { crawledAt: Date; previousCrawledAt: Date | null },
+  crawledAt: Date,
+): boolean {
+  const time = crawledAt.getTime();
+  return (
+    time < judged.crawledAt.getTime() &&
+    (judged.previousCrawledAt === null || time > judged.previousCrawledAt.getTime())
+  );
+}
+
+/** A crawl's standings with previous rank and change restated against its predecessor's standings, as ranking does. */
+export function againstPredecessor(standings: readonly Standing[], predecessor: readonly Standing[]): Standing[] {
+  const ranks = new Map(predecessor.map((s) => [s.productId, s.rank]));
+  return standings.map((standing) => {
+    const previousRank = ranks.get(standing.productId) ?? null;
+    const change = standing.rank !== null && previousRank !== null ? previousRank - standing.rank : null;
+    return { ...standing, previousRank, change };
+  });
+}
+
 /** Whether an alert raised at `lastRaisedAt` still holds back a new one at `at`. */
 export function isCoolingDown(lastRaisedAt: Date | undefined, at: Date, cooldownMinutes: number): boolean {
   return lastRaisedAt !== undefined && at.getTime() - lastRaisedAt.getTime() < cooldownMinutes * 60_000;

@@ -63,6 +63,16 @@ const RANK_DROP: readonly Shelf[] = [9, 2, 9].map((rank) => ({
   rivals: Array.from({ length: 9 }, () => 12_000),
 }));
 
+type Crawl = EventEnvelope<'crawl.completed'>;
+
+/** A tenant of the test: my product on one keyword, and that keyword's crawls in crawl-time order. */
+interface Tenant {
+  tenantId: string;
+  productId: string;
+  keywordId: string;
+  crawls: Crawl[];
+}
+
 /** My product as each tenant creates it, on the crawled keyword. */
 const PRODUCT = { marketplace: 'naver', externalId: 'own-1', name: 'Lamp', price: 10_000, keywords: ['desk lamp'] };
 
@@ -131,7 +141,7 @@ describe('pipeline: crawls of a keyword delivered out of order end as in order',
    * Publishes one crawl and waits until every service has applied it and all it caused: ranking recorded it,
    * the alerting and the reporting took its `ranking.recorded`, and the reporting took the alert events.
    */
-  async function deliver(event: EventEnvelope<'crawl.completed'>): Promise<void> {
+  async function deliver(event: Crawl): Promise<void> {
     const { nats } = environment;
     await nats.js.publish(nats.topology.subject(event.type), JSON.stringify(event), { msgID: event.id });
     published += 1;
@@ -148,9 +158,7 @@ describe('pipeline: crawls of a keyword delivered out of order end as in order',
   }
 
   /** A tenant with my product on the keyword; its crawls of the keyword, one per shelf, in crawl-time order. */
-  async function aTenant(
-    shelves: readonly Shelf[],
-  ): Promise<{ tenantId: string; productId: string; keywordId: string; crawls: Crawl[] }> {
+  async function aTenant(shelves: readonly Shelf[]): Promise<Tenant> {
     const tenantId = randomUUID();
     const product = await rpc.request<RankingProductView>('ranking.product.create', { ...PRODUCT, tenantId });
     const keywordId = product.keywords[0]?.keywordId ?? '';
@@ -159,10 +167,9 @@ describe('pipeline: crawls of a keyword delivered out of order end as in order',
     );
     return { tenantId, productId: product.id, keywordId, crawls };
   }
-  type Crawl = EventEnvelope<'crawl.completed'>;
 
   /** What the three services hold of a tenant's keyword, with ids replaced by the crawl's index. */
-  async function outcome(tenant: Awaited<ReturnType<typeof aTenant>>): Promise<unknown> {
+  async function outcome(tenant: Tenant): Promise<unknown> {
     const { tenantId, productId, keywordId, crawls } = tenant;
     const indexOf = (crawlId: string): number => crawls.findIndex((c) => c.data.crawlId === crawlId);
     const latest = await rpc.request<LatestRanking>('ranking.keyword.latest', { tenantId, keywordId });
@@ -197,6 +204,11 @@ describe('pipeline: crawls of a keyword delivered out of order end as in order',
         where tenant_id = ? and resolved_at is null and alert_type is not null group by alert_type order by alert_type`,
       [tenantId],
     );
+    const brandSlots = await query(
+      reportingOrm,
+      'select day::text, rank, brand, slots from reporting.brand_slots where tenant_id = ? order by day, rank, brand',
+      [tenantId],
+    );
     return {
       ranking: {
         latest: { crawl: indexOf(latest.crawl?.crawlId ?? ''), standings: latest.standings.map(withoutId) },
@@ -208,6 +220,7 @@ describe('pipeline: crawls of a keyword delivered out of order end as in order',
         hourly: await buckets('rank_hourly'),
         daily: await buckets('rank_daily'),
         openAlerts,
+        brandSlots,
       },
     };
   }

@@ -45,6 +45,7 @@ export class AlertEvaluator {
   async onRecorded(event: EventEnvelope<'ranking.recorded'>, ctx: HandlerContext): Promise<void> {
     const { crawlId, keywordId, standings } = event.data;
     const crawledAt = new Date(crawlTimeOf(event.data));
+    // 1.
     const memory = await this.shelves.lock(ctx.em, event.tenantId, keywordId);
     const top = topCompetitors(event.data.entries, REMEMBERED_RANKS);
     // 2.

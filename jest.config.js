@@ -31,7 +31,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools,test}/**/*.int-spec.ts'],
     },
     // The running services over HTTP and NATS (several services booted together).
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{services,tools,test}/**/*.e2e-spec.ts'] },

@@ -100,9 +100,9 @@ describe('reporting report cache: single flight and invalidation per report', ()
     if (!last) {
       throw new Error('the history records no crawl');
     }
-    // The keyword's latest crawl again, recorded 70 h ago: older than every latest rank it carries.
-    const recordedAt = new Date(now.getTime() - 70 * 3_600_000).toISOString();
-    const lateDay = dayBucket(recordedAt);
+    // The keyword's latest crawl again, made 70 h ago (recorded now): older than every latest rank it carries.
+    const crawledAt = new Date(now.getTime() - 70 * 3_600_000).toISOString();
+    const lateDay = dayBucket(crawledAt);
     const { keywordId } = last.data;
     const after = new Date(Date.parse(lateDay) + DAY_MS).toISOString();
     const since = (from: string) => ({ tenantId, keywordId, from, to: now.toISOString(), topN: 10 });
@@ -111,7 +111,7 @@ describe('reporting report cache: single flight and invalidation per report', ()
     const laterDaysBefore = await brands(after);
     const withLateDayBefore = await brands(lateDay);
 
-    const data = { ...last.data, crawlId: randomUUID(), recordedAt };
+    const data = { ...last.data, crawlId: randomUUID(), recordedAt: now.toISOString(), crawledAt };
     await publish(sut, buildEvent('ranking.recorded', data, last, { id: randomUUID(), occurredAt: new Date() }));
     await drained(sut);
 

@@ -151,7 +151,7 @@ describe('reporting retention: analytics kept no longer than the data they come 
     const tenDaysAgo = new Date(now.getTime() - 10 * DAY);
     const late = buildEvent(
       'ranking.recorded',
-      { ...recorded.data, crawlId: randomUUID(), recordedAt: tenDaysAgo.toISOString() },
+      { ...recorded.data, crawlId: randomUUID(), recordedAt: now.toISOString(), crawledAt: tenDaysAgo.toISOString() },
       { tenantId: tenantA, correlationId: randomUUID(), causationId: null },
       { id: randomUUID(), occurredAt: tenDaysAgo },
     );

@@ -74,9 +74,9 @@ describe('purge guard: owners refuse purges that would erase what must be kept',
     );
     await sql.query(
       `insert into alerting.alerts (alert_id, tenant_id, rule_id, alert_type, product_id, keyword_id, crawl_id, status,
-                                    message, details, raised_at, resolved_at)
+                                    message, details, raised_at, crawled_at, resolved_at)
        select gen_random_uuid(), $1::uuid, gen_random_uuid(), 'undercut', gen_random_uuid(), gen_random_uuid(),
-              gen_random_uuid(), 'resolved', 'm', '{}'::jsonb, $2, $2 from ${rows}`,
+              gen_random_uuid(), 'resolved', 'm', '{}'::jsonb, $2, $2, $2 from ${rows}`,
       [tenantId, at],
     );
     await sql.query(

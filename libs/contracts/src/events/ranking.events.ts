@@ -87,6 +87,14 @@ export const rankingRecordedV1 = z.object({
 });
 
 /**
+ * When the recorded crawl was made: its `crawledAt`, or `recordedAt` on an event published before `crawledAt`
+ * existed. What orders a keyword's crawls and places an observation in time, whatever order they arrive in.
+ */
+export function crawlTimeOf(data: { recordedAt: string; crawledAt?: string | undefined }): string {
+  return data.crawledAt ?? data.recordedAt;
+}
+
+/**
  * A tracked product's rank or presence changed between two successful crawls, adjacent by crawl time
  * (`completedAt`, then crawl id). When a crawl arrives late, between two recorded ones, the later crawl's
  * change is restated against it with `revised: true`: a consumer keeps the last event per (crawlId, productId),

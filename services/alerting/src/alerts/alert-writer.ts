@@ -14,7 +14,7 @@ import { AlertToRaise, AlertToResolve } from './crawl-evaluation';
 export interface ChangeContext {
   origin: EventOrigin;
   at: Date;
-  crawl?: { crawlId: string; keywordId: string };
+  crawl?: { crawlId: string; keywordId: string; crawledAt: Date };
 }
 
 /**
@@ -50,6 +50,7 @@ export class AlertWriter {
           keywordId: crawl.keywordId,
           crawlId: crawl.crawlId,
           raisedAt: context.at,
+          crawledAt: crawl.crawledAt,
         }))
       : [];
     const inserted = await this.alerts.insertRaised(em, fresh);

@@ -61,6 +61,8 @@ export interface NewAlert {
   message: string;
   details: AlertDetails;
   raisedAt: Date;
+  /** When the crawl that raised it was made (the cool-down's clock). */
+  crawledAt: Date;
 }
 
 /** Filters of the alert list. */
@@ -77,17 +79,17 @@ export interface AlertFilter {
 export class AlertsStore {
   /**
    * The latest alert of every (rule type, product) on a keyword, in one query: an open one is always the
-   * latest of its key, and the latest raise time drives the cool-down.
+   * latest of its key, and the crawl time of the latest raise drives the cool-down.
    */
   async latestPerKey(
     em: EntityManager,
     tenantId: string,
     keywordId: string,
-  ): Promise<{ open: OpenAlert[]; lastRaised: { type: AlertType; productId: string; raisedAt: Date }[] }> {
+  ): Promise<{ open: OpenAlert[]; lastRaised: { type: AlertType; productId: string; crawledAt: Date }[] }> {
     const rows = await em.execute<
-      Pick<AlertRow, 'alert_id' | 'alert_type' | 'product_id' | 'status' | 'details' | 'raised_at'>[]
+      (Pick<AlertRow, 'alert_id' | 'alert_type' | 'product_id' | 'status' | 'details'> & { crawled_at: Date })[]
     >(
-      `select distinct on (alert_type, product_id) alert_id, alert_type, product_id, status, details, raised_at
+      `select distinct on (alert_type, product_id) alert_id, alert_type, product_id, status, details, crawled_at
          from alerting.alerts where tenant_id = ? and keyword_id = ?
         order by alert_type, product_id, raised_at desc`,
       [tenantId, keywordId],
@@ -105,7 +107,7 @@ export class AlertsStore {
       lastRaised: rows.map((row) => ({
         type: row.alert_type,
         productId: row.product_id,
-        raisedAt: new Date(row.raised_at),
+        crawledAt: new Date(row.crawled_at),
       })),
     };
   }
@@ -115,10 +117,10 @@ export class AlertsStore {
     if (alerts.length === 0) {
       return new Set();
     }
-    const tuple = `(?, ?, ?, ?, ?, ?, ?, 'raised', ?, ?::jsonb, ?)`;
+    const tuple = `(?, ?, ?, ?, ?, ?, ?, 'raised', ?, ?::jsonb, ?, ?)`;
     const rows = await em.execute<{ alert_id: string }[]>(
       `insert into alerting.alerts (alert_id, tenant_id, rule_id, alert_type, product_id, keyword_id, crawl_id, status,
-                                    message, details, raised_at)
+                                    message, details, raised_at, crawled_at)
        values ${alerts.map(() => tuple).join(', ')} on conflict do nothing returning alert_id`,
       alerts.flatMap((a) => [
         a.alertId,
@@ -131,6 +133,7 @@ export class AlertsStore {
         a.message,
         JSON.stringify(a.details),
         a.raisedAt,
+        a.crawledAt,
       ]),
     );
     return new Set(rows.map((row) => row.alert_id));

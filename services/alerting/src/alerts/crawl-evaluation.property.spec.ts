@@ -177,7 +177,7 @@ function fold({ defaults, override, crawls }: Scenario, onStep: (step: Step) => 
     const openBefore = book.openAlerts();
     const lastRaisedBefore = new Map(book.lastRaisedAt);
     const evaluation = evaluateCrawl({
-      at: now,
+      crawledAt: now,
       rules,
       standings,
       top: { previous: previousTop && shelfOf(previousTop), current: shelfOf(step.top) },

@@ -1,6 +1,13 @@
 import { Standing } from '@shelfwatch/contracts';
 import { DEFAULT_RULE_SETTINGS, TenantRules } from '../rules/rule-settings';
-import { CrawlEvaluationInput, OpenAlert, alertKey, evaluateCrawl } from './crawl-evaluation';
+import {
+  CrawlEvaluationInput,
+  OpenAlert,
+  againstPredecessor,
+  alertKey,
+  evaluateCrawl,
+  isLatePredecessor,
+} from './crawl-evaluation';
 import { AlertState, decideAck, evolve, replay } from './alert.lifecycle';
 
 const P1 = '00000000-0000-4000-8000-000000000001';
@@ -38,7 +45,7 @@ function aStanding(overrides: Partial<Standing> = {}): Standing {
 
 function given(overrides: Partial<CrawlEvaluationInput> = {}): CrawlEvaluationInput {
   return {
-    at: AT,
+    crawledAt: AT,
     rules: undercutOnly,
     standings: [aStanding()],
     top: { previous: null, current: [] },
@@ -134,6 +141,33 @@ describe('evaluating one crawl', () => {
     const standing = aStanding({ rank: null, previousRank: 2, lowestCompetitorPrice: 10_000 });
     expect(evaluateCrawl(given({ rules, standings: [standing] })).raise.map((r) => r.type)).toEqual([
       'product_missing',
+    ]);
+  });
+});
+
+describe('a crawl arriving after the crawl it precedes', () => {
+  const minutes = (m: number) => new Date(AT.getTime() + m * 60_000);
+  const judged = { crawledAt: minutes(30), previousCrawledAt: minutes(0) };
+
+  it('given a judged crawl seen after one at :00, when a crawl of :15 arrives, then it is its late predecessor', () => {
+    expect(isLatePredecessor(judged, minutes(15))).toBe(true);
+    expect(isLatePredecessor({ ...judged, previousCrawledAt: null }, minutes(15))).toBe(true);
+  });
+
+  it('given the same, when a crawl of :00 or earlier, :30 or later arrives, then it is no predecessor', () => {
+    expect([-5, 0, 30, 45].map((m) => isLatePredecessor(judged, minutes(m)))).toEqual([false, false, false, false]);
+  });
+
+  it('given a judged crawl, when restated against its predecessor, then previous rank and change follow it', () => {
+    const standings = [aStanding({ rank: 9 }), aStanding({ productId: P2, rank: null })];
+    const predecessor = [aStanding({ rank: 2 }), aStanding({ productId: P2, rank: 4 })];
+    expect(againstPredecessor(standings, predecessor).map((s) => [s.rank, s.previousRank, s.change])).toEqual([
+      [9, 2, -7],
+      [null, 4, null],
+    ]);
+    expect(againstPredecessor(standings, []).map((s) => [s.previousRank, s.change])).toEqual([
+      [null, null],
+      [null, null],
     ]);
   });
 });

@@ -24,12 +24,13 @@ export interface OpenAlert {
 
 /** Everything one successful crawl's evaluation needs; loaded in a handful of queries, not per product. */
 export interface CrawlEvaluationInput {
-  at: Date;
+  /** When the crawl was made: the cool-down is measured in crawl time, so arrival order cannot change it. */
+  crawledAt: Date;
   rules: TenantRules;
   standings: readonly Standing[];
   top: TopCompetitors;
   open: readonly OpenAlert[];
-  /** When each (type, product) of the keyword last raised an alert, keyed by {@link alertKey}. */
+  /** The crawl time of the crawl that last raised an alert of each (type, product) of the keyword, by {@link alertKey}. */
   lastRaisedAt: ReadonlyMap<string, Date>;
 }
 
@@ -129,7 +130,7 @@ export function evaluateCrawl(input: CrawlEvaluationInput): CrawlEvaluation {
         type,
         productId: standing.productId,
         open,
-        coolingDown: isCoolingDown(input.lastRaisedAt.get(key), input.at, settings.cooldownMinutes),
+        coolingDown: isCoolingDown(input.lastRaisedAt.get(key), input.crawledAt, settings.cooldownMinutes),
       });
     }
   }
@@ -177,6 +178,31 @@ function apply(
       throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * Whether a crawl made at `crawledAt`, arriving after the judged crawl, is the judged crawl's predecessor: older
+ * than it, and newer than every crawl seen before it. (Ranking then restates the judged crawl against it.)
+ */
+export function isLatePredecessor(
+  judged: { crawledAt: Date; previousCrawledAt: Date | null },
+  crawledAt: Date,
+): boolean {
+  const time = crawledAt.getTime();
+  return (
+    time < judged.crawledAt.getTime() &&
+    (judged.previousCrawledAt === null || time > judged.previousCrawledAt.getTime())
+  );
+}
+
+/** A crawl's standings with previous rank and change restated against its predecessor's standings, as ranking does. */
+export function againstPredecessor(standings: readonly Standing[], predecessor: readonly Standing[]): Standing[] {
+  const ranks = new Map(predecessor.map((s) => [s.productId, s.rank]));
+  return standings.map((standing) => {
+    const previousRank = ranks.get(standing.productId) ?? null;
+    const change = standing.rank !== null && previousRank !== null ? previousRank - standing.rank : null;
+    return { ...standing, previousRank, change };
+  });
 }
 
 /** Whether an alert raised at `lastRaisedAt` still holds back a new one at `at`. */

@@ -1,18 +1,35 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { Standing } from '@shelfwatch/contracts';
 import { ShelfCompetitor } from '../rules/alert-rules';
 
-/** What the alerting remembers of a keyword's last evaluated crawl. */
-export interface ShelfMemory {
-  /** When the last evaluated crawl completed (its `recordedAt` if its event predates `crawledAt`); null before the first. */
-  crawledAt: Date | null;
+/** The last judged crawl of a keyword, as the alerting remembers it. */
+export interface JudgedCrawl {
+  crawlId: string;
+  /** When it was made (its `recordedAt` if its event predates `crawledAt`). */
+  crawledAt: Date;
   top: ShelfCompetitor[];
+  /** Its standings as judged; null on memories written before they were kept (never judged again). */
+  standings: Standing[] | null;
+  /** The crawl time of the latest crawl seen before it (judged or late); null when none was. */
+  previousCrawledAt: Date | null;
 }
+
+/** What the alerting remembers of a keyword's last judged crawl; null before the first. */
+export type ShelfMemory = JudgedCrawl | null;
 
 /** Ranks of competitors remembered per keyword: enough for any "new competitor" top N (at most 100). */
 export const REMEMBERED_RANKS = 100;
 
-/** The last evaluated shelf of each keyword (for "new competitor" and for ignoring stale crawls). */
+interface ShelfRow {
+  crawl_id: string | null;
+  crawled_at: Date | string;
+  top: ShelfCompetitor[];
+  standings: Standing[] | null;
+  previous_crawled_at: Date | string | null;
+}
+
+/** The last judged shelf of each keyword (for "new competitor", for ignoring stale crawls, for judging again). */
 @Injectable()
 export class ShelvesStore {
   /**
@@ -27,24 +44,62 @@ export class ShelvesStore {
       [keywordId, tenantId],
       'run',
     );
-    const [row] = await em.execute<{ crawl_id: string | null; crawled_at: Date | string; top: ShelfCompetitor[] }[]>(
-      'select crawl_id, crawled_at, top from alerting.keyword_shelves where keyword_id = ? and tenant_id = ? for update',
+    const [row] = await em.execute<ShelfRow[]>(
+      `select crawl_id, crawled_at, top, standings, previous_crawled_at
+         from alerting.keyword_shelves where keyword_id = ? and tenant_id = ? for update`,
       [keywordId, tenantId],
     );
     if (!row || row.crawl_id === null) {
-      return { crawledAt: null, top: [] };
+      return null;
     }
-    return { crawledAt: new Date(row.crawled_at), top: row.top };
+    return {
+      crawlId: row.crawl_id,
+      crawledAt: new Date(row.crawled_at),
+      top: row.top,
+      standings: row.standings,
+      previousCrawledAt: row.previous_crawled_at === null ? null : new Date(row.previous_crawled_at),
+    };
   }
 
-  async save(
-    em: EntityManager,
-    keywordId: string,
-    memory: { crawlId: string; crawledAt: Date; recordedAt: Date; top: ShelfCompetitor[] },
-  ): Promise<void> {
+  /** Remembers a newly judged crawl. */
+  async save(em: EntityManager, keywordId: string, judged: JudgedCrawl & { recordedAt: Date }): Promise<void> {
     await em.execute(
-      'update alerting.keyword_shelves set crawl_id = ?, crawled_at = ?, recorded_at = ?, top = ?::jsonb where keyword_id = ?',
-      [memory.crawlId, memory.crawledAt, memory.recordedAt, JSON.stringify(memory.top), keywordId],
+      `update alerting.keyword_shelves set crawl_id = ?, crawled_at = ?, recorded_at = ?, top = ?::jsonb,
+              standings = ?::jsonb, previous_crawled_at = ?
+        where keyword_id = ?`,
+      [
+        judged.crawlId,
+        judged.crawledAt,
+        judged.recordedAt,
+        JSON.stringify(judged.top),
+        JSON.stringify(judged.standings),
+        judged.previousCrawledAt,
+        keywordId,
+      ],
+      'run',
+    );
+  }
+
+  /**
+   * Drops a product's standing from the remembered standings (of one keyword, if given), so that judging a
+   * crawl again never raises about a product no longer tracked there.
+   */
+  async forgetProduct(em: EntityManager, tenantId: string, productId: string, keywordId?: string): Promise<void> {
+    await em.execute(
+      `update alerting.keyword_shelves
+          set standings = coalesce((select jsonb_agg(s) from jsonb_array_elements(standings) s
+                                     where s->>'productId' <> ?), '[]'::jsonb)
+        where tenant_id = ? and (?::uuid is null or keyword_id = ?) and standings @> ?::jsonb`,
+      [productId, tenantId, keywordId ?? null, keywordId ?? null, JSON.stringify([{ productId }])],
+      'run',
+    );
+  }
+
+  /** Remembers a late crawl as the latest seen before the judged one. */
+  async savePrevious(em: EntityManager, keywordId: string, previousCrawledAt: Date): Promise<void> {
+    await em.execute(
+      'update alerting.keyword_shelves set previous_crawled_at = ? where keyword_id = ?',
+      [previousCrawledAt, keywordId],
       'run',
     );
   }

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { EventEnvelope } from '@shelfwatch/contracts';
+import { EventEnvelope, crawlTimeOf } from '@shelfwatch/contracts';
 import { brandsScope, bumpCacheVersions, dashboardScope } from '../cache/cache-versions';
 import { bucketSlackMs } from '../retention/derived-purge';
 import { purgeWatermarks } from '../retention/purge-watermarks';
@@ -53,7 +53,7 @@ async function notPurged(em: EntityManager, events: readonly Recorded[]): Promis
   const slack = bucketSlackMs('ranking_rows');
   return events.filter((e) => {
     const watermark = watermarks.get(e.tenantId) ?? null;
-    return watermark === null || new Date(e.data.recordedAt).getTime() >= watermark.getTime() - slack;
+    return watermark === null || new Date(crawlTimeOf(e.data)).getTime() >= watermark.getTime() - slack;
   });
 }
 

@@ -1,4 +1,4 @@
-import { EventEnvelope, RankingEntry } from '@shelfwatch/contracts';
+import { EventEnvelope, RankingEntry, crawlTimeOf } from '@shelfwatch/contracts';
 import { brandSlots, dayBucket, hourBucket, utcDay } from './buckets';
 
 type Recorded = EventEnvelope<'ranking.recorded'>;
@@ -107,7 +107,7 @@ function listingsOf(entries: readonly RankingEntry[]): Map<string, RankingEntry>
 
 /** The bucket rows of one crawl for the bucket starting at `bucket`. */
 function bucketRows(event: Recorded, bucket: string): BucketRow[] {
-  const { keywordId, recordedAt, standings, entries, orderFidelity } = event.data;
+  const { keywordId, standings, entries, orderFidelity } = event.data;
   const listings = listingsOf(entries);
   return standings.map((s) => {
     const listing = listings.get(s.productId);
@@ -116,7 +116,7 @@ function bucketRows(event: Recorded, bucket: string): BucketRow[] {
       product_id: s.productId,
       keyword_id: keywordId,
       bucket,
-      last_at: recordedAt,
+      last_at: crawlTimeOf(event.data),
       samples: 1,
       rank_min: s.rank,
       rank_max: s.rank,
@@ -157,7 +157,8 @@ export function recordedRows(events: readonly Recorded[]): RecordedRows {
   const latest = new Map<string, LatestRow>();
   const slots = new Map<string, SlotRow>();
   for (const event of events) {
-    const { keywordId, recordedAt: at } = event.data;
+    const { keywordId } = event.data;
+    const at = crawlTimeOf(event.data);
     for (const [rows, bucket] of [
       [hourly, hourBucket(at)],
       [daily, dayBucket(at)],

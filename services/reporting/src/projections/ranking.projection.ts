@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { EventEnvelope } from '@shelfwatch/contracts';
+import { EventEnvelope, crawlTimeOf } from '@shelfwatch/contracts';
 import { executeBound } from '@shelfwatch/persistence';
 import { BucketRow, LAST_COLUMNS, recordedRows } from './ranking-rows';
 import { utcDay } from './buckets';
@@ -122,7 +122,7 @@ export async function rankingRecorded(em: EntityManager, events: readonly Record
     .filter((e) => e.data.entries.length > 0)
     .map((e): ChangedScope => ({
       tenantId: e.tenantId,
-      scope: { brandsOf: e.data.keywordId, day: utcDay(e.data.recordedAt) },
+      scope: { brandsOf: e.data.keywordId, day: utcDay(crawlTimeOf(e.data)) },
     }));
   return [...moved.map((row): ChangedScope => ({ tenantId: row.tenant_id, scope: 'dashboard' })), ...brandDays];
 }

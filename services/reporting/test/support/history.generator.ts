@@ -112,7 +112,8 @@ export function generateHistory(seed: number, now: Date, size: HistorySize = SMA
     }
     const tracked = products.filter((p) => (links.get(`${p}|${keywordId}`) ?? false) && !removed.has(p));
     const recordedAt = iso(tick());
-    emit('ranking.recorded', { crawlId, keywordId, recordedAt, orderFidelity: 'exact', ...shelf(rnd, tracked, size) });
+    const recorded = { crawlId, keywordId, recordedAt, crawledAt: completedAt, orderFidelity: 'exact' as const };
+    emit('ranking.recorded', { ...recorded, ...shelf(rnd, tracked, size) });
     if (tracked.length > 0 && rnd.chance(0.3)) {
       const alertId = rnd.uuid();
       openAlerts.push(alertId);

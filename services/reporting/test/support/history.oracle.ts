@@ -1,3 +1,4 @@
+import { crawlTimeOf } from '@shelfwatch/contracts';
 import { ReportingEvent } from '../../src/projections/reporting-events';
 
 /** Every read model of one tenant, in a comparable shape (rows sorted, instants ISO, numbers numbers). */
@@ -152,7 +153,7 @@ export function recompute(events: readonly ReportingEvent[]): ReadModelDump {
     e.data.standings.map((s) => ({
       productId: s.productId,
       keywordId: e.data.keywordId,
-      at: new Date(e.data.recordedAt).toISOString(),
+      at: new Date(crawlTimeOf(e.data)).toISOString(),
       rank: s.rank,
       myPrice: s.myPrice,
       // Absent on events recorded before observed prices: those carried the catalogue price.
@@ -171,7 +172,7 @@ export function recompute(events: readonly ReportingEvent[]): ReadModelDump {
   }
   const slots = new Map<string, { keywordId: string; day: string; rank: number; brand: string; slots: number }>();
   for (const e of recorded.values()) {
-    const day = floorTo(e.data.recordedAt, 86_400_000).slice(0, 10);
+    const day = floorTo(crawlTimeOf(e.data), 86_400_000).slice(0, 10);
     for (const entry of e.data.entries.filter((x) => x.rank <= 100)) {
       const brand = entry.brand.trim();
       const key = `${e.data.keywordId}|${day}|${String(entry.rank).padStart(4, '0')}|${brand}`;

@@ -7,3 +7,4 @@ export * from './purge';
 export * from './purge-policy';
 export * from './bound-statement';
 export * from './transaction';
+export * from './keyset-page';

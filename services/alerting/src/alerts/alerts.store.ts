@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AlertHistoryEntry, AlertStatus, AlertType, AlertView } from '@shelfwatch/contracts';
-import { keysetPage } from '../keyset-page';
+import { keysetPage } from '@shelfwatch/persistence';
 import { AlertDetails } from '../rules/alert-rules';
 import { AlertLifeEvent } from './alert.lifecycle';
 import { OpenAlert, ResolveReason } from './crawl-evaluation';
@@ -245,7 +245,14 @@ export class AlertsStore {
     }
     const { rows, total } = await keysetPage<AlertRow>(
       em,
-      { columns: VIEW_COLUMNS, from: 'alerting.alerts a', where: conditions.join(' and '), params, key: 'a.alert_id' },
+      {
+        columns: VIEW_COLUMNS,
+        from: 'alerting.alerts a',
+        where: conditions.join(' and '),
+        params,
+        key: 'a.alert_id',
+        order: 'desc',
+      },
       page,
     );
     return { rows: rows.map(toView), total };

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DeliveryAttemptView, DeliveryStatus, DeliveryView } from '@shelfwatch/contracts';
-import { keysetPage } from '../keyset-page';
+import { keysetPage } from '@shelfwatch/persistence';
 
 interface DeliveryRow {
   delivery_id: string;
@@ -171,7 +171,14 @@ export class DeliveriesStore {
   ): Promise<{ rows: (DeliveryView & { id: string })[]; total: number }> {
     const { rows, total } = await keysetPage<DeliveryRow>(
       em,
-      { columns: '*', from: 'alerting.deliveries', where: 'webhook_id = ?', params: [webhookId], key: 'delivery_id' },
+      {
+        columns: '*',
+        from: 'alerting.deliveries',
+        where: 'webhook_id = ?',
+        params: [webhookId],
+        key: 'delivery_id',
+        order: 'desc',
+      },
       page,
     );
     return { rows: rows.map(toView), total };

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { WebhookView } from '@shelfwatch/contracts';
-import { keysetPage } from '../keyset-page';
+import { keysetPage } from '@shelfwatch/persistence';
 
 type WebhookEvent = WebhookView['events'][number];
 
@@ -93,7 +93,14 @@ export class WebhooksStore {
   ): Promise<{ rows: StoredWebhook[]; total: number }> {
     const { rows, total } = await keysetPage<WebhookRow>(
       em,
-      { columns: '*', from: 'alerting.webhooks', where: 'tenant_id = ?', params: [tenantId], key: 'webhook_id' },
+      {
+        columns: '*',
+        from: 'alerting.webhooks',
+        where: 'tenant_id = ?',
+        params: [tenantId],
+        key: 'webhook_id',
+        order: 'desc',
+      },
       page,
     );
     return { rows: rows.map(toStored), total };

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CrawlerCrawlListInput, Page, decodeCursor, toPage } from '@shelfwatch/contracts';
+import { keysetPage } from '@shelfwatch/persistence';
 import { NEXT_CLAIM } from './crawl-claim.sql';
 
 /** A keyword as the crawler schedules it. */
@@ -262,18 +263,13 @@ export class CrawlStore {
       where.push('keyword_id = ?');
       params.push(input.keywordId);
     }
-    const filter = where.join(' and ');
-    const before = decodeCursor(input.cursor);
-    const [rows, counted] = await Promise.all([
-      em.execute<RunRow[]>(
-        `select * from crawler.crawl_runs where ${filter} ${before ? 'and crawl_id < ?' : ''}
-          order by crawl_id desc limit ?`,
-        [...params, ...(before ? [before] : []), input.limit + 1],
-      ),
-      em.execute<{ total: string }[]>(`select count(*) as total from crawler.crawl_runs where ${filter}`, params),
-    ]);
+    const { rows, total } = await keysetPage<RunRow>(
+      em,
+      { columns: '*', from: 'crawler.crawl_runs', where: where.join(' and '), params, key: 'crawl_id', order: 'desc' },
+      { limit: input.limit, after: decodeCursor(input.cursor), parallel: true },
+    );
     const keyed = rows.map((row) => ({ id: row.crawl_id, row }));
-    return toPage(keyed, input.limit, Number(counted[0]?.total ?? 0), ({ row }) => toRun(row));
+    return toPage(keyed, input.limit, total, ({ row }) => toRun(row));
   }
 
   async findKeyword(em: EntityManager, tenantId: string, keywordId: string): Promise<ScheduledKeyword | null> {

@@ -1,6 +1,6 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { freshEm, inTransaction } from '@shelfwatch/persistence';
+import { freshEm, inTransaction, keysetPage } from '@shelfwatch/persistence';
 
 /** A stored API key (never the key itself). */
 export interface StoredKey {
@@ -106,15 +106,12 @@ export class TenantsStore {
     after: string | undefined,
     limit: number,
   ): Promise<{ rows: StoredKey[]; total: number }> {
-    const em = this.em();
-    const [rows, counted] = await Promise.all([
-      em.execute<KeyRow[]>(
-        `select * from gateway.api_keys where tenant_id = ? ${after ? 'and id > ?' : ''} order by id limit ?`,
-        [tenantId, ...(after ? [after] : []), limit + 1],
-      ),
-      em.execute<{ total: string }[]>('select count(*) as total from gateway.api_keys where tenant_id = ?', [tenantId]),
-    ]);
-    return { rows: rows.map(toKey), total: Number(counted[0]?.total ?? 0) };
+    const { rows, total } = await keysetPage<KeyRow>(
+      this.em(),
+      { columns: '*', from: 'gateway.api_keys', where: 'tenant_id = ?', params: [tenantId], key: 'id', order: 'asc' },
+      { limit, after, parallel: true },
+    );
+    return { rows: rows.map(toKey), total };
   }
 
   /** Sets when a key stops working (now, or later for a rotation's grace period) unless it already stopped sooner. */

@@ -36,6 +36,12 @@ async function fallbackActive(): Promise<number> {
   return metric?.values[0]?.value ?? -1;
 }
 
+/** Decisions the replicas of this process took on their own, without the shared store. */
+async function fallbackDecisions(): Promise<number> {
+  const metric = await register.getSingleMetric(RATE_LIMIT_METRICS.fallbackDecisions)?.get();
+  return metric?.values.reduce((sum, { value }) => sum + value, 0) ?? 0;
+}
+
 const policyOf = (answer: ApiResponse): string => String(answer.headers['ratelimit-policy']);
 
 describe('rate limit shared through Redis', () => {
@@ -51,6 +57,9 @@ describe('rate limit shared through Redis', () => {
         RATE_LIMIT_BURST: String(BURST),
         RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
         RATE_LIMIT_REDIS_URL: REDIS_URL,
+        // What is tested is the sharing: a Redis answer slowed past the default 100 ms by a busy machine would
+        // switch a replica to its own fallback bucket (tested below) and let more through than the shared one.
+        RATE_LIMIT_REDIS_TIMEOUT_MS: '3000',
       }));
       second = await bootService('gateway', first.config, makeModule);
     });
@@ -66,6 +75,7 @@ describe('rate limit shared through Redis', () => {
     it('hold one tenant to its limit together, whichever of its keys and replicas a request uses', async () => {
       const replicas = [new Api(first.sut), new Api(second)];
       const tenant = await replicas[0].tenant('acme');
+      const alone = await fallbackDecisions();
       const started = performance.now();
       const issued = await replicas[1].call<{ apiKey: string }>('POST', '/v1/api-keys', {
         key: tenant.apiKey,
@@ -89,6 +99,8 @@ describe('rate limit shared through Redis', () => {
       const mostAllowed = Math.floor(BURST + (PER_MINUTE / 60) * elapsedSeconds);
       const allowed = 1 + answers.filter(({ answer }) => answer.status === 200).length;
       expect(answers.every(({ answer }) => [200, 429].includes(answer.status))).toBe(true);
+      // Every decision came from the shared bucket (a replica on its own bucket would let more through).
+      expect(await fallbackDecisions()).toBe(alone);
       expect(allowed).toBeGreaterThanOrEqual(BURST);
       expect(allowed).toBeLessThanOrEqual(mostAllowed);
       for (const replica of [0, 1]) {

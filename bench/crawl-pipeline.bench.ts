@@ -33,6 +33,8 @@ const ALERT_WAIT_MS = QUICK ? 30_000 : 120_000;
 const PACED_PER_SEC = 10;
 const ALERT_EVERY = 10;
 const ITEMS = 100;
+/** Keywords (one product each) per quiet tenant, under the default plan's 1,000 products. */
+const QUIET_PER_TENANT = 900;
 const QUIET_RULES: AlertRuleSettings = {
   priceUndercut: { enabled: false, minPercent: 1, minAmount: null },
   rankDrop: { enabled: false, minPlaces: 5, topK: 10 },
@@ -94,10 +96,14 @@ async function crawlRun(): Promise<CrawlRun> {
     const rpc = new RpcClient(nc, topology);
     const clock = new AlertClock();
     clock.listen(nc, topology);
-    const quiet = randomUUID();
+    // A tenant holds at most 1,000 products (its plan): the quiet keywords are spread over as many tenants as that takes.
+    const quiet = Array.from({ length: Math.ceil(KEYWORDS / QUIET_PER_TENANT) }, () => randomUUID());
     const loud = randomUUID();
-    await rpc.request('alerting.rules.put', { tenantId: quiet, defaults: QUIET_RULES, overrides: [] });
-    const tenantOf = (i: number): string => (i >= KEYWORDS || i % ALERT_EVERY === 0 ? loud : quiet);
+    for (const tenantId of quiet) {
+      await rpc.request('alerting.rules.put', { tenantId, defaults: QUIET_RULES, overrides: [] });
+    }
+    const tenantOf = (i: number): string =>
+      i >= KEYWORDS || i % ALERT_EVERY === 0 ? loud : (quiet[Math.floor(i / QUIET_PER_TENANT)] ?? loud);
     const keywordIds = await createKeywords(rpc, tenantOf, KEYWORDS + PACED);
     await holdScheduler(db.adminUrl, KEYWORDS + PACED);
 

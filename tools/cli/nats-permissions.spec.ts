@@ -75,6 +75,26 @@ describe('NATS permissions derived from the service manifests', () => {
     expect(publishers('$JS.API.CONSUMER.DELETE.CRAWL.ranking-crawl')).toEqual(['provisioner']);
   });
 
+  it("lets the crawler read the lag of ranking's and alerting's consumers, and nothing else of them", () => {
+    expect(publishers('$JS.API.CONSUMER.INFO.CRAWL.ranking-crawl')).toEqual([
+      'crawler',
+      'ranking',
+      'health',
+      'provisioner',
+    ]);
+    expect(publishers('$JS.API.CONSUMER.INFO.RANKING.alerting-ranking')).toEqual([
+      'crawler',
+      'alerting',
+      'health',
+      'provisioner',
+    ]);
+    expect(publishers('$JS.API.CONSUMER.INFO.t1_CRAWL.ranking-crawl', 't1')).toContain('crawler');
+    // Reporting falling behind must not stop data collection: its consumer is not watched.
+    expect(publishers('$JS.API.CONSUMER.INFO.RANKING.reporting-ranking')).not.toContain('crawler');
+    expect(publishers('$JS.API.CONSUMER.MSG.NEXT.CRAWL.ranking-crawl')).not.toContain('crawler');
+    expect(publishers('$JS.ACK.RANKING.alerting-ranking.1.2.3.4.5.6')).not.toContain('crawler');
+  });
+
   it("lets no one read another user's replies", () => {
     for (const user of [...SERVICE_NAMES, 'provisioner']) {
       expect(subscribers(`_INBOX_${user}.abc`)).toEqual([user]);

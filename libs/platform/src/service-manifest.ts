@@ -1,5 +1,5 @@
 import { ServiceName } from '@shelfwatch/config';
-import { EventType } from '@shelfwatch/contracts';
+import { EventType, StreamDefinition } from '@shelfwatch/contracts';
 
 /** A service whose every request/reply subject may be called, or one subject of it. */
 export type RpcCall = ServiceName | `${ServiceName}.${string}`;
@@ -9,6 +9,15 @@ export type RpcCall = ServiceName | `${ServiceName}.${string}`;
  * messages (health), `stream-ages` changes streams' max age (retention).
  */
 export type JetStreamUse = 'inspect' | 'stream-ages';
+
+/**
+ * Another service's durable consumer whose state (pending and unacknowledged messages) this service reads: the
+ * one `service` reads `stream` with (`durableName(service, stream)`). Grants that consumer's info and nothing else.
+ */
+export interface WatchedConsumer {
+  service: ServiceName;
+  stream: StreamDefinition;
+}
 
 /**
  * What a service declares about its place on the wire; read by the service, by `npm run provision`, and by
@@ -26,4 +35,6 @@ export interface ServiceManifest {
    */
   calls?: RpcCall[];
   jetstream?: JetStreamUse[];
+  /** Other services' consumers whose lag this service reads (the crawler slows down when they fall behind). */
+  watches?: WatchedConsumer[];
 }

@@ -98,6 +98,13 @@ export const crawlerConfigSpec = {
   crawlStopWhenAllFound: bool('CRAWL_STOP_WHEN_ALL_FOUND', true),
   /** How often due keywords are looked for. */
   crawlSchedulerIntervalMs: integer('CRAWL_SCHEDULER_INTERVAL_MS', 15_000, 100, 3_600_000),
+  /**
+   * Back-pressure: no crawl is claimed or scheduled while ranking's or alerting's consumer has more than this many
+   * messages pending or unacknowledged; crawls resume once the largest lag is back to half of it. 0 turns it off.
+   */
+  crawlBackpressureMaxPending: integer('CRAWL_BACKPRESSURE_MAX_PENDING', 1_000, 0, 10_000_000),
+  /** How often every replica reads those consumers' lag from JetStream. */
+  crawlBackpressurePollMs: integer('CRAWL_BACKPRESSURE_POLL_MS', 2_000, 100, 600_000),
   /** Full-jitter exponential back-off of a retried crawl: the first wait is up to this, doubling per attempt. */
   crawlRetryBaseMs: integer('CRAWL_RETRY_BASE_MS', 15_000, 10, 3_600_000),
   /** Longest wait before a retry. */

@@ -1,4 +1,4 @@
-import { RETENTION_RPC } from '@shelfwatch/contracts';
+import { RETENTION_RPC, STREAMS } from '@shelfwatch/contracts';
 import { ServiceManifest } from '@shelfwatch/platform';
 
 /** Events the crawler consumes; its features add theirs here. */
@@ -16,4 +16,10 @@ export const crawlerManifest: ServiceManifest = {
   publishes: ['crawl.requested', 'crawl.started', 'crawl.completed', 'crawl.failed', 'retention.purge.completed'],
   // Owners ask retention for the policy as it stands before they purge.
   calls: [RETENTION_RPC.policyOfKind],
+  // Crawls wait while ranking or alerting fall behind (crawls/downstream-backpressure.ts); reporting's lag never
+  // stops data collection.
+  watches: [
+    { service: 'ranking', stream: STREAMS.CRAWL },
+    { service: 'alerting', stream: STREAMS.RANKING },
+  ],
 };

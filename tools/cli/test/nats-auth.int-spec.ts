@@ -136,6 +136,32 @@ describe('NATS users and permissions', () => {
     expect(seen.map((error) => error.subject)).toContain('$JS.API.CONSUMER.INFO.RETENTION.ranking-retention');
   });
 
+  it("lets the crawler read the lag of the consumers it watches, and not reporting's", async () => {
+    const provisioner = await jetstreamManager(await as(PROVISIONER_USER));
+    const watched = [
+      ...consumersFor('ranking', ['crawl.completed']),
+      ...consumersFor('alerting', ['ranking.recorded']),
+    ];
+    const [reporting] = consumersFor('reporting', ['ranking.recorded']);
+    if (!reporting) {
+      throw new Error('reporting consumes ranking.recorded');
+    }
+    for (const definition of [...watched, reporting]) {
+      await provisionConsumer(provisioner, topology, definition);
+    }
+    const crawler = await as('crawler');
+    const seen = violations(crawler);
+    const jsm = await jetstreamManager(crawler);
+    for (const definition of watched) {
+      const info = await jsm.consumers.info(topology.streamName(definition.stream), definition.durable);
+      expect(info.num_pending + info.num_ack_pending).toBe(0);
+    }
+    await expect(jsm.consumers.info('RANKING', reporting.durable)).rejects.toThrow();
+    await eventually(() =>
+      expect(seen.map((error) => error.subject)).toEqual([`$JS.API.CONSUMER.INFO.RANKING.${reporting.durable}`]),
+    );
+  });
+
   it('lets retention publish the purge request, and only retention', async () => {
     const before = await retentionMessages();
     const crawler = await as('crawler');

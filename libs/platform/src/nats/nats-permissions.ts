@@ -1,7 +1,14 @@
 import { STREAMS } from '@shelfwatch/contracts';
-import { ConsumerDefinition, Topology, consumersFor, inboxPrefix, rpcSubject } from '@shelfwatch/messaging';
+import {
+  ConsumerDefinition,
+  Topology,
+  consumersFor,
+  durableName,
+  inboxPrefix,
+  rpcSubject,
+} from '@shelfwatch/messaging';
 import { HEARTBEAT_SOLICIT_SUBJECT, HEARTBEAT_WILDCARD, heartbeatSubject } from '../heartbeat/instance-heartbeat';
-import { JetStreamUse, ServiceManifest } from '../service-manifest';
+import { JetStreamUse, ServiceManifest, WatchedConsumer } from '../service-manifest';
 
 /** What one NATS user may publish and subscribe to; replies to requests it received are always allowed. */
 export interface NatsPermissions {
@@ -42,6 +49,11 @@ function consumerGrants(topology: Topology, consumer: ConsumerDefinition): strin
   ];
 }
 
+/** Reading the state of another service's consumer: its info, never its messages or acknowledgements. */
+function watchGrant(topology: Topology, watched: WatchedConsumer): string {
+  return api(`CONSUMER.INFO.${topology.streamName(watched.stream)}.${durableName(watched.service, watched.stream)}`);
+}
+
 /** The JetStream API calls of one {@link JetStreamUse}. */
 function jetstreamGrants(topology: Topology, use: JetStreamUse): string[] {
   switch (use) {
@@ -73,8 +85,8 @@ function jetstreamGrants(topology: Topology, use: JetStreamUse): string[] {
 
 /**
  * Everything `manifest.service` needs on NATS and nothing more: publish its own events; declare, read,
- * acknowledge and dead-letter its own durable consumers, and replay their dead letters; answer its own requests and call the services it names;
- * announce its heartbeats. Answers to requests it received go through `allow_responses`.
+ * acknowledge and dead-letter its own durable consumers, and replay their dead letters; read the info of the consumers
+ * it watches; answer its own requests and call the services it names; announce its heartbeats. Answers to requests it received go through `allow_responses`.
  */
 export function natsPermissions(topology: Topology, manifest: ServiceManifest): NatsPermissions {
   const consumers = consumersFor(manifest.service, manifest.handles);
@@ -86,6 +98,7 @@ export function natsPermissions(topology: Topology, manifest: ServiceManifest): 
     ...consumers.flatMap((consumer) => consumerGrants(topology, consumer)),
     ...(consumers.length > 0 ? deadLetterReplayGrants(topology) : []),
     ...uses.flatMap((use) => jetstreamGrants(topology, use)),
+    ...(manifest.watches ?? []).map((watched) => watchGrant(topology, watched)),
     ...(manifest.calls ?? []).map((call) => rpcSubject(topology, call.includes('.') ? call : `${call}.>`)),
     topology.subject(heartbeatSubject(manifest.service)),
     ...(inspects ? [topology.subject(HEARTBEAT_SOLICIT_SUBJECT)] : []),

@@ -2,11 +2,12 @@ import { createLogger } from '@shelfwatch/observability';
 import { CrawlLoops } from './crawl.loops';
 import { CrawlService } from './crawl.service';
 import { CrawlWorker } from './crawl.worker';
+import { DownstreamBackpressure } from './downstream-backpressure';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Counts what the loops ask of the scheduler and the workers; there is never any work to claim. */
-function loopsWithCounters() {
+function loopsWithCounters(backpressure = { paused: false }) {
   const calls = { scheduleDue: 0, runNext: 0 };
   const crawls = {
     scheduleDue: async () => {
@@ -20,7 +21,7 @@ function loopsWithCounters() {
       return false;
     },
   } as unknown as CrawlWorker;
-  const loops = new CrawlLoops(crawls, worker, {
+  const loops = new CrawlLoops(crawls, worker, backpressure as DownstreamBackpressure, {
     workers: 2,
     schedulerIntervalMs: 3_600_000,
     workerPollMs: 3_600_000,
@@ -41,6 +42,24 @@ describe('crawl loops', () => {
         await tick();
       }
       expect(calls).toEqual({ scheduleDue: 1, runNext: 5 });
+    } finally {
+      await loops.beforeApplicationShutdown();
+    }
+  });
+
+  it('Given downstream back-pressure, When the loops run and a crawl is requested, Then nothing is scheduled or claimed until it lifts', async () => {
+    const backpressure = { paused: true };
+    const { loops, calls } = loopsWithCounters(backpressure);
+    loops.onApplicationBootstrap();
+    try {
+      await tick();
+      loops.nudge();
+      await tick();
+      expect(calls).toEqual({ scheduleDue: 0, runNext: 0 });
+      backpressure.paused = false;
+      loops.nudge();
+      await tick();
+      expect(calls).toEqual({ scheduleDue: 0, runNext: 1 });
     } finally {
       await loops.beforeApplicationShutdown();
     }

@@ -3,6 +3,7 @@ import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { CrawlService } from './crawl.service';
 import { CrawlWorker } from './crawl.worker';
+import { DownstreamBackpressure } from './downstream-backpressure';
 
 /** How the crawler's background loops run. */
 export interface CrawlLoopOptions {
@@ -17,18 +18,32 @@ export interface CrawlLoopOptions {
 
 export const CRAWL_LOOP_OPTIONS = Symbol('CRAWL_LOOP_OPTIONS');
 
-/** The due-crawl scheduler and the crawl workers of this replica; stopped before the app shuts down. */
+/**
+ * The due-crawl scheduler and the crawl workers of this replica; stopped before the app shuts down. While
+ * {@link DownstreamBackpressure} pauses crawls, neither runs: requested runs stay `requested` and due keywords stay
+ * due in Postgres until ranking and alerting catch up (a keyword past a whole interval is then spread out like
+ * after downtime).
+ */
 @Injectable()
 export class CrawlLoops implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly scheduler: BackgroundLoop;
   /** Each looks for the next crawl at once after running one; {@link nudge} wakes an idle one. */
   private readonly workers: BackgroundLoop[];
 
-  constructor(crawls: CrawlService, worker: CrawlWorker, @Inject(CRAWL_LOOP_OPTIONS) options: CrawlLoopOptions) {
+  constructor(
+    crawls: CrawlService,
+    worker: CrawlWorker,
+    backpressure: DownstreamBackpressure,
+    @Inject(CRAWL_LOOP_OPTIONS) options: CrawlLoopOptions,
+  ) {
     this.scheduler = new BackgroundLoop({
       name: 'crawl scheduler',
       intervalMs: options.schedulerIntervalMs,
-      body: () => crawls.scheduleDue().then(() => undefined),
+      body: async () => {
+        if (!backpressure.paused) {
+          await crawls.scheduleDue();
+        }
+      },
       logger: options.logger,
     });
     this.workers = Array.from(
@@ -37,7 +52,7 @@ export class CrawlLoops implements OnApplicationBootstrap, BeforeApplicationShut
         new BackgroundLoop({
           name: 'crawl worker',
           intervalMs: options.workerPollMs,
-          body: () => worker.runNext(),
+          body: () => (backpressure.paused ? Promise.resolve(false) : worker.runNext()),
           logger: options.logger,
         }),
     );

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DynamicModule, Module } from '@nestjs/common';
-import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { CLOCK, Clock, NatsLink, Topology } from '@shelfwatch/messaging';
 import { HeartbeatPublisher } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { BudgetStore } from '../budget/budget.store';
@@ -9,6 +9,7 @@ import { SharedRequestBudget } from '../budget/shared-request-budget';
 import { TenantUsageReader } from '../budget/tenant-usage';
 import { TenantUsageHandler } from '../budget/tenant-usage.handler';
 import { CrawlerConfig } from '../crawler.config';
+import { crawlerManifest } from '../crawler.manifest';
 import { MarketplaceClient } from '../marketplaces/marketplace-client';
 import { CredentialCipher } from '../credentials/credential-cipher';
 import { CredentialRotation, ROTATION_LOGGER } from '../credentials/credential-rotation';
@@ -33,6 +34,12 @@ import { CRAWL_LOOP_OPTIONS, CrawlLoops } from './crawl.loops';
 import { CrawlService } from './crawl.service';
 import { CrawlStore } from './crawl.store';
 import { CRAWL_LIMITS, CrawlLimits, CrawlWorker, LEASE_OWNER } from './crawl.worker';
+import {
+  BACKPRESSURE_OPTIONS,
+  CONSUMER_LAG_READER,
+  DownstreamBackpressure,
+  JetStreamConsumerLag,
+} from './downstream-backpressure';
 import { KEYWORD_CRAWLER } from './keyword-crawler.port';
 import { MarketplaceKeywordCrawler } from './marketplace-keyword-crawler';
 
@@ -80,6 +87,21 @@ export class CrawlsModule {
         CrawlService,
         CrawlWorker,
         CrawlLoops,
+        DownstreamBackpressure,
+        {
+          provide: CONSUMER_LAG_READER,
+          inject: [NatsLink, Topology],
+          useFactory: (link: NatsLink, topology: Topology) => new JetStreamConsumerLag(link, topology),
+        },
+        {
+          provide: BACKPRESSURE_OPTIONS,
+          useValue: {
+            watches: crawlerManifest.watches ?? [],
+            maxPending: config.crawlBackpressureMaxPending,
+            pollMs: config.crawlBackpressurePollMs,
+            logger,
+          },
+        },
         BudgetStore,
         TenantUsageReader,
         ...marketplaceStatusProviders,

@@ -1,5 +1,5 @@
 /** The crawl bench's alert side: when each crawl was requested and its alert arrived, and why one did not. */
-import { NatsConnection } from '@nats-io/transport-node';
+import { Msg, NatsConnection } from '@nats-io/transport-node';
 import { CrawlerCrawlRequested } from '@shelfwatch/contracts';
 import { RpcClient, Topology } from '@shelfwatch/messaging';
 import { eventually, pause } from '@shelfwatch/testing';
@@ -7,26 +7,30 @@ import { Client } from 'pg';
 import { percentile } from './bench-report';
 import { Latency } from './crawl-report';
 
-/** When each crawl was requested and when its first `alert.raised` arrived (bench-process clock). */
+/** When each crawl was requested, completed and when its first `alert.raised` arrived (bench-process clock). */
 export class AlertClock {
   readonly requested = new Map<string, number>();
+  /** When each crawl's `crawl.completed` was first seen: the shelf as the marketplace showed it, recorded. */
+  readonly completed = new Map<string, number>();
   readonly arrived = new Map<string, number>();
 
   listen(nc: NatsConnection, topology: Topology): void {
-    nc.subscribe(topology.subject('alert.raised'), {
-      callback: (error, message) => {
-        const at = performance.now();
-        const crawlId = error ? undefined : crawlIdOf(message.string());
-        if (crawlId !== undefined && !this.arrived.has(crawlId)) {
-          this.arrived.set(crawlId, at);
-        }
-      },
-    });
+    const firstSeen = (seen: Map<string, number>) => (error: Error | null, message: Msg) => {
+      const at = performance.now();
+      const crawlId = error ? undefined : crawlIdOf(message.string());
+      if (crawlId !== undefined && !seen.has(crawlId)) {
+        seen.set(crawlId, at);
+      }
+    };
+    nc.subscribe(topology.subject('alert.raised'), { callback: firstSeen(this.arrived) });
+    nc.subscribe(topology.subject('crawl.completed'), { callback: firstSeen(this.completed) });
   }
 
-  latency(crawlIds: readonly string[]): Latency {
+  /** From the crawl's request (queueing before the crawl included), or from its `crawl.completed`, to its alert. */
+  latency(crawlIds: readonly string[], from: 'requested' | 'completed' = 'requested'): Latency {
+    const start = from === 'requested' ? this.requested : this.completed;
     const sample = crawlIds
-      .map((id) => (this.arrived.get(id) ?? Number.NaN) - (this.requested.get(id) ?? Number.NaN))
+      .map((id) => (this.arrived.get(id) ?? Number.NaN) - (start.get(id) ?? Number.NaN))
       .filter((ms) => Number.isFinite(ms))
       .sort((a, b) => a - b);
     return {

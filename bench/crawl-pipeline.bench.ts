@@ -33,6 +33,8 @@ const ALERT_WAIT_MS = QUICK ? 30_000 : 120_000;
 const PACED_PER_SEC = 10;
 const ALERT_EVERY = 10;
 const ITEMS = 100;
+/** The crawler's back-pressure threshold (`BENCH_BACKPRESSURE_MAX_PENDING`, 0 = off; default: the service's). */
+const BACKPRESSURE_MAX_PENDING = Number(process.env.BENCH_BACKPRESSURE_MAX_PENDING ?? 1_000);
 /** Keywords (one product each) per quiet tenant, under the default plan's 1,000 products. */
 const QUIET_PER_TENANT = 900;
 const QUIET_RULES: AlertRuleSettings = {
@@ -82,6 +84,7 @@ async function crawlRun(): Promise<CrawlRun> {
       CRAWL_WORKERS: '16',
       CRAWL_MAX_PAGES: '1',
       CRAWL_SCHEDULER_INTERVAL_MS: '3600000',
+      CRAWL_BACKPRESSURE_MAX_PENDING: String(BACKPRESSURE_MAX_PENDING),
     }),
     spawnNode('dist/services/ranking/src/main.js', { ...env, PORT: String(ranking) }),
     spawnNode('dist/services/alerting/src/main.js', { ...env, PORT: String(alerting) }),
@@ -151,6 +154,7 @@ async function crawlRun(): Promise<CrawlRun> {
       insert: await rawInsert(db.adminUrl, rows),
       copy: await rawCopy(db.adminUrl, rows),
       underLoad: clock.latency(loadCrawls),
+      underLoadFromCompleted: clock.latency(loadCrawls, 'completed'),
       paced: clock.latency(paced),
       alertsExpected: loadCrawls.length + paced.length,
       alertsSeen: loadCrawls.length + paced.length - missing.length,
@@ -180,7 +184,8 @@ async function main(): Promise<void> {
     runs.push(last);
     console.log(
       `run ${run}/${RUNS}: ${last.rowsPerSec.toFixed(0)} rows/s end to end, insert ${last.insert.toFixed(0)}, ` +
-        `COPY ${last.copy.toFixed(0)}; alert p50/p99 under load ${last.underLoad.p50.toFixed(0)}/${last.underLoad.p99.toFixed(0)} ms, ` +
+        `COPY ${last.copy.toFixed(0)}; alert p50/p99 under load ${last.underLoad.p50.toFixed(0)}/${last.underLoad.p99.toFixed(0)} ms ` +
+        `(from crawl.completed ${last.underLoadFromCompleted?.p50.toFixed(0)}/${last.underLoadFromCompleted?.p99.toFixed(0)} ms), ` +
         `paced ${last.paced.p50.toFixed(0)}/${last.paced.p99.toFixed(0)} ms; alerts ${last.alertsSeen}/${last.alertsExpected}`,
     );
   }
@@ -205,7 +210,9 @@ async function main(): Promise<void> {
     ratioMedian: endToEnd.median / insert.median,
     ratioToCopyMedian: endToEnd.median / copy.median,
     crawlToAlertUnderLoadMs: latencyFigures(runs.map((r) => r.underLoad)),
+    completedToAlertUnderLoadMs: latencyFigures(runs.flatMap((r) => r.underLoadFromCompleted ?? [])),
     crawlToAlertPacedMs: latencyFigures(runs.map((r) => r.paced)),
+    backpressureMaxPending: BACKPRESSURE_MAX_PENDING,
     alerts: {
       expected: runs.reduce((sum, r) => sum + r.alertsExpected, 0),
       seen: runs.reduce((sum, r) => sum + r.alertsSeen, 0),

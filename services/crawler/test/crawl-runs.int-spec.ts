@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ormOptions } from '@shelfwatch/persistence';
-import { eventually, writer } from '@shelfwatch/testing';
+import { eventually, logger, writer } from '@shelfwatch/testing';
 import { CrawlLimits, CrawlWorker } from '../src/crawls/crawl.worker';
 import { CrawlStore } from '../src/crawls/crawl.store';
 import { CrawledShelf, KeywordCrawler } from '../src/crawls/keyword-crawler.port';
@@ -88,6 +88,7 @@ describe('crawl runs: leases, retries, fair claiming', () => {
       { now: () => new Date() },
       { ...limits, ...overrides },
       owner,
+      logger,
     );
   }
 
@@ -179,6 +180,7 @@ describe('crawl runs: leases, retries, fair claiming', () => {
         { now: () => new Date() },
         { ...limits, leaseMs: 300 },
         'replica-a',
+        logger,
       );
       await worker.runNext();
       expect(reason).toMatchObject({ code: 'lease_lost' });

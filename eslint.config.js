@@ -2,6 +2,8 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
+const LIB_BARRELS_ONLY = { group: ['@shelfwatch/*/*'], message: 'Import a lib only through its barrel alias.' };
+
 module.exports = tseslint.config(
   {
     ignores: [
@@ -34,9 +36,27 @@ module.exports = tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
       eqeqeq: ['error', 'always'],
       curly: ['error', 'all'],
+      'no-restricted-imports': ['error', { patterns: [LIB_BARRELS_ONLY] }],
+    },
+  },
+  {
+    // One logger style in production code: the service's pino logger (SERVICE_LOGGER), never Nest's.
+    files: ['services/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@shelfwatch/*/*'], message: 'Import a lib only through its barrel alias.' }] },
+        {
+          patterns: [LIB_BARRELS_ONLY],
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: ['Logger'],
+              message:
+                "Log through pino: inject SERVICE_LOGGER from '@shelfwatch/platform' and take logger.child({ context: MyClass.name }).",
+            },
+          ],
+        },
       ],
     },
   },

@@ -7,6 +7,7 @@ export * from './process-faults';
 export * from './run-service';
 export * from './service-app';
 export * from './service-core.module';
+export * from './service-logger';
 export * from './service-manifest';
 export * from './nats/nats-auth-config';
 export * from './nats/nats-permissions';

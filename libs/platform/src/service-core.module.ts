@@ -7,6 +7,7 @@ import { PersistenceModule, ServicePersistence, serviceDatabaseUrl } from '@shel
 import { Logger } from 'pino';
 import { HealthModule } from './health/health.module';
 import { HeartbeatModule } from './heartbeat/heartbeat.module';
+import { SERVICE_LOGGER } from './service-logger';
 
 /** What every service is built on. */
 export interface ServiceCoreOptions {
@@ -68,7 +69,8 @@ export class ServiceCoreModule {
         HealthModule,
         HeartbeatModule.forService(service, options.heartbeatIntervalMs),
       ],
-      exports: [HealthModule, HeartbeatModule],
+      providers: [{ provide: SERVICE_LOGGER, useValue: logger }],
+      exports: [HealthModule, HeartbeatModule, SERVICE_LOGGER],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { backgroundLoopFailuresCounter } from './metrics';
 
-/** Where a loop reports a failed iteration (a pino logger, Nest's `Logger`, …). */
+/** Where a loop reports a failed iteration (the service's pino logger, or a child of it). */
 export interface LoopLogger {
   error(fields: object, message: string): void;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ormOptions } from '@shelfwatch/persistence';
-import { eventually, writer } from '@shelfwatch/testing';
+import { capturingLogger, eventually, logger, writer } from '@shelfwatch/testing';
 import { CrawlLimits, CrawlWorker } from '../src/crawls/crawl.worker';
 import { CrawlStore } from '../src/crawls/crawl.store';
 import { CrawledShelf, KeywordCrawler } from '../src/crawls/keyword-crawler.port';
@@ -88,6 +88,7 @@ describe('crawl runs: leases, retries, fair claiming', () => {
       { now: () => new Date() },
       { ...limits, ...overrides },
       owner,
+      logger,
     );
   }
 
@@ -158,7 +159,7 @@ describe('crawl runs: leases, retries, fair claiming', () => {
       expect(await row(crawlId)).toMatchObject({ status: 'running', lease_owner: 'replica-b', failure_code: null });
     });
 
-    it('a renewal that fails (the database refuses it) aborts the crawl as lease_lost', async () => {
+    it('a renewal that fails (the database refuses it) aborts the crawl as lease_lost, logged as a warning of CrawlWorker', async () => {
       const crawlId = await requestRun(randomUUID());
       let reason: unknown;
       const crawl: Crawl = ({ signal }) =>
@@ -171,6 +172,7 @@ describe('crawl runs: leases, retries, fair claiming', () => {
       const failing = Object.assign(Object.create(store) as CrawlStore, {
         renewLease: () => Promise.reject(new Error('connection terminated')),
       });
+      const captured = capturingLogger('crawler');
       const worker = new CrawlWorker(
         orm,
         failing,
@@ -179,11 +181,16 @@ describe('crawl runs: leases, retries, fair claiming', () => {
         { now: () => new Date() },
         { ...limits, leaseMs: 300 },
         'replica-a',
+        captured.logger,
       );
       await worker.runNext();
       expect(reason).toMatchObject({ code: 'lease_lost' });
       expect(String((reason as Error).message)).toContain('connection terminated');
       expect(await row(crawlId)).toMatchObject({ status: 'running', failure_code: null });
+      // The service's pino logger, named by the provider: operators filter on `context`.
+      expect(captured.entries()).toContainEqual(
+        expect.objectContaining({ level: 'warn', context: 'CrawlWorker', service: 'crawler', crawlId }),
+      );
     });
   });
 

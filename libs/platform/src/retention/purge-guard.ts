@@ -1,9 +1,11 @@
-import { DynamicModule, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
 import { DataKind, RETENTION_RPC, RetentionKindPolicyView } from '@shelfwatch/contracts';
 import { CLOCK, Clock, RpcClientProxy } from '@shelfwatch/messaging';
 import { lastValueFrom } from 'rxjs';
 import { counter } from '@shelfwatch/observability';
 import { PurgeRequest, decidePurge } from '@shelfwatch/persistence';
+import { Logger } from 'pino';
+import { SERVICE_LOGGER } from '../service-logger';
 
 /** How long an owner waits for retention's answer before retrying the purge request later. */
 const POLICY_TIMEOUT_MS = 5_000;
@@ -34,13 +36,16 @@ const refusedPurges = counter(
  */
 @Injectable()
 export class PurgeGuard {
-  private readonly logger = new Logger(PurgeGuard.name);
+  private readonly logger: Logger;
 
   constructor(
     private readonly client: RpcClientProxy,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PURGE_GUARD_OPTIONS) private readonly options: PurgeGuardOptions,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: PurgeGuard.name });
+  }
 
   /**
    * True when the request may run now. A refusal is logged (tenant, kind, requested and allowed cut-off) and

@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventEnvelope, Standing, causedBy, crawlTimeOf } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
+import { Logger } from 'pino';
 import { alertingMetrics } from '../alerting.metrics';
 import { TopCompetitors } from '../rules/alert-rules';
 import { RulesService } from '../rules/rules.service';
@@ -33,14 +35,17 @@ interface Judgement {
  */
 @Injectable()
 export class AlertEvaluator {
-  private readonly logger = new Logger(AlertEvaluator.name);
+  private readonly logger: Logger;
 
   constructor(
     private readonly shelves: ShelvesStore,
     private readonly rules: RulesService,
     private readonly alerts: AlertsStore,
     private readonly writer: AlertWriter,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: AlertEvaluator.name });
+  }
 
   async onRecorded(event: EventEnvelope<'ranking.recorded'>, ctx: HandlerContext): Promise<void> {
     const { crawlId, keywordId, standings } = event.data;
@@ -67,10 +72,10 @@ export class AlertEvaluator {
         top: { previous: top, current: memory.top },
       });
       await this.shelves.savePrevious(ctx.em, keywordId, crawledAt);
-      this.logger.log({ crawlId, keywordId, judged: memory.crawlId }, 'late predecessor: latest crawl judged again');
+      this.logger.info({ crawlId, keywordId, judged: memory.crawlId }, 'late predecessor: latest crawl judged again');
       return;
     }
-    this.logger.log(
+    this.logger.info(
       { crawlId, keywordId, tenantId: event.tenantId },
       'ranking older than the last evaluated one ignored',
     );
@@ -97,7 +102,7 @@ export class AlertEvaluator {
       alertingMetrics.alerts().inc({ type, transition: 'suppressed' });
     }
     for (const { type, productId, explanation } of evaluation.explained) {
-      this.logger.log({ crawlId, keywordId, tenantId, type, productId }, explanation);
+      this.logger.info({ crawlId, keywordId, tenantId, type, productId }, explanation);
     }
   }
 

@@ -1,10 +1,12 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { EventOrigin } from '@shelfwatch/contracts';
 import { CLOCK, Clock, OutboxWriter } from '@shelfwatch/messaging';
 import { contextFromTraceparent, getTracer } from '@shelfwatch/observability';
 import { freshEm, inTransaction } from '@shelfwatch/persistence';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
+import { Logger } from 'pino';
 import { RetryDecision, RetryPolicy, failureNotBefore, refusedUnsent, retryDecision } from './crawl-retry.policy';
 import { CrawlLease, CrawlRun, CrawlStore, ScheduledKeyword } from './crawl.store';
 import { CrawlFailureCode, CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
@@ -51,7 +53,7 @@ interface Claimed {
  */
 @Injectable()
 export class CrawlWorker {
-  private readonly logger = new Logger(CrawlWorker.name);
+  private readonly logger: Logger;
 
   constructor(
     private readonly orm: MikroORM,
@@ -61,7 +63,10 @@ export class CrawlWorker {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CRAWL_LIMITS) private readonly limits: CrawlLimits,
     @Inject(LEASE_OWNER) private readonly owner: string,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: CrawlWorker.name });
+  }
 
   /** Runs the next claimable crawl; false when there was none. */
   async runNext(): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Subscription } from '@nats-io/transport-node';
 import { CLOCK, Clock, NatsLink, Topology } from '@shelfwatch/messaging';
 import {
@@ -7,7 +7,9 @@ import {
   InstanceHeartbeat,
   heartbeatExpiryMs,
   instanceHeartbeatSchema,
+  SERVICE_LOGGER,
 } from '@shelfwatch/platform';
+import { Logger } from 'pino';
 import { SeenInstance, isAlive } from './health-verdict';
 
 /** Instances are forgotten this long after they went silent or said goodbye. */
@@ -25,7 +27,7 @@ function parseJson(data: Uint8Array): unknown {
 /** Every service instance that announced itself, with its latest heartbeat. */
 @Injectable()
 export class InstanceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(InstanceRegistry.name);
+  private readonly logger: Logger;
   private readonly instances = new Map<string, SeenInstance>();
   private subscription: Subscription | undefined;
 
@@ -33,7 +35,10 @@ export class InstanceRegistry implements OnApplicationBootstrap, OnModuleDestroy
     private readonly link: NatsLink,
     private readonly topology: Topology,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: InstanceRegistry.name });
+  }
 
   onApplicationBootstrap(): void {
     this.subscription = this.link.connection.subscribe(this.topology.subject(HEARTBEAT_WILDCARD), {

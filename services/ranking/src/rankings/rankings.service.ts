@@ -1,8 +1,10 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventEnvelope, marketplaceCurrency } from '@shelfwatch/contracts';
 import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
 import { freshEm } from '@shelfwatch/persistence';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
+import { Logger } from 'pino';
 import { assembleCrawl } from './crawl-parts';
 import { rankChanges, restateSuccessor } from './rank-changes';
 import {
@@ -19,12 +21,15 @@ import { computeStandings } from './standings';
 /** Turns completed crawls into recorded rankings, and answers what was recorded last. */
 @Injectable()
 export class RankingsService {
-  private readonly logger = new Logger(RankingsService.name);
+  private readonly logger: Logger;
 
   constructor(
     private readonly orm: MikroORM,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: RankingsService.name });
+  }
 
   /**
    * Records a completed crawl inside the handler's transaction (the inbox makes a redelivery a no-op):
@@ -43,7 +48,7 @@ export class RankingsService {
     }
     const keyword = await findKeyword(ctx.em, event.tenantId, keywordId);
     if (!keyword) {
-      this.logger.log({ crawlId, keywordId, tenantId: event.tenantId }, 'crawl of an unknown keyword ignored');
+      this.logger.info({ crawlId, keywordId, tenantId: event.tenantId }, 'crawl of an unknown keyword ignored');
       return;
     }
     await lockKeyword(ctx.em, keywordId);
@@ -82,7 +87,7 @@ export class RankingsService {
     for (const change of restated.changes) {
       await ctx.emit('ranking.changed', change, keywordId);
     }
-    this.logger.log({ crawlId: order.crawlId, successor: successor.crawlId }, 'late crawl: successor restated');
+    this.logger.info({ crawlId: order.crawlId, successor: successor.crawlId }, 'late crawl: successor restated');
   }
 
   /** The latest standings and shelf of a tenant's keyword. */

@@ -1,6 +1,8 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
 import { BackgroundLoop } from '@shelfwatch/resilience';
+import { Logger } from 'pino';
 import { RankingPartitions } from './ranking-partitions';
 
 /** How often the coming days' partitions are checked (hourly: a missed day is never more than an hour away). */
@@ -11,12 +13,12 @@ const MAINTENANCE_EVERY_MS = 3_600_000;
 export class PartitionMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: BackgroundLoop;
 
-  constructor(partitions: RankingPartitions, @Inject(CLOCK) clock: Clock) {
+  constructor(partitions: RankingPartitions, @Inject(CLOCK) clock: Clock, @Inject(SERVICE_LOGGER) logger: Logger) {
     this.loop = new BackgroundLoop({
       name: 'ranking partition maintenance',
       intervalMs: MAINTENANCE_EVERY_MS,
       body: () => partitions.ensureAhead(clock.now()).then(() => undefined),
-      logger: new Logger(PartitionMaintenance.name),
+      logger: logger.child({ context: PartitionMaintenance.name }),
     });
   }
 

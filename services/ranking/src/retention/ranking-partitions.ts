@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { inTransaction } from '@shelfwatch/persistence';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
+import { Logger } from 'pino';
 import { dayOf, daysAhead, expiredPartitions, partitionName } from './ranking-partitions.policy';
 
 const DAY_MS = 86_400_000;
@@ -22,9 +24,14 @@ export interface DroppedPartitions {
  */
 @Injectable()
 export class RankingPartitions {
-  private readonly logger = new Logger(RankingPartitions.name);
+  private readonly logger: Logger;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: RankingPartitions.name });
+  }
 
   /** Creates today's and the next days' partitions; moves rows the default partition holds for them. */
   async ensureAhead(now: Date): Promise<string[]> {
@@ -104,7 +111,7 @@ export class RankingPartitions {
         from.toISOString(),
         to.toISOString(),
       ]);
-      this.logger.log({ partition: name }, 'ranking rows partition created');
+      this.logger.info({ partition: name }, 'ranking rows partition created');
       return true;
     });
   }

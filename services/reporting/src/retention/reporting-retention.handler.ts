@@ -1,9 +1,10 @@
-import { Controller, Logger } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { EventEnvelope, EventType } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
-import { PurgeGuard } from '@shelfwatch/platform';
+import { PurgeGuard, SERVICE_LOGGER } from '@shelfwatch/platform';
+import { Logger } from 'pino';
 import { DERIVED, purgeDerived } from './derived-purge';
 import { purgeWatermarks } from './purge-watermarks';
 
@@ -18,12 +19,15 @@ import { purgeWatermarks } from './purge-watermarks';
  */
 @Controller()
 export class ReportingRetentionHandler {
-  private readonly logger = new Logger(ReportingRetentionHandler.name);
+  private readonly logger: Logger;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly guard: PurgeGuard,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: ReportingRetentionHandler.name });
+  }
 
   @EventPattern<EventType>('retention.purge.requested')
   async onPurgeRequested(
@@ -37,7 +41,7 @@ export class ReportingRetentionHandler {
     // Committed with the inbox row: from then on neither the projections nor a rebuild bring these back.
     await purgeWatermarks.record(ctx.em, dataKind, event.data);
     for (const { table, report } of await purgeDerived(this.orm.em.getConnection(), dataKind, event.data)) {
-      this.logger.log(
+      this.logger.info(
         { sweepId, dataKind, table, deleted: report.deleted, batches: report.batches },
         'purged derived read model',
       );

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { MarketplaceBreakerState } from '@shelfwatch/contracts';
 import { freshEm } from '@shelfwatch/persistence';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
 import { BackgroundLoop } from '@shelfwatch/resilience';
+import { Logger } from 'pino';
 import { MarketplaceClient } from '../marketplace-client';
 import { MARKETPLACE_CLIENTS } from '../marketplace-clients';
 
@@ -19,19 +21,23 @@ const LIVE_FOR_SECONDS = 30;
 @Injectable()
 export class MarketplaceBreakers implements OnModuleInit, OnModuleDestroy {
   private readonly instanceId = randomUUID();
-  private readonly logger = new Logger(MarketplaceBreakers.name);
+  private readonly logger: Logger;
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly loop = new BackgroundLoop({
-    name: 'marketplace breaker refresh',
-    intervalMs: REFRESH_MS,
-    body: () => this.refresh(),
-    logger: this.logger,
-  });
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly orm: MikroORM,
     @Inject(MARKETPLACE_CLIENTS) private readonly clients: ReadonlyMap<string, MarketplaceClient>,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: MarketplaceBreakers.name });
+    this.loop = new BackgroundLoop({
+      name: 'marketplace breaker refresh',
+      intervalMs: REFRESH_MS,
+      body: () => this.refresh(),
+      logger: this.logger,
+    });
+  }
 
   onModuleInit(): void {
     for (const [marketplace, client] of this.clients) {

@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { counter, gauge, histogram } from '@shelfwatch/observability';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
 import { BackgroundLoop } from '@shelfwatch/resilience';
+import { Logger } from 'pino';
 import { MARKETPLACE_QUOTA, MarketplaceQuotaSource } from '../marketplace-quota';
 import { MarketplaceRegistry } from '../marketplace-registry';
 
@@ -48,17 +50,20 @@ const QUOTA_REFRESH_MS = 15_000;
 /** Keeps the quota gauges (remaining and daily, platform credentials only) current: at boot, then every {@link QUOTA_REFRESH_MS}. */
 @Injectable()
 export class MarketplaceQuotaGauge implements OnModuleInit, OnModuleDestroy {
-  private readonly loop = new BackgroundLoop({
-    name: 'marketplace quota refresh',
-    intervalMs: QUOTA_REFRESH_MS,
-    body: () => this.refresh(),
-    logger: new Logger(MarketplaceQuotaGauge.name),
-  });
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly registry: MarketplaceRegistry,
     @Inject(MARKETPLACE_QUOTA) private readonly quota: MarketplaceQuotaSource,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.loop = new BackgroundLoop({
+      name: 'marketplace quota refresh',
+      intervalMs: QUOTA_REFRESH_MS,
+      body: () => this.refresh(),
+      logger: logger.child({ context: MarketplaceQuotaGauge.name }),
+    });
+  }
 
   onModuleInit(): void {
     this.loop.start();

@@ -27,15 +27,34 @@ interface Link {
 }
 
 /**
- * Forwards `from` to `to`, each chunk held `link.latencyMs`. A chunk is never released before the one ahead
- * of it, so lowering the latency cannot reorder the stream; with no latency and nothing held, back-pressure
- * pauses the source as `pipe` would.
+ * Forwards `from` to `to`, each chunk held `link.latencyMs`. Held chunks wait in one queue released by one timer,
+ * in arrival order: a chunk is never released before the one ahead of it, so lowering the latency cannot reorder
+ * the stream (two timers due in the same millisecond may fire in either order). With no latency and nothing held,
+ * back-pressure pauses the source as `pipe` would.
  */
 function forward(from: Socket, to: Socket, link: Link): void {
-  let releaseAt = 0;
+  const held: { chunk: Buffer; releaseAt: number }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let ended = false;
+  const release = (): void => {
+    timer = null;
+    const now = Date.now();
+    while ((held[0]?.releaseAt ?? Infinity) <= now) {
+      const next = held.shift();
+      if (next && !to.destroyed) {
+        to.write(next.chunk);
+      }
+    }
+    const head = held[0];
+    if (head) {
+      timer = setTimeout(release, head.releaseAt - now);
+    } else if (ended) {
+      to.end();
+    }
+  };
   from.on('data', (chunk: Buffer) => {
     const now = Date.now();
-    if (link.latencyMs === 0 && releaseAt <= now) {
+    if (link.latencyMs === 0 && held.length === 0) {
       if (!to.write(chunk)) {
         from.pause();
         to.once('drain', () => from.resume());
@@ -43,11 +62,16 @@ function forward(from: Socket, to: Socket, link: Link): void {
       return;
     }
     link.delayed += 1;
-    releaseAt = Math.max(now + link.latencyMs, releaseAt);
-    setTimeout(() => to.destroyed || to.write(chunk), releaseAt - now);
+    // Never before the chunk ahead of it, whatever the latency is now.
+    const releaseAt = Math.max(now + link.latencyMs, held.at(-1)?.releaseAt ?? 0);
+    held.push({ chunk, releaseAt });
+    timer ??= setTimeout(release, (held[0]?.releaseAt ?? releaseAt) - now);
   });
   from.on('end', () => {
-    setTimeout(() => to.end(), Math.max(0, releaseAt - Date.now()));
+    ended = true;
+    if (held.length === 0) {
+      to.end();
+    }
   });
 }
 

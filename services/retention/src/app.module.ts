@@ -19,7 +19,7 @@ export class RetentionAppModule {
           handles: retentionManifest.handles,
           logger,
         }),
-        RetentionModule.forConfig(config, logger),
+        RetentionModule.forConfig(config),
       ],
     };
   }

@@ -37,6 +37,3 @@ export function sweepOptions(config: RetentionConfig): SweepOptions {
     applyStreamAges: config.applyStreamAges,
   };
 }
-
-/** The service's pino logger, for code outside request handling. */
-export const RETENTION_LOGGER = Symbol('RETENTION_LOGGER');

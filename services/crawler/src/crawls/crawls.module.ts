@@ -12,7 +12,7 @@ import { CrawlerConfig } from '../crawler.config';
 import { crawlerManifest } from '../crawler.manifest';
 import { MarketplaceClient } from '../marketplaces/marketplace-client';
 import { CredentialCipher } from '../credentials/credential-cipher';
-import { CredentialRotation, ROTATION_LOGGER } from '../credentials/credential-rotation';
+import { CredentialRotation } from '../credentials/credential-rotation';
 import { CredentialStore } from '../credentials/credential.store';
 import { CredentialsHandler } from '../credentials/credentials.handler';
 import { CredentialsService } from '../credentials/credentials.service';
@@ -131,7 +131,6 @@ export class CrawlsModule {
         CredentialsService,
         CredentialsHandler,
         CredentialRotation,
-        { provide: ROTATION_LOGGER, useValue: logger },
         { provide: CredentialCipher, useValue: new CredentialCipher(config.credentialKeys) },
         {
           provide: CREDENTIAL_RESOLVER,

@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { CredentialCipher, CredentialOwner, CredentialUnreadable } from './credential-cipher';
 import { CredentialStore } from './credential.store';
-
-export const ROTATION_LOGGER = Symbol('ROTATION_LOGGER');
 
 /** What one re-sealing pass did. */
 export interface ResealOutcome {
@@ -21,11 +20,15 @@ const BATCH = 100;
  */
 @Injectable()
 export class CredentialRotation implements OnApplicationBootstrap {
+  private readonly logger: Logger;
+
   constructor(
     private readonly store: CredentialStore,
     private readonly cipher: CredentialCipher,
-    @Inject(ROTATION_LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: CredentialRotation.name });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const outcome = await this.resealAll();

@@ -14,7 +14,7 @@ import { CLOCK, Clock, ContractPipe } from '@shelfwatch/messaging';
 import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { RetentionError } from '../retention.errors';
 import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS } from '../retention.tokens';
-import { policiesStore } from './policies.store';
+import { PoliciesStore } from './policies.store';
 import { RetentionDefaults, beyondMaximum, effectivePolicy } from './retention-policy';
 import { z } from 'zod';
 
@@ -23,6 +23,7 @@ import { z } from 'zod';
 export class PoliciesHandler {
   constructor(
     private readonly em: EntityManager,
+    private readonly policies: PoliciesStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RETENTION_DEFAULTS) private readonly defaults: RetentionDefaults,
     @Inject(RETENTION_MAX_DAYS) private readonly maxDays: number,
@@ -48,7 +49,7 @@ export class PoliciesHandler {
     const now = this.clock.now();
     return inTransaction(this.em, async (em) => {
       for (const { dataKind, days } of policies) {
-        await policiesStore.change(em, tenantId, dataKind, days, now);
+        await this.policies.change(em, tenantId, dataKind, days, now);
       }
       return this.view(em, tenantId);
     });
@@ -60,7 +61,7 @@ export class PoliciesHandler {
     @Payload(new ContractPipe(retentionPolicyOfKindRequest))
     { dataKind }: z.output<typeof retentionPolicyOfKindRequest>,
   ): Promise<RpcAnswer<'retention.policy.kind'>> {
-    const overrides = await policiesStore.ofKind(freshEm(this.em), dataKind);
+    const overrides = await this.policies.ofKind(freshEm(this.em), dataKind);
     return {
       dataKind,
       defaultDays: this.defaults[dataKind],
@@ -69,6 +70,6 @@ export class PoliciesHandler {
   }
 
   private async view(em: EntityManager, tenantId: string): Promise<RetentionPolicyView> {
-    return { tenantId, policies: effectivePolicy(this.defaults, await policiesStore.forTenant(em, tenantId)) };
+    return { tenantId, policies: effectivePolicy(this.defaults, await this.policies.forTenant(em, tenantId)) };
   }
 }

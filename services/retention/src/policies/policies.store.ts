@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
 import { DataKind, dataKindSchema } from '@shelfwatch/contracts';
 import { PolicyOverride } from './retention-policy';
 
@@ -13,7 +14,8 @@ function toOverride(row: OverrideRow): PolicyOverride {
 }
 
 /** Tenants' policy overrides in the retention schema. */
-export const policiesStore = {
+@Injectable()
+export class PoliciesStore {
   /** One tenant's overrides. */
   async forTenant(em: EntityManager, tenantId: string): Promise<PolicyOverride[]> {
     const rows = await em.execute<OverrideRow[]>(
@@ -21,7 +23,7 @@ export const policiesStore = {
       [tenantId],
     );
     return rows.map(toOverride);
-  },
+  }
 
   /** Every tenant's override of one kind. */
   async ofKind(em: EntityManager, dataKind: DataKind): Promise<PolicyOverride[]> {
@@ -30,13 +32,13 @@ export const policiesStore = {
       [dataKind],
     );
     return rows.map(toOverride);
-  },
+  }
 
   /** Every tenant's overrides (one row per tenant and kind that differs from the default). */
   async all(em: EntityManager): Promise<PolicyOverride[]> {
     const rows = await em.execute<OverrideRow[]>('select tenant_id, data_kind, days from retention.policies');
     return rows.map(toOverride);
-  },
+  }
 
   /** Sets (`days`) or removes (`null`) a tenant's override of one kind. */
   async change(em: EntityManager, tenantId: string, dataKind: DataKind, days: number | null, now: Date): Promise<void> {
@@ -49,5 +51,5 @@ export const policiesStore = {
        on conflict (tenant_id, data_kind) do update set days = excluded.days, updated_at = excluded.updated_at`,
       [tenantId, dataKind, days, now],
     );
-  },
-};
+  }
+}

@@ -3,9 +3,10 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { SYSTEM_TENANT_ID } from '@shelfwatch/contracts';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, OutboxWriter } from '@shelfwatch/messaging';
 import { Logger } from 'pino';
+import { SERVICE_LOGGER } from '@shelfwatch/platform';
 import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { BackgroundLoop } from '@shelfwatch/resilience';
-import { policiesStore } from '../policies/policies.store';
+import { PoliciesStore } from '../policies/policies.store';
 import {
   PolicyOverride,
   RetentionDefaults,
@@ -13,15 +14,9 @@ import {
   streamMaxAges,
   sweepPeriod,
 } from '../policies/retention-policy';
-import {
-  RETENTION_DEFAULTS,
-  RETENTION_LOGGER,
-  RETENTION_MAX_DAYS,
-  SWEEP_OPTIONS,
-  SweepOptions,
-} from '../retention.tokens';
+import { RETENTION_DEFAULTS, RETENTION_MAX_DAYS, SWEEP_OPTIONS, SweepOptions } from '../retention.tokens';
 import { StreamAges } from './stream-ages';
-import { sweepsStore } from './sweeps.store';
+import { SweepsStore } from './sweeps.store';
 
 /**
  * Starts one sweep per period across every replica: each replica checks at start and `checkMs` after each check;
@@ -30,23 +25,27 @@ import { sweepsStore } from './sweeps.store';
 @Injectable()
 export class SweepScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: BackgroundLoop;
+  private readonly logger: Logger;
 
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: OutboxWriter,
     private readonly streamAges: StreamAges,
+    private readonly policies: PoliciesStore,
+    private readonly sweeps: SweepsStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(RETENTION_DEFAULTS) private readonly defaults: RetentionDefaults,
     @Inject(RETENTION_MAX_DAYS) private readonly maxDays: number,
     @Inject(SWEEP_OPTIONS) private readonly options: SweepOptions,
-    @Inject(RETENTION_LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
+    this.logger = logger.child({ context: SweepScheduler.name });
     this.loop = new BackgroundLoop({
       name: 'retention sweep',
       intervalMs: options.checkMs,
       body: () => this.check(),
-      logger,
+      logger: this.logger,
     });
   }
 
@@ -63,7 +62,7 @@ export class SweepScheduler implements OnApplicationBootstrap, BeforeApplication
   /** One check: the period's sweep if it is due, else the stream ages again (provisioning at a restart resets them). */
   private async check(): Promise<void> {
     if ((await this.runDue()) === null) {
-      await this.applyStreamAges(await policiesStore.all(freshEm(this.em)));
+      await this.applyStreamAges(await this.policies.all(freshEm(this.em)));
     }
   }
 
@@ -71,13 +70,13 @@ export class SweepScheduler implements OnApplicationBootstrap, BeforeApplication
   async runDue(now: Date = this.clock.now()): Promise<string | null> {
     const sweepId = this.ids.next();
     const started = await inTransaction(this.em, async (em) => {
-      if (!(await sweepsStore.claim(em, sweepId, sweepPeriod(now, this.options.intervalMs), now))) {
+      if (!(await this.sweeps.claim(em, sweepId, sweepPeriod(now, this.options.intervalMs), now))) {
         return null;
       }
-      const overrides = await policiesStore.all(em);
+      const overrides = await this.policies.all(em);
       const plans = planPurges(now, this.defaults, overrides);
       for (const plan of plans) {
-        await sweepsStore.addKind(em, sweepId, plan);
+        await this.sweeps.addKind(em, sweepId, plan);
       }
       const origin = { tenantId: SYSTEM_TENANT_ID, correlationId: sweepId, causationId: null };
       await this.outbox.appendMany(

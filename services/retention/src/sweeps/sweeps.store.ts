@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
 import { DataKind, EventData, RetentionSweepView, dataKindSchema } from '@shelfwatch/contracts';
 import { PurgePlan } from '../policies/retention-policy';
 
@@ -41,7 +42,8 @@ function kindView(row: KindRow, tenantId: string): RetentionSweepView['kinds'][n
 }
 
 /** Sweeps and what their owners reported, in the retention schema. */
-export const sweepsStore = {
+@Injectable()
+export class SweepsStore {
   /**
    * Claims the sweep of `period`: answers true for the one caller whose insert created the row, false for
    * every other replica (and for a period already swept).
@@ -53,7 +55,7 @@ export const sweepsStore = {
       [sweepId, period, now],
     );
     return rows.length === 1;
-  },
+  }
 
   async addKind(em: EntityManager, sweepId: string, plan: PurgePlan): Promise<void> {
     const tenantCutoffs = plan.tenantCutoffs.map((entry) => ({
@@ -65,7 +67,7 @@ export const sweepsStore = {
        values (?, ?, ?, ?::jsonb, 'requested')`,
       [sweepId, plan.dataKind, plan.cutoff, JSON.stringify(tenantCutoffs)],
     );
-  },
+  }
 
   /**
    * Records an owner's answer once (a repeated answer changes nothing) and finishes the sweep when every
@@ -96,7 +98,7 @@ export const sweepsStore = {
       [now, report.sweepId, report.sweepId],
     );
     return true;
-  },
+  }
 
   /** The most recent sweep as `tenantId` sees it, or null before the first sweep. */
   async latest(em: EntityManager, tenantId: string): Promise<RetentionSweepView | null> {
@@ -125,7 +127,7 @@ export const sweepsStore = {
         .map((row) => kindView(row, tenantId))
         .sort((a, b) => order.indexOf(a.dataKind) - order.indexOf(b.dataKind)),
     };
-  },
+  }
 
   /** Platform-wide totals of the latest sweep per kind (operators, benchmarks). */
   async totals(em: EntityManager, sweepId: string): Promise<Map<DataKind, number | null>> {
@@ -136,5 +138,5 @@ export const sweepsStore = {
     return new Map(
       rows.map((row) => [dataKindSchema.parse(row.data_kind), row.deleted === null ? null : Number(row.deleted)]),
     );
-  },
-};
+  }
+}

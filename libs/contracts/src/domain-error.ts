@@ -25,3 +25,13 @@ export function isRpcErrorCode(code: string): code is RpcAnyErrorCode {
 export function isRpcRefusal(error: unknown): error is DomainError<RpcAnyErrorCode> {
   return error instanceof DomainError && isRpcErrorCode((error as DomainError).code);
 }
+
+/** The message of every `not_found` refusal, in every service: `<what> <id> not found`. */
+export function notFoundMessage(what: string, id: string | number): string {
+  return `${what} ${id} not found`;
+}
+
+/** The message of every `limit_exceeded` refusal: the limit, its value and what the tenant can do. */
+export function limitExceededMessage(limit: string, max: number): string {
+  return `tenant limit reached: at most ${max} ${limit}; remove some before adding more`;
+}

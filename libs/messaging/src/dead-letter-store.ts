@@ -1,6 +1,6 @@
 import { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { MsgHdrs } from '@nats-io/transport-node';
-import { DomainError } from '@shelfwatch/contracts';
+import { DomainError, notFoundMessage } from '@shelfwatch/contracts';
 import { DEAD_LETTER_HEADERS } from './dead-letter';
 import { ParkedMessage } from './message-processor';
 import { Topology } from './topology';
@@ -132,7 +132,7 @@ export class DeadLetterStore {
   private async get(sequence: number): Promise<StoredMsg> {
     const msg = await this.jsm.streams.getMessage(this.stream, { seq: sequence });
     if (!msg) {
-      throw new DeadLetterError(DeadLetterErrorCode.NotFound, `dead letter ${sequence} not found`);
+      throw new DeadLetterError(DeadLetterErrorCode.NotFound, notFoundMessage('dead letter', sequence));
     }
     return msg;
   }

@@ -1,4 +1,4 @@
-import { DomainError, RpcAnyErrorCode } from '@shelfwatch/contracts';
+import { DomainError, limitExceededMessage, notFoundMessage, RpcAnyErrorCode } from '@shelfwatch/contracts';
 
 /** Why an alerting command or query was refused; travels to callers as the RPC error code. */
 export const AlertingErrorCode = {
@@ -13,13 +13,10 @@ export type AlertingErrorCode = (typeof AlertingErrorCode)[keyof typeof Alerting
 /** A refusal the caller can act on; request/reply answers it with its code, as every {@link DomainError}. */
 export class AlertingError extends DomainError<AlertingErrorCode> {
   static notFound(what: string, id: string): AlertingError {
-    return new AlertingError(AlertingErrorCode.NotFound, `${what} ${id} not found`);
+    return new AlertingError(AlertingErrorCode.NotFound, notFoundMessage(what, id));
   }
 
   static limitExceeded(limit: string, max: number): AlertingError {
-    return new AlertingError(
-      AlertingErrorCode.LimitExceeded,
-      `tenant limit reached: at most ${max} ${limit}; delete one before adding more`,
-    );
+    return new AlertingError(AlertingErrorCode.LimitExceeded, limitExceededMessage(limit, max));
   }
 }

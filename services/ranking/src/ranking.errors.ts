@@ -1,4 +1,4 @@
-import { DomainError, RpcAnyErrorCode } from '@shelfwatch/contracts';
+import { DomainError, limitExceededMessage, notFoundMessage, RpcAnyErrorCode } from '@shelfwatch/contracts';
 
 /** Why a ranking command or query was refused; travels to callers as the RPC error code. */
 export const RankingErrorCode = {
@@ -13,7 +13,7 @@ export type RankingErrorCode = (typeof RankingErrorCode)[keyof typeof RankingErr
 /** A refusal the caller can act on; request/reply answers it with its code, as every {@link DomainError}. */
 export class RankingError extends DomainError<RankingErrorCode> {
   static notFound(what: string, id: string): RankingError {
-    return new RankingError(RankingErrorCode.NotFound, `${what} ${id} not found`);
+    return new RankingError(RankingErrorCode.NotFound, notFoundMessage(what, id));
   }
 
   static conflict(message: string): RankingError {
@@ -26,9 +26,6 @@ export class RankingError extends DomainError<RankingErrorCode> {
   }
 
   static limitExceeded(limit: string, max: number): RankingError {
-    return new RankingError(
-      RankingErrorCode.LimitExceeded,
-      `tenant limit reached: at most ${max} ${limit}; remove some before adding more`,
-    );
+    return new RankingError(RankingErrorCode.LimitExceeded, limitExceededMessage(limit, max));
   }
 }

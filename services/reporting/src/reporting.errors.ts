@@ -1,4 +1,4 @@
-import { DomainError, RpcAnyErrorCode } from '@shelfwatch/contracts';
+import { DomainError, notFoundMessage, RpcAnyErrorCode } from '@shelfwatch/contracts';
 
 /** Why a report was refused; travels to the gateway as the RPC error code. */
 export const ReportingErrorCode = {
@@ -10,7 +10,7 @@ export type ReportingErrorCode = (typeof ReportingErrorCode)[keyof typeof Report
 /** A refusal the caller can act on; request/reply answers it with its code, as every {@link DomainError}. */
 export class ReportingError extends DomainError<ReportingErrorCode> {
   static notFound(what: string, id: string): ReportingError {
-    return new ReportingError(ReportingErrorCode.NotFound, `${what} ${id} not found`);
+    return new ReportingError(ReportingErrorCode.NotFound, notFoundMessage(what, id));
   }
 
   static invalid(message: string): ReportingError {

@@ -1,4 +1,4 @@
-import { DomainError, RpcAnyErrorCode } from '@shelfwatch/contracts';
+import { DomainError, notFoundMessage, RpcAnyErrorCode } from '@shelfwatch/contracts';
 
 /** Why a crawl command or query was refused; travels to callers as the RPC error code. */
 export const CrawlErrorCode = {
@@ -11,7 +11,7 @@ export type CrawlErrorCode = (typeof CrawlErrorCode)[keyof typeof CrawlErrorCode
 /** A refusal of the crawls feature; request/reply answers it with its code, as every {@link DomainError}. */
 export class CrawlError extends DomainError<CrawlErrorCode> {
   static notFound(what: string, id: string): CrawlError {
-    return new CrawlError(CrawlErrorCode.NotFound, `${what} ${id} not found`);
+    return new CrawlError(CrawlErrorCode.NotFound, notFoundMessage(what, id));
   }
 
   static alreadyRunning(keywordId: string): CrawlError {

@@ -1,4 +1,4 @@
-import { DomainError } from '@shelfwatch/contracts';
+import { DomainError, notFoundMessage } from '@shelfwatch/contracts';
 
 /** Why the gateway itself refused a request (RPC errors of the services are mapped in `problem.mapper.ts`). */
 export const GatewayErrorCode = {
@@ -41,7 +41,7 @@ export class GatewayError extends DomainError<GatewayErrorCode> {
   }
 
   static notFound(what: string, id: string): GatewayError {
-    return new GatewayError(GatewayErrorCode.NotFound, `${what} ${id} not found`);
+    return new GatewayError(GatewayErrorCode.NotFound, notFoundMessage(what, id));
   }
 
   static validation(errors: FieldError[]): GatewayError {

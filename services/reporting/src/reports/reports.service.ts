@@ -54,7 +54,12 @@ export class ReportsService {
   async brandShare(input: z.infer<typeof reportingBrandsRequest>): Promise<ReportingBrandsView> {
     const range = checkedRange(input.from, input.to, REPORTING_BRANDS_MAX_RANGE_DAYS);
     const em = freshEm(this.orm);
-    const version = await this.cacheVersions.brandsVersion(em, input.tenantId, input.keywordId, dayRange(range.from, range.to));
+    const version = await this.cacheVersions.brandsVersion(
+      em,
+      input.tenantId,
+      input.keywordId,
+      dayRange(range.from, range.to),
+    );
     const key = [input.tenantId, input.keywordId, range.from, range.to, input.topN].join('|');
     return this.brands.get(key, version, async () => {
       if (!(await keywordKnown(em, input.tenantId, input.keywordId))) {

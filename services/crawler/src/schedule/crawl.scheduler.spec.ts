@@ -2,7 +2,8 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Clock } from '@shelfwatch/messaging';
 import { createLogger } from '@shelfwatch/observability';
 import { CrawlService } from '../crawls/crawl.service';
-import { CrawlStore, CrawlTrigger, ScheduledKeyword } from '../crawls/crawl.store';
+import { CrawlTrigger, ScheduledKeyword } from '../crawls/crawl.store';
+import { ScheduleStore } from './schedule.store';
 import { DownstreamBackpressure } from '../crawls/downstream-backpressure';
 import { CATCH_UP_SPREAD_MS, CrawlScheduler } from './crawl.scheduler';
 
@@ -43,7 +44,7 @@ function schedulerOver(due: (ScheduledKeyword & { dueAt: Date })[], backpressure
   const clock: Clock = { now: () => now };
   const scheduler = new CrawlScheduler(
     orm as unknown as MikroORM,
-    store as unknown as CrawlStore,
+    store as unknown as ScheduleStore,
     crawls as unknown as CrawlService,
     backpressure as DownstreamBackpressure,
     clock,

@@ -6,9 +6,10 @@ import { inTransaction } from '@shelfwatch/persistence';
 import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { CrawlService } from '../crawls/crawl.service';
-import { CrawlStore, ScheduledKeyword } from '../crawls/crawl.store';
+import { ScheduledKeyword } from '../crawls/crawl.store';
 import { DownstreamBackpressure } from '../crawls/downstream-backpressure';
 import { catchUpDueAt, nextDueAt } from './schedule.policy';
+import { ScheduleStore } from './schedule.store';
 
 /** After downtime, keywords that missed whole intervals are spread over this window rather than crawled at once. */
 export const CATCH_UP_SPREAD_MS = 10 * 60_000;
@@ -33,7 +34,7 @@ export class CrawlScheduler implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly store: CrawlStore,
+    private readonly store: ScheduleStore,
     private readonly crawls: CrawlService,
     backpressure: DownstreamBackpressure,
     @Inject(CLOCK) private readonly clock: Clock,

@@ -4,7 +4,7 @@ import { EventData, EventEnvelope, EventType, STREAMS, buildEvent } from '@shelf
 import { eventually, keywordAddedData, readStream, untilOutboxDrained } from '@shelfwatch/testing';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { CrawlerAppModule } from '../src/app.module';
-import { CrawlService } from '../src/crawls/crawl.service';
+import { CrawlScheduler } from '../src/schedule/crawl.scheduler';
 import { CrawlerConfig, loadCrawlerConfig } from '../src/crawler.config';
 import { crawlerPersistence } from '../src/crawler.persistence';
 
@@ -153,7 +153,7 @@ describe('versioned schedule projection', () => {
          else interval '1 minute' end where keyword_id in (?, ?)`,
       [paused.keywordId, paused.keywordId, active.keywordId],
     );
-    await booted.sut.app.get(CrawlService).scheduleDue();
+    await booted.sut.app.get(CrawlScheduler).scheduleDue();
     // The round committed; once the outbox is drained, everything it requested is in the stream.
     await untilOutboxDrained(orm, 'crawler');
     expect(await requested(active.keywordId)).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { PLANS, RankingKeywordView } from '@shelfwatch/contracts';
 import { eventually } from '@shelfwatch/testing';
-import { CrawlService } from '../../crawler/src/crawls/crawl.service';
+import { CrawlScheduler } from '../../crawler/src/schedule/crawl.scheduler';
 import { ADMIN_KEY, Api, Platform, startPlatform } from './gateway.e2e-harness';
 
 const problem = (slug: string): string => `https://shelfwatch.dev/problems/${slug}`;
@@ -23,7 +23,7 @@ describe('keyword management and plans through the gateway', () => {
   let platform: Platform;
   let api: Api;
   let crawlerOrm: MikroORM;
-  let crawls: CrawlService;
+  let scheduler: CrawlScheduler;
 
   beforeAll(async () => {
     platform = await startPlatform();
@@ -33,7 +33,7 @@ describe('keyword management and plans through the gateway', () => {
       throw new Error('no crawler booted');
     }
     crawlerOrm = crawler.app.get(MikroORM);
-    crawls = crawler.app.get(CrawlService);
+    scheduler = crawler.app.get(CrawlScheduler);
   });
 
   afterAll(async () => {
@@ -98,7 +98,7 @@ describe('keyword management and plans through the gateway', () => {
         [paused, active],
         'run',
       );
-    await crawls.scheduleDue();
+    await scheduler.scheduleDue();
     expect(await crawlRunsOf(active)).toBe(1);
     expect(await crawlRunsOf(paused)).toBe(0);
 

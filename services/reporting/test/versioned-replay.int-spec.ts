@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STREAMS, parseEvent } from '@shelfwatch/contracts';
 import { capturingLogger } from '@shelfwatch/testing';
-import { READ_MODEL_TABLES, rebuildReadModels } from '../src/rebuild/read-models.rebuild';
+import { rebuildReadModels } from '../src/rebuild/read-models.rebuild';
+import { READ_MODEL_TABLES } from '../src/rebuild/read-models.store';
 import { ReportingUnderTest, bootReporting, drained } from './support/reporting.fixtures';
 
 interface RawEvent {

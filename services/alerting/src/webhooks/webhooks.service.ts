@@ -58,12 +58,8 @@ export class WebhooksService {
       createdAt: this.clock.now().toISOString(),
     };
     await inTransaction(this.orm, async (em) => {
-      await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`alerting.webhooks:${input.tenantId}`]);
-      const [row] = await em.execute<{ count: string }[]>(
-        'select count(*) as count from alerting.webhooks where tenant_id = ?',
-        [input.tenantId],
-      );
-      if (Number(row?.count ?? 0) >= this.maxWebhooks) {
+      await this.store.lockTenant(em, input.tenantId);
+      if ((await this.store.countOf(em, input.tenantId)) >= this.maxWebhooks) {
         throw AlertingError.limitExceeded('webhooks per tenant', this.maxWebhooks);
       }
       await this.store.insert(em, webhook);

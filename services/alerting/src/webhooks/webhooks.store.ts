@@ -44,6 +44,26 @@ export function toWebhookView(webhook: StoredWebhook): WebhookView {
 /** The tenants' webhook endpoints; every statement takes the caller's entity manager. */
 @Injectable()
 export class WebhooksStore {
+  /**
+   * Serializes the registrations of one tenant until the caller's transaction ends.
+   * SQL: a transaction-scoped advisory lock, which the ORM has no call for.
+   */
+  async lockTenant(em: EntityManager, tenantId: string): Promise<void> {
+    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`alerting.webhooks:${tenantId}`]);
+  }
+
+  /**
+   * How many webhooks a tenant has (counted under {@link lockTenant} to enforce the per-tenant limit).
+   * SQL: one count, in the locked transaction and one round trip.
+   */
+  async countOf(em: EntityManager, tenantId: string): Promise<number> {
+    const [row] = await em.execute<{ count: string }[]>(
+      'select count(*) as count from alerting.webhooks where tenant_id = ?',
+      [tenantId],
+    );
+    return Number(row?.count ?? 0);
+  }
+
   async insert(em: EntityManager, webhook: StoredWebhook): Promise<void> {
     await em.execute(
       `insert into alerting.webhooks (webhook_id, tenant_id, url, secret_sealed, events, digest, description, created_at)

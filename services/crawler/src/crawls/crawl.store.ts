@@ -15,7 +15,7 @@ export interface ScheduledKeyword {
   intervalMinutes: number;
 }
 
-interface KeywordRow {
+export interface KeywordRow {
   keyword_id: string;
   tenant_id: string;
   marketplace: string;
@@ -24,7 +24,7 @@ interface KeywordRow {
   interval_minutes: number;
 }
 
-function toScheduledKeyword(row: KeywordRow): ScheduledKeyword {
+export function toScheduledKeyword(row: KeywordRow): ScheduledKeyword {
   return {
     keywordId: row.keyword_id,
     tenantId: row.tenant_id,
@@ -287,23 +287,5 @@ export class CrawlStore {
       [keywordId],
     );
     return rows.map((row) => row.external_id);
-  }
-
-  /** Keywords due at `now`, locked for this transaction so replicas schedule disjoint sets. */
-  async lockDue(em: EntityManager, now: Date, limit: number): Promise<(ScheduledKeyword & { dueAt: Date })[]> {
-    const rows = await em.execute<(KeywordRow & { next_due_at: Date })[]>(
-      // A paused keyword is never crawled on schedule (a manual crawl of it still is).
-      `select * from crawler.keywords where next_due_at <= ? and not paused
-        order by next_due_at limit ? for update skip locked`,
-      [now, limit],
-    );
-    return rows.map((row) => ({
-      ...toScheduledKeyword(row),
-      dueAt: new Date(row.next_due_at),
-    }));
-  }
-
-  async setNextDue(em: EntityManager, keywordId: string, at: Date): Promise<void> {
-    await em.execute('update crawler.keywords set next_due_at = ? where keyword_id = ?', [at, keywordId], 'run');
   }
 }

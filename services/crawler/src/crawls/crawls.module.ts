@@ -27,6 +27,7 @@ import { naverMarketplace } from '../marketplaces/naver/naver.marketplace';
 import { rakutenMarketplace } from '../marketplaces/rakuten/rakuten.marketplace';
 import { marketplaceStatusProviders } from '../marketplaces/status/marketplace-status.providers';
 import { MarketplaceStatusHandler } from '../marketplaces/status/marketplace-status.handler';
+import { CRAWL_SCHEDULER_OPTIONS, CrawlScheduler } from '../schedule/crawl.scheduler';
 import { ScheduleProjection } from '../schedule/schedule.projection';
 import { ScheduleStore } from '../schedule/schedule.store';
 import { CrawlRequestsHandler } from './crawl-requests.handler';
@@ -87,6 +88,7 @@ export class CrawlsModule {
         CrawlService,
         CrawlWorker,
         CrawlLoops,
+        CrawlScheduler,
         DownstreamBackpressure,
         {
           provide: CONSUMER_LAG_READER,
@@ -162,12 +164,11 @@ export class CrawlsModule {
         },
         {
           provide: CRAWL_LOOP_OPTIONS,
-          useValue: {
-            workers: config.crawlWorkers,
-            schedulerIntervalMs: config.crawlSchedulerIntervalMs,
-            workerPollMs: 1_000,
-            logger,
-          },
+          useValue: { workers: config.crawlWorkers, workerPollMs: 1_000, logger },
+        },
+        {
+          provide: CRAWL_SCHEDULER_OPTIONS,
+          useValue: { intervalMs: config.crawlSchedulerIntervalMs, logger },
         },
       ],
     };

@@ -3,7 +3,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventEnvelope, EventType } from '@shelfwatch/contracts';
 import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
-import { firstDueAt } from '../crawls/crawl.policy';
+import { firstDueAt } from './schedule.policy';
 import { KeywordState, ScheduleStore } from './schedule.store';
 import { isNewer, reschedule } from './schedule.rules';
 

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { KeywordRow, ScheduledKeyword, toScheduledKeyword } from '../crawls/crawl.store';
 import { KeywordSchedule } from './schedule.rules';
 
 /** A keyword's state as last applied: its interval, its pause and the version they came with. */
@@ -208,5 +209,24 @@ export class ScheduleStore {
         'run',
       );
     }
+  }
+
+  /** Keywords due at `now`, locked for this transaction so replicas schedule disjoint sets. */
+  async lockDue(em: EntityManager, now: Date, limit: number): Promise<(ScheduledKeyword & { dueAt: Date })[]> {
+    const rows = await em.execute<(KeywordRow & { next_due_at: Date })[]>(
+      // A paused keyword is never crawled on schedule (a manual crawl of it still is).
+      `select * from crawler.keywords where next_due_at <= ? and not paused
+        order by next_due_at limit ? for update skip locked`,
+      [now, limit],
+    );
+    return rows.map((row) => ({
+      ...toScheduledKeyword(row),
+      dueAt: new Date(row.next_due_at),
+    }));
+  }
+
+  /** Moves a keyword's next due time (after a scheduled request, or a catch-up spread). */
+  async setNextDue(em: EntityManager, keywordId: string, at: Date): Promise<void> {
+    await em.execute('update crawler.keywords set next_due_at = ? where keyword_id = ?', [at, keywordId], 'run');
   }
 }

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventEnvelope, EventType } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
-import { project } from './projector';
+import { Projector } from './projector';
 import { RecordedCrawlBatches } from './recorded-batch';
 
 /**
@@ -11,11 +11,15 @@ import { RecordedCrawlBatches } from './recorded-batch';
  */
 @Controller()
 export class ProjectionsHandler {
-  private readonly recorded = new RecordedCrawlBatches();
+  private readonly recorded: RecordedCrawlBatches;
+
+  constructor(private readonly projector: Projector) {
+    this.recorded = new RecordedCrawlBatches(projector);
+  }
 
   @EventPattern<EventType>('tracking.product.added')
   onProductAdded(@Payload() event: EventEnvelope<'tracking.product.added'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('tracking.product.removed')
@@ -23,12 +27,12 @@ export class ProjectionsHandler {
     @Payload() event: EventEnvelope<'tracking.product.removed'>,
     @Ctx() ctx: HandlerContext,
   ): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('tracking.keyword.added')
   onKeywordAdded(@Payload() event: EventEnvelope<'tracking.keyword.added'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('tracking.keyword.removed')
@@ -36,27 +40,27 @@ export class ProjectionsHandler {
     @Payload() event: EventEnvelope<'tracking.keyword.removed'>,
     @Ctx() ctx: HandlerContext,
   ): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('crawl.requested')
   onCrawlRequested(@Payload() event: EventEnvelope<'crawl.requested'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('crawl.started')
   onCrawlStarted(@Payload() event: EventEnvelope<'crawl.started'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('crawl.completed')
   onCrawlCompleted(@Payload() event: EventEnvelope<'crawl.completed'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('crawl.failed')
   onCrawlFailed(@Payload() event: EventEnvelope<'crawl.failed'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('ranking.recorded')
@@ -66,11 +70,11 @@ export class ProjectionsHandler {
 
   @EventPattern<EventType>('alert.raised')
   onAlertRaised(@Payload() event: EventEnvelope<'alert.raised'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 
   @EventPattern<EventType>('alert.resolved')
   onAlertResolved(@Payload() event: EventEnvelope<'alert.resolved'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return project(ctx.em, event);
+    return this.projector.project(ctx.em, event);
   }
 }

@@ -1,8 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
 import { EventEnvelope, crawlTimeOf } from '@shelfwatch/contracts';
-import { brandsScope, bumpCacheVersions, dashboardScope } from '../cache/cache-versions';
+import { CacheVersionsStore, brandsScope, dashboardScope } from '../cache/cache-versions.store';
 import { bucketSlackMs } from '../retention/derived-purge';
-import { purgeWatermarks } from '../retention/purge-watermarks';
+import { PurgeWatermarksStore } from '../retention/purge-watermarks.store';
 import { alertRaised, alertResolved, crawlAdvanced } from './crawl-alert.projection';
 import { ChangedScope, rankingRecorded } from './ranking.projection';
 import { ReportingEvent } from './reporting-events';
@@ -39,24 +40,6 @@ async function apply(em: EntityManager, event: OtherEvent): Promise<boolean> {
   }
 }
 
-/**
- * A recorded crawl older than what the purges of its tenant reached (less the longest bucket, so that a bucket
- * the purge keeps stays whole): projecting it would bring purged rank and price history back. Crawl and alert
- * events are projected whatever their age (a stage or a state must not go missing); a rebuild re-applies the
- * purges afterwards ({@link rebuildReadModels}). Each tenant's watermark is read once per batch.
- */
-async function notPurged(em: EntityManager, events: readonly Recorded[]): Promise<Recorded[]> {
-  const watermarks = new Map<string, Date | null>();
-  for (const tenantId of new Set(events.map((e) => e.tenantId))) {
-    watermarks.set(tenantId, await purgeWatermarks.of(em, tenantId, 'ranking_rows'));
-  }
-  const slack = bucketSlackMs('ranking_rows');
-  return events.filter((e) => {
-    const watermark = watermarks.get(e.tenantId) ?? null;
-    return watermark === null || new Date(crawlTimeOf(e.data)).getTime() >= watermark.getTime() - slack;
-  });
-}
-
 function isRecorded(event: ReportingEvent): event is Recorded {
   return event.type === 'ranking.recorded';
 }
@@ -72,27 +55,56 @@ function scopesByTenant(changes: readonly ChangedScope[]): Map<string, string[]>
 }
 
 /**
- * Projects a batch of events, in stream order, inside the caller's transaction (the consumer's inbox
- * transaction, or a rebuild batch): recorded crawls together ({@link rankingRecorded}), every other event one by
- * one (they change other tables). Then bumps, in the same transaction, the cache versions of exactly the answers
- * that changed: the dashboard when a tracked product, link, crawl, alert or a latest rank moved; the brand share
- * of a keyword's day when a crawl of that day was recorded. Replaying an event changes nothing, not even a cache
- * version, and neither does a recorded crawl older than its tenant's purges.
+ * Projects events into the read models, inside the caller's transaction (the consumer's inbox transaction, or a
+ * rebuild batch), and moves on the cache versions of the answers that changed.
  */
-export async function projectAll(em: EntityManager, events: readonly ReportingEvent[]): Promise<void> {
-  const changes: ChangedScope[] = [];
-  for (const event of events) {
-    if (!isRecorded(event) && (await apply(em, event))) {
-      changes.push({ tenantId: event.tenantId, scope: 'dashboard' });
+@Injectable()
+export class Projector {
+  constructor(
+    private readonly cacheVersions: CacheVersionsStore,
+    private readonly purgeWatermarks: PurgeWatermarksStore,
+  ) {}
+
+  /**
+   * Projects a batch of events, in stream order: recorded crawls together ({@link rankingRecorded}), every other
+   * event one by one (they change other tables). Then bumps, in the same transaction, the cache versions of exactly
+   * the answers that changed: the dashboard when a tracked product, link, crawl, alert or a latest rank moved; the
+   * brand share of a keyword's day when a crawl of that day was recorded. Replaying an event changes nothing, not
+   * even a cache version, and neither does a recorded crawl older than its tenant's purges.
+   */
+  async projectAll(em: EntityManager, events: readonly ReportingEvent[]): Promise<void> {
+    const changes: ChangedScope[] = [];
+    for (const event of events) {
+      if (!isRecorded(event) && (await apply(em, event))) {
+        changes.push({ tenantId: event.tenantId, scope: 'dashboard' });
+      }
+    }
+    changes.push(...(await rankingRecorded(em, await this.notPurged(em, events.filter(isRecorded)))));
+    for (const [tenantId, scopes] of scopesByTenant(changes)) {
+      await this.cacheVersions.bump(em, tenantId, scopes);
     }
   }
-  changes.push(...(await rankingRecorded(em, await notPurged(em, events.filter(isRecorded)))));
-  for (const [tenantId, scopes] of scopesByTenant(changes)) {
-    await bumpCacheVersions(em, tenantId, scopes);
-  }
-}
 
-/** Projects one event (see {@link projectAll}). */
-export function project(em: EntityManager, event: ReportingEvent): Promise<void> {
-  return projectAll(em, [event]);
+  /** Projects one event (see {@link projectAll}). */
+  project(em: EntityManager, event: ReportingEvent): Promise<void> {
+    return this.projectAll(em, [event]);
+  }
+
+  /**
+   * A recorded crawl older than what the purges of its tenant reached (less the longest bucket, so that a bucket
+   * the purge keeps stays whole): projecting it would bring purged rank and price history back. Crawl and alert
+   * events are projected whatever their age (a stage or a state must not go missing); a rebuild re-applies the
+   * purges afterwards ({@link rebuildReadModels}). Each tenant's watermark is read once per batch.
+   */
+  private async notPurged(em: EntityManager, events: readonly Recorded[]): Promise<Recorded[]> {
+    const watermarks = new Map<string, Date | null>();
+    for (const tenantId of new Set(events.map((e) => e.tenantId))) {
+      watermarks.set(tenantId, await this.purgeWatermarks.of(em, tenantId, 'ranking_rows'));
+    }
+    const slack = bucketSlackMs('ranking_rows');
+    return events.filter((e) => {
+      const watermark = watermarks.get(e.tenantId) ?? null;
+      return watermark === null || new Date(crawlTimeOf(e.data)).getTime() >= watermark.getTime() - slack;
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
-import { projectAll } from './projector';
+import { Projector } from './projector';
 
 /**
  * Collects the recorded crawls of one consumer transaction (one message, or a whole batch in batch mode) and
@@ -10,6 +10,8 @@ import { projectAll } from './projector';
  */
 export class RecordedCrawlBatches {
   private readonly pending = new WeakMap<EntityManager, EventEnvelope<'ranking.recorded'>[]>();
+
+  constructor(private readonly projector: Projector) {}
 
   collect(event: EventEnvelope<'ranking.recorded'>, ctx: HandlerContext): Promise<void> {
     const batch = this.pending.get(ctx.em);
@@ -21,7 +23,7 @@ export class RecordedCrawlBatches {
     this.pending.set(ctx.em, events);
     ctx.beforeCommit('reporting:ranking.recorded', (em) => {
       this.pending.delete(ctx.em);
-      return projectAll(em, events);
+      return this.projector.projectAll(em, events);
     });
     return Promise.resolve();
   }

@@ -6,24 +6,18 @@ import { Topology, consumersFor } from '@shelfwatch/messaging';
 import { ProgressReporter } from '@shelfwatch/observability';
 import { Logger } from 'pino';
 import { freshEm, inTransaction } from '@shelfwatch/persistence';
-import { bumpAllCacheVersions } from '../cache/cache-versions';
-import { projectAll } from '../projections/projector';
+import { CacheVersionsStore } from '../cache/cache-versions.store';
+import { Projector } from '../projections/projector';
 import { REPORTING_EVENT_TYPES, ReportingEvent, isReportingEvent } from '../projections/reporting-events';
 import { purgeDerived } from '../retention/derived-purge';
-import { purgeWatermarks } from '../retention/purge-watermarks';
+import { PurgeWatermarksStore } from '../retention/purge-watermarks.store';
+import { ReadModelsStore } from './read-models.store';
 
-/** Every read-model table; `cache_versions` is kept (and moved on) so that no replica serves a stale answer. */
-export const READ_MODEL_TABLES = [
-  'reporting.products',
-  'reporting.product_keywords',
-  'reporting.crawls',
-  'reporting.alerts',
-  'reporting.recorded_crawls',
-  'reporting.latest_ranks',
-  'reporting.brand_slots',
-  'reporting.rank_hourly',
-  'reporting.rank_daily',
-] as const;
+// The rebuild runs outside Nest (`npm run rebuild:reporting`): its stores hold no state and are built here.
+const readModels = new ReadModelsStore();
+const cacheVersions = new CacheVersionsStore();
+const purgeWatermarks = new PurgeWatermarksStore();
+const projector = new Projector(cacheVersions, purgeWatermarks);
 
 export interface RebuildOptions {
   orm: MikroORM;
@@ -46,8 +40,8 @@ export interface RebuildReport {
 /** Empties every read model in one transaction and moves every cache version on. */
 export async function truncateReadModels(em: EntityManager): Promise<void> {
   await em.transactional(async (tx) => {
-    await tx.execute(`truncate ${READ_MODEL_TABLES.join(', ')}`, [], 'run');
-    await bumpAllCacheVersions(tx);
+    await readModels.truncate(tx);
+    await cacheVersions.bumpAll(tx);
   });
 }
 
@@ -65,7 +59,7 @@ async function applyBatch(orm: MikroORM, events: ReportingEvent[]): Promise<void
   if (events.length === 0) {
     return;
   }
-  await inTransaction(orm, (em) => projectAll(em, events));
+  await inTransaction(orm, (em) => projector.projectAll(em, events));
 }
 
 /** A stream as the rebuild found it: its last sequence and how many messages it held. */

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PurgeGuardModule } from '@shelfwatch/platform';
+import { CacheVersionsStore } from '../cache/cache-versions.store';
 import { ReportCacheOptions } from '../cache/report-cache';
 import { ProjectionsHandler } from '../projections/projections.handler';
+import { Projector } from '../projections/projector';
+import { PurgeWatermarksStore } from '../retention/purge-watermarks.store';
 import { ReportingRetentionHandler } from '../retention/reporting-retention.handler';
 import { ReportsHandler } from './reports.handler';
 import { ReportsService } from './reports.service';
@@ -15,7 +18,13 @@ export class ReportsModule {
       module: ReportsModule,
       imports: [PurgeGuardModule.forService({ service: 'reporting', floorDays: purgeFloorDays })],
       controllers: [ReportsHandler, ProjectionsHandler, ReportingRetentionHandler],
-      providers: [{ provide: REPORT_CACHE_OPTIONS, useValue: cache }, ReportsService],
+      providers: [
+        { provide: REPORT_CACHE_OPTIONS, useValue: cache },
+        CacheVersionsStore,
+        PurgeWatermarksStore,
+        Projector,
+        ReportsService,
+      ],
     };
   }
 }

@@ -17,7 +17,7 @@ import {
 import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { z } from 'zod';
 import { freshEm } from '@shelfwatch/persistence';
-import { brandsVersion, cacheVersion, dashboardScope } from '../cache/cache-versions';
+import { CacheVersionsStore, dashboardScope } from '../cache/cache-versions.store';
 import { ReportCache } from '../cache/report-cache';
 import { ReportingError } from '../reporting.errors';
 import { REPORT_CACHE_OPTIONS } from './reports.tokens';
@@ -36,6 +36,7 @@ export class ReportsService {
 
   constructor(
     private readonly orm: MikroORM,
+    private readonly cacheVersions: CacheVersionsStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REPORT_CACHE_OPTIONS) cacheOptions: ReportCacheOptions,
   ) {
@@ -46,14 +47,19 @@ export class ReportsService {
 
   async dashboard(tenantId: string): Promise<ReportingDashboardView> {
     const em = freshEm(this.orm);
-    const version = await cacheVersion(em, tenantId, dashboardScope);
+    const version = await this.cacheVersions.version(em, tenantId, dashboardScope);
     return this.dashboards.get(tenantId, version, () => dashboard(em, tenantId, this.clock.now()));
   }
 
   async brandShare(input: z.infer<typeof reportingBrandsRequest>): Promise<ReportingBrandsView> {
     const range = checkedRange(input.from, input.to, REPORTING_BRANDS_MAX_RANGE_DAYS);
     const em = freshEm(this.orm);
-    const version = await brandsVersion(em, input.tenantId, input.keywordId, dayRange(range.from, range.to));
+    const version = await this.cacheVersions.brandsVersion(
+      em,
+      input.tenantId,
+      input.keywordId,
+      dayRange(range.from, range.to),
+    );
     const key = [input.tenantId, input.keywordId, range.from, range.to, input.topN].join('|');
     return this.brands.get(key, version, async () => {
       if (!(await keywordKnown(em, input.tenantId, input.keywordId))) {

@@ -6,7 +6,7 @@ import { HandlerContext } from '@shelfwatch/messaging';
 import { PurgeGuard, SERVICE_LOGGER } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { DERIVED, purgeDerived } from './derived-purge';
-import { purgeWatermarks } from './purge-watermarks';
+import { PurgeWatermarksStore } from './purge-watermarks.store';
 
 /**
  * Keeps analytics no longer than the data they come from: on each `retention.purge.requested` the reporting
@@ -24,6 +24,7 @@ export class ReportingRetentionHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly guard: PurgeGuard,
+    private readonly watermarks: PurgeWatermarksStore,
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ context: ReportingRetentionHandler.name });
@@ -39,7 +40,7 @@ export class ReportingRetentionHandler {
       return;
     }
     // Committed with the inbox row: from then on neither the projections nor a rebuild bring these back.
-    await purgeWatermarks.record(ctx.em, dataKind, event.data);
+    await this.watermarks.record(ctx.em, dataKind, event.data);
     for (const { table, report } of await purgeDerived(this.orm.em.getConnection(), dataKind, event.data)) {
       this.logger.info(
         { sweepId, dataKind, table, deleted: report.deleted, batches: report.batches },

@@ -8,6 +8,7 @@ import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { MarketplaceClient } from '../marketplace-client';
 import { MARKETPLACE_CLIENTS } from '../marketplace-clients';
+import { MarketplaceStatusStore } from './marketplace-status.store';
 
 /** How often a replica says its breakers again; a row not refreshed for {@link LIVE_FOR_SECONDS} is a gone replica's. */
 const REFRESH_MS = 10_000;
@@ -27,6 +28,7 @@ export class MarketplaceBreakers implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly orm: MikroORM,
+    private readonly store: MarketplaceStatusStore,
     @Inject(MARKETPLACE_CLIENTS) private readonly clients: ReadonlyMap<string, MarketplaceClient>,
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
@@ -50,9 +52,7 @@ export class MarketplaceBreakers implements OnModuleInit, OnModuleDestroy {
     await this.loop.stop();
     this.unsubscribe.forEach((unsubscribe) => unsubscribe());
     // A stopped replica's breaker no longer counts (it would stop counting after LIVE_FOR_SECONDS anyway).
-    await freshEm(this.orm)
-      .execute('delete from crawler.marketplace_breakers where instance_id = ?', [this.instanceId])
-      .catch(() => undefined);
+    await this.store.forgetBreakers(freshEm(this.orm), this.instanceId).catch(() => undefined);
   }
 
   /** The deployment's breaker of a marketplace: this replica's, or `open` when any live replica's is. */
@@ -61,30 +61,19 @@ export class MarketplaceBreakers implements OnModuleInit, OnModuleDestroy {
     if (local === 'open') {
       return local;
     }
-    const [row] = await em.execute<{ open: boolean }[]>(
-      `select exists (select 1 from crawler.marketplace_breakers
-                       where marketplace = ? and state = 'open' and seen_at > now() - make_interval(secs => ?)) as open`,
-      [marketplace, LIVE_FOR_SECONDS],
-    );
-    return row?.open ? 'open' : local;
+    return (await this.store.anyBreakerOpen(em, marketplace, LIVE_FOR_SECONDS)) ? 'open' : local;
   }
 
   private async refresh(): Promise<void> {
     for (const [marketplace, client] of this.clients) {
       await this.record(marketplace, client.status().breaker);
     }
-    await freshEm(this.orm)
-      .execute(`delete from crawler.marketplace_breakers where seen_at < now() - interval '1 day'`)
-      .catch(() => undefined);
+    await this.store.pruneBreakers(freshEm(this.orm)).catch(() => undefined);
   }
 
   private async record(marketplace: string, state: MarketplaceBreakerState): Promise<void> {
     try {
-      await freshEm(this.orm).execute(
-        `insert into crawler.marketplace_breakers (marketplace, instance_id, state, seen_at) values (?, ?, ?, now())
-         on conflict (marketplace, instance_id) do update set state = excluded.state, seen_at = excluded.seen_at`,
-        [marketplace, this.instanceId, state],
-      );
+      await this.store.recordBreaker(freshEm(this.orm), marketplace, this.instanceId, state);
     } catch (error) {
       // Status then shows this replica's own breaker only; the next refresh tries again.
       this.logger.warn(`could not record the ${marketplace} breaker: ${String(error)}`);

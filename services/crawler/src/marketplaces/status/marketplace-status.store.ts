@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import type { MarketplaceBreakerState } from '@shelfwatch/contracts';
 
 /** Crawl runs of one marketplace, counted by when they finished. */
 export interface MarketplaceCrawlCounts {
@@ -38,8 +39,8 @@ function ofTenant(alias: 'r' | 'k', tenantId: string | undefined): { sql: string
 const RUNS_OF_MARKETPLACE = `crawler.crawl_runs r join crawler.keywords k on k.keyword_id = r.keyword_id`;
 
 /**
- * What marketplace status reads from the crawler's crawl runs and schedule. Read-only; every statement takes
- * the caller's entity manager.
+ * What marketplace status reads from the crawler's crawl runs and schedule (read-only), and the replicas' breakers
+ * in `crawler.marketplace_breakers`; every statement takes the caller's entity manager.
  */
 @Injectable()
 export class MarketplaceStatusStore {
@@ -136,5 +137,51 @@ export class MarketplaceStatusStore {
       [now, ...tenant.params],
     );
     return new Map(rows.map((row) => [row.marketplace, Number(row.overdue)]));
+  }
+
+  /**
+   * Records this replica's breaker of a marketplace, seen now by the database's clock.
+   * SQL: one upsert stamped with the database's `now()`, so replicas' clocks never disagree.
+   */
+  async recordBreaker(
+    em: EntityManager,
+    marketplace: string,
+    instanceId: string,
+    state: MarketplaceBreakerState,
+  ): Promise<void> {
+    await em.execute(
+      `insert into crawler.marketplace_breakers (marketplace, instance_id, state, seen_at) values (?, ?, ?, now())
+         on conflict (marketplace, instance_id) do update set state = excluded.state, seen_at = excluded.seen_at`,
+      [marketplace, instanceId, state],
+    );
+  }
+
+  /**
+   * Whether any replica seen within the last `liveForSeconds` has the marketplace's breaker open.
+   * SQL: one `exists` against the database's `now()`, so replicas' clocks never disagree.
+   */
+  async anyBreakerOpen(em: EntityManager, marketplace: string, liveForSeconds: number): Promise<boolean> {
+    const [row] = await em.execute<{ open: boolean }[]>(
+      `select exists (select 1 from crawler.marketplace_breakers
+                       where marketplace = ? and state = 'open' and seen_at > now() - make_interval(secs => ?)) as open`,
+      [marketplace, liveForSeconds],
+    );
+    return row?.open ?? false;
+  }
+
+  /**
+   * Forgets a stopped replica's breakers.
+   * SQL: one set-based delete of the replica's rows, in one round trip.
+   */
+  async forgetBreakers(em: EntityManager, instanceId: string): Promise<void> {
+    await em.execute('delete from crawler.marketplace_breakers where instance_id = ?', [instanceId]);
+  }
+
+  /**
+   * Removes breaker rows not refreshed for a day (replicas long gone).
+   * SQL: one set-based delete against the database's `now()`.
+   */
+  async pruneBreakers(em: EntityManager): Promise<void> {
+    await em.execute(`delete from crawler.marketplace_breakers where seen_at < now() - interval '1 day'`);
   }
 }

@@ -1,4 +1,4 @@
-import { JITTER_RATIO, catchUpDueAt, firstDueAt, leaseUntil, nextDueAt } from './crawl.policy';
+import { JITTER_RATIO, catchUpDueAt, firstDueAt, nextDueAt } from './schedule.policy';
 
 const now = new Date('2026-11-22T10:00:00Z');
 
@@ -15,10 +15,6 @@ describe('crawl scheduling policy', () => {
     expect(firstDueAt(now, 60, 300_000, () => 0.5).getTime() - now.getTime()).toBe(150_000);
     // A 5-minute interval never waits longer than its interval.
     expect(firstDueAt(now, 5, 3_600_000, () => 0.999).getTime() - now.getTime()).toBeLessThan(300_000);
-  });
-
-  it('leases a claimed crawl for the given time', () => {
-    expect(leaseUntil(now, 90_000)).toEqual(new Date('2026-11-22T10:01:30Z'));
   });
 
   it('crawls a keyword due within its interval now, and re-spreads one that missed whole intervals', () => {

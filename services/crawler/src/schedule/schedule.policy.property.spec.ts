@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { JITTER_RATIO, catchUpDueAt, firstDueAt, nextDueAt } from './crawl.policy';
+import { CATCH_UP_SPREAD_MS } from './crawl.scheduler';
+import { JITTER_RATIO, catchUpDueAt, firstDueAt, nextDueAt } from './schedule.policy';
 
 const MINUTE = 60_000;
 const FIRST_SPREAD_MS = 5 * MINUTE;
-const CATCH_UP_SPREAD_MS = 10 * MINUTE;
 
 /** A repeatable stream of `Math.random()` values. */
 function randomFrom(values: readonly number[]): () => number {
@@ -26,7 +26,10 @@ interface Run {
   at: number;
 }
 
-/** The crawler's scheduler loop as `scheduleDue` runs it, with a clock: every tick, each due keyword runs or is re-spread. */
+/**
+ * The crawler's scheduler loop as `CrawlScheduler.scheduleDue()` runs it, with a clock: every tick, each due keyword
+ * runs or is re-spread.
+ */
 function simulate({ intervals, tickMs, randoms, outage }: typeof schedule extends fc.Arbitrary<infer T> ? T : never) {
   const random = randomFrom(randoms);
   const horizon = 6 * 60 * MINUTE;

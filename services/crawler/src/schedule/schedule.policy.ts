@@ -18,11 +18,6 @@ export function firstDueAt(now: Date, intervalMinutes: number, spreadMs: number,
   return new Date(now.getTime() + random() * Math.min(intervalMinutes * 60_000, spreadMs));
 }
 
-/** How long a claimed crawl may run before another replica may take it over (the lease is renewed while it runs). */
-export function leaseUntil(now: Date, leaseMs: number): Date {
-  return new Date(now.getTime() + leaseMs);
-}
-
 /**
  * A keyword that missed a whole interval (the crawlers were down) is not crawled at once together with
  * every other overdue keyword: it gets a new due time within the spread window instead. Null: crawl it now.

@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
 import { DataKind, SYSTEM_TENANT_ID, dataKindSchema } from '@shelfwatch/contracts';
 import { PurgeRequest } from '@shelfwatch/persistence';
 
@@ -14,13 +15,16 @@ interface WatermarkRow {
 /**
  * How far the purges the reporting let through reached, per tenant and data kind: what the projections and
  * a rebuild honour so that purged analytics never come back from events the streams still hold (TRACKING
- * never expires; a stream keeps the longest window any tenant keeps). Watermarks only move forward.
+ * never expires; a stream keeps the longest window any tenant keeps). Watermarks only move forward. Every
+ * statement takes the caller's entity manager.
  */
-export const purgeWatermarks = {
+@Injectable()
+export class PurgeWatermarksStore {
   /**
    * Records a purge about to run, in the caller's transaction:
    * 1. each tenant with its own cut-off moves to it (from the default it had until now, if later);
    * 2. every other tenant with a row, and the default row, move to the default cut-off.
+   * SQL: set-based upserts that only move a watermark forward (`greatest`), one round trip each.
    */
   async record(em: EntityManager, dataKind: DataKind, request: PurgeRequest): Promise<void> {
     // 1.
@@ -45,9 +49,12 @@ export const purgeWatermarks = {
        on conflict (data_kind, tenant_id) do nothing`,
       [EVERY_OTHER_TENANT, dataKind, request.cutoff],
     );
-  },
+  }
 
-  /** The instant before which a tenant's data of a kind has been purged; null before any purge. */
+  /**
+   * The instant before which a tenant's data of a kind has been purged; null before any purge.
+   * SQL: the tenant's row or the default one, in one round trip.
+   */
   async of(em: EntityManager, tenantId: string, dataKind: DataKind): Promise<Date | null> {
     const [row] = await em.execute<WatermarkRow[]>(
       `select tenant_id, data_kind, cutoff from reporting.purge_watermarks
@@ -55,9 +62,12 @@ export const purgeWatermarks = {
       [dataKind, tenantId, EVERY_OTHER_TENANT, tenantId],
     );
     return row ? new Date(row.cutoff) : null;
-  },
+  }
 
-  /** Every kind's watermarks as the purge that re-applies them (after a rebuild); kinds never purged are absent. */
+  /**
+   * Every kind's watermarks as the purge that re-applies them (after a rebuild); kinds never purged are absent.
+   * SQL: the reporting's read models have no entities; every row in one round trip.
+   */
   async asRequests(em: EntityManager): Promise<{ dataKind: DataKind; request: PurgeRequest }[]> {
     const rows = await em.execute<WatermarkRow[]>(
       'select tenant_id, data_kind, cutoff from reporting.purge_watermarks order by data_kind, tenant_id',
@@ -74,5 +84,5 @@ export const purgeWatermarks = {
         .map((row) => ({ tenantId: row.tenant_id, cutoff: iso(row.cutoff) }));
       return [{ dataKind, request: { cutoff: iso(fallback.cutoff), tenantCutoffs, batchSize: 10_000, pauseMs: 0 } }];
     });
-  },
-};
+  }
+}

@@ -39,7 +39,7 @@ export interface RebuildReport {
 
 /** Empties every read model in one transaction and moves every cache version on. */
 export async function truncateReadModels(em: EntityManager): Promise<void> {
-  await em.transactional(async (tx) => {
+  await inTransaction(em, async (tx) => {
     await readModels.truncate(tx);
     await cacheVersions.bumpAll(tx);
   });

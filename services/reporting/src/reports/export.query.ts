@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ReportingBucket, ReportingExportPage } from '@shelfwatch/contracts';
+import { EntityManagerSource, inTransaction } from '@shelfwatch/persistence';
 import { z } from 'zod';
 import { ReportingError } from '../reporting.errors';
 import { bucketTable } from './history.query';
@@ -140,7 +141,7 @@ export interface ExportInput {
  * rows at a time, until the chunk is full: the service holds the chunk's text and one slice of rows, and reads
  * at most one slice more than the chunk takes.
  */
-export async function exportPage(em: EntityManager, input: ExportInput): Promise<ReportingExportPage> {
+export async function exportPage(source: EntityManagerSource, input: ExportInput): Promise<ReportingExportPage> {
   const after = input.cursor === undefined ? null : decodeExportCursor(input.cursor);
   const filters: string[] = [];
   const params: (string | number)[] = [input.tenantId];
@@ -161,7 +162,7 @@ export async function exportPage(em: EntityManager, input: ExportInput): Promise
     sql: exportSql(input.bucket, filters),
     params: [...params, bucketFloor(input.from, input.bucket), input.to, limit],
   };
-  return em.transactional((tx) => readChunk(tx, query, after ? '' : EXPORT_HEADER, input.maxBytes, limit));
+  return inTransaction(source, (tx) => readChunk(tx, query, after ? '' : EXPORT_HEADER, input.maxBytes, limit));
 }
 
 /** Fills a chunk from a cursor over `query` (inside the caller's transaction). */

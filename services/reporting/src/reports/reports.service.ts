@@ -91,7 +91,7 @@ export class ReportsService {
   /** Exports are not range-capped: they are read chunk by chunk. */
   exportPage(input: z.infer<typeof reportingExportPageRequest>): Promise<ReportingExportPage> {
     const range = checkedRange(input.from, input.to, Number.MAX_SAFE_INTEGER);
-    return exportPage(freshEm(this.orm), { ...input, ...range });
+    return exportPage(this.orm, { ...input, ...range });
   }
 
   private async requireProduct(tenantId: string, productId: string): Promise<void> {

@@ -8,3 +8,4 @@ export * from './purge-policy';
 export * from './bound-statement';
 export * from './transaction';
 export * from './keyset-page';
+export * from './sql';

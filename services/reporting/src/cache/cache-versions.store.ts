@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { tuples } from '../projections/sql';
+import { tuples } from '@shelfwatch/persistence';
 
 /** Scope of the dashboard of a tenant. */
 export const dashboardScope = 'dashboard';

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope } from '@shelfwatch/contracts';
-import { changedAny } from './sql';
+import { changedAny } from '@shelfwatch/persistence';
 
 /** Crawl stages; a crawl only ever moves forward, so a replayed or late earlier stage changes nothing. */
 export enum CrawlStage {

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope } from '@shelfwatch/contracts';
-import { changedAny } from './sql';
+import { changedAny } from '@shelfwatch/persistence';
 
 /**
  * Tracked products and keyword links. A removed product is a tombstone that a replayed `added` never

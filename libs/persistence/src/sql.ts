@@ -1,11 +1,21 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 
+/**
+ * The helpers of hand-written SQL, which lives only in a store (a feature's `*.store.ts`, a read's `*.query.ts`, a
+ * reporting projection); docs/architecture.md, "Conventions".
+ */
+
 /** A value bound to a `?` placeholder. */
 export type SqlValue = string | number | boolean | null;
 
-/** `(?, ?), (?, ?)` for `rows` tuples of `columns` placeholders (the caller keeps under 65 535 binds). */
+/** `?, ?, ?` for an `in (…)` list of `count` values (the caller keeps under 65,535 binds). */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/** `(?, ?), (?, ?)` for `rows` tuples of `columns` placeholders (the caller keeps under 65,535 binds). */
 export function tuples(rows: number, columns: number): string {
-  const tuple = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  const tuple = `(${placeholders(columns)})`;
   return Array.from({ length: rows }, () => tuple).join(', ');
 }
 

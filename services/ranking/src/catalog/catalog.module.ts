@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogHandler } from './catalog.handler';
 import { CatalogWriter } from './catalog-writer';
+import { CatalogStore } from './catalog.store';
 import { ExclusionsService } from './exclusions.service';
+import { KeywordLinks } from './keyword-links';
 import { KeywordsService } from './keywords.service';
 import { ProductsService } from './products.service';
 import { CATALOG_LIMITS, CatalogLimits, TenantLimits } from './tenant-limits';
@@ -17,7 +19,9 @@ export class CatalogModule {
       controllers: [CatalogHandler, TenantPlansHandler],
       providers: [
         { provide: CATALOG_LIMITS, useValue: limits },
+        CatalogStore,
         TenantLimits,
+        KeywordLinks,
         CatalogWriter,
         ProductsService,
         KeywordsService,

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { RankingError } from '../ranking.errors';
 import { Keyword, ProductKeyword } from './catalog.entities';
 import { CatalogWriter, pending } from './catalog-writer';
-import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents, keywordRemovedEvents } from './keyword-links';
+import { KeywordLinks } from './keyword-links';
 import {
   Page,
   RankingKeywordAddInput,
@@ -20,7 +20,8 @@ import { intervalFor } from './plan-rules';
 import { findOwnedProduct } from './products.service';
 import { TenantLimits } from './tenant-limits';
 import { planOf } from './tenant-plan.query';
-import { nextKeywordVersions, versionOf } from './versions';
+import { versionOf } from './versions';
+import { CatalogStore } from './catalog.store';
 import { CrawlHealthService } from '../crawl-health/crawl-health.service';
 import { CrawlHealthView, UNKNOWN_HEALTH } from '../crawl-health/crawl-health';
 
@@ -54,6 +55,8 @@ export class KeywordsService {
     private readonly writer: CatalogWriter,
     private readonly limits: TenantLimits,
     private readonly crawlHealth: CrawlHealthService,
+    private readonly links: KeywordLinks,
+    private readonly store: CatalogStore,
   ) {}
 
   /**
@@ -67,7 +70,7 @@ export class KeywordsService {
       const plan = await planOf(ctx.em, input.tenantId);
       const interval = intervalFor(input.intervalMinutes, plan);
       const product = await findOwnedProduct(ctx.em, input.tenantId, input.productId);
-      const attached = await attachKeywords(ctx, product, [input.keyword], interval);
+      const attached = await this.links.attach(ctx, product, [input.keyword], interval);
       await this.limits.check(ctx.em, input.tenantId, product.id, plan);
       const [first] = attached;
       if (!first) {
@@ -84,7 +87,7 @@ export class KeywordsService {
           intervalMinutes,
           created: first.linked,
         },
-        events: await keywordAddedEvents(ctx.em, product, attached),
+        events: await this.links.addedEvents(ctx.em, product, attached),
       };
     });
   }
@@ -98,8 +101,8 @@ export class KeywordsService {
       if (deleted === 0) {
         throw RankingError.notFound('keyword', keywordId);
       }
-      const events = await keywordRemovedEvents(em, productId, [keywordId]);
-      await deleteOrphanKeywords(em, [keywordId]);
+      const events = await this.links.removedEvents(em, productId, [keywordId]);
+      await this.links.deleteOrphans(em, [keywordId]);
       return { result: { productId, keywordId, removed: true }, events };
     });
   }
@@ -133,7 +136,10 @@ export class KeywordsService {
       if (!changed) {
         return { result, events: [] };
       }
-      const data = { keywordId: keyword.id, ...versionOf(await nextKeywordVersions(em, [keyword.id]), keyword.id) };
+      const data = {
+        keywordId: keyword.id,
+        ...versionOf(await this.store.nextKeywordVersions(em, [keyword.id]), keyword.id),
+      };
       return { result, events: [pending('tracking.keyword.updated', data, keyword.id)] };
     });
   }

@@ -3,13 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { RankingError } from '../ranking.errors';
 import { Product, ProductKeyword } from './catalog.entities';
 import { CatalogWriter, pending } from './catalog-writer';
-import { attachKeywords, deleteOrphanKeywords, keywordAddedEvents, keywordRemovedEvents } from './keyword-links';
+import { KeywordLinks } from './keyword-links';
 import { intervalFor } from './plan-rules';
 import { productById, productPage, unrankedKeyword } from './product-views.query';
 import { CrawlHealthService } from '../crawl-health/crawl-health.service';
 import { TenantLimits } from './tenant-limits';
 import { planOf } from './tenant-plan.query';
-import { nextProductVersion } from './versions';
+import { CatalogStore } from './catalog.store';
 import {
   Page,
   RankingListInput,
@@ -57,6 +57,8 @@ export class ProductsService {
     private readonly writer: CatalogWriter,
     private readonly limits: TenantLimits,
     private readonly crawlHealth: CrawlHealthService,
+    private readonly links: KeywordLinks,
+    private readonly store: CatalogStore,
   ) {}
 
   /**
@@ -85,9 +87,9 @@ export class ProductsService {
         createdAt: ctx.now,
       });
       ctx.em.persist(product);
-      const attached = await attachKeywords(ctx, product, input.keywords ?? [], interval);
+      const attached = await this.links.attach(ctx, product, input.keywords ?? [], interval);
       await this.limits.check(ctx.em, tenantId, product.id, plan);
-      const version = await nextProductVersion(ctx.em, product.id);
+      const version = await this.store.nextProductVersion(ctx.em, product.id);
       const added = pending(
         'tracking.product.added',
         { productId: product.id, marketplace, site, currency, externalId, name, price, version },
@@ -96,7 +98,7 @@ export class ProductsService {
       const unranked = attached.map(({ keyword }) => unrankedKeyword(keyword, product));
       return {
         result: await this.crawlHealth.ofProduct(ctx.em, tenantId, view(product, unranked)),
-        events: [added, ...(await keywordAddedEvents(ctx.em, product, attached))],
+        events: [added, ...(await this.links.addedEvents(ctx.em, product, attached))],
       };
     });
   }
@@ -127,7 +129,7 @@ export class ProductsService {
       product.price = input.price ?? product.price;
       const { id: productId, name, price } = product;
       await em.flush();
-      const version = await nextProductVersion(em, productId);
+      const version = await this.store.nextProductVersion(em, productId);
       const keywords = (await productById(em, input.tenantId, productId))?.keywords ?? [];
       return {
         result: await this.crawlHealth.ofProduct(em, input.tenantId, view(product, keywords)),
@@ -143,11 +145,11 @@ export class ProductsService {
       const productId = product.id;
       const links = await em.find(ProductKeyword, { productId });
       const keywordIds = links.map((link) => link.keywordId);
-      const version = await nextProductVersion(em, productId);
-      const removed = await keywordRemovedEvents(em, productId, keywordIds);
+      const version = await this.store.nextProductVersion(em, productId);
+      const removed = await this.links.removedEvents(em, productId, keywordIds);
       await em.nativeDelete(ProductKeyword, { productId });
       await em.nativeDelete(Product, { id: productId });
-      await deleteOrphanKeywords(em, keywordIds);
+      await this.links.deleteOrphans(em, keywordIds);
       em.clear();
       return {
         result: { productId, removed: true },

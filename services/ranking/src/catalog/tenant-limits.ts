@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { RankingTenantPlanView } from '@shelfwatch/contracts';
 import { RankingError } from '../ranking.errors';
+import { CatalogStore } from './catalog.store';
 import { keywordLimit } from './plan-rules';
 
 /** How much one tenant may track (`RANKING_MAX_*`). */
@@ -13,12 +14,6 @@ export interface CatalogLimits {
 
 export const CATALOG_LIMITS = Symbol('CATALOG_LIMITS');
 
-interface Counts {
-  products: string;
-  keywords: string;
-  product_keywords: string;
-}
-
 /**
  * The tenant limits of the catalog, enforced where the rows live and race-free: every write that adds
  * products or keywords first takes a transaction-scoped advisory lock on its tenant, so two concurrent
@@ -27,11 +22,14 @@ interface Counts {
  */
 @Injectable()
 export class TenantLimits {
-  constructor(@Inject(CATALOG_LIMITS) private readonly limits: CatalogLimits) {}
+  constructor(
+    @Inject(CATALOG_LIMITS) private readonly limits: CatalogLimits,
+    private readonly store: CatalogStore,
+  ) {}
 
   /** Serializes the catalog growth of one tenant until the transaction ends. */
-  async lock(em: EntityManager, tenantId: string): Promise<void> {
-    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`ranking.catalog:${tenantId}`]);
+  lock(em: EntityManager, tenantId: string): Promise<void> {
+    return this.store.lockTenant(em, tenantId);
   }
 
   /**
@@ -40,22 +38,16 @@ export class TenantLimits {
    */
   async check(em: EntityManager, tenantId: string, productId: string, plan: RankingTenantPlanView): Promise<void> {
     await em.flush();
-    const [counts] = await em.execute<Counts[]>(
-      `select (select count(*) from ranking.products where tenant_id = ?) as products,
-              (select count(*) from ranking.keywords where tenant_id = ?) as keywords,
-              (select count(*) from ranking.product_keywords where product_id = ?) as product_keywords`,
-      [tenantId, tenantId, productId],
-    );
-    const over = (count: string | undefined, max: number): boolean => Number(count ?? 0) > max;
-    if (over(counts?.products, this.limits.productsPerTenant)) {
+    const counts = await this.store.counts(em, tenantId, productId);
+    if (counts.products > this.limits.productsPerTenant) {
       throw RankingError.limitExceeded('products per tenant', this.limits.productsPerTenant);
     }
     const maxKeywords = keywordLimit(plan, this.limits.keywordsPerTenant);
-    if (over(counts?.keywords, maxKeywords)) {
+    if (counts.keywords > maxKeywords) {
       const byPlan = maxKeywords < this.limits.keywordsPerTenant ? ` (${plan.name} plan)` : '';
       throw RankingError.limitExceeded(`keywords per tenant${byPlan}`, maxKeywords);
     }
-    if (over(counts?.product_keywords, this.limits.keywordsPerProduct)) {
+    if (counts.productKeywords > this.limits.keywordsPerProduct) {
       throw RankingError.limitExceeded('keywords per product', this.limits.keywordsPerProduct);
     }
   }

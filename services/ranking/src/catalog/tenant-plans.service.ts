@@ -6,6 +6,7 @@ import {
   planView,
 } from '@shelfwatch/contracts';
 import { CatalogWriter, pending } from './catalog-writer';
+import { CatalogStore } from './catalog.store';
 import { TenantLimits } from './tenant-limits';
 import { planOf } from './tenant-plan.query';
 
@@ -15,6 +16,7 @@ export class TenantPlansService {
   constructor(
     private readonly writer: CatalogWriter,
     private readonly limits: TenantLimits,
+    private readonly store: CatalogStore,
   ) {}
 
   get(input: RankingTenantPlanGetInput): Promise<RankingTenantPlanView> {
@@ -29,16 +31,9 @@ export class TenantPlansService {
   set(input: RankingTenantPlanSetInput): Promise<RankingTenantPlanView> {
     return this.writer.write(input, async ({ em, now }) => {
       await this.limits.lock(em, input.tenantId);
-      const [row] = await em.execute<{ version: string | number }[]>(
-        `insert into ranking.tenant_plans (tenant_id, plan, version, updated_at) values (?, ?, 1, ?)
-         on conflict (tenant_id) do update
-           set plan = excluded.plan, version = ranking.tenant_plans.version + 1, updated_at = excluded.updated_at
-         returning version`,
-        [input.tenantId, input.plan, now],
-      );
+      const version = await this.store.setPlan(em, input.tenantId, input.plan, now);
       const plan = planView(input.plan);
       const { name, shareWeight, maxKeywords, minIntervalMinutes } = plan;
-      const version = Number(row?.version ?? 1);
       return {
         result: plan,
         events: [

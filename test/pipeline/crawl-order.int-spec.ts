@@ -15,7 +15,7 @@ import { AlertingAppModule } from '../../services/alerting/src/app.module';
 import { RankingAppModule } from '../../services/ranking/src/app.module';
 import { loadRankingConfig } from '../../services/ranking/src/ranking.config';
 import { rankingPersistence } from '../../services/ranking/src/ranking.persistence';
-import { LatestRanking } from '../../services/ranking/src/rankings/rankings.queries';
+import { LatestRanking } from '../../services/ranking/src/rankings/latest-ranking.query';
 import { aCrawlCompleted, anItem } from '../../services/ranking/test/ranking.fixtures';
 import { ReportingAppModule } from '../../services/reporting/src/app.module';
 import { loadReportingConfig } from '../../services/reporting/src/reporting.config';

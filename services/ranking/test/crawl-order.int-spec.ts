@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STREAMS } from '@shelfwatch/contracts';
 import { eventually } from '@shelfwatch/testing';
 import { ProductView } from '../src/catalog/products.service';
-import { LatestRanking } from '../src/rankings/rankings.queries';
+import { LatestRanking } from '../src/rankings/latest-ranking.query';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
 
 /** The real ranking handler: crawls of a keyword arriving out of crawl-time order. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEnvelope, rankingRecordedV1 } from '@shelfwatch/contracts';
 import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { ProductView } from '../src/catalog/products.service';
-import { LatestRanking } from '../src/rankings/rankings.queries';
+import { LatestRanking } from '../src/rankings/latest-ranking.query';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
 
 /** Issue 16: shelves in several currencies, listing fields, order fidelity; and events from before all that. */

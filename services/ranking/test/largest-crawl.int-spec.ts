@@ -3,8 +3,8 @@ import { AVAILABILITIES, CrawlItem, rankingRecordedV1 } from '@shelfwatch/contra
 import { eventually } from '@shelfwatch/testing';
 import fc from 'fast-check';
 import { ProductView } from '../src/catalog/products.service';
-import { arrayLiteral } from '../src/rankings/sql-unnest';
-import { EntryRow } from '../src/rankings/rankings.queries';
+import { arrayLiteral } from '@shelfwatch/persistence';
+import { EntryRow } from '../src/rankings/latest-ranking.query';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
 
 /** The deepest crawl the crawler sends: Naver, 11 pages of 100 (`CRAWL_MAX_PAGES` ≤ 11; `start` ≤ 1,000). */

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { migrateService, serviceRole, withCredentials } from '@shelfwatch/persistence';
 import { createTestDatabase } from '@shelfwatch/testing';
 import { rankingPersistence } from '../src/ranking.persistence';
-import { RankingPartitions } from '../src/retention/ranking-partitions';
+import { RankingPartitionsStore } from '../src/retention/ranking-partitions.store';
 import { RankingUnderTest, bootRanking } from './ranking.fixtures';
 
 const DAY_MS = 86_400_000;
@@ -51,7 +51,7 @@ describe('ranking rows partitions', () => {
     const [before] = await query<{ n: number }>('select count(*)::int as n from ranking.ranking_rows_default');
     expect(before?.n).toBe(25);
 
-    const created = await sut.booted.sut.app.get(RankingPartitions).ensureAhead(future);
+    const created = await sut.booted.sut.app.get(RankingPartitionsStore).ensureAhead(future);
 
     const day = `ranking_rows_p${future.toISOString().slice(0, 10).replaceAll('-', '')}`;
     expect(created).toContain(day);

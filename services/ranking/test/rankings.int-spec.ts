@@ -3,7 +3,7 @@ import { EventEnvelope, STREAMS } from '@shelfwatch/contracts';
 import { RpcRemoteError } from '@shelfwatch/messaging';
 import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { ProductView } from '../src/catalog/products.service';
-import { LatestRanking } from '../src/rankings/rankings.queries';
+import { LatestRanking } from '../src/rankings/latest-ranking.query';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
 
 describe('ranking records completed crawls', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { nanos } from '@nats-io/transport-node';
 import { RETENTION_RPC, RetentionSweepView, STREAMS } from '@shelfwatch/contracts';
 import { eventually } from '@shelfwatch/testing';
-import { RankingPartitions } from '../../ranking/src/retention/ranking-partitions';
+import { RankingPartitionsStore } from '../../ranking/src/retention/ranking-partitions.store';
 import { SweepScheduler } from '../src/sweeps/sweep.scheduler';
 import { RetentionPlatform, bootRetentionPlatform, countOf } from './retention.fixtures';
 
@@ -41,7 +41,7 @@ describe('retention sweep', () => {
 
   it('removes exactly the 100,000 rows older than each cut-off in bounded batches; newer and concurrent rows survive', async () => {
     // Daily partitions for the last 46 days, so that whole expired days can be dropped.
-    const partitions = platform.ranking.app.get(RankingPartitions);
+    const partitions = platform.ranking.app.get(RankingPartitionsStore);
     for (let daysAgo = 46; daysAgo > 0; daysAgo -= 8) {
       await partitions.ensureAhead(new Date(Date.now() - daysAgo * DAY_MS));
     }

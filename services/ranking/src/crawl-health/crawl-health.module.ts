@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CrawlHealthHandler } from './crawl-health.handler';
 import { CRAWL_FAILING_AFTER, CrawlHealthService } from './crawl-health.service';
+import { CrawlHealthStore } from './crawl-health.store';
 
 /** Keyword crawl health: projected from crawl outcomes, shown on keyword views. Global: catalog and rankings use it. */
 @Module({})
@@ -10,7 +11,7 @@ export class CrawlHealthModule {
       module: CrawlHealthModule,
       global: true,
       controllers: [CrawlHealthHandler],
-      providers: [{ provide: CRAWL_FAILING_AFTER, useValue: crawls }, CrawlHealthService],
+      providers: [{ provide: CRAWL_FAILING_AFTER, useValue: crawls }, CrawlHealthStore, CrawlHealthService],
       exports: [CrawlHealthService],
     };
   }

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope, RankingProductView } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
 import { CrawlHealthView, UNKNOWN_HEALTH, crawlHealthOf } from './crawl-health';
-import { crawlHealthStore } from './crawl-health.store';
+import { CrawlHealthStore } from './crawl-health.store';
 
 /** Consecutive failed crawls after which a keyword is shown as failing (`CRAWL_FAILING_AFTER`). */
 export const CRAWL_FAILING_AFTER = Symbol('CRAWL_FAILING_AFTER');
@@ -14,12 +14,15 @@ export const CRAWL_FAILING_AFTER = Symbol('CRAWL_FAILING_AFTER');
  */
 @Injectable()
 export class CrawlHealthService {
-  constructor(@Inject(CRAWL_FAILING_AFTER) private readonly failingAfter: number) {}
+  constructor(
+    @Inject(CRAWL_FAILING_AFTER) private readonly failingAfter: number,
+    private readonly store: CrawlHealthStore,
+  ) {}
 
   /** A completed crawl (any part of it): the keyword is healthy again. */
   completed(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
     const { crawlId, keywordId, completedAt } = event.data;
-    return crawlHealthStore.record(ctx.em, event.tenantId, keywordId, {
+    return this.store.record(ctx.em, event.tenantId, keywordId, {
       kind: 'completed',
       crawlId,
       at: new Date(completedAt),
@@ -33,12 +36,12 @@ export class CrawlHealthService {
       return;
     }
     const at = new Date(failedAt);
-    await crawlHealthStore.record(ctx.em, event.tenantId, keywordId, { kind: 'failed', crawlId, at, code, message });
+    await this.store.record(ctx.em, event.tenantId, keywordId, { kind: 'failed', crawlId, at, code, message });
   }
 
   /** The crawl health of these keywords of the tenant, by keyword id (every id present). */
   async views(em: EntityManager, tenantId: string, keywordIds: string[]): Promise<Map<string, CrawlHealthView>> {
-    const outcomes = await crawlHealthStore.ofKeywords(em, tenantId, keywordIds);
+    const outcomes = await this.store.ofKeywords(em, tenantId, keywordIds);
     return new Map(keywordIds.map((id) => [id, crawlHealthOf(outcomes.get(id) ?? [], this.failingAfter)]));
   }
 

@@ -1,4 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { placeholders } from '@shelfwatch/persistence';
 import { CrawlOutcome } from './crawl-health';
 
 /** Failures kept per keyword while it keeps failing; `consecutiveFailures` counts up to this. */
@@ -24,7 +26,8 @@ function toOutcome(row: OutcomeRow): CrawlOutcome {
  * Final crawl outcomes per keyword (`ranking.keyword_crawl_outcomes`): the latest completed crawl and the
  * failures after it are all a keyword's health needs, so older rows are dropped as newer ones arrive.
  */
-export const crawlHealthStore = {
+@Injectable()
+export class CrawlHealthStore {
   /** Records one outcome of a keyword the tenant tracks (else nothing); a crawl's outcome is recorded once. */
   async record(em: EntityManager, tenantId: string, keywordId: string, outcome: CrawlOutcome): Promise<void> {
     const failure = outcome.kind === 'failed' ? outcome : null;
@@ -53,7 +56,7 @@ export const crawlHealthStore = {
       [keywordId, keywordId, keywordId, KEPT_FAILURES],
       'run',
     );
-  },
+  }
 
   /** The recorded outcomes of these keywords of the tenant, by keyword id. */
   async ofKeywords(em: EntityManager, tenantId: string, keywordIds: string[]): Promise<Map<string, CrawlOutcome[]>> {
@@ -63,12 +66,12 @@ export const crawlHealthStore = {
     }
     const rows = await em.execute<OutcomeRow[]>(
       `select * from ranking.keyword_crawl_outcomes
-        where tenant_id = ? and keyword_id in (${keywordIds.map(() => '?').join(', ')})`,
+        where tenant_id = ? and keyword_id in (${placeholders(keywordIds.length)})`,
       [tenantId, ...keywordIds],
     );
     for (const row of rows) {
       byKeyword.set(row.keyword_id, [...(byKeyword.get(row.keyword_id) ?? []), toOutcome(row)]);
     }
     return byKeyword;
-  },
-};
+  }
+}

@@ -5,17 +5,9 @@ import { CLOCK, Clock, HandlerContext } from '@shelfwatch/messaging';
 import { freshEm } from '@shelfwatch/persistence';
 import { SERVICE_LOGGER } from '@shelfwatch/platform';
 import { Logger } from 'pino';
-import { assembleCrawl } from './crawl-parts';
 import { rankChanges, restateSuccessor } from './rank-changes';
-import {
-  findKeyword,
-  loadRankingContext,
-  loadSuccessor,
-  lockKeyword,
-  saveRecordedCrawl,
-  saveRestatedStandings,
-} from './rankings.repository';
-import { LatestRanking, latestRanking } from './rankings.queries';
+import { RankingsStore } from './rankings.store';
+import { LatestRanking, latestRanking } from './latest-ranking.query';
 import { computeStandings } from './standings';
 
 /** Turns completed crawls into recorded rankings, and answers what was recorded last. */
@@ -25,6 +17,7 @@ export class RankingsService {
 
   constructor(
     private readonly orm: MikroORM,
+    private readonly store: RankingsStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
@@ -42,23 +35,23 @@ export class RankingsService {
   async record(event: EventEnvelope<'crawl.completed'>, ctx: HandlerContext): Promise<void> {
     const { crawlId, keywordId, completedAt: crawledAt } = event.data;
     const orderFidelity = event.data.orderFidelity ?? 'exact';
-    const items = await assembleCrawl(ctx.em, event.data);
+    const items = await this.store.assembleCrawl(ctx.em, event.data);
     if (!items) {
       return;
     }
-    const keyword = await findKeyword(ctx.em, event.tenantId, keywordId);
+    const keyword = await this.store.findKeyword(ctx.em, event.tenantId, keywordId);
     if (!keyword) {
       this.logger.info({ crawlId, keywordId, tenantId: event.tenantId }, 'crawl of an unknown keyword ignored');
       return;
     }
-    await lockKeyword(ctx.em, keywordId);
+    await this.store.lockKeyword(ctx.em, keywordId);
     const order = { crawledAt, crawlId };
-    const context = await loadRankingContext(ctx.em, keyword, order);
+    const context = await this.store.loadRankingContext(ctx.em, keyword, order);
     const shelfCurrency = marketplaceCurrency(event.data.marketplace, event.data.site);
     const { entries, standings } = computeStandings({ ...context, items, shelfCurrency });
     const recordedAt = this.clock.now().toISOString();
     const recorded = { crawlId, keyword, crawledAt, recordedAt, orderFidelity, items, entries, standings };
-    await saveRecordedCrawl(ctx.em, recorded);
+    await this.store.saveRecordedCrawl(ctx.em, recorded);
     await ctx.emit(
       'ranking.recorded',
       { crawlId, keywordId, crawledAt, recordedAt, orderFidelity, entries, standings },
@@ -77,13 +70,13 @@ export class RankingsService {
     order: { crawledAt: string; crawlId: string },
     ranks: ReadonlyMap<string, number | null>,
   ): Promise<void> {
-    const successor = await loadSuccessor(ctx.em, keywordId, order);
+    const successor = await this.store.loadSuccessor(ctx.em, keywordId, order);
     if (!successor) {
       return;
     }
     const ref = { crawlId: successor.crawlId, keywordId, orderFidelity: successor.orderFidelity };
     const restated = restateSuccessor(ref, successor.standings, ranks);
-    await saveRestatedStandings(ctx.em, successor.crawlId, restated.standings);
+    await this.store.saveRestatedStandings(ctx.em, successor.crawlId, restated.standings);
     for (const change of restated.changes) {
       await ctx.emit('ranking.changed', change, keywordId);
     }

@@ -3,7 +3,7 @@ import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { SERVICE_LOGGER } from '@shelfwatch/platform';
 import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
-import { RankingPartitions } from './ranking-partitions';
+import { RankingPartitionsStore } from './ranking-partitions.store';
 
 /** How often the coming days' partitions are checked (hourly: a missed day is never more than an hour away). */
 const MAINTENANCE_EVERY_MS = 3_600_000;
@@ -13,7 +13,7 @@ const MAINTENANCE_EVERY_MS = 3_600_000;
 export class PartitionMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: BackgroundLoop;
 
-  constructor(partitions: RankingPartitions, @Inject(CLOCK) clock: Clock, @Inject(SERVICE_LOGGER) logger: Logger) {
+  constructor(partitions: RankingPartitionsStore, @Inject(CLOCK) clock: Clock, @Inject(SERVICE_LOGGER) logger: Logger) {
     this.loop = new BackgroundLoop({
       name: 'ranking partition maintenance',
       intervalMs: MAINTENANCE_EVERY_MS,

@@ -9,7 +9,7 @@ import {
   purgeReportOf,
   tenantCutoffsOf,
 } from '@shelfwatch/persistence';
-import { RankingPartitions } from './ranking-partitions';
+import { RankingPartitionsStore } from './ranking-partitions.store';
 
 const RANKING_ROWS: PurgeTarget = {
   table: 'ranking.ranking_rows',
@@ -37,7 +37,7 @@ const HISTORY: PurgeTarget[] = [
 export class RankingPurge {
   constructor(
     private readonly orm: MikroORM,
-    private readonly partitions: RankingPartitions,
+    private readonly partitions: RankingPartitionsStore,
   ) {}
 
   async purge(request: EventData<'retention.purge.requested'>, now: Date): Promise<PurgeReport> {

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PurgeGuardModule } from '@shelfwatch/platform';
 import { PartitionMaintenance } from './partition-maintenance';
-import { RankingPartitions } from './ranking-partitions';
+import { RankingPartitionsStore } from './ranking-partitions.store';
 import { RankingPurge } from './ranking-purge';
 import { RankingRetentionHandler } from './ranking-retention.handler';
 
@@ -14,7 +14,7 @@ export class RankingRetentionModule {
       module: RankingRetentionModule,
       imports: [PurgeGuardModule.forService({ service: 'ranking', floorDays })],
       controllers: [RankingRetentionHandler],
-      providers: [RankingPartitions, RankingPurge, PartitionMaintenance],
+      providers: [RankingPartitionsStore, RankingPurge, PartitionMaintenance],
     };
   }
 }

@@ -8,7 +8,7 @@ import {
   countWithinBytes,
 } from '@shelfwatch/contracts';
 import { RankingError } from '../ranking.errors';
-import { STORED_STANDING_COLUMNS, toStoredStanding } from './rankings.repository';
+import { STORED_STANDING_COLUMNS, toStoredStanding } from './rankings.store';
 
 /** The latest recorded crawl of a keyword: the standings of its tracked products and the shelf, bounded. */
 export type LatestRanking = RankingLatestView;

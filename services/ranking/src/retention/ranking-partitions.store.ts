@@ -20,17 +20,18 @@ export interface DroppedPartitions {
 
 /**
  * Daily partitions of `ranking.ranking_rows`: created ahead of the rows, dropped whole once expired. Both
- * run under one advisory lock so that replicas do not race on the same partition.
+ * run under one advisory lock so that replicas do not race on the same partition. SQL throughout: partition DDL
+ * and the catalog reads it needs have no MikroORM form. Each change is its own transaction.
  */
 @Injectable()
-export class RankingPartitions {
+export class RankingPartitionsStore {
   private readonly logger: Logger;
 
   constructor(
     private readonly orm: MikroORM,
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
-    this.logger = logger.child({ context: RankingPartitions.name });
+    this.logger = logger.child({ context: RankingPartitionsStore.name });
   }
 
   /** Creates today's and the next days' partitions; moves rows the default partition holds for them. */

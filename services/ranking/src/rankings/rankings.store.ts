@@ -1,0 +1,301 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { CrawlItem, EventData, OrderFidelity, PriceSource, RankingEntry, Standing } from '@shelfwatch/contracts';
+import { productCurrency } from '../catalog/product-currency';
+import { CrawlOrder } from './rank-changes';
+import { Exclusions, OwnProduct, normalizeMall } from './standings';
+import { ArrayColumn, unnestInsert } from '@shelfwatch/persistence';
+
+/** The crawled keyword, as the catalog knows it. */
+export interface CrawledKeyword {
+  id: string;
+  tenantId: string;
+  marketplace: string;
+}
+
+/** What the standings computation needs from the catalog and the previous crawl. */
+export interface RankingContext {
+  ownProducts: OwnProduct[];
+  trackedProductIds: string[];
+  exclusions: Exclusions;
+  /** Standing ranks at the previous crawl; a product absent from the map had no standing then. */
+  previousRanks: Map<string, number | null>;
+}
+
+/** One recorded crawl of a keyword. */
+export interface RecordedCrawl {
+  crawlId: string;
+  keyword: CrawledKeyword;
+  crawledAt: string;
+  recordedAt: string;
+  orderFidelity: OrderFidelity;
+  items: readonly CrawlItem[];
+  entries: readonly RankingEntry[];
+  standings: readonly Standing[];
+}
+
+/** A shelf row to store: the crawl's entry and the item it came from (for its title). */
+interface ShelfRow {
+  entry: RankingEntry;
+  title: string;
+}
+
+/** The per-row columns of `ranking.ranking_rows`; the listing fields are null where the marketplace says nothing. */
+const ROW_COLUMNS: readonly ArrayColumn<ShelfRow>[] = [
+  { name: 'rank', type: 'integer', of: ({ entry }) => entry.rank },
+  { name: 'external_id', type: 'text', of: ({ entry }) => entry.externalId },
+  { name: 'product_id', type: 'uuid', of: ({ entry }) => entry.productId },
+  { name: 'title', type: 'text', of: ({ title }) => title },
+  { name: 'mall', type: 'text', of: ({ entry }) => entry.mall },
+  { name: 'price', type: 'numeric', of: ({ entry }) => entry.price },
+  { name: 'brand', type: 'text', of: ({ entry }) => entry.brand },
+  { name: 'excluded', type: 'boolean', of: ({ entry }) => entry.excluded },
+  { name: 'currency', type: 'text', of: ({ entry }) => entry.currency },
+  { name: 'seller_id', type: 'text', of: ({ entry }) => entry.sellerId },
+  { name: 'availability', type: 'text', of: ({ entry }) => entry.availability },
+  { name: 'review_count', type: 'integer', of: ({ entry }) => entry.reviewCount },
+  { name: 'review_rating', type: 'numeric', of: ({ entry }) => entry.reviewRating },
+  { name: 'placement', type: 'text', of: ({ entry }) => entry.placement },
+  { name: 'condition', type: 'text', of: ({ entry }) => entry.condition },
+];
+
+/** The per-standing columns of `ranking.standings`. */
+const STANDING_COLUMNS: readonly ArrayColumn<Standing>[] = [
+  { name: 'product_id', type: 'uuid', of: (s) => s.productId },
+  { name: 'rank', type: 'integer', of: (s) => s.rank },
+  { name: 'previous_rank', type: 'integer', of: (s) => s.previousRank },
+  { name: 'change', type: 'integer', of: (s) => s.change },
+  { name: 'my_price', type: 'numeric', of: (s) => s.myPrice },
+  { name: 'price_source', type: 'text', of: (s) => s.priceSource },
+  { name: 'observed_mall', type: 'text', of: (s) => s.observedMall },
+  { name: 'catalog_price', type: 'numeric', of: (s) => s.catalogPrice },
+  { name: 'currency', type: 'text', of: (s) => s.currency },
+  { name: 'lowest_competitor_price', type: 'numeric', of: (s) => s.lowestCompetitorPrice },
+  { name: 'other_currency_competitors', type: 'integer', of: (s) => s.otherCurrencyCompetitors },
+  { name: 'lowest_competitor_external_id', type: 'text', of: (s) => s.lowestCompetitor?.externalId ?? null },
+  { name: 'lowest_competitor_mall', type: 'text', of: (s) => s.lowestCompetitor?.mall ?? null },
+  { name: 'lowest_competitor_rank', type: 'integer', of: (s) => s.lowestCompetitor?.rank ?? null },
+];
+
+interface SuccessorRow {
+  crawl_id: string;
+  order_fidelity: OrderFidelity;
+  product_id: string;
+  rank: number | null;
+  previous_rank: number | null;
+  change: number | null;
+  my_price: number;
+  price_source: PriceSource;
+  observed_mall: string | null;
+  catalog_price: number | null;
+  currency: string;
+  lowest_competitor_price: number | null;
+  other_currency_competitors: number;
+  lowest_competitor_external_id: string | null;
+  lowest_competitor_mall: string | null;
+  lowest_competitor_rank: number | null;
+}
+
+/** The columns of a stored standing (table alias `s`) that {@link toStoredStanding} reads. */
+export const STORED_STANDING_COLUMNS = `s.product_id, s.rank, s.previous_rank, s.change, s.my_price::float8 as my_price,
+            s.price_source, s.observed_mall, s.catalog_price::float8 as catalog_price, s.currency,
+            s.lowest_competitor_price::float8 as lowest_competitor_price, s.other_currency_competitors,
+            s.lowest_competitor_external_id, s.lowest_competitor_mall, s.lowest_competitor_rank`;
+
+/** A stored standing as the event contract carries it. */
+export function toStoredStanding(row: Omit<SuccessorRow, 'crawl_id' | 'order_fidelity'>): Standing {
+  const competitor =
+    row.lowest_competitor_external_id !== null && row.lowest_competitor_rank !== null
+      ? {
+          externalId: row.lowest_competitor_external_id,
+          mall: row.lowest_competitor_mall ?? '',
+          rank: row.lowest_competitor_rank,
+        }
+      : null;
+  return {
+    productId: row.product_id,
+    rank: row.rank,
+    previousRank: row.previous_rank,
+    change: row.change,
+    myPrice: Number(row.my_price),
+    priceSource: row.price_source,
+    observedMall: row.observed_mall,
+    catalogPrice: row.catalog_price === null ? null : Number(row.catalog_price),
+    currency: row.currency,
+    lowestCompetitorPrice: row.lowest_competitor_price === null ? null : Number(row.lowest_competitor_price),
+    otherCurrencyCompetitors: row.other_currency_competitors,
+    lowestCompetitor: competitor,
+  };
+}
+
+/**
+ * Where the recorded crawls live: the keyword's lock, the context a crawl's standings are computed against, the
+ * crawl's rows and standings, and the parts of a split crawl. SQL throughout: advisory locks, one `unnest` insert
+ * per table for a crawl of any size, and reads that join three tables in one round trip.
+ */
+@Injectable()
+export class RankingsStore {
+  /**
+   * The complete item list of a crawl once every part of it has arrived, else null (the part is kept).
+   * Parts of one crawl are serialised on an advisory lock, so two consumers handling two parts at once
+   * cannot each miss the other's. Runs in the handler's transaction: a rollback keeps nothing.
+   */
+  async assembleCrawl(em: EntityManager, data: EventData<'crawl.completed'>): Promise<CrawlItem[] | null> {
+    if (data.parts === 1) {
+      return data.items;
+    }
+    await em.execute('select pg_advisory_xact_lock(hashtext(?))', [data.crawlId]);
+    await em.execute(
+      'insert into ranking.crawl_parts (crawl_id, part, parts, items) values (?, ?, ?, ?::jsonb) on conflict do nothing',
+      [data.crawlId, data.part, data.parts, JSON.stringify(data.items)],
+      'run',
+    );
+    const held = await em.execute<{ items: CrawlItem[] }[]>(
+      'select items from ranking.crawl_parts where crawl_id = ? order by part',
+      [data.crawlId],
+    );
+    if (held.length < data.parts) {
+      return null;
+    }
+    await em.execute('delete from ranking.crawl_parts where crawl_id = ?', [data.crawlId], 'run');
+    return held.flatMap((row) => row.items).sort((a, b) => a.rank - b.rank);
+  }
+
+  /** The tenant's keyword, or null when it does not exist (any more) for that tenant. */
+  async findKeyword(em: EntityManager, tenantId: string, keywordId: string): Promise<CrawledKeyword | null> {
+    const [row] = await em.execute<{ id: string; marketplace: string }[]>(
+      'select id, marketplace from ranking.keywords where id = ? and tenant_id = ?',
+      [keywordId, tenantId],
+    );
+    return row ? { id: row.id, tenantId, marketplace: row.marketplace } : null;
+  }
+
+  /**
+   * Serialises the recording of one keyword's crawls (in the handler's transaction), so that two crawls of it
+   * recorded at once cannot both be computed against the same previous crawl.
+   */
+  async lockKeyword(em: EntityManager, keywordId: string): Promise<void> {
+    await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`ranking.keyword:${keywordId}`]);
+  }
+
+  /** Own and tracked products, exclusions and the ranks of the previous crawl by crawl time: three queries. */
+  async loadRankingContext(em: EntityManager, keyword: CrawledKeyword, crawl: CrawlOrder): Promise<RankingContext> {
+    // Sequential on purpose: they share the handler's transaction, i.e. one connection.
+    const products = await em.execute<
+      { id: string; external_id: string; currency: string; price: number; tracked: boolean }[]
+    >(
+      `select p.id, p.external_id, p.currency, p.price::float8 as price,
+              exists (select 1 from ranking.product_keywords l where l.product_id = p.id and l.keyword_id = ?) as tracked
+         from ranking.products p where p.tenant_id = ? and p.marketplace = ? order by p.id`,
+      [keyword.id, keyword.tenantId, keyword.marketplace],
+    );
+    const exclusions = await em.execute<{ kind: string; value: string }[]>(
+      'select kind, value from ranking.exclusions where tenant_id = ?',
+      [keyword.tenantId],
+    );
+    const previous = await em.execute<{ product_id: string; rank: number | null }[]>(
+      `select s.product_id, s.rank from ranking.standings s
+        where s.crawl_id = (select c.crawl_id from ranking.crawls c
+                             where c.keyword_id = ? and (c.crawled_at, c.crawl_id) < (?::timestamptz, ?::uuid)
+                             order by c.crawled_at desc, c.crawl_id desc limit 1)`,
+      [keyword.id, crawl.crawledAt, crawl.crawlId],
+    );
+    return {
+      ownProducts: products.map((p) => ({
+        productId: p.id,
+        externalId: p.external_id,
+        price: Number(p.price),
+        currency: productCurrency(p),
+      })),
+      trackedProductIds: products.filter((p) => p.tracked).map((p) => p.id),
+      exclusions: {
+        externalIds: new Set(exclusions.filter((e) => e.kind === 'product').map((e) => e.value)),
+        malls: new Set(exclusions.filter((e) => e.kind === 'mall').map((e) => normalizeMall(e.value))),
+      },
+      previousRanks: new Map(previous.map((s) => [s.product_id, s.rank])),
+    };
+  }
+
+  /**
+   * Stores the crawl, every shelf row and every standing in one statement (one round trip in the handler's
+   * transaction): the crawl's insert and the standings' are data-modifying CTEs of the rows' insert, rows and
+   * standings each one `unnest` of per-column arrays. The rows go into the partitioned table, which routes them
+   * by `crawled_at` to the day's partition (or the default one).
+   */
+  async saveRecordedCrawl(em: EntityManager, crawl: RecordedCrawl): Promise<void> {
+    const { crawlId, keyword, crawledAt, recordedAt } = crawl;
+    const shelf = crawl.entries.map((entry, index) => ({ entry, title: crawl.items[index]?.title ?? '' }));
+    const rows = unnestInsert(
+      'ranking.ranking_rows',
+      [
+        { name: 'tenant_id', type: 'uuid', value: keyword.tenantId },
+        { name: 'keyword_id', type: 'uuid', value: keyword.id },
+        { name: 'crawl_id', type: 'uuid', value: crawlId },
+        { name: 'crawled_at', type: 'timestamptz', value: crawledAt },
+      ],
+      ROW_COLUMNS,
+      shelf,
+    );
+    const standings = unnestInsert(
+      'ranking.standings',
+      [
+        { name: 'crawl_id', type: 'uuid', value: crawlId },
+        { name: 'keyword_id', type: 'uuid', value: keyword.id },
+        { name: 'tenant_id', type: 'uuid', value: keyword.tenantId },
+        { name: 'recorded_at', type: 'timestamptz', value: recordedAt },
+      ],
+      STANDING_COLUMNS,
+      crawl.standings,
+    );
+    await em.execute(
+      `with crawl as (
+         insert into ranking.crawls (crawl_id, tenant_id, keyword_id, crawled_at, item_count, recorded_at, order_fidelity)
+         values (?, ?, ?, ?::timestamptz, ?, ?::timestamptz, ?)
+       ), standings as (${standings.sql})
+       ${rows.sql}`,
+      [
+        ...[crawlId, keyword.tenantId, keyword.id, crawledAt, crawl.items.length, recordedAt, crawl.orderFidelity],
+        ...standings.params,
+        ...rows.params,
+      ],
+      'run',
+    );
+  }
+
+  /** The crawl recorded already that follows `crawl` by crawl time, with its standings; null when none. */
+  async loadSuccessor(
+    em: EntityManager,
+    keywordId: string,
+    crawl: CrawlOrder,
+  ): Promise<{ crawlId: string; orderFidelity: OrderFidelity; standings: Standing[] } | null> {
+    const rows = await em.execute<SuccessorRow[]>(
+      `select s.crawl_id, c.order_fidelity, ${STORED_STANDING_COLUMNS}
+         from ranking.standings s
+         join ranking.crawls c on c.crawl_id = s.crawl_id
+        where s.crawl_id = (select c.crawl_id from ranking.crawls c
+                             where c.keyword_id = ? and (c.crawled_at, c.crawl_id) > (?::timestamptz, ?::uuid)
+                             order by c.crawled_at, c.crawl_id limit 1)
+        order by s.product_id`,
+      [keywordId, crawl.crawledAt, crawl.crawlId],
+    );
+    const [first] = rows;
+    return first
+      ? { crawlId: first.crawl_id, orderFidelity: first.order_fidelity, standings: rows.map(toStoredStanding) }
+      : null;
+  }
+
+  /** Rewrites the previous rank and change of a crawl's standings: one statement. */
+  async saveRestatedStandings(em: EntityManager, crawlId: string, standings: readonly Standing[]): Promise<void> {
+    if (standings.length === 0) {
+      return;
+    }
+    await em.execute(
+      `update ranking.standings s set previous_rank = v.previous_rank, change = v.change
+         from (values ${standings.map(() => '(?::uuid, ?::integer, ?::integer)').join(', ')})
+           as v (product_id, previous_rank, change)
+        where s.crawl_id = ? and s.product_id = v.product_id`,
+      [...standings.flatMap((s) => [s.productId, s.previousRank, s.change]), crawlId],
+      'run',
+    );
+  }
+}

@@ -61,6 +61,28 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Hand-written SQL only inside a store: a feature's *.store.ts, a read's *.query.ts, a reporting projection
+    // (docs/architecture.md, "Conventions"); everything else goes through a store or MikroORM.
+    files: ['services/*/src/**/*.ts'],
+    ignores: [
+      '**/*.store.ts',
+      '**/*.query.ts',
+      '**/*.projection.ts',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['execute', 'executeBound', 'getKysely', 'getKnex'].map((name) => ({
+          selector: `CallExpression[callee.property.name='${name}'], CallExpression[callee.name='${name}']`,
+          message: `SQL lives in a store: move this statement into the feature's *.store.ts (or a *.query.ts read), or use MikroORM.`,
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

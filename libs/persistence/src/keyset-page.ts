@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, EntityName, FilterQuery, OrderDefinition } from '@mikro-orm/postgresql';
 
 /** What to page through: `select <columns> from <from> where <where>`, keyed by a UUIDv7 column. */
 export interface KeysetQuery {
@@ -43,4 +43,26 @@ export async function keysetPage<Row>(
     );
   const [counted, rows] = page.parallel ? await Promise.all([count(), select()]) : [await count(), await select()];
   return { rows, total: Number(counted[0]?.total ?? 0) };
+}
+
+/**
+ * The same page through MikroORM entities keyed by a UUIDv7 `id`, oldest first: `limit + 1` entities after the
+ * cursor's id that match `where`, and a COUNT of all that match it (`em.count`, never loaded rows). For lists a
+ * service reads as entities (ranking's keywords and exclusions); the COUNT and the page run at once.
+ */
+export async function entityKeysetPage<Entity extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<Entity>,
+  where: FilterQuery<Entity>,
+  page: Omit<KeysetPageInput, 'parallel'>,
+): Promise<{ rows: Entity[]; total: number }> {
+  const after = (page.after === undefined ? {} : { id: { $gt: page.after } }) as FilterQuery<Entity>;
+  const [rows, total] = await Promise.all([
+    em.find(entity, { $and: [where, after] } as FilterQuery<Entity>, {
+      orderBy: { id: 'asc' } as OrderDefinition<Entity>,
+      limit: page.limit + 1,
+    }),
+    em.count(entity, where),
+  ]);
+  return { rows, total };
 }

@@ -81,6 +81,43 @@ describe('gateway → ranking and crawler routes', () => {
     expect((await api.call('GET', '/v1/exclusions', { key })).body).toMatchObject({ total: 0, items: [] });
   });
 
+  it('pages keywords and exclusions by cursor: each page after the last, no item twice, the database total', async () => {
+    const pager = (await api.tenant('pager')).apiKey;
+    const product = await api.call('POST', '/v1/products', {
+      key: pager,
+      body: {
+        marketplace: 'naver',
+        externalId: 'pager-1',
+        name: 'Pager',
+        price: 1_000,
+        keywords: ['a one', 'b two', 'c three'],
+      },
+    });
+    expect(product.status).toBe(201);
+    for (const value of ['mall one', 'mall two', 'mall three']) {
+      expect((await api.call('POST', '/v1/exclusions', { key: pager, body: { kind: 'mall', value } })).status).toBe(
+        201,
+      );
+    }
+    for (const [path, field, all] of [
+      ['/v1/keywords', 'keyword', ['a one', 'b two', 'c three']],
+      ['/v1/exclusions', 'value', ['mall one', 'mall three', 'mall two']],
+    ] as const) {
+      const first = await api.call<PageBody<Record<string, string>>>('GET', `${path}?limit=2`, { key: pager });
+      expect(first.body).toMatchObject({ total: 3, nextCursor: expect.any(String) });
+      expect(first.body.items).toHaveLength(2);
+      const second = await api.call<PageBody<Record<string, string>>>(
+        'GET',
+        `${path}?limit=2&cursor=${first.body.nextCursor ?? ''}`,
+        { key: pager },
+      );
+      expect(second.body).toMatchObject({ total: 3, nextCursor: null });
+      expect(second.body.items).toHaveLength(1);
+      const seen = [...first.body.items, ...second.body.items].map((item) => item[field]);
+      expect([...seen].sort()).toEqual(all);
+    }
+  });
+
   it('crawls on demand: 202 with the crawl id, 409 while it runs, then its run, ranking and product standing', async () => {
     platform.sim.control.setFaults({ latencyMs: 1_500 });
     const requested = await api.call<{ crawlId: string }>('POST', '/v1/crawls', {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { entityKeysetPage } from '@shelfwatch/persistence';
 import { RankingError } from '../ranking.errors';
 import { normalizeMall } from '../rankings/standings';
 import { Exclusion } from './catalog.entities';
@@ -48,15 +49,12 @@ export class ExclusionsService {
 
   async list(input: RankingListInput): Promise<Page<ExclusionView>> {
     const em = this.writer.reader();
-    const after = decodeCursor(input.cursor);
-    const [rows, total] = await Promise.all([
-      em.find(
-        Exclusion,
-        { tenantId: input.tenantId, ...(after ? { id: { $gt: after } } : {}) },
-        { orderBy: { id: 'asc' }, limit: input.limit + 1 },
-      ),
-      em.count(Exclusion, { tenantId: input.tenantId }),
-    ]);
+    const { rows, total } = await entityKeysetPage(
+      em,
+      Exclusion,
+      { tenantId: input.tenantId },
+      { limit: input.limit, after: decodeCursor(input.cursor) },
+    );
     return toPage(rows, input.limit, total, view);
   }
 

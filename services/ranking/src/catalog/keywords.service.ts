@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { entityKeysetPage } from '@shelfwatch/persistence';
 import { RankingError } from '../ranking.errors';
 import { Keyword, ProductKeyword } from './catalog.entities';
 import { CatalogWriter, pending } from './catalog-writer';
@@ -147,21 +148,13 @@ export class KeywordsService {
   /** The tenant's keywords (or one product's), each with the products using it. */
   async list(input: RankingKeywordListInput): Promise<Page<KeywordView>> {
     const em = this.writer.reader();
-    const after = decodeCursor(input.cursor);
     const scope = input.productId
       ? { tenantId: input.tenantId, id: { $in: await this.keywordIdsOf(em, input.productId) } }
       : { tenantId: input.tenantId };
-    const [rows, total] = await Promise.all([
-      em.find(
-        Keyword,
-        { ...scope, ...(after ? { $and: [{ id: { $gt: after } }] } : {}) },
-        {
-          orderBy: { id: 'asc' },
-          limit: input.limit + 1,
-        },
-      ),
-      em.count(Keyword, scope),
-    ]);
+    const { rows, total } = await entityKeysetPage(em, Keyword, scope, {
+      limit: input.limit,
+      after: decodeCursor(input.cursor),
+    });
     const page = rows.slice(0, input.limit).map((keyword) => keyword.id);
     const links = page.length > 0 ? await em.find(ProductKeyword, { keywordId: { $in: page } }) : [];
     const health = await this.crawlHealth.views(em, input.tenantId, page);

@@ -112,6 +112,8 @@ export const gatewayConfigSpec = {
   downstreamTimeoutMs: integer('DOWNSTREAM_TIMEOUT_MS', 5_000, 50, 60_000),
   /** An API request answered later than this is logged at warn (`slow request`); the others at debug only. */
   slowRequestMs: integer('SLOW_REQUEST_MS', 1_000, 1, 600_000),
+  /** Warn and info lines the API request log writes a second per replica; the rest are counted (`suppressedLines`). */
+  requestLogLinesPerSecond: integer('REQUEST_LOG_LINES_PER_SECOND', 50, 1, 100_000),
   /** How long an `Idempotency-Key` and its stored answer are kept. */
   idempotencyTtlHours: integer('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
   /** Longest retention a tenant may choose: `PUT /v1/retention-policy` refuses more with 400. */

@@ -3,7 +3,7 @@ import { Logger } from 'pino';
 import { GatewayError } from './gateway.errors';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { toProblem } from './problem.mapper';
-import { logRequest } from './request-log';
+import { LineBudget, logRequest } from './request-log';
 import { AnyRoute } from './route';
 import { Outcome, RouteRunner } from './route-runner';
 
@@ -18,6 +18,8 @@ export interface ApiPluginOptions {
   bodyLimitBytes: number;
   /** A request answered later than this is logged at warn (request-log.ts). */
   slowRequestMs: number;
+  /** `REQUEST_LOG_LINES_PER_SECOND`: warn and info lines of the request log a second. */
+  requestLogLinesPerSecond: number;
 }
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
@@ -56,6 +58,7 @@ function sendOutcome(route: AnyRoute, outcome: Outcome, reply: FastifyReply): Fa
  */
 export function apiPlugin(options: ApiPluginOptions) {
   const { routes, runner, logger, bodyLimitBytes, slowRequestMs } = options;
+  const requestLog = { logger, slowRequestMs, budget: new LineBudget(options.requestLogLinesPerSecond) };
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async functions
   return async (scope: FastifyInstance): Promise<void> => {
     scope.removeAllContentTypeParsers();
@@ -81,7 +84,7 @@ export function apiPlugin(options: ApiPluginOptions) {
     scope.addHook('onResponse', (request, reply, done) => {
       const { id: reqId, method, headers } = request;
       const { statusCode, elapsedTime: responseTimeMs } = reply;
-      logRequest(logger, slowRequestMs, { reqId, method, url: pathOf(request), statusCode, responseTimeMs, headers });
+      logRequest(requestLog, { reqId, method, url: pathOf(request), statusCode, responseTimeMs, headers });
       done();
     });
     scope.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));

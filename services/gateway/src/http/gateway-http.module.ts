@@ -67,6 +67,7 @@ export class GatewayHttpModule {
             corsOrigins: config.corsOrigins,
             bodyLimitBytes: config.bodyLimitBytes,
             slowRequestMs: config.slowRequestMs,
+            requestLogLinesPerSecond: config.requestLogLinesPerSecond,
             logger,
             version,
           },

@@ -20,6 +20,8 @@ export interface HttpEdgeOptions {
   bodyLimitBytes: number;
   /** `SLOW_REQUEST_MS`: an API request answered later is logged at warn. */
   slowRequestMs: number;
+  /** `REQUEST_LOG_LINES_PER_SECOND`: warn and info lines of the request log a second. */
+  requestLogLinesPerSecond: number;
   logger: Logger;
   version: string;
 }
@@ -49,7 +51,7 @@ export class GatewayHttp implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const instance = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const { corsOrigins, bodyLimitBytes, slowRequestMs, logger, version } = this.options;
+    const { corsOrigins, bodyLimitBytes, slowRequestMs, requestLogLinesPerSecond, logger, version } = this.options;
     instance.addHook('onRoute', (options) => {
       for (const method of [options.method].flat()) {
         this.served.push({ method, url: options.url });
@@ -64,7 +66,14 @@ export class GatewayHttp implements OnModuleInit {
       exposedHeaders: CORS_EXPOSED_HEADERS,
       maxAge: 600,
     });
-    const api = apiPlugin({ routes: this.routes.all, runner: this.runner, logger, bodyLimitBytes, slowRequestMs });
+    const api = apiPlugin({
+      routes: this.routes.all,
+      runner: this.runner,
+      logger,
+      bodyLimitBytes,
+      slowRequestMs,
+      requestLogLinesPerSecond,
+    });
     await instance.register(api, { prefix: API_PREFIX });
     await registerDocs(instance, buildOpenApi(this.routes.all, version));
     registerAsyncApi(instance, version);

@@ -38,7 +38,7 @@ describe('Prometheus alert rules', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('cover consumer lag, dead letters, breakers, crawl failures, quota, readiness and the error rate', () => {
+  it('cover consumer lag, dead letters, set-aside outbox rows, breakers, crawl failures, quota, readiness and the error rate', () => {
     expect(rules.map((rule) => rule.alert).sort()).toEqual(
       [
         'ShelfWatchBreakerOpen',
@@ -46,6 +46,7 @@ describe('Prometheus alert rules', () => {
         'ShelfWatchCrawlFailureRate',
         'ShelfWatchDeadLettersGrowing',
         'ShelfWatchHighErrorRate',
+        'ShelfWatchOutboxRowsSetAside',
         'ShelfWatchQuotaNearlySpent',
         'ShelfWatchServiceNotReady',
         'ShelfWatchWebhookBreakersOpen',

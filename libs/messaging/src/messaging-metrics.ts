@@ -45,4 +45,14 @@ export const messagingMetrics = {
     ['subject', 'reason'],
   ),
   outboxBacklog: gauge('shelfwatch_outbox_backlog_rows', 'Outbox rows committed but not yet published', ['schema']),
+  outboxSetAside: counter(
+    'shelfwatch_outbox_set_aside_total',
+    'Outbox rows the broker can never accept (too_large, permission_denied, invalid_subject, rejected_by_stream), set aside',
+    ['schema', 'reason'],
+  ),
+  outboxSetAsideRows: gauge(
+    'shelfwatch_outbox_set_aside_rows',
+    'Outbox rows set aside as unpublishable and still in the table, waiting for an operator',
+    ['schema'],
+  ),
 };

@@ -37,3 +37,16 @@ export function messagingTablesSql(schema: string): string[] {
 export function outboxChannel(schema: string): string {
   return `${schema}_outbox`;
 }
+
+/**
+ * The set-aside columns of the outbox: a row the broker can never accept, with its reason. Every service's
+ * `OutboxSetAside` migration applies it. Set-aside rows are rare and stay in `outbox_unpublished_idx`, which the
+ * relay's claim and the backlog count both use.
+ */
+export function outboxSetAsideSql(schema: string): string[] {
+  const s = `"${schema}"`;
+  return [
+    `alter table ${s}.outbox add column if not exists set_aside_at timestamptz,
+       add column if not exists set_aside_reason text`,
+  ];
+}

@@ -3,13 +3,14 @@ import { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, getTracer, injectContext } from '@shelfwatch/observability';
-import { freshEm, inTransaction } from '@shelfwatch/persistence';
+import { arrayLiteral, freshEm, inTransaction } from '@shelfwatch/persistence';
 import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Client } from 'pg';
 import { Logger } from 'pino';
 import { RELAY_PUBLISH_TIMEOUT_MS } from './dedup-horizons';
 import { messagingMetrics } from './messaging-metrics';
 import { outboxChannel } from './messaging-tables';
+import { PublishRejection, publishRejection } from './publish-rejection';
 import { Topology } from './topology';
 
 interface OutboxRow {
@@ -22,10 +23,19 @@ interface OutboxRow {
   tracestate: string | null;
 }
 
+/** What one batch's publishes came to: positions published, to retry, and set aside for good. */
+interface PublishOutcome {
+  published: string[];
+  failures: { position: string; message: string }[];
+  setAside: { position: string; message: string; reason: PublishRejection }[];
+}
+
 /** Relay tuning. */
 export interface OutboxRelayOptions {
   schema: string;
   batchSize: number;
+  /** Most acknowledged publishes awaited at once (one per aggregate chain of the batch). */
+  maxInFlight: number;
   /** Poll interval when idle; LISTEN/NOTIFY usually wakes the relay sooner. */
   pollIntervalMs: number;
   /** Longest pause after consecutive failures (NATS down): back-off doubles up to this. */
@@ -38,6 +48,7 @@ export interface OutboxRelayOptions {
 
 export const defaultRelayOptions: Omit<OutboxRelayOptions, 'schema'> = {
   batchSize: 500,
+  maxInFlight: 128,
   pollIntervalMs: 1_000,
   maxBackoffMs: 5_000,
   retainPublishedMs: 24 * 3_600_000,
@@ -50,8 +61,13 @@ export const defaultRelayOptions: Omit<OutboxRelayOptions, 'schema'> = {
  *    race each other and reorder events.
  * 2. Every unpublished row is a candidate (no checkpoint), so rows that commit out of order are never skipped.
  * 3. Rows of one aggregate are published one after another, stopping at the first failure; different
- *    aggregates go in parallel. A failed row is retried first next time, so per-aggregate order holds.
- * 4. A crash between publish and mark re-publishes the same ids; JetStream drops them as duplicates
+ *    aggregates go in parallel, at most `maxInFlight` publishes awaiting their ack. A failed row is retried
+ *    first next time, so per-aggregate order holds.
+ * 4. A row the broker can never accept ({@link publishRejection}: above `max_payload`, a subject the service
+ *    may not publish on, refused by the stream) is set aside with its reason instead of blocking its
+ *    aggregate forever: `set_aside_at` and `set_aside_reason` are set, it is logged and counted, and the rows
+ *    after it go on. Set-aside rows stay in the table until an operator deals with them (docs/operations.md).
+ * 5. A crash between publish and mark re-publishes the same ids; JetStream drops them as duplicates
  *    within its window and consumers' inboxes absorb anything later.
  */
 export class OutboxRelay {
@@ -105,38 +121,54 @@ export class OutboxRelay {
       }
       const rows = await tx.execute<OutboxRow[]>(
         `select position, event_id, event_type, aggregate_key, payload, traceparent, tracestate
-           from "${this.options.schema}".outbox where published_at is null order by position limit ?`,
+           from "${this.options.schema}".outbox
+          where published_at is null and set_aside_at is null order by position limit ?`,
         [this.options.batchSize],
       );
-      const { published, failures } = await this.publishAll(rows);
+      const outcome = await this.publishAll(rows);
       await this.options.afterPublish?.();
-      await this.mark(tx, published, failures);
-      messagingMetrics.published.inc({ schema: this.options.schema }, published.length);
-      return published.length;
+      await this.mark(tx, outcome);
+      messagingMetrics.published.inc({ schema: this.options.schema }, outcome.published.length);
+      return outcome.published.length;
     });
   }
 
-  private async publishAll(rows: OutboxRow[]): Promise<{ published: string[]; failures: Map<string, string> }> {
+  private async publishAll(rows: OutboxRow[]): Promise<PublishOutcome> {
     const chains = new Map<string, OutboxRow[]>();
     for (const row of rows) {
       chains.set(row.aggregate_key, [...(chains.get(row.aggregate_key) ?? []), row]);
     }
-    const published: string[] = [];
-    const failures = new Map<string, string>();
-    await Promise.all(
-      [...chains.values()].map(async (chain) => {
-        for (const row of chain) {
-          try {
-            await this.publish(row);
-            published.push(row.position);
-          } catch (error) {
-            failures.set(row.position, error instanceof Error ? error.message : String(error));
-            return; // later rows of this aggregate wait for this one
-          }
+    const outcome: PublishOutcome = { published: [], failures: [], setAside: [] };
+    const pending = [...chains.values()];
+    const publishChains = async (): Promise<void> => {
+      for (let chain = pending.pop(); chain; chain = pending.pop()) {
+        await this.publishChain(chain, outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.maxInFlight, pending.length) }, publishChains));
+    return outcome;
+  }
+
+  /** Publishes one aggregate's rows in order; a transient failure stops the chain, a rejection sets the row aside. */
+  private async publishChain(chain: OutboxRow[], outcome: PublishOutcome): Promise<void> {
+    for (const row of chain) {
+      try {
+        await this.publish(row);
+        outcome.published.push(row.position);
+      } catch (error) {
+        const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        const reason = publishRejection(error);
+        if (reason === null) {
+          outcome.failures.push({ position: row.position, message });
+          return; // later rows of this aggregate wait for this one
         }
-      }),
-    );
-    return { published, failures };
+        outcome.setAside.push({ position: row.position, message, reason });
+        this.logger.error(
+          { eventId: row.event_id, eventType: row.event_type, aggregateKey: row.aggregate_key, reason, err: error },
+          'outbox row can never be published; set aside, later rows of its aggregate go on',
+        );
+      }
+    }
   }
 
   private async publish(row: OutboxRow): Promise<void> {
@@ -167,21 +199,42 @@ export class OutboxRelay {
     }
   }
 
-  private async mark(tx: EntityManager, published: string[], failures: Map<string, string>): Promise<void> {
-    if (published.length > 0) {
+  /** Marks the batch in at most three statements: published rows, rows to retry, rows set aside. */
+  private async mark(tx: EntityManager, outcome: PublishOutcome): Promise<void> {
+    const outbox = `"${this.options.schema}".outbox`;
+    if (outcome.published.length > 0) {
       await tx.execute(
-        `update "${this.options.schema}".outbox set published_at = now(), attempts = attempts + 1, last_error = null
+        `update ${outbox} set published_at = now(), attempts = attempts + 1, last_error = null
           where position = any(?::bigint[])`,
-        [`{${published.join(',')}}`],
+        [arrayLiteral(outcome.published)],
         'run',
       );
     }
-    for (const [position, message] of failures) {
+    if (outcome.failures.length > 0) {
       await tx.execute(
-        `update "${this.options.schema}".outbox set attempts = attempts + 1, last_error = ? where position = ?`,
-        [message.slice(0, 500), position],
+        `update ${outbox} o set attempts = o.attempts + 1, last_error = f.message
+           from unnest(?::bigint[], ?::text[]) as f (position, message) where o.position = f.position`,
+        [arrayLiteral(outcome.failures.map((f) => f.position)), arrayLiteral(outcome.failures.map((f) => f.message))],
         'run',
       );
+    }
+    if (outcome.setAside.length > 0) {
+      const { setAside } = outcome;
+      await tx.execute(
+        `update ${outbox} o set attempts = o.attempts + 1, last_error = f.message, set_aside_at = now(),
+                set_aside_reason = f.reason
+           from unnest(?::bigint[], ?::text[], ?::text[]) as f (position, message, reason)
+          where o.position = f.position`,
+        [
+          arrayLiteral(setAside.map((f) => f.position)),
+          arrayLiteral(setAside.map((f) => f.message)),
+          arrayLiteral(setAside.map((f) => f.reason)),
+        ],
+        'run',
+      );
+      for (const row of setAside) {
+        messagingMetrics.outboxSetAside.inc({ schema: this.options.schema, reason: row.reason });
+      }
     }
   }
 
@@ -198,10 +251,13 @@ export class OutboxRelay {
       [this.options.retainPublishedMs],
       'run',
     );
-    const [backlog] = await em.execute<{ count: string }[]>(
-      `select count(*) as count from "${this.options.schema}".outbox where published_at is null`,
+    const [counts] = await em.execute<{ backlog: string; set_aside: string }[]>(
+      `select count(*) filter (where set_aside_at is null) as backlog,
+              count(*) filter (where set_aside_at is not null) as set_aside
+         from "${this.options.schema}".outbox where published_at is null`,
     );
-    messagingMetrics.outboxBacklog.set({ schema: this.options.schema }, Number(backlog?.count ?? 0));
+    messagingMetrics.outboxBacklog.set({ schema: this.options.schema }, Number(counts?.backlog ?? 0));
+    messagingMetrics.outboxSetAsideRows.set({ schema: this.options.schema }, Number(counts?.set_aside ?? 0));
   }
 
   private async listen(): Promise<void> {

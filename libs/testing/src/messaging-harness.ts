@@ -16,6 +16,7 @@ import {
   defaultConsumerOptions,
   defaultRelayOptions,
   messagingTablesSql,
+  outboxSetAsideSql,
   provisionConsumer,
   systemClock,
   uuidV7Ids,
@@ -35,7 +36,7 @@ export async function openServiceOrm(
   const url = withCredentials(db.adminUrl, serviceRole(service), serviceRole(service));
   const orm = await MikroORM.init(ormOptions({ service, entities: [], migrations: [] }, url, 20));
   const em = freshEm(orm);
-  for (const sql of [...messagingTablesSql(service), ...extraSql]) {
+  for (const sql of [...messagingTablesSql(service), ...outboxSetAsideSql(service), ...extraSql]) {
     await em.execute(sql, [], 'run');
   }
   return orm;

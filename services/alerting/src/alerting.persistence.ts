@@ -4,6 +4,7 @@ import { Migration20261122030000Alerting } from './migrations/Migration202611220
 import { Migration20261205070000ShelfCrawlTime } from './migrations/Migration20261205070000ShelfCrawlTime';
 import { Migration20261206030000AlertCrawlTime } from './migrations/Migration20261206030000AlertCrawlTime';
 import { Migration20261206040000ShelfStandings } from './migrations/Migration20261206040000ShelfStandings';
+import { Migration20261206200000OutboxSetAside } from './migrations/Migration20261206200000OutboxSetAside';
 
 /** The alerting's schema: its entities and every migration, oldest first. */
 export const alertingPersistence: ServicePersistence = {
@@ -15,5 +16,6 @@ export const alertingPersistence: ServicePersistence = {
     { name: 'Migration20261205070000ShelfCrawlTime', class: Migration20261205070000ShelfCrawlTime },
     { name: 'Migration20261206030000AlertCrawlTime', class: Migration20261206030000AlertCrawlTime },
     { name: 'Migration20261206040000ShelfStandings', class: Migration20261206040000ShelfStandings },
+    { name: 'Migration20261206200000OutboxSetAside', class: Migration20261206200000OutboxSetAside },
   ],
 };

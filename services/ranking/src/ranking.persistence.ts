@@ -9,6 +9,7 @@ import { Migration20261203110001KeywordPlans } from './migrations/Migration20261
 import { Migration20261203120001ObservedPrices } from './migrations/Migration20261203120001ObservedPrices';
 import { Migration20261204092000Sites } from './migrations/Migration20261204092000Sites';
 import { Migration20261204093000CurrenciesAndListings } from './migrations/Migration20261204093000CurrenciesAndListings';
+import { Migration20261206200000OutboxSetAside } from './migrations/Migration20261206200000OutboxSetAside';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
 export const rankingPersistence: ServicePersistence = {
@@ -24,5 +25,6 @@ export const rankingPersistence: ServicePersistence = {
     { name: 'Migration20261203120001ObservedPrices', class: Migration20261203120001ObservedPrices },
     { name: 'Migration20261204092000Sites', class: Migration20261204092000Sites },
     { name: 'Migration20261204093000CurrenciesAndListings', class: Migration20261204093000CurrenciesAndListings },
+    { name: 'Migration20261206200000OutboxSetAside', class: Migration20261206200000OutboxSetAside },
   ],
 };

@@ -1,6 +1,7 @@
 import { ServicePersistence } from '@shelfwatch/persistence';
 import { Migration20261122000000Messaging } from './migrations/Migration20261122000000Messaging';
 import { Migration20261122030000Retention } from './migrations/Migration20261122030000Retention';
+import { Migration20261206200000OutboxSetAside } from './migrations/Migration20261206200000OutboxSetAside';
 
 /** The retention's schema: its entities and every migration, oldest first. */
 export const retentionPersistence: ServicePersistence = {
@@ -9,5 +10,6 @@ export const retentionPersistence: ServicePersistence = {
   migrations: [
     { name: 'Migration20261122000000Messaging', class: Migration20261122000000Messaging },
     { name: 'Migration20261122030000Retention', class: Migration20261122030000Retention },
+    { name: 'Migration20261206200000OutboxSetAside', class: Migration20261206200000OutboxSetAside },
   ],
 };

@@ -14,6 +14,7 @@ interface StateRow {
 
 interface TenantRow {
   used: number | null;
+  tenant_resets_at?: Date | null;
   resets_at: Date | null;
   weight: number;
   total_weight: string | null;
@@ -26,16 +27,49 @@ export interface TenantDay {
   share: number;
 }
 
+/** Whose day on the platform credentials of which marketplace, and that marketplace's daily quota. */
+export interface TenantQuery {
+  marketplace: string;
+  tenantId: string;
+  dailyQuota: number;
+}
+
+/** A tenant's row of `tenant_usage` (none yet: nulls), its weight and the weights of every tenant of the marketplace. */
+const TENANT_DAY_SQL = `with tenants as (
+         select tenant_id from crawler.keywords where marketplace = ? union select ?::uuid
+       )
+       select u.used, u.resets_at,
+         coalesce((select greatest(share_weight, 0) from crawler.tenant_plans where tenant_id = ?), ?) as weight,
+         (select sum(greatest(coalesce(p.share_weight, ?), 0)) from tenants t left join crawler.tenant_plans p using (tenant_id)) as total_weight
+       from (select 1) one
+       left join crawler.tenant_usage u on u.budget_key = ? and u.tenant_id = ?`;
+
+function tenantDayParams(budgetKey: string, { marketplace, tenantId }: TenantQuery): (string | number)[] {
+  return [marketplace, tenantId, tenantId, DEFAULT_SHARE_WEIGHT, DEFAULT_SHARE_WEIGHT, budgetKey, tenantId];
+}
+
+function toTenantDay(row: Partial<TenantRow> | undefined, dailyQuota: number): TenantDay {
+  return {
+    usedToday: row?.used ?? 0,
+    resetsAt: row?.resets_at ? new Date(row.resets_at) : EPOCH,
+    share: tenantShare(dailyQuota, row?.weight ?? DEFAULT_SHARE_WEIGHT, Number(row?.total_weight ?? 0)),
+  };
+}
+
 const EPOCH = new Date(0);
 
 /**
  * SQL of the shared budget (`crawler.request_budgets`, `budget_permits`, `tenant_usage`).
- * `lockAndRead` takes the budget's row lock: every acquire of one credential runs one at a time, across replicas.
+ * `lockAndRead` takes the budget's row lock: every acquire of one credential runs one at a time, across replicas,
+ * so an acquire is four round trips (lock, read, grant, commit) under that lock.
  */
 @Injectable()
 export class BudgetStore {
-  /** Locks the budget row (creating it) and reads its state at the database clock, after the lock is held. */
-  async lockAndRead(em: EntityManager, budgetKey: string): Promise<Omit<BudgetSnapshot, 'tenant'>> {
+  /**
+   * Locks the budget row (creating it) and reads its state at the database clock, after the lock is held; with
+   * `tenant` (platform credentials), that tenant's day in the same statement. Two round trips under the lock.
+   */
+  async lockAndRead(em: EntityManager, budgetKey: string, tenant: TenantQuery | null): Promise<BudgetSnapshot> {
     await em.execute(
       `insert into crawler.request_budgets (budget_key, resets_at, used_today) values (?, ?, 0)
        on conflict (budget_key) do update set budget_key = excluded.budget_key`,
@@ -43,7 +77,7 @@ export class BudgetStore {
       'run',
     );
     // A new statement: its snapshot and clock_timestamp() are taken after the row lock was granted.
-    const [row] = await em.execute<StateRow[]>(
+    const [row] = await em.execute<(StateRow & Partial<TenantRow>)[]>(
       `select b.now, r.resets_at, r.used_today, r.paused_until,
          (select count(*) from crawler.budget_permits p
             where p.budget_key = r.budget_key and coalesce(p.released_at, p.expires_at) > b.now - ?::interval) as slots,
@@ -51,9 +85,17 @@ export class BudgetStore {
             where p.budget_key = r.budget_key and p.released_at > b.now - ?::interval) as next_slot_frees_at,
          (select count(*) from crawler.budget_permits p
             where p.budget_key = r.budget_key and p.released_at is null and p.expires_at > b.now) as permits
+         ${tenant ? ', t.used, t.resets_at as tenant_resets_at, t.weight, t.total_weight' : ''}
        from crawler.request_budgets r, (select clock_timestamp() as now) b
+         ${tenant ? `left join lateral (${TENANT_DAY_SQL}) t on true` : ''}
        where r.budget_key = ?`,
-      [windowInterval(), windowInterval(), windowInterval(), budgetKey],
+      [
+        windowInterval(),
+        windowInterval(),
+        windowInterval(),
+        ...(tenant ? tenantDayParams(budgetKey, tenant) : []),
+        budgetKey,
+      ],
     );
     if (!row) {
       throw new Error(`budget ${budgetKey} vanished`);
@@ -66,6 +108,7 @@ export class BudgetStore {
       rateSlotsHeld: Number(row.slots),
       nextSlotFreesAt: row.next_slot_frees_at ? new Date(row.next_slot_frees_at) : null,
       permitsHeld: Number(row.permits),
+      tenant: tenant && toTenantDay({ ...row, resets_at: row.tenant_resets_at ?? null }, tenant.dailyQuota),
     };
   }
 
@@ -73,29 +116,9 @@ export class BudgetStore {
    * A tenant's use of the platform credentials today and its share: weights of the tenants with scheduled
    * keywords on the marketplace (the tenant itself counted even without any), default weight without a plan row.
    */
-  async tenantDay(
-    em: EntityManager,
-    budgetKey: string,
-    marketplace: string,
-    tenantId: string,
-    dailyQuota: number,
-  ): Promise<TenantDay> {
-    const [row] = await em.execute<TenantRow[]>(
-      `with tenants as (
-         select tenant_id from crawler.keywords where marketplace = ? union select ?::uuid
-       )
-       select u.used, u.resets_at,
-         coalesce((select greatest(share_weight, 0) from crawler.tenant_plans where tenant_id = ?), ?) as weight,
-         (select sum(greatest(coalesce(p.share_weight, ?), 0)) from tenants t left join crawler.tenant_plans p using (tenant_id)) as total_weight
-       from (select 1) one
-       left join crawler.tenant_usage u on u.budget_key = ? and u.tenant_id = ?`,
-      [marketplace, tenantId, tenantId, DEFAULT_SHARE_WEIGHT, DEFAULT_SHARE_WEIGHT, budgetKey, tenantId],
-    );
-    return {
-      usedToday: row?.used ?? 0,
-      resetsAt: row?.resets_at ? new Date(row.resets_at) : EPOCH,
-      share: tenantShare(dailyQuota, row?.weight ?? DEFAULT_SHARE_WEIGHT, Number(row?.total_weight ?? 0)),
-    };
+  async tenantDay(em: EntityManager, budgetKey: string, tenant: TenantQuery): Promise<TenantDay> {
+    const [row] = await em.execute<TenantRow[]>(TENANT_DAY_SQL, tenantDayParams(budgetKey, tenant));
+    return toTenantDay(row, tenant.dailyQuota);
   }
 
   /**
@@ -113,31 +136,37 @@ export class BudgetStore {
       tenant: { tenantId: string; resetsAt: Date; usedToday: number } | null;
     },
   ): Promise<string> {
-    const { budgetKey, now } = grant;
-    // Permits whose rate slot has freed are of no use any more.
-    await em.execute(
-      `delete from crawler.budget_permits
-       where budget_key = ? and coalesce(released_at, expires_at) <= ?::timestamptz - ?::interval`,
-      [budgetKey, now, windowInterval()],
-      'run',
-    );
-    await em.execute(
-      'update crawler.request_budgets set resets_at = ?, used_today = ? where budget_key = ?',
-      [grant.resetsAt, grant.usedToday, budgetKey],
-      'run',
-    );
-    if (grant.tenant) {
-      await em.execute(
-        `insert into crawler.tenant_usage (budget_key, tenant_id, resets_at, used) values (?, ?, ?, ?)
-         on conflict (budget_key, tenant_id) do update set resets_at = excluded.resets_at, used = excluded.used`,
-        [budgetKey, grant.tenant.tenantId, grant.tenant.resetsAt, grant.tenant.usedToday],
-        'run',
-      );
-    }
+    const { budgetKey, now, tenant } = grant;
+    // One statement (one round trip under the row lock): permits whose rate slot has freed are of no use any
+    // more, the day's count, the tenant's, and the new permit.
     const [permit] = await em.execute<{ permit_id: string }[]>(
-      `insert into crawler.budget_permits (permit_id, budget_key, granted_at, expires_at)
+      `with pruned as (
+         delete from crawler.budget_permits
+          where budget_key = ? and coalesce(released_at, expires_at) <= ?::timestamptz - ?::interval
+       ), budget as (
+         update crawler.request_budgets set resets_at = ?, used_today = ? where budget_key = ?
+       )${
+         tenant
+           ? `, usage as (
+         insert into crawler.tenant_usage (budget_key, tenant_id, resets_at, used) values (?, ?, ?, ?)
+         on conflict (budget_key, tenant_id) do update set resets_at = excluded.resets_at, used = excluded.used
+       )`
+           : ''
+       }
+       insert into crawler.budget_permits (permit_id, budget_key, granted_at, expires_at)
        values (gen_random_uuid(), ?, ?, ?) returning permit_id`,
-      [budgetKey, now, grant.permitExpiresAt],
+      [
+        budgetKey,
+        now,
+        windowInterval(),
+        grant.resetsAt,
+        grant.usedToday,
+        budgetKey,
+        ...(tenant ? [budgetKey, tenant.tenantId, tenant.resetsAt, tenant.usedToday] : []),
+        budgetKey,
+        now,
+        grant.permitExpiresAt,
+      ],
     );
     if (!permit) {
       throw new Error('permit not recorded');

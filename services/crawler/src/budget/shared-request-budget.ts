@@ -61,8 +61,8 @@ export class SharedRequestBudget implements RequestBudget {
     await this.store.pause(freshEm(this.orm), credential.budgetKey, until);
   }
 
-  // 1. lock and read the budget; 2. read the tenant's day when the credentials are the platform's; 3. decide;
-  // 4. record a grant. One transaction: the row lock serialises every replica's acquires of this credential.
+  // 1. lock and read the budget, with the tenant's day when the credentials are the platform's; 2. decide;
+  // 3. record a grant. One transaction: the row lock serialises every replica's acquires of this credential.
   private tryAcquire(
     request: BudgetRequest,
     definition: MarketplaceDefinition,
@@ -70,17 +70,18 @@ export class SharedRequestBudget implements RequestBudget {
     const { credential, tenantId } = request;
     const limits = definition.limits;
     const nextReset = (now: Date) => definition.nextQuotaReset(now);
+    const tenantQuery =
+      credential.source === 'platform'
+        ? { marketplace: credential.marketplace, tenantId, dailyQuota: limits.dailyQuota }
+        : null;
     return inTransaction(this.orm, async (em) => {
-      const state = await this.store.lockAndRead(em, credential.budgetKey);
-      const tenant =
-        credential.source === 'platform'
-          ? await this.store.tenantDay(em, credential.budgetKey, credential.marketplace, tenantId, limits.dailyQuota)
-          : null;
-      const decision = decideAcquire({ ...state, tenant }, limits, nextReset);
+      const state = await this.store.lockAndRead(em, credential.budgetKey, tenantQuery);
+      const decision = decideAcquire(state, limits, nextReset);
       if (decision.kind !== 'grant') {
         return decision;
       }
       const day = currentDay(state.now, state.resetsAt, state.usedToday, nextReset);
+      const { tenant } = state;
       const tenantDay = tenant && currentDay(state.now, tenant.resetsAt, tenant.usedToday, nextReset);
       return this.store.grant(em, {
         budgetKey: credential.budgetKey,

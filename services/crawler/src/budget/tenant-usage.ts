@@ -52,7 +52,11 @@ export class TenantUsageReader {
         exhausted: paused || day.used >= dailyQuota,
       };
     }
-    const tenant = await this.store.tenantDay(em, credential.budgetKey, definition.id, tenantId, dailyQuota);
+    const tenant = await this.store.tenantDay(em, credential.budgetKey, {
+      marketplace: definition.id,
+      tenantId,
+      dailyQuota,
+    });
     const day = currentDay(now, tenant.resetsAt, tenant.usedToday, nextReset);
     return {
       marketplace: definition.id,

@@ -139,9 +139,11 @@ export class OutboxRelay {
       chains.set(row.aggregate_key, [...(chains.get(row.aggregate_key) ?? []), row]);
     }
     const outcome: PublishOutcome = { published: [], failures: [], setAside: [] };
+    // Chains start in the order of their first row, so rows of different aggregates leave roughly in commit order.
     const pending = [...chains.values()];
+    let next = 0;
     const publishChains = async (): Promise<void> => {
-      for (let chain = pending.pop(); chain; chain = pending.pop()) {
+      for (let chain = pending[next++]; chain; chain = pending[next++]) {
         await this.publishChain(chain, outcome);
       }
     };

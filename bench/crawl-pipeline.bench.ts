@@ -23,6 +23,7 @@ import { benchPlatform, countRankingRows, holdScheduler, pool, ready, spawnNode,
 import { AlertClock, diagnose, requestCrawl } from './crawl-alerts';
 import { CrawlRun, Latency, LatencyFigures, crawlReport } from './crawl-report';
 import { rawCopy, rawInsert } from './pg-limits';
+import { cpuMsPer, cpuSnapshot } from './process-cpu';
 import { serverVersions } from './versions';
 
 const QUICK = quickMode();
@@ -111,6 +112,18 @@ async function crawlRun(): Promise<CrawlRun> {
     await holdScheduler(db.adminUrl, KEYWORDS + PACED);
 
     // Throughput: every crawl requested at once (32 requests in flight), rows counted until all are stored.
+    const cpu = () =>
+      cpuSnapshot(
+        {
+          simulator: children[0]?.pid,
+          crawler: children[1]?.pid,
+          ranking: children[2]?.pid,
+          alerting: children[3]?.pid,
+          reporting: children[4]?.pid,
+        },
+        { postgres: 'postgres', nats: 'nats-server' },
+      );
+    const cpuBefore = cpu();
     const loadCrawls: string[] = [];
     const started = performance.now();
     await pool(
@@ -134,6 +147,7 @@ async function crawlRun(): Promise<CrawlRun> {
       250,
     );
     const seconds = (performance.now() - started) / 1_000;
+    const cpuMsPerCrawl = cpuMsPer(cpuBefore, cpu(), KEYWORDS);
     await clock.awaitAll(loadCrawls, ALERT_WAIT_MS);
 
     // Latency on an idle pipeline: crawls paced at PACED_PER_SEC.
@@ -151,6 +165,7 @@ async function crawlRun(): Promise<CrawlRun> {
     return {
       rowsPerSec: rows / seconds,
       seconds,
+      cpuMsPerCrawl,
       insert: await rawInsert(db.adminUrl, rows),
       copy: await rawCopy(db.adminUrl, rows),
       underLoad: clock.latency(loadCrawls),
@@ -166,6 +181,12 @@ async function crawlRun(): Promise<CrawlRun> {
     await nc.close();
     await db.drop();
   }
+}
+
+/** The median of each name's figure across runs. */
+function medianByName(runs: Record<string, number>[]): Record<string, number> {
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run)))];
+  return Object.fromEntries(names.map((name) => [name, figures(runs.map((run) => run[name] ?? 0)).median]));
 }
 
 const latencyFigures = (runs: Latency[]): LatencyFigures => ({
@@ -186,7 +207,10 @@ async function main(): Promise<void> {
       `run ${run}/${RUNS}: ${last.rowsPerSec.toFixed(0)} rows/s end to end, insert ${last.insert.toFixed(0)}, ` +
         `COPY ${last.copy.toFixed(0)}; alert p50/p99 under load ${last.underLoad.p50.toFixed(0)}/${last.underLoad.p99.toFixed(0)} ms ` +
         `(from crawl.completed ${last.underLoadFromCompleted?.p50.toFixed(0)}/${last.underLoadFromCompleted?.p99.toFixed(0)} ms), ` +
-        `paced ${last.paced.p50.toFixed(0)}/${last.paced.p99.toFixed(0)} ms; alerts ${last.alertsSeen}/${last.alertsExpected}`,
+        `paced ${last.paced.p50.toFixed(0)}/${last.paced.p99.toFixed(0)} ms; alerts ${last.alertsSeen}/${last.alertsExpected}; ` +
+        `CPU ms per crawl ${Object.entries(last.cpuMsPerCrawl ?? {})
+          .map(([name, ms]) => `${name} ${ms.toFixed(1)}`)
+          .join(', ')}`,
     );
   }
   const endToEnd = figures(runs.map((r) => r.rowsPerSec));
@@ -212,6 +236,7 @@ async function main(): Promise<void> {
     crawlToAlertUnderLoadMs: latencyFigures(runs.map((r) => r.underLoad)),
     completedToAlertUnderLoadMs: latencyFigures(runs.flatMap((r) => r.underLoadFromCompleted ?? [])),
     crawlToAlertPacedMs: latencyFigures(runs.map((r) => r.paced)),
+    cpuMsPerCrawl: medianByName(runs.map((r) => r.cpuMsPerCrawl ?? {})),
     backpressureMaxPending: BACKPRESSURE_MAX_PENDING,
     alerts: {
       expected: runs.reduce((sum, r) => sum + r.alertsExpected, 0),

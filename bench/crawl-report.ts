@@ -17,6 +17,8 @@ export interface LatencyFigures {
 export interface CrawlRun {
   rowsPerSec: number;
   seconds: number;
+  /** CPU milliseconds per crawl of the throughput phase, by process (Postgres and NATS: all of their processes). */
+  cpuMsPerCrawl?: Record<string, number>;
   insert: number;
   copy: number;
   underLoad: Latency;
@@ -48,6 +50,8 @@ export interface CrawlResults {
   crawlToAlertUnderLoadMs: LatencyFigures;
   completedToAlertUnderLoadMs?: LatencyFigures;
   crawlToAlertPacedMs: LatencyFigures;
+  /** Median across runs of the CPU milliseconds per crawl, by process. */
+  cpuMsPerCrawl?: Record<string, number>;
   /** The crawler's CRAWL_BACKPRESSURE_MAX_PENDING in this run (0: back-pressure off). */
   backpressureMaxPending?: number;
   alerts: { expected: number; seen: number };
@@ -100,6 +104,25 @@ export function crawlReport(r: CrawlResults): string {
           `Crawler back-pressure (\`CRAWL_BACKPRESSURE_MAX_PENDING\`): ${r.backpressureMaxPending === 0 ? 'off' : r.backpressureMaxPending}. ` +
             'With it on, crawls wait in Postgres while ranking or alerting are behind, so the alert of a crawl follows ' +
             'its `crawl.completed` closely; the time from the request includes that wait either way.',
+          '',
+        ]),
+    ...(r.cpuMsPerCrawl === undefined
+      ? []
+      : [
+          '| CPU per crawl of the throughput phase (ms, median of the runs) | ' +
+            Object.keys(r.cpuMsPerCrawl).join(' | ') +
+            ' |',
+          `|---|${Object.keys(r.cpuMsPerCrawl)
+            .map(() => '---|')
+            .join('')}`,
+          `| user + system time from /proc, per crawl of ${r.itemsPerCrawl} rows | ` +
+            Object.values(r.cpuMsPerCrawl)
+              .map((ms) => ms.toFixed(1))
+              .join(' | ') +
+            ' |',
+          '',
+          'Postgres and NATS count all of their processes on the machine; a Postgres backend that exited during ' +
+            'the phase takes its time with it. This figure changes much less with other load than rows/s does.',
           '',
         ]),
     `Alerts seen: ${r.alerts.seen} of ${r.alerts.expected} expected (one \`product_missing\` per alerting crawl). ` +

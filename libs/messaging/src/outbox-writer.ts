@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventData, EventEnvelope, EventOrigin, EventType, buildEvent } from '@shelfwatch/contracts';
 import { currentTraceContext } from '@shelfwatch/observability';
+import { executeBound, numberedPlaceholders } from '@shelfwatch/persistence';
 import { outboxChannel } from './messaging-tables';
 import { Clock, IdGenerator } from './ports';
 
@@ -61,11 +62,15 @@ export class OutboxWriter {
       trace?.tracestate ?? null,
     ]);
     const values = events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-    // One round trip: the insert, and the notification delivered at commit that wakes the relay at once.
-    await em.execute(
-      `with inserted as (
-         insert into ${this.table} (event_id, event_type, aggregate_key, payload, traceparent, tracestate) values ${values}
-       ) select pg_notify(?, '')`,
+    // One round trip: the insert, and the notification delivered at commit that wakes the relay at once. The
+    // payloads are bound, not escaped into the text: a crawl's event is tens of kilobytes.
+    await executeBound(
+      em,
+      numberedPlaceholders(
+        `with inserted as (
+           insert into ${this.table} (event_id, event_type, aggregate_key, payload, traceparent, tracestate) values ${values}
+         ) select pg_notify(?, '')`,
+      ),
       [...params, outboxChannel(this.schema)],
     );
     return events;

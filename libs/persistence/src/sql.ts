@@ -19,6 +19,19 @@ export function tuples(rows: number, columns: number): string {
   return Array.from({ length: rows }, () => tuple).join(', ');
 }
 
+/**
+ * The statement with its `?` placeholders numbered `$1`, `$2`, … in order, for {@link executeBound}: the same
+ * hand-written SQL as for `em.execute`, its values then bound as parameters instead of escaped into the text.
+ * Refuses `??` (MikroORM's identifier placeholder), which has no bound equivalent.
+ */
+export function numberedPlaceholders(sql: string): string {
+  if (sql.includes('??')) {
+    throw new Error('numberedPlaceholders: `??` (an identifier placeholder) cannot be bound');
+  }
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
 /** Runs a statement with `returning`, answering whether it touched a row (false: a replay or an older fact). */
 export async function changedAny(em: EntityManager, sql: string, params: SqlValue[]): Promise<boolean> {
   const rows = await em.execute<unknown[]>(sql, params);

@@ -4,7 +4,7 @@ import { CrawlItem, EventData, OrderFidelity, PriceSource, RankingEntry, Standin
 import { productCurrency } from '../catalog/product-currency';
 import { CrawlOrder } from './rank-changes';
 import { Exclusions, OwnProduct, normalizeMall } from './standings';
-import { ArrayColumn, unnestInsert } from '@shelfwatch/persistence';
+import { ArrayColumn, executeBound, numberedPlaceholders, unnestInsert } from '@shelfwatch/persistence';
 
 /** The crawled keyword, as the catalog knows it. */
 export interface CrawledKeyword {
@@ -247,18 +247,21 @@ export class RankingsStore {
       STANDING_COLUMNS,
       crawl.standings,
     );
-    await em.execute(
-      `with crawl as (
-         insert into ranking.crawls (crawl_id, tenant_id, keyword_id, crawled_at, item_count, recorded_at, order_fidelity)
-         values (?, ?, ?, ?::timestamptz, ?, ?::timestamptz, ?)
-       ), standings as (${standings.sql})
-       ${rows.sql}`,
+    // Bound, not escaped into the text: the arrays of a crawl's rows are tens of kilobytes.
+    await executeBound(
+      em,
+      numberedPlaceholders(
+        `with crawl as (
+           insert into ranking.crawls (crawl_id, tenant_id, keyword_id, crawled_at, item_count, recorded_at, order_fidelity)
+           values (?, ?, ?, ?::timestamptz, ?, ?::timestamptz, ?)
+         ), standings as (${standings.sql})
+         ${rows.sql}`,
+      ),
       [
         ...[crawlId, keyword.tenantId, keyword.id, crawledAt, crawl.items.length, recordedAt, crawl.orderFidelity],
         ...standings.params,
         ...rows.params,
       ],
-      'run',
     );
   }
 

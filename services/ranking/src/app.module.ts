@@ -21,6 +21,7 @@ export class RankingAppModule {
           persistence: rankingPersistence,
           handles: rankingManifest.handles,
           logger,
+          consumer: { batchSize: config.rankingConsumerBatchSize },
         }),
         CatalogModule.withLimits({
           productsPerTenant: config.maxProductsPerTenant,

@@ -15,9 +15,13 @@ export interface RankingUnderTest {
   orm: MikroORM;
 }
 
-export async function bootRanking(): Promise<RankingUnderTest> {
-  const booted = await bootInTestEnvironment(rankingPersistence, loadRankingConfig, (config, logger) =>
-    RankingAppModule.forConfig(config, logger),
+/** Boots the ranking; `env` overrides variables (e.g. `RANKING_CONSUMER_BATCH_SIZE`). */
+export async function bootRanking(env: Record<string, string> = {}): Promise<RankingUnderTest> {
+  const booted = await bootInTestEnvironment(
+    rankingPersistence,
+    loadRankingConfig,
+    (config, logger) => RankingAppModule.forConfig(config, logger),
+    () => env,
   );
   const { nc, topology } = booted.environment.nats;
   return { booted, rpc: new CheckedRpcClient(nc, topology), orm: booted.sut.app.get(MikroORM) };

@@ -44,12 +44,18 @@ function outboxSection(outbox: Json, limits: Json): string[] {
     ...HEAD,
     row('raw JetStream publish in the outbox run (msgs/s)', figuresAt(outbox, 'rawJetStreamPublishPerSec')),
     row('outbox → relay → JetStream → consumer → inbox + effect row (events/s)', e2e),
+    row(
+      'same, the batch’s effect rows in one statement before the commit (events/s)',
+      figuresAt(outbox, 'outboxToInboxSetEffectPerSec'),
+    ),
     row('same without the effect row (events/s)', figuresAt(outbox, 'outboxToInboxNoEffectPerSec')),
     row('outbox writes, 500 per transaction (events/s)', figuresAt(outbox, 'outboxWritePerSec')),
     '',
     `Median ratios: to the raw publish of the same bench **${ratio(e2e?.median, num(outbox, 'rawJetStreamPublishPerSec', 'median'))}**, ` +
       `to the limits' raw publish **${ratio(e2e?.median, num(limits, 'jetStreamPublishPerSec', 'median'))}**, ` +
-      `to the limits' raw consume **${ratio(e2e?.median, num(limits, 'jetStreamConsumePerSec', 'median'))}**.`,
+      `to the limits' raw consume **${ratio(e2e?.median, num(limits, 'jetStreamConsumePerSec', 'median'))}**; ` +
+      `with the batch's effects in one statement, to the raw publish of the same bench ` +
+      `**${ratio(figuresAt(outbox, 'outboxToInboxSetEffectPerSec')?.median, num(outbox, 'rawJetStreamPublishPerSec', 'median'))}**.`,
     '',
   ];
 }

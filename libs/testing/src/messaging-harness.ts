@@ -71,7 +71,8 @@ export async function consumerFor(
     ackWaitMs: TEST_ACK_WAIT_MS,
     maxAckPending: Math.max(64, (options.batchSize ?? 1) * 4),
   });
-  const nc = await connect({ servers: TEST_NATS_URL, name: 'ranking-test' });
+  // noAsyncTraces as the services connect (NatsLink): no two errors with stacks built up front per request.
+  const nc = await connect({ servers: TEST_NATS_URL, name: 'ranking-test', noAsyncTraces: true });
   const consumer = new EventConsumer(
     definition,
     handlers,

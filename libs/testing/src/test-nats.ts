@@ -22,7 +22,8 @@ export function testNamespace(): string {
 }
 
 export async function createTestNats(url = TEST_NATS_URL): Promise<TestNats> {
-  const nc = await connect({ servers: url, name: 'shelfwatch-test' });
+  // noAsyncTraces as the services connect (NatsLink): no two errors with stacks built up front per request.
+  const nc = await connect({ servers: url, name: 'shelfwatch-test', noAsyncTraces: true });
   const jsm = await jetstreamManager(nc);
   const namespace = testNamespace();
   const topology = new Topology(namespace);

@@ -94,6 +94,43 @@ describe('crawl runs: leases, retries, fair claiming', () => {
 
   const shelf: CrawledShelf = { items: [], pagesFetched: 1, orderFidelity: 'exact' };
 
+  describe('claims', () => {
+    it("carry the keyword and its tracked products' ids, and no keyword once it left the schedule", async () => {
+      const crawlId = await requestRun(randomUUID());
+      const [{ keyword_id: keywordId, tenant_id: tenantId } = { keyword_id: '', tenant_id: '' }] = await em().execute<
+        { keyword_id: string; tenant_id: string }[]
+      >('select keyword_id, tenant_id from crawler.crawl_runs where crawl_id = ?', [crawlId]);
+      for (const externalId of ['p-1', 'p-2']) {
+        const productId = randomUUID();
+        await em().execute(
+          `insert into crawler.products (product_id, tenant_id, marketplace, external_id, version) values (?, ?, 'naver', ?, 1)`,
+          [productId, tenantId, externalId],
+          'run',
+        );
+        await em().execute(
+          'insert into crawler.keyword_products (keyword_id, product_id, version) values (?, ?, 1)',
+          [keywordId, productId],
+          'run',
+        );
+      }
+      const claimed = await store.claimNext(em(), 'replica-a', 60_000);
+      expect(claimed?.run.crawlId).toBe(crawlId);
+      expect(claimed?.keyword).toMatchObject({ keywordId, tenantId, marketplace: 'naver', text: 'earbuds' });
+      expect(claimed?.tracked.sort()).toEqual(['p-1', 'p-2']);
+
+      const orphan = await requestRun(randomUUID());
+      await em().execute(
+        'delete from crawler.keywords where keyword_id = (select keyword_id from crawler.crawl_runs where crawl_id = ?)',
+        [orphan],
+        'run',
+      );
+      const removed = await store.claimNext(em(), 'replica-a', 60_000);
+      expect(removed?.run.crawlId).toBe(orphan);
+      expect(removed?.keyword).toBeNull();
+      expect(removed?.tracked).toEqual([]);
+    });
+  });
+
   describe('leases', () => {
     it('a holder whose lease expired and was taken over can neither renew nor complete; the new holder can', async () => {
       const crawlId = await requestRun(randomUUID());

@@ -60,6 +60,18 @@ export interface CrawlRun {
   nextAttemptAt: Date | null;
 }
 
+/** A run just claimed: the run, the lease, attempts that reached the marketplace, and what its crawl needs. */
+export interface ClaimedRun {
+  run: CrawlRun;
+  lease: CrawlLease;
+  /** Attempts that reached the marketplace, this one included. */
+  spentAttempts: number;
+  /** Null when the keyword left the schedule after the crawl was requested. */
+  keyword: ScheduledKeyword | null;
+  /** Marketplace ids of the tenant's products tracked on the keyword (for stopping early once all are found). */
+  tracked: string[];
+}
+
 /** This worker's hold on a claimed run: only the holder of the current token may renew, complete or fail it. */
 export interface CrawlLease {
   owner: string;
@@ -144,31 +156,40 @@ export class CrawlStore {
    * Claims the next run (see {@link NEXT_CLAIM}) for `owner`: a new fencing token, one more attempt and a
    * lease of `leaseMs` from the database's clock; the tenant's turn moves to the back of the round.
    */
-  async claimNext(
-    em: EntityManager,
-    owner: string,
-    leaseMs: number,
-  ): Promise<{ run: CrawlRun; lease: CrawlLease; spentAttempts: number } | null> {
-    const rows = await em.execute<RunRow[]>(
-      `update crawler.crawl_runs set status = 'running', started_at = coalesce(started_at, now()),
-              lease_until = now() + ?::int * interval '1 millisecond', lease_owner = ?,
-              lease_token = lease_token + 1, attempts = attempts + 1, next_attempt_at = null
-        where crawl_id = (${NEXT_CLAIM})
-        returning *`,
+  async claimNext(em: EntityManager, owner: string, leaseMs: number): Promise<ClaimedRun | null> {
+    // One statement: the claim, the tenant's turn, and what the crawl needs (its keyword, the tracked
+    // products' ids), so the tenant's turn row stays locked for one round trip and the commit.
+    const rows = await em.execute<(RunRow & { keyword: KeywordRow | null; tracked: string[] })[]>(
+      `with claimed as (
+         update crawler.crawl_runs set status = 'running', started_at = coalesce(started_at, now()),
+                lease_until = now() + ?::int * interval '1 millisecond', lease_owner = ?,
+                lease_token = lease_token + 1, attempts = attempts + 1, next_attempt_at = null
+          where crawl_id = (${NEXT_CLAIM})
+          returning *
+       ), turn as (
+         insert into crawler.tenant_turns (tenant_id, last_claimed_at) select tenant_id, now() from claimed
+         on conflict (tenant_id) do update set last_claimed_at = excluded.last_claimed_at
+       )
+       select c.*,
+              (select row_to_json(k) from crawler.keywords k
+                where k.keyword_id = c.keyword_id and k.tenant_id = c.tenant_id) as keyword,
+              array(select p.external_id from crawler.keyword_products kp join crawler.products p using (product_id)
+                     where kp.keyword_id = c.keyword_id) as tracked
+         from claimed c`,
       [leaseMs, owner],
     );
     const [row] = rows;
     if (!row) {
       return null;
     }
-    await em.execute(
-      `insert into crawler.tenant_turns (tenant_id, last_claimed_at) values (?, now())
-       on conflict (tenant_id) do update set last_claimed_at = excluded.last_claimed_at`,
-      [row.tenant_id],
-      'run',
-    );
     const spentAttempts = row.attempts - row.refused_attempts;
-    return { run: toRun(row), lease: { owner, token: Number(row.lease_token) }, spentAttempts };
+    return {
+      run: toRun(row),
+      lease: { owner, token: Number(row.lease_token) },
+      spentAttempts,
+      keyword: row.keyword ? toScheduledKeyword(row.keyword) : null,
+      tracked: row.tracked,
+    };
   }
 
   /** Extends the lease from the database's clock; false when the run is no longer this token's. */
@@ -278,14 +299,5 @@ export class CrawlStore {
       [keywordId, tenantId],
     );
     return row ? toScheduledKeyword(row) : null;
-  }
-
-  /** Marketplace ids of the tenant's products tracked on a keyword (for stopping early once all are found). */
-  async trackedExternalIds(em: EntityManager, keywordId: string): Promise<string[]> {
-    const rows = await em.execute<{ external_id: string }[]>(
-      `select p.external_id from crawler.keyword_products kp join crawler.products p using (product_id) where kp.keyword_id = ?`,
-      [keywordId],
-    );
-    return rows.map((row) => row.external_id);
   }
 }

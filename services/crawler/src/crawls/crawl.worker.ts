@@ -8,7 +8,7 @@ import { freshEm, inTransaction } from '@shelfwatch/persistence';
 import { SERVICE_LOGGER } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { RetryDecision, RetryPolicy, failureNotBefore, refusedUnsent, retryDecision } from './crawl-retry.policy';
-import { CrawlLease, CrawlRun, CrawlStore, ScheduledKeyword } from './crawl.store';
+import { ClaimedRun, CrawlRun, CrawlStore, ScheduledKeyword } from './crawl.store';
 import { CrawlFailureCode, CrawledShelf, KEYWORD_CRAWLER, KeywordCrawler, crawlFailure } from './keyword-crawler.port';
 import { splitResults } from './result-parts';
 import { recordCrawl } from '../marketplaces/status/marketplace.metrics';
@@ -27,14 +27,8 @@ export const CRAWL_LIMITS = Symbol('CRAWL_LIMITS');
 /** Who holds the leases this worker takes: the instance id of this process. */
 export const LEASE_OWNER = Symbol('LEASE_OWNER');
 
-/** A claimed run: the run, this worker's lease on it, and what the crawl needs. */
-interface Claimed {
-  run: CrawlRun;
-  lease: CrawlLease;
-  /** Attempts that reached the marketplace, this one included. */
-  spentAttempts: number;
-  keyword: ScheduledKeyword | null;
-  tracked: string[];
+/** A claimed run (the run, this worker's lease on it, and what the crawl needs) and its span. */
+interface Claimed extends ClaimedRun {
   /** The crawl's span, in the trace of the request that asked for it; ended by {@link CrawlWorker.runNext}. */
   span: Span;
 }
@@ -106,9 +100,7 @@ export class CrawlWorker {
         if (!claimed) {
           return null;
         }
-        const { run } = claimed;
-        const keyword = await this.store.findKeyword(em, run.tenantId, run.keywordId);
-        const tracked = await this.store.trackedExternalIds(em, run.keywordId);
+        const { run, keyword } = claimed;
         const crawlSpan = this.startCrawlSpan(run, keyword);
         span = crawlSpan;
         await context.with(trace.setSpan(context.active(), crawlSpan), () =>
@@ -119,7 +111,7 @@ export class CrawlWorker {
             aggregateKey: run.keywordId,
           }),
         );
-        return { ...claimed, keyword, tracked, span: crawlSpan };
+        return { ...claimed, span: crawlSpan };
       });
     } catch (error) {
       span?.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });

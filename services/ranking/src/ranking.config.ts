@@ -12,8 +12,12 @@ export const rankingConfigSpec = {
   maxKeywordsPerTenant: integer('RANKING_MAX_KEYWORDS_PER_TENANT', 2_000, 1, 1_000_000),
   /** Crawls of a keyword that ended failed in a row (retried attempts not counted) before it shows as failing. */
   crawlFailingAfter: integer('CRAWL_FAILING_AFTER', 3, 1, 1_000),
-  /** Crawl events the ranking applies per transaction (docs/messaging.md, batch mode); 1: one per transaction. */
-  rankingConsumerBatchSize: integer('RANKING_CONSUMER_BATCH_SIZE', 16, 1, 1_000),
+  /**
+   * Crawl events the ranking applies per transaction (docs/messaging.md, batch mode); 1 (the default): one per
+   * transaction, up to 8 at once. Batch mode costs less CPU per crawl but applies one batch at a time, and under
+   * the crawl bench's overload that single applier fell behind (docs/messaging.md, "Who runs which mode").
+   */
+  rankingConsumerBatchSize: integer('RANKING_CONSUMER_BATCH_SIZE', 1, 1, 1_000),
 } satisfies ConfigSpec;
 
 /** The ranking's configuration, parsed once at boot. */

@@ -19,7 +19,7 @@ interface Outcome {
 }
 
 /**
- * The ranking in batch mode (`RANKING_CONSUMER_BATCH_SIZE=16`, its default: one transaction for the crawls
+ * The ranking in batch mode (`RANKING_CONSUMER_BATCH_SIZE=16`: one transaction for the crawls
  * buffered while the previous batch committed) against one crawl per transaction: three keywords' crawls
  * published at once, each keyword's out of crawl-time order, two of them twice under other message ids.
  * Both must end with the same standings, rows and events.

@@ -13,7 +13,6 @@ interface Outcome {
   standings: unknown[];
   rows: unknown[];
   recorded: unknown[];
-  changed: number;
   /** Handler invocations timed for the crawl consumer: one per message, or one per batch. */
   handlings: number;
 }
@@ -98,7 +97,8 @@ describe('ranking applies crawls in batches as it does one per transaction', () 
       [tenantId],
     );
     const recorded = await eventsOn(sut, 'RANKING', 'ranking.recorded');
-    const changed = await eventsOn(sut, 'RANKING', 'ranking.changed');
+    // Not compared: `ranking.changed`, which says whether a rank moved against the crawl recorded before it at the
+    // time it arrived. Under 8 transactions at once, which crawls are recorded when one arrives is down to timing.
     const sorted = <T>(items: T[]): T[] => items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     return {
       standings: sorted(
@@ -116,7 +116,6 @@ describe('ranking applies crawls in batches as it does one per transaction', () 
           })),
         })),
       ),
-      changed: changed.length,
       handlings: (await timed()) - timedBefore,
     };
   }

@@ -161,8 +161,12 @@ describe('one trace per crawl, from the schedule to the webhook delivery', () =>
       [CALLER_TRACE_ID, CALLER_SPAN_ID],
     ]);
     expect(crawl?.spanContext().traceId).toBe(server.spanContext().traceId);
-    const spans = traceOf(server.spanContext().traceId);
-    expect(named(spans, 'publish crawl.started').parentSpanContext?.spanId).toBe(crawl?.spanContext().spanId);
+    // The relay publishes `crawl.started` on its own schedule: the crawl's span may end before that publish does.
+    const started = await eventually(
+      () => named(traceOf(server.spanContext().traceId), 'publish crawl.started'),
+      10_000,
+    );
+    expect(started.parentSpanContext?.spanId).toBe(crawl?.spanContext().spanId);
     expect(exporter.getFinishedSpans().some((span) => span.spanContext().traceId === CALLER_TRACE_ID)).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { BootedService, bootInTestEnvironment } from '../../../libs/platform/test/service-harness';
 import { GatewayAppModule } from '../src/app.module';
+import { lookupOf } from '../src/auth/api-key';
+import { KeyCache } from '../src/auth/key-cache';
 import { TenantsStore } from '../src/auth/tenants.store';
 import { GatewayConfig, loadGatewayConfig } from '../src/gateway.config';
 import { gatewayPersistence } from '../src/gateway.persistence';
@@ -98,6 +100,50 @@ describe('throttling unauthenticated requests per client address', () => {
         Array.from({ length: BURST }, () => api.call('GET', '/v1/tenant', { key: guessedKey(), remoteAddress: fresh })),
       );
       expect(statusesOf(guessed)).toEqual(Array.from({ length: BURST }, () => 401));
+    });
+  });
+
+  describe('a valid key in concurrent use', () => {
+    let booted: BootedService<GatewayConfig>;
+    let api: Api;
+
+    beforeAll(async () => {
+      booted = await bootGateway({});
+      api = new Api(booted.sut);
+    });
+
+    afterAll(async () => {
+      await booted?.stop();
+    });
+
+    it('is never refused as unauthenticated when more requests than the burst miss the key cache at once', async () => {
+      const { apiKey } = await api.tenant('busy-integration');
+      const reads = jest.spyOn(booted.sut.app.get(TenantsStore), 'findKeyByLookup');
+      try {
+        // Cold, as every key is once per KEY_CACHE_TTL_MS: the requests below all arrive before the first read ends.
+        booted.sut.app.get(KeyCache).forget(lookupOf(apiKey) ?? '');
+        const answers = await Promise.all(
+          Array.from({ length: BURST * 8 }, () => api.call('GET', '/v1/tenant', { key: apiKey, remoteAddress: ATTACKER })),
+        );
+        expect(statusesOf(answers)).toEqual(Array.from({ length: BURST * 8 }, () => 200));
+        expect(reads).toHaveBeenCalledTimes(1);
+        // The address's bucket is still full: the burst of guessed keys is limited as before.
+        const guessed = await Promise.all(
+          Array.from({ length: BURST + 1 }, () => api.call('GET', '/v1/tenant', { key: guessedKey(), remoteAddress: ATTACKER })),
+        );
+        expect(statusesOf(guessed).filter((status) => status === 401)).toHaveLength(BURST);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('still charges each request that joined a read of a key that turns out unknown', async () => {
+      const guessed = guessedKey();
+      const answers = await Promise.all(
+        Array.from({ length: BURST * 4 }, () => api.call('GET', '/v1/tenant', { key: guessed, remoteAddress: NEIGHBOUR })),
+      );
+      expect(statusesOf(answers).filter((status) => status === 401)).toHaveLength(BURST);
+      expect(statusesOf(answers).filter((status) => status === 429)).toHaveLength(BURST * 3);
     });
   });
 

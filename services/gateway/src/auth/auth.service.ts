@@ -42,8 +42,11 @@ export class AuthService {
   /**
    * 1. the admin key and keys found in the cache cost nothing and are never throttled;
    * 2. anything else takes a token from the client address's bucket BEFORE the database is read (429 when
-   *    empty), so a burst of guessed keys never reaches Postgres;
-   * 3. a key that authenticates gives its token back: only failures and unknown keys use up the bucket.
+   *    empty), so a burst of guessed keys never reaches Postgres; a request whose key is being read already
+   *    (its cache entry just expired under concurrent use) joins that read without a token, so a client's
+   *    concurrent requests with a valid key are never refused as unauthenticated;
+   * 3. a key that authenticates gives its token back: only failures and unknown keys use up the bucket (a
+   *    request that joined a read pays its token when the key turns out unknown or revoked).
    */
   async authenticate(authorization: string | undefined, client: string): Promise<Principal> {
     const presented = bearerToken(authorization);
@@ -57,7 +60,8 @@ export class AuthService {
     const lookup = lookupOf(presented);
     const now = this.clock.now();
     const cached = lookup === null ? null : this.cache.get(lookup);
-    const charged = cached === undefined || cached === null;
+    const joinsRead = cached === undefined && lookup !== null && this.cache.reading(lookup);
+    const charged = cached === null || (cached === undefined && !joinsRead);
     if (charged) {
       this.charge(client);
     }

@@ -42,6 +42,8 @@ export interface KeyCacheOptions {
  */
 export class KeyCache {
   private readonly entries: LRUCache<string, Entry>;
+  /** Lookups being read from the database right now. */
+  private readonly inFlight = new Set<string>();
   private readonly lookups = counter(
     KEY_CACHE_LOOKUPS,
     'API key lookups of the gateway by result: hit (answered from memory) or miss (read from Postgres)',
@@ -59,10 +61,13 @@ export class KeyCache {
       // An injected clock is read on every check (lru-cache otherwise reuses a reading for 1 ms).
       ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
       fetchMethod: async (lookup) => {
+        this.inFlight.add(lookup);
         try {
           return { key: await this.read(lookup) };
         } catch (error) {
           throw new KeyReadFailed(error);
+        } finally {
+          this.inFlight.delete(lookup);
         }
       },
     });
@@ -73,6 +78,11 @@ export class KeyCache {
     const entry = this.entries.get(lookup);
     this.lookups.inc({ result: entry ? 'hit' : 'miss' });
     return entry?.key;
+  }
+
+  /** Whether a read of this lookup is under way: a {@link load} now joins it instead of reading again. */
+  reading(lookup: string): boolean {
+    return this.inFlight.has(lookup);
   }
 
   /** Reads the key and keeps it; callers that miss the same lookup meanwhile share this one read. */

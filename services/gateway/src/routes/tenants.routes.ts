@@ -6,6 +6,7 @@ import { TenantsService } from '../auth/tenants.service';
 import { Downstream } from '../downstream/downstream';
 import { idParams, pageQuery } from '../http/http-schemas';
 import { AnyRoute, route } from '../http/route';
+import { TenantProfileCache } from './tenant-profile-cache';
 
 const tenantView = z.object({ id: z.uuid(), name: z.string(), createdAt: isoDate }).meta({ id: 'Tenant' });
 const apiKeyView = z
@@ -46,6 +47,13 @@ const ownTenantView = tenantView
 
 /** Tenants (operator), their plans, and the tenant's own API keys: issue, list, rotate, revoke. */
 export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): AnyRoute[] {
+  const profiles = new TenantProfileCache(async (tenantId: string) => {
+    const [tenant, plan] = await Promise.all([
+      tenants.getTenant(tenantId),
+      downstream.call(RANKING_RPC.tenantPlanGet, { tenantId }).catch((error: unknown) => unlessUnavailable(error)),
+    ]);
+    return { profile: { ...tenant, plan }, complete: plan !== null };
+  });
   return [
     route({
       method: 'POST',
@@ -88,7 +96,9 @@ export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): 
       response: rpcAnswerSchema(RANKING_RPC.tenantPlanSet),
       handle: async ({ params, body }) => {
         await tenants.getTenant(params.id);
-        return downstream.call(RANKING_RPC.tenantPlanSet, { tenantId: params.id, ...body });
+        const plan = await downstream.call(RANKING_RPC.tenantPlanSet, { tenantId: params.id, ...body });
+        profiles.forget(params.id);
+        return plan;
       },
     }),
     route({
@@ -100,14 +110,14 @@ export function tenantsRoutes(tenants: TenantsService, downstream: Downstream): 
       access: 'tenant',
       status: 200,
       response: ownTenantView,
-      // Who the caller is must not depend on ranking or the crawler being up.
+      // Who the caller is must not depend on ranking or the crawler being up. Name and plan change only when an
+      // operator changes them: kept in memory for a few seconds (TenantProfileCache); usage is asked every time.
       handle: async ({ tenantId }) => {
-        const [tenant, plan, usage] = await Promise.all([
-          tenants.getTenant(tenantId),
-          downstream.call(RANKING_RPC.tenantPlanGet, { tenantId }).catch((error: unknown) => unlessUnavailable(error)),
+        const [profile, usage] = await Promise.all([
+          profiles.get(tenantId),
           downstream.call(CRAWLER_RPC.tenantUsage, { tenantId }).catch((error: unknown) => unlessUnavailable(error)),
         ]);
-        return { ...tenant, plan, usage };
+        return { ...profile, usage };
       },
     }),
     route({

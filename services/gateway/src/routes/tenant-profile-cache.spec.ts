@@ -1,0 +1,120 @@
+import { register } from 'prom-client';
+import { TENANT_PROFILE_LOOKUPS, TenantProfileCache } from './tenant-profile-cache';
+
+interface Profile {
+  name: string;
+  plan: string | null;
+}
+
+/** Profiles whose reads are counted, answer only when released (all at once) once held, or fail when told to. */
+function profiles(initial: Record<string, Profile>) {
+  const reads: string[] = [];
+  const stored = { ...initial };
+  let release: () => void = () => undefined;
+  let gate: Promise<void> = Promise.resolve();
+  let failure: Error | null = null;
+  return {
+    reads,
+    stored,
+    hold: () => {
+      gate = new Promise<void>((resolve) => (release = resolve));
+    },
+    release: () => release(),
+    failWith: (error: Error | null) => {
+      failure = error;
+    },
+    read: async (tenantId: string) => {
+      reads.push(tenantId);
+      // What the read sees is what was stored when it began.
+      const profile = { ...stored[tenantId]! };
+      await gate;
+      if (failure) {
+        throw failure;
+      }
+      return { profile, complete: profile.plan !== null };
+    },
+  };
+}
+
+async function lookups(result: 'hit' | 'miss'): Promise<number> {
+  const metric = await register.getSingleMetric(TENANT_PROFILE_LOOKUPS)?.get();
+  return metric?.values.find((value) => value.labels.result === result)?.value ?? 0;
+}
+
+describe('TenantProfileCache', () => {
+  it('answers from memory until the TTL, then reads again', async () => {
+    let now = 10_000;
+    const db = profiles({ t: { name: 'acme', plan: 'standard' } });
+    const cache = new TenantProfileCache(db.read, { ttlMs: 1_000, now: () => now });
+    expect(await cache.get('t')).toEqual({ name: 'acme', plan: 'standard' });
+    db.stored.t = { name: 'acme', plan: 'pro' };
+    now += 999;
+    expect(await cache.get('t')).toEqual({ name: 'acme', plan: 'standard' });
+    now += 2;
+    expect(await cache.get('t')).toEqual({ name: 'acme', plan: 'pro' });
+    expect(db.reads).toEqual(['t', 't']);
+  });
+
+  it('reads a tenant once however many requests miss it at once', async () => {
+    const db = profiles({ t: { name: 'acme', plan: 'standard' } });
+    const cache = new TenantProfileCache(db.read);
+    db.hold();
+    const waiting = Array.from({ length: 50 }, () => cache.get('t'));
+    db.release();
+    const answers = await Promise.all(waiting);
+    expect(db.reads).toEqual(['t']);
+    expect(answers.every((answer) => answer.plan === 'standard')).toBe(true);
+  });
+
+  it('serves a profile read while ranking did not answer, but does not keep it', async () => {
+    const db = profiles({ t: { name: 'acme', plan: null } });
+    const cache = new TenantProfileCache(db.read);
+    expect(await cache.get('t')).toEqual({ name: 'acme', plan: null });
+    db.stored.t = { name: 'acme', plan: 'standard' };
+    expect(await cache.get('t')).toEqual({ name: 'acme', plan: 'standard' });
+    expect(await cache.get('t')).toEqual({ name: 'acme', plan: 'standard' });
+    expect(db.reads).toEqual(['t', 't']);
+  });
+
+  it('forgets a tenant whose plan was set, and does not keep a read of it that was under way', async () => {
+    const db = profiles({ t: { name: 'acme', plan: 'standard' } });
+    const cache = new TenantProfileCache(db.read);
+    await cache.get('t');
+    db.stored.t = { name: 'acme', plan: 'free' };
+    cache.forget('t');
+    expect((await cache.get('t')).plan).toBe('free');
+
+    // Set again while a request is reading it: the read began before the change.
+    cache.forget('t');
+    db.hold();
+    const racing = cache.get('t');
+    db.stored.t = { name: 'acme', plan: 'pro' };
+    cache.forget('t');
+    db.release();
+    expect((await racing).plan).toBe('pro');
+    db.stored.t = { name: 'acme', plan: 'standard' };
+    expect((await cache.get('t')).plan).toBe('standard');
+  });
+
+  it('passes a failed read on without keeping it', async () => {
+    const db = profiles({ t: { name: 'acme', plan: 'standard' } });
+    const cache = new TenantProfileCache(db.read);
+    db.failWith(new Error('database away'));
+    await expect(cache.get('t')).rejects.toThrow('database away');
+    db.failWith(null);
+    expect((await cache.get('t')).plan).toBe('standard');
+  });
+
+  it('counts hits and misses', async () => {
+    const db = profiles({ t: { name: 'acme', plan: 'standard' } });
+    const cache = new TenantProfileCache(db.read);
+    const [hits, misses] = [await lookups('hit'), await lookups('miss')];
+    await cache.get('t');
+    await cache.get('t');
+    await cache.get('t');
+    expect({ hits: (await lookups('hit')) - hits, misses: (await lookups('miss')) - misses }).toEqual({
+      hits: 2,
+      misses: 1,
+    });
+  });
+});

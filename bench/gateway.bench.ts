@@ -19,7 +19,7 @@ const RATES = (process.env.BENCH_RATES ?? '200,2000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const ADMIN_KEY = `bench-admin-${randomUUID()}`;
-const PORTS = { gateway: 3290, ranking: 3292, reporting: 3294 };
+const PORTS = { gateway: 3290, ranking: 3292, crawler: 3293, reporting: 3294 };
 
 interface Measured {
   name: string;
@@ -128,8 +128,12 @@ interface Results {
   rankingRows: number;
   /** Median latency of sequential requests, one at a time. */
   idle: { name: string; medianMs: number }[];
+  /** The ceiling of the gateway's liveness probe, a route that does no work: the machine's limit for a route. */
+  limit: Measured;
   runs: Measured[];
 }
+
+const LIMIT_ROUTE = 'GET /health/live (the gateway answering with no work: the limit of any route)';
 
 function report(results: Results): void {
   const { machine, runs, rankingRows: rows } = results;
@@ -144,7 +148,7 @@ function report(results: Results): void {
       '',
       `Run ${results.date} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}. ` +
         `${rows.toLocaleString('en')} ranking rows stored (one tenant, 50 products, 20 keywords, 500 hourly crawls each). ` +
-        'Gateway, ranking and reporting each in their own process, Postgres and NATS local, the load generators in ' +
+        'Gateway, ranking, crawler and reporting each in their own process, Postgres and NATS local, the load generators in ' +
         `the bench process. Per route, after a 5 s warm-up: the ceiling (autocannon, closed loop, ${CONNECTIONS} ` +
         `connections), then ${SECONDS} s at each fixed rate, open loop (bench/paced-load.ts: each latency counts ` +
         'from the moment the request was due). The machine (2 cores) is shared with other engineers running ' +
@@ -153,7 +157,17 @@ function report(results: Results): void {
       '',
       '| route | load | achieved req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | errors |',
       '|---|---|---|---|---|---|---|---|---|',
+      line(results.limit),
       ...runs.map(line),
+      '',
+      'Ceiling of each route beside the limit (the first line), same run:',
+      '',
+      ...runs
+        .filter((m) => m.rate === null)
+        .map(
+          (m) =>
+            `- ${m.name}: ${m.requestsPerSec.toFixed(0)} req/s, ${(m.requestsPerSec / results.limit.requestsPerSec).toFixed(2)} × the limit`,
+        ),
       '',
       'One request at a time (no load), median of 21:',
       '',
@@ -186,6 +200,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '1000000',
     }),
     spawnService('ranking', env),
+    // GET /v1/tenant asks the crawler for the tenant's usage on every request; its scheduler has nothing to crawl.
+    spawnService('crawler', { ...env, CRAWL_SCHEDULER_INTERVAL_MS: '3600000' }),
     spawnService('reporting', env),
   ];
   try {
@@ -202,7 +218,7 @@ async function main(): Promise<void> {
     console.log(`seeded ${seeded.rankingRows} ranking rows`);
     const productId = seeded.productIds[0] ?? '';
     const routes = [
-      { name: 'GET /v1/tenant (gateway alone: key, limit, no service call)', path: '/v1/tenant' },
+      { name: 'GET /v1/tenant (key, limit, name and plan from memory, usage from the crawler)', path: '/v1/tenant' },
       { name: 'GET /v1/products (page of 20, standings per keyword)', path: '/v1/products?limit=20' },
       {
         name: 'GET /v1/products/:id/rank-history (7 days, hourly)',
@@ -217,6 +233,12 @@ async function main(): Promise<void> {
       idle.push({ name: route.name, medianMs: percentile(sorted, 50) });
     }
     const runs: Measured[] = [];
+    // The machine's limit for any route: the gateway's liveness probe does no work, so its ceiling is what the
+    // box gives HTTP through Fastify and Nest with the load generator on the same cores.
+    phase('the ceiling of a route that does nothing: GET /health/live');
+    await saturate('warm-up', '/health/live', tenant.apiKey, 3);
+    const limit = await saturate(LIMIT_ROUTE, '/health/live', tenant.apiKey);
+    console.log(JSON.stringify(limit));
     for (const [index, route] of routes.entries()) {
       phase(`route ${index + 1}/${routes.length} saturated, then paced at ${RATES.join(', ')} req/s: ${route.name}`);
       await saturate('warm-up', route.path, tenant.apiKey, 5);
@@ -232,6 +254,7 @@ async function main(): Promise<void> {
       machine: machineInfo(),
       rankingRows: seeded.rankingRows,
       idle,
+      limit,
       runs,
     });
   } finally {

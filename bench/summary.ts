@@ -89,7 +89,8 @@ function crawlSection(crawl: Json, limits: Json): string[] {
 }
 
 function gatewaySection(gateway: Json): string[] {
-  const runs = list(gateway, 'runs').map(
+  const limit = gateway !== null && typeof gateway === 'object' && 'limit' in gateway ? [gateway.limit as Json] : [];
+  const runs = [...limit, ...list(gateway, 'runs')].map(
     (run) =>
       `| ${str(run, 'name') ?? '?'} | ${str(run, 'mode') ?? fmt(num(run, 'rate'))} | ${fmt(num(run, 'requestsPerSec'))} | ` +
       `${fmt(num(run, 'latencyMs', 'p50'), 1)} | ${fmt(num(run, 'latencyMs', 'p95'), 1)} | ` +

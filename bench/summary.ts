@@ -89,7 +89,7 @@ function crawlSection(crawl: Json, limits: Json): string[] {
 }
 
 function gatewaySection(gateway: Json): string[] {
-  const limit = gateway !== null && typeof gateway === 'object' && 'limit' in gateway ? [gateway.limit as Json] : [];
+  const limit = gateway !== null && typeof gateway === 'object' && 'limit' in gateway ? [gateway.limit] : [];
   const runs = [...limit, ...list(gateway, 'runs')].map(
     (run) =>
       `| ${str(run, 'name') ?? '?'} | ${str(run, 'mode') ?? fmt(num(run, 'rate'))} | ${fmt(num(run, 'requestsPerSec'))} | ` +

@@ -123,13 +123,17 @@ describe('throttling unauthenticated requests per client address', () => {
         // Cold, as every key is once per KEY_CACHE_TTL_MS: the requests below all arrive before the first read ends.
         booted.sut.app.get(KeyCache).forget(lookupOf(apiKey) ?? '');
         const answers = await Promise.all(
-          Array.from({ length: BURST * 8 }, () => api.call('GET', '/v1/tenant', { key: apiKey, remoteAddress: ATTACKER })),
+          Array.from({ length: BURST * 8 }, () =>
+            api.call('GET', '/v1/tenant', { key: apiKey, remoteAddress: ATTACKER }),
+          ),
         );
         expect(statusesOf(answers)).toEqual(Array.from({ length: BURST * 8 }, () => 200));
         expect(reads).toHaveBeenCalledTimes(1);
         // The address's bucket is still full: the burst of guessed keys is limited as before.
         const guessed = await Promise.all(
-          Array.from({ length: BURST + 1 }, () => api.call('GET', '/v1/tenant', { key: guessedKey(), remoteAddress: ATTACKER })),
+          Array.from({ length: BURST + 1 }, () =>
+            api.call('GET', '/v1/tenant', { key: guessedKey(), remoteAddress: ATTACKER }),
+          ),
         );
         expect(statusesOf(guessed).filter((status) => status === 401)).toHaveLength(BURST);
       } finally {
@@ -140,7 +144,9 @@ describe('throttling unauthenticated requests per client address', () => {
     it('still charges each request that joined a read of a key that turns out unknown', async () => {
       const guessed = guessedKey();
       const answers = await Promise.all(
-        Array.from({ length: BURST * 4 }, () => api.call('GET', '/v1/tenant', { key: guessed, remoteAddress: NEIGHBOUR })),
+        Array.from({ length: BURST * 4 }, () =>
+          api.call('GET', '/v1/tenant', { key: guessed, remoteAddress: NEIGHBOUR }),
+        ),
       );
       expect(statusesOf(answers).filter((status) => status === 401)).toHaveLength(BURST);
       expect(statusesOf(answers).filter((status) => status === 429)).toHaveLength(BURST * 3);

@@ -26,7 +26,7 @@ function profiles(initial: Record<string, Profile>) {
     read: async (tenantId: string) => {
       reads.push(tenantId);
       // What the read sees is what was stored when it began.
-      const profile = { ...stored[tenantId]! };
+      const profile = { ...stored[tenantId] };
       await gate;
       if (failure) {
         throw failure;

@@ -13,6 +13,7 @@ import { benchPhases, machineInfo, percentile } from './bench-report';
 import { benchPlatform, readyUrl, ready, spawnNode } from './bench-processes';
 import { seedHistory } from './gateway-seed';
 import { pacedLoad } from './paced-load';
+import { cpuMsPer, cpuSnapshot } from './process-cpu';
 
 /** Fixed overall request rates to measure each route at: the aim, and one this shared machine sustains. */
 const RATES = (process.env.BENCH_RATES ?? '200,2000').split(',').map(Number);
@@ -32,6 +33,15 @@ interface Measured {
   non2xx: number;
   errors: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** Ceiling runs: CPU microseconds per request of each process (the bench's own is the load generator). */
+  cpuUsPerRequest?: Record<string, number>;
+}
+
+/** The processes whose CPU a ceiling run counts; set once the services are started. */
+let cpuPids: Record<string, number | undefined> = {};
+
+function cpuNow(): Record<string, number> {
+  return cpuSnapshot({ ...cpuPids, 'load generator': process.pid }, { postgres: 'postgres', nats: 'nats-server' });
 }
 
 function summary(latencies: number[]): Measured['latencyMs'] {
@@ -63,7 +73,9 @@ async function saturate(name: string, path: string, key: string, seconds = SECON
     (error: unknown, result: autocannon.Result) => (error ? fail(error) : finish(result)),
   );
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const cpuBefore = cpuNow();
   const result = await done;
+  const perRequest = cpuMsPer(cpuBefore, cpuNow(), Math.max(1, result.requests.total));
   return {
     name,
     mode: `max (autocannon, ${CONNECTIONS} connections)`,
@@ -74,6 +86,7 @@ async function saturate(name: string, path: string, key: string, seconds = SECON
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     latencyMs: summary(latencies),
+    cpuUsPerRequest: Object.fromEntries(Object.entries(perRequest).map(([name, ms]) => [name, ms * 1_000])),
   };
 }
 
@@ -135,6 +148,17 @@ interface Results {
 
 const LIMIT_ROUTE = 'GET /health/live (the gateway answering with no work: the limit of any route)';
 
+function cpuTable(ceilings: Measured[]): string[] {
+  const names = Object.keys(ceilings[0]?.cpuUsPerRequest ?? {});
+  return [
+    `| route | ${names.join(' | ')} |`,
+    `|---|${names.map(() => '---').join('|')}|`,
+    ...ceilings.map(
+      (m) => `| ${m.name} | ${names.map((name) => (m.cpuUsPerRequest?.[name] ?? 0).toFixed(0)).join(' | ')} |`,
+    ),
+  ];
+}
+
 function report(results: Results): void {
   const { machine, runs, rankingRows: rows } = results;
   writeFileSync(join('bench', 'gateway-results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -168,6 +192,10 @@ function report(results: Results): void {
           (m) =>
             `- ${m.name}: ${m.requestsPerSec.toFixed(0)} req/s, ${(m.requestsPerSec / results.limit.requestsPerSec).toFixed(2)} × the limit`,
         ),
+      '',
+      'CPU per request at the ceiling, µs, by process (from /proc; the load generator is this bench process):',
+      '',
+      ...cpuTable([results.limit, ...runs.filter((m) => m.rate === null)]),
       '',
       'One request at a time (no load), median of 21:',
       '',
@@ -204,6 +232,7 @@ async function main(): Promise<void> {
     spawnService('crawler', { ...env, CRAWL_SCHEDULER_INTERVAL_MS: '3600000' }),
     spawnService('reporting', env),
   ];
+  cpuPids = Object.fromEntries(Object.keys(PORTS).map((name, index) => [name, children[index]?.pid]));
   try {
     await Promise.all(Object.values(PORTS).map((port) => ready(readyUrl(port))));
     phase('seeding 20 keywords × 500 crawls × 100 items of history');

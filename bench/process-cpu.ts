@@ -19,25 +19,25 @@ export function cpuSecondsOf(pid: number): number {
   }
 }
 
-/** CPU seconds of every running process whose command name is `comm` (Postgres's backends, nats-server). */
-export function cpuSecondsByName(comm: string): number {
-  let total = 0;
+/** CPU seconds of every running process whose command name is `comm` (Postgres's backends, nats-server), by pid. */
+export function cpuSecondsByName(comm: string): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) {
       continue;
     }
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) {
-        total += cpuSecondsOf(Number(entry));
+        byPid.set(Number(entry), cpuSecondsOf(Number(entry)));
       }
     } catch {
       // the process ended while we looked
     }
   }
-  return total;
+  return byPid;
 }
 
-/** Named CPU counters read together: services by pid, shared servers by command name. */
+/** Named CPU counters read together: services by pid, shared servers by command name (one counter per process). */
 export function cpuSnapshot(
   pids: Record<string, number | undefined>,
   comms: Record<string, string>,
@@ -47,14 +47,21 @@ export function cpuSnapshot(
     snapshot[name] = pid === undefined ? 0 : cpuSecondsOf(pid);
   }
   for (const [name, comm] of Object.entries(comms)) {
-    snapshot[name] = cpuSecondsByName(comm);
+    snapshot[name] = 0;
+    for (const [pid, seconds] of cpuSecondsByName(comm)) {
+      snapshot[`${name}${PID_SEPARATOR}${pid}`] = seconds;
+    }
   }
   return snapshot;
 }
 
+/** Separates a shared server's name from the pid of one of its processes in a snapshot. */
+const PID_SEPARATOR = '#';
+
 /**
- * CPU milliseconds per unit of work between two snapshots, by name, plus their `total`. Postgres backends that
- * ended between the two (a closed pool) take their time with them: its figure is a lower bound.
+ * CPU milliseconds per unit of work between two snapshots, by name, plus their `total`. Each process of a shared
+ * server counts what it used between the two (all of it when it started in between). One that ended in between
+ * takes its time in the phase with it: that figure is a lower bound.
  */
 export function cpuMsPer(
   before: Record<string, number>,
@@ -63,9 +70,10 @@ export function cpuMsPer(
 ): Record<string, number> {
   const per: Record<string, number> = {};
   let total = 0;
-  for (const [name, seconds] of Object.entries(after)) {
-    const used = Math.max(0, seconds - (before[name] ?? 0));
-    per[name] = (used * 1_000) / units;
+  for (const [key, seconds] of Object.entries(after)) {
+    const name = key.split(PID_SEPARATOR)[0] ?? key;
+    const used = Math.max(0, seconds - (before[key] ?? 0));
+    per[name] = (per[name] ?? 0) + (used * 1_000) / units;
     total += used;
   }
   per.total = (total * 1_000) / units;

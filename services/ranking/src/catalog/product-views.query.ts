@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { readPrepared } from '@shelfwatch/persistence';
 import { UNKNOWN_HEALTH } from '../crawl-health/crawl-health';
 import { RankingProductKeyword, RankingProductView } from '@shelfwatch/contracts';
 import { productCurrency } from './product-currency';
@@ -65,9 +66,23 @@ function toView(row: ProductRow): RankingProductView {
   };
 }
 
+/** A page of the tenant's products ($1) and its product count, first ($2: rows) or after a product id ($2, $3). */
+function pageSql(after: boolean): string {
+  return `select t.total, ${PRODUCT_COLUMNS}
+       from (select count(*)::int as total from ranking.products where tenant_id = $1) t
+       left join lateral (
+         select * from ranking.products where tenant_id = $1 ${after ? 'and id > $2' : ''}
+          order by id limit ${after ? '$3' : '$2'}
+       ) p on true
+      order by p.id`;
+}
+const FIRST_PAGE = pageSql(false);
+const PAGE_AFTER = pageSql(true);
+const PRODUCT_BY_ID = `select ${PRODUCT_COLUMNS} from ranking.products p where p.id = $1 and p.tenant_id = $2`;
+
 /**
  * One page of a tenant's products (`limit + 1` rows after `after`, in id order), each with its keywords and
- * standings, and the tenant's product count: ONE statement whatever the page size.
+ * standings, and the tenant's product count: ONE statement whatever the page size, prepared (readPrepared).
  */
 export async function productPage(
   em: EntityManager,
@@ -75,15 +90,11 @@ export async function productPage(
   after: string | undefined,
   limit: number,
 ): Promise<{ rows: RankingProductView[]; total: number }> {
-  const rows = await em.execute<(Partial<ProductRow> & { total: number })[]>(
-    `select t.total, ${PRODUCT_COLUMNS}
-       from (select count(*)::int as total from ranking.products where tenant_id = ?) t
-       left join lateral (
-         select * from ranking.products where tenant_id = ? ${after ? 'and id > ?' : ''} order by id limit ?
-       ) p on true
-      order by p.id`,
-    [tenantId, tenantId, ...(after ? [after] : []), limit + 1],
-  );
+  const rows = await readPrepared<Partial<ProductRow> & { total: number }>(em, after ? PAGE_AFTER : FIRST_PAGE, [
+    tenantId,
+    ...(after ? [after] : []),
+    limit + 1,
+  ]);
   const total = rows[0]?.total ?? 0;
   const products = rows.filter((row): row is ProductRow & { total: number } => typeof row.id === 'string');
   return { rows: products.map(toView), total };
@@ -95,10 +106,7 @@ export async function productById(
   tenantId: string,
   productId: string,
 ): Promise<RankingProductView | null> {
-  const [row] = await em.execute<ProductRow[]>(
-    `select ${PRODUCT_COLUMNS} from ranking.products p where p.id = ? and p.tenant_id = ?`,
-    [productId, tenantId],
-  );
+  const [row] = await readPrepared<ProductRow>(em, PRODUCT_BY_ID, [productId, tenantId]);
   return row ? toView(row) : null;
 }
 

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { placeholders } from '@shelfwatch/persistence';
+import { readPrepared } from '@shelfwatch/persistence';
 import { CrawlOutcome } from './crawl-health';
 
 /** Failures kept per keyword while it keeps failing; `consecutiveFailures` counts up to this. */
@@ -14,6 +14,10 @@ interface OutcomeRow {
   failure_code: string | null;
   failure_message: string | null;
 }
+
+/** The outcomes of the tenant ($1) for a list of keywords ($2, an array: one prepared statement whatever its length). */
+const OUTCOMES_OF_KEYWORDS = `select keyword_id, crawl_id, at, ok, failure_code, failure_message
+   from ranking.keyword_crawl_outcomes where tenant_id = $1 and keyword_id = any($2::uuid[])`;
 
 function toOutcome(row: OutcomeRow): CrawlOutcome {
   const at = new Date(row.at);
@@ -64,11 +68,7 @@ export class CrawlHealthStore {
     if (keywordIds.length === 0) {
       return byKeyword;
     }
-    const rows = await em.execute<OutcomeRow[]>(
-      `select * from ranking.keyword_crawl_outcomes
-        where tenant_id = ? and keyword_id in (${placeholders(keywordIds.length)})`,
-      [tenantId, ...keywordIds],
-    );
+    const rows = await readPrepared<OutcomeRow>(em, OUTCOMES_OF_KEYWORDS, [tenantId, keywordIds]);
     for (const row of rows) {
       byKeyword.set(row.keyword_id, [...(byKeyword.get(row.keyword_id) ?? []), toOutcome(row)]);
     }

@@ -6,6 +6,7 @@ import {
   ReportingPricePoint,
   ReportingRankPoint,
 } from '@shelfwatch/contracts';
+import { executeBound, readPrepared } from '@shelfwatch/persistence';
 import { bucketFloor } from './time-range';
 
 /** The read model of a bucket width. */
@@ -37,32 +38,39 @@ export interface HistoryInput {
   bucket: ReportingBucket;
 }
 
-/** Buckets of a product (tenant, product, [keyword], from, to): one range of the primary key. */
+/**
+ * Buckets of a product ($1 tenant, $2 product, [$3 keyword], from, to, at most `limit` rows: all when null): one
+ * range of the primary key.
+ */
 export function historySql(bucket: ReportingBucket, oneKeyword: boolean): string {
+  const [from, to, limit] = oneKeyword ? ['$4', '$5', '$6'] : ['$3', '$4', '$5'];
   return `select keyword_id, bucket, rank_min, rank_max, rank_last, samples,
             my_price::float8 as my_price, price_source, observed_mall, competitor_min::float8 as competitor_min,
             currency, order_fidelity
        from ${bucketTable(bucket)}
-      where tenant_id = ? and product_id = ? ${oneKeyword ? 'and keyword_id = ?' : ''}
-        and bucket >= ?::timestamptz and bucket < ?::timestamptz
-      order by keyword_id, bucket`;
+      where tenant_id = $1 and product_id = $2 ${oneKeyword ? 'and keyword_id = $3' : ''}
+        and bucket >= ${from}::timestamptz and bucket < ${to}::timestamptz
+      order by keyword_id, bucket
+      limit ${limit}::bigint`;
 }
 
-function historyParams(input: HistoryInput): unknown[] {
+function historyParams(input: HistoryInput, limit: number | null): unknown[] {
   const keyword = input.keywordId === undefined ? [] : [input.keywordId];
-  return [input.tenantId, input.productId, ...keyword, bucketFloor(input.from, input.bucket), input.to];
+  return [input.tenantId, input.productId, ...keyword, bucketFloor(input.from, input.bucket), input.to, limit];
 }
 
-async function historyRows(em: EntityManager, input: HistoryInput, limit?: number): Promise<HistoryRow[]> {
+/** Prepared (readPrepared): a history is read many times a second, and planning cost as much as reading. */
+async function historyRows(em: EntityManager, input: HistoryInput, limit: number | null = null): Promise<HistoryRow[]> {
   const sql = historySql(input.bucket, input.keywordId !== undefined);
-  return em.execute<HistoryRow[]>(limit === undefined ? sql : `${sql} limit ${limit}`, historyParams(input));
+  return readPrepared<HistoryRow>(em, sql, historyParams(input, limit));
 }
 
 /** How many keyword series the range holds (to say how long a range would fit). */
 export async function historySeriesCount(em: EntityManager, input: HistoryInput): Promise<number> {
-  const [row] = await em.execute<{ series: number }[]>(
+  const [row] = await executeBound<{ series: number }>(
+    em,
     `select count(distinct keyword_id)::int as series from (${historySql(input.bucket, input.keywordId !== undefined)}) s`,
-    historyParams(input),
+    historyParams(input, null),
   );
   return row?.series ?? 0;
 }
@@ -114,10 +122,11 @@ export async function priceHistory(
 
 /** Whether the tenant ever tracked the product (a removed one keeps its history). */
 export async function productKnown(em: EntityManager, tenantId: string, productId: string): Promise<boolean> {
-  const rows = await em.execute<unknown[]>('select 1 from reporting.products where product_id = ? and tenant_id = ?', [
-    productId,
-    tenantId,
-  ]);
+  const rows = await readPrepared<object>(
+    em,
+    'select 1 as known from reporting.products where product_id = $1 and tenant_id = $2',
+    [productId, tenantId],
+  );
   return rows.length > 0;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { ProgressReporter } from '@shelfwatch/observability';
+import { RANK_HOURLY_HISTORY_COLUMNS } from '../src/migrations/Migration20261207000000CoveringRankHistory';
 
 /** How big the generated read models are: `tenants × products × 2 keywords × days × 24` hourly rows. */
 export interface DatasetSize {
@@ -104,7 +105,10 @@ export async function generateDataset(
       progress.advance();
     }
     progress.finish();
-    await client.query('alter table reporting.rank_hourly add primary key (tenant_id, product_id, keyword_id, bucket)');
+    await client.query(
+      `alter table reporting.rank_hourly add primary key (tenant_id, product_id, keyword_id, bucket)
+         include (${RANK_HOURLY_HISTORY_COLUMNS})`,
+    );
     await client.query('alter table reporting.rank_daily add primary key (tenant_id, product_id, keyword_id, bucket)');
     await client.query('alter table reporting.brand_slots add primary key (tenant_id, keyword_id, day, rank, brand)');
     await client.query('vacuum analyze');

@@ -6,6 +6,7 @@ import { Migration20261203170000PurgeWatermarks } from './migrations/Migration20
 import { Migration20261204093001CurrenciesAndListings } from './migrations/Migration20261204093001CurrenciesAndListings';
 import { Migration20261205090000RoomForHotUpdates } from './migrations/Migration20261205090000RoomForHotUpdates';
 import { Migration20261206200000OutboxSetAside } from './migrations/Migration20261206200000OutboxSetAside';
+import { Migration20261207000000CoveringRankHistory } from './migrations/Migration20261207000000CoveringRankHistory';
 
 /** The reporting's schema: its entities and every migration, oldest first. */
 export const reportingPersistence: ServicePersistence = {
@@ -19,5 +20,6 @@ export const reportingPersistence: ServicePersistence = {
     { name: 'Migration20261204093001CurrenciesAndListings', class: Migration20261204093001CurrenciesAndListings },
     { name: 'Migration20261205090000RoomForHotUpdates', class: Migration20261205090000RoomForHotUpdates },
     { name: 'Migration20261206200000OutboxSetAside', class: Migration20261206200000OutboxSetAside },
+    { name: 'Migration20261207000000CoveringRankHistory', class: Migration20261207000000CoveringRankHistory },
   ],
 };

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { numberedPlaceholders, readPrepared } from '@shelfwatch/persistence';
 import { BudgetSnapshot, DEFAULT_SHARE_WEIGHT, RATE_WINDOW_MS, tenantShare } from './budget.rules';
 
 interface StateRow {
@@ -43,6 +44,9 @@ const TENANT_DAY_SQL = `with tenants as (
          (select sum(greatest(coalesce(p.share_weight, ?), 0)) from tenants t left join crawler.tenant_plans p using (tenant_id)) as total_weight
        from (select 1) one
        left join crawler.tenant_usage u on u.budget_key = ? and u.tenant_id = ?`;
+
+/** The same read on its own, prepared (`GET /v1/tenant` asks for it on every request). */
+const TENANT_DAY_BOUND = numberedPlaceholders(TENANT_DAY_SQL);
 
 function tenantDayParams(budgetKey: string, { marketplace, tenantId }: TenantQuery): (string | number)[] {
   return [marketplace, tenantId, tenantId, DEFAULT_SHARE_WEIGHT, DEFAULT_SHARE_WEIGHT, budgetKey, tenantId];
@@ -117,7 +121,7 @@ export class BudgetStore {
    * keywords on the marketplace (the tenant itself counted even without any), default weight without a plan row.
    */
   async tenantDay(em: EntityManager, budgetKey: string, tenant: TenantQuery): Promise<TenantDay> {
-    const [row] = await em.execute<TenantRow[]>(TENANT_DAY_SQL, tenantDayParams(budgetKey, tenant));
+    const [row] = await readPrepared<TenantRow>(em, TENANT_DAY_BOUND, tenantDayParams(budgetKey, tenant));
     return toTenantDay(row, tenant.dailyQuota);
   }
 

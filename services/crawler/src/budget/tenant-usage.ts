@@ -20,11 +20,13 @@ export class TenantUsageReader {
 
   /** One entry per marketplace the tenant can crawl (none without any credentials to use). */
   async usage(tenantId: string): Promise<CrawlerTenantUsage[]> {
-    const entries = await Promise.all(this.registry.list().map((definition) => this.of(tenantId, definition)));
+    // One clock for every marketplace of the answer (the database's, as the budget's own decisions use).
+    const now = await this.store.now(freshEm(this.orm));
+    const entries = await Promise.all(this.registry.list().map((definition) => this.of(tenantId, definition, now)));
     return entries.filter((entry): entry is CrawlerTenantUsage => entry !== null);
   }
 
-  private async of(tenantId: string, definition: MarketplaceDefinition): Promise<CrawlerTenantUsage | null> {
+  private async of(tenantId: string, definition: MarketplaceDefinition, now: Date): Promise<CrawlerTenantUsage | null> {
     const credential = await this.credentials.resolve(tenantId, definition.id).catch((err: unknown) => {
       if (isMarketplaceError(err) && err.code === 'auth_failed') {
         return null;
@@ -36,7 +38,6 @@ export class TenantUsageReader {
     }
     const em = freshEm(this.orm);
     const nextReset = (at: Date) => definition.nextQuotaReset(at);
-    const now = await this.store.now(em);
     const { dailyQuota } = definition.limits;
     if (credential.source === 'tenant') {
       const state = await this.store.read(em, credential.budgetKey);

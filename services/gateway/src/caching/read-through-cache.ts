@@ -1,0 +1,100 @@
+import { counter } from '@shelfwatch/observability';
+import { LRUCache } from 'lru-cache';
+
+/** How a read-through cache is bounded; the clock is injected so its TTL can be tested without waiting. */
+export interface ReadThroughCacheOptions {
+  ttlMs: number;
+  maxEntries: number;
+  /** Milliseconds of a monotonic or wall clock; `performance.now()` by default. */
+  now?: () => number;
+  /** The counter of its lookups by `result` (hit, miss). */
+  metric: { name: string; help: string };
+}
+
+/** A failed read, told apart from a read cancelled by {@link ReadThroughCache.forget}. */
+class ReadFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super('the read behind a cache failed', { cause: reason });
+  }
+}
+
+/**
+ * Values read from elsewhere (the database, another service), kept in this replica's memory for a TTL: an LRU
+ * (filling it drops the least recently used value, never the rest) with one read per key however many callers
+ * miss it at once (lru-cache's `fetch`). {@link forget} drops a key at once and cancels a read of it under way, so
+ * a value read before a change is never kept after it. Lookups are counted by result in the given metric.
+ */
+export class ReadThroughCache<V extends object> {
+  private readonly entries: LRUCache<string, V>;
+  private readonly inFlight = new Set<string>();
+  private readonly lookups;
+
+  constructor(
+    private readonly read: (key: string) => Promise<V>,
+    options: ReadThroughCacheOptions,
+  ) {
+    const now = options.now;
+    this.lookups = counter(options.metric.name, options.metric.help, ['result']);
+    this.entries = new LRUCache<string, V>({
+      max: options.maxEntries,
+      ttl: options.ttlMs,
+      // An injected clock is read on every check (lru-cache otherwise reuses a reading for 1 ms).
+      ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
+      fetchMethod: async (key) => {
+        this.inFlight.add(key);
+        try {
+          return await this.read(key);
+        } catch (error) {
+          throw new ReadFailed(error);
+        } finally {
+          this.inFlight.delete(key);
+        }
+      },
+    });
+  }
+
+  /** The value in memory, counted as a hit or a miss; undefined when it must be read ({@link load}). */
+  cached(key: string): V | undefined {
+    const value = this.entries.get(key);
+    this.lookups.inc({ result: value ? 'hit' : 'miss' });
+    return value;
+  }
+
+  /**
+   * Reads the value and keeps it; callers that miss the same key meanwhile share this one read. A read cancelled
+   * by {@link forget} may predate the change: the value is then read once more, and not kept.
+   */
+  async load(key: string): Promise<V> {
+    try {
+      const value = await this.entries.fetch(key);
+      return value ?? (await this.read(key));
+    } catch (error) {
+      if (error instanceof ReadFailed) {
+        throw error.reason;
+      }
+      return this.read(key);
+    }
+  }
+
+  /** From memory, or read now. */
+  async get(key: string): Promise<V> {
+    return this.cached(key) ?? this.load(key);
+  }
+
+  /** Whether a read of this key is under way: a {@link load} now joins it instead of reading again. */
+  reading(key: string): boolean {
+    return this.inFlight.has(key);
+  }
+
+  /** Drops a key at once; a read of it under way is not kept. */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Drops this value of the key if it is still the one kept (a value that must not be served again). */
+  discard(key: string, value: V): void {
+    if (this.entries.peek(key) === value) {
+      this.entries.delete(key);
+    }
+  }
+}

@@ -32,8 +32,10 @@ function statementName(sql: string): string {
  * request runs many times a second (a page of products with their standings, a rank history), planning cost as
  * much Postgres CPU as running them (1.0 ms of 2.3 for the products page). Inside a transaction it runs there,
  * unprepared ({@link executeBound}). A statement whose result columns a migration changed under it is run once
- * more unprepared (Postgres answers `cached plan must not change result type`): list the columns a prepared read
- * answers, never `select *`, so that adding a column never comes to that.
+ * more unprepared (Postgres answers `cached plan must not change result type`) and its connection is closed, so
+ * the next read prepares it afresh: list the columns a prepared read answers, never `select *`, so that adding a
+ * column never comes to that. Needs a session per connection: a pooler in transaction mode in front of Postgres
+ * (PgBouncer before 1.21) would lose the statements between transactions.
  */
 export async function readPrepared<Row extends object>(
   em: EntityManager,

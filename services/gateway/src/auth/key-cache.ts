@@ -1,3 +1,4 @@
+import { counter } from '@shelfwatch/observability';
 import { ReadThroughCache } from '../caching/read-through-cache';
 import { StoredKey } from './tenants.store';
 
@@ -40,10 +41,11 @@ export class KeyCache {
       ttlMs: options.ttlMs ?? KEY_CACHE_TTL_MS,
       maxEntries: options.maxEntries ?? KEY_CACHE_MAX_ENTRIES,
       ...(options.now ? { now: options.now } : {}),
-      metric: {
-        name: KEY_CACHE_LOOKUPS,
-        help: 'API key lookups of the gateway by result: hit (answered from memory) or miss (read from Postgres)',
-      },
+      lookups: counter(
+        KEY_CACHE_LOOKUPS,
+        'API key lookups of the gateway by result: hit (answered from memory) or miss (read from Postgres)',
+        ['result'],
+      ),
     });
   }
 

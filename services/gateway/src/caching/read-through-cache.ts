@@ -1,5 +1,5 @@
-import { counter } from '@shelfwatch/observability';
 import { LRUCache } from 'lru-cache';
+import type { Counter } from 'prom-client';
 
 /** How a read-through cache is bounded; the clock is injected so its TTL can be tested without waiting. */
 export interface ReadThroughCacheOptions {
@@ -7,8 +7,8 @@ export interface ReadThroughCacheOptions {
   maxEntries: number;
   /** Milliseconds of a monotonic or wall clock; `performance.now()` by default. */
   now?: () => number;
-  /** The counter of its lookups by `result` (hit, miss). */
-  metric: { name: string; help: string };
+  /** The counter of its lookups by `result` (hit, miss); its owner registers it under its own name. */
+  lookups: Counter<'result'>;
 }
 
 /** A failed read, told apart from a read cancelled by {@link ReadThroughCache.forget}. */
@@ -27,14 +27,14 @@ class ReadFailed extends Error {
 export class ReadThroughCache<V extends object> {
   private readonly entries: LRUCache<string, V>;
   private readonly inFlight = new Set<string>();
-  private readonly lookups;
+  private readonly lookups: Counter<'result'>;
 
   constructor(
     private readonly read: (key: string) => Promise<V>,
     options: ReadThroughCacheOptions,
   ) {
     const now = options.now;
-    this.lookups = counter(options.metric.name, options.metric.help, ['result']);
+    this.lookups = options.lookups;
     this.entries = new LRUCache<string, V>({
       max: options.maxEntries,
       ttl: options.ttlMs,

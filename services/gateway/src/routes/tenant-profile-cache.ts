@@ -1,3 +1,4 @@
+import { counter } from '@shelfwatch/observability';
 import { ReadThroughCache } from '../caching/read-through-cache';
 
 /** How long a tenant's profile (who it is, its plan) is served from memory without asking again. */
@@ -35,10 +36,11 @@ export class TenantProfileCache<P> {
       ttlMs: options.ttlMs ?? TENANT_PROFILE_TTL_MS,
       maxEntries: options.maxEntries ?? TENANT_PROFILE_MAX_ENTRIES,
       ...(options.now ? { now: options.now } : {}),
-      metric: {
-        name: TENANT_PROFILE_LOOKUPS,
-        help: "Lookups of a tenant's profile (name, plan) by GET /v1/tenant by result: hit (from memory) or miss (read)",
-      },
+      lookups: counter(
+        TENANT_PROFILE_LOOKUPS,
+        "Lookups of a tenant's profile (name, plan) by GET /v1/tenant by result: hit (from memory) or miss (read)",
+        ['result'],
+      ),
     });
   }
 

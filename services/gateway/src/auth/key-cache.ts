@@ -1,5 +1,5 @@
 import { counter } from '@shelfwatch/observability';
-import { ReadThroughCache } from '../caching/read-through-cache';
+import { CacheBounds, ReadThroughCache, boundsOr } from '../caching/read-through-cache';
 import { StoredKey } from './tenants.store';
 
 /** How long a key read from the database is trusted without reading it again. */
@@ -18,13 +18,8 @@ interface Entry {
   key: StoredKey | null;
 }
 
-/** Options of the cache; the clock is injected so the TTL can be tested without waiting. */
-export interface KeyCacheOptions {
-  ttlMs?: number;
-  maxEntries?: number;
-  /** Milliseconds of a monotonic or wall clock; `performance.now()` by default. */
-  now?: () => number;
-}
+/** Options of the cache (its TTL, its size, a clock for tests); the constants above by default. */
+export type KeyCacheOptions = Partial<CacheBounds>;
 
 /**
  * Stored keys by lookup, for {@link KEY_CACHE_TTL_MS}, so a request does not cost a database read: a
@@ -38,9 +33,7 @@ export class KeyCache {
 
   constructor(read: KeyReader, options: KeyCacheOptions = {}) {
     this.entries = new ReadThroughCache<Entry>(async (lookup) => ({ key: await read(lookup) }), {
-      ttlMs: options.ttlMs ?? KEY_CACHE_TTL_MS,
-      maxEntries: options.maxEntries ?? KEY_CACHE_MAX_ENTRIES,
-      ...(options.now ? { now: options.now } : {}),
+      ...boundsOr(options, { ttlMs: KEY_CACHE_TTL_MS, maxEntries: KEY_CACHE_MAX_ENTRIES }),
       lookups: counter(
         KEY_CACHE_LOOKUPS,
         'API key lookups of the gateway by result: hit (answered from memory) or miss (read from Postgres)',

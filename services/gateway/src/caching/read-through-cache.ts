@@ -2,13 +2,25 @@ import { LRUCache } from 'lru-cache';
 import type { Counter } from 'prom-client';
 
 /** How a read-through cache is bounded; the clock is injected so its TTL can be tested without waiting. */
-export interface ReadThroughCacheOptions {
+export interface CacheBounds {
   ttlMs: number;
   maxEntries: number;
   /** Milliseconds of a monotonic or wall clock; `performance.now()` by default. */
   now?: () => number;
-  /** The counter of its lookups by `result` (hit, miss); its owner registers it under its own name. */
+}
+
+/** Its bounds, and the counter of its lookups by `result` (hit, miss), registered by its owner under its own name. */
+export interface ReadThroughCacheOptions extends CacheBounds {
   lookups: Counter<'result'>;
+}
+
+/** The bounds a cache built on {@link ReadThroughCache} is given: its own defaults for those left out. */
+export function boundsOr(given: Partial<CacheBounds>, defaults: { ttlMs: number; maxEntries: number }): CacheBounds {
+  return {
+    ttlMs: given.ttlMs ?? defaults.ttlMs,
+    maxEntries: given.maxEntries ?? defaults.maxEntries,
+    ...(given.now ? { now: given.now } : {}),
+  };
 }
 
 /** A failed read, told apart from a read cancelled by {@link ReadThroughCache.forget}. */
@@ -26,7 +38,8 @@ class ReadFailed extends Error {
  */
 export class ReadThroughCache<V extends object> {
   private readonly entries: LRUCache<string, V>;
-  private readonly inFlight = new Set<string>();
+  /** Reads under way per key: a read cancelled by {@link forget} may still run beside the next one. */
+  private readonly inFlight = new Map<string, number>();
   private readonly lookups: Counter<'result'>;
 
   constructor(
@@ -41,13 +54,18 @@ export class ReadThroughCache<V extends object> {
       // An injected clock is read on every check (lru-cache otherwise reuses a reading for 1 ms).
       ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
       fetchMethod: async (key) => {
-        this.inFlight.add(key);
+        this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
         try {
           return await this.read(key);
         } catch (error) {
           throw new ReadFailed(error);
         } finally {
-          this.inFlight.delete(key);
+          const left = (this.inFlight.get(key) ?? 1) - 1;
+          if (left === 0) {
+            this.inFlight.delete(key);
+          } else {
+            this.inFlight.set(key, left);
+          }
         }
       },
     });

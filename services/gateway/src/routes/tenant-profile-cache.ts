@@ -1,5 +1,5 @@
 import { counter } from '@shelfwatch/observability';
-import { ReadThroughCache } from '../caching/read-through-cache';
+import { CacheBounds, ReadThroughCache, boundsOr } from '../caching/read-through-cache';
 
 /** How long a tenant's profile (who it is, its plan) is served from memory without asking again. */
 export const TENANT_PROFILE_TTL_MS = 5_000;
@@ -12,13 +12,8 @@ export const TENANT_PROFILE_LOOKUPS = 'shelfwatch_gateway_tenant_profile_lookups
 /** Reads a tenant's profile; a profile that is not `complete` (a service did not answer) is served but not kept. */
 export type ProfileReader<P> = (tenantId: string) => Promise<{ profile: P; complete: boolean }>;
 
-/** Options of the cache; the clock is injected so the TTL can be tested without waiting. */
-export interface TenantProfileCacheOptions {
-  ttlMs?: number;
-  maxEntries?: number;
-  /** Milliseconds of a monotonic or wall clock; `performance.now()` by default. */
-  now?: () => number;
-}
+/** Options of the cache (its TTL, its size, a clock for tests); the constants above by default. */
+export type TenantProfileCacheOptions = Partial<CacheBounds>;
 
 /**
  * What `GET /v1/tenant` answers that changes only when an operator changes it (the tenant's name and creation,
@@ -33,9 +28,7 @@ export class TenantProfileCache<P> {
 
   constructor(read: ProfileReader<P>, options: TenantProfileCacheOptions = {}) {
     this.entries = new ReadThroughCache(read, {
-      ttlMs: options.ttlMs ?? TENANT_PROFILE_TTL_MS,
-      maxEntries: options.maxEntries ?? TENANT_PROFILE_MAX_ENTRIES,
-      ...(options.now ? { now: options.now } : {}),
+      ...boundsOr(options, { ttlMs: TENANT_PROFILE_TTL_MS, maxEntries: TENANT_PROFILE_MAX_ENTRIES }),
       lookups: counter(
         TENANT_PROFILE_LOOKUPS,
         "Lookups of a tenant's profile (name, plan) by GET /v1/tenant by result: hit (from memory) or miss (read)",

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { TestDatabase, createTestDatabase } from '@shelfwatch/testing';
-import { inTransaction, readPrepared } from '../src';
+import { inTransaction, ormOptions, readPrepared } from '../src';
 
 const BY_COLOUR = 'select id, colour from rp_t.items where colour = $1 order by id';
 
@@ -10,14 +10,8 @@ describe('readPrepared', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    orm = await MikroORM.init({
-      clientUrl: db.adminUrl,
-      entities: [],
-      discovery: { warnWhenNoEntities: false },
-      allowGlobalContext: false,
-      // One connection: what one statement prepared there is what the next read finds.
-      pool: { min: 0, max: 1 },
-    });
+    // As a service configures its ORM, with one connection: what a statement prepared there, the next read finds.
+    orm = await MikroORM.init(ormOptions({ service: 'reporting', entities: [], migrations: [] }, db.adminUrl, 1));
     await orm.em
       .fork()
       .execute(

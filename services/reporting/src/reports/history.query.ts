@@ -66,7 +66,10 @@ function historyParams(input: HistoryInput, limit: number | null): unknown[] {
   return [input.tenantId, input.productId, ...keyword, bucketFloor(input.from, input.bucket), input.to, limit];
 }
 
-/** Prepared (readPrepared): a history is read many times a second, and planning cost as much as reading. */
+/**
+ * Prepared (readPrepared), as the other reads a request runs; here planning is small (0.1 ms beside 0.5 ms of
+ * reading 1,440 rows at 10 M rows), unlike the products page's.
+ */
 async function historyRows(em: EntityManager, input: HistoryInput, limit: number | null = null): Promise<HistoryRow[]> {
   const sql = historySql(input.bucket, input.keywordId !== undefined);
   return readPrepared<HistoryRow>(em, sql, historyParams(input, limit));

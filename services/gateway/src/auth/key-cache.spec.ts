@@ -1,4 +1,4 @@
-import { register } from 'prom-client';
+import { metricValue } from '../../../../libs/resilience/test/metric-value';
 import { KEY_CACHE_LOOKUPS, KeyCache } from './key-cache';
 import { StoredKey } from './tenants.store';
 
@@ -47,9 +47,8 @@ function database(keys: Record<string, StoredKey>) {
   };
 }
 
-async function lookups(result: 'hit' | 'miss'): Promise<number> {
-  const metric = await register.getSingleMetric(KEY_CACHE_LOOKUPS)?.get();
-  return metric?.values.find((value) => value.labels.result === result)?.value ?? 0;
+function lookups(result: 'hit' | 'miss'): Promise<number> {
+  return metricValue(KEY_CACHE_LOOKUPS, { result });
 }
 
 describe('KeyCache', () => {

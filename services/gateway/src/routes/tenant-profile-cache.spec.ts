@@ -1,4 +1,4 @@
-import { register } from 'prom-client';
+import { metricValue } from '../../../../libs/resilience/test/metric-value';
 import { TENANT_PROFILE_LOOKUPS, TenantProfileCache } from './tenant-profile-cache';
 
 interface Profile {
@@ -36,9 +36,8 @@ function profiles(initial: Record<string, Profile>) {
   };
 }
 
-async function lookups(result: 'hit' | 'miss'): Promise<number> {
-  const metric = await register.getSingleMetric(TENANT_PROFILE_LOOKUPS)?.get();
-  return metric?.values.find((value) => value.labels.result === result)?.value ?? 0;
+function lookups(result: 'hit' | 'miss'): Promise<number> {
+  return metricValue(TENANT_PROFILE_LOOKUPS, { result });
 }
 
 describe('TenantProfileCache', () => {

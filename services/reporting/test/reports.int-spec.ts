@@ -11,6 +11,7 @@ import {
 import { RpcRemoteError } from '@shelfwatch/messaging';
 import { ServiceUnderTest, bootService } from '../../../libs/platform/test/service-harness';
 import { ReportingAppModule } from '../src/app.module';
+import { EXPORT_HEADER } from '../src/reports/export.query';
 import { ReportsService } from '../src/reports/reports.service';
 import { generateHistory, tenantOf } from './support/history.generator';
 import { ReadModelDump } from './support/history.oracle';
@@ -139,6 +140,46 @@ describe('reporting report queries', () => {
       ),
     );
     expect(chunks).toBeGreaterThan(1);
+  });
+
+  it("exports the marketplace's own words as RFC 4180 fields, cutting chunks by bytes and a long line whole", async () => {
+    const tenant = randomUUID();
+    const [productId, keywordId] = [randomUUID(), randomUUID()];
+    const hour = (h: number): string => new Date(Date.UTC(2026, 10, 2, h)).toISOString();
+    const awkward = { seller: 'say "hi", then', availability: 'in\rstock', condition: 'line\nbreak' };
+    const long = 'é'.repeat(3_000); // 6,000 bytes in UTF-8: more than a 4,096-byte chunk on its own
+    const insert = `insert into reporting.rank_hourly (tenant_id, product_id, keyword_id, bucket, last_at, samples,
+        rank_min, rank_max, rank_last, my_price, competitor_min, price_source, currency, order_fidelity, seller_id,
+        availability, review_count, review_rating, placement, condition)
+      values (?, ?, ?, ?, ?, 2, ?, 5, 5, 29.99, ?, 'observed', 'USD', 'approximate', ?, ?, ?, ?, 'organic', ?)`;
+    const rows = [
+      [hour(0), null, null, awkward.seller, awkward.availability, 3, 4.5, awkward.condition],
+      [hour(1), 4, 27.5, null, null, null, null, long],
+      [hour(2), 5, null, 'plain', null, null, null, null],
+    ] as const;
+    for (const [bucket, rankMin, competitor, ...listing] of rows) {
+      await sut.em().execute(insert, [tenant, productId, keywordId, bucket, bucket, rankMin, competitor, ...listing]);
+    }
+    const chunks: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page: ReportingExportPage = await sut.rpc.request(REPORTING_RPC.exportPage, {
+        tenantId: tenant,
+        from: hour(0),
+        to: hour(3),
+        cursor,
+        maxBytes: 4_096,
+      });
+      chunks.push(page.csv);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    const key = `${productId},${keywordId}`;
+    expect(chunks).toEqual([
+      `${EXPORT_HEADER}${key},${hour(0)},,5,5,2,29.99,,observed,USD,"say ""hi"", then","in\rstock",3,4.50,organic,` +
+        '"line\nbreak",approximate\n',
+      `${key},${hour(1)},4,5,5,2,29.99,27.50,observed,USD,,,,,organic,${long},approximate\n`,
+      `${key},${hour(2)},5,5,5,2,29.99,,observed,USD,plain,,,,organic,,approximate\n`,
+    ]);
   });
 
   it("answers not_found for another tenant's product and invalid for a reversed range", async () => {

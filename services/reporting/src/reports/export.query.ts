@@ -1,6 +1,5 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { ReportingBucket, ReportingExportPage } from '@shelfwatch/contracts';
-import { EntityManagerSource, inTransaction } from '@shelfwatch/persistence';
+import { EntityManagerSource, freshEm } from '@shelfwatch/persistence';
 import { z } from 'zod';
 import { ReportingError } from '../reporting.errors';
 import { bucketTable } from './history.query';
@@ -33,10 +32,12 @@ export const EXPORT_COLUMNS = [
 
 export const EXPORT_HEADER = `${EXPORT_COLUMNS.join(',')}\n`;
 
-/** A CSV line is at least ~100 bytes: no chunk can hold more rows than its bytes over this. */
-const MIN_LINE_BYTES = 100;
-/** Rows the server-side cursor hands over at a time: what the service holds of a chunk besides its text. */
-export const EXPORT_FETCH_ROWS = 200;
+/**
+ * A CSV line is at least 130 bytes (two uuids, an instant, 17 commas, and samples, my price, its source, currency and
+ * order fidelity, never empty): a chunk reads at most its bytes over this many rows. Only a bound on what is read:
+ * were a line shorter, a chunk would hold fewer lines than fit and the next would go on from there.
+ */
+const MIN_LINE_BYTES = 130;
 
 const cursorSchema = z.tuple([z.uuid(), z.uuid(), z.iso.datetime({ offset: true })]);
 type ExportKey = z.infer<typeof cursorSchema>;
@@ -53,71 +54,53 @@ export function decodeExportCursor(cursor: string): ExportKey {
   }
 }
 
-interface ExportRow {
-  product_id: string;
-  keyword_id: string;
-  bucket: Date;
-  rank_min: number | null;
-  rank_max: number | null;
-  rank_last: number | null;
-  samples: number;
-  my_price: string;
-  competitor_min: string | null;
-  price_source: string;
-  currency: string;
-  seller_id: string | null;
-  availability: string | null;
-  review_count: number | null;
-  review_rating: string | null;
-  placement: string | null;
-  condition: string | null;
-  order_fidelity: string;
+/**
+ * One CSV field (RFC 4180) as Postgres renders it: the marketplace's own words (a seller id, a condition like
+ * `New, with tags`) are quoted when they hold a comma, a quote or a line break; absent is empty.
+ */
+function csvText(column: string): string {
+  return `case when ${column} ~ '[",\\r\\n]' then '"' || replace(${column}, '"', '""') || '"' else coalesce(${column}, '') end`;
+}
+
+/** A number's field: its text as Postgres writes it (`29.99`, `7`), absent is empty. */
+function csvNumber(column: string): string {
+  return `coalesce(${column}::text, '')`;
 }
 
 /**
- * One CSV field (RFC 4180): the marketplace's own words (a seller id, a condition like `New, with tags`) are quoted
- * when they hold a comma, a quote or a line break; every other field is a uuid, an instant, a number or a code.
+ * The SQL of one CSV line (without its line break), in {@link EXPORT_COLUMNS} order: Postgres renders each row as
+ * one text, so the service neither builds nor holds an object of 18 fields per row (see {@link exportPage}). The
+ * line starts with the row's key (two uuids and an ISO instant, none with a comma), which the cursor is read from.
  */
-function csvCell(cell: string | number | null): string {
-  const text = cell === null ? '' : String(cell);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export const CSV_LINE_SQL = `concat_ws(',', product_id, keyword_id,
+    to_char(bucket at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    ${['rank_min', 'rank_max', 'rank_last', 'samples', 'my_price', 'competitor_min'].map(csvNumber).join(', ')},
+    ${['price_source', 'currency', 'seller_id', 'availability'].map(csvText).join(', ')},
+    ${['review_count', 'review_rating'].map(csvNumber).join(', ')},
+    ${['placement', 'condition', 'order_fidelity'].map(csvText).join(', ')}) as line`;
 
-/** One CSV line, in {@link EXPORT_COLUMNS} order. */
-export function csvLine(row: ExportRow): string {
-  const cells = [
-    row.product_id,
-    row.keyword_id,
-    new Date(row.bucket).toISOString(),
-    row.rank_min,
-    row.rank_max,
-    row.rank_last,
-    row.samples,
-    row.my_price,
-    row.competitor_min,
-    row.price_source,
-    row.currency,
-    row.seller_id,
-    row.availability,
-    row.review_count,
-    row.review_rating,
-    row.placement,
-    row.condition,
-    row.order_fidelity,
-  ];
-  return `${cells.map(csvCell).join(',')}\n`;
-}
-
-/** One keyset chunk: (tenant, …filters' values, from, to, limit). */
+/**
+ * One chunk, built by Postgres in one statement: the rows of a keyset range (at most as many as could fit), each
+ * line's running byte count, and of those the lines that fit in the chunk's byte budget (always the first), joined.
+ * Binds: tenant, …the filters' values, from, to, the range's limit, the byte budget.
+ */
 export function exportSql(bucket: ReportingBucket, filters: string[]): string {
-  return `select product_id, keyword_id, bucket, rank_min, rank_max, rank_last, samples, my_price, competitor_min,
-            price_source, currency, seller_id, availability, review_count, review_rating, placement, condition,
-            order_fidelity
-       from ${bucketTable(bucket)}
-      where tenant_id = ? ${filters.join(' ')}
-        and bucket >= ?::timestamptz and bucket < ?::timestamptz
-      order by tenant_id, product_id, keyword_id, bucket
-      limit ?`;
+  return `with page as (
+      select line, row_number() over w as n, sum(octet_length(line) + 1) over w as ends_at
+        from (select ${CSV_LINE_SQL}, tenant_id, product_id, keyword_id, bucket
+                from ${bucketTable(bucket)}
+               where tenant_id = ? ${filters.join(' ')}
+                 and bucket >= ?::timestamptz and bucket < ?::timestamptz
+               order by tenant_id, product_id, keyword_id, bucket
+               limit ?) r
+      window w as (order by tenant_id, product_id, keyword_id, bucket rows unbounded preceding)
+    ), taken as (
+      select line, n from page where n = 1 or ends_at <= ?
+    )
+    select (select count(*) from page)::int as read,
+           (select count(*) from taken)::int as taken,
+           (select string_agg(line || E'\\n', '' order by n) from taken) as csv,
+           (select line from taken order by n desc limit 1) as last`;
 }
 
 /** The keyset condition after a cursor (binds tenant, product, keyword, bucket). */
@@ -137,9 +120,10 @@ export interface ExportInput {
 /**
  * One chunk of the export: a keyset range of the primary key `(tenant_id, product_id, keyword_id, bucket)`
  * after the cursor, so every chunk costs the same however deep into the export it is, and neither side
- * ever holds more than one chunk. The range is read through a server-side cursor, {@link EXPORT_FETCH_ROWS}
- * rows at a time, until the chunk is full: the service holds the chunk's text and one slice of rows, and reads
- * at most one slice more than the chunk takes.
+ * ever holds more than one chunk. Postgres renders the lines and joins those that fit ({@link exportSql}), so the
+ * service receives one text per chunk: rows read into the service, 18 parsed fields or even one line each, lived
+ * across its young generation's collections, were promoted to the old space and grew it by 130–220 MiB over a
+ * 1 M-row export before a full collection freed them (bench/REPORTING-REPORT.md).
  */
 export async function exportPage(source: EntityManagerSource, input: ExportInput): Promise<ReportingExportPage> {
   const after = input.cursor === undefined ? null : decodeExportCursor(input.cursor);
@@ -157,51 +141,33 @@ export async function exportPage(source: EntityManagerSource, input: ExportInput
     filters.push(EXPORT_AFTER);
     params.push(input.tenantId, ...after);
   }
+  const header = after ? '' : EXPORT_HEADER;
   const limit = Math.ceil(input.maxBytes / MIN_LINE_BYTES);
-  const query = {
-    sql: exportSql(input.bucket, filters),
-    params: [...params, bucketFloor(input.from, input.bucket), input.to, limit],
+  const budget = input.maxBytes - Buffer.byteLength(header);
+  const [chunk] = await freshEm(source).execute<ChunkRow[]>(exportSql(input.bucket, filters), [
+    ...params,
+    bucketFloor(input.from, input.bucket),
+    input.to,
+    limit,
+    budget,
+  ]);
+  const more = chunk !== undefined && (chunk.taken < chunk.read || chunk.read === limit);
+  return {
+    csv: header + (chunk?.csv ?? ''),
+    rows: chunk?.taken ?? 0,
+    nextCursor: more && chunk.last !== null ? cursorAfter(chunk.last) : null,
   };
-  return inTransaction(source, (tx) => readChunk(tx, query, after ? '' : EXPORT_HEADER, input.maxBytes, limit));
 }
 
-/** Fills a chunk from a cursor over `query` (inside the caller's transaction). */
-async function readChunk(
-  tx: EntityManager,
-  query: { sql: string; params: (string | number)[] },
-  header: string,
-  maxBytes: number,
-  limit: number,
-): Promise<ReportingExportPage> {
-  await tx.execute(`declare export_chunk no scroll cursor for ${query.sql}`, query.params, 'run');
-  let csv = header;
-  let taken = 0;
-  let read = 0;
-  let last: ExportRow | undefined;
-  let full = false;
-  while (!full) {
-    const rows = await tx.execute<ExportRow[]>(`fetch ${EXPORT_FETCH_ROWS} from export_chunk`);
-    read += rows.length;
-    for (const row of rows) {
-      const line = csvLine(row);
-      if (taken > 0 && csv.length + line.length > maxBytes) {
-        full = true;
-        break;
-      }
-      csv += line;
-      taken += 1;
-      last = row;
-    }
-    if (rows.length < EXPORT_FETCH_ROWS) {
-      break;
-    }
-  }
-  await tx.execute('close export_chunk', [], 'run');
-  const more = full || read === limit;
-  return {
-    csv,
-    rows: taken,
-    nextCursor:
-      more && last ? encodeExportCursor([last.product_id, last.keyword_id, new Date(last.bucket).toISOString()]) : null,
-  };
+interface ChunkRow {
+  read: number;
+  taken: number;
+  csv: string | null;
+  last: string | null;
+}
+
+/** The cursor after a line: the line's first three fields are its key (see {@link CSV_LINE_SQL}). */
+function cursorAfter(line: string): string {
+  const [productId = '', keywordId = '', bucket = ''] = line.split(',', 3);
+  return encodeExportCursor([productId, keywordId, bucket]);
 }

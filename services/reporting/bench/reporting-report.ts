@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { BRANDS_SQL } from '../src/reports/brands.query';
 import { DASHBOARD_SQL } from '../src/reports/dashboard.query';
-import { EXPORT_AFTER, exportSql } from '../src/reports/export.query';
+import { EXPORT_AFTER, EXPORT_HEADER, chunkBounds, exportSql } from '../src/reports/export.query';
 import { historySql } from '../src/reports/history.query';
 import { dayRange } from '../src/reports/time-range';
 import { ExportFigures, Latency } from './reporting-probes';
@@ -30,6 +30,9 @@ export async function explainAll(
         [at.tenantId],
       )
     ).rows;
+    // The gateway's chunks: 256 KiB, the first with the header.
+    const firstChunk = chunkBounds(256 * 1024, EXPORT_HEADER);
+    const laterChunk = chunkBounds(256 * 1024, '');
     const queries: Record<string, [string, unknown[]]> = {
       dashboard: [
         DASHBOARD_SQL,
@@ -37,10 +40,20 @@ export async function explainAll(
       ],
       brands30d: [BRANDS_SQL, [at.tenantId, at.keywordId, first, endExclusive, 10]],
       rankHistory30dHour: [historySql('hour', false), [at.tenantId, at.productId, at.from, at.to, null]],
-      exportFirstChunk: [exportSql('hour', []), [at.tenantId, at.from, at.to, 2622]],
+      exportFirstChunk: [exportSql('hour', []), [at.tenantId, at.from, at.to, firstChunk.limit, firstChunk.budget]],
       exportChunkMidway: [
         exportSql('hour', [EXPORT_AFTER]),
-        [at.tenantId, at.tenantId, middle?.product_id, middle?.keyword_id, middle?.bucket, at.from, at.to, 2622],
+        [
+          at.tenantId,
+          at.tenantId,
+          middle?.product_id,
+          middle?.keyword_id,
+          middle?.bucket,
+          at.from,
+          at.to,
+          laterChunk.limit,
+          laterChunk.budget,
+        ],
       ],
     };
     const plans: Record<string, string> = {};
@@ -85,6 +98,14 @@ export interface ReportingBenchResults {
 }
 
 /** The headline figures of a run beside another's (`before`), as the issue states its aims. */
+/** Whether two runs are on the same kind of machine: the hosts change between sessions, and so do the figures. */
+function sameMachine(before: ReportingBenchResults, after: ReportingBenchResults): string {
+  const kind = (r: ReportingBenchResults): string => `${r.machine.cpus} × ${r.machine.cpuModel}`;
+  return kind(before) === kind(after)
+    ? 'same machine'
+    : `before on ${kind(before)}, after on ${kind(after)}: not the same host, so only large differences mean anything`;
+}
+
 function comparison(before: ReportingBenchResults, after: ReportingBenchResults): string[] {
   const p95 = (r: ReportingBenchResults, name: string): string => String(r.latency[name]?.p95 ?? 'n/a');
   const warm = (r: ReportingBenchResults, name: string): string => String(r.cached.latency[name]?.p95 ?? 'n/a');
@@ -113,7 +134,7 @@ function comparison(before: ReportingBenchResults, after: ReportingBenchResults)
     ['CSV export 1 M rows, service RSS growth (no heap cap)', growth(before), growth(after), '< 100 MB'],
   ];
   return [
-    `## Before and after (${before.date} → ${after.date}, same bench, same machine)`,
+    `## Before and after (${before.date} → ${after.date}, same bench, ${sameMachine(before, after)})`,
     '',
     '| figure | before | after | aim |',
     '| --- | ---: | ---: | ---: |',

@@ -117,6 +117,11 @@ export interface ExportInput {
   maxBytes: number;
 }
 
+/** A chunk's last two binds of {@link exportSql}: the rows it reads at most, and the bytes its lines may take. */
+export function chunkBounds(maxBytes: number, header: string): { limit: number; budget: number } {
+  return { limit: Math.ceil(maxBytes / MIN_LINE_BYTES), budget: maxBytes - Buffer.byteLength(header) };
+}
+
 /**
  * One chunk of the export: a keyset range of the primary key `(tenant_id, product_id, keyword_id, bucket)`
  * after the cursor, so every chunk costs the same however deep into the export it is, and neither side
@@ -142,8 +147,7 @@ export async function exportPage(source: EntityManagerSource, input: ExportInput
     params.push(input.tenantId, ...after);
   }
   const header = after ? '' : EXPORT_HEADER;
-  const limit = Math.ceil(input.maxBytes / MIN_LINE_BYTES);
-  const budget = input.maxBytes - Buffer.byteLength(header);
+  const { limit, budget } = chunkBounds(input.maxBytes, header);
   const [chunk] = await freshEm(source).execute<ChunkRow[]>(exportSql(input.bucket, filters), [
     ...params,
     bucketFloor(input.from, input.bucket),

@@ -29,6 +29,7 @@ import {
 } from '../services/reporting/bench/reporting-probes';
 import { ReportingBenchResults, explainAll, writeReport } from '../services/reporting/bench/reporting-report';
 import { benchPhases, machineInfo } from './bench-report';
+import { cpuMsPer, cpuSnapshot } from './process-cpu';
 
 const QUICK = process.argv.includes('--quick');
 /** The value after `--<name>`, if given. */
@@ -99,8 +100,11 @@ function before(): ReportingBenchResults | undefined {
 }
 
 /** Publishes `INGEST_EVENTS` recorded crawls at once; the time until the projection acknowledged them all. */
-async function ingest(nats: TestNats): Promise<ReportingBenchResults['ingest']> {
+async function ingest(nats: TestNats, servicePid: number | undefined): Promise<ReportingBenchResults['ingest']> {
   const events = recordedCrawls(INGEST_EVENTS, 50, 10);
+  const cpu = (): Record<string, number> =>
+    cpuSnapshot({ reporting: servicePid, bench: process.pid }, { postgres: 'postgres', nats: 'nats-server' });
+  const cpuBefore = cpu();
   const started = performance.now();
   for (let i = 0; i < events.length; i += 64) {
     const slice = events.slice(i, i + 64);
@@ -108,6 +112,7 @@ async function ingest(nats: TestNats): Promise<ReportingBenchResults['ingest']> 
       slice.map((e) => nats.js.publish(nats.topology.subject(e.type), JSON.stringify(e), { msgID: e.id })),
     );
   }
+  const publishSeconds = (performance.now() - started) / 1_000;
   await eventually(
     async () => {
       const info = await nats.jsm.consumers.info(nats.topology.streamName(STREAMS.RANKING), 'reporting-ranking');
@@ -122,9 +127,11 @@ async function ingest(nats: TestNats): Promise<ReportingBenchResults['ingest']> 
   return {
     events: INGEST_EVENTS,
     seconds,
+    publishSeconds,
     eventsPerSec: INGEST_EVENTS / seconds,
     standingRowsPerSec: (INGEST_EVENTS * 10) / seconds,
     shelfEntriesPerSec: (INGEST_EVENTS * 100) / seconds,
+    cpuMsPerEvent: cpuMsPer(cpuBefore, cpu(), INGEST_EVENTS),
   };
 }
 
@@ -257,7 +264,7 @@ async function main(): Promise<void> {
     let child = spawnReporting(ROOT, uncached);
     await ready();
     const rssAfterBootMiB = memoryOf(child.pid ?? 0).rssMiB;
-    const ingested = await ingest(nats);
+    const ingested = await ingest(nats, child.pid);
     console.log('ingest', ingested);
     const names = Object.keys(queries(from, to));
     const latency = await latencies(rpc, names, { from, to }, 20);

@@ -87,6 +87,10 @@ export interface ReportingBenchResults {
     eventsPerSec: number;
     standingRowsPerSec: number;
     shelfEntriesPerSec: number;
+    /** Until the bench's last publish was acknowledged (absent in runs before 2026-12-07). */
+    publishSeconds?: number;
+    /** CPU ms per event of each process (reporting, the bench, Postgres, NATS) over the whole ingest. */
+    cpuMsPerEvent?: Record<string, number>;
   };
   latency: Record<string, Latency>;
   cached: { latency: Record<string, Latency>; dashboardHitRatio: string };
@@ -181,6 +185,14 @@ export function writeReport(dir: string, r: ReportingBenchResults, before?: Repo
     `projected by the service in batch mode: ${r.ingest.seconds.toFixed(1)} s, **${r.ingest.eventsPerSec.toFixed(0)} events/s**,`,
     `${r.ingest.standingRowsPerSec.toFixed(0)} standing rows/s (each into the hourly and daily buckets and the latest rank) and`,
     `${r.ingest.shelfEntriesPerSec.toFixed(0)} shelf entries/s (into brand slots).`,
+    r.ingest.publishSeconds === undefined
+      ? ''
+      : `The bench had published (and JetStream acknowledged) every event after ${r.ingest.publishSeconds.toFixed(1)} s.`,
+    r.ingest.cpuMsPerEvent === undefined
+      ? ''
+      : `CPU per event: ${Object.entries(r.ingest.cpuMsPerEvent)
+          .map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`)
+          .join(', ')} (all of it, over the ${r.ingest.seconds.toFixed(1)} s).`,
     '',
     '## Query latency over NATS request/reply (ms, every answer computed: cache TTL 0)',
     '',

@@ -180,6 +180,19 @@ describe('reporting report queries', () => {
       `${key},${hour(1)},4,5,5,2,29.99,27.50,observed,USD,,,,,organic,${long},approximate\n`,
       `${key},${hour(2)},5,5,5,2,29.99,,observed,USD,plain,,,,organic,,approximate\n`,
     ]);
+    // Filtered by product and keyword, after a cursor: the binds of every filter line up with the statement's
+    const filtered = { tenantId: tenant, productId, keywordId, from: hour(0), to: hour(3), maxBytes: 4_096 };
+    const first: ReportingExportPage = await sut.rpc.request(REPORTING_RPC.exportPage, filtered);
+    const rest: ReportingExportPage = await sut.rpc.request(REPORTING_RPC.exportPage, {
+      ...filtered,
+      cursor: first.nextCursor,
+    });
+    expect([first.rows, rest.rows, first.csv + rest.csv]).toEqual([1, 1, chunks.slice(0, 2).join('')]);
+    const otherKeyword = await sut.rpc.request<ReportingExportPage>(REPORTING_RPC.exportPage, {
+      ...filtered,
+      keywordId: randomUUID(),
+    });
+    expect(otherKeyword).toEqual({ csv: EXPORT_HEADER, rows: 0, nextCursor: null });
   });
 
   it("answers not_found for another tenant's product and invalid for a reversed range", async () => {

@@ -39,7 +39,7 @@ export async function explainAll(
         [at.tenantId, at.tenantId, at.tenantId, at.to, at.to, at.tenantId, at.tenantId, at.tenantId],
       ],
       brands30d: [BRANDS_SQL, [at.tenantId, at.keywordId, first, endExclusive, 10]],
-      rankHistory30dHour: [historySql('hour', false), [at.tenantId, at.productId, at.from, at.to, null]],
+      rankHistory30dHour: [historySql('rank', 'hour', false), [at.tenantId, at.productId, at.from, at.to, null]],
       exportFirstChunk: [exportSql('hour', []), [at.tenantId, at.from, at.to, firstChunk.limit, firstChunk.budget]],
       exportChunkMidway: [
         exportSql('hour', [EXPORT_AFTER]),

@@ -15,6 +15,7 @@ import {
 } from '@shelfwatch/testing';
 import { DEAD_LETTER_HEADERS } from '../src/dead-letter';
 import { EventHandlerFn } from '../src/event-handler';
+import { EventConsumerOptions } from '../src/message-processor';
 import { PermanentHandlerError } from '../src/handler-errors';
 
 describe('consumer failure handling', () => {
@@ -45,9 +46,12 @@ describe('consumer failure handling', () => {
     await db.drop();
   });
 
-  async function start(handler: EventHandlerFn<'tracking.keyword.added'>, maxUnclassifiedFailures = 4): Promise<void> {
+  async function start(
+    handler: EventHandlerFn<'tracking.keyword.added'>,
+    options: Partial<EventConsumerOptions> = {},
+  ): Promise<void> {
     const handlers = new Map<EventType, EventHandlerFn>([['tracking.keyword.added', handler as EventHandlerFn]]);
-    const { consumer, nc } = await consumerFor(orm, nats, handlers, { maxUnclassifiedFailures });
+    const { consumer, nc } = await consumerFor(orm, nats, handlers, { maxUnclassifiedFailures: 4, ...options });
     stop = async () => {
       await consumer.stop();
       await nc.close();
@@ -123,15 +127,44 @@ describe('consumer failure handling', () => {
     expect(await deadLetters()).toHaveLength(1);
   });
 
+  it('in batch mode dead-letters the poison messages of a batch as they arrive and applies the rest once', async () => {
+    const subject = nats.topology.subject('tracking.keyword.added');
+    await publish('before-poison');
+    await nats.js.publish(subject, 'not json at all', { msgID: 'bad-text' });
+    await nats.js.publish(subject, JSON.stringify({ ...aKeywordAddedEvent(), data: {} }), { msgID: 'bad-shape' });
+    await publish('after-poison');
+    let calls = 0;
+    await start(
+      async (event, ctx) => {
+        calls += 1;
+        await ctx.em.execute('insert into ranking.effects values (?, ?)', [event.id, event.data.keyword], 'run');
+      },
+      { batchSize: 50 },
+    );
+    await eventually(async () =>
+      expect(await effects()).toEqual([{ keyword: 'after-poison' }, { keyword: 'before-poison' }]),
+    );
+    await eventually(async () => expect(await deadLetters()).toHaveLength(2));
+    const parked = await deadLetters();
+    expect(parked.map((m) => m.header.get(DEAD_LETTER_HEADERS.messageId)).sort()).toEqual(['bad-shape', 'bad-text']);
+    expect(parked.map((m) => m.header.get(DEAD_LETTER_HEADERS.reason))).toEqual(['invalid_payload', 'invalid_payload']);
+    await expectSettledForGood();
+    // Neither poison message rolled the batch back: each good one was applied once, in the same batch
+    expect(calls).toBe(2);
+  });
+
   it('dead-letters an always-failing message after max_deliver while other messages flow', async () => {
     const seen: Record<string, number> = {};
-    await start(async (event, ctx) => {
-      seen[event.data.keyword] = (seen[event.data.keyword] ?? 0) + 1;
-      if (event.data.keyword === 'poison') {
-        throw new Error('always broken');
-      }
-      await ctx.em.execute('insert into ranking.effects values (?, ?)', [event.id, event.data.keyword], 'run');
-    }, 3);
+    await start(
+      async (event, ctx) => {
+        seen[event.data.keyword] = (seen[event.data.keyword] ?? 0) + 1;
+        if (event.data.keyword === 'poison') {
+          throw new Error('always broken');
+        }
+        await ctx.em.execute('insert into ranking.effects values (?, ?)', [event.id, event.data.keyword], 'run');
+      },
+      { maxUnclassifiedFailures: 3 },
+    );
     await publish('poison');
     for (const keyword of ['a', 'b', 'c']) {
       await publish(keyword);

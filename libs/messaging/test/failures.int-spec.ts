@@ -127,7 +127,7 @@ describe('consumer failure handling', () => {
     expect(await deadLetters()).toHaveLength(1);
   });
 
-  it('in batch mode dead-letters the poison messages of a batch as they arrive and applies the rest once', async () => {
+  it('in batch mode dead-letters the poison messages of a batch and applies the rest once, without a rollback', async () => {
     const subject = nats.topology.subject('tracking.keyword.added');
     await publish('before-poison');
     await nats.js.publish(subject, 'not json at all', { msgID: 'bad-text' });

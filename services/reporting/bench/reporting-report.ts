@@ -101,7 +101,6 @@ export interface ReportingBenchResults {
   load?: Record<string, number[]>;
 }
 
-/** The headline figures of a run beside another's (`before`), as the issue states its aims. */
 /** Whether two runs are on the same kind of machine: the hosts change between sessions, and so do the figures. */
 function sameMachine(before: ReportingBenchResults, after: ReportingBenchResults): string {
   const kind = (r: ReportingBenchResults): string => `${r.machine.cpus} × ${r.machine.cpuModel}`;
@@ -110,6 +109,7 @@ function sameMachine(before: ReportingBenchResults, after: ReportingBenchResults
     : `before on ${kind(before)}, after on ${kind(after)}: not the same host, so only large differences mean anything`;
 }
 
+/** The headline figures of a run beside another's (`before`), as the issue states its aims. */
 function comparison(before: ReportingBenchResults, after: ReportingBenchResults): string[] {
   const p95 = (r: ReportingBenchResults, name: string): string => String(r.latency[name]?.p95 ?? 'n/a');
   const warm = (r: ReportingBenchResults, name: string): string => String(r.cached.latency[name]?.p95 ?? 'n/a');

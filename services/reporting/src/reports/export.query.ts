@@ -127,7 +127,7 @@ export function chunkBounds(maxBytes: number, header: string): { limit: number; 
  * after the cursor, so every chunk costs the same however deep into the export it is, and neither side
  * ever holds more than one chunk. Postgres renders the lines and joins those that fit ({@link exportSql}), so the
  * service receives one text per chunk: rows read into the service, 18 parsed fields or even one line each, lived
- * across its young generation's collections, were promoted to the old space and grew it by 130–220 MiB over a
+ * across its young generation's collections, were promoted to the old space and grew it by 220–230 MiB over a
  * 1 M-row export before a full collection freed them (bench/REPORTING-REPORT.md).
  */
 export async function exportPage(source: EntityManagerSource, input: ExportInput): Promise<ReportingExportPage> {

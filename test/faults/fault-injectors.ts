@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { jetstream } from '@nats-io/jetstream';
+import { Client } from 'pg';
 import { NatsConnection } from '@nats-io/transport-node';
 import { Topology } from '@shelfwatch/messaging';
 import { PrivateNats, TcpProxy, eventually, pause } from '@shelfwatch/testing';
@@ -73,41 +74,47 @@ function killService(name: string): Fault {
   };
 }
 
-async function relayState(databaseUrl: string, schema: string): Promise<{ pending: number; locked: boolean }> {
-  const client = suiteClient(databaseUrl);
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pending: string; locked: boolean }>(
-      `select (select count(*) from "${schema}".outbox where published_at is null) as pending,
-              exists (select 1 from pg_locks where locktype = 'advisory' and granted
-                        and objid = (hashtext($1)::bigint & 4294967295)::oid) as locked`,
-      [`${schema}.outbox`],
-    );
-    return { pending: Number(rows[0]?.pending ?? 0), locked: rows[0]?.locked ?? false };
-  } finally {
-    await client.end();
-  }
+/** Committed rows of a service's outbox that no relay has published yet. */
+async function unpublished(client: Client, schema: string): Promise<number> {
+  const { rows } = await client.query<{ pending: string }>(
+    `select count(*) as pending from "${schema}".outbox where published_at is null`,
+  );
+  return Number(rows[0]?.pending ?? 0);
 }
 
 /**
- * The crawler killed while its outbox holds committed, unpublished rows, at best while its relay holds the
- * relay lock (a batch in flight). Confirmed by unpublished rows seen just before the kill.
+ * The crawler killed while its outbox holds committed, unpublished rows. The suite takes the relay's advisory
+ * lock itself (the key `OutboxRelay` locks per batch), so the relay publishes nothing while the round's
+ * crawls commit their rows: the kill always meets rows between commit and publish. Waiting for the relay's own
+ * batch instead was a race: its batches take milliseconds, and a CI run once saw none within 5 s (unconfirmed).
+ * The lock is let go once the process is dead; the restarted relay must publish every row. Confirmed by
+ * unpublished rows counted under the lock just before the kill.
  */
 const relayKill: Fault = async (targets) => {
   const producer = byName(targets, 'crawler');
-  const url = targets.pg.adminUrl();
-  let state = { pending: 0, locked: false };
-  const deadline = Date.now() + 5_000;
-  while (!(state.pending > 0 && state.locked) && Date.now() < deadline) {
-    state = await relayState(url, 'crawler');
-  }
-  const at = Date.now();
-  const signal = await producer.kill9();
+  const holder = suiteClient(targets.pg.adminUrl());
+  await holder.connect();
+  const killed = await (async () => {
+    try {
+      await holder.query('select pg_advisory_lock(hashtext($1))', ['crawler.outbox']);
+      const pending = await eventually(async () => {
+        const count = await unpublished(holder, 'crawler');
+        if (count === 0) {
+          throw new Error('no unpublished crawler outbox row yet');
+        }
+        return count;
+      }, 30_000).catch(() => 0);
+      return { pending, at: Date.now(), signal: await producer.kill9() };
+    } finally {
+      await holder.end(); // the session's lock goes with it
+    }
+  })();
   await pause(1_000);
   producer.start();
-  const evidence = `${state.pending} rows committed, unpublished${state.locked ? ', relay lock held' : ''}; exit signal ${signal}`;
-  const confirmed = state.pending > 0 && signal === 'SIGKILL';
-  const note = 'killed once unpublished rows (and the lock) were seen';
+  const { pending, at, signal } = killed;
+  const evidence = `${pending} rows committed, unpublished (relay held off by the suite's lock); exit signal ${signal}`;
+  const confirmed = pending > 0 && signal === 'SIGKILL';
+  const note = 'killed with committed rows its relay could not publish yet';
   return outcome('kill -9 outbox relay (crawler) between commit and publish', at, note, confirmed, evidence);
 };
 

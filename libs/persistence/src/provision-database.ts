@@ -50,27 +50,32 @@ export async function ensureServiceSchema(adminUrl: string, service: ServiceName
   const role = serviceRole(service);
   const schema = serviceSchema(service);
   const database = databaseName(adminUrl);
-  await withClient(adminUrl, async (client) => {
-    // Serialise concurrent provisioners: CREATE ROLE has no IF NOT EXISTS.
-    await client.query('select pg_advisory_lock(hashtext($1))', ['shelfwatch.provision']);
+  // Serialise concurrent provisioners on the whole server, not per database: roles are cluster-wide, and two
+  // provisioners of different databases altering one role at once fail with "tuple concurrently updated" (seen
+  // when two test files started services side by side). An advisory lock belongs to one database, so it is held
+  // on a connection to `postgres`, which every server has.
+  await withClient(withDatabase(adminUrl, 'postgres'), async (lock) => {
+    await lock.query('select pg_advisory_lock(hashtext($1))', ['shelfwatch.provision']);
     try {
-      const exists = await client.query('select 1 from pg_roles where rolname = $1', [role]);
-      if (exists.rowCount === 0) {
-        // Roles are cluster-wide while the lock above is per database: another database's provisioner may win.
-        await client.query(`create role ${quoteIdent(role)} login`).catch(ignoreCode('42710'));
-      }
-      if (password !== undefined) {
-        await client.query(`alter role ${quoteIdent(role)} with login password ${quoteLiteral(password)}`);
-      }
-      await client.query(`grant connect on database ${quoteIdent(database)} to ${quoteIdent(role)}`);
-      await client.query(`create schema if not exists ${quoteIdent(schema)} authorization ${quoteIdent(role)}`);
-      await client.query(`alter schema ${quoteIdent(schema)} owner to ${quoteIdent(role)}`);
-      await client.query(
-        `alter role ${quoteIdent(role)} in database ${quoteIdent(database)} set search_path = ${quoteIdent(schema)}`,
-      );
-      await client.query(`revoke create on schema public from public`);
+      await withClient(adminUrl, async (client) => {
+        const exists = await client.query('select 1 from pg_roles where rolname = $1', [role]);
+        if (exists.rowCount === 0) {
+          // CREATE ROLE has no IF NOT EXISTS; a provisioner that does not take the lock may still win.
+          await client.query(`create role ${quoteIdent(role)} login`).catch(ignoreCode('42710'));
+        }
+        if (password !== undefined) {
+          await client.query(`alter role ${quoteIdent(role)} with login password ${quoteLiteral(password)}`);
+        }
+        await client.query(`grant connect on database ${quoteIdent(database)} to ${quoteIdent(role)}`);
+        await client.query(`create schema if not exists ${quoteIdent(schema)} authorization ${quoteIdent(role)}`);
+        await client.query(`alter schema ${quoteIdent(schema)} owner to ${quoteIdent(role)}`);
+        await client.query(
+          `alter role ${quoteIdent(role)} in database ${quoteIdent(database)} set search_path = ${quoteIdent(schema)}`,
+        );
+        await client.query(`revoke create on schema public from public`);
+      });
     } finally {
-      await client.query('select pg_advisory_unlock(hashtext($1))', ['shelfwatch.provision']);
+      await lock.query('select pg_advisory_unlock(hashtext($1))', ['shelfwatch.provision']);
     }
   });
 }

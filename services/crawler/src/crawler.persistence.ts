@@ -10,6 +10,7 @@ import { Migration20261203150001MarketplaceStatus } from './migrations/Migration
 import { Migration20261203160001AttemptFailedAt } from './migrations/Migration20261203160001AttemptFailedAt';
 import { Migration20261204092000KeywordSites } from './migrations/Migration20261204092000KeywordSites';
 import { Migration20261206200000OutboxSetAside } from './migrations/Migration20261206200000OutboxSetAside';
+import { Migration20261207040000ManualClaimIndex } from './migrations/Migration20261207040000ManualClaimIndex';
 
 /** The crawler's schema: its entities and every migration, oldest first. */
 export const crawlerPersistence: ServicePersistence = {
@@ -27,5 +28,6 @@ export const crawlerPersistence: ServicePersistence = {
     { name: 'Migration20261203160001AttemptFailedAt', class: Migration20261203160001AttemptFailedAt },
     { name: 'Migration20261204092000KeywordSites', class: Migration20261204092000KeywordSites },
     { name: 'Migration20261206200000OutboxSetAside', class: Migration20261206200000OutboxSetAside },
+    { name: 'Migration20261207040000ManualClaimIndex', class: Migration20261207040000ManualClaimIndex },
   ],
 };

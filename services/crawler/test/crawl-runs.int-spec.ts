@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { ormOptions } from '@shelfwatch/persistence';
 import { capturingLogger, eventually, logger, writer } from '@shelfwatch/testing';
 import { CrawlLimits, CrawlWorker } from '../src/crawls/crawl.worker';
+import { NEXT_CLAIM } from '../src/crawls/crawl-claim.sql';
 import { CrawlStore } from '../src/crawls/crawl.store';
 import { CrawledShelf, KeywordCrawler } from '../src/crawls/keyword-crawler.port';
 import { crawlerPersistence } from '../src/crawler.persistence';
@@ -342,6 +343,112 @@ describe('crawl runs: leases, retries, fair claiming', () => {
       const tenantOf = (id: string): string => (id === manual ? 'C' : ofB.includes(id) ? 'B' : 'A');
       // The manual crawl, then round-robin: B's runs come within the first claims, not after A's 200.
       expect(order.map(tenantOf).join('')).toBe('CABABABA');
+    });
+
+    it('takes an expired lease first, then manual runs oldest first, then scheduled runs', async () => {
+      const tenant = randomUUID();
+      const scheduled = await requestRun(tenant, { ageMs: 900_000 });
+      const [olderManual, manual] = [
+        await requestRun(tenant, { trigger: 'manual', ageMs: 20_000 }),
+        await requestRun(tenant, { trigger: 'manual', ageMs: 10_000 }),
+      ];
+      const stalled = await requestRun(tenant, { ageMs: 0 });
+      await em().execute(
+        `update crawler.crawl_runs set status = 'running', lease_until = now() - interval '1 second'
+          where crawl_id = ?`,
+        [stalled],
+        'run',
+      );
+      const order: (string | undefined)[] = [];
+      for (let i = 0; i < 5; i++) {
+        order.push((await store.claimNext(em(), 'replica-a', 60_000))?.run.crawlId);
+      }
+      expect(order).toEqual([stalled, olderManual, manual, scheduled, undefined]);
+    });
+  });
+
+  describe('claiming under a backlog', () => {
+    /** `count` waiting runs of `tenants` tenants in one statement (a keyword each: one active run per keyword). */
+    async function backlog(count: number, tenants: string[], trigger: 'schedule' | 'manual'): Promise<void> {
+      await em().execute(
+        `with k as (
+           insert into crawler.keywords (keyword_id, tenant_id, marketplace, text, interval_minutes, next_due_at)
+           select gen_random_uuid(), (?::uuid[])[1 + i % ?], 'naver', 'backlog ' || i, 60, now() + interval '1 day'
+             from generate_series(1, ?) as i
+           returning keyword_id, tenant_id
+         )
+         insert into crawler.crawl_runs (crawl_id, tenant_id, keyword_id, trigger, status, requested_at, correlation_id)
+         select gen_random_uuid(), tenant_id, keyword_id, ?, 'requested', now() - random() * interval '1 hour',
+                gen_random_uuid()
+           from k`,
+        [`{${tenants.join(',')}}`, tenants.length, count, trigger],
+        'run',
+      );
+      await em().execute('vacuum analyze crawler.crawl_runs', [], 'run');
+    }
+
+    /** Ends the manual runs, so that the claim's third step runs (vacuumed: no dead index entries left to skip). */
+    async function failManualRuns(): Promise<void> {
+      await em().execute(`update crawler.crawl_runs set status = 'failed' where trigger = 'manual'`, [], 'run');
+      await em().execute('vacuum analyze crawler.crawl_runs', [], 'run');
+    }
+
+    /** Buffers one claim reads (EXPLAIN ANALYZE of the claim's update, rolled back). */
+    async function claimBuffers(): Promise<number> {
+      type Plan = { 'QUERY PLAN': { Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }[] };
+      let buffers = -1;
+      const rolledBack = new Error('rolled back');
+      await orm.em
+        .fork()
+        .transactional(async (tx) => {
+          const [plan] = await tx.execute<Plan[]>(
+            `explain (analyze, buffers, format json)
+             update crawler.crawl_runs set status = 'running' where crawl_id = ${NEXT_CLAIM}`,
+          );
+          const root = plan?.['QUERY PLAN'][0]?.Plan;
+          buffers = (root?.['Shared Hit Blocks'] ?? 0) + (root?.['Shared Read Blocks'] ?? 0);
+          throw rolledBack;
+        })
+        .catch((error: unknown) => {
+          if (error !== rolledBack) {
+            throw error;
+          }
+        });
+      return buffers;
+    }
+
+    it('reads about as much to claim with 4,000 runs waiting as with 40', async () => {
+      const tenants = Array.from({ length: 20 }, () => randomUUID());
+      await backlog(20, tenants, 'manual');
+      await backlog(20, tenants, 'schedule');
+      const small = { manual: await claimBuffers() };
+      await failManualRuns();
+      const smallScheduled = await claimBuffers();
+      await backlog(2_000, tenants, 'manual');
+      await backlog(2_000, tenants, 'schedule');
+      const large = { manual: await claimBuffers() };
+      await failManualRuns();
+      const largeScheduled = await claimBuffers();
+      // The query this replaced sorted every claimable run: about 400 buffers with 600 runs waiting.
+      expect(large.manual).toBeLessThanOrEqual(small.manual + 10);
+      expect(largeScheduled).toBeLessThanOrEqual(smallScheduled + 60);
+      expect(largeScheduled).toBeLessThan(200);
+    });
+
+    it('locks only the run it claims', async () => {
+      const tenants = [randomUUID(), randomUUID()];
+      await backlog(10, tenants, 'manual');
+      await backlog(10, tenants, 'schedule');
+      await orm.em.fork().transactional(async (tx) => {
+        const claimed = await store.claimNext(tx, 'replica-a', 60_000);
+        expect(claimed).not.toBeNull();
+        // Another connection can lock every other waiting run: the claim held none of them.
+        const [free] = await em().execute<{ n: string }[]>(
+          `select count(*) as n from (select 1 from crawler.crawl_runs where status = 'requested'
+                                       for update skip locked) as unlocked`,
+        );
+        expect(Number(free?.n)).toBe(19);
+      });
     });
   });
 });

@@ -164,7 +164,7 @@ export class CrawlStore {
          update crawler.crawl_runs set status = 'running', started_at = coalesce(started_at, now()),
                 lease_until = now() + ?::int * interval '1 millisecond', lease_owner = ?,
                 lease_token = lease_token + 1, attempts = attempts + 1, next_attempt_at = null
-          where crawl_id = (${NEXT_CLAIM})
+          where crawl_id = ${NEXT_CLAIM}
           returning *
        ), turn as (
          insert into crawler.tenant_turns (tenant_id, last_claimed_at) select tenant_id, now() from claimed

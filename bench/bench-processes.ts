@@ -110,11 +110,19 @@ export async function pool<T>(items: readonly T[], limit: number, work: (item: T
   );
 }
 
+/**
+ * Ranking rows committed so far: the item counts of the recorded crawls. Ranking inserts a crawl's `crawls` row
+ * and its rows in one statement, so this equals `count(*)` of `ranking_rows` at every commit, while reading one
+ * row per crawl instead of a hundred. (Polled every 250 ms, `count(*)` of `ranking_rows` took 36 ms a poll at 60,000
+ * rows, 1.8 s of Postgres time in a 600-crawl quick run, charged to the pipeline's CPU per crawl.)
+ */
 export async function countRankingRows(url: string): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ count: string }>('select count(*) from ranking.ranking_rows');
+    const { rows } = await client.query<{ count: string }>(
+      'select coalesce(sum(item_count), 0) as count from ranking.crawls',
+    );
     return Number(rows[0]?.count ?? 0);
   } finally {
     await client.end();

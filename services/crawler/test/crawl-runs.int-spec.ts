@@ -393,7 +393,11 @@ describe('crawl runs: leases, retries, fair claiming', () => {
       await em().execute('vacuum analyze crawler.crawl_runs', [], 'run');
     }
 
-    /** Buffers one claim reads (EXPLAIN ANALYZE of the claim's update, rolled back). */
+    /**
+     * Buffers the claim's choice of a run reads (EXPLAIN ANALYZE of `NEXT_CLAIM` alone, rolled back): the update
+     * that follows writes an entry into each of the table's indexes, whose depth grows with the table, and is
+     * the same whichever query chose the run.
+     */
     async function claimBuffers(): Promise<number> {
       type Plan = { 'QUERY PLAN': { Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }[] };
       let buffers = -1;
@@ -402,8 +406,7 @@ describe('crawl runs: leases, retries, fair claiming', () => {
         .fork()
         .transactional(async (tx) => {
           const [plan] = await tx.execute<Plan[]>(
-            `explain (analyze, buffers, format json)
-             update crawler.crawl_runs set status = 'running' where crawl_id = ${NEXT_CLAIM}`,
+            `explain (analyze, buffers, format json) select ${NEXT_CLAIM} as crawl_id`,
           );
           const root = plan?.['QUERY PLAN'][0]?.Plan;
           buffers = (root?.['Shared Hit Blocks'] ?? 0) + (root?.['Shared Read Blocks'] ?? 0);
@@ -421,18 +424,19 @@ describe('crawl runs: leases, retries, fair claiming', () => {
       const tenants = Array.from({ length: 20 }, () => randomUUID());
       await backlog(20, tenants, 'manual');
       await backlog(20, tenants, 'schedule');
-      const small = { manual: await claimBuffers() };
+      const smallManual = await claimBuffers();
       await failManualRuns();
       const smallScheduled = await claimBuffers();
       await backlog(2_000, tenants, 'manual');
       await backlog(2_000, tenants, 'schedule');
-      const large = { manual: await claimBuffers() };
+      const largeManual = await claimBuffers();
       await failManualRuns();
       const largeScheduled = await claimBuffers();
-      // The query this replaced sorted every claimable run: about 400 buffers with 600 runs waiting.
-      expect(large.manual).toBeLessThanOrEqual(small.manual + 10);
-      expect(largeScheduled).toBeLessThanOrEqual(smallScheduled + 60);
-      expect(largeScheduled).toBeLessThan(200);
+      // Measured: 5 → 6 buffers (manual) and 30 → 55–58 (scheduled: one index descent per waiting tenant, one
+      // level deeper at 4,000 runs). The query this replaced sorted every claimable run: 48 → 76 and 4 → 111.
+      expect(largeManual).toBeLessThanOrEqual(smallManual + 3);
+      expect(largeScheduled).toBeLessThanOrEqual(smallScheduled + 2 * tenants.length);
+      expect(largeScheduled).toBeLessThan(100);
     });
 
     it('locks only the run it claims', async () => {

@@ -10,6 +10,7 @@ import { Migration20261203120001ObservedPrices } from './migrations/Migration202
 import { Migration20261204092000Sites } from './migrations/Migration20261204092000Sites';
 import { Migration20261204093000CurrenciesAndListings } from './migrations/Migration20261204093000CurrenciesAndListings';
 import { Migration20261206200000OutboxSetAside } from './migrations/Migration20261206200000OutboxSetAside';
+import { Migration20261207050000ProductsByExternalId } from './migrations/Migration20261207050000ProductsByExternalId';
 
 /** The ranking's schema: its entities and every migration, oldest first. */
 export const rankingPersistence: ServicePersistence = {
@@ -26,5 +27,6 @@ export const rankingPersistence: ServicePersistence = {
     { name: 'Migration20261204092000Sites', class: Migration20261204092000Sites },
     { name: 'Migration20261204093000CurrenciesAndListings', class: Migration20261204093000CurrenciesAndListings },
     { name: 'Migration20261206200000OutboxSetAside', class: Migration20261206200000OutboxSetAside },
+    { name: 'Migration20261207050000ProductsByExternalId', class: Migration20261207050000ProductsByExternalId },
   ],
 };

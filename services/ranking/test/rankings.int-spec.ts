@@ -4,6 +4,7 @@ import { RpcRemoteError } from '@shelfwatch/messaging';
 import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { ProductView } from '../src/catalog/products.service';
 import { LatestRanking } from '../src/rankings/latest-ranking.query';
+import { RankingsStore } from '../src/rankings/rankings.store';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
 
 describe('ranking records completed crawls', () => {
@@ -286,5 +287,41 @@ describe('ranking records completed crawls', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RpcRemoteError);
     expect(error).toMatchObject({ code: 'not_found' });
+  });
+
+  it('reads only the products on the shelf and those tracked on the keyword, not the whole catalogue', async () => {
+    const tenant = randomUUID();
+    const created: ProductView[] = [];
+    for (let i = 0; i < 30; i++) {
+      created.push(
+        await sut.rpc.request<ProductView>('ranking.product.create', {
+          tenantId: tenant,
+          marketplace: 'naver',
+          externalId: `catalogue-${i}`,
+          name: `Catalogue ${i}`,
+          price: 1_000 + i,
+          keywords: [i === 0 ? 'tracked here' : 'tracked elsewhere'],
+        }),
+      );
+    }
+    const keywordId = created[0]?.keywords[0]?.keywordId ?? '';
+    const context = await sut.orm.em
+      .fork()
+      .transactional((em) =>
+        new RankingsStore().loadRankingContext(
+          em,
+          { id: keywordId, tenantId: tenant, marketplace: 'naver' },
+          { crawledAt: new Date().toISOString(), crawlId: randomUUID() },
+          ['catalogue-7', 'catalogue-12', 'catalogue-7', 'someone-else', 'own-a'],
+        ),
+      );
+    const idOf = (i: number): string => created[i]?.id ?? '';
+    expect(context.ownProducts.map((p) => p.productId).sort()).toEqual([idOf(0), idOf(7), idOf(12)].sort());
+    expect(context.ownProducts.find((p) => p.productId === idOf(12))).toMatchObject({
+      externalId: 'catalogue-12',
+      price: 1_012,
+      currency: 'KRW',
+    });
+    expect(context.trackedProductIds).toEqual([idOf(0)]);
   });
 });

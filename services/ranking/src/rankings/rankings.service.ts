@@ -46,7 +46,8 @@ export class RankingsService {
     }
     await this.store.lockKeyword(ctx.em, keywordId);
     const order = { crawledAt, crawlId };
-    const context = await this.store.loadRankingContext(ctx.em, keyword, order);
+    const shelf = items.map((item) => item.externalId);
+    const context = await this.store.loadRankingContext(ctx.em, keyword, order, shelf);
     const shelfCurrency = marketplaceCurrency(event.data.marketplace, event.data.site);
     const { entries, standings } = computeStandings({ ...context, items, shelfCurrency });
     const recordedAt = this.clock.now().toISOString();

@@ -2,12 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { jetstream } from '@nats-io/jetstream';
-import { Client } from 'pg';
 import { NatsConnection } from '@nats-io/transport-node';
-import { Topology } from '@shelfwatch/messaging';
+import { Topology, outboxRelayLock } from '@shelfwatch/messaging';
 import { PrivateNats, TcpProxy, eventually, pause } from '@shelfwatch/testing';
 import { SimulatorControl } from '../../tools/marketplace-sim/src';
-import { PrivatePostgres, suiteClient } from './infra';
+import { PrivatePostgres, suiteClient, unpublishedRows } from './infra';
 import { ManagedService } from './platform';
 
 /** What one injected fault did, and the evidence that it did happen. */
@@ -74,17 +73,9 @@ function killService(name: string): Fault {
   };
 }
 
-/** Committed rows of a service's outbox that no relay has published yet. */
-async function unpublished(client: Client, schema: string): Promise<number> {
-  const { rows } = await client.query<{ pending: string }>(
-    `select count(*) as pending from "${schema}".outbox where published_at is null`,
-  );
-  return Number(rows[0]?.pending ?? 0);
-}
-
 /**
  * The crawler killed while its outbox holds committed, unpublished rows. The suite takes the relay's advisory
- * lock itself (the key `OutboxRelay` locks per batch), so the relay publishes nothing while the round's
+ * lock itself (`outboxRelayLock`, which `OutboxRelay` takes per batch), so the relay publishes nothing while the round's
  * crawls commit their rows: the kill always meets rows between commit and publish. Waiting for the relay's own
  * batch instead was a race: its batches take milliseconds, and a CI run once saw none within 5 s (unconfirmed).
  * The lock is let go once the process is dead; the restarted relay must publish every row. Confirmed by
@@ -96,9 +87,9 @@ const relayKill: Fault = async (targets) => {
   await holder.connect();
   const killed = await (async () => {
     try {
-      await holder.query('select pg_advisory_lock(hashtext($1))', ['crawler.outbox']);
+      await holder.query('select pg_advisory_lock(hashtext($1))', [outboxRelayLock('crawler')]);
       const pending = await eventually(async () => {
-        const count = await unpublished(holder, 'crawler');
+        const count = await unpublishedRows(holder, 'crawler');
         if (count === 0) {
           throw new Error('no unpublished crawler outbox row yet');
         }

@@ -32,6 +32,14 @@ export function suiteClient(connectionString: string, options: Omit<ClientConfig
   return client;
 }
 
+/** Committed rows of a service's outbox that no relay has published yet. */
+export async function unpublishedRows(client: Client, schema: string): Promise<number> {
+  const { rows } = await client.query<{ count: string }>(
+    `select count(*) from "${schema}".outbox where published_at is null`,
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
 /** Runs a Postgres binary as the `postgres` user when we are root (initdb and postgres refuse root). */
 function asPostgres(bin: string, args: string[]): string {
   const path = join(postgresBin(), bin);

@@ -5,6 +5,7 @@ import { DEAD_LETTER_HEADERS, Topology } from '@shelfwatch/messaging';
 import { Client } from 'pg';
 import { EXPECTED_CONSUMERS, EXPECTED_SERVICES, readersOf } from './expected';
 import { Finding, finding } from './finding';
+import { unpublishedRows } from './infra';
 
 /** One stored event with the header that tells a dead letter's consumer. */
 export interface StoredEvent {
@@ -50,13 +51,10 @@ export async function outboxesDrained(db: Client): Promise<Finding> {
   const failures: string[] = [];
   let observed = 0;
   for (const schema of EXPECTED_SERVICES) {
-    const { rows } = await db
-      .query<{ count: string }>(`select count(*) from "${schema}".outbox where published_at is null`)
-      .catch((error: unknown) => {
-        failures.push(`${schema}.outbox unreadable: ${String(error)}`);
-        return { rows: [] };
-      });
-    const pending = rows[0] === undefined ? undefined : Number(rows[0].count);
+    const pending = await unpublishedRows(db, schema).catch((error: unknown) => {
+      failures.push(`${schema}.outbox unreadable: ${String(error)}`);
+      return undefined;
+    });
     observed += pending === undefined ? 0 : 1;
     if (pending !== undefined && pending > 0) {
       failures.push(`${schema}: ${pending} unpublished`);

@@ -33,6 +33,14 @@ export function messagingTablesSql(schema: string): string[] {
   ];
 }
 
+/**
+ * Text of the advisory lock one relay of `schema` holds while it publishes a batch (`hashtext` of it): one relay
+ * per service publishes at a time. Whoever holds it keeps the service's relays from publishing.
+ */
+export function outboxRelayLock(schema: string): string {
+  return `${schema}.outbox`;
+}
+
 /** Channel the outbox writer notifies on commit so the relay wakes at once instead of polling. */
 export function outboxChannel(schema: string): string {
   return `${schema}_outbox`;

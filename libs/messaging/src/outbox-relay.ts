@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { Logger } from 'pino';
 import { RELAY_PUBLISH_TIMEOUT_MS } from './dedup-horizons';
 import { messagingMetrics } from './messaging-metrics';
-import { outboxChannel } from './messaging-tables';
+import { outboxChannel, outboxRelayLock } from './messaging-tables';
 import { PublishRejection, publishRejection } from './publish-rejection';
 import { Topology } from './topology';
 
@@ -114,7 +114,7 @@ export class OutboxRelay {
     return inTransaction(this.orm, async (tx) => {
       const [lock] = await tx.execute<{ locked: boolean }[]>(
         `select pg_try_advisory_xact_lock(hashtext(?)) as locked`,
-        [`${this.options.schema}.outbox`],
+        [outboxRelayLock(this.options.schema)],
       );
       if (!lock?.locked) {
         return 0;

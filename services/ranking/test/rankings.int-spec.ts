@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope, STREAMS } from '@shelfwatch/contracts';
 import { RpcRemoteError } from '@shelfwatch/messaging';
+import { executeBound } from '@shelfwatch/persistence';
 import { eventually, untilOutboxDrained } from '@shelfwatch/testing';
 import { ProductView } from '../src/catalog/products.service';
 import { LatestRanking } from '../src/rankings/latest-ranking.query';
-import { RankingsStore } from '../src/rankings/rankings.store';
+import { CONTEXT_PRODUCTS_SQL, RankingsStore } from '../src/rankings/rankings.store';
 import { RankingUnderTest, aCrawlCompleted, anItem, bootRanking, eventsOn, publish, query } from './ranking.fixtures';
 
 describe('ranking records completed crawls', () => {
@@ -323,5 +324,35 @@ describe('ranking records completed crawls', () => {
       currency: 'KRW',
     });
     expect(context.trackedProductIds).toEqual([idOf(0)]);
+  });
+
+  it("reads as much for a 300-product tenant's crawl as for a 30-product one's, before the statistics know them", async () => {
+    // Statistics taken now say the products table is small, as they do for the tenants that join after them.
+    await query(sut, 'analyze ranking.products');
+    const catalogue = async (size: number): Promise<string> => {
+      const tenant = randomUUID();
+      await query(
+        sut,
+        `insert into ranking.products (id, tenant_id, marketplace, external_id, name, price, currency, created_at)
+         select gen_random_uuid(), ?, 'naver', 'catalogue-' || i, 'Catalogue ' || i, 1000 + i, 'KRW', now()
+           from generate_series(0, ? - 1) as i`,
+        [tenant, size],
+      );
+      return tenant;
+    };
+    const buffers = async (tenant: string): Promise<number> => {
+      type Plan = { 'QUERY PLAN': { Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }[] };
+      const [plan] = await executeBound<Plan>(
+        sut.orm.em.fork(),
+        `explain (analyze, buffers, format json) ${CONTEXT_PRODUCTS_SQL}`,
+        [randomUUID(), tenant, 'naver', ['catalogue-7', 'catalogue-12', 'someone-else']],
+      );
+      const root = plan?.['QUERY PLAN'][0]?.Plan;
+      return (root?.['Shared Hit Blocks'] ?? 0) + (root?.['Shared Read Blocks'] ?? 0);
+    };
+    const small = await buffers(await catalogue(30));
+    const large = await buffers(await catalogue(300));
+    expect(small).toBeGreaterThan(0);
+    expect(large).toBeLessThanOrEqual(small + 20);
   });
 });

@@ -113,9 +113,10 @@ function portIsFree(port: number): Promise<boolean> {
 
 /**
  * A `START_PORT_OFFSET` under which the seven services' ports and the simulator's are all free, below the
- * ephemeral range (where a client socket could take one before the service binds it).
+ * ephemeral range (where a client socket could take one before the service binds it), and none of them one of
+ * `taken` (ports picked for the launcher's Postgres or NATS: free when picked, but not for long).
  */
-export async function freePortOffset(): Promise<number> {
+export async function freePortOffset(taken: readonly number[] = []): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const base = randomPortBelowEphemeral(100);
     if (base === 0) {
@@ -123,6 +124,9 @@ export async function freePortOffset(): Promise<number> {
     }
     const offset = base - 3000;
     const ports = [0, 1, 2, 3, 4, 5, 6, 100].map((port) => 3000 + offset + port);
+    if (ports.some((port) => taken.includes(port))) {
+      continue;
+    }
     if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) {
       return offset;
     }

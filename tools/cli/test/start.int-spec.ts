@@ -152,11 +152,11 @@ describe('npm start', () => {
     'runs an embedded Postgres and a nats-server in the data directory when none answers, and again on restart under a shell',
     async () => {
       const namespace = testNamespace();
-      // Two ports picked together: two separate picks may hand out the same port.
+      // Two ports picked together, and the services' kept clear of them: separate picks may hand out one port twice.
       const [postgresPort, natsPort] = await freePorts(2);
       const env = {
         SHELFWATCH_NAMESPACE: namespace,
-        START_PORT_OFFSET: String(await freePortOffset()),
+        START_PORT_OFFSET: String(await freePortOffset([postgresPort ?? 0, natsPort ?? 0])),
         START_POSTGRES_PORT: String(postgresPort),
         START_NATS_PORT: String(natsPort),
         START_DATA_DIR: dataDir,
@@ -198,8 +198,8 @@ describe('npm start', () => {
     async () => {
       const namespace = testNamespace();
       const databaseUrl = withDatabase(TEST_POSTGRES_URL, `sw_t_${uniqueSuffix()}`);
-      const offset = await freePortOffset();
       const natsPort = await freePort();
+      const offset = await freePortOffset([natsPort]);
       const launcher = spawnLauncher({
         DATABASE_URL: databaseUrl,
         SHELFWATCH_NAMESPACE: namespace,

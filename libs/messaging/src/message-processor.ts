@@ -4,7 +4,7 @@ import { MsgHdrs } from '@nats-io/transport-node';
 import { Context, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { AnyEvent, EventType, InvalidEventError, causedBy, parseEvent } from '@shelfwatch/contracts';
 import { extractContext, getTracer } from '@shelfwatch/observability';
-import { inTransaction } from '@shelfwatch/persistence';
+import { executePrepared, inTransaction } from '@shelfwatch/persistence';
 import { Logger } from 'pino';
 import { BeforeCommit } from './before-commit';
 import { DeadLetterReason, publishDeadLetter } from './dead-letter';
@@ -279,16 +279,21 @@ export class MessageProcessor {
    * long), which releases its inbox row lock so that the retry is not blocked behind it forever.
    */
   async recordInbox(em: HandlerContext['em'], events: AnyEvent[]): Promise<Set<string>> {
-    const values = events.map(() => '(?, ?, ?)').join(', ');
-    const limit = String(this.options.handlerTimeoutMs);
-    const rows = await em.execute<{ event_id: string }[]>(
+    // One text whatever the number of events (arrays), so prepared.
+    const rows = await executePrepared<{ event_id: string }>(
+      em,
       `insert into "${this.options.schema}".inbox (consumer, event_id, event_type)
-       select v.consumer, v.event_id::uuid, v.event_type
-         from (values ${values}) as v (consumer, event_id, event_type)
-        cross join (select set_config('idle_in_transaction_session_timeout', ?, true),
-                           set_config('statement_timeout', ?, true)) as limits
+       select $1, e.event_id, e.event_type
+         from unnest($2::uuid[], $3::text[]) as e (event_id, event_type)
+        cross join (select set_config('idle_in_transaction_session_timeout', $4, true),
+                           set_config('statement_timeout', $4, true)) as limits
        on conflict do nothing returning event_id`,
-      [...events.flatMap((event) => [this.durable, event.id, event.type]), limit, limit],
+      [
+        this.durable,
+        events.map((event) => event.id),
+        events.map((event) => event.type),
+        String(this.options.handlerTimeoutMs),
+      ],
     );
     return new Set(rows.map((row) => row.event_id));
   }

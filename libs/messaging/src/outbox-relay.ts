@@ -3,7 +3,7 @@ import { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, getTracer, injectContext } from '@shelfwatch/observability';
-import { arrayLiteral, freshEm, inTransaction } from '@shelfwatch/persistence';
+import { arrayLiteral, executePrepared, freshEm, inTransaction } from '@shelfwatch/persistence';
 import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Client } from 'pg';
 import { Logger } from 'pino';
@@ -112,17 +112,19 @@ export class OutboxRelay {
   /** Publishes at most one batch; returns how many rows were published (0 when another relay holds the lock). */
   async relayOnce(): Promise<number> {
     return inTransaction(this.orm, async (tx) => {
-      const [lock] = await tx.execute<{ locked: boolean }[]>(
-        `select pg_try_advisory_xact_lock(hashtext(?)) as locked`,
+      const [lock] = await executePrepared<{ locked: boolean }>(
+        tx,
+        'select pg_try_advisory_xact_lock(hashtext($1)) as locked',
         [outboxRelayLock(this.options.schema)],
       );
       if (!lock?.locked) {
         return 0;
       }
-      const rows = await tx.execute<OutboxRow[]>(
+      const rows = await executePrepared<OutboxRow>(
+        tx,
         `select position, event_id, event_type, aggregate_key, payload, traceparent, tracestate
            from "${this.options.schema}".outbox
-          where published_at is null and set_aside_at is null order by position limit ?`,
+          where published_at is null and set_aside_at is null order by position limit $1`,
         [this.options.batchSize],
       );
       const outcome = await this.publishAll(rows);
@@ -205,11 +207,11 @@ export class OutboxRelay {
   private async mark(tx: EntityManager, outcome: PublishOutcome): Promise<void> {
     const outbox = `"${this.options.schema}".outbox`;
     if (outcome.published.length > 0) {
-      await tx.execute(
+      await executePrepared(
+        tx,
         `update ${outbox} set published_at = now(), attempts = attempts + 1, last_error = null
-          where position = any(?::bigint[])`,
-        [arrayLiteral(outcome.published)],
-        'run',
+          where position = any($1::bigint[])`,
+        [outcome.published],
       );
     }
     if (outcome.failures.length > 0) {

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventData, EventEnvelope, EventOrigin, EventType, buildEvent } from '@shelfwatch/contracts';
 import { currentTraceContext } from '@shelfwatch/observability';
-import { executeBound, numberedPlaceholders } from '@shelfwatch/persistence';
+import { executeBound, executePrepared, numberedPlaceholders } from '@shelfwatch/persistence';
 import { outboxChannel } from './messaging-tables';
 import { Clock, IdGenerator } from './ports';
 
@@ -62,17 +62,16 @@ export class OutboxWriter {
       trace?.tracestate ?? null,
     ]);
     const values = events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-    // One round trip: the insert, and the notification delivered at commit that wakes the relay at once. The
-    // payloads are bound, not escaped into the text: a crawl's event is tens of kilobytes.
-    await executeBound(
-      em,
-      numberedPlaceholders(
-        `with inserted as (
-           insert into ${this.table} (event_id, event_type, aggregate_key, payload, traceparent, tracestate) values ${values}
-         ) select pg_notify(?, '')`,
-      ),
-      [...params, outboxChannel(this.schema)],
+    const sql = numberedPlaceholders(
+      `with inserted as (
+         insert into ${this.table} (event_id, event_type, aggregate_key, payload, traceparent, tracestate) values ${values}
+       ) select pg_notify(?, '')`,
     );
+    // One round trip: the insert, and the notification delivered at commit that wakes the relay at once. The
+    // payloads are bound, not escaped into the text: a crawl's event is tens of kilobytes. The text of one event,
+    // by far the most appended, is prepared; each other count would be a statement more on every connection.
+    const run = events.length === 1 ? executePrepared : executeBound;
+    await run(em, sql, [...params, outboxChannel(this.schema)]);
     return events;
   }
 }

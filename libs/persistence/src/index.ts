@@ -6,6 +6,7 @@ export * from './provision-database';
 export * from './purge';
 export * from './purge-policy';
 export * from './bound-statement';
+export * from './preparing-client';
 export * from './transaction';
 export * from './keyset-page';
 export * from './sql';

@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { executePrepared } from './bound-statement';
 
 /**
  * The helpers of hand-written SQL, which lives only in a store (a feature's `*.store.ts`, a read's `*.query.ts`, a
@@ -32,9 +33,12 @@ export function numberedPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++index}`);
 }
 
-/** Runs a statement with `returning`, answering whether it touched a row (false: a replay or an older fact). */
+/**
+ * Runs a statement with `returning` (a fixed text, `?` placeholders), prepared, answering whether it touched a
+ * row (false: a replay or an older fact).
+ */
 export async function changedAny(em: EntityManager, sql: string, params: SqlValue[]): Promise<boolean> {
-  const rows = await em.execute<unknown[]>(sql, params);
+  const rows = await executePrepared(em, numberedPlaceholders(sql), params);
   return rows.length > 0;
 }
 

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AlertHistoryEntry, AlertStatus, AlertType, AlertView } from '@shelfwatch/contracts';
-import { keysetPage } from '@shelfwatch/persistence';
+import { executePrepared, keysetPage } from '@shelfwatch/persistence';
 import { AlertDetails } from '../rules/alert-rules';
 import { AlertLifeEvent } from './alert.lifecycle';
 import { OpenAlert, ResolveReason } from './crawl-evaluation';
@@ -86,11 +86,12 @@ export class AlertsStore {
     tenantId: string,
     keywordId: string,
   ): Promise<{ open: OpenAlert[]; lastRaised: { type: AlertType; productId: string; crawledAt: Date }[] }> {
-    const rows = await em.execute<
-      (Pick<AlertRow, 'alert_id' | 'alert_type' | 'product_id' | 'status' | 'details'> & { crawled_at: Date })[]
+    const rows = await executePrepared<
+      Pick<AlertRow, 'alert_id' | 'alert_type' | 'product_id' | 'status' | 'details'> & { crawled_at: Date }
     >(
+      em,
       `select distinct on (alert_type, product_id) alert_id, alert_type, product_id, status, details, crawled_at
-         from alerting.alerts where tenant_id = ? and keyword_id = ?
+         from alerting.alerts where tenant_id = $1 and keyword_id = $2
         order by alert_type, product_id, raised_at desc`,
       [tenantId, keywordId],
     );

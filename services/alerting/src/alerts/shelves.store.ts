@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Standing } from '@shelfwatch/contracts';
+import { executePrepared } from '@shelfwatch/persistence';
 import { ShelfCompetitor } from '../rules/alert-rules';
 
 /** The last judged crawl of a keyword, as the alerting remembers it. */
@@ -37,16 +38,17 @@ export class ShelvesStore {
    * two crawls of one keyword are evaluated one after the other.
    */
   async lock(em: EntityManager, tenantId: string, keywordId: string): Promise<ShelfMemory> {
-    await em.execute(
+    await executePrepared(
+      em,
       `insert into alerting.keyword_shelves (keyword_id, tenant_id, recorded_at, crawled_at)
-       values (?, ?, '-infinity', '-infinity')
+       values ($1, $2, '-infinity', '-infinity')
        on conflict do nothing`,
       [keywordId, tenantId],
-      'run',
     );
-    const [row] = await em.execute<ShelfRow[]>(
+    const [row] = await executePrepared<ShelfRow>(
+      em,
       `select crawl_id, crawled_at, top, standings, previous_crawled_at
-         from alerting.keyword_shelves where keyword_id = ? and tenant_id = ? for update`,
+         from alerting.keyword_shelves where keyword_id = $1 and tenant_id = $2 for update`,
       [keywordId, tenantId],
     );
     if (!row || row.crawl_id === null) {
@@ -63,10 +65,11 @@ export class ShelvesStore {
 
   /** Remembers a newly judged crawl. */
   async save(em: EntityManager, keywordId: string, judged: JudgedCrawl & { recordedAt: Date }): Promise<void> {
-    await em.execute(
-      `update alerting.keyword_shelves set crawl_id = ?, crawled_at = ?, recorded_at = ?, top = ?::jsonb,
-              standings = ?::jsonb, previous_crawled_at = ?
-        where keyword_id = ?`,
+    await executePrepared(
+      em,
+      `update alerting.keyword_shelves set crawl_id = $1, crawled_at = $2, recorded_at = $3, top = $4::jsonb,
+              standings = $5::jsonb, previous_crawled_at = $6
+        where keyword_id = $7`,
       [
         judged.crawlId,
         judged.crawledAt,
@@ -76,7 +79,6 @@ export class ShelvesStore {
         judged.previousCrawledAt,
         keywordId,
       ],
-      'run',
     );
   }
 

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AlertRuleOverride, AlertRuleSettings } from '@shelfwatch/contracts';
+import { executePrepared } from '@shelfwatch/persistence';
 
 /** A tenant's stored rules. */
 export interface StoredRules {
@@ -13,10 +14,11 @@ export interface StoredRules {
 @Injectable()
 export class RulesStore {
   async find(em: EntityManager, tenantId: string): Promise<StoredRules | null> {
-    const [row] = await em.execute<{ defaults: AlertRuleSettings; overrides: AlertRuleOverride[]; updated_at: Date }[]>(
-      'select defaults, overrides, updated_at from alerting.rule_sets where tenant_id = ?',
-      [tenantId],
-    );
+    const [row] = await executePrepared<{
+      defaults: AlertRuleSettings;
+      overrides: AlertRuleOverride[];
+      updated_at: Date;
+    }>(em, 'select defaults, overrides, updated_at from alerting.rule_sets where tenant_id = $1', [tenantId]);
     return row ? { defaults: row.defaults, overrides: row.overrides, updatedAt: new Date(row.updated_at) } : null;
   }
 

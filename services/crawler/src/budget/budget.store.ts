@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { numberedPlaceholders, readPrepared } from '@shelfwatch/persistence';
+import { executePrepared, numberedPlaceholders } from '@shelfwatch/persistence';
 import { BudgetSnapshot, DEFAULT_SHARE_WEIGHT, RATE_WINDOW_MS, tenantShare } from './budget.rules';
 
 interface StateRow {
@@ -62,6 +62,56 @@ function toTenantDay(row: Partial<TenantRow> | undefined, dailyQuota: number): T
 
 const EPOCH = new Date(0);
 
+/** Locks the budget row, creating it ($1 key, $2 epoch): every acquire of one credential waits here for the last. */
+const LOCK_BUDGET_SQL = `insert into crawler.request_budgets (budget_key, resets_at, used_today) values ($1, $2, 0)
+  on conflict (budget_key) do update set budget_key = excluded.budget_key`;
+
+/** The budget's state at the database clock; with `tenant`, that tenant's day (`TENANT_DAY_SQL`) beside it. */
+function budgetStateSql(tenant: boolean): string {
+  return numberedPlaceholders(`select b.now, r.resets_at, r.used_today, r.paused_until,
+     (select count(*) from crawler.budget_permits p
+        where p.budget_key = r.budget_key and coalesce(p.released_at, p.expires_at) > b.now - ?::interval) as slots,
+     (select min(p.released_at) + ?::interval from crawler.budget_permits p
+        where p.budget_key = r.budget_key and p.released_at > b.now - ?::interval) as next_slot_frees_at,
+     (select count(*) from crawler.budget_permits p
+        where p.budget_key = r.budget_key and p.released_at is null and p.expires_at > b.now) as permits
+     ${tenant ? ', t.used, t.resets_at as tenant_resets_at, t.weight, t.total_weight' : ''}
+   from crawler.request_budgets r, (select clock_timestamp() as now) b
+     ${tenant ? `left join lateral (${TENANT_DAY_SQL}) t on true` : ''}
+   where r.budget_key = ?`);
+}
+
+const BUDGET_STATE_SQL = budgetStateSql(false);
+const BUDGET_AND_TENANT_STATE_SQL = budgetStateSql(true);
+
+/**
+ * A grant in one statement (one round trip under the row lock): permits whose rate slot has freed are of no use
+ * any more, the day's count, with `tenant` the tenant's, and the new permit.
+ */
+function grantSql(tenant: boolean): string {
+  return numberedPlaceholders(`with pruned as (
+     delete from crawler.budget_permits
+      where budget_key = ? and coalesce(released_at, expires_at) <= ?::timestamptz - ?::interval
+   ), budget as (
+     update crawler.request_budgets set resets_at = ?, used_today = ? where budget_key = ?
+   )${
+     tenant
+       ? `, usage as (
+     insert into crawler.tenant_usage (budget_key, tenant_id, resets_at, used) values (?, ?, ?, ?)
+     on conflict (budget_key, tenant_id) do update set resets_at = excluded.resets_at, used = excluded.used
+   )`
+       : ''
+   }
+   insert into crawler.budget_permits (permit_id, budget_key, granted_at, expires_at)
+   values (gen_random_uuid(), ?, ?, ?) returning permit_id`);
+}
+
+const GRANT_SQL = grantSql(false);
+const GRANT_TENANT_SQL = grantSql(true);
+
+const RELEASE_SQL =
+  'update crawler.budget_permits set released_at = clock_timestamp() where permit_id = $1 and released_at is null';
+
 /**
  * SQL of the shared budget (`crawler.request_budgets`, `budget_permits`, `tenant_usage`).
  * `lockAndRead` takes the budget's row lock: every acquire of one credential runs one at a time, across replicas,
@@ -74,25 +124,11 @@ export class BudgetStore {
    * `tenant` (platform credentials), that tenant's day in the same statement. Two round trips under the lock.
    */
   async lockAndRead(em: EntityManager, budgetKey: string, tenant: TenantQuery | null): Promise<BudgetSnapshot> {
-    await em.execute(
-      `insert into crawler.request_budgets (budget_key, resets_at, used_today) values (?, ?, 0)
-       on conflict (budget_key) do update set budget_key = excluded.budget_key`,
-      [budgetKey, EPOCH],
-      'run',
-    );
+    await executePrepared(em, LOCK_BUDGET_SQL, [budgetKey, EPOCH]);
     // A new statement: its snapshot and clock_timestamp() are taken after the row lock was granted.
-    const [row] = await em.execute<(StateRow & Partial<TenantRow>)[]>(
-      `select b.now, r.resets_at, r.used_today, r.paused_until,
-         (select count(*) from crawler.budget_permits p
-            where p.budget_key = r.budget_key and coalesce(p.released_at, p.expires_at) > b.now - ?::interval) as slots,
-         (select min(p.released_at) + ?::interval from crawler.budget_permits p
-            where p.budget_key = r.budget_key and p.released_at > b.now - ?::interval) as next_slot_frees_at,
-         (select count(*) from crawler.budget_permits p
-            where p.budget_key = r.budget_key and p.released_at is null and p.expires_at > b.now) as permits
-         ${tenant ? ', t.used, t.resets_at as tenant_resets_at, t.weight, t.total_weight' : ''}
-       from crawler.request_budgets r, (select clock_timestamp() as now) b
-         ${tenant ? `left join lateral (${TENANT_DAY_SQL}) t on true` : ''}
-       where r.budget_key = ?`,
+    const [row] = await executePrepared<StateRow & Partial<TenantRow>>(
+      em,
+      tenant ? BUDGET_AND_TENANT_STATE_SQL : BUDGET_STATE_SQL,
       [
         windowInterval(),
         windowInterval(),
@@ -121,7 +157,7 @@ export class BudgetStore {
    * keywords on the marketplace (the tenant itself counted even without any), default weight without a plan row.
    */
   async tenantDay(em: EntityManager, budgetKey: string, tenant: TenantQuery): Promise<TenantDay> {
-    const [row] = await readPrepared<TenantRow>(em, TENANT_DAY_BOUND, tenantDayParams(budgetKey, tenant));
+    const [row] = await executePrepared<TenantRow>(em, TENANT_DAY_BOUND, tenantDayParams(budgetKey, tenant));
     return toTenantDay(row, tenant.dailyQuota);
   }
 
@@ -141,37 +177,18 @@ export class BudgetStore {
     },
   ): Promise<string> {
     const { budgetKey, now, tenant } = grant;
-    // One statement (one round trip under the row lock): permits whose rate slot has freed are of no use any
-    // more, the day's count, the tenant's, and the new permit.
-    const [permit] = await em.execute<{ permit_id: string }[]>(
-      `with pruned as (
-         delete from crawler.budget_permits
-          where budget_key = ? and coalesce(released_at, expires_at) <= ?::timestamptz - ?::interval
-       ), budget as (
-         update crawler.request_budgets set resets_at = ?, used_today = ? where budget_key = ?
-       )${
-         tenant
-           ? `, usage as (
-         insert into crawler.tenant_usage (budget_key, tenant_id, resets_at, used) values (?, ?, ?, ?)
-         on conflict (budget_key, tenant_id) do update set resets_at = excluded.resets_at, used = excluded.used
-       )`
-           : ''
-       }
-       insert into crawler.budget_permits (permit_id, budget_key, granted_at, expires_at)
-       values (gen_random_uuid(), ?, ?, ?) returning permit_id`,
-      [
-        budgetKey,
-        now,
-        windowInterval(),
-        grant.resetsAt,
-        grant.usedToday,
-        budgetKey,
-        ...(tenant ? [budgetKey, tenant.tenantId, tenant.resetsAt, tenant.usedToday] : []),
-        budgetKey,
-        now,
-        grant.permitExpiresAt,
-      ],
-    );
+    const [permit] = await executePrepared<{ permit_id: string }>(em, tenant ? GRANT_TENANT_SQL : GRANT_SQL, [
+      budgetKey,
+      now,
+      windowInterval(),
+      grant.resetsAt,
+      grant.usedToday,
+      budgetKey,
+      ...(tenant ? [budgetKey, tenant.tenantId, tenant.resetsAt, tenant.usedToday] : []),
+      budgetKey,
+      now,
+      grant.permitExpiresAt,
+    ]);
     if (!permit) {
       throw new Error('permit not recorded');
     }
@@ -180,11 +197,7 @@ export class BudgetStore {
 
   /** The request ended: its concurrency permit is free, its rate slot frees a window later (database clock). */
   async release(em: EntityManager, permitId: string): Promise<void> {
-    await em.execute(
-      'update crawler.budget_permits set released_at = clock_timestamp() where permit_id = ? and released_at is null',
-      [permitId],
-      'run',
-    );
+    await executePrepared(em, RELEASE_SQL, [permitId]);
   }
 
   /** Pauses the budget until `until` (a later pause already set stands). */

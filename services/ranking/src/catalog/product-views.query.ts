@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { readPrepared } from '@shelfwatch/persistence';
+import { executePrepared } from '@shelfwatch/persistence';
 import { UNKNOWN_HEALTH } from '../crawl-health/crawl-health';
 import { RankingProductKeyword, RankingProductView } from '@shelfwatch/contracts';
 import { productCurrency } from './product-currency';
@@ -82,7 +82,7 @@ const PRODUCT_BY_ID = `select ${PRODUCT_COLUMNS} from ranking.products p where p
 
 /**
  * One page of a tenant's products (`limit + 1` rows after `after`, in id order), each with its keywords and
- * standings, and the tenant's product count: ONE statement whatever the page size, prepared (readPrepared).
+ * standings, and the tenant's product count: ONE statement whatever the page size, prepared (executePrepared).
  */
 export async function productPage(
   em: EntityManager,
@@ -90,7 +90,7 @@ export async function productPage(
   after: string | undefined,
   limit: number,
 ): Promise<{ rows: RankingProductView[]; total: number }> {
-  const rows = await readPrepared<Partial<ProductRow> & { total: number }>(em, after ? PAGE_AFTER : FIRST_PAGE, [
+  const rows = await executePrepared<Partial<ProductRow> & { total: number }>(em, after ? PAGE_AFTER : FIRST_PAGE, [
     tenantId,
     ...(after ? [after] : []),
     limit + 1,
@@ -106,7 +106,7 @@ export async function productById(
   tenantId: string,
   productId: string,
 ): Promise<RankingProductView | null> {
-  const [row] = await readPrepared<ProductRow>(em, PRODUCT_BY_ID, [productId, tenantId]);
+  const [row] = await executePrepared<ProductRow>(em, PRODUCT_BY_ID, [productId, tenantId]);
   return row ? toView(row) : null;
 }
 

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { readPrepared } from '@shelfwatch/persistence';
+import { executePrepared } from '@shelfwatch/persistence';
 import { CrawlOutcome } from './crawl-health';
 
 /** Failures kept per keyword while it keeps failing; `consecutiveFailures` counts up to this. */
@@ -35,9 +35,11 @@ export class CrawlHealthStore {
   /** Records one outcome of a keyword the tenant tracks (else nothing); a crawl's outcome is recorded once. */
   async record(em: EntityManager, tenantId: string, keywordId: string, outcome: CrawlOutcome): Promise<void> {
     const failure = outcome.kind === 'failed' ? outcome : null;
-    await em.execute(
+    await executePrepared(
+      em,
       `insert into ranking.keyword_crawl_outcomes (crawl_id, keyword_id, tenant_id, at, ok, failure_code, failure_message)
-       select ?::uuid, k.id, k.tenant_id, ?::timestamptz, ?::boolean, ?::text, ?::text from ranking.keywords k where k.id = ? and k.tenant_id = ?
+       select $1::uuid, k.id, k.tenant_id, $2::timestamptz, $3::boolean, $4::text, $5::text
+         from ranking.keywords k where k.id = $6 and k.tenant_id = $7
        on conflict (crawl_id) do nothing`,
       [
         outcome.crawlId,
@@ -48,17 +50,16 @@ export class CrawlHealthStore {
         keywordId,
         tenantId,
       ],
-      'run',
     );
     // Keep the latest completed crawl, and at most KEPT_FAILURES failures after it.
-    await em.execute(
+    await executePrepared(
+      em,
       `delete from ranking.keyword_crawl_outcomes o
-        where o.keyword_id = ?
-          and (o.at < (select max(at) from ranking.keyword_crawl_outcomes where keyword_id = ? and ok)
+        where o.keyword_id = $1
+          and (o.at < (select max(at) from ranking.keyword_crawl_outcomes where keyword_id = $1 and ok)
                or o.crawl_id in (select crawl_id from ranking.keyword_crawl_outcomes
-                                  where keyword_id = ? and not ok order by at desc offset ?))`,
-      [keywordId, keywordId, keywordId, KEPT_FAILURES],
-      'run',
+                                  where keyword_id = $1 and not ok order by at desc offset $2))`,
+      [keywordId, KEPT_FAILURES],
     );
   }
 
@@ -68,7 +69,7 @@ export class CrawlHealthStore {
     if (keywordIds.length === 0) {
       return byKeyword;
     }
-    const rows = await readPrepared<OutcomeRow>(em, OUTCOMES_OF_KEYWORDS, [tenantId, keywordIds]);
+    const rows = await executePrepared<OutcomeRow>(em, OUTCOMES_OF_KEYWORDS, [tenantId, keywordIds]);
     for (const row of rows) {
       byKeyword.set(row.keyword_id, [...(byKeyword.get(row.keyword_id) ?? []), toOutcome(row)]);
     }

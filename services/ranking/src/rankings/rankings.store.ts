@@ -4,7 +4,7 @@ import { CrawlItem, EventData, OrderFidelity, PriceSource, RankingEntry, Standin
 import { productCurrency } from '../catalog/product-currency';
 import { CrawlOrder } from './rank-changes';
 import { Exclusions, OwnProduct, normalizeMall } from './standings';
-import { ArrayColumn, executeBound, numberedPlaceholders, unnestInsert } from '@shelfwatch/persistence';
+import { ArrayColumn, executePrepared, numberedPlaceholders, unnestInsert } from '@shelfwatch/persistence';
 
 /** The crawled keyword, as the catalog knows it. */
 export interface CrawledKeyword {
@@ -186,8 +186,9 @@ export class RankingsStore {
 
   /** The tenant's keyword, or null when it does not exist (any more) for that tenant. */
   async findKeyword(em: EntityManager, tenantId: string, keywordId: string): Promise<CrawledKeyword | null> {
-    const [row] = await em.execute<{ id: string; marketplace: string }[]>(
-      'select id, marketplace from ranking.keywords where id = ? and tenant_id = ?',
+    const [row] = await executePrepared<{ id: string; marketplace: string }>(
+      em,
+      'select id, marketplace from ranking.keywords where id = $1 and tenant_id = $2',
       [keywordId, tenantId],
     );
     return row ? { id: row.id, tenantId, marketplace: row.marketplace } : null;
@@ -198,7 +199,7 @@ export class RankingsStore {
    * recorded at once cannot both be computed against the same previous crawl.
    */
   async lockKeyword(em: EntityManager, keywordId: string): Promise<void> {
-    await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`ranking.keyword:${keywordId}`]);
+    await executePrepared(em, 'select pg_advisory_xact_lock(hashtext($1))', [`ranking.keyword:${keywordId}`]);
   }
 
   /**
@@ -214,25 +215,23 @@ export class RankingsStore {
     shelfExternalIds: readonly string[],
   ): Promise<RankingContext> {
     // Sequential on purpose: they share the handler's transaction, i.e. one connection.
-    const products = await executeBound<{
+    const products = await executePrepared<{
       id: string;
       external_id: string;
       currency: string;
       price: number;
       tracked: boolean;
-    }>(
+    }>(em, CONTEXT_PRODUCTS_SQL, [keyword.id, keyword.tenantId, keyword.marketplace, [...new Set(shelfExternalIds)]]);
+    const exclusions = await executePrepared<{ kind: string; value: string }>(
       em,
-      CONTEXT_PRODUCTS_SQL,
-      [keyword.id, keyword.tenantId, keyword.marketplace, [...new Set(shelfExternalIds)]],
-    );
-    const exclusions = await em.execute<{ kind: string; value: string }[]>(
-      'select kind, value from ranking.exclusions where tenant_id = ?',
+      'select kind, value from ranking.exclusions where tenant_id = $1',
       [keyword.tenantId],
     );
-    const previous = await em.execute<{ product_id: string; rank: number | null }[]>(
+    const previous = await executePrepared<{ product_id: string; rank: number | null }>(
+      em,
       `select s.product_id, s.rank from ranking.standings s
         where s.crawl_id = (select c.crawl_id from ranking.crawls c
-                             where c.keyword_id = ? and (c.crawled_at, c.crawl_id) < (?::timestamptz, ?::uuid)
+                             where c.keyword_id = $1 and (c.crawled_at, c.crawl_id) < ($2::timestamptz, $3::uuid)
                              order by c.crawled_at desc, c.crawl_id desc limit 1)`,
       [keyword.id, crawl.crawledAt, crawl.crawlId],
     );
@@ -283,8 +282,9 @@ export class RankingsStore {
       STANDING_COLUMNS,
       crawl.standings,
     );
-    // Bound, not escaped into the text: the arrays of a crawl's rows are tens of kilobytes.
-    await executeBound(
+    // Bound, not escaped into the text: the arrays of a crawl's rows are tens of kilobytes. One text whatever the
+    // number of rows (arrays), so prepared.
+    await executePrepared(
       em,
       numberedPlaceholders(
         `with crawl as (
@@ -307,12 +307,13 @@ export class RankingsStore {
     keywordId: string,
     crawl: CrawlOrder,
   ): Promise<{ crawlId: string; orderFidelity: OrderFidelity; standings: Standing[] } | null> {
-    const rows = await em.execute<SuccessorRow[]>(
+    const rows = await executePrepared<SuccessorRow>(
+      em,
       `select s.crawl_id, c.order_fidelity, ${STORED_STANDING_COLUMNS}
          from ranking.standings s
          join ranking.crawls c on c.crawl_id = s.crawl_id
         where s.crawl_id = (select c.crawl_id from ranking.crawls c
-                             where c.keyword_id = ? and (c.crawled_at, c.crawl_id) > (?::timestamptz, ?::uuid)
+                             where c.keyword_id = $1 and (c.crawled_at, c.crawl_id) > ($2::timestamptz, $3::uuid)
                              order by c.crawled_at, c.crawl_id limit 1)
         order by s.product_id`,
       [keywordId, crawl.crawledAt, crawl.crawlId],

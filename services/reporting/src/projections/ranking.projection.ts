@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope, crawlTimeOf } from '@shelfwatch/contracts';
-import { executeBound } from '@shelfwatch/persistence';
+import { executePrepared } from '@shelfwatch/persistence';
 import { BucketRow, LAST_COLUMNS, recordedRows } from './ranking-rows';
 import { utcDay } from './buckets';
 
@@ -76,7 +76,7 @@ async function freshCrawls(em: EntityManager, events: readonly Recorded[]): Prom
     keyword_id: e.data.keywordId,
     recorded_at: e.data.recordedAt,
   }));
-  const inserted = await executeBound<{ crawl_id: string }>(
+  const inserted = await executePrepared<{ crawl_id: string }>(
     em,
     `insert into reporting.recorded_crawls (crawl_id, tenant_id, keyword_id, recorded_at)
      select crawl_id, tenant_id, keyword_id, recorded_at
@@ -102,13 +102,13 @@ export async function rankingRecorded(em: EntityManager, events: readonly Record
   const fresh = await freshCrawls(em, events);
   const { hourly, daily, latest, slots } = recordedRows(fresh);
   if (hourly.length > 0) {
-    await executeBound(em, upsertBuckets('rank_hourly'), [JSON.stringify(hourly)]);
-    await executeBound(em, upsertBuckets('rank_daily'), [JSON.stringify(daily)]);
+    await executePrepared(em, upsertBuckets('rank_hourly'), [JSON.stringify(hourly)]);
+    await executePrepared(em, upsertBuckets('rank_daily'), [JSON.stringify(daily)]);
   }
   const moved =
-    latest.length === 0 ? [] : await executeBound<{ tenant_id: string }>(em, UPSERT_LATEST, [JSON.stringify(latest)]);
+    latest.length === 0 ? [] : await executePrepared<{ tenant_id: string }>(em, UPSERT_LATEST, [JSON.stringify(latest)]);
   if (slots.length > 0) {
-    await executeBound(
+    await executePrepared(
       em,
       `insert into reporting.brand_slots as s (tenant_id, keyword_id, day, rank, brand, slots)
        select tenant_id, keyword_id, day, rank, brand, slots

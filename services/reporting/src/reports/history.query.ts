@@ -6,7 +6,7 @@ import {
   ReportingPricePoint,
   ReportingRankPoint,
 } from '@shelfwatch/contracts';
-import { executeBound, readPrepared } from '@shelfwatch/persistence';
+import { executeBound, executePrepared } from '@shelfwatch/persistence';
 import { bucketFloor } from './time-range';
 
 /** The read model of a bucket width. */
@@ -81,7 +81,7 @@ function historyParams(input: HistoryInput, limit: number | null): unknown[] {
 }
 
 /**
- * Prepared (readPrepared), as the other reads a request runs; here planning is small (0.1 ms beside 0.5 ms of
+ * Prepared (executePrepared), as the other reads a request runs; here planning is small (0.1 ms beside 0.5 ms of
  * reading 1,440 rows at 10 M rows), unlike the products page's.
  */
 async function historyRows<R extends object>(
@@ -91,7 +91,7 @@ async function historyRows<R extends object>(
   limit: number | null = null,
 ): Promise<R[]> {
   const sql = historySql(kind, input.bucket, input.keywordId !== undefined);
-  return readPrepared<R>(em, sql, historyParams(input, limit));
+  return executePrepared<R>(em, sql, historyParams(input, limit));
 }
 
 /** How many keyword series the range holds (to say how long a range would fit). */
@@ -152,7 +152,7 @@ export async function priceHistory(
 
 /** Whether the tenant ever tracked the product (a removed one keeps its history). */
 export async function productKnown(em: EntityManager, tenantId: string, productId: string): Promise<boolean> {
-  const rows = await readPrepared<object>(
+  const rows = await executePrepared<object>(
     em,
     'select 1 as known from reporting.products where product_id = $1 and tenant_id = $2',
     [productId, tenantId],

@@ -39,12 +39,11 @@ export class RankingsService {
     if (!items) {
       return;
     }
-    const keyword = await this.store.findKeyword(ctx.em, event.tenantId, keywordId);
+    const keyword = await this.store.findAndLockKeyword(ctx.em, event.tenantId, keywordId);
     if (!keyword) {
       this.logger.info({ crawlId, keywordId, tenantId: event.tenantId }, 'crawl of an unknown keyword ignored');
       return;
     }
-    await this.store.lockKeyword(ctx.em, keywordId);
     const order = { crawledAt, crawlId };
     const shelf = items.map((item) => item.externalId);
     const context = await this.store.loadRankingContext(ctx.em, keyword, order, shelf);

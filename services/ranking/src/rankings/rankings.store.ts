@@ -184,29 +184,27 @@ export class RankingsStore {
     return held.flatMap((row) => row.items).sort((a, b) => a.rank - b.rank);
   }
 
-  /** The tenant's keyword, or null when it does not exist (any more) for that tenant. */
-  async findKeyword(em: EntityManager, tenantId: string, keywordId: string): Promise<CrawledKeyword | null> {
+  /**
+   * The tenant's keyword, or null when it does not exist (any more) for that tenant; when it does, holds the lock
+   * that serialises the recording of its crawls (in the handler's transaction), so that two crawls of it recorded
+   * at once cannot both be computed against the same previous crawl. One round trip.
+   */
+  async findAndLockKeyword(em: EntityManager, tenantId: string, keywordId: string): Promise<CrawledKeyword | null> {
     const [row] = await executePrepared<{ id: string; marketplace: string }>(
       em,
-      'select id, marketplace from ranking.keywords where id = $1 and tenant_id = $2',
-      [keywordId, tenantId],
+      `select id, marketplace, pg_advisory_xact_lock(hashtext($3))::text as locked
+         from ranking.keywords where id = $1 and tenant_id = $2`,
+      [keywordId, tenantId, `ranking.keyword:${keywordId}`],
     );
     return row ? { id: row.id, tenantId, marketplace: row.marketplace } : null;
   }
 
   /**
-   * Serialises the recording of one keyword's crawls (in the handler's transaction), so that two crawls of it
-   * recorded at once cannot both be computed against the same previous crawl.
-   */
-  async lockKeyword(em: EntityManager, keywordId: string): Promise<void> {
-    await executePrepared(em, 'select pg_advisory_xact_lock(hashtext($1))', [`ranking.keyword:${keywordId}`]);
-  }
-
-  /**
-   * The tenant's products that matter to this crawl, exclusions and the ranks of the previous crawl by crawl time:
-   * three queries. The products are those on the shelf (`shelfExternalIds`: own products are never competitors)
-   * and those tracked on the keyword, not the whole catalogue: reading every product of the tenant on the
-   * marketplace cost a crawl 480 rows for a 900-product tenant, and grew with the catalogue.
+   * The tenant's products that matter to this crawl ({@link CONTEXT_PRODUCTS_SQL}), exclusions and the ranks of
+   * the previous crawl by crawl time, in one round trip. The products are those on the shelf (`shelfExternalIds`:
+   * own products are never competitors) and those tracked on the keyword, not the whole catalogue: reading every
+   * product of the tenant on the marketplace cost a crawl 480 rows for a 900-product tenant, and grew with the
+   * catalogue.
    */
   async loadRankingContext(
     em: EntityManager,
@@ -214,27 +212,33 @@ export class RankingsStore {
     crawl: CrawlOrder,
     shelfExternalIds: readonly string[],
   ): Promise<RankingContext> {
-    // Sequential on purpose: they share the handler's transaction, i.e. one connection.
-    const products = await executePrepared<{
-      id: string;
-      external_id: string;
-      currency: string;
-      price: number;
-      tracked: boolean;
-    }>(em, CONTEXT_PRODUCTS_SQL, [keyword.id, keyword.tenantId, keyword.marketplace, [...new Set(shelfExternalIds)]]);
-    const exclusions = await executePrepared<{ kind: string; value: string }>(
+    const [row] = await executePrepared<{
+      products: { id: string; external_id: string; currency: string; price: number; tracked: boolean }[];
+      exclusions: { kind: string; value: string }[];
+      previous: { product_id: string; rank: number | null }[];
+    }>(
       em,
-      'select kind, value from ranking.exclusions where tenant_id = $1',
-      [keyword.tenantId],
+      `select
+         (select coalesce(json_agg(p order by p.id), '[]') from (${CONTEXT_PRODUCTS_SQL}) p) as products,
+         (select coalesce(json_agg(json_build_object('kind', e.kind, 'value', e.value)), '[]')
+            from ranking.exclusions e where e.tenant_id = $2) as exclusions,
+         (select coalesce(json_agg(json_build_object('product_id', s.product_id, 'rank', s.rank)), '[]')
+            from ranking.standings s
+           where s.crawl_id = (select c.crawl_id from ranking.crawls c
+                                where c.keyword_id = $1 and (c.crawled_at, c.crawl_id) < ($5::timestamptz, $6::uuid)
+                                order by c.crawled_at desc, c.crawl_id desc limit 1)) as previous`,
+      [
+        keyword.id,
+        keyword.tenantId,
+        keyword.marketplace,
+        [...new Set(shelfExternalIds)],
+        crawl.crawledAt,
+        crawl.crawlId,
+      ],
     );
-    const previous = await executePrepared<{ product_id: string; rank: number | null }>(
-      em,
-      `select s.product_id, s.rank from ranking.standings s
-        where s.crawl_id = (select c.crawl_id from ranking.crawls c
-                             where c.keyword_id = $1 and (c.crawled_at, c.crawl_id) < ($2::timestamptz, $3::uuid)
-                             order by c.crawled_at desc, c.crawl_id desc limit 1)`,
-      [keyword.id, crawl.crawledAt, crawl.crawlId],
-    );
+    const products = row?.products ?? [];
+    const exclusions = row?.exclusions ?? [];
+    const previous = row?.previous ?? [];
     return {
       ownProducts: products.map((p) => ({
         productId: p.id,

@@ -23,11 +23,6 @@ export function prepared(sql: string): string {
   return sql;
 }
 
-/** The name `sql` is prepared under, if it is marked. */
-export function preparedName(sql: string): string | undefined {
-  return names.get(sql);
-}
-
 /** The part of `pg`'s connection that remembers which statements it prepared (not in its types). */
 interface ParsedStatements {
   parsedStatements: Record<string, string>;

@@ -82,7 +82,7 @@ describe('prepared statements', () => {
     expect(await executePrepared(orm.em.fork(), BY_COLOUR, ['red'])).toEqual(after);
   });
 
-  it("fails the transaction in which the change is first seen, and runs the statement afresh after it", async () => {
+  it('fails the transaction in which the change is first seen, and runs the statement afresh after it', async () => {
     expect(await executePrepared(orm.em.fork(), BY_COLOUR, ['blue'])).toEqual([{ id: '2', colour: 'blue' }]);
     await orm.em.fork().execute('alter table rp_t.items alter column colour type varchar(20)');
     await expect(inTransaction(orm.em.fork(), (em) => executePrepared(em, BY_COLOUR, ['blue']))).rejects.toThrow(

@@ -106,7 +106,9 @@ export async function rankingRecorded(em: EntityManager, events: readonly Record
     await executePrepared(em, upsertBuckets('rank_daily'), [JSON.stringify(daily)]);
   }
   const moved =
-    latest.length === 0 ? [] : await executePrepared<{ tenant_id: string }>(em, UPSERT_LATEST, [JSON.stringify(latest)]);
+    latest.length === 0
+      ? []
+      : await executePrepared<{ tenant_id: string }>(em, UPSERT_LATEST, [JSON.stringify(latest)]);
   if (slots.length > 0) {
     await executePrepared(
       em,

@@ -1,5 +1,5 @@
 import { ManagedService } from './platform';
-import { ProbeMonitor } from './probes';
+import { ProbeMonitor, UNKNOWN } from './probes';
 
 // The monitor's verdicts decide whether the fault suite passes: these are the cases where an earlier version
 // raised a false alarm, and the cases where it must still fail.
@@ -42,6 +42,28 @@ describe('ProbeMonitor', () => {
       }
 
       expect(monitor.livenessFailures(at(0), at(10_000))).toEqual([`crawler@${new Date(at(1_500)).toISOString()}`]);
+    });
+
+    it('does not count probes the prober was too late to judge, and does not let them break a streak either', () => {
+      const crawler = service('crawler');
+      const monitor = new ProbeMonitor([crawler]);
+      monitor.record(crawler, at(0), 200, 200);
+      // The suite's own event loop stalled: three rounds it could not judge.
+      for (const ms of [500, 1_000, 1_500]) {
+        monitor.record(crawler, at(ms), UNKNOWN, UNKNOWN);
+      }
+      expect(monitor.livenessFailures(at(0), at(10_000))).toEqual([]);
+      expect(monitor.livenessProbes(at(0), at(10_000))).toEqual({ sent: 4, unknown: 3 });
+      // Two real failures, an unjudged round, a third real failure: still three in a row.
+      for (const [ms, live] of [
+        [2_000, 0],
+        [2_500, 0],
+        [3_000, UNKNOWN],
+        [3_500, 0],
+      ] as const) {
+        monitor.record(crawler, at(ms), live, live);
+      }
+      expect(monitor.livenessFailures(at(0), at(10_000))).toEqual([`crawler@${new Date(at(3_500)).toISOString()}`]);
     });
 
     it('counts failures after the restarted process answered once', () => {

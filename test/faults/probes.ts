@@ -1,6 +1,6 @@
 import { ManagedService } from './platform';
 
-/** One probe answer: HTTP status, or 0 when nothing answered. */
+/** One probe answer: HTTP status; 0 when nothing answered; {@link UNKNOWN} when the prober could not tell. */
 interface Sample {
   at: number;
   service: string;
@@ -8,13 +8,28 @@ interface Sample {
   ready: number;
 }
 
+/** The probe's timeout, as the manifests' `timeoutSeconds`. */
+const PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * A probe that says nothing about the service: its timeout fired long after it was due, so the prober's own event
+ * loop was blocked (the suite shares the machine's cores with the services and other test files). When the loop
+ * runs again, an expired timeout is handled before the answer waiting in the socket, so every probe of that round
+ * "fails" at once, for every service. A service that does not answer lets the timeout fire on time.
+ */
+export const UNKNOWN = -1;
+
+/** How late the timeout may fire and still count as a service that did not answer. */
+const PROBER_LATE_MS = 500;
+
 async function status(url: string): Promise<number> {
+  const sent = performance.now();
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     await response.arrayBuffer();
     return response.status;
   } catch {
-    return 0;
+    return performance.now() - sent > PROBE_TIMEOUT_MS + PROBER_LATE_MS ? UNKNOWN : 0;
   }
 }
 
@@ -50,7 +65,10 @@ export class ProbeMonitor {
     );
   }
 
-  /** One probe round's answers for a service, sent at `at` (status 0: no answer within the timeout). */
+  /**
+   * One probe round's answers for a service, sent at `at` (status 0: no answer within the timeout; {@link UNKNOWN}:
+   * the prober was too late to tell).
+   */
   record(service: ManagedService, at: number, live: number, ready: number): void {
     this.samples.push({ at, service: service.name, live, ready });
     if (live === 200) {
@@ -68,6 +86,9 @@ export class ProbeMonitor {
       let streak = 0;
       const mine = this.samples.filter((s) => s.service === service.name && s.at >= from && s.at <= to);
       for (const sample of mine.sort((a, b) => a.at - b.at)) {
+        if (sample.live === UNKNOWN) {
+          continue; // neither a failure nor an answer
+        }
         const failed = sample.live !== 200 && !service.wasDown(sample.at);
         streak = failed ? streak + 1 : 0;
         if (streak === 3) {
@@ -76,6 +97,12 @@ export class ProbeMonitor {
       }
     }
     return failures;
+  }
+
+  /** Liveness probes sent inside the window, and how many of them the prober was too late to judge. */
+  livenessProbes(from: number, to: number): { sent: number; unknown: number } {
+    const mine = this.samples.filter((s) => s.at >= from && s.at <= to);
+    return { sent: mine.length, unknown: mine.filter((s) => s.live === UNKNOWN).length };
   }
 
   /**
@@ -91,6 +118,9 @@ export class ProbeMonitor {
       let streak = 0;
       const mine = this.samples.filter((s) => s.service === service.name && s.at >= from && s.at <= to);
       for (const sample of mine.sort((a, b) => a.at - b.at)) {
+        if (sample.ready === UNKNOWN) {
+          continue;
+        }
         streak = sample.ready !== 200 ? streak + 1 : 0;
         if (sample.ready === 503 || streak >= 2) {
           notReady.add(service.name);
@@ -103,13 +133,14 @@ export class ProbeMonitor {
 
   /**
    * What one service's readiness answered inside the window, oldest first, as `HH:MM:SS.mmm=status` (0 when
-   * nothing answered within the probe's timeout), so a failed check shows what the probes actually saw.
+   * nothing answered within the probe's timeout, `?` when the prober was too late to tell), so a failed check shows
+   * what the probes actually saw.
    */
   readinessTrace(service: string, from: number, to: number): string {
     return this.samples
       .filter((s) => s.service === service && s.at >= from && s.at <= to)
       .sort((a, b) => a.at - b.at)
-      .map((s) => `${new Date(s.at).toISOString().slice(11, 23)}=${s.ready}`)
+      .map((s) => `${new Date(s.at).toISOString().slice(11, 23)}=${s.ready === UNKNOWN ? '?' : s.ready}`)
       .join(' ');
   }
 

@@ -85,3 +85,12 @@ export const eventTypes = Object.keys(eventRegistry) as EventType[];
 export function isEventType(value: string): value is EventType {
   return Object.hasOwn(eventRegistry, value);
 }
+
+/**
+ * The key under which a consumer applies an event in order (`EventConsumerOptions.orderingKey`): the keyword for
+ * every event about one (its crawls, its recorded rankings, its removal), so a keyword's events are applied one
+ * after another in the order they arrive and different keywords in parallel; the tenant for anything else.
+ */
+export function keywordOrderingKey(event: AnyEvent): string {
+  return 'keywordId' in event.data ? `keyword:${event.data.keywordId}` : `tenant:${event.tenantId}`;
+}

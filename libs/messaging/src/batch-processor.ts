@@ -1,4 +1,3 @@
-import { JsMsg } from '@nats-io/jetstream';
 import { Context, Span, SpanStatusCode } from '@opentelemetry/api';
 import { Logger } from 'pino';
 import { BeforeCommit } from './before-commit';
@@ -20,14 +19,8 @@ export class BatchProcessor {
     private readonly logger: Logger,
   ) {}
 
-  async process(msgs: JsMsg[]): Promise<void> {
-    const accepted: Accepted[] = [];
-    for (const msg of msgs) {
-      const ok = await this.single.triage(msg);
-      if (ok) {
-        accepted.push(ok);
-      }
-    }
+  /** Applies triaged messages ({@link MessageProcessor.triage}) in one transaction, in the order given. */
+  async process(accepted: readonly Accepted[]): Promise<void> {
     if (accepted.length === 0) {
       return;
     }
@@ -41,7 +34,7 @@ export class BatchProcessor {
       this.endAll(traced, 'batch rolled back; applying messages one by one');
       this.logger.debug({ err: error, consumer: this.single.durable, size: traced.length }, 'batch failed');
       for (const item of accepted) {
-        await this.single.process(item.msg);
+        await this.single.apply(item);
       }
       return;
     }

@@ -3,8 +3,9 @@ import { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { EventType } from '@shelfwatch/contracts';
 import { Logger } from 'pino';
 import { BatchProcessor } from './batch-processor';
+import { KeyLanes } from './key-lanes';
 import { EventHandlerFn } from './event-handler';
-import { EventConsumerOptions, MessageProcessor } from './message-processor';
+import { Accepted, EventConsumerOptions, MessageProcessor } from './message-processor';
 import { messagingMetrics } from './messaging-metrics';
 import { OutboxWriter } from './outbox-writer';
 import { ConsumerDefinition, Topology } from './topology';
@@ -12,16 +13,18 @@ import { ConsumerDefinition, Topology } from './topology';
 /**
  * Runs one durable pull consumer. With `batchSize` 1 each message gets its own transaction and up to
  * `maxInFlight` run at once; with a larger `batchSize`, the messages already buffered are applied
- * together in one transaction (see {@link BatchProcessor}). Either way: inbox row and effects commit
- * together, the ack follows the commit, duplicates are acked without effect.
+ * together in one transaction (see {@link BatchProcessor}). With an `orderingKey`, events of one key are applied
+ * one transaction after another in delivery order and different keys in parallel ({@link KeyLanes}). Either way:
+ * inbox row and effects commit together, the ack follows the commit, duplicates are acked without effect.
  */
 export class EventConsumer {
   private messages: ConsumerMessages | null = null;
   private loop: Promise<void> | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly single: MessageProcessor;
   private readonly batch: BatchProcessor;
-  private pending: JsMsg[] = [];
+  private readonly lanes = new KeyLanes<Accepted>();
+  /** Numbers messages without an ordering key in one-message mode: each is its own key, so none waits for another. */
+  private sequence = 0;
   private wake: (() => void) | null = null;
   private closed = false;
 
@@ -55,12 +58,11 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     const consumer = await this.js.consumers.get(this.topology.streamName(this.definition.stream), this.durable);
-    const buffer = this.options.batchSize > 1 ? this.options.batchSize : this.options.maxInFlight;
-    this.messages = await consumer.consume({ max_messages: buffer });
-    this.loop = this.options.batchSize > 1 ? this.pumpBatches(this.messages) : this.pump(this.messages);
+    this.messages = await consumer.consume({ max_messages: this.appliers * this.options.batchSize });
+    this.loop = this.pump(this.messages);
   }
 
-  /** Stops pulling, lets in-flight handlers finish (and ack), then returns. */
+  /** Stops pulling, lets the messages already received be applied (and acked), then returns. */
   async stop(): Promise<void> {
     const messages = this.messages;
     this.messages = null;
@@ -68,7 +70,6 @@ export class EventConsumer {
       await messages.close();
     }
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
   }
 
   /** Pending + unacknowledged messages of this consumer on the server. */
@@ -80,49 +81,61 @@ export class EventConsumer {
     return lag;
   }
 
-  private async pump(messages: ConsumerMessages): Promise<void> {
-    for await (const msg of messages) {
-      while (this.inFlight.size >= this.options.maxInFlight) {
-        await Promise.race(this.inFlight);
-      }
-      const work = this.guard(this.single.process(msg), msg).finally(() => this.inFlight.delete(work));
-      this.inFlight.add(work);
+  /** Transactions applied at once: in batch mode without an ordering key, one (a single applier). */
+  private get appliers(): number {
+    return this.options.batchSize > 1 && !this.options.orderingKey ? 1 : this.options.maxInFlight;
+  }
+
+  /** The key a message waits on: its ordering key; without one, a single lane in batch mode, none otherwise. */
+  private keyOf(accepted: Accepted): string {
+    if (this.options.orderingKey) {
+      return this.options.orderingKey(accepted.event);
     }
+    return this.options.batchSize > 1 ? '' : String(this.sequence++);
   }
 
   /**
-   * Natural batching: while one batch commits, the next messages gather; the next batch takes all of
-   * them (up to `batchSize`). Under light load batches are small and latency stays low; under heavy
-   * load batches grow and the commit cost is shared.
+   * Triages each delivery as it arrives and queues it by key; the appliers take batches off the queue. Natural
+   * batching: while a batch commits, the next messages gather and the next batch takes all it may (up to
+   * `batchSize`), so under light load batches are small and latency stays low, under heavy load the commit cost
+   * is shared. Pulling waits while the queue holds as much as the appliers take at once: a queued message is not
+   * yet kept alive by a heartbeat.
    */
-  private async pumpBatches(messages: ConsumerMessages): Promise<void> {
-    const worker = this.applyBatches();
+  private async pump(messages: ConsumerMessages): Promise<void> {
+    const appliers = Array.from({ length: this.appliers }, () => this.applyBatches());
+    const limit = this.appliers * this.options.batchSize;
     for await (const msg of messages) {
-      this.pending.push(msg);
-      this.signal();
-      while (this.pending.length >= this.options.batchSize * 2) {
+      const accepted = await this.guard(this.single.triage(msg), msg);
+      if (accepted) {
+        this.lanes.push(accepted, this.keyOf(accepted));
+        this.signal();
+      }
+      while (this.lanes.size >= limit) {
         await this.waitFor();
       }
     }
     this.closed = true;
     this.signal();
-    await worker;
+    await Promise.all(appliers);
   }
 
   private async applyBatches(): Promise<void> {
     for (;;) {
-      if (this.pending.length === 0) {
-        if (this.closed) {
+      const { items, keys } = this.lanes.take(this.options.batchSize);
+      const [first] = items;
+      if (!first) {
+        if (this.closed && this.lanes.size === 0) {
           return;
         }
         await this.waitFor();
         continue;
       }
-      const batch = this.pending.splice(0, this.options.batchSize);
       this.signal();
-      const [first] = batch;
-      if (first) {
-        await this.guard(this.batch.process(batch), first);
+      try {
+        await this.guard(this.options.batchSize > 1 ? this.batch.process(items) : this.single.apply(first), first.msg);
+      } finally {
+        this.lanes.release(keys);
+        this.signal();
       }
     }
   }
@@ -143,10 +156,11 @@ export class EventConsumer {
     });
   }
 
-  private guard(work: Promise<void>, msg: JsMsg): Promise<void> {
+  private guard<T>(work: Promise<T>, msg: JsMsg): Promise<T | undefined> {
     return work.catch((error: unknown) => {
       // Settling failed (for example the connection died): the server redelivers after ack_wait.
       this.logger.error({ err: error, consumer: this.durable, subject: msg.subject }, 'message not settled');
+      return undefined;
     });
   }
 }

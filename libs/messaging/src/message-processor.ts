@@ -31,13 +31,24 @@ export interface EventConsumerOptions {
   crashLoopDeliveries: number;
   /** A handler (with its transaction) running longer than this is abandoned, rolled back and retried. */
   handlerTimeoutMs: number;
-  /** Messages handled at once by this instance, each in its own transaction (when `batchSize` is 1). */
+  /**
+   * Transactions applied at once by this instance: messages when `batchSize` is 1, batches otherwise (batches run
+   * one at a time unless `orderingKey` is set).
+   */
   maxInFlight: number;
   /**
    * Messages applied together in one transaction. 1 (the default) suits handlers that do slow I/O;
    * fast projections raise it to amortise the commit. A failing batch is retried message by message.
    */
   batchSize: number;
+  /**
+   * The key whose events must be applied in stream order (a keyword's crawls, say): events of one key are applied
+   * one transaction after another, in the order they were delivered; different keys run in parallel, up to
+   * `maxInFlight` transactions. Unset: with `batchSize` 1, up to `maxInFlight` messages at once in no particular
+   * order; in batch mode, one batch at a time. A message whose handler fails is redelivered after its back-off
+   * (the later events of its key do not wait for it), so handlers still tolerate an event arriving late.
+   */
+  orderingKey?: (event: AnyEvent) => string;
   /** Must match the consumer's `ack_wait`; handlers heartbeat at half of it. */
   ackWaitMs: number;
   /** First redelivery delay after a failure; doubles per delivery up to `maxRedeliveryDelayMs`. */
@@ -143,7 +154,7 @@ export class MessageProcessor {
   async process(msg: JsMsg): Promise<void> {
     const accepted = await this.triage(msg);
     if (accepted) {
-      await this.applyOne(accepted);
+      await this.apply(accepted);
     }
   }
 
@@ -244,7 +255,8 @@ export class MessageProcessor {
     messagingMetrics.consumed.inc({ consumer: this.durable, outcome });
   }
 
-  private async applyOne(accepted: Accepted): Promise<void> {
+  /** Applies a triaged message in its own transaction, then acks it (or naks or dead-letters it on failure). */
+  async apply(accepted: Accepted): Promise<void> {
     const { span, ctx } = this.startSpan(accepted);
     const stopHeartbeat = this.heartbeat([accepted.msg]);
     try {

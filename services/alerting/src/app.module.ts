@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { keywordOrderingKey } from '@shelfwatch/contracts';
 import { ServiceCoreModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { AlertingConfig } from './alerting.config';
@@ -18,6 +19,8 @@ export class AlertingAppModule {
           persistence: alertingPersistence,
           handles: alertingManifest.handles,
           logger,
+          // A keyword's recorded crawls are judged one after another, in the order they arrive.
+          consumer: { orderingKey: keywordOrderingKey },
         }),
         AlertingModule.forConfig(config, logger, overrides),
       ],

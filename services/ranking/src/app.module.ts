@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { keywordOrderingKey } from '@shelfwatch/contracts';
 import { ServiceCoreModule } from '@shelfwatch/platform';
 import { Logger } from 'pino';
 import { CatalogModule } from './catalog/catalog.module';
@@ -21,7 +22,7 @@ export class RankingAppModule {
           persistence: rankingPersistence,
           handles: rankingManifest.handles,
           logger,
-          consumer: { batchSize: config.rankingConsumerBatchSize },
+          consumer: { batchSize: config.rankingConsumerBatchSize, orderingKey: keywordOrderingKey },
         }),
         CatalogModule.withLimits({
           productsPerTenant: config.maxProductsPerTenant,

@@ -14,8 +14,8 @@ export const rankingConfigSpec = {
   crawlFailingAfter: integer('CRAWL_FAILING_AFTER', 3, 1, 1_000),
   /**
    * Crawl events the ranking applies per transaction (docs/messaging.md, batch mode); 1 (the default): one per
-   * transaction, up to 8 at once. Batch mode costs less CPU per crawl but applies one batch at a time, and under
-   * the crawl bench's overload that single applier fell behind (docs/messaging.md, "Who runs which mode").
+   * transaction. Either way up to 8 transactions at once, a keyword's crawls one after another in the order they
+   * arrive (the consumer's ordering key); batches showed no CPU saving in the crawl bench (docs/messaging.md).
    */
   rankingConsumerBatchSize: integer('RANKING_CONSUMER_BATCH_SIZE', 1, 1, 1_000),
 } satisfies ConfigSpec;

@@ -19,6 +19,8 @@ import { cpuMsPer, cpuSnapshot } from './process-cpu';
 const RATES = (process.env.BENCH_RATES ?? '200,2000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+/** Only the routes whose path contains one of these (comma-separated), e.g. `/v1/tenant`; every route by default. */
+const ROUTES = (process.env.BENCH_ROUTES ?? '').split(',').filter((part) => part !== '');
 const ADMIN_KEY = `bench-admin-${randomUUID()}`;
 const PORTS = { gateway: 3290, ranking: 3292, crawler: 3293, reporting: 3294 };
 
@@ -246,14 +248,15 @@ async function main(): Promise<void> {
     });
     console.log(`seeded ${seeded.rankingRows} ranking rows`);
     const productId = seeded.productIds[0] ?? '';
-    const routes = [
-      { name: 'GET /v1/tenant (key, limit, name and plan from memory, usage from the crawler)', path: '/v1/tenant' },
+    const allRoutes = [
+      { name: 'GET /v1/tenant (key, limit, name and plan from memory for 5 s, usage for 1 s)', path: '/v1/tenant' },
       { name: 'GET /v1/products (page of 20, standings per keyword)', path: '/v1/products?limit=20' },
       {
         name: 'GET /v1/products/:id/rank-history (7 days, hourly)',
         path: `/v1/products/${productId}/rank-history?bucket=hour`,
       },
     ];
+    const routes = allRoutes.filter((route) => ROUTES.length === 0 || ROUTES.some((part) => route.path.includes(part)));
     const loadBefore = loadavg()[0] ?? 0;
     const idle: { name: string; medianMs: number }[] = [];
     phase(`${routes.length} routes unloaded (21 requests each)`);

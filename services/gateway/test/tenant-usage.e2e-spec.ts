@@ -1,4 +1,6 @@
+import { CRAWLER_RPC } from '@shelfwatch/contracts';
 import { eventually } from '@shelfwatch/testing';
+import { histogramCount } from '../../../libs/resilience/test/metric-value';
 import { Api, Platform, crawlAndWait, startPlatform, trackProductAt } from './gateway.e2e-harness';
 
 const QUOTA = 7;
@@ -59,7 +61,10 @@ describe('tenant usage of the shared budget', () => {
     for (let i = 0; i < 3; i++) {
       await crawlAndWait(api, heavy.apiKey, mine.keywordId);
     }
-    expect(await usage(heavy.apiKey)).toEqual([expect.objectContaining({ usedToday: 3, exhausted: true })]);
+    // The gateway keeps a tenant's usage for up to a second (TENANT_USAGE_TTL_MS).
+    await eventually(async () =>
+      expect(await usage(heavy.apiKey)).toEqual([expect.objectContaining({ usedToday: 3, exhausted: true })]),
+    );
 
     const refused = await eventually(async () => {
       const got = await api.call<{ crawlId: string }>('POST', '/v1/crawls', {
@@ -79,15 +84,34 @@ describe('tenant usage of the shared budget', () => {
 
     // The other tenant's share is untouched.
     await crawlAndWait(api, light.apiKey, theirs.keywordId);
-    expect(await usage(light.apiKey)).toEqual([
-      expect.objectContaining({ usedToday: 1, shareToday: 3, exhausted: false }),
-    ]);
+    await eventually(async () =>
+      expect(await usage(light.apiKey)).toEqual([
+        expect.objectContaining({ usedToday: 1, shareToday: 3, exhausted: false }),
+      ]),
+    );
   }, 120_000);
+
+  it("asks the crawler for a tenant's usage about once a second, however many requests read it", async () => {
+    const asked = () =>
+      histogramCount('shelfwatch_rpc_request_duration_seconds', { subject: CRAWLER_RPC.tenantUsage, outcome: 'ok' });
+    const before = await asked();
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 20 }, () => usage(light.apiKey)));
+    for (let i = 0; i < 10; i++) {
+      expect(await usage(light.apiKey)).toEqual([expect.objectContaining({ usedToday: 1 })]);
+    }
+    const seconds = (performance.now() - started) / 1_000;
+    // Asked afresh every request, it would be 30 whatever the machine's speed.
+    expect((await asked()) - before).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+  });
 
   it('still says who the tenant is when the crawler does not answer, with usage null', async () => {
     const crawler = platform.services[1];
     await crawler?.close();
-    const answer = await api.call<{ id: string; usage: unknown }>('GET', '/v1/tenant', { key: light.apiKey });
-    expect(answer).toMatchObject({ status: 200, body: { id: light.id, usage: null } });
+    // Null once the usage the gateway kept (up to a second) is gone.
+    await eventually(async () => {
+      const answer = await api.call<{ id: string; usage: unknown }>('GET', '/v1/tenant', { key: light.apiKey });
+      expect(answer).toMatchObject({ status: 200, body: { id: light.id, usage: null } });
+    });
   }, 60_000);
 });

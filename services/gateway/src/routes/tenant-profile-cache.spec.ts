@@ -1,5 +1,5 @@
 import { metricValue } from '../../../../libs/resilience/test/metric-value';
-import { TENANT_PROFILE_LOOKUPS, TenantProfileCache } from './tenant-profile-cache';
+import { TENANT_PROFILE_LOOKUPS, TENANT_USAGE_LOOKUPS, TenantProfileCache } from './tenant-profile-cache';
 
 interface Profile {
   name: string;
@@ -115,5 +115,26 @@ describe('TenantProfileCache', () => {
       hits: 2,
       misses: 1,
     });
+  });
+
+  it("keeps a tenant's usage for 1 s (not the profile's 5 s), counted under its own metric", async () => {
+    let now = 10_000;
+    const crawler = { usedToday: 3, reads: 0 };
+    const usageOf = (): Promise<{ profile: { usedToday: number }; complete: boolean }> => {
+      crawler.reads += 1;
+      return Promise.resolve({ profile: { usedToday: crawler.usedToday }, complete: true });
+    };
+    const cache = new TenantProfileCache(usageOf, { now: () => now }, 'usage');
+    const hits = await metricValue(TENANT_USAGE_LOOKUPS, { result: 'hit' });
+    const profileHits = await lookups('hit');
+    expect(await cache.get('t')).toEqual({ usedToday: 3 });
+    crawler.usedToday = 4;
+    now += 999;
+    expect(await cache.get('t')).toEqual({ usedToday: 3 });
+    now += 2;
+    expect(await cache.get('t')).toEqual({ usedToday: 4 });
+    expect(crawler.reads).toBe(2);
+    expect((await metricValue(TENANT_USAGE_LOOKUPS, { result: 'hit' })) - hits).toBe(1);
+    expect((await lookups('hit')) - profileHits).toBe(0);
   });
 });

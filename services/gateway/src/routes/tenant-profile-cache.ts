@@ -20,13 +20,21 @@ export const TENANT_USAGE_LOOKUPS = 'shelfwatch_gateway_tenant_usage_lookups_tot
 const KINDS = {
   profile: {
     ttlMs: TENANT_PROFILE_TTL_MS,
-    metric: TENANT_PROFILE_LOOKUPS,
-    help: "Lookups of a tenant's profile (name, plan) by GET /v1/tenant by result: hit (from memory) or miss (read)",
+    lookups: () =>
+      counter(
+        TENANT_PROFILE_LOOKUPS,
+        "Lookups of a tenant's profile (name, plan) by GET /v1/tenant by result: hit (from memory) or miss (read)",
+        ['result'],
+      ),
   },
   usage: {
     ttlMs: TENANT_USAGE_TTL_MS,
-    metric: TENANT_USAGE_LOOKUPS,
-    help: "Lookups of a tenant's usage today by GET /v1/tenant by result: hit (from memory) or miss (asked of the crawler)",
+    lookups: () =>
+      counter(
+        TENANT_USAGE_LOOKUPS,
+        "Lookups of a tenant's usage today by GET /v1/tenant by result: hit (from memory) or miss (asked of the crawler)",
+        ['result'],
+      ),
   },
 } as const;
 
@@ -47,10 +55,10 @@ export class TenantProfileCache<P> {
   private readonly entries: ReadThroughCache<{ profile: P; complete: boolean }>;
 
   constructor(read: ProfileReader<P>, options: TenantProfileCacheOptions = {}, kind: keyof typeof KINDS = 'profile') {
-    const { ttlMs, metric, help } = KINDS[kind];
+    const { ttlMs, lookups } = KINDS[kind];
     this.entries = new ReadThroughCache(read, {
       ...boundsOr(options, { ttlMs, maxEntries: TENANT_PROFILE_MAX_ENTRIES }),
-      lookups: counter(metric, help, ['result']),
+      lookups: lookups(),
     });
   }
 

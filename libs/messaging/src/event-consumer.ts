@@ -86,12 +86,24 @@ export class EventConsumer {
     return this.options.batchSize > 1 && !this.options.orderingKey ? 1 : this.options.maxInFlight;
   }
 
-  /** The key a message waits on: its ordering key; without one, a single lane in batch mode, none otherwise. */
+  /**
+   * The key a message waits on: its ordering key; without one, a single lane in batch mode, none otherwise. A key
+   * function that throws must not stop the consumer (the pump would end and nothing would be pulled again): the
+   * message is logged and applied under a key of its own, in no order.
+   */
   private keyOf(accepted: Accepted): string {
     if (this.options.orderingKey) {
-      return this.options.orderingKey(accepted.event);
+      try {
+        return this.options.orderingKey(accepted.event);
+      } catch (error) {
+        this.logger.error(
+          { err: error, consumer: this.durable, eventId: accepted.event.id },
+          'ordering key failed; message applied without ordering',
+        );
+        return `#${this.sequence++}`;
+      }
     }
-    return this.options.batchSize > 1 ? '' : String(this.sequence++);
+    return this.options.batchSize > 1 ? '' : `#${this.sequence++}`;
   }
 
   /**

@@ -151,6 +151,21 @@ describe('consumer with an ordering key', () => {
     },
   );
 
+  it('applies every event even when the key function throws for some of them (the consumer keeps pulling)', async () => {
+    await publishInterleaved();
+    const flaky = (event: AnyEvent): string => {
+      if (keyOf(event) === 'c') {
+        throw new Error('no key for c');
+      }
+      return keyOf(event);
+    };
+    const { orderByKey } = await applyAll({ batchSize: 1, maxInFlight: 12, orderingKey: flaky });
+    for (const key of KEYS.filter((k) => k !== 'c')) {
+      expect(orderByKey.get(key)).toEqual(inOrder(key));
+    }
+    expect([...(orderByKey.get('c') ?? [])].sort()).toEqual(inOrder('c'));
+  });
+
   it('without the key (one message per transaction, 12 at once) the events of a key overlap and land out of order', async () => {
     await publishInterleaved();
     const { orderByKey, sameKeyAtOnce } = await applyAll({ batchSize: 1, maxInFlight: 12 });

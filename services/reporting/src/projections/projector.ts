@@ -80,7 +80,10 @@ export class Projector {
       }
     }
     changes.push(...(await rankingRecorded(em, await this.notPurged(em, events.filter(isRecorded)))));
-    for (const [tenantId, scopes] of scopesByTenant(changes)) {
+    // Tenants in one order (each tenant's scopes are sorted by `bump`): the consumers of the four streams, and a
+    // rebuild, commit side by side, and two batches bumping the same tenants' versions in opposite orders deadlock.
+    const byTenant = [...scopesByTenant(changes)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [tenantId, scopes] of byTenant) {
       await this.cacheVersions.bump(em, tenantId, scopes);
     }
   }

@@ -40,13 +40,18 @@ export async function benchPlatform(services?: readonly ServiceName[]): Promise<
   return { db, namespace, env };
 }
 
+/** `BENCH_NODE_ARGS`, split: extra Node flags for every service a bench starts (e.g. `--cpu-prof`). */
+export function benchNodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+}
+
 /**
  * Starts a built script (`dist/...`) in its own Node process; services get the observability preload.
  * Its log (stdout, warnings and up at LOG_LEVEL=warn) goes to `<tmp>/shelfwatch-bench-logs/<name>.log`.
  * `BENCH_NODE_ARGS` (e.g. `--cpu-prof`) is passed to every service, to profile them under load.
  */
 export function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const nodeArgs = benchNodeArgs();
   const args = script.includes('services/')
     ? [...nodeArgs, '--require', './dist/libs/observability/src/preload.js', script]
     : [script];

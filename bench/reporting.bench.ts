@@ -48,7 +48,8 @@ const CAPPED_EXPORT = !process.argv.includes('--no-capped-export');
 const BASE_SIZE = QUICK ? QUICK_DATASET : FULL_DATASET;
 const SIZE = ROWS === undefined ? BASE_SIZE : { ...BASE_SIZE, tenants: tenantsFor(Number(ROWS)) };
 const SAMPLES = QUICK ? 100 : 300;
-const INGEST_EVENTS = QUICK ? 500 : 3_000;
+/** `--events N`: recorded crawls the ingest phase publishes (default 500 with `--quick`, else 3,000). */
+const INGEST_EVENTS = Number(option('events') ?? (QUICK ? 500 : 3_000));
 const ROOT = resolve(__dirname, '..', '..');
 
 /** Whole tenants (each `products × 2 keywords × days × 24` hourly rows) nearest to `rows`, at least one. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { EventEnvelope, buildEvent, rankingEntrySchema } from '@shelfwatch/contracts';
+import { benchNodeArgs } from '../../../bench/bench-processes';
 
 /** Latency percentiles of one query, in milliseconds. */
 export interface Latency {
@@ -74,11 +75,17 @@ export interface ExportFigures {
   gatewaySideRssMaxMiB: number;
 }
 
-/** The reporting service as deployed: its own Node process from `dist/` (with extra Node flags). */
+/** The reporting service as deployed: its own Node process from `dist/` (with extra Node flags, and `BENCH_NODE_ARGS`). */
 export function spawnReporting(root: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
   return spawn(
     process.execPath,
-    [...nodeArgs, '--require', './dist/libs/observability/src/preload.js', 'dist/services/reporting/src/main.js'],
+    [
+      ...benchNodeArgs(),
+      ...nodeArgs,
+      '--require',
+      './dist/libs/observability/src/preload.js',
+      'dist/services/reporting/src/main.js',
+    ],
     { cwd: root, env: { ...process.env, OTEL_SDK_DISABLED: 'true', ...env }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
 }

@@ -164,12 +164,21 @@ describe('gateway edge', () => {
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('sends security headers on API answers', async () => {
-    const answer = await api.call('GET', '/v1/tenant', { key: keys.globex });
-    expect(answer.headers).toMatchObject({
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'SAMEORIGIN',
-      'content-security-policy': expect.stringContaining("default-src 'self'"),
-    });
+  it('sends security headers on every answer: API, refusals, unknown routes, Nest controllers', async () => {
+    const answers = [
+      await api.call('GET', '/v1/tenant', { key: keys.globex }),
+      await api.call('GET', '/v1/tenant'),
+      await api.call('GET', '/v1/no-such-route', { key: keys.globex }),
+      await api.call('GET', '/health/live'),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 401, 404, 200]);
+    for (const answer of answers) {
+      expect(answer.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'strict-transport-security': expect.stringContaining('max-age='),
+        'content-security-policy': expect.stringContaining("default-src 'self'"),
+      });
+    }
   });
 });

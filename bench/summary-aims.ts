@@ -87,6 +87,124 @@ function reportingAims(reporting: Json): Aim[] {
   return [queryAim('dashboard', 'dashboard'), queryAim('brands30d', 'brand share (30 days)'), exportAim];
 }
 
+/** Issue 18: the pipeline's ratios to the machine's limits in the same run, and crawl → alert latency. */
+function pipelineAims(outbox: Json, crawl: Json): Aim[] {
+  const aim = (aimText: string, value: number | undefined, figure: string, ok: (v: number) => boolean): Aim => {
+    const base = { issue: 18, area: 'pipeline', aim: aimText };
+    return value === undefined
+      ? { ...base, figure: 'n/a', status: 'not measured' }
+      : { ...base, figure, status: verdict(ok(value)) };
+  };
+  const outboxRatio = num(outbox, 'ratioMedian');
+  const crawlRatio = num(crawl, 'ratioMedian');
+  const underLoad = num(crawl, 'crawlToAlertUnderLoadMs', 'p95', 'median');
+  const paced = num(crawl, 'crawlToAlertPacedMs', 'p95', 'median');
+  const fromCompleted = num(crawl, 'completedToAlertUnderLoadMs', 'p95', 'median');
+  return [
+    aim(
+      'outbox → inbox + effect at least 0.5 × raw JetStream acked publish, same run',
+      outboxRatio,
+      `median ratio ${fmt(outboxRatio, 2)}`,
+      (v) => v >= 0.5,
+    ),
+    aim(
+      'crawl pipeline at least 0.5 × raw multi-row INSERT, same run',
+      crawlRatio,
+      `median ratio ${fmt(crawlRatio, 2)} (${fmt(num(crawl, 'endToEnd', 'median'))} rows/s)`,
+      (v) => v >= 0.5,
+    ),
+    aim(
+      'crawl → alert p95 under the pipeline bench’s load below 5 s',
+      underLoad,
+      `median p95 ${fmt(underLoad)} ms from the request (from crawl.completed ${fmt(fromCompleted)} ms)`,
+      (v) => v < 5_000,
+    ),
+    aim('crawl → alert paced p95 below 300 ms', paced, `median p95 ${fmt(paced)} ms`, (v) => v < 300),
+  ];
+}
+
+/** Issue 21: each route's ceiling and its p99 at a fixed rate, and the reporting's aims at 10 M rows. */
+function servingAims(gateway: Json, reporting: Json): Aim[] {
+  const runs = list(gateway, 'runs');
+  const runOf = (prefix: string, rate: number | null): Json =>
+    runs.find((run) => (str(run, 'name') ?? '').startsWith(prefix) && (num(run, 'rate') ?? null) === rate);
+  const routeAim = (route: string, prefix: string, ceiling: number, rate: number, p99Ms: number): Aim => {
+    const base = {
+      issue: 21,
+      area: 'gateway',
+      aim: `${route}: ceiling at least ${fmt(ceiling)} req/s; p99 under ${p99Ms} ms at ${fmt(rate)} req/s`,
+    };
+    const max = runOf(prefix, null);
+    const paced = runOf(prefix, rate);
+    const reached = num(max, 'requestsPerSec');
+    const p99 = num(paced, 'latencyMs', 'p99');
+    const achieved = num(paced, 'requestsPerSec');
+    if (reached === undefined) {
+      return { ...base, figure: 'n/a', status: 'not measured' };
+    }
+    const atRate =
+      p99 === undefined ? `not run at ${fmt(rate)} req/s` : `p99 ${fmt(p99, 1)} ms at ${fmt(achieved)} req/s`;
+    const ok = reached >= ceiling && p99 !== undefined && p99 < p99Ms && (achieved ?? 0) >= rate * 0.95;
+    return { ...base, figure: `ceiling ${fmt(reached)} req/s; ${atRate}`, status: verdict(ok) };
+  };
+  const ceilingAim = (route: string, prefix: string, ceiling: number): Aim => {
+    const reached = num(runOf(prefix, null), 'requestsPerSec');
+    const base = { issue: 21, area: 'gateway', aim: `${route}: ceiling at least ${fmt(ceiling)} req/s` };
+    return reached === undefined
+      ? { ...base, figure: 'n/a', status: 'not measured' }
+      : { ...base, figure: `ceiling ${fmt(reached)} req/s`, status: verdict(reached >= ceiling) };
+  };
+  const rows = num(reporting, 'dataset', 'rows', 'rank_hourly');
+  const atScale = rows !== undefined && rows >= 9_500_000;
+  const scaleNote = atScale ? '' : ' (smaller dataset than the aim names: not judged)';
+  const reportingAim = (aimText: string, value: number | undefined, unit: string, ok: (v: number) => boolean) => {
+    const base = { issue: 21, area: 'reporting', aim: aimText };
+    return value === undefined
+      ? { ...base, figure: 'n/a', status: 'not measured' as const }
+      : {
+          ...base,
+          figure: `${fmt(value, 1)} ${unit}${scaleNote}`,
+          status: atScale ? verdict(ok(value)) : ('not measured' as const),
+        };
+  };
+  const p95 = (query: string): number | undefined => num(reporting, 'latency', query, 'p95');
+  const warm = (query: string): number | undefined => num(reporting, 'cached', 'latency', query, 'p95');
+  const computedWorst = Math.max(p95('dashboard') ?? NaN, p95('brands30d') ?? NaN);
+  const warmWorst = Math.max(warm('dashboard') ?? NaN, warm('brands30d') ?? NaN);
+  const plain = exportRuns(reporting).find((run) => run.nodeArgs === 'none');
+  const growth = plain?.before === undefined ? undefined : ((plain.max - plain.before) * 1_048_576) / 1e6;
+  return [
+    routeAim('GET /v1/tenant', 'GET /v1/tenant', 8_000, 2_000, 20),
+    routeAim('GET /v1/products (page of 20)', 'GET /v1/products (', 2_000, 1_000, 50),
+    ceilingAim('GET /v1/products/:id/rank-history', 'GET /v1/products/:id/rank-history', 1_500),
+    reportingAim(
+      'dashboard and brand share computed p95 under 8 ms at 10 M rows (the larger)',
+      Number.isNaN(computedWorst) ? undefined : computedWorst,
+      'ms',
+      (v) => v < 8,
+    ),
+    reportingAim(
+      '30-day hourly rank history p95 under 15 ms at 10 M rows',
+      p95('rankHistory30dHour'),
+      'ms',
+      (v) => v < 15,
+    ),
+    reportingAim(
+      'dashboard and brand share from a warm cache p95 under 2 ms (the larger)',
+      Number.isNaN(warmWorst) ? undefined : warmWorst,
+      'ms',
+      (v) => v < 2,
+    ),
+    reportingAim(
+      'projection at least 1,000 ranking.recorded events/s',
+      num(reporting, 'ingest', 'eventsPerSec'),
+      'events/s',
+      (v) => v >= 1_000,
+    ),
+    reportingAim('CSV export of 1 M rows: service memory grows by less than 100 MB', growth, 'MB', (v) => v < 100),
+  ];
+}
+
 function retentionAim(retention: Json): Aim {
   const scenarios = list(retention, 'results');
   const figure = scenarios
@@ -113,6 +231,8 @@ export function judgeAims(sources: Map<string, Source>): Aim[] {
     gatewayAim(data('gateway')),
     ...reportingAims(data('reporting')),
     retentionAim(data('retention')),
+    ...pipelineAims(data('outbox'), data('crawl')),
+    ...servingAims(data('gateway'), data('reporting')),
   ];
 }
 

@@ -84,6 +84,7 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
       const namespace = `faults${randomUUID().slice(0, 8)}`;
       const env = serviceEnv({ databaseUrl: pg.adminUrl(), natsUrl: nats.url, namespace, simulatorUrl: sim.url });
       const services: ManagedService[] = [];
+      const monitor = new ProbeMonitor(services);
       let nc: NatsConnection | undefined;
       try {
         say('[2/5] migrations, streams and the services');
@@ -96,7 +97,6 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
           services.push(new ManagedService(name, ports[i] ?? 0, own));
         });
         services.forEach((service) => service.start());
-        const monitor = new ProbeMonitor(services);
         monitor.start();
         await eventually(
           () => {
@@ -209,7 +209,7 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
         verdict.findings.push(
           await projectionsMatchReplay(pg.adminUrl(), nc, topology, workload.record.tenantId, completed),
         );
-        monitor.stop();
+        await monitor.stop();
 
         const scheduled = Math.min(faults.length, rounds - 2);
         const findings = [
@@ -225,6 +225,7 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
         }
         expect(findings.filter((finding) => !finding.ok)).toEqual([]);
       } finally {
+        await monitor.stop();
         await Promise.all(services.map((service) => service.stop()));
         await nc?.close();
         await receiver.close();

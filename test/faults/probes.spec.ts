@@ -1,3 +1,5 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { ManagedService } from './platform';
 import { ProbeMonitor, UNKNOWN } from './probes';
 
@@ -122,5 +124,47 @@ describe('ProbeMonitor', () => {
       expect(monitor.notReadyDuring(at(0), at(5_000)).size).toBe(0);
       expect(monitor.readinessTrace('crawler', at(0), at(600))).toBe('12:00:00.000=200 12:00:00.500=200');
     });
+  });
+
+  describe('the prober thread', () => {
+    let server: ChildProcess | undefined;
+
+    afterEach(() => {
+      server?.kill();
+    });
+
+    /** A service in a process of its own: liveness 200, readiness 503; resolves to its port. */
+    async function startServer(): Promise<number> {
+      server = spawn(process.execPath, [
+        '-e',
+        `const s = require('node:http').createServer((q, r) => { r.statusCode = q.url.endsWith('/ready') ? 503 : 200; r.end(); });
+         s.listen(0, '127.0.0.1', () => console.log(s.address().port));`,
+      ]);
+      const [chunk] = (await once(server.stdout ?? server, 'data')) as [Buffer];
+      return Number(chunk.toString().trim());
+    }
+
+    it('keeps probing on time while the suite’s own thread is busy', async () => {
+      const port = await startServer();
+      const target = new ManagedService('crawler', port, {});
+      const monitor = new ProbeMonitor([target]);
+      monitor.start();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // The suite's thread busy for 3 s (a replay, a comparison): a prober on this thread sent nothing meanwhile,
+      // and the rounds it sent just before came back late, as unknown.
+      const busyFrom = Date.now();
+      while (Date.now() - busyFrom < 3_000) {
+        // busy
+      }
+      const busyTo = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await monitor.stop();
+
+      const during = monitor.livenessProbes(busyFrom, busyTo);
+      expect(during.sent).toBeGreaterThanOrEqual(4);
+      expect(during.unknown).toBe(0);
+      expect(monitor.livenessFailures(busyFrom, busyTo)).toEqual([]);
+      expect([...monitor.notReadyDuring(busyFrom, busyTo)]).toEqual(['crawler']);
+    }, 15_000);
   });
 });

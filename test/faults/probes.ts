@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { ManagedService } from './platform';
 
 /** One probe answer: HTTP status; 0 when nothing answered; {@link UNKNOWN} when the prober could not tell. */
@@ -12,25 +13,65 @@ interface Sample {
 const PROBE_TIMEOUT_MS = 2_000;
 
 /**
- * A probe that says nothing about the service: its timeout fired long after it was due, so the prober's own event
- * loop was blocked (the suite shares the machine's cores with the services and other test files). When the loop
- * runs again, an expired timeout is handled before the answer waiting in the socket, so every probe of that round
- * "fails" at once, for every service. A service that does not answer lets the timeout fire on time.
+ * A probe that says nothing about the service: its timeout fired long after it was due, so the prober's event loop
+ * was held up. The prober runs on a thread of its own (below), so the suite's own work no longer holds it up, but a
+ * machine whose cores are all busy still can; and when the loop runs again, an expired timeout is handled before the
+ * answer waiting in the socket, so every probe of that round "fails" at once, for every service. A service that does
+ * not answer lets the timeout fire on time.
  */
 export const UNKNOWN = -1;
 
 /** How late the timeout may fire and still count as a service that did not answer. */
 const PROBER_LATE_MS = 500;
 
-async function status(url: string): Promise<number> {
+/** How often each service is probed, as Kubernetes' `periodSeconds` would (faster, to see short outages). */
+const PROBE_INTERVAL_MS = 500;
+
+/**
+ * The prober, run in a worker thread: it probes every service's liveness and readiness each interval and posts each
+ * round's answers, stamped when they were sent. In the suite's thread, a busy stretch of the suite (replaying
+ * streams, comparing shelves) delayed the probes' timers and made them late, and a readiness check during a fault
+ * could then not be judged (a NATS restart's "crawler never 503" with two of its three probes unknown).
+ * On 'stop' it stops probing, waits for the probes in flight, and answers 'stopped'.
+ */
+const PROBER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { services, intervalMs, timeoutMs, lateMs, unknown } = workerData;
+async function status(url) {
   const sent = performance.now();
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await response.arrayBuffer();
     return response.status;
   } catch {
-    return performance.now() - sent > PROBE_TIMEOUT_MS + PROBER_LATE_MS ? UNKNOWN : 0;
+    return performance.now() - sent > timeoutMs + lateMs ? unknown : 0;
   }
+}
+const inFlight = new Set();
+function round() {
+  for (const service of services) {
+    const at = Date.now();
+    const probe = Promise.all([status(service.baseUrl + '/health/live'), status(service.baseUrl + '/health/ready')])
+      .then(([live, ready]) => parentPort.postMessage({ service: service.name, at, live, ready }));
+    inFlight.add(probe);
+    void probe.finally(() => inFlight.delete(probe));
+  }
+}
+const timer = setInterval(round, intervalMs);
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    clearInterval(timer);
+    void Promise.allSettled([...inFlight]).then(() => parentPort.postMessage('stopped'));
+  }
+});
+`;
+
+/** What the prober thread posts for each probe round of a service. */
+interface ProbeRound {
+  service: string;
+  at: number;
+  live: number;
+  ready: number;
 }
 
 /**
@@ -40,29 +81,44 @@ async function status(url: string): Promise<number> {
  */
 export class ProbeMonitor {
   private readonly samples: Sample[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private prober: Worker | undefined;
 
   constructor(private readonly services: ManagedService[]) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.sample(), 500);
+    const services = this.services.map(({ name, baseUrl }) => ({ name, baseUrl }));
+    const workerData = {
+      services,
+      intervalMs: PROBE_INTERVAL_MS,
+      timeoutMs: PROBE_TIMEOUT_MS,
+      lateMs: PROBER_LATE_MS,
+      unknown: UNKNOWN,
+    };
+    this.prober = new Worker(PROBER_SOURCE, { eval: true, workerData });
+    this.prober.on('message', (message: ProbeRound | 'stopped') => {
+      const service = typeof message === 'string' ? undefined : this.services.find((s) => s.name === message.service);
+      if (service !== undefined && typeof message !== 'string') {
+        this.record(service, message.at, message.live, message.ready);
+      }
+    });
   }
 
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private async sample(): Promise<void> {
-    await Promise.all(
-      this.services.map(async (service) => {
-        const at = Date.now();
-        const [live, ready] = await Promise.all([
-          status(`${service.baseUrl}/health/live`),
-          status(`${service.baseUrl}/health/ready`),
-        ]);
-        this.record(service, at, live, ready);
-      }),
-    );
+  /** Stops probing once the probes in flight have answered (their rounds are recorded); safe to call twice. */
+  async stop(): Promise<void> {
+    const prober = this.prober;
+    this.prober = undefined;
+    if (prober === undefined) {
+      return;
+    }
+    const stopped = new Promise<void>((resolve) => {
+      prober.on('message', (message) => message === 'stopped' && resolve());
+      prober.once('exit', () => resolve());
+    });
+    prober.postMessage('stop');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, PROBE_TIMEOUT_MS * 2)))]);
+    clearTimeout(timer);
+    await prober.terminate();
   }
 
   /**

@@ -50,6 +50,9 @@ const SIZE = ROWS === undefined ? BASE_SIZE : { ...BASE_SIZE, tenants: tenantsFo
 const SAMPLES = QUICK ? 100 : 300;
 /** `--events N`: recorded crawls the ingest phase publishes (default 500 with `--quick`, else 3,000). */
 const INGEST_EVENTS = Number(option('events') ?? (QUICK ? 500 : 3_000));
+if (!Number.isInteger(INGEST_EVENTS) || INGEST_EVENTS <= 0) {
+  throw new Error(`--events wants a positive whole number of events, got ${option('events')}`);
+}
 const ROOT = resolve(__dirname, '..', '..');
 
 /** Whole tenants (each `products × 2 keywords × days × 24` hourly rows) nearest to `rows`, at least one. */

@@ -87,39 +87,48 @@ function reportingAims(reporting: Json): Aim[] {
   return [queryAim('dashboard', 'dashboard'), queryAim('brands30d', 'brand share (30 days)'), exportAim];
 }
 
+/**
+ * An aim judged from one figure: not measured without it; `judge: false` reports the figure without a verdict (a
+ * run smaller than the aim names).
+ */
+function judged(
+  base: Pick<Aim, 'issue' | 'area' | 'aim'>,
+  value: number | undefined,
+  figure: (value: number) => string,
+  ok: (value: number) => boolean,
+  judge = true,
+): Aim {
+  if (value === undefined) {
+    return { ...base, figure: 'n/a', status: 'not measured' };
+  }
+  return { ...base, figure: figure(value), status: judge ? verdict(ok(value)) : 'not measured' };
+}
+
 /** Issue 18: the pipeline's ratios to the machine's limits in the same run, and crawl → alert latency. */
 function pipelineAims(outbox: Json, crawl: Json): Aim[] {
-  const aim = (aimText: string, value: number | undefined, figure: string, ok: (v: number) => boolean): Aim => {
-    const base = { issue: 18, area: 'pipeline', aim: aimText };
-    return value === undefined
-      ? { ...base, figure: 'n/a', status: 'not measured' }
-      : { ...base, figure, status: verdict(ok(value)) };
-  };
-  const outboxRatio = num(outbox, 'ratioMedian');
-  const crawlRatio = num(crawl, 'ratioMedian');
-  const underLoad = num(crawl, 'crawlToAlertUnderLoadMs', 'p95', 'median');
-  const paced = num(crawl, 'crawlToAlertPacedMs', 'p95', 'median');
+  const base = (aim: string) => ({ issue: 18, area: 'pipeline', aim });
   const fromCompleted = num(crawl, 'completedToAlertUnderLoadMs', 'p95', 'median');
   return [
-    aim(
-      'outbox → inbox + effect at least 0.5 × raw JetStream acked publish, same run',
-      outboxRatio,
-      `median ratio ${fmt(outboxRatio, 2)}`,
-      (v) => v >= 0.5,
+    // Issue 2's aim again (the same ratio, the same half), counted for issue 18 as well.
+    { ...outboxAim(outbox), issue: 18, area: 'pipeline' },
+    judged(
+      base('crawl pipeline at least 0.5 × raw multi-row INSERT, same run'),
+      num(crawl, 'ratioMedian'),
+      (ratio) => `median ratio ${fmt(ratio, 2)} (${fmt(num(crawl, 'endToEnd', 'median'))} rows/s)`,
+      (ratio) => ratio >= 0.5,
     ),
-    aim(
-      'crawl pipeline at least 0.5 × raw multi-row INSERT, same run',
-      crawlRatio,
-      `median ratio ${fmt(crawlRatio, 2)} (${fmt(num(crawl, 'endToEnd', 'median'))} rows/s)`,
-      (v) => v >= 0.5,
+    judged(
+      base('crawl → alert p95 under the pipeline bench’s load below 5 s'),
+      num(crawl, 'crawlToAlertUnderLoadMs', 'p95', 'median'),
+      (ms) => `median p95 ${fmt(ms)} ms from the request (from crawl.completed ${fmt(fromCompleted)} ms)`,
+      (ms) => ms < 5_000,
     ),
-    aim(
-      'crawl → alert p95 under the pipeline bench’s load below 5 s',
-      underLoad,
-      `median p95 ${fmt(underLoad)} ms from the request (from crawl.completed ${fmt(fromCompleted)} ms)`,
-      (v) => v < 5_000,
+    judged(
+      base('crawl → alert paced p95 below 300 ms'),
+      num(crawl, 'crawlToAlertPacedMs', 'p95', 'median'),
+      (ms) => `median p95 ${fmt(ms)} ms`,
+      (ms) => ms < 300,
     ),
-    aim('crawl → alert paced p95 below 300 ms', paced, `median p95 ${fmt(paced)} ms`, (v) => v < 300),
   ];
 }
 
@@ -128,45 +137,25 @@ function servingAims(gateway: Json, reporting: Json): Aim[] {
   const runs = list(gateway, 'runs');
   const runOf = (prefix: string, rate: number | null): Json =>
     runs.find((run) => (str(run, 'name') ?? '').startsWith(prefix) && (num(run, 'rate') ?? null) === rate);
+  const gatewayBase = (aim: string) => ({ issue: 21, area: 'gateway', aim });
   const routeAim = (route: string, prefix: string, ceiling: number, rate: number, p99Ms: number): Aim => {
-    const base = {
-      issue: 21,
-      area: 'gateway',
-      aim: `${route}: ceiling at least ${fmt(ceiling)} req/s; p99 under ${p99Ms} ms at ${fmt(rate)} req/s`,
-    };
-    const max = runOf(prefix, null);
     const paced = runOf(prefix, rate);
-    const reached = num(max, 'requestsPerSec');
     const p99 = num(paced, 'latencyMs', 'p99');
     const achieved = num(paced, 'requestsPerSec');
-    if (reached === undefined) {
-      return { ...base, figure: 'n/a', status: 'not measured' };
-    }
     const atRate =
       p99 === undefined ? `not run at ${fmt(rate)} req/s` : `p99 ${fmt(p99, 1)} ms at ${fmt(achieved)} req/s`;
-    const ok = reached >= ceiling && p99 !== undefined && p99 < p99Ms && (achieved ?? 0) >= rate * 0.95;
-    return { ...base, figure: `ceiling ${fmt(reached)} req/s; ${atRate}`, status: verdict(ok) };
-  };
-  const ceilingAim = (route: string, prefix: string, ceiling: number): Aim => {
-    const reached = num(runOf(prefix, null), 'requestsPerSec');
-    const base = { issue: 21, area: 'gateway', aim: `${route}: ceiling at least ${fmt(ceiling)} req/s` };
-    return reached === undefined
-      ? { ...base, figure: 'n/a', status: 'not measured' }
-      : { ...base, figure: `ceiling ${fmt(reached)} req/s`, status: verdict(reached >= ceiling) };
+    return judged(
+      gatewayBase(`${route}: ceiling at least ${fmt(ceiling)} req/s; p99 under ${p99Ms} ms at ${fmt(rate)} req/s`),
+      num(runOf(prefix, null), 'requestsPerSec'),
+      (reached) => `ceiling ${fmt(reached)} req/s; ${atRate}`,
+      (reached) => reached >= ceiling && p99 !== undefined && p99 < p99Ms && (achieved ?? 0) >= rate * 0.95,
+    );
   };
   const rows = num(reporting, 'dataset', 'rows', 'rank_hourly');
   const atScale = rows !== undefined && rows >= 9_500_000;
   const scaleNote = atScale ? '' : ' (smaller dataset than the aim names: not judged)';
-  const reportingAim = (aimText: string, value: number | undefined, unit: string, ok: (v: number) => boolean) => {
-    const base = { issue: 21, area: 'reporting', aim: aimText };
-    return value === undefined
-      ? { ...base, figure: 'n/a', status: 'not measured' as const }
-      : {
-          ...base,
-          figure: `${fmt(value, 1)} ${unit}${scaleNote}`,
-          status: atScale ? verdict(ok(value)) : ('not measured' as const),
-        };
-  };
+  const reportingAim = (aim: string, value: number | undefined, unit: string, ok: (v: number) => boolean): Aim =>
+    judged({ issue: 21, area: 'reporting', aim }, value, (v) => `${fmt(v, 1)} ${unit}${scaleNote}`, ok, atScale);
   const p95 = (query: string): number | undefined => num(reporting, 'latency', query, 'p95');
   const warm = (query: string): number | undefined => num(reporting, 'cached', 'latency', query, 'p95');
   /** The larger of the dashboard's and the brand share's figure; undefined unless both were measured. */
@@ -179,28 +168,36 @@ function servingAims(gateway: Json, reporting: Json): Aim[] {
   return [
     routeAim('GET /v1/tenant', 'GET /v1/tenant', 8_000, 2_000, 20),
     routeAim('GET /v1/products (page of 20)', 'GET /v1/products (', 2_000, 1_000, 50),
-    ceilingAim('GET /v1/products/:id/rank-history', 'GET /v1/products/:id/rank-history', 1_500),
+    judged(
+      gatewayBase('GET /v1/products/:id/rank-history: ceiling at least 1,500 req/s'),
+      num(runOf('GET /v1/products/:id/rank-history', null), 'requestsPerSec'),
+      (reached) => `ceiling ${fmt(reached)} req/s`,
+      (reached) => reached >= 1_500,
+    ),
     ...(
       [
         ['dashboard and brand share computed p95 under 8 ms at 10 M rows (the larger)', worst(p95), 'ms', 8],
         ['30-day hourly rank history p95 under 15 ms at 10 M rows', p95('rankHistory30dHour'), 'ms', 15],
         ['dashboard and brand share from a warm cache p95 under 2 ms (the larger)', worst(warm), 'ms', 2],
       ] as const
-    ).map(([aimText, value, unit, below]) => reportingAim(aimText, value, unit, (v) => v < below)),
+    ).map(([aim, value, unit, below]) => reportingAim(aim, value, unit, (v) => v < below)),
     reportingAim(
       'projection at least 1,000 ranking.recorded events/s',
       num(reporting, 'ingest', 'eventsPerSec'),
       'events/s',
       (v) => v >= 1_000,
     ),
-    {
-      issue: 21,
-      area: 'reporting',
-      aim: 'CSV export of 1 M rows: service memory grows by less than 100 MB (no heap cap)',
-      ...(growth === undefined
-        ? { figure: 'n/a', status: 'not measured' as const }
-        : { figure: `${fmt(growth, 1)} MB`, status: verdict(growth < 100) }),
-    },
+    // The export is 1 M rows whatever the dataset's size: judged in every mode.
+    judged(
+      {
+        issue: 21,
+        area: 'reporting',
+        aim: 'CSV export of 1 M rows: service memory grows by less than 100 MB (no heap cap)',
+      },
+      growth,
+      (mb) => `${fmt(mb, 1)} MB`,
+      (mb) => mb < 100,
+    ),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CrawlerTenantUsage } from '@shelfwatch/contracts';
+import { nextSeoulMidnight } from '../../src/marketplaces/naver/naver.parse';
 import { CrawlerFleet, busiestSecond, startCrawlerFleet } from './crawler-fleet';
 
 // Three BUILT crawler processes (`npx tsc -p tsconfig.build.json` first) against the marketplace simulator: the
@@ -15,6 +16,17 @@ const REPLICAS = 3;
  */
 const NO_RETRY = { CRAWL_RETRY_MAX_ATTEMPTS: '1' };
 
+/**
+ * The day's count starts again at Naver's reset: a test whose requests straddled it would see a fresh quota halfway.
+ * Within two minutes of the reset, wait until it has passed (a test starts its fleet and sends in well under two).
+ */
+async function clearOfQuotaReset(): Promise<void> {
+  const untilReset = nextSeoulMidnight(Date.now()).getTime() - Date.now();
+  if (untilReset < 120_000) {
+    await new Promise((resolve) => setTimeout(resolve, untilReset + 1_000));
+  }
+}
+
 describe('one request budget shared by three crawler processes', () => {
   describe('rate and daily quota', () => {
     let fleet: CrawlerFleet;
@@ -22,6 +34,7 @@ describe('one request budget shared by three crawler processes', () => {
     const QUOTA = 60;
 
     beforeAll(async () => {
+      await clearOfQuotaReset();
       fleet = await startCrawlerFleet(REPLICAS, {
         NAVER_RATE_PER_SECOND: String(RATE),
         NAVER_MAX_CONCURRENCY: '4',
@@ -31,7 +44,7 @@ describe('one request budget shared by three crawler processes', () => {
       });
       // 40 keywords of 2 pages want 80 requests: more than the day's 60.
       await fleet.schedule(randomUUID(), 40, 60);
-    }, 90_000);
+    }, 240_000);
 
     afterAll(() => fleet?.stop());
 
@@ -51,6 +64,7 @@ describe('one request budget shared by three crawler processes', () => {
     let fleet: CrawlerFleet;
 
     beforeAll(async () => {
+      await clearOfQuotaReset();
       fleet = await startCrawlerFleet(REPLICAS, {
         NAVER_RATE_PER_SECOND: '10',
         // One request in flight deployment-wide: the 010 pauses the budget before anyone sends again.
@@ -62,7 +76,7 @@ describe('one request budget shared by three crawler processes', () => {
       // The marketplace's own count runs out long before ours.
       fleet.sim.control.setFaults({ dailyQuota: 10 });
       await fleet.schedule(randomUUID(), 30, 60);
-    }, 90_000);
+    }, 240_000);
 
     afterAll(() => fleet?.stop());
 

@@ -35,13 +35,24 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
   }
 }
 
-/** Resolves true when `GET url` answers 200 within `timeoutMs`. */
-export async function httpOk(url: string, timeoutMs = 1_000): Promise<boolean> {
+/** What `GET url` answered within `timeoutMs`: 200 or not, and otherwise what it said (status and body, or error). */
+export async function httpAnswer(url: string, timeoutMs = 1_000): Promise<{ ok: boolean; detail: string }> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return response.status === 200;
-  } catch {
-    return false;
+    if (response.status === 200) {
+      await response.body?.cancel();
+      return { ok: true, detail: 'HTTP 200' };
+    }
+    const body = (await response.text()).replace(/\s+/g, ' ').slice(0, 300);
+    return { ok: false, detail: `HTTP ${response.status}${body === '' ? '' : `: ${body}`}` };
+  } catch (error) {
+    // fetch's own error says only "fetch failed"; its cause says why (ECONNREFUSED, a timeout).
+    const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown } };
+    return { ok: false, detail: String(cause?.message ?? message ?? error) };
   }
+}
+
+/** Resolves true when `GET url` answers 200 within `timeoutMs`. */
+export async function httpOk(url: string, timeoutMs = 1_000): Promise<boolean> {
+  return (await httpAnswer(url, timeoutMs)).ok;
 }

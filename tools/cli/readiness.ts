@@ -1,4 +1,4 @@
-import { httpOk } from './probe';
+import { httpAnswer } from './probe';
 
 /** One child the launcher waits for. */
 export interface ReadinessTarget {
@@ -10,6 +10,8 @@ export interface ReadinessTarget {
 export interface ReadinessResult {
   ready: string[];
   notReady: string[];
+  /** What each child not ready answered last (`HTTP 503: {...}`, or why nothing answered). */
+  lastAnswers: Record<string, string>;
   elapsedMs: number;
 }
 
@@ -26,12 +28,18 @@ export async function waitForReadiness(
   const started = Date.now();
   const pending = new Map(targets.map((target) => [target.name, target.url]));
   const ready: string[] = [];
+  const lastAnswers: Record<string, string> = {};
   while (pending.size > 0 && Date.now() - started < timeoutMs && !abort()) {
     const answers = await Promise.all(
-      [...pending].map(async ([name, url]) => ({ name, ok: await httpOk(url, 1_000) })),
+      [...pending].map(async ([name, url]) => ({ name, ...(await httpAnswer(url, 1_000)) })),
     );
-    for (const { name } of answers.filter((answer) => answer.ok)) {
+    for (const { name, ok, detail } of answers) {
+      if (!ok) {
+        lastAnswers[name] = detail;
+        continue;
+      }
       pending.delete(name);
+      delete lastAnswers[name];
       ready.push(name);
       print(`ready ${ready.length}/${targets.length}: ${name} (${seconds(Date.now() - started)})`);
     }
@@ -39,7 +47,12 @@ export async function waitForReadiness(
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
-  return { ready, notReady: [...pending.keys()], elapsedMs: Date.now() - started };
+  return { ready, notReady: [...pending.keys()], lastAnswers, elapsedMs: Date.now() - started };
+}
+
+/** `reporting (HTTP 503: {...})`: each child not ready with what it answered last. */
+export function notReadyWhy(result: ReadinessResult): string {
+  return result.notReady.map((name) => `${name} (${result.lastAnswers[name] ?? 'never asked'})`).join(', ');
 }
 
 /** `4.2 s`. */

@@ -20,7 +20,7 @@ import {
 } from './local-deps';
 import { migrateAll } from './migrate';
 import { provisionAll } from './provision';
-import { seconds, waitForReadiness } from './readiness';
+import { notReadyWhy, seconds, waitForReadiness } from './readiness';
 import { DEFAULT_RESTART_POLICY } from './restart-policy';
 import { Restarter } from './restarts';
 import { StartConfig, loadStartConfig } from './start.config';
@@ -119,7 +119,7 @@ class Launcher {
     const result = await waitForReadiness(targets, this.config.readyTimeoutMs, print, () => this.isStopping);
     this.exitIfStopping();
     if (result.notReady.length > 0) {
-      await this.stop(`not ready after ${seconds(result.elapsedMs)}: ${result.notReady.join(', ')}`, 1);
+      await this.stop(`not ready after ${seconds(result.elapsedMs)}: ${notReadyWhy(result)}`, 1);
       return;
     }
     print(
@@ -150,7 +150,7 @@ class Launcher {
       print(
         result.notReady.length === 0
           ? `${app} ready again ${seconds(result.elapsedMs)} after restart (attempt ${attempt})`
-          : `${app} not ready ${seconds(result.elapsedMs)} after restart (attempt ${attempt})`,
+          : `${app} not ready ${seconds(result.elapsedMs)} after restart (attempt ${attempt}): ${notReadyWhy(result)}`,
       );
     }
   }

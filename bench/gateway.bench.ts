@@ -22,7 +22,10 @@ import { cpuMsPer, cpuSnapshot } from './process-cpu';
 const RATES = (process.env.BENCH_RATES ?? '200,1000,2000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-/** Only the routes whose path contains one of these (comma-separated), e.g. `/v1/tenant`; every route by default. */
+/**
+ * Only the routes whose path or name contains one of these (comma-separated), e.g. `/v1/tenant` or `computed`;
+ * every route by default.
+ */
 const ROUTES = (process.env.BENCH_ROUTES ?? '').split(',').filter((part) => part !== '');
 const ADMIN_KEY = `bench-admin-${randomUUID()}`;
 const PORTS = { gateway: 3290, ranking: 3292, crawler: 3293, reporting: 3294 };
@@ -42,6 +45,20 @@ interface Measured {
   cpuUsPerRequest?: Record<string, number>;
 }
 
+/** A route as the bench asks it: its name in the report, its path, the headers it adds to the key's. */
+interface BenchRoute {
+  name: string;
+  path: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The products page and the rank history are kept by the gateway per tenant for `API_ANSWER_CACHE_TTL_MS` (1 s),
+ * and the bench asks one URL of one tenant: nearly every request is a hit. Each is measured a second time with
+ * `Cache-Control: no-cache`, which the gateway computes afresh: what a request costs when nothing is kept.
+ */
+const COMPUTED = { 'cache-control': 'no-cache' };
+
 /** The processes whose CPU a ceiling run counts; set once the services are started. */
 let cpuPids: Record<string, number | undefined> = {};
 
@@ -60,7 +77,7 @@ function summary(latencies: number[]): Measured['latencyMs'] {
 }
 
 /** Closed loop: autocannon with CONNECTIONS connections as fast as the server answers (the ceiling). */
-async function saturate(name: string, path: string, key: string, seconds = SECONDS): Promise<Measured> {
+async function saturate(route: BenchRoute, key: string, seconds = SECONDS, name = route.name): Promise<Measured> {
   const latencies: number[] = [];
   let finish: (result: autocannon.Result) => void = () => undefined;
   let fail: (error: unknown) => void = () => undefined;
@@ -70,8 +87,8 @@ async function saturate(name: string, path: string, key: string, seconds = SECON
   });
   const instance = autocannon(
     {
-      url: `http://127.0.0.1:${PORTS.gateway}${path}`,
-      headers: { authorization: `Bearer ${key}` },
+      url: `http://127.0.0.1:${PORTS.gateway}${route.path}`,
+      headers: { authorization: `Bearer ${key}`, ...route.headers },
       connections: CONNECTIONS,
       duration: seconds,
     },
@@ -96,11 +113,11 @@ async function saturate(name: string, path: string, key: string, seconds = SECON
 }
 
 /** Open loop at a fixed rate (bench/paced-load.ts). */
-async function paced(name: string, path: string, key: string, rate: number): Promise<Measured> {
-  const url = new URL(`http://127.0.0.1:${PORTS.gateway}${path}`);
-  const result = await pacedLoad(url, { authorization: `Bearer ${key}` }, rate, SECONDS, 256);
+async function paced(route: BenchRoute, key: string, rate: number): Promise<Measured> {
+  const url = new URL(`http://127.0.0.1:${PORTS.gateway}${route.path}`);
+  const result = await pacedLoad(url, { authorization: `Bearer ${key}`, ...route.headers }, rate, SECONDS, 256);
   return {
-    name,
+    name: route.name,
     mode: `fixed rate ${rate}/s`,
     rate,
     seconds: SECONDS,
@@ -113,12 +130,12 @@ async function paced(name: string, path: string, key: string, rate: number): Pro
 }
 
 /** Latencies of sequential requests, one at a time (no load). */
-async function unloaded(path: string, key: string, count = 10): Promise<number[]> {
+async function unloaded(route: BenchRoute, key: string, count = 10): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const started = performance.now();
-    const response = await fetch(`http://127.0.0.1:${PORTS.gateway}${path}`, {
-      headers: { authorization: `Bearer ${key}` },
+    const response = await fetch(`http://127.0.0.1:${PORTS.gateway}${route.path}`, {
+      headers: { authorization: `Bearer ${key}`, ...route.headers },
     });
     await response.arrayBuffer();
     latencies.push(performance.now() - started);
@@ -255,35 +272,47 @@ async function main(): Promise<void> {
     });
     console.log(`seeded ${seeded.rankingRows} ranking rows`);
     const productId = seeded.productIds[0] ?? '';
-    const allRoutes = [
+    const products = '/v1/products?limit=20';
+    const rankHistory = `/v1/products/${productId}/rank-history?bucket=hour`;
+    const allRoutes: BenchRoute[] = [
       { name: 'GET /v1/tenant (key, limit, name and plan from memory for 5 s, usage for 1 s)', path: '/v1/tenant' },
-      { name: 'GET /v1/products (page of 20, standings per keyword)', path: '/v1/products?limit=20' },
+      { name: 'GET /v1/products (page of 20, standings per keyword; one URL, answer kept 1 s)', path: products },
       {
-        name: 'GET /v1/products/:id/rank-history (7 days, hourly)',
-        path: `/v1/products/${productId}/rank-history?bucket=hour`,
+        name: 'GET /v1/products, computed (Cache-Control: no-cache; page of 20, standings per keyword)',
+        path: products,
+        headers: COMPUTED,
+      },
+      { name: 'GET /v1/products/:id/rank-history (7 days, hourly; one URL, answer kept 1 s)', path: rankHistory },
+      {
+        name: 'GET /v1/products/:id/rank-history, computed (Cache-Control: no-cache; 7 days, hourly)',
+        path: rankHistory,
+        headers: COMPUTED,
       },
     ];
-    const routes = allRoutes.filter((route) => ROUTES.length === 0 || ROUTES.some((part) => route.path.includes(part)));
+    const routes = allRoutes.filter(
+      (route) => ROUTES.length === 0 || ROUTES.some((part) => route.path.includes(part) || route.name.includes(part)),
+    );
     const loadBefore = loadavg()[0] ?? 0;
     const idle: { name: string; medianMs: number }[] = [];
     phase(`${routes.length} routes unloaded (21 requests each)`);
     for (const route of routes) {
-      const sorted = (await unloaded(route.path, tenant.apiKey, 21)).sort((a, b) => a - b);
+      const sorted = (await unloaded(route, tenant.apiKey, 21)).sort((a, b) => a - b);
       idle.push({ name: route.name, medianMs: percentile(sorted, 50) });
     }
     const runs: Measured[] = [];
     // The reference: the gateway's liveness probe does no work, so its ceiling is what the box gives HTTP through
     // Fastify and Nest with the load generator on the same cores (LIMIT_ROUTE).
     phase('the ceiling of a route that does nothing: GET /health/live');
-    await saturate('warm-up', '/health/live', tenant.apiKey, 3);
-    const limit = await saturate(LIMIT_ROUTE, '/health/live', tenant.apiKey);
+    const probe = { name: LIMIT_ROUTE, path: '/health/live' };
+    await saturate(probe, tenant.apiKey, 3, 'warm-up');
+    const limit = await saturate(probe, tenant.apiKey);
     console.log(JSON.stringify(limit));
     for (const [index, route] of routes.entries()) {
       phase(`route ${index + 1}/${routes.length} saturated, then paced at ${RATES.join(', ')} req/s: ${route.name}`);
-      await saturate('warm-up', route.path, tenant.apiKey, 5);
-      runs.push(await saturate(route.name, route.path, tenant.apiKey));
+      await saturate(route, tenant.apiKey, 5, 'warm-up');
+      runs.push(await saturate(route, tenant.apiKey));
       for (const rate of RATES) {
-        runs.push(await paced(route.name, route.path, tenant.apiKey, rate));
+        runs.push(await paced(route, tenant.apiKey, rate));
       }
       console.log(JSON.stringify(runs.slice(-1 - RATES.length)));
     }

@@ -138,6 +138,14 @@ function servingAims(gateway: Json, reporting: Json): Aim[] {
   const runOf = (prefix: string, rate: number | null): Json =>
     runs.find((run) => (str(run, 'name') ?? '').startsWith(prefix) && (num(run, 'rate') ?? null) === rate);
   const gatewayBase = (aim: string) => ({ issue: 21, area: 'gateway', aim });
+  /** What the same route measured with `Cache-Control: no-cache` (the gateway computing every answer), if run. */
+  const computed = (route: string, rate?: number): string => {
+    const ceiling = num(runOf(`${route}, computed`, null), 'requestsPerSec');
+    const paced = rate === undefined ? undefined : runOf(`${route}, computed`, rate);
+    const p99 = num(paced, 'latencyMs', 'p99');
+    const atRate = p99 === undefined ? '' : `, p99 ${fmt(p99, 1)} ms at ${fmt(num(paced, 'requestsPerSec'))} req/s`;
+    return ceiling === undefined ? '' : ` (computed, Cache-Control: no-cache: ceiling ${fmt(ceiling)} req/s${atRate})`;
+  };
   const routeAim = (route: string, prefix: string, ceiling: number, rate: number, p99Ms: number): Aim => {
     const paced = runOf(prefix, rate);
     const p99 = num(paced, 'latencyMs', 'p99');
@@ -147,7 +155,7 @@ function servingAims(gateway: Json, reporting: Json): Aim[] {
     return judged(
       gatewayBase(`${route}: ceiling at least ${fmt(ceiling)} req/s; p99 under ${p99Ms} ms at ${fmt(rate)} req/s`),
       num(runOf(prefix, null), 'requestsPerSec'),
-      (reached) => `ceiling ${fmt(reached)} req/s; ${atRate}`,
+      (reached) => `ceiling ${fmt(reached)} req/s; ${atRate}${computed(prefix.replace(/ \($/, ''), rate)}`,
       (reached) => reached >= ceiling && p99 !== undefined && p99 < p99Ms && (achieved ?? 0) >= rate * 0.95,
     );
   };
@@ -170,8 +178,8 @@ function servingAims(gateway: Json, reporting: Json): Aim[] {
     routeAim('GET /v1/products (page of 20)', 'GET /v1/products (', 2_000, 1_000, 50),
     judged(
       gatewayBase('GET /v1/products/:id/rank-history: ceiling at least 1,500 req/s'),
-      num(runOf('GET /v1/products/:id/rank-history', null), 'requestsPerSec'),
-      (reached) => `ceiling ${fmt(reached)} req/s`,
+      num(runOf('GET /v1/products/:id/rank-history (', null), 'requestsPerSec'),
+      (reached) => `ceiling ${fmt(reached)} req/s${computed('GET /v1/products/:id/rank-history')}`,
       (reached) => reached >= 1_500,
     ),
     ...(

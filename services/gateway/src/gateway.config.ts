@@ -110,6 +110,11 @@ export const gatewayConfigSpec = {
   bodyLimitBytes: integer('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 10 * 1024 * 1024),
   /** How long the gateway waits for a service's answer before answering 504. */
   downstreamTimeoutMs: integer('DOWNSTREAM_TIMEOUT_MS', 5_000, 50, 60_000),
+  /**
+   * How long a replica keeps the answer of a products page, a rank or a price history per tenant and URL
+   * (caching/answer-cache.ts); 0 computes every one. The tenant's own changes through the replica drop it at once.
+   */
+  apiAnswerCacheTtlMs: integer('API_ANSWER_CACHE_TTL_MS', 1_000, 0, 60_000),
   /** An API request answered later than this is logged at warn (`slow request`); the others at debug only. */
   slowRequestMs: integer('SLOW_REQUEST_MS', 1_000, 1, 600_000),
   /** Warn and info lines the API request log writes a second per replica; the rest are counted (`suppressedLines`). */

@@ -10,8 +10,10 @@ export interface CacheBounds {
 }
 
 /** Its bounds, and the counter of its lookups by `result` (hit, miss), registered by its owner under its own name. */
-export interface ReadThroughCacheOptions extends CacheBounds {
+export interface ReadThroughCacheOptions<V> extends CacheBounds {
   lookups: Counter<'result'>;
+  /** A bound on the sum of the values' sizes besides their number: filling it drops the least recently used. */
+  maxSize?: { total: number; of: (value: V) => number };
 }
 
 /** The bounds a cache built on {@link ReadThroughCache} is given: its own defaults for those left out. */
@@ -35,28 +37,32 @@ class ReadFailed extends Error {
  * (filling it drops the least recently used value, never the rest) with one read per key however many callers
  * miss it at once (lru-cache's `fetch`). {@link forget} drops a key at once and cancels a read of it under way, so
  * a value read before a change is never kept after it. Lookups are counted by result in the given metric.
+ * `C` is what a caller hands the read besides the key (the request to run on a miss); callers sharing a read
+ * share the first caller's.
  */
-export class ReadThroughCache<V extends object> {
-  private readonly entries: LRUCache<string, V>;
+export class ReadThroughCache<V extends object, C = undefined> {
+  private readonly entries: LRUCache<string, V, unknown>;
   /** Reads under way per key: a read cancelled by {@link forget} may still run beside the next one. */
   private readonly inFlight = new Map<string, number>();
   private readonly lookups: Counter<'result'>;
 
   constructor(
-    private readonly read: (key: string) => Promise<V>,
-    options: ReadThroughCacheOptions,
+    private readonly read: (key: string, context: C) => Promise<V>,
+    options: ReadThroughCacheOptions<V>,
   ) {
-    const now = options.now;
+    const { now, maxSize } = options;
     this.lookups = options.lookups;
-    this.entries = new LRUCache<string, V>({
+    this.entries = new LRUCache<string, V, unknown>({
       max: options.maxEntries,
       ttl: options.ttlMs,
       // An injected clock is read on every check (lru-cache otherwise reuses a reading for 1 ms).
       ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
-      fetchMethod: async (key) => {
+      // A value larger than the whole bound is served and not kept.
+      ...(maxSize ? { maxSize: maxSize.total, sizeCalculation: (value: V) => Math.max(1, maxSize.of(value)) } : {}),
+      fetchMethod: async (key, _stale, { context }) => {
         this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
         try {
-          return await this.read(key);
+          return await this.read(key, context as C);
         } catch (error) {
           throw new ReadFailed(error);
         } finally {
@@ -82,26 +88,32 @@ export class ReadThroughCache<V extends object> {
    * Reads the value and keeps it; callers that miss the same key meanwhile share this one read. A read cancelled
    * by {@link forget} may predate the change: the value is then read once more, and not kept.
    */
-  async load(key: string): Promise<V> {
+  async load(key: string, context?: C): Promise<V> {
+    const given = context as C;
     try {
-      const value = await this.entries.fetch(key);
-      return value ?? (await this.read(key));
+      const value = await this.entries.fetch(key, { context: given });
+      return value ?? (await this.read(key, given));
     } catch (error) {
       if (error instanceof ReadFailed) {
         throw error.reason;
       }
-      return this.read(key);
+      return this.read(key, given);
     }
   }
 
   /** From memory, or read now. */
-  async get(key: string): Promise<V> {
-    return this.cached(key) ?? this.load(key);
+  async get(key: string, context?: C): Promise<V> {
+    return this.cached(key) ?? this.load(key, context);
   }
 
   /** Whether a read of this key is under way: a {@link load} now joins it instead of reading again. */
   reading(key: string): boolean {
     return this.inFlight.has(key);
+  }
+
+  /** Keeps a value read outside {@link load} (a value read again ahead of its expiry), for a whole TTL. */
+  put(key: string, value: V): void {
+    this.entries.set(key, value);
   }
 
   /** Drops a key at once; a read of it under way is not kept. */

@@ -1,5 +1,6 @@
 import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
+import { CACHE_STATUS_NAME, CacheUse } from '../caching/answer-cache';
 import { GatewayError } from './gateway.errors';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { toProblem } from './problem.mapper';
@@ -34,9 +35,20 @@ function pathOf(request: FastifyRequest): string {
   return request.url.split('?')[0] ?? request.url;
 }
 
+/** `Cache-Status` (RFC 9211) of an answer of a `cached` route, by how it was found. */
+const CACHE_STATUS: Record<CacheUse, string> = {
+  hit: `${CACHE_STATUS_NAME}; hit`,
+  miss: `${CACHE_STATUS_NAME}; fwd=uri-miss`,
+  collapsed: `${CACHE_STATUS_NAME}; fwd=uri-miss; collapsed`,
+  bypass: `${CACHE_STATUS_NAME}; fwd=request`,
+};
+
 function sendOutcome(route: AnyRoute, outcome: Outcome, reply: FastifyReply): FastifyReply {
   if (outcome.replayed) {
     reply.header('Idempotent-Replayed', 'true');
+  }
+  if (outcome.cache) {
+    reply.header('Cache-Status', CACHE_STATUS[outcome.cache]);
   }
   reply.code(outcome.status);
   if (outcome.status === 204) {
@@ -48,6 +60,7 @@ function sendOutcome(route: AnyRoute, outcome: Outcome, reply: FastifyReply): Fa
   if (route.produces === 'text/csv') {
     return reply.type('text/csv; charset=utf-8').send(outcome.body);
   }
+  // A cached route's answer is its JSON's bytes already: Fastify sends a Buffer as is.
   return reply.type('application/json; charset=utf-8').send(outcome.body);
 }
 

@@ -3,6 +3,7 @@ import { BackgroundLoop } from '@shelfwatch/resilience';
 import { Logger } from 'pino';
 import { ADMIN_API_KEY, AUTH_THROTTLE, AuthService } from '../auth/auth.service';
 import { KeyCache } from '../auth/key-cache';
+import { AnswerCache } from '../caching/answer-cache';
 import { LIVE_KEYS, MAX_API_KEYS, TenantsService } from '../auth/tenants.service';
 import { TenantsStore } from '../auth/tenants.store';
 import { DOWNSTREAM_TIMEOUT_MS, Downstream } from '../downstream/downstream';
@@ -72,6 +73,7 @@ export class GatewayHttpModule {
             version,
           },
         },
+        { provide: AnswerCache, useValue: new AnswerCache({ ttlMs: config.apiAnswerCacheTtlMs }) },
         {
           provide: KeyCache,
           inject: [TenantsStore],

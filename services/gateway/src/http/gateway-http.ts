@@ -29,8 +29,8 @@ export interface HttpEdgeOptions {
 export const HTTP_EDGE_OPTIONS = Symbol('HTTP_EDGE_OPTIONS');
 
 /** Headers a browser client may send and read. */
-const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key'];
-const CORS_EXPOSED_HEADERS = ['RateLimit-Policy', 'RateLimit', 'Retry-After', 'Idempotent-Replayed'];
+const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'Cache-Control'];
+const CORS_EXPOSED_HEADERS = ['RateLimit-Policy', 'RateLimit', 'Retry-After', 'Idempotent-Replayed', 'Cache-Status'];
 
 /**
  * Puts the API on the service's Fastify instance before it starts: latency metrics, security headers and CORS

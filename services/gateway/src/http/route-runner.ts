@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, Principal } from '../auth/auth.service';
+import { AnswerCache, CacheUse, wantsFresh } from '../caching/answer-cache';
 import { IdempotencyStore, StoredAnswer, requestHash } from '../idempotency/idempotency.store';
 import { rateLimitHeaders } from '../limits/rate-limit-headers';
 import { TenantLimits } from '../limits/tenant-limits';
@@ -48,8 +49,11 @@ function replayOf(key: string, answer: StoredAnswer): Outcome {
 /** A success to send. */
 export interface Outcome {
   status: number;
+  /** The answer; a `cached` route's JSON as the bytes to send. */
   body: unknown;
   replayed: boolean;
+  /** How a `cached` route's answer was found. */
+  cache?: CacheUse;
 }
 
 /**
@@ -59,7 +63,8 @@ export interface Outcome {
  * 2. take a token from the tenant's bucket (429 with Retry-After), setting `RateLimit-Policy` and `RateLimit`;
  * 3. validate path, query and body (400 naming every field);
  * 4. on a POST with `Idempotency-Key`, claim the key or replay the stored answer (409/422 on misuse);
- * 5. call the route's handler, and store its answer for the key.
+ * 5. call the route's handler, and store its answer for the key; a `cached` GET answers from the
+ *    {@link AnswerCache} instead, and a tenant's or the operator's change drops what it kept (answer-cache.ts).
  */
 @Injectable()
 export class RouteRunner {
@@ -67,6 +72,7 @@ export class RouteRunner {
     private readonly auth: AuthService,
     private readonly idempotency: IdempotencyStore,
     private readonly limits: TenantLimits,
+    private readonly answers: AnswerCache,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -83,6 +89,30 @@ export class RouteRunner {
         ? { status: result.status, body: result.body, replayed: false }
         : { status: route.status, body: result, replayed: false };
     };
+    if (route.method === 'GET') {
+      return route.cached && this.answers.enabled && principal?.kind === 'tenant'
+        ? this.cachedAnswer(route, principal.tenantId, request, input, call)
+        : call();
+    }
+    // A change, whatever its outcome (a timeout may still have done it): what this replica kept of the tenant
+    // is dropped before the answer is sent, so the tenant's next read here sees it.
+    try {
+      return await this.change(route, request, principal, input, call);
+    } finally {
+      if (principal) {
+        this.answers.changed(principal.kind === 'tenant' ? principal.tenantId : null);
+      }
+    }
+  }
+
+  /** A POST, PUT, PATCH or DELETE: once per `Idempotency-Key` when one is given. */
+  private async change(
+    route: AnyRoute,
+    request: FastifyRequest,
+    principal: Principal | null,
+    input: { params: unknown; body: unknown },
+    call: () => Promise<Outcome>,
+  ): Promise<Outcome> {
     const key = this.idempotencyKey(route, request);
     if (key === null || !principal) {
       return call();
@@ -95,6 +125,25 @@ export class RouteRunner {
       requestHash(route.method, route.path, { params: input.params, body: input.body }),
       call,
     );
+  }
+
+  /** The tenant's answer to the request from the {@link AnswerCache}, or fresh when the request asks. */
+  private async cachedAnswer(
+    route: AnyRoute,
+    tenantId: string,
+    request: FastifyRequest,
+    input: { params: unknown; query: unknown },
+    call: () => Promise<Outcome>,
+  ): Promise<Outcome> {
+    const text = async (): Promise<string> => JSON.stringify((await call()).body);
+    if (wantsFresh(request.headers['cache-control'])) {
+      return { status: route.status, body: Buffer.from(await text()), replayed: false, cache: 'bypass' };
+    }
+    // Keyed by the validated input, not the URL: the order of its parameters or ones the route ignores do not
+    // make another entry.
+    const question = `${route.operationId} ${JSON.stringify([input.params, input.query])}`;
+    const { body, use } = await this.answers.answer(tenantId, question, text);
+    return { status: route.status, body, replayed: false, cache: use };
   }
 
   private async authorize(route: AnyRoute, request: FastifyRequest): Promise<Principal> {

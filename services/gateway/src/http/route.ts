@@ -46,6 +46,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown> {
   problems?: ProblemSlug[];
   /** `text/csv` routes answer the handler's string as is. */
   produces?: 'application/json' | 'text/csv';
+  /**
+   * A GET whose JSON answer this replica keeps per tenant and URL for `API_ANSWER_CACHE_TTL_MS`
+   * (caching/answer-cache.ts): for reads that cost a service and Postgres most and that a seller's tools poll.
+   */
+  cached?: boolean;
   /** POST routes honour `Idempotency-Key` unless this is false. */
   idempotent?: boolean;
   /**

@@ -49,6 +49,7 @@ export function catalogRoutes(downstream: Downstream): AnyRoute[] {
       query: z.object(pageQuery),
       status: 200,
       response: rpcAnswerSchema(RANKING_RPC.productList),
+      cached: true,
       handle: ({ tenantId, query }) => downstream.call(RANKING_RPC.productList, { ...query, tenantId }),
     }),
     route({

@@ -52,6 +52,7 @@ export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[
       query: z.object({ productId: z.uuid(), keywordId: z.uuid(), bucket, ...rangeQuery }),
       status: 200,
       response: rpcAnswerSchema(REPORTING_RPC.priceHistory),
+      cached: true,
       handle: ({ tenantId, query }) =>
         downstream.call(REPORTING_RPC.priceHistory, {
           ...withRange(query, query.bucket, clock.now()),
@@ -69,6 +70,7 @@ export function reportingRoutes(downstream: Downstream, clock: Clock): AnyRoute[
       query: z.object({ keywordId: z.uuid().optional(), bucket, ...rangeQuery }),
       status: 200,
       response: rpcAnswerSchema(REPORTING_RPC.rankHistory),
+      cached: true,
       handle: ({ tenantId, params, query }) =>
         downstream.call(REPORTING_RPC.rankHistory, {
           ...withRange(query, query.bucket, clock.now()),

@@ -1,0 +1,138 @@
+import { counter } from '@shelfwatch/observability';
+import { CacheBounds, ReadThroughCache, boundsOr } from './read-through-cache';
+
+/** Answers kept at most; beyond it (or {@link ANSWER_CACHE_MAX_BYTES}) the least recently used one is dropped. */
+export const ANSWER_CACHE_MAX_ENTRIES = 10_000;
+/** Bytes of answers kept at most per replica (their UTF-8 JSON); the pod has 256 MiB. */
+export const ANSWER_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Metric name, so tests and dashboards do not retype it. */
+export const ANSWER_CACHE_LOOKUPS = 'shelfwatch_gateway_answer_cache_lookups_total';
+
+/** The `Cache-Status` (RFC 9211) name of this cache. */
+export const CACHE_STATUS_NAME = 'shelfwatch-gateway';
+
+/**
+ * How an answer was found: kept (`hit`), computed for this request (`miss`), joined a computation another request
+ * started (`collapsed`), or computed because the request asked for a fresh one (`bypass`).
+ */
+export type CacheUse = 'hit' | 'miss' | 'collapsed' | 'bypass';
+
+/** An answer's JSON as the UTF-8 bytes sent (Fastify writes a Buffer as is), and when its computation began. */
+interface Entry {
+  body: Buffer;
+  startedAt: number;
+}
+
+/** Runs the route on a miss and gives its answer's JSON text. */
+type Compute = () => Promise<string>;
+
+/** Options of the cache: its TTL (0: off), its size, a clock for tests. */
+export type AnswerCacheOptions = Partial<CacheBounds> & { ttlMs: number; maxBytes?: number };
+
+/**
+ * The JSON answers of the GET routes marked `cached` (a products page, a rank history), per tenant and question, for
+ * `API_ANSWER_CACHE_TTL_MS`: a {@link ReadThroughCache}, so however many requests of one tenant ask the same at
+ * once the service behind computes it once. The question is the route and its validated input, so the order of
+ * the query's parameters, or parameters the route ignores, do not make another entry. The key, the rate limit and validation run on every request before
+ * it; only the answer is kept, never a failure.
+ *
+ * What a reader may see: an answer at most the TTL old. A change the tenant makes through this replica (any
+ * POST, PUT, PATCH or DELETE of its key, succeeded or not) drops every answer of that tenant here before its answer
+ * is sent, so the tenant reads its own writes through this replica; the operator's changes drop every tenant's.
+ * Another replica, and what the pipeline records (a crawl, a projection), are seen within the TTL. A request with
+ * `Cache-Control: no-cache` (or `no-store`, `max-age=0`) is computed afresh and not kept.
+ *
+ * Dropping a tenant is O(1): its entries are keyed by a generation that a change increments, so an answer read
+ * before the change is never found again, even one still being read when the change came.
+ */
+export class AnswerCache {
+  private readonly entries: ReadThroughCache<Entry, Compute>;
+  /** Keys being computed again ahead of their expiry (at most one computation each). */
+  private readonly refreshing = new Set<string>();
+  private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly generations = new Map<string, number>();
+  /** Incremented by the operator's changes: every tenant's answers are dropped. */
+  private epoch = 0;
+  readonly enabled: boolean;
+
+  constructor(options: AnswerCacheOptions) {
+    this.enabled = options.ttlMs > 0;
+    this.ttlMs = Math.max(1, options.ttlMs);
+    this.now = options.now ?? (() => performance.now());
+    this.entries = new ReadThroughCache<Entry, Compute>(async (_key, compute) => this.computed(compute), {
+      ...boundsOr(
+        { ...options, ttlMs: Math.max(1, options.ttlMs) },
+        { ttlMs: 1, maxEntries: ANSWER_CACHE_MAX_ENTRIES },
+      ),
+      maxSize: { total: options.maxBytes ?? ANSWER_CACHE_MAX_BYTES, of: (entry) => entry.body.length },
+      lookups: counter(
+        ANSWER_CACHE_LOOKUPS,
+        'Answers of cached GET routes by result: hit (from memory) or miss (computed, or joined a computation under way)',
+        ['result'],
+      ),
+    });
+  }
+
+  /**
+   * The tenant's answer to the question (a route and its input): from memory, from a computation under way, or
+   * computed now. An answer past half its TTL is still served, and computed again beside it, so that requests
+   * do not wait for the computation each time the TTL runs out (a second's worth of them queued behind it).
+   */
+  async answer(tenantId: string, question: string, compute: Compute): Promise<{ body: Buffer; use: CacheUse }> {
+    const key = `${this.epoch}:${tenantId}:${this.generations.get(tenantId) ?? 0}:${question}`;
+    const kept = this.entries.cached(key);
+    if (kept) {
+      if (this.now() - kept.startedAt >= this.ttlMs / 2) {
+        this.refresh(key, compute);
+      }
+      return { body: kept.body, use: 'hit' };
+    }
+    const joined = this.entries.reading(key);
+    return { body: (await this.entries.load(key, compute)).body, use: joined ? 'collapsed' : 'miss' };
+  }
+
+  /**
+   * Computes the key's answer again and keeps it, once at a time per key; a failure leaves the kept answer to
+   * expire at its TTL, and the request after that computes (and fails) in the open.
+   */
+  private refresh(key: string, compute: Compute): void {
+    if (this.refreshing.has(key)) {
+      return;
+    }
+    this.refreshing.add(key);
+    void this.computed(compute)
+      .then((entry) => this.entries.put(key, entry))
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(key));
+  }
+
+  /** The answer's bytes, stamped with when its computation began (what it reflects is at least that old). */
+  private async computed(compute: Compute): Promise<Entry> {
+    const startedAt = this.now();
+    return { body: Buffer.from(await compute()), startedAt };
+  }
+
+  /** Drops every answer of the tenant (null: of every tenant), including those being computed now. */
+  changed(tenantId: string | null): void {
+    if (tenantId === null) {
+      this.epoch += 1;
+      return;
+    }
+    this.generations.set(tenantId, (this.generations.get(tenantId) ?? 0) + 1);
+  }
+}
+
+/**
+ * Whether the request asks for a fresh answer (RFC 9111 §5.2.1): `no-cache`, `no-store` or `max-age=0` in its
+ * `Cache-Control`.
+ */
+export function wantsFresh(cacheControl: string | string[] | undefined): boolean {
+  const value = Array.isArray(cacheControl) ? cacheControl.join(',') : (cacheControl ?? '');
+  return value
+    .toLowerCase()
+    .split(',')
+    .map((directive) => directive.trim().replace(/\s*=\s*/, '='))
+    .some((directive) => directive === 'no-cache' || directive === 'no-store' || /^max-age="?0"?$/.test(directive));
+}

@@ -9,8 +9,20 @@ interface Sample {
   ready: number;
 }
 
+/**
+ * The manifests' `livenessProbe` (k8s/base/*.yaml; probes.spec.ts checks they agree): Kubernetes restarts a container
+ * after `failureThreshold` failed probes in a row, `periodSeconds` apart.
+ */
+export const LIVENESS_PROBE = { periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 } as const;
+
 /** The probe's timeout, as the manifests' `timeoutSeconds`. */
-const PROBE_TIMEOUT_MS = 2_000;
+const PROBE_TIMEOUT_MS = LIVENESS_PROBE.timeoutSeconds * 1_000;
+
+/**
+ * How long a process must leave liveness unanswered before Kubernetes could restart it: its first and last failed
+ * probes are `(failureThreshold - 1) × periodSeconds` apart (20 s), whatever the phase of its probing.
+ */
+const RESTART_AFTER_MS = (LIVENESS_PROBE.failureThreshold - 1) * LIVENESS_PROBE.periodSeconds * 1_000;
 
 /**
  * A probe that says nothing about the service: its timeout fired long after it was due, so the prober's event loop
@@ -133,22 +145,31 @@ export class ProbeMonitor {
   }
 
   /**
-   * Liveness failures as Kubernetes counts them (failureThreshold 3): three probes in a row without a 200
-   * while the process was supposed to be running. A single slow answer on a busy machine is not a restart.
+   * Liveness failures as Kubernetes would count them with the manifests' probe ({@link LIVENESS_PROBE}): liveness
+   * unanswered (no 200) while the process was supposed to be running, for long enough that some phase of Kubernetes'
+   * probing every 10 s would have seen three failures in a row and restarted it ({@link RESTART_AFTER_MS}). Probed
+   * every 0.5 s, a stall of a few seconds on a busy machine is seen, and is not a restart: a clean-clone CI run
+   * failed on three unanswered probes (about 3 s) of a service that had just rebooted from a kill.
    */
   livenessFailures(from: number, to: number): string[] {
     const failures: string[] = [];
     for (const service of this.services) {
-      let streak = 0;
+      let firstFailed: number | undefined;
+      let counted = false;
       const mine = this.samples.filter((s) => s.service === service.name && s.at >= from && s.at <= to);
       for (const sample of mine.sort((a, b) => a.at - b.at)) {
         if (sample.live === UNKNOWN) {
           continue; // neither a failure nor an answer
         }
-        const failed = sample.live !== 200 && !service.wasDown(sample.at);
-        streak = failed ? streak + 1 : 0;
-        if (streak === 3) {
+        if (sample.live === 200 || service.wasDown(sample.at)) {
+          firstFailed = undefined;
+          counted = false;
+          continue;
+        }
+        firstFailed ??= sample.at;
+        if (!counted && sample.at - firstFailed >= RESTART_AFTER_MS) {
           failures.push(`${service.name}@${new Date(sample.at).toISOString()}`);
+          counted = true;
         }
       }
     }

@@ -34,6 +34,7 @@ export interface Probe {
   tcpSocket?: { port: number | string };
   exec?: { command: string[] };
   periodSeconds?: number;
+  timeoutSeconds?: number;
   failureThreshold?: number;
 }
 

@@ -1,6 +1,7 @@
 import { DEFAULT_PORTS, GATEWAY_METRICS_PORT, SERVICE_NAMES } from '@shelfwatch/config';
 import { readinessUrl } from '../cli/children';
 import { healthUrl } from '../cli/healthcheck';
+import { LIVENESS_PROBE } from '../../test/faults/probes';
 import { healthRoutes } from './health-routes';
 import { Workload, find, probePort } from './k8s-types';
 import { K8sObject, readYaml, renderKustomization } from './manifests';
@@ -48,6 +49,9 @@ describe.each(['dev', 'prod'])('Kubernetes probes (k8s/overlays/%s)', (overlay) 
       // Start-up may take a while (first NATS connection, consumers): a minute before liveness takes over.
       const { periodSeconds = 10, failureThreshold = 3 } = container.startupProbe ?? {};
       expect(periodSeconds * failureThreshold).toBeGreaterThanOrEqual(60);
+      // The fault suite judges liveness failures by the restarts this probe would make (test/faults/probes.ts).
+      const { periodSeconds: period, timeoutSeconds, failureThreshold: threshold } = container.livenessProbe ?? {};
+      expect({ periodSeconds: period, timeoutSeconds, failureThreshold: threshold }).toEqual(LIVENESS_PROBE);
     },
   );
 

@@ -111,7 +111,7 @@ export const gatewayConfigSpec = {
   /** How long the gateway waits for a service's answer before answering 504. */
   downstreamTimeoutMs: integer('DOWNSTREAM_TIMEOUT_MS', 5_000, 50, 60_000),
   /**
-   * How long a replica keeps the answer of a products page, a rank or a price history per tenant and URL
+   * How long a replica keeps the answer of a products page, a rank or a price history per tenant and question
    * (caching/answer-cache.ts); 0 computes every one. The tenant's own changes through the replica drop it at once.
    */
   apiAnswerCacheTtlMs: integer('API_ANSWER_CACHE_TTL_MS', 1_000, 0, 60_000),

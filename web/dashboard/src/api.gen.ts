@@ -2176,6 +2176,8 @@ export interface components {
     parameters: {
         /** @description Same key and same request within 24 h: the first answer is replayed */
         IdempotencyKey: string;
+        /** @description The gateway keeps this answer per tenant for up to a second (API_ANSWER_CACHE_TTL_MS); `no-cache` (or `no-store`, `max-age=0`) asks for one computed now, e.g. right after a change made through another replica */
+        CacheControl: string;
     };
     requestBodies: never;
     headers: {
@@ -2187,6 +2189,8 @@ export interface components {
         "Retry-After": number;
         /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key */
         "Idempotent-Replayed": "true";
+        /** @description How the gateway found this answer (RFC 9211): `hit` (kept, at most a second old), `fwd=uri-miss` (computed for this request), `fwd=uri-miss; collapsed` (joined a computation under way), `fwd=request` (computed because the request asked with Cache-Control) */
+        "Cache-Status": string;
     };
     pathItems: never;
 }
@@ -2619,7 +2623,10 @@ export interface operations {
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The gateway keeps this answer per tenant for up to a second (API_ANSWER_CACHE_TTL_MS); `no-cache` (or `no-store`, `max-age=0`) asks for one computed now, e.g. right after a change made through another replica */
+                "Cache-Control"?: components["parameters"]["CacheControl"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2630,6 +2637,7 @@ export interface operations {
                 headers: {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Status": components["headers"]["Cache-Status"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4405,7 +4413,10 @@ export interface operations {
                 /** @description Exclusive; default now */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The gateway keeps this answer per tenant for up to a second (API_ANSWER_CACHE_TTL_MS); `no-cache` (or `no-store`, `max-age=0`) asks for one computed now, e.g. right after a change made through another replica */
+                "Cache-Control"?: components["parameters"]["CacheControl"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4416,6 +4427,7 @@ export interface operations {
                 headers: {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Status": components["headers"]["Cache-Status"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4461,7 +4473,10 @@ export interface operations {
                 /** @description Exclusive; default now */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The gateway keeps this answer per tenant for up to a second (API_ANSWER_CACHE_TTL_MS); `no-cache` (or `no-store`, `max-age=0`) asks for one computed now, e.g. right after a change made through another replica */
+                "Cache-Control"?: components["parameters"]["CacheControl"];
+            };
             path: {
                 id: string;
             };
@@ -4474,6 +4489,7 @@ export interface operations {
                 headers: {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Status": components["headers"]["Cache-Status"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -34,10 +34,11 @@ export type AnswerCacheOptions = Partial<CacheBounds> & { ttlMs: number; maxByte
  * The JSON answers of the GET routes marked `cached` (a products page, a rank history), per tenant and question, for
  * `API_ANSWER_CACHE_TTL_MS`: a {@link ReadThroughCache}, so however many requests of one tenant ask the same at
  * once the service behind computes it once. The question is the route and its validated input, so the order of
- * the query's parameters, or parameters the route ignores, do not make another entry. The key, the rate limit and validation run on every request before
- * it; only the answer is kept, never a failure.
+ * the query's parameters, or parameters the route ignores, do not make another entry. The key, the rate limit and
+ * validation run on every request before it; only the answer is kept, never a failure.
  *
- * What a reader may see: an answer at most the TTL old. A change the tenant makes through this replica (any
+ * What a reader may see: an answer at most the TTL old, counted from when its computation ended (so at most the TTL
+ * and one computation behind what the service holds). A change the tenant makes through this replica (any
  * POST, PUT, PATCH or DELETE of its key, succeeded or not) drops every answer of that tenant here before its answer
  * is sent, so the tenant reads its own writes through this replica; the operator's changes drop every tenant's.
  * Another replica, and what the pipeline records (a crawl, a projection), are seen within the TTL. A request with

@@ -111,7 +111,10 @@ export class ReadThroughCache<V extends object, C = undefined> {
     return this.inFlight.has(key);
   }
 
-  /** Keeps a value read outside {@link load} (a value read again ahead of its expiry), for a whole TTL. */
+  /**
+   * Keeps a value read outside {@link load} (a value read again ahead of its expiry), for a whole TTL. Unlike a
+   * load, nothing stops a value read before a {@link forget} of its key: a cache that forgets keys must not put.
+   */
   put(key: string, value: V): void {
     this.entries.set(key, value);
   }

@@ -38,7 +38,7 @@ const integerHeader = (description: string): JsonSchema => ({
 /**
  * The headers the gateway sets (route-runner.ts, api.plugin.ts): the tenant's token bucket on every
  * authenticated answer (draft-ietf-httpapi-ratelimit-headers), `Retry-After` on a 429, `Idempotent-Replayed` on
- * a replayed answer.
+ * a replayed answer, `Cache-Status` on the answers of the routes the gateway keeps (caching/answer-cache.ts).
  */
 export const RESPONSE_HEADERS: Record<string, JsonSchema> = {
   'RateLimit-Policy': {
@@ -57,6 +57,13 @@ export const RESPONSE_HEADERS: Record<string, JsonSchema> = {
   'Idempotent-Replayed': {
     description: 'true when this is the stored answer of an earlier request with the same Idempotency-Key',
     schema: { type: 'string', enum: ['true'] },
+  },
+  'Cache-Status': {
+    description:
+      'How the gateway found this answer (RFC 9211): `hit` (kept, at most a second old), `fwd=uri-miss` (computed ' +
+      'for this request), `fwd=uri-miss; collapsed` (joined a computation under way), `fwd=request` (computed ' +
+      'because the request asked with Cache-Control)',
+    schema: { type: 'string', example: 'shelfwatch-gateway; hit' },
   },
 };
 

@@ -72,6 +72,7 @@ class OperationBuilder {
         ...parameters(route.params, 'path'),
         ...parameters(route.query, 'query'),
         ...(idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+        ...(route.cached ? [{ $ref: '#/components/parameters/CacheControl' }] : []),
       ],
       ...(route.body ? { requestBody: this.requestBody(route, route.body) } : {}),
       responses: { [String(route.status)]: this.success(route), ...problemResponses(route, this.components) },
@@ -88,6 +89,7 @@ class OperationBuilder {
     const headers = {
       ...(route.access === 'public' ? {} : rateLimitHeaders()),
       ...(idempotent ? { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } } : {}),
+      ...(route.cached ? { 'Cache-Status': { $ref: '#/components/headers/Cache-Status' } } : {}),
     };
     const withHeaders = Object.keys(headers).length > 0 ? { headers } : {};
     if (route.response === null) {
@@ -200,6 +202,15 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string = API_
           required: false,
           description: 'Same key and same request within 24 h: the first answer is replayed',
           schema: { type: 'string', minLength: 1, maxLength: 255 },
+        },
+        CacheControl: {
+          name: 'Cache-Control',
+          in: 'header',
+          required: false,
+          description:
+            'The gateway keeps this answer per tenant for up to a second (API_ANSWER_CACHE_TTL_MS); `no-cache` (or ' +
+            '`no-store`, `max-age=0`) asks for one computed now, e.g. right after a change made through another replica',
+          schema: { type: 'string', example: 'no-cache' },
         },
       },
     },

@@ -63,10 +63,8 @@ export class AnswerCache {
     this.ttlMs = Math.max(1, options.ttlMs);
     this.now = options.now ?? (() => performance.now());
     this.entries = new ReadThroughCache<Entry, Compute>(async (_key, compute) => this.computed(compute), {
-      ...boundsOr(
-        { ...options, ttlMs: Math.max(1, options.ttlMs) },
-        { ttlMs: 1, maxEntries: ANSWER_CACHE_MAX_ENTRIES },
-      ),
+      // A TTL of 0 means "off" here (the runner never asks), but "never expires" to lru-cache: at least 1 ms.
+      ...boundsOr({ ...options, ttlMs: this.ttlMs }, { ttlMs: this.ttlMs, maxEntries: ANSWER_CACHE_MAX_ENTRIES }),
       maxSize: { total: options.maxBytes ?? ANSWER_CACHE_MAX_BYTES, of: (entry) => entry.body.length },
       lookups: counter(
         ANSWER_CACHE_LOOKUPS,

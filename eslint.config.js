@@ -12,6 +12,7 @@ module.exports = tseslint.config(
       'coverage/**',
       '.data/**',
       '*.js',
+      'tools/jest/*.js', // Jest's own configuration, loaded untransformed as jest.config.js is
       'libs/*/index.js',
       'tools/patches/**',
       'bench/results*',

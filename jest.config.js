@@ -26,6 +26,8 @@ const common = {
 module.exports = {
   // Global: per-project testTimeout is ignored when projects are used.
   testTimeout: 60_000,
+  // The fault suite first, and never beside the other file that runs a whole platform (tools/jest/test-sequencer.js).
+  testSequencer: '<rootDir>/tools/jest/test-sequencer.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools,web,test}/**/*.spec.ts'] },
     {

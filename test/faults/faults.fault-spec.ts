@@ -222,6 +222,14 @@ describe('fault suite: nothing lost, nothing duplicated, nothing stuck', () => {
         if (findings.some((finding) => !finding.ok)) {
           const diagnoses = await Promise.all(services.map((service) => service.diagnosis()));
           process.stdout.write(`services at the end of the failed run:\n\n${diagnoses.join('\n\n')}\n\n`);
+          for (const silence of monitor.restartingSilences(started, Date.now())) {
+            const lines = services
+              .find((service) => service.name === silence.service)
+              ?.logBetween(silence.firstAt - 5_000, silence.lastAt + 2_000);
+            process.stdout.write(
+              `${silence.service} while its liveness went unanswered:\n${(lines ?? []).join('\n')}\n\n`,
+            );
+          }
         }
         expect(findings.filter((finding) => !finding.ok)).toEqual([]);
       } finally {

@@ -24,6 +24,8 @@ export function faultServices(): readonly ServiceName[] {
 /** A built service process that the run may kill -9 and start again with the same environment. */
 export class ManagedService {
   private process: SpawnedService | undefined;
+  /** What the processes killed before the current one wrote, stdout then stderr of each. */
+  private readonly earlierOutput: string[] = [];
   /**
    * From each kill until the restarted process first answered liveness (failures there are expected).
    * `restartedAt` is when the new process was spawned: only a probe sent after it can end the window.
@@ -74,6 +76,7 @@ export class ManagedService {
     this.downWindows.push({ from: Date.now(), restartedAt: undefined, to: undefined });
     current.child.kill('SIGKILL');
     const { signal } = await current.exited;
+    this.earlierOutput.push(...current.stdout, ...current.stderr);
     this.process = undefined;
     return running ? signal : undefined;
   }
@@ -101,6 +104,24 @@ export class ManagedService {
    * For a failed run: whether the process still runs, what its readiness says now, and its last log lines
    * (stdout carries the JSON logs, stderr anything printed before the logger existed).
    */
+  /**
+   * Its log lines (pino JSON, `time` in ISO) stamped from `from` to `to`, at most `max`: what it said while a probe
+   * went unanswered. Lines without a time are left out.
+   */
+  logBetween(from: number, to: number, max = 40): string[] {
+    const inWindow = (line: string): boolean => {
+      const time = /"time":"([^"]+)"/.exec(line)?.[1];
+      const at = time === undefined ? NaN : Date.parse(time);
+      return at >= from && at <= to;
+    };
+    const lines = [...this.earlierOutput, ...(this.process?.stdout ?? []), ...(this.process?.stderr ?? [])].filter(
+      inWindow,
+    );
+    return lines.length > max
+      ? [...lines.slice(0, max / 2), `… ${lines.length - max} lines …`, ...lines.slice(-max / 2)]
+      : lines;
+  }
+
   async diagnosis(lines = 30): Promise<string> {
     const current = this.process;
     if (current === undefined) {

@@ -48,7 +48,14 @@ describe('ProbeMonitor', () => {
         monitor.record(crawler, at(ms), 0, 0);
       }
 
-      expect(monitor.livenessFailures(at(0), at(30_000))).toEqual([`crawler@${new Date(at(20_500)).toISOString()}`]);
+      const [failure, ...more] = monitor.livenessFailures(at(0), at(30_000));
+      expect(more).toEqual([]);
+      expect(failure).toBe(
+        `crawler@${new Date(at(20_500)).toISOString()} (no answer from 12:00:00.500 to 12:00:20.500, 41 probes; readiness answered 200 to 0)`,
+      );
+      expect(monitor.longestLivenessSilences(at(0), at(30_000))).toEqual([
+        'crawler 20.0 s (12:00:00.500–12:00:20.500, 41 probes)',
+      ]);
     });
 
     it('does not count a stall shorter than that: a CI run failed on three probes unanswered in 1.5 s', () => {
@@ -65,6 +72,9 @@ describe('ProbeMonitor', () => {
       }
 
       expect(monitor.livenessFailures(at(0), at(60_000))).toEqual([]);
+      expect(monitor.longestLivenessSilences(at(0), at(60_000))).toEqual([
+        'ranking 19.0 s (12:00:00.500–12:00:19.500, 39 probes)',
+      ]);
     });
 
     it('does not count probes the prober was too late to judge, and does not let them break a streak either', () => {
@@ -82,7 +92,9 @@ describe('ProbeMonitor', () => {
         const live = ms === 10_000 ? UNKNOWN : 0;
         monitor.record(crawler, at(ms), live, live);
       }
-      expect(monitor.livenessFailures(at(0), at(30_000))).toEqual([`crawler@${new Date(at(22_000)).toISOString()}`]);
+      expect(monitor.livenessFailures(at(0), at(30_000))).toEqual([
+        `crawler@${new Date(at(22_000)).toISOString()} (no answer from 12:00:02.000 to 12:00:22.000, 40 probes; readiness answered 200 to 0)`,
+      ]);
     });
 
     it('counts failures after the restarted process answered once', () => {

@@ -78,6 +78,21 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** Liveness probes of one service in a row without a 200, sent from `firstAt` to `lastAt`. */
+export interface LivenessSilence {
+  service: string;
+  firstAt: number;
+  lastAt: number;
+  probes: number;
+  /** Of those probes, how many readiness probes sent beside them answered 200: a process that answers one is not stalled. */
+  readyAnswered: number;
+}
+
+/** A time of day to the millisecond, as the report prints fault windows. */
+function clockOf(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 23);
+}
+
 /** What the prober thread posts for each probe round of a service. */
 interface ProbeRound {
   service: string;
@@ -152,28 +167,60 @@ export class ProbeMonitor {
    * failed on three unanswered probes (about 3 s) of a service that had just rebooted from a kill.
    */
   livenessFailures(from: number, to: number): string[] {
-    const failures: string[] = [];
+    return this.restartingSilences(from, to).map(
+      ({ service, firstAt, lastAt, probes, readyAnswered }) =>
+        `${service}@${new Date(firstAt + RESTART_AFTER_MS).toISOString()} (no answer from ${clockOf(firstAt)} to ${clockOf(lastAt)}, ${probes} probes; readiness answered 200 to ${readyAnswered})`,
+    );
+  }
+
+  /** The stretches {@link livenessFailures} counts: long enough for Kubernetes to restart the process. */
+  restartingSilences(from: number, to: number): LivenessSilence[] {
+    return this.livenessSilences(from, to).filter((silence) => silence.lastAt - silence.firstAt >= RESTART_AFTER_MS);
+  }
+
+  /**
+   * Each service's longest stretch of liveness probes left unanswered while its process was up, as
+   * "service first–last (n probes)"; services that answered every probe are left out. Printed on every run, so a
+   * slow stretch shows before it is long enough to fail.
+   */
+  longestLivenessSilences(from: number, to: number): string[] {
+    const longest = new Map<string, LivenessSilence>();
+    for (const silence of this.livenessSilences(from, to)) {
+      const known = longest.get(silence.service);
+      if (known === undefined || silence.lastAt - silence.firstAt > known.lastAt - known.firstAt) {
+        longest.set(silence.service, silence);
+      }
+    }
+    return [...longest.values()].map(
+      ({ service, firstAt, lastAt, probes }) =>
+        `${service} ${((lastAt - firstAt) / 1_000).toFixed(1)} s (${clockOf(firstAt)}–${clockOf(lastAt)}, ${probes} probes)`,
+    );
+  }
+
+  /** Stretches of liveness probes in a row without a 200 while the process was up (unjudged probes neither end nor count). */
+  livenessSilences(from: number, to: number): LivenessSilence[] {
+    const silences: LivenessSilence[] = [];
     for (const service of this.services) {
-      let firstFailed: number | undefined;
-      let counted = false;
+      let open: LivenessSilence | undefined;
       const mine = this.samples.filter((s) => s.service === service.name && s.at >= from && s.at <= to);
       for (const sample of mine.sort((a, b) => a.at - b.at)) {
         if (sample.live === UNKNOWN) {
           continue; // neither a failure nor an answer
         }
         if (sample.live === 200 || service.wasDown(sample.at)) {
-          firstFailed = undefined;
-          counted = false;
+          open = undefined;
           continue;
         }
-        firstFailed ??= sample.at;
-        if (!counted && sample.at - firstFailed >= RESTART_AFTER_MS) {
-          failures.push(`${service.name}@${new Date(sample.at).toISOString()}`);
-          counted = true;
+        if (open === undefined) {
+          open = { service: service.name, firstAt: sample.at, lastAt: sample.at, probes: 0, readyAnswered: 0 };
+          silences.push(open);
         }
+        open.lastAt = sample.at;
+        open.probes += 1;
+        open.readyAnswered += sample.ready === 200 ? 1 : 0;
       }
     }
-    return failures;
+    return silences;
   }
 
   /** Liveness probes sent inside the window, and how many of them the prober was too late to judge. */

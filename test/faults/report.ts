@@ -36,7 +36,9 @@ export function probeFindings(monitor: ProbeMonitor, outcomes: readonly FaultOut
       Math.ceil(sent * 0.9),
       judged,
       liveness,
-      `probed twice a second: ${sent} probes, ${unknown} sent while the prober itself was stalled`,
+      `probed twice a second: ${sent} probes, ${unknown} sent while the prober itself was stalled; longest unanswered: ${
+        monitor.longestLivenessSilences(from, to).join(', ') || 'none'
+      }`,
     ),
   ];
   for (const outcome of outcomes) {

@@ -112,7 +112,8 @@ export const gatewayConfigSpec = {
   downstreamTimeoutMs: integer('DOWNSTREAM_TIMEOUT_MS', 5_000, 50, 60_000),
   /**
    * How long a replica keeps the answer of a products page, a rank or a price history per tenant and question
-   * (caching/answer-cache.ts); 0 computes every one. The tenant's own changes through the replica drop it at once.
+   * (caching/answer-cache.ts); 0 computes every one. The tenant's own changes drop it at once: on every replica
+   * when they share Redis (`RATE_LIMIT_REDIS_URL`), else on the replica that made them.
    */
   apiAnswerCacheTtlMs: integer('API_ANSWER_CACHE_TTL_MS', 1_000, 0, 60_000),
   /** An API request answered later than this is logged at warn (`slow request`); the others at debug only. */

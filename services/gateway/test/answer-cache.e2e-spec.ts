@@ -1,6 +1,9 @@
 import { RANKING_RPC } from '@shelfwatch/contracts';
 import { histogramCount } from '../../../libs/resilience/test/metric-value';
-import { Api, Platform, startPlatform } from './gateway.e2e-harness';
+import { ADMIN_KEY, Api, Platform, startPlatform } from './gateway.e2e-harness';
+
+/** The machine's Redis (127.0.0.1:6379, as Postgres and NATS); keys live under the platform's namespace. */
+const REDIS_URL = 'redis://127.0.0.1:6379';
 
 interface ProductPage {
   items: { id: string; name: string }[];
@@ -87,6 +90,27 @@ describe('answers kept by the gateway', () => {
     const refused = await list(api, tenant.apiKey, '?limit=0');
     expect(refused.status).toBe(400);
     expect(refused.headers['cache-status']).toBeUndefined();
+  });
+
+  it('replicas sharing Redis read a change made through any of them at once, however long they keep answers', async () => {
+    // As deployed (k8s/base/gateway.yaml): every replica on the same Redis, here with a minute's TTL.
+    const shared = { API_ANSWER_CACHE_TTL_MS: '60000', RATE_LIMIT_REDIS_URL: REDIS_URL };
+    const [a, b] = [await platform.extraGateway(shared), await platform.extraGateway(shared)];
+    const owner = await api.tenant('cached-shared');
+    await create(a, owner.apiKey, 'one');
+    expect((await list(b, owner.apiKey)).body.total).toBe(1);
+    expect((await list(b, owner.apiKey)).headers['cache-status']).toBe('shelfwatch-gateway; hit');
+    await create(a, owner.apiKey, 'two');
+    const afterChange = await list(b, owner.apiKey);
+    expect(afterChange.headers['cache-status']).toBe('shelfwatch-gateway; fwd=uri-miss');
+    expect(names(afterChange)).toEqual(['one', 'two']);
+    // Another tenant's change leaves this tenant's answers kept; the operator's drops them.
+    const neighbour = await api.tenant('cached-neighbour');
+    await create(a, neighbour.apiKey, 'elsewhere');
+    expect((await list(b, owner.apiKey)).headers['cache-status']).toBe('shelfwatch-gateway; hit');
+    const planned = await a.call('PUT', `/v1/tenants/${neighbour.id}/plan`, { key: ADMIN_KEY, body: { plan: 'pro' } });
+    expect(planned.status).toBe(200);
+    expect((await list(b, owner.apiKey)).headers['cache-status']).toBe('shelfwatch-gateway; fwd=uri-miss');
   });
 
   it('another replica answers what it kept for at most its TTL; the change’s own replica at once', async () => {

@@ -10,6 +10,7 @@ import {
 import { GatewayAppModule } from '../src/app.module';
 import { GatewayConfig, loadGatewayConfig } from '../src/gateway.config';
 import { gatewayPersistence } from '../src/gateway.persistence';
+import { CHANGES_TTL_MS, RedisBucketStore } from '../src/limits/redis-bucket.store';
 import { RATE_LIMIT_METRICS } from '../src/limits/shared-rate-limiter';
 import { bucketPrefix } from '../src/limits/tenant-limits';
 import { ADMIN_KEY, Api, ApiResponse } from './gateway.e2e-harness';
@@ -45,6 +46,41 @@ async function fallbackDecisions(): Promise<number> {
 const policyOf = (answer: ApiResponse): string => String(answer.headers['ratelimit-policy']);
 
 describe('rate limit shared through Redis', () => {
+  describe('the store', () => {
+    const namespace = `changes-${process.pid}-${Date.now()}`;
+    let redis: Redis;
+    let store: RedisBucketStore;
+
+    beforeAll(async () => {
+      redis = new Redis(REDIS_URL, { lazyConnect: true });
+      await redis.connect();
+      store = new RedisBucketStore(redis, bucketPrefix(namespace));
+    });
+
+    afterAll(async () => {
+      await dropBuckets(namespace);
+      redis.disconnect();
+    });
+
+    it('reads the owner’s and the operator’s changes with each token, and counts them for a day', async () => {
+      const policy = { burst: 100, perMinute: 600 };
+      expect(await store.take('tenant:a', policy)).toMatchObject({ allowed: true, changes: '0.0' });
+      await store.noteChange('tenant:a');
+      await store.noteChange('tenant:a');
+      expect((await store.take('tenant:a', policy)).changes).toBe('2.0');
+      expect((await store.take('tenant:b', policy)).changes).toBe('0.0');
+      await store.noteChange('admin');
+      expect((await store.take('tenant:a', policy)).changes).toBe('2.1');
+      expect((await store.take('tenant:b', policy)).changes).toBe('0.1');
+      const ttl = await redis.pttl(`${bucketPrefix(namespace)}changes:tenant:a`);
+      expect(ttl).toBeGreaterThan(CHANGES_TTL_MS - 60_000);
+      expect(ttl).toBeLessThanOrEqual(CHANGES_TTL_MS);
+      // A server that lost its scripts (restart, SCRIPT FLUSH) is sent the script again.
+      await redis.script('FLUSH');
+      expect((await store.take('tenant:a', policy)).changes).toBe('2.1');
+    });
+  });
+
   describe('two gateway replicas', () => {
     const BURST = 10;
     const PER_MINUTE = 6;

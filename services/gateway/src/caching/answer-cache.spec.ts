@@ -27,8 +27,9 @@ async function ask(
   tenantId: string,
   question: string,
   compute: () => Promise<string>,
+  changes?: string,
 ): Promise<{ text: string; use: string }> {
-  const { body, use } = await cache.answer(tenantId, question, compute);
+  const { body, use } = await cache.answer(tenantId, question, compute, changes);
   return { text: body.toString('utf8'), use };
 }
 
@@ -145,6 +146,19 @@ describe('AnswerCache', () => {
     backend.release();
     expect((await before).text).toContain('before');
     expect((await ask(cache, 't1', 'q', backend.compute('after'))).text).toContain('after');
+  });
+
+  it('keeps an answer under the changes stamp it was asked with: a change through another replica is a new stamp', async () => {
+    const backend = service();
+    const cache = new AnswerCache({ ttlMs: 60_000 });
+    await ask(cache, 't1', 'q', backend.compute('before'), '4.0');
+    expect((await ask(cache, 't1', 'q', backend.compute('again'), '4.0')).use).toBe('hit');
+    expect(await ask(cache, 't1', 'q', backend.compute('after'), '5.0')).toEqual({
+      text: '{"label":"after","made":2}',
+      use: 'miss',
+    });
+    // The store away: no stamp is another key too, never the answer kept under one.
+    expect((await ask(cache, 't1', 'q', backend.compute('alone'))).use).toBe('miss');
   });
 
   it("drops every tenant's answers on the operator's change", async () => {

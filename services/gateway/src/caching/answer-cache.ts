@@ -38,10 +38,12 @@ export type AnswerCacheOptions = Partial<CacheBounds> & { ttlMs: number; maxByte
  * validation run on every request before it; only the answer is kept, never a failure.
  *
  * What a reader may see: an answer at most the TTL old, counted from when its computation ended (so at most the TTL
- * and one computation behind what the service holds). A change the tenant makes through this replica (any
- * POST, PUT, PATCH or DELETE of its key, succeeded or not) drops every answer of that tenant here before its answer
- * is sent, so the tenant reads its own writes through this replica; the operator's changes drop every tenant's.
- * Another replica, and what the pipeline records (a crawl, a projection), are seen within the TTL. A request with
+ * and one computation behind what the service holds). A change the tenant makes (any POST, PUT, PATCH or DELETE of
+ * its key, succeeded or not) drops every answer of that tenant before its answer is sent, so the tenant reads its own
+ * writes: on this replica by the tenant's generation here, on every replica by its changes stamp in the shared store
+ * (Redis, `RATE_LIMIT_REDIS_URL`), which the next request of the tenant reads with its rate-limit token. The
+ * operator's changes drop every tenant's. Without the shared store (unset, or away), another replica sees the change
+ * within the TTL, as does every replica what the pipeline records (a crawl, a projection). A request with
  * `Cache-Control: no-cache` (or `no-store`, `max-age=0`) is computed afresh and not kept.
  *
  * Dropping a tenant is O(1): its entries are keyed by a generation that a change increments, so an answer read
@@ -78,9 +80,16 @@ export class AnswerCache {
    * The tenant's answer to the question (a route and its input): from memory, from a computation under way, or
    * computed now. An answer past half its TTL is still served, and computed again beside it, so that requests
    * do not wait for the computation each time the TTL runs out (a second's worth of them queued behind it).
+   * `changes` is the tenant's changes stamp as every replica sees it (read from the shared store with the request's
+   * rate-limit token, `redis-bucket.store.ts`): an answer kept under another stamp is not this one's.
    */
-  async answer(tenantId: string, question: string, compute: Compute): Promise<{ body: Buffer; use: CacheUse }> {
-    const key = `${this.epoch}:${tenantId}:${this.generations.get(tenantId) ?? 0}:${question}`;
+  async answer(
+    tenantId: string,
+    question: string,
+    compute: Compute,
+    changes = '',
+  ): Promise<{ body: Buffer; use: CacheUse }> {
+    const key = `${this.epoch}:${tenantId}:${this.generations.get(tenantId) ?? 0}:${changes}:${question}`;
     const kept = this.entries.cached(key);
     if (kept) {
       if (this.now() - kept.startedAt >= this.ttlMs / 2) {

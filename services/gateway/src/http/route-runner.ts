@@ -3,6 +3,7 @@ import { CLOCK, Clock } from '@shelfwatch/messaging';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, Principal } from '../auth/auth.service';
 import { AnswerCache, CacheUse, wantsFresh } from '../caching/answer-cache';
+import { OPERATOR_BUCKET } from '../limits/redis-bucket.store';
 import { IdempotencyStore, StoredAnswer, requestHash } from '../idempotency/idempotency.store';
 import { rateLimitHeaders } from '../limits/rate-limit-headers';
 import { TenantLimits } from '../limits/tenant-limits';
@@ -78,9 +79,7 @@ export class RouteRunner {
 
   async run(route: AnyRoute, request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
     const principal = route.access === 'public' ? null : await this.authorize(route, request);
-    if (principal) {
-      await this.limit(principal, reply);
-    }
+    const changes = principal ? await this.limit(principal, reply) : undefined;
     const input = validateInput(route, request);
     const tenantId = principal?.kind === 'tenant' ? principal.tenantId : '';
     const call = async (): Promise<Outcome> => {
@@ -91,16 +90,18 @@ export class RouteRunner {
     };
     if (route.method === 'GET') {
       return route.cached && this.answers.enabled && principal?.kind === 'tenant'
-        ? this.cachedAnswer(route, principal.tenantId, request, input, call)
+        ? this.cachedAnswer(route, principal.tenantId, changes, request, input, call)
         : call();
     }
-    // A change, whatever its outcome (a timeout may still have done it): what this replica kept of the tenant
-    // is dropped before the answer is sent, so the tenant's next read here sees it.
+    // A change, whatever its outcome (a timeout may still have done it): what this replica kept of the tenant is
+    // dropped, and the change counted where every replica reads it, before the answer is sent, so the tenant's next
+    // read through any replica sees it (answer-cache.ts).
     try {
       return await this.change(route, request, principal, input, call);
     } finally {
       if (principal) {
         this.answers.changed(principal.kind === 'tenant' ? principal.tenantId : null);
+        await this.limits.limiter.noteChange(bucketOf(principal));
       }
     }
   }
@@ -131,6 +132,7 @@ export class RouteRunner {
   private async cachedAnswer(
     route: AnyRoute,
     tenantId: string,
+    changes: string | undefined,
     request: FastifyRequest,
     input: { params: unknown; query: unknown },
     call: () => Promise<Outcome>,
@@ -142,7 +144,7 @@ export class RouteRunner {
     // Keyed by the validated input, not the URL: the order of its parameters or ones the route ignores do not
     // make another entry.
     const question = `${route.operationId} ${JSON.stringify([input.params, input.query])}`;
-    const { body, use } = await this.answers.answer(tenantId, question, text);
+    const { body, use } = await this.answers.answer(tenantId, question, text, changes);
     return { status: route.status, body, replayed: false, cache: use };
   }
 
@@ -158,18 +160,19 @@ export class RouteRunner {
     return principal;
   }
 
-  /** One bucket per tenant, whichever of its keys is used; the operator's admin key has a bucket of its own. */
-  private async limit(principal: Principal, reply: FastifyReply): Promise<void> {
-    const decision = await this.limits.limiter.take(
-      principal.kind === 'tenant' ? `tenant:${principal.tenantId}` : 'admin',
-      this.clock.now().getTime(),
-    );
+  /**
+   * Takes a token of the principal's bucket (429 when there is none); answers the changes stamp the shared store
+   * read with it, if any.
+   */
+  private async limit(principal: Principal, reply: FastifyReply): Promise<string | undefined> {
+    const decision = await this.limits.limiter.take(bucketOf(principal), this.clock.now().getTime());
     reply.headers(rateLimitHeaders(decision));
     if (!decision.allowed) {
       throw new GatewayError(GatewayErrorCode.RateLimited, 'rate limit of this tenant exceeded', {
         retryAfterSeconds: decision.retryAfterSeconds,
       });
     }
+    return decision.changes;
   }
 
   private idempotencyKey(route: AnyRoute, request: FastifyRequest): string | null {
@@ -232,4 +235,9 @@ export class RouteRunner {
     await this.idempotency.complete(scope, key, { status: outcome.status, body: withoutSecrets(route, outcome.body) });
     return outcome;
   }
+}
+
+/** One bucket per tenant, whichever of its keys is used; the operator's admin key has a bucket of its own. */
+function bucketOf(principal: Principal): string {
+  return principal.kind === 'tenant' ? `tenant:${principal.tenantId}` : OPERATOR_BUCKET;
 }

@@ -19,10 +19,18 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
-/** What a request limiter does: take a token of `key`'s bucket (the in-process and the shared one alike). */
+/**
+ * What a request limiter does: take a token of `key`'s bucket (the in-process and the shared one alike). The shared
+ * one also says how many changes the bucket's owner has made, as every replica sees them (`changes`), and counts
+ * them (`noteChange`); the in-process one knows nothing beyond its process, and leaves `changes` out.
+ */
 export interface RequestLimiter {
-  take(key: string, nowMs: number): RateDecision | Promise<RateDecision>;
+  take(key: string, nowMs: number): SharedDecision | Promise<SharedDecision>;
+  noteChange(key: string): Promise<void>;
 }
+
+/** A decision, and the changes stamp of the bucket's owner when every replica shares it (redis-bucket.store.ts). */
+export type SharedDecision = RateDecision & { changes?: string };
 
 /** The decision for a bucket left with `tokens` after one request took (allowed) or could not take a token. */
 export function decisionOf(policy: BucketPolicy, tokens: number, allowed: boolean): RateDecision {
@@ -59,6 +67,11 @@ export class RateLimiter implements RequestLimiter {
   constructor(burst: number, perMinute: number) {
     this.policy = { burst, perMinute };
     this.perMs = perMinute / 60_000;
+  }
+
+  /** This process's changes are its own: nothing to share (the answer cache drops them itself). */
+  noteChange(): Promise<void> {
+    return Promise.resolve();
   }
 
   take(key: string, nowMs: number): RateDecision {

@@ -6,12 +6,32 @@ export interface TakenToken {
   allowed: boolean;
   /** Tokens left (fractional: the bucket refills continuously). */
   tokens: number;
+  /**
+   * The changes noted for the bucket's owner and for the operator so far ({@link BucketStore.noteChange}), as one
+   * stamp `"<owner's>.<operator's>"`: a new stamp means someone changed something since an older one was read.
+   */
+  changes: string;
 }
+
+/** The bucket key whose changes are every tenant's (the operator's admin key changes data of any tenant). */
+export const OPERATOR_BUCKET = 'admin';
+
+/**
+ * A change counter lives this long after its last change. It must outlive any answer kept under its value
+ * (`API_ANSWER_CACHE_TTL_MS` is at most a minute): a counter that expired and started again from 0 would find
+ * answers kept under the old 0.
+ */
+export const CHANGES_TTL_MS = 24 * 60 * 60 * 1_000;
 
 /** Shared buckets: every gateway replica takes its tokens from the same store. */
 export interface BucketStore {
-  /** Takes one token of `key`'s bucket if there is one. Rejects (never hangs) when the store cannot answer in time. */
+  /**
+   * Takes one token of `key`'s bucket if there is one, and reads the changes stamp of its owner in the same step.
+   * Rejects (never hangs) when the store cannot answer in time.
+   */
   take(key: string, policy: BucketPolicy): Promise<TakenToken>;
+  /** Counts a change by the owner of `key`'s bucket ({@link OPERATOR_BUCKET}: the operator, every tenant's data). */
+  noteChange(key: string): Promise<void>;
   /** Resolves when the store answers again (used to end an outage). */
   ping(): Promise<void>;
 }
@@ -27,7 +47,10 @@ export interface RedisScripting {
  * The token bucket in one Lua script, so that reading, refilling and taking are one atomic step however many
  * replicas call at once. The time is Redis's (`TIME`): the replicas' clocks may disagree, the server's is one.
  * The bucket is a hash {tokens, at}; it expires when it would be full again, so an idle key costs nothing.
- * KEYS[1] the bucket; ARGV[1] burst, ARGV[2] refill per minute. Returns {1 or 0, tokens left as a string}.
+ * It also reads, in the same step, how many changes the bucket's owner and the operator have made (the gateway's kept
+ * answers are keyed by them: a change through any replica is seen by every replica's next request).
+ * KEYS[1] the bucket, KEYS[2] its owner's change counter, KEYS[3] the operator's; ARGV[1] burst, ARGV[2] refill per
+ * minute. Returns {1 or 0, tokens left as a string, "<owner's changes>.<operator's changes>"}.
  */
 export const TOKEN_BUCKET_SCRIPT = `
 local burst = tonumber(ARGV[1])
@@ -45,7 +68,15 @@ if tokens >= 1 then
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / per_ms) + 1000)
-return {allowed, tostring(tokens)}
+local changes = redis.call('MGET', KEYS[2], KEYS[3])
+return {allowed, tostring(tokens), (changes[1] or '0') .. '.' .. (changes[2] or '0')}
+`;
+
+/** Counts a change: KEYS[1] the counter, ARGV[1] how long it lives after it ({@link CHANGES_TTL_MS}). */
+const NOTE_CHANGE_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return n
 `;
 
 const SCRIPT_SHA = createHash('sha1').update(TOKEN_BUCKET_SCRIPT).digest('hex');
@@ -62,21 +93,30 @@ export class RedisBucketStore implements BucketStore {
   ) {}
 
   async take(key: string, policy: BucketPolicy): Promise<TakenToken> {
-    const args = [`${this.prefix}${key}`, policy.burst, policy.perMinute] as const;
+    const keys = [`${this.prefix}${key}`, this.changesKey(key), this.changesKey(OPERATOR_BUCKET)];
+    const args = [...keys, policy.burst, policy.perMinute] as const;
     let reply: unknown;
     try {
-      reply = await this.redis.evalsha(SCRIPT_SHA, 1, ...args);
+      reply = await this.redis.evalsha(SCRIPT_SHA, keys.length, ...args);
     } catch (error) {
       if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) {
         throw error;
       }
-      reply = await this.redis.eval(TOKEN_BUCKET_SCRIPT, 1, ...args);
+      reply = await this.redis.eval(TOKEN_BUCKET_SCRIPT, keys.length, ...args);
     }
-    if (!Array.isArray(reply) || reply.length !== 2) {
+    if (!Array.isArray(reply) || reply.length !== 3) {
       throw new Error(`the token bucket script answered ${JSON.stringify(reply)}`);
     }
-    const [allowed, tokens] = reply as [unknown, unknown];
-    return { allowed: allowed === 1, tokens: Number(tokens) };
+    const [allowed, tokens, changes] = reply as [unknown, unknown, unknown];
+    return { allowed: allowed === 1, tokens: Number(tokens), changes: String(changes) };
+  }
+
+  async noteChange(key: string): Promise<void> {
+    await this.redis.eval(NOTE_CHANGE_SCRIPT, 1, this.changesKey(key), CHANGES_TTL_MS);
+  }
+
+  private changesKey(key: string): string {
+    return `${this.prefix}changes:${key}`;
   }
 
   async ping(): Promise<void> {

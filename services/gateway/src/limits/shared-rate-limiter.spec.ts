@@ -11,6 +11,7 @@ class SwitchableStore implements BucketStore {
   up = true;
   takes = 0;
   private readonly tokens = new Map<string, number>();
+  readonly changes = new Map<string, number>();
 
   take(key: string, policy: BucketPolicy): Promise<TakenToken> {
     this.takes += 1;
@@ -20,7 +21,16 @@ class SwitchableStore implements BucketStore {
     const left = this.tokens.get(key) ?? policy.burst;
     const allowed = left >= 1;
     this.tokens.set(key, allowed ? left - 1 : left);
-    return Promise.resolve({ allowed, tokens: allowed ? left - 1 : left });
+    const changes = `${this.changes.get(key) ?? 0}.${this.changes.get('admin') ?? 0}`;
+    return Promise.resolve({ allowed, tokens: allowed ? left - 1 : left, changes });
+  }
+
+  noteChange(key: string): Promise<void> {
+    if (!this.up) {
+      return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    }
+    this.changes.set(key, (this.changes.get(key) ?? 0) + 1);
+    return Promise.resolve();
   }
 
   ping(): Promise<void> {
@@ -98,5 +108,24 @@ describe('SharedRateLimiter', () => {
   it('never divides a limit below one request', () => {
     expect(fallbackPolicy({ burst: 3, perMinute: 2 }, 4)).toEqual({ burst: 1, perMinute: 1 });
     expect(fallbackPolicy({ burst: 100, perMinute: 600 }, 3)).toEqual({ burst: 33, perMinute: 200 });
+  });
+
+  it('reads the changes stamp with each token and counts changes in the store; neither while the store is away', async () => {
+    const store = new SwitchableStore();
+    const { lines, logger } = logLines();
+    const limiter = new SharedRateLimiter(store, { policy, fallbackReplicas: 1, probeEveryMs: 60_000, logger });
+    expect((await limiter.take('tenant:a', 0)).changes).toBe('0.0');
+    await limiter.noteChange('tenant:a');
+    await limiter.noteChange('admin');
+    expect((await limiter.take('tenant:a', 0)).changes).toBe('1.1');
+    expect((await limiter.take('tenant:b', 0)).changes).toBe('0.1');
+
+    // A change the store cannot count does not fail the request: it starts the outage, and requests carry no stamp.
+    store.up = false;
+    await expect(limiter.noteChange('tenant:a')).resolves.toBeUndefined();
+    expect(limiter.degraded).toBe(true);
+    expect((await limiter.take('tenant:a', 0)).changes).toBeUndefined();
+    expect(store.changes.get('tenant:a')).toBe(1);
+    expect(lines.filter((line) => line.includes('unreachable'))).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { counter, gauge } from '@shelfwatch/observability';
 import { Logger } from 'pino';
 import { BucketStore } from './redis-bucket.store';
-import { BucketPolicy, RateDecision, RateLimiter, RequestLimiter, decisionOf } from './rate-limiter';
+import { BucketPolicy, RateLimiter, RequestLimiter, SharedDecision, decisionOf } from './rate-limiter';
 
 /** Metric names, so tests and dashboards do not retype them. */
 export const RATE_LIMIT_METRICS = {
@@ -65,21 +65,35 @@ export class SharedRateLimiter implements RequestLimiter {
     return this.outageSinceMs !== null;
   }
 
-  async take(key: string, nowMs: number): Promise<RateDecision> {
+  /** The decision, with the changes stamp of the key's owner; without it while the store is away. */
+  async take(key: string, nowMs: number): Promise<SharedDecision> {
     if (this.outageSinceMs !== null) {
       this.probeSometimes(nowMs);
       return this.takeLocally(key, nowMs);
     }
     try {
       const taken = await this.store.take(key, this.options.policy);
-      return decisionOf(this.options.policy, taken.tokens, taken.allowed);
+      return { ...decisionOf(this.options.policy, taken.tokens, taken.allowed), changes: taken.changes };
     } catch (error) {
       this.startOutage(error, nowMs);
       return this.takeLocally(key, nowMs);
     }
   }
 
-  private takeLocally(key: string, nowMs: number): RateDecision {
+  /**
+   * Counts a change by the key's owner in the store, so that every replica's next request reads a new stamp. Never
+   * fails the request: while the store is away (or when this write fails, which starts the outage) the change is
+   * not counted, and the other replicas see it as they did without a shared store, once their kept answers reach
+   * their TTL.
+   */
+  async noteChange(key: string): Promise<void> {
+    if (this.outageSinceMs !== null) {
+      return;
+    }
+    await this.store.noteChange(key).catch((error: unknown) => this.startOutage(error, Date.now()));
+  }
+
+  private takeLocally(key: string, nowMs: number): SharedDecision {
     this.fallbackCounter.inc();
     return this.local.take(key, nowMs);
   }

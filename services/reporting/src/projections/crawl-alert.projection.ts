@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope } from '@shelfwatch/contracts';
-import { changedAny } from '@shelfwatch/persistence';
+import { changedAny, executePrepared } from '@shelfwatch/persistence';
 
 /** Crawl stages; a crawl only ever moves forward, so a replayed or late earlier stage changes nothing. */
 export enum CrawlStage {
@@ -10,7 +10,7 @@ export enum CrawlStage {
   Failed = 4,
 }
 
-type CrawlEvent =
+export type CrawlEvent =
   | EventEnvelope<'crawl.requested'>
   | EventEnvelope<'crawl.started'>
   | EventEnvelope<'crawl.completed'>
@@ -35,18 +35,43 @@ export function crawlTransition(event: CrawlEvent): { stage: CrawlStage; at: str
   }
 }
 
-/** Every part of a split `crawl.completed` lands here; the first one moves the crawl, the rest are no-ops. */
-export function crawlAdvanced(em: EntityManager, event: CrawlEvent): Promise<boolean> {
-  const { stage, at } = crawlTransition(event);
-  return changedAny(
+/**
+ * Moves each crawl of the events to the furthest stage they reach, in one statement; answers the tenants whose
+ * crawls moved. Applying them one by one in stream order ends the same: a crawl only moves forward, so of its events
+ * only the first to reach its furthest stage counts (every part of a split `crawl.completed` lands here; the first
+ * moves the crawl, the rest are no-ops), and one statement cannot touch a row twice anyway.
+ */
+export async function crawlsAdvanced(em: EntityManager, events: readonly CrawlEvent[]): Promise<Set<string>> {
+  const furthest = new Map<string, { event: CrawlEvent; stage: CrawlStage; at: string }>();
+  for (const event of events) {
+    const { stage, at } = crawlTransition(event);
+    const known = furthest.get(event.data.crawlId);
+    if (known === undefined || stage > known.stage) {
+      furthest.set(event.data.crawlId, { event, stage, at });
+    }
+  }
+  if (furthest.size === 0) {
+    return new Set();
+  }
+  // In one order whatever the events' order: a rebuild and the live consumer writing the same crawls side by side
+  // lock their rows in the same order, so they cannot deadlock.
+  const moves = [...furthest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, move]) => move);
+  const rows = await executePrepared<{ tenant_id: string }>(
     em,
     `insert into reporting.crawls as c (crawl_id, tenant_id, keyword_id, stage, changed_at)
-     values (?, ?, ?, ?, ?::timestamptz)
+     select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::timestamptz[])
      on conflict (crawl_id) do update set stage = excluded.stage, changed_at = excluded.changed_at
        where excluded.stage > c.stage
-     returning crawl_id`,
-    [event.data.crawlId, event.tenantId, event.data.keywordId, stage, at],
+     returning tenant_id`,
+    [
+      moves.map((m) => m.event.data.crawlId),
+      moves.map((m) => m.event.tenantId),
+      moves.map((m) => m.event.data.keywordId),
+      moves.map((m) => m.stage),
+      moves.map((m) => m.at),
+    ],
   );
+  return new Set(rows.map((row) => row.tenant_id));
 }
 
 /** An alert is open once its type is known (raised) until it is resolved; either may arrive first. */

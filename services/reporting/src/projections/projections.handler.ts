@@ -3,23 +3,23 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventEnvelope, EventType } from '@shelfwatch/contracts';
 import { HandlerContext } from '@shelfwatch/messaging';
 import { Projector } from './projector';
-import { RecordedCrawlBatches } from './recorded-batch';
+import { ProjectionBatches } from './projection-batches';
 
 /**
- * Feeds the read models from the TRACKING, CRAWL, RANKING and ALERT streams (one inbox transaction per batch);
- * the recorded crawls of a transaction are projected together just before it commits.
+ * Feeds the read models from the TRACKING, CRAWL, RANKING and ALERT streams (one inbox transaction per batch); the
+ * events of a transaction are projected together just before it commits (projection-batches.ts).
  */
 @Controller()
 export class ProjectionsHandler {
-  private readonly recorded: RecordedCrawlBatches;
+  private readonly batches: ProjectionBatches;
 
-  constructor(private readonly projector: Projector) {
-    this.recorded = new RecordedCrawlBatches(projector);
+  constructor(projector: Projector) {
+    this.batches = new ProjectionBatches(projector);
   }
 
   @EventPattern<EventType>('tracking.product.added')
   onProductAdded(@Payload() event: EventEnvelope<'tracking.product.added'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('tracking.product.removed')
@@ -27,12 +27,12 @@ export class ProjectionsHandler {
     @Payload() event: EventEnvelope<'tracking.product.removed'>,
     @Ctx() ctx: HandlerContext,
   ): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('tracking.keyword.added')
   onKeywordAdded(@Payload() event: EventEnvelope<'tracking.keyword.added'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('tracking.keyword.removed')
@@ -40,41 +40,41 @@ export class ProjectionsHandler {
     @Payload() event: EventEnvelope<'tracking.keyword.removed'>,
     @Ctx() ctx: HandlerContext,
   ): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('crawl.requested')
   onCrawlRequested(@Payload() event: EventEnvelope<'crawl.requested'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('crawl.started')
   onCrawlStarted(@Payload() event: EventEnvelope<'crawl.started'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('crawl.completed')
   onCrawlCompleted(@Payload() event: EventEnvelope<'crawl.completed'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('crawl.failed')
   onCrawlFailed(@Payload() event: EventEnvelope<'crawl.failed'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('ranking.recorded')
   onRankingRecorded(@Payload() event: EventEnvelope<'ranking.recorded'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.recorded.collect(event, ctx);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('alert.raised')
   onAlertRaised(@Payload() event: EventEnvelope<'alert.raised'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 
   @EventPattern<EventType>('alert.resolved')
   onAlertResolved(@Payload() event: EventEnvelope<'alert.resolved'>, @Ctx() ctx: HandlerContext): Promise<void> {
-    return this.projector.project(ctx.em, event);
+    return this.batches.collect(event, ctx);
   }
 }

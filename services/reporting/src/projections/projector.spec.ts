@@ -15,9 +15,12 @@ function crawlStarted(tenantId: string) {
   return buildEvent('crawl.started', data, origin, { id: randomUUID(), occurredAt: new Date(data.startedAt) });
 }
 
-/** An entity manager whose every statement changes one row: each crawl event moves its crawl on. */
+/** An entity manager whose crawl-stage statement moves every crawl it is given: it answers each one's tenant. */
 const changesEveryRow = {
-  getKysely: () => ({ executeQuery: () => Promise.resolve({ rows: [{ crawl_id: randomUUID() }] }) }),
+  getKysely: () => ({
+    executeQuery: (query: { parameters: readonly unknown[] }) =>
+      Promise.resolve({ rows: (query.parameters[1] as string[]).map((tenantId) => ({ tenant_id: tenantId })) }),
+  }),
 } as unknown as EntityManager;
 
 describe('Projector cache-version bumps', () => {

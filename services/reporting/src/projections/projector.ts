@@ -4,16 +4,16 @@ import { EventEnvelope, crawlTimeOf } from '@shelfwatch/contracts';
 import { CacheVersionsStore, brandsScope, dashboardScope } from '../cache/cache-versions.store';
 import { bucketSlackMs } from '../retention/derived-purge';
 import { PurgeWatermarksStore } from '../retention/purge-watermarks.store';
-import { alertRaised, alertResolved, crawlAdvanced } from './crawl-alert.projection';
+import { CrawlEvent, alertRaised, alertResolved, crawlsAdvanced } from './crawl-alert.projection';
 import { ChangedScope, rankingRecorded } from './ranking.projection';
 import { ReportingEvent } from './reporting-events';
 import { keywordLinked, productAdded, productRemoved } from './tracking.projection';
 
 type Recorded = EventEnvelope<'ranking.recorded'>;
 
-type OtherEvent = Exclude<ReportingEvent, EventEnvelope<'ranking.recorded'>>;
+type OtherEvent = Exclude<ReportingEvent, Recorded | CrawlEvent>;
 
-/** Applies one event (other than a recorded crawl) to the read models; true when something changed. */
+/** Applies one event (other than a crawl's) to the read models; true when something changed. */
 async function apply(em: EntityManager, event: OtherEvent): Promise<boolean> {
   switch (event.type) {
     case 'tracking.product.added':
@@ -24,11 +24,6 @@ async function apply(em: EntityManager, event: OtherEvent): Promise<boolean> {
       return keywordLinked(em, event, true);
     case 'tracking.keyword.removed':
       return keywordLinked(em, event, false);
-    case 'crawl.requested':
-    case 'crawl.started':
-    case 'crawl.completed':
-    case 'crawl.failed':
-      return crawlAdvanced(em, event);
     case 'alert.raised':
       return alertRaised(em, event);
     case 'alert.resolved':
@@ -42,6 +37,10 @@ async function apply(em: EntityManager, event: OtherEvent): Promise<boolean> {
 
 function isRecorded(event: ReportingEvent): event is Recorded {
   return event.type === 'ranking.recorded';
+}
+
+function isCrawl(event: ReportingEvent): event is CrawlEvent {
+  return event.type.startsWith('crawl.');
 }
 
 /** Cache scopes to bump, per tenant. */
@@ -66,18 +65,23 @@ export class Projector {
   ) {}
 
   /**
-   * Projects a batch of events, in stream order: recorded crawls together ({@link rankingRecorded}), every other
-   * event one by one (they change other tables). Then bumps, in the same transaction, the cache versions of exactly
-   * the answers that changed: the dashboard when a tracked product, link, crawl, alert or a latest rank moved; the
-   * brand share of a keyword's day when a crawl of that day was recorded. Replaying an event changes nothing, not
-   * even a cache version, and neither does a recorded crawl older than its tenant's purges.
+   * Projects a batch of events (a consumer transaction's, or a rebuild's): tracking and alert events one by one in
+   * stream order, the crawls' stages in one statement ({@link crawlsAdvanced}), recorded crawls together
+   * ({@link rankingRecorded}); each kind changes tables of its own. Then bumps, in the same transaction, the cache
+   * versions of exactly the answers that changed, each once however many events changed it: the dashboard when a
+   * tracked product, link, crawl, alert or a latest rank moved; the brand share of a keyword's day when a crawl of
+   * that day was recorded. Replaying an event changes nothing, not even a cache version, and neither does a recorded
+   * crawl older than its tenant's purges.
    */
   async projectAll(em: EntityManager, events: readonly ReportingEvent[]): Promise<void> {
     const changes: ChangedScope[] = [];
     for (const event of events) {
-      if (!isRecorded(event) && (await apply(em, event))) {
+      if (!isRecorded(event) && !isCrawl(event) && (await apply(em, event))) {
         changes.push({ tenantId: event.tenantId, scope: 'dashboard' });
       }
+    }
+    for (const tenantId of await crawlsAdvanced(em, events.filter(isCrawl))) {
+      changes.push({ tenantId, scope: 'dashboard' });
     }
     changes.push(...(await rankingRecorded(em, await this.notPurged(em, events.filter(isRecorded)))));
     // Tenants in one order (each tenant's scopes are sorted by `bump`): the consumers of the four streams, and a

@@ -27,6 +27,12 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
  * every route by default.
  */
 const ROUTES = (process.env.BENCH_ROUTES ?? '').split(',').filter((part) => part !== '');
+/**
+ * `BENCH_RATE_LIMIT_REDIS_URL`: the gateway's rate limit shared through this Redis, as deployed (compose, k8s: one
+ * `EVALSHA` round trip per authenticated request, which also reads the tenant's changes stamp); unset: the
+ * in-process limiter, as every run before 2026-12-07 evening.
+ */
+const REDIS_URL = process.env.BENCH_RATE_LIMIT_REDIS_URL ?? '';
 const ADMIN_KEY = `bench-admin-${randomUUID()}`;
 const PORTS = { gateway: 3290, ranking: 3292, crawler: 3293, reporting: 3294 };
 
@@ -63,7 +69,9 @@ const COMPUTED = { 'cache-control': 'no-cache' };
 let cpuPids: Record<string, number | undefined> = {};
 
 function cpuNow(): Record<string, number> {
-  return cpuSnapshot({ ...cpuPids, 'load generator': process.pid }, { postgres: 'postgres', nats: 'nats-server' });
+  // Redis counts only when the gateway uses it (the machine's redis-server is shared with other engineers' tests).
+  const servers = { postgres: 'postgres', nats: 'nats-server', ...(REDIS_URL === '' ? {} : { redis: 'redis-server' }) };
+  return cpuSnapshot({ ...cpuPids, 'load generator': process.pid }, servers);
 }
 
 function summary(latencies: number[]): Measured['latencyMs'] {
@@ -160,6 +168,8 @@ interface Results {
   /** 1-minute load average of the machine before and after the run (2 cores: above 2 means waiting). */
   loadAverage: { before: number; after: number };
   machine: ReturnType<typeof machineInfo>;
+  /** Which rate limiter the gateway ran: the shared one through Redis, or its in-process one. */
+  rateLimit?: 'redis' | 'in-process';
   rankingRows: number;
   /** Median latency of sequential requests, one at a time. */
   idle: { name: string; medianMs: number }[];
@@ -203,7 +213,10 @@ function report(results: Results): void {
         `connections), then ${SECONDS} s at each fixed rate, open loop (bench/paced-load.ts: each latency counts ` +
         'from the moment the request was due). The machine (2 cores) is shared with other engineers running ' +
         'their tests at the same time, so the figures are noisy and low: 1-minute load average ' +
-        `${results.loadAverage.before.toFixed(1)} before the load, ${results.loadAverage.after.toFixed(1)} after.`,
+        `${results.loadAverage.before.toFixed(1)} before the load, ${results.loadAverage.after.toFixed(1)} after. ` +
+        (results.rateLimit === 'redis'
+          ? 'Rate limit shared through Redis, as deployed (one round trip per authenticated request).'
+          : 'Rate limit in the gateway process (no Redis; compose and k8s share it through Redis).'),
       '',
       '| route | load | achieved req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | errors |',
       '|---|---|---|---|---|---|---|---|---|',
@@ -252,6 +265,7 @@ async function main(): Promise<void> {
       ADMIN_API_KEY: ADMIN_KEY,
       RATE_LIMIT_BURST: '100000',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      ...(REDIS_URL === '' ? {} : { RATE_LIMIT_REDIS_URL: REDIS_URL }),
     }),
     spawnService('ranking', env),
     // GET /v1/tenant asks the crawler for the tenant's usage on every request; its scheduler has nothing to crawl.
@@ -320,6 +334,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
       machine: machineInfo(),
+      rateLimit: REDIS_URL === '' ? 'in-process' : 'redis',
       rankingRows: seeded.rankingRows,
       idle,
       limit,

@@ -11,6 +11,18 @@ import { OutboxWriter } from './outbox-writer';
 import { ConsumerDefinition, Topology } from './topology';
 
 /**
+ * Messages a consumer with these options holds at once: what its appliers take together (one batch, or
+ * `maxInFlight` messages or batches). The server's `max_ack_pending` must leave room for it, or the appliers wait for
+ * messages the server will not send ({@link MessagingService} provisions at least this).
+ */
+export function consumerWindow(
+  options: Pick<EventConsumerOptions, 'batchSize' | 'maxInFlight' | 'orderingKey'>,
+): number {
+  const appliers = options.batchSize > 1 && !options.orderingKey ? 1 : options.maxInFlight;
+  return appliers * options.batchSize;
+}
+
+/**
  * Runs one durable pull consumer. With `batchSize` 1 each message gets its own transaction and up to
  * `maxInFlight` run at once; with a larger `batchSize`, the messages already buffered are applied
  * together in one transaction (see {@link BatchProcessor}). With an `orderingKey`, events of one key are applied
@@ -58,7 +70,7 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     const consumer = await this.js.consumers.get(this.topology.streamName(this.definition.stream), this.durable);
-    this.messages = await consumer.consume({ max_messages: this.appliers * this.options.batchSize });
+    this.messages = await consumer.consume({ max_messages: consumerWindow(this.options) });
     this.loop = this.pump(this.messages);
   }
 
@@ -115,7 +127,7 @@ export class EventConsumer {
    */
   private async pump(messages: ConsumerMessages): Promise<void> {
     const appliers = Array.from({ length: this.appliers }, () => this.applyBatches());
-    const limit = this.appliers * this.options.batchSize;
+    const limit = consumerWindow(this.options);
     for await (const msg of messages) {
       const accepted = await this.guard(this.single.triage(msg), msg);
       if (accepted) {

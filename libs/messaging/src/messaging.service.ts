@@ -12,7 +12,7 @@ import { BackgroundLoop } from '@shelfwatch/resilience';
 import { DeadLetterReplayer, deadLetterReplaySubject } from './dead-letter-replay';
 import { DeadLetterStore } from './dead-letter-store';
 import { checkDedupHorizons } from './dedup-horizons';
-import { EventConsumer } from './event-consumer';
+import { EventConsumer, consumerWindow } from './event-consumer';
 import { defaultConsumerOptions } from './message-processor';
 import { EventHandlerFn } from './event-handler';
 import { InboxPruner, defaultInboxPrunerOptions } from './inbox-pruner';
@@ -125,12 +125,18 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       throw new Error(`${this.options.service}: the transport starts once, after the application bootstrapped`);
     }
     const handlers = this.checkedHandlers(events);
-    const settings = { ...defaultConsumerSettings, ...this.options.consumerSettings };
+    const ackWaitMs = this.options.consumerSettings?.ackWaitMs ?? defaultConsumerSettings.ackWaitMs;
     const consumerOptions = {
       ...defaultConsumerOptions,
-      ackWaitMs: settings.ackWaitMs,
+      ackWaitMs,
       ...this.options.consumer,
       schema: this.options.schema,
+    };
+    const settings = {
+      ackWaitMs,
+      maxAckPending:
+        this.options.consumerSettings?.maxAckPending ??
+        Math.max(defaultConsumerSettings.maxAckPending, consumerWindow(consumerOptions)),
     };
     for (const definition of consumersFor(this.options.service, this.options.handles)) {
       await this.step(`provision consumer ${definition.durable}`, () =>

@@ -5,6 +5,7 @@ import { ReportingConfig } from './reporting.config';
 import { reportingManifest } from './reporting.manifest';
 import { reportingPersistence } from './reporting.persistence';
 import { ReportsModule } from './reports/reports.module';
+import { reportingOrderingKey } from './projections/reporting-events';
 
 /** The reporting application: the shared service core (projection consumers in batch mode) plus reports. */
 @Module({})
@@ -18,7 +19,11 @@ export class ReportingAppModule {
           persistence: reportingPersistence,
           handles: reportingManifest.handles,
           logger,
-          consumer: { batchSize: config.reportingConsumerBatchSize },
+          consumer: {
+            batchSize: config.reportingConsumerBatchSize,
+            maxInFlight: config.reportingConsumerInFlight,
+            orderingKey: reportingOrderingKey,
+          },
         }),
         ReportsModule.forCache(
           { ttlMs: config.reportingCacheTtlMs, maxEntries: config.reportingCacheMaxEntries },

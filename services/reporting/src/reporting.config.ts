@@ -8,6 +8,11 @@ export const reportingConfigSpec = {
   reportingCacheMaxEntries: integer('REPORTING_CACHE_MAX_ENTRIES', 5_000, 1, 1_000_000),
   /** Events a projection consumer applies per transaction (docs/messaging.md, batch mode). */
   reportingConsumerBatchSize: integer('REPORTING_CONSUMER_BATCH_SIZE', 64, 1, 1_000),
+  /**
+   * Batches of different keywords a projection consumer applies at once (`reportingOrderingKey`): two overlap the
+   * service's work on one with Postgres's on the other; more only make smaller batches (docs/reporting.md).
+   */
+  reportingConsumerInFlight: integer('REPORTING_CONSUMER_IN_FLIGHT', 2, 1, 32),
   /** Platform floor of purges: nothing younger than this many days is ever purged here. */
   ...retentionFloorSpec(),
 } satisfies ConfigSpec;

@@ -7,8 +7,9 @@ import { ReportingUnderTest, bootReporting, drained, publish, publishAll } from 
 import { Seeded } from './support/seeded';
 
 /**
- * The batched projection (one transaction, a handful of set-based statements per batch) against the same events
- * applied one message per transaction (`REPORTING_CONSUMER_BATCH_SIZE=1`): the same read models, with events
+ * The batched projection (one transaction, a handful of set-based statements per batch, batches of different
+ * keywords side by side) against the same events applied one message per transaction
+ * (`REPORTING_CONSUMER_BATCH_SIZE=1`) and in many small batches eight at a time: the same read models, with events
  * published twice (the inbox's case), a poison message among them, and a batch whose transaction fails in the
  * middle of its statements once.
  */
@@ -17,15 +18,18 @@ describe('reporting projection in batches', () => {
   const events = generateHistory(71, now);
   let batched: ReportingUnderTest;
   let single: ReportingUnderTest;
+  let parallel: ReportingUnderTest;
 
   beforeAll(async () => {
     batched = await bootReporting({ REPORTING_CONSUMER_BATCH_SIZE: '64' });
     single = await bootReporting({ REPORTING_CONSUMER_BATCH_SIZE: '1' });
+    parallel = await bootReporting({ REPORTING_CONSUMER_BATCH_SIZE: '4', REPORTING_CONSUMER_IN_FLIGHT: '8' });
   });
 
   afterAll(async () => {
     await batched?.booted.stop();
     await single?.booted.stop();
+    await parallel?.booted.stop();
   });
 
   /** Publishes the history shuffled, with a tenth twice and an unparseable `ranking.recorded` in the middle. */
@@ -45,16 +49,23 @@ describe('reporting projection in batches', () => {
   }
 
   it('gives the same read models as one event per transaction, duplicates and a poison message included', async () => {
-    await Promise.all([publishWithPoison(batched), publishWithPoison(single)]);
-    await Promise.all([drained(batched, 60_000), drained(single, 60_000)]);
+    const all = [batched, single, parallel];
+    await Promise.all(all.map(publishWithPoison));
+    await Promise.all(all.map((sut) => drained(sut, 60_000)));
 
     const fromBatches = await dumpReadModels(batched.em(), tenantOf(events));
     expect(fromBatches).toEqual(await dumpReadModels(single.em(), tenantOf(events)));
+    expect(await dumpReadModels(parallel.em(), tenantOf(events))).toEqual(fromBatches);
     expect(fromBatches).toEqual(recompute(events));
     expect(fromBatches.hourly.length).toBeGreaterThan(0);
-    // The poison message was parked in both, and cost the batch around it nothing.
-    expect(await deadLetters(batched)).toBe(1);
-    expect(await deadLetters(single)).toBe(1);
+    // The poison message was parked in each, and cost the batch around it nothing.
+    expect(await Promise.all(all.map(deadLetters))).toEqual([1, 1, 1]);
+  });
+
+  it('is provisioned to be handed what its appliers take at once: a batch of 64 for each of its two', async () => {
+    const nats = batched.booted.environment.nats;
+    const info = await nats.jsm.consumers.info(nats.topology.streamName(STREAMS.RANKING), 'reporting-ranking');
+    expect(info.config.max_ack_pending).toBe(128);
   });
 
   it('loses nothing when a batch fails in the middle of its statements and is applied again', async () => {

@@ -1,4 +1,4 @@
-import { AnyEvent, EventEnvelope, EventType } from '@shelfwatch/contracts';
+import { AnyEvent, EventEnvelope, EventType, keywordOrderingKey } from '@shelfwatch/contracts';
 
 /** Every event type a reporting read model is fed by; the manifest and the rebuild read this list. */
 export const REPORTING_EVENT_TYPES = [
@@ -24,4 +24,16 @@ const handled = new Set<string>(REPORTING_EVENT_TYPES);
 
 export function isReportingEvent(event: AnyEvent): event is ReportingEvent {
   return handled.has(event.type);
+}
+
+/**
+ * The consumer's ordering key (`EventConsumerOptions.orderingKey`): a crawl's stages and its recorded ranking by
+ * keyword, so batches of different keywords are projected side by side. Every row they write is the keyword's own
+ * (its crawls, buckets, latest ranks, brand slots, brand-share versions) except the tenant's dashboard version,
+ * which every batch bumps last, tenants in sorted order (`Projector.projectAll`), so parallel batches wait for each
+ * other there and never deadlock. Tracking and alert events keep one lane (one batch at a time, in stream order):
+ * their projections are not all keyed by keyword.
+ */
+export function reportingOrderingKey(event: AnyEvent): string {
+  return event.type === 'ranking.recorded' || event.type.startsWith('crawl.') ? keywordOrderingKey(event) : '';
 }

@@ -1,9 +1,9 @@
 import { RANKING_RPC } from '@shelfwatch/contracts';
 import { histogramCount } from '../../../libs/resilience/test/metric-value';
 import { ADMIN_KEY, Api, Platform, startPlatform } from './gateway.e2e-harness';
+import { TEST_REDIS_URL, dropRateLimitKeys } from './rate-limit-keys';
 
-/** The machine's Redis (127.0.0.1:6379, as Postgres and NATS); keys live under the platform's namespace. */
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 interface ProductPage {
   items: { id: string; name: string }[];
@@ -27,7 +27,11 @@ describe('answers kept by the gateway', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    if (platform) {
+      await platform.stop();
+      // The replicas' change counters would live a day.
+      await dropRateLimitKeys(platform.environment.nats.namespace);
+    }
   });
 
   const computed = () =>

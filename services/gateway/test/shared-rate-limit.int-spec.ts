@@ -14,23 +14,13 @@ import { CHANGES_TTL_MS, RedisBucketStore } from '../src/limits/redis-bucket.sto
 import { RATE_LIMIT_METRICS } from '../src/limits/shared-rate-limiter';
 import { bucketPrefix } from '../src/limits/tenant-limits';
 import { ADMIN_KEY, Api, ApiResponse } from './gateway.e2e-harness';
+import { TEST_REDIS_URL, dropRateLimitKeys } from './rate-limit-keys';
 import { RedisProxy } from './redis-proxy';
 
-// The machine's Redis (127.0.0.1:6379, as Postgres and NATS); each test's buckets live under its own namespace.
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 const makeModule = (config: GatewayConfig, logger: Parameters<typeof GatewayAppModule.forConfig>[1]) =>
   GatewayAppModule.forConfig(config, logger);
-
-async function dropBuckets(namespace: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  await redis.connect();
-  const keys = await redis.keys(`${bucketPrefix(namespace)}*`);
-  if (keys.length > 0) {
-    await redis.del(...keys);
-  }
-  redis.disconnect();
-}
 
 async function fallbackActive(): Promise<number> {
   const metric = await register.getSingleMetric(RATE_LIMIT_METRICS.fallbackActive)?.get();
@@ -58,7 +48,7 @@ describe('rate limit shared through Redis', () => {
     });
 
     afterAll(async () => {
-      await dropBuckets(namespace);
+      await dropRateLimitKeys(namespace);
       redis.disconnect();
     });
 
@@ -103,7 +93,7 @@ describe('rate limit shared through Redis', () => {
     afterAll(async () => {
       await second?.close();
       if (first) {
-        await dropBuckets(first.config.namespace);
+        await dropRateLimitKeys(first.config.namespace);
         await first.stop();
       }
     });
@@ -176,7 +166,7 @@ describe('rate limit shared through Redis', () => {
     afterAll(async () => {
       await proxy?.stop();
       if (booted) {
-        await dropBuckets(booted.config.namespace);
+        await dropRateLimitKeys(booted.config.namespace);
         await booted.stop();
       }
     });

@@ -27,7 +27,12 @@ import {
   sampleRss,
   spawnReporting,
 } from '../services/reporting/bench/reporting-probes';
-import { ReportingBenchResults, explainAll, writeReport } from '../services/reporting/bench/reporting-report';
+import {
+  IngestFigures,
+  ReportingBenchResults,
+  explainAll,
+  writeReport,
+} from '../services/reporting/bench/reporting-report';
 import { benchPhases, machineInfo } from './bench-report';
 import { cpuMsPer, cpuSnapshot } from './process-cpu';
 
@@ -103,9 +108,18 @@ function before(): ReportingBenchResults | undefined {
   return JSON.parse(readFileSync(BEFORE, 'utf8')) as ReportingBenchResults;
 }
 
-/** Publishes `INGEST_EVENTS` recorded crawls at once; the time until the projection acknowledged them all. */
-async function ingest(nats: TestNats, servicePid: number | undefined): Promise<ReportingBenchResults['ingest']> {
-  const events = recordedCrawls(INGEST_EVENTS, 50, 10);
+/**
+ * Keywords the ingest's events are spread over: one tenant's 50 (a small seller), and ten times as many (what the
+ * projection sees of many sellers), where batches of different keywords can be projected side by side.
+ */
+const INGEST_KEYWORDS = { few: 50, many: 500 } as const;
+
+/**
+ * Publishes `INGEST_EVENTS` recorded crawls of `keywords` keywords at once; the time until the projection
+ * acknowledged them all.
+ */
+async function ingest(nats: TestNats, servicePid: number | undefined, keywords: number): Promise<IngestFigures> {
+  const events = recordedCrawls(INGEST_EVENTS, keywords, 10);
   const cpu = (): Record<string, number> =>
     cpuSnapshot({ reporting: servicePid, bench: process.pid }, { postgres: 'postgres', nats: 'nats-server' });
   const cpuBefore = cpu();
@@ -130,6 +144,7 @@ async function ingest(nats: TestNats, servicePid: number | undefined): Promise<R
   const seconds = (performance.now() - started) / 1_000;
   return {
     events: INGEST_EVENTS,
+    keywords,
     seconds,
     publishSeconds,
     eventsPerSec: INGEST_EVENTS / seconds,
@@ -268,8 +283,10 @@ async function main(): Promise<void> {
     let child = spawnReporting(ROOT, uncached);
     await ready();
     const rssAfterBootMiB = memoryOf(child.pid ?? 0).rssMiB;
-    const ingested = await ingest(nats, child.pid);
+    const ingested = await ingest(nats, child.pid, INGEST_KEYWORDS.few);
     console.log('ingest', ingested);
+    const ingestedMany = await ingest(nats, child.pid, INGEST_KEYWORDS.many);
+    console.log(`ingest over ${INGEST_KEYWORDS.many} keywords`, ingestedMany);
     const names = Object.keys(queries(from, to));
     const latency = await latencies(rpc, names, { from, to }, 20);
     console.log('latency', latency);
@@ -307,6 +324,7 @@ async function main(): Promise<void> {
         machine: machineInfo(),
         dataset: { size: SIZE, rows, generationSeconds },
         ingest: ingested,
+        ingestManyKeywords: ingestedMany,
         latency,
         cached: { latency: cached, dashboardHitRatio: hitRatio },
         rssAfterBootMiB,

@@ -155,7 +155,12 @@ function reportingSection(reporting: Json, oneMillion: Source | undefined): stri
         `Export (node args ${run.nodeArgs}): ${fmt(run.rows)} rows in ${fmt(run.seconds, 1)} s; service RSS ` +
         `${fmt(run.before)} MiB before, at most ${fmt(run.max)} MiB during.`,
     ),
-    `Ingest through JetStream: ${fmt(num(reporting, 'ingest', 'eventsPerSec'))} ranking.recorded events/s.`,
+    `Ingest through JetStream: ${fmt(num(reporting, 'ingest', 'eventsPerSec'))} ranking.recorded events/s of ` +
+      `${fmt(num(reporting, 'ingest', 'keywords') ?? 50)} keywords` +
+      (num(reporting, 'ingestManyKeywords', 'eventsPerSec') === undefined
+        ? '.'
+        : `, ${fmt(num(reporting, 'ingestManyKeywords', 'eventsPerSec'))} of ` +
+          `${fmt(num(reporting, 'ingestManyKeywords', 'keywords'))}.`),
     '',
   ];
 }

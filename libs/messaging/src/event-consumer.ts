@@ -10,16 +10,20 @@ import { messagingMetrics } from './messaging-metrics';
 import { OutboxWriter } from './outbox-writer';
 import { ConsumerDefinition, Topology } from './topology';
 
+type WindowOptions = Pick<EventConsumerOptions, 'batchSize' | 'maxInFlight' | 'orderingKey'>;
+
+/** Transactions a consumer with these options applies at once: in batch mode without an ordering key, one. */
+export function consumerAppliers(options: WindowOptions): number {
+  return options.batchSize > 1 && !options.orderingKey ? 1 : options.maxInFlight;
+}
+
 /**
  * Messages a consumer with these options holds at once: what its appliers take together (one batch, or
  * `maxInFlight` messages or batches). The server's `max_ack_pending` must leave room for it, or the appliers wait for
  * messages the server will not send ({@link MessagingService} provisions at least this).
  */
-export function consumerWindow(
-  options: Pick<EventConsumerOptions, 'batchSize' | 'maxInFlight' | 'orderingKey'>,
-): number {
-  const appliers = options.batchSize > 1 && !options.orderingKey ? 1 : options.maxInFlight;
-  return appliers * options.batchSize;
+export function consumerWindow(options: WindowOptions): number {
+  return consumerAppliers(options) * options.batchSize;
 }
 
 /**
@@ -93,11 +97,6 @@ export class EventConsumer {
     return lag;
   }
 
-  /** Transactions applied at once: in batch mode without an ordering key, one (a single applier). */
-  private get appliers(): number {
-    return this.options.batchSize > 1 && !this.options.orderingKey ? 1 : this.options.maxInFlight;
-  }
-
   /**
    * The key a message waits on: its ordering key; without one, a single lane in batch mode, none otherwise. A key
    * function that throws must not stop the consumer (the pump would end and nothing would be pulled again): the
@@ -126,7 +125,7 @@ export class EventConsumer {
    * yet kept alive by a heartbeat.
    */
   private async pump(messages: ConsumerMessages): Promise<void> {
-    const appliers = Array.from({ length: this.appliers }, () => this.applyBatches());
+    const appliers = Array.from({ length: consumerAppliers(this.options) }, () => this.applyBatches());
     const limit = consumerWindow(this.options);
     for await (const msg of messages) {
       const accepted = await this.guard(this.single.triage(msg), msg);

@@ -6,7 +6,7 @@ import { bucketSlackMs } from '../retention/derived-purge';
 import { PurgeWatermarksStore } from '../retention/purge-watermarks.store';
 import { CrawlEvent, alertRaised, alertResolved, crawlsAdvanced } from './crawl-alert.projection';
 import { ChangedScope, rankingRecorded } from './ranking.projection';
-import { ReportingEvent } from './reporting-events';
+import { ReportingEvent, isCrawl, isRecorded } from './reporting-events';
 import { keywordLinked, productAdded, productRemoved } from './tracking.projection';
 
 type Recorded = EventEnvelope<'ranking.recorded'>;
@@ -33,14 +33,6 @@ async function apply(em: EntityManager, event: OtherEvent): Promise<boolean> {
       throw new Error(`no projection for ${JSON.stringify(unknown)}`);
     }
   }
-}
-
-function isRecorded(event: ReportingEvent): event is Recorded {
-  return event.type === 'ranking.recorded';
-}
-
-function isCrawl(event: ReportingEvent): event is CrawlEvent {
-  return event.type.startsWith('crawl.');
 }
 
 /** Cache scopes to bump, per tenant. */

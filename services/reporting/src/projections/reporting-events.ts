@@ -1,4 +1,5 @@
 import { AnyEvent, EventEnvelope, EventType, keywordOrderingKey } from '@shelfwatch/contracts';
+import { CrawlEvent } from './crawl-alert.projection';
 
 /** Every event type a reporting read model is fed by; the manifest and the rebuild read this list. */
 export const REPORTING_EVENT_TYPES = [
@@ -35,5 +36,14 @@ export function isReportingEvent(event: AnyEvent): event is ReportingEvent {
  * their projections are not all keyed by keyword.
  */
 export function reportingOrderingKey(event: AnyEvent): string {
-  return event.type === 'ranking.recorded' || event.type.startsWith('crawl.') ? keywordOrderingKey(event) : '';
+  return isReportingEvent(event) && (isRecorded(event) || isCrawl(event)) ? keywordOrderingKey(event) : '';
+}
+
+export function isRecorded(event: ReportingEvent): event is EventEnvelope<'ranking.recorded'> {
+  return event.type === 'ranking.recorded';
+}
+
+/** A stage of a crawl: requested, started, completed or failed. */
+export function isCrawl(event: ReportingEvent): event is CrawlEvent {
+  return event.type.startsWith('crawl.');
 }

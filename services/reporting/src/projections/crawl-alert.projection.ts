@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventEnvelope } from '@shelfwatch/contracts';
 import { changedAny, executePrepared } from '@shelfwatch/persistence';
+import { inKeyOrder } from './key-order';
 
 /** Crawl stages; a crawl only ever moves forward, so a replayed or late earlier stage changes nothing. */
 export enum CrawlStage {
@@ -55,7 +56,7 @@ export async function crawlsAdvanced(em: EntityManager, events: readonly CrawlEv
   }
   // In one order whatever the events' order: a rebuild and the live consumer writing the same crawls side by side
   // lock their rows in the same order, so they cannot deadlock.
-  const moves = [...furthest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, move]) => move);
+  const moves = inKeyOrder(furthest);
   const rows = await executePrepared<{ tenant_id: string }>(
     em,
     `insert into reporting.crawls as c (crawl_id, tenant_id, keyword_id, stage, changed_at)

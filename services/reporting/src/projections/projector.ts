@@ -5,6 +5,7 @@ import { CacheVersionsStore, brandsScope, dashboardScope } from '../cache/cache-
 import { bucketSlackMs } from '../retention/derived-purge';
 import { PurgeWatermarksStore } from '../retention/purge-watermarks.store';
 import { CrawlEvent, alertRaised, alertResolved, crawlsAdvanced } from './crawl-alert.projection';
+import { entriesInKeyOrder } from './key-order';
 import { ChangedScope, rankingRecorded } from './ranking.projection';
 import { ReportingEvent, isCrawl, isRecorded } from './reporting-events';
 import { keywordLinked, productAdded, productRemoved } from './tracking.projection';
@@ -78,7 +79,7 @@ export class Projector {
     changes.push(...(await rankingRecorded(em, await this.notPurged(em, events.filter(isRecorded)))));
     // Tenants in one order (each tenant's scopes are sorted by `bump`): the consumers of the four streams, and a
     // rebuild, commit side by side, and two batches bumping the same tenants' versions in opposite orders deadlock.
-    const byTenant = [...scopesByTenant(changes)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const byTenant = entriesInKeyOrder(scopesByTenant(changes));
     for (const [tenantId, scopes] of byTenant) {
       await this.cacheVersions.bump(em, tenantId, scopes);
     }

@@ -1,5 +1,6 @@
 import { EventEnvelope, RankingEntry, crawlTimeOf } from '@shelfwatch/contracts';
 import { brandSlots, dayBucket, hourBucket, utcDay } from './buckets';
+import { inKeyOrder } from './key-order';
 
 type Recorded = EventEnvelope<'ranking.recorded'>;
 
@@ -149,7 +150,8 @@ function collect<R>(rows: Map<string, R>, key: string, row: R, fold: (into: R, r
 
 /**
  * The rows a batch of recorded crawls (each applied once, in stream order) writes: one per bucket, standing
- * and brand slot, rows of the same key folded as the table's upserts would fold them one crawl at a time. Pure.
+ * and brand slot, rows of the same key folded as the table's upserts would fold them one crawl at a time, each
+ * table's rows in the order of their keys ({@link inKeyOrder}: two batches sharing rows cannot deadlock). Pure.
  */
 export function recordedRows(events: readonly Recorded[]): RecordedRows {
   const hourly = new Map<string, BucketRow>();
@@ -184,9 +186,9 @@ export function recordedRows(events: readonly Recorded[]): RecordedRows {
     }
   }
   return {
-    hourly: [...hourly.values()],
-    daily: [...daily.values()],
-    latest: [...latest.values()],
-    slots: [...slots.values()],
+    hourly: inKeyOrder(hourly),
+    daily: inKeyOrder(daily),
+    latest: inKeyOrder(latest),
+    slots: inKeyOrder(slots),
   };
 }

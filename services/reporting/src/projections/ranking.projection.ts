@@ -3,6 +3,7 @@ import { EventEnvelope, crawlTimeOf } from '@shelfwatch/contracts';
 import { executePrepared } from '@shelfwatch/persistence';
 import { BucketRow, LAST_COLUMNS, recordedRows } from './ranking-rows';
 import { utcDay } from './buckets';
+import { inKeyOrder } from './key-order';
 
 type Recorded = EventEnvelope<'ranking.recorded'>;
 
@@ -70,19 +71,25 @@ export interface ChangedScope {
 
 /** The crawls of the batch not projected before: the first event of each crawl whose `recorded_crawls` row is new. */
 async function freshCrawls(em: EntityManager, events: readonly Recorded[]): Promise<Recorded[]> {
-  const rows = events.map((e) => ({
-    crawl_id: e.data.crawlId,
-    tenant_id: e.tenantId,
-    keyword_id: e.data.keywordId,
-    recorded_at: e.data.recordedAt,
-  }));
+  const rows = new Map<string, { crawl_id: string; tenant_id: string; keyword_id: string; recorded_at: string }>();
+  for (const e of events) {
+    const crawlId = e.data.crawlId.toLowerCase();
+    if (!rows.has(crawlId)) {
+      rows.set(crawlId, {
+        crawl_id: crawlId,
+        tenant_id: e.tenantId,
+        keyword_id: e.data.keywordId,
+        recorded_at: e.data.recordedAt,
+      });
+    }
+  }
   const inserted = await executePrepared<{ crawl_id: string }>(
     em,
     `insert into reporting.recorded_crawls (crawl_id, tenant_id, keyword_id, recorded_at)
      select crawl_id, tenant_id, keyword_id, recorded_at
        from json_to_recordset($1::json) as x(crawl_id uuid, tenant_id uuid, keyword_id uuid, recorded_at timestamptz)
      on conflict (crawl_id) do nothing returning crawl_id`,
-    [JSON.stringify(rows)],
+    [JSON.stringify(inKeyOrder(rows))],
   );
   const fresh = new Set(inserted.map((row) => row.crawl_id.toLowerCase()));
   return events.filter((e) => fresh.delete(e.data.crawlId.toLowerCase()));

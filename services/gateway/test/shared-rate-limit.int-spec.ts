@@ -65,9 +65,30 @@ describe('rate limit shared through Redis', () => {
       const ttl = await redis.pttl(`${bucketPrefix(namespace)}changes:tenant:a`);
       expect(ttl).toBeGreaterThan(CHANGES_TTL_MS - 60_000);
       expect(ttl).toBeLessThanOrEqual(CHANGES_TTL_MS);
-      // A server that lost its scripts (restart, SCRIPT FLUSH) is sent the script again.
+      // A server that lost its scripts (restart, SCRIPT FLUSH) is sent each script again, once: then by its SHA1.
       await redis.script('FLUSH');
       expect((await store.take('tenant:a', policy)).changes).toBe('2.1');
+      await store.noteChange('admin');
+      // Counted on this store's own calls (commandstats would count every client of a shared server).
+      const sent = { eval: 0, evalsha: 0 };
+      const counting = new RedisBucketStore(
+        {
+          evalsha: (...args) => {
+            sent.evalsha += 1;
+            return redis.evalsha(...args);
+          },
+          eval: (...args) => {
+            sent.eval += 1;
+            return redis.eval(...args);
+          },
+          ping: () => redis.ping(),
+        },
+        bucketPrefix(namespace),
+      );
+      await counting.noteChange('admin');
+      await counting.take('tenant:b', policy);
+      expect(sent).toEqual({ eval: 0, evalsha: 2 });
+      expect((await store.take('tenant:b', policy)).changes).toBe('0.3');
     });
   });
 

@@ -79,12 +79,23 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return n
 `;
 
-const SCRIPT_SHA = createHash('sha1').update(TOKEN_BUCKET_SCRIPT).digest('hex');
+/** A Lua script and its SHA1, by which Redis runs it once it has seen it. */
+interface Script {
+  text: string;
+  sha: string;
+}
+
+function script(text: string): Script {
+  return { text, sha: createHash('sha1').update(text).digest('hex') };
+}
+
+const TOKEN_BUCKET = script(TOKEN_BUCKET_SCRIPT);
+const NOTE_CHANGE = script(NOTE_CHANGE_SCRIPT);
 
 /**
  * Buckets in Redis under `prefix` (`<namespace>:ratelimit:` by default, so test runs and deployments sharing a
- * server never meet). Runs the script by its SHA1 (`EVALSHA`); a server that does not know it yet (fresh, restarted,
- * `SCRIPT FLUSH`) answers NOSCRIPT, and the script is sent once in full (`EVAL` also caches it).
+ * server never meet). Runs each script by its SHA1 (`EVALSHA`); a server that does not know it yet (fresh,
+ * restarted, `SCRIPT FLUSH`) answers NOSCRIPT, and the script is sent once in full (`EVAL` also caches it).
  */
 export class RedisBucketStore implements BucketStore {
   constructor(
@@ -94,16 +105,7 @@ export class RedisBucketStore implements BucketStore {
 
   async take(key: string, policy: BucketPolicy): Promise<TakenToken> {
     const keys = [`${this.prefix}${key}`, this.changesKey(key), this.changesKey(OPERATOR_BUCKET)];
-    const args = [...keys, policy.burst, policy.perMinute] as const;
-    let reply: unknown;
-    try {
-      reply = await this.redis.evalsha(SCRIPT_SHA, keys.length, ...args);
-    } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) {
-        throw error;
-      }
-      reply = await this.redis.eval(TOKEN_BUCKET_SCRIPT, keys.length, ...args);
-    }
+    const reply = await this.run(TOKEN_BUCKET, keys, [policy.burst, policy.perMinute]);
     if (!Array.isArray(reply) || reply.length !== 3) {
       throw new Error(`the token bucket script answered ${JSON.stringify(reply)}`);
     }
@@ -112,7 +114,18 @@ export class RedisBucketStore implements BucketStore {
   }
 
   async noteChange(key: string): Promise<void> {
-    await this.redis.eval(NOTE_CHANGE_SCRIPT, 1, this.changesKey(key), CHANGES_TTL_MS);
+    await this.run(NOTE_CHANGE, [this.changesKey(key)], [CHANGES_TTL_MS]);
+  }
+
+  private async run(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) {
+        throw error;
+      }
+      return this.redis.eval(script.text, keys.length, ...keys, ...args);
+    }
   }
 
   private changesKey(key: string): string {

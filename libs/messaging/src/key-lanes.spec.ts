@@ -39,8 +39,17 @@ describe('KeyLanes', () => {
   it('puts several items of one key in one batch, in arrival order', () => {
     const lanes = lanesOf([item('a', 1), item('a', 2), item('b', 3), item('a', 4)]);
     const batch = lanes.take(10);
-    expect(batch.items.map((i) => i.seq)).toEqual([1, 2, 3, 4]);
-    expect(batch.keys.sort()).toEqual(['a', 'b']);
+    expect(batch.items.map((i) => i.seq)).toEqual([1, 2, 4, 3]);
+    expect(batch.keys).toEqual(['a', 'b']);
+  });
+
+  it('hands a batch out grouped by key in key order, whatever the arrival order: every process locks keys alike', () => {
+    const first = lanesOf([item('y', 1), item('x', 2), item('y', 3), item('x', 4)]).take(10);
+    const second = lanesOf([item('x', 5), item('y', 6), item('x', 7), item('y', 8)]).take(10);
+    expect(first.items.map((i) => i.key)).toEqual(['x', 'x', 'y', 'y']);
+    expect(first.items.map((i) => i.seq)).toEqual([2, 4, 1, 3]);
+    expect(second.items.map((i) => i.key)).toEqual(['x', 'x', 'y', 'y']);
+    expect(first.keys).toEqual(['x', 'y']);
   });
 
   it('whatever the order of pushes, takes and releases: no key in two open batches, each key in order, none lost', () => {
@@ -61,7 +70,9 @@ describe('KeyLanes', () => {
             expect(open.some((other) => other.keys.includes(key))).toBe(false);
           }
           batch.items.forEach((i) => seen.set(i.key, [...(seen.get(i.key) ?? []), i.seq]));
-          expect(batch.keys.sort()).toEqual([...new Set(batch.items.map((i) => i.key))].sort());
+          // Grouped by key, keys ascending: the batch's keys, in its order, are its sorted keys.
+          expect(batch.items.map((i) => i.key)).toEqual([...batch.items.map((i) => i.key)].sort());
+          expect(batch.keys).toEqual([...new Set(batch.items.map((i) => i.key))]);
           if (batch.items.length > 0) {
             open.push(batch);
           }

@@ -24,6 +24,11 @@ export class KeyLanes<T> {
    * {@link release}. Empty when every waiting item's key is held (or nothing waits). An item left waiting never has
    * a later item of its key taken before it: it waits because its key is held (so does the later one) or because
    * the batch is full (so is it for every later item).
+   *
+   * The batch comes grouped by key, the keys in code-unit order, each key's items in arrival order. Handlers that
+   * lock per key (the ranking's keyword lock) then lock in one order in every process: two replicas whose batches
+   * share keys wait for each other instead of each holding a lock the other needs (a deadlock, which Postgres ends
+   * by aborting one after a second, and its batch is applied again message by message).
    */
   take(max: number): { items: T[]; keys: string[] } {
     const taken: { item: T; key: string }[] = [];
@@ -36,9 +41,18 @@ export class KeyLanes<T> {
       }
     }
     this.pending = kept;
-    const keys = [...new Set(taken.map((entry) => entry.key))];
+    const byKey = new Map<string, T[]>();
+    for (const { item, key } of taken) {
+      const items = byKey.get(key);
+      if (items === undefined) {
+        byKey.set(key, [item]);
+      } else {
+        items.push(item);
+      }
+    }
+    const keys = [...byKey.keys()].sort();
     keys.forEach((key) => this.held.add(key));
-    return { items: taken.map((entry) => entry.item), keys };
+    return { items: keys.flatMap((key) => byKey.get(key) ?? []), keys };
   }
 
   /** Hands back the keys of an applied batch: their next items can be taken. */

@@ -67,6 +67,30 @@ describe('KeyCache', () => {
     expect(db.reads).toEqual(['abc', 'none']);
   });
 
+  it('reads a key in use again past half its TTL, beside it and once, so its requests are not missed at expiry', async () => {
+    let now = 50_000;
+    const db = slowDatabase({ abc: storedKey() });
+    const cache = new KeyCache(db.read, { ttlMs: 1_000, now: () => now });
+    const first = cache.load('abc');
+    db.release();
+    await first;
+    now = 50_400;
+    cache.get('abc');
+    expect(db.reads).toEqual(['abc']);
+    now = 50_600;
+    db.reopen();
+    for (let i = 0; i < 5; i += 1) {
+      expect(cache.get('abc')).toMatchObject({ id: 'k' });
+    }
+    expect(db.reads).toEqual(['abc', 'abc']);
+    db.release();
+    await new Promise((done) => setImmediate(done));
+    // Kept a whole TTL from its read ahead: past the first read's expiry, still from memory, no read.
+    now = 51_050;
+    expect(cache.get('abc')).toMatchObject({ id: 'k' });
+    expect(db.reads).toEqual(['abc', 'abc']);
+  });
+
   it('reads a key once however many requests miss it at once', async () => {
     const db = slowDatabase({ abc: storedKey() });
     const cache = new KeyCache(db.read);

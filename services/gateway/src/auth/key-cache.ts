@@ -24,7 +24,7 @@ export type KeyCacheOptions = Partial<CacheBounds>;
 /**
  * Stored keys by lookup, for {@link KEY_CACHE_TTL_MS}, so a request does not cost a database read: a
  * {@link ReadThroughCache} of at most {@link KEY_CACHE_MAX_ENTRIES} (filling it drops the least recently used key,
- * not the rest), with one read per lookup however many requests miss it at once. This instance forgets a key the
+ * not the rest), with one read per lookup however many requests miss it at once, and one ahead of its expiry. This instance forgets a key the
  * moment it is revoked or rotated here, cancelling a read of it still under way; another gateway replica may
  * still accept it for at most the TTL (docs/gateway.md). Hits and misses are counted in {@link KEY_CACHE_LOOKUPS}.
  */
@@ -42,9 +42,17 @@ export class KeyCache {
     });
   }
 
-  /** The cached key (null: known not to exist); undefined when it must be read ({@link load}). */
+  /**
+   * The cached key (null: known not to exist); undefined when it must be read ({@link load}). One past half its TTL
+   * is read again beside it (`ReadThroughCache.refreshIfOld`): a key in steady use is not missed every TTL, with its
+   * requests waiting for Postgres meanwhile.
+   */
   get(lookup: string): StoredKey | null | undefined {
-    return this.entries.cached(lookup)?.key;
+    const entry = this.entries.cached(lookup);
+    if (entry !== undefined) {
+      this.entries.refreshIfOld(lookup);
+    }
+    return entry?.key;
   }
 
   /** Whether a read of this lookup is under way: a {@link load} now joins it instead of reading again. */

@@ -18,10 +18,9 @@ export const CACHE_STATUS_NAME = 'shelfwatch-gateway';
  */
 export type CacheUse = 'hit' | 'miss' | 'collapsed' | 'bypass';
 
-/** An answer's JSON as the UTF-8 bytes sent (Fastify writes a Buffer as is), and when its computation began. */
+/** An answer's JSON as the UTF-8 bytes sent (Fastify writes a Buffer as is). */
 interface Entry {
   body: Buffer;
-  startedAt: number;
 }
 
 /** Runs the route on a miss and gives its answer's JSON text. */
@@ -51,10 +50,6 @@ export type AnswerCacheOptions = Partial<CacheBounds> & { ttlMs: number; maxByte
  */
 export class AnswerCache {
   private readonly entries: ReadThroughCache<Entry, Compute>;
-  /** Keys being computed again ahead of their expiry (at most one computation each). */
-  private readonly refreshing = new Set<string>();
-  private readonly now: () => number;
-  private readonly ttlMs: number;
   private readonly generations = new Map<string, number>();
   /** Incremented by the operator's changes: every tenant's answers are dropped. */
   private epoch = 0;
@@ -62,18 +57,20 @@ export class AnswerCache {
 
   constructor(options: AnswerCacheOptions) {
     this.enabled = options.ttlMs > 0;
-    this.ttlMs = Math.max(1, options.ttlMs);
-    this.now = options.now ?? (() => performance.now());
-    this.entries = new ReadThroughCache<Entry, Compute>(async (_key, compute) => this.computed(compute), {
-      // A TTL of 0 means "off" here (the runner never asks), but "never expires" to lru-cache: at least 1 ms.
-      ...boundsOr({ ...options, ttlMs: this.ttlMs }, { ttlMs: this.ttlMs, maxEntries: ANSWER_CACHE_MAX_ENTRIES }),
-      maxSize: { total: options.maxBytes ?? ANSWER_CACHE_MAX_BYTES, of: (entry) => entry.body.length },
-      lookups: counter(
-        ANSWER_CACHE_LOOKUPS,
-        'Answers of cached GET routes by result: hit (from memory) or miss (computed, or joined a computation under way)',
-        ['result'],
-      ),
-    });
+    // A TTL of 0 means "off" here (the runner never asks), but "never expires" to lru-cache: at least 1 ms.
+    const ttlMs = Math.max(1, options.ttlMs);
+    this.entries = new ReadThroughCache<Entry, Compute>(
+      async (_key, compute) => ({ body: Buffer.from(await compute()) }),
+      {
+        ...boundsOr({ ...options, ttlMs }, { ttlMs, maxEntries: ANSWER_CACHE_MAX_ENTRIES }),
+        maxSize: { total: options.maxBytes ?? ANSWER_CACHE_MAX_BYTES, of: (entry) => entry.body.length },
+        lookups: counter(
+          ANSWER_CACHE_LOOKUPS,
+          'Answers of cached GET routes by result: hit (from memory) or miss (computed, or joined a computation under way)',
+          ['result'],
+        ),
+      },
+    );
   }
 
   /**
@@ -92,34 +89,11 @@ export class AnswerCache {
     const key = `${this.epoch}:${tenantId}:${this.generations.get(tenantId) ?? 0}:${changes}:${question}`;
     const kept = this.entries.cached(key);
     if (kept) {
-      if (this.now() - kept.startedAt >= this.ttlMs / 2) {
-        this.refresh(key, compute);
-      }
+      this.entries.refreshIfOld(key, compute);
       return { body: kept.body, use: 'hit' };
     }
     const joined = this.entries.reading(key);
     return { body: (await this.entries.load(key, compute)).body, use: joined ? 'collapsed' : 'miss' };
-  }
-
-  /**
-   * Computes the key's answer again and keeps it, once at a time per key; a failure leaves the kept answer to
-   * expire at its TTL, and the request after that computes (and fails) in the open.
-   */
-  private refresh(key: string, compute: Compute): void {
-    if (this.refreshing.has(key)) {
-      return;
-    }
-    this.refreshing.add(key);
-    void this.computed(compute)
-      .then((entry) => this.entries.put(key, entry))
-      .catch(() => undefined)
-      .finally(() => this.refreshing.delete(key));
-  }
-
-  /** The answer's bytes, stamped with when its computation began (what it reflects is at least that old). */
-  private async computed(compute: Compute): Promise<Entry> {
-    const startedAt = this.now();
-    return { body: Buffer.from(await compute()), startedAt };
   }
 
   /** Drops every answer of the tenant (null: of every tenant), including those being computed now. */

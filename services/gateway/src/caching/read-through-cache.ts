@@ -14,6 +14,8 @@ export interface ReadThroughCacheOptions<V> extends CacheBounds {
   lookups: Counter<'result'>;
   /** A bound on the sum of the values' sizes besides their number: filling it drops the least recently used. */
   maxSize?: { total: number; of: (value: V) => number };
+  /** Whether a value read again ahead of its expiry ({@link ReadThroughCache.refreshIfOld}) may replace the kept one. */
+  keep?: (value: V) => boolean;
 }
 
 /** The bounds a cache built on {@link ReadThroughCache} is given: its own defaults for those left out. */
@@ -44,7 +46,13 @@ export class ReadThroughCache<V extends object, C = undefined> {
   private readonly entries: LRUCache<string, V, unknown>;
   /** Reads under way per key: a read cancelled by {@link forget} may still run beside the next one. */
   private readonly inFlight = new Map<string, number>();
+  /** Keys being read again ahead of their expiry ({@link refreshIfOld}): at most one such read each. */
+  private readonly refreshing = new Set<string>();
+  /** Counts {@link forget}s: a read ahead that began before one is not kept. */
+  private forgets = 0;
   private readonly lookups: Counter<'result'>;
+  private readonly ttlMs: number;
+  private readonly keep: (value: V) => boolean;
 
   constructor(
     private readonly read: (key: string, context: C) => Promise<V>,
@@ -52,6 +60,8 @@ export class ReadThroughCache<V extends object, C = undefined> {
   ) {
     const { now, maxSize } = options;
     this.lookups = options.lookups;
+    this.ttlMs = options.ttlMs;
+    this.keep = options.keep ?? (() => true);
     this.entries = new LRUCache<string, V, unknown>({
       max: options.maxEntries,
       ttl: options.ttlMs,
@@ -112,15 +122,32 @@ export class ReadThroughCache<V extends object, C = undefined> {
   }
 
   /**
-   * Keeps a value read outside {@link load} (a value read again ahead of its expiry), for a whole TTL. Unlike a
-   * load, nothing stops a value read before a {@link forget} of its key: a cache that forgets keys must not put.
+   * Reads the key again beside its kept value once that is past half its TTL, at most one such read per key, and
+   * keeps what it reads for a whole TTL (unless a {@link forget} came meanwhile, or `keep` refuses it): the callers
+   * of a busy key keep getting the kept value instead of all waiting for a read each time its TTL runs out (at 2,000
+   * requests a second, a 10 ms read held back 20 of them every second: the p99). A failed read leaves the kept
+   * value to expire at its TTL. What a caller is served stays at most the TTL old.
    */
-  put(key: string, value: V): void {
-    this.entries.set(key, value);
+  refreshIfOld(key: string, context?: C): void {
+    const left = this.entries.getRemainingTTL(key);
+    if (left <= 0 || left > this.ttlMs / 2 || this.refreshing.has(key)) {
+      return;
+    }
+    this.refreshing.add(key);
+    const forgets = this.forgets;
+    void this.read(key, context as C)
+      .then((value) => {
+        if (forgets === this.forgets && this.keep(value)) {
+          this.entries.set(key, value);
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(key));
   }
 
-  /** Drops a key at once; a read of it under way is not kept. */
+  /** Drops a key at once; a read of it under way (a load, or a read ahead) is not kept. */
   forget(key: string): void {
+    this.forgets += 1;
     this.entries.delete(key);
   }
 

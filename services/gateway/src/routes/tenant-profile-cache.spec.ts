@@ -47,11 +47,59 @@ describe('TenantProfileCache', () => {
     const cache = new TenantProfileCache(db.read, { ttlMs: 1_000, now: () => now });
     expect(await cache.get('t')).toEqual({ name: 'acme', plan: 'standard' });
     db.stored.t = { name: 'acme', plan: 'pro' };
-    now += 999;
+    now += 499;
     expect(await cache.get('t')).toEqual({ name: 'acme', plan: 'standard' });
-    now += 2;
+    now += 502;
     expect(await cache.get('t')).toEqual({ name: 'acme', plan: 'pro' });
     expect(db.reads).toEqual(['t', 't']);
+  });
+
+  it('serves a profile past half its TTL at once and reads it again beside it, once, keeping it a whole TTL', async () => {
+    let now = 10_000;
+    const db = profiles({ t: { name: 'acme', plan: 'standard' } });
+    const cache = new TenantProfileCache(db.read, { ttlMs: 1_000, now: () => now });
+    await cache.get('t');
+    db.stored.t = { name: 'acme', plan: 'pro' };
+    now += 600;
+    db.hold();
+    // The read ahead is held: every request meanwhile is answered from memory, and none starts another read.
+    for (let i = 0; i < 5; i += 1) {
+      expect((await cache.get('t')).plan).toBe('standard');
+    }
+    expect(db.reads).toEqual(['t', 't']);
+    db.release();
+    await new Promise((done) => setImmediate(done));
+    expect((await cache.get('t')).plan).toBe('pro');
+    // Kept a whole TTL from when it was read: past the first value's expiry (11,000), still from memory.
+    now += 450;
+    expect((await cache.get('t')).plan).toBe('pro');
+    expect(db.reads).toEqual(['t', 't']);
+  });
+
+  it('keeps neither a read ahead that began before the tenant was forgotten nor one whose service did not answer', async () => {
+    let now = 10_000;
+    const db = profiles({ t: { name: 'acme', plan: 'standard' } });
+    const cache = new TenantProfileCache(db.read, { ttlMs: 1_000, now: () => now });
+    await cache.get('t');
+    now += 600;
+    db.hold();
+    await cache.get('t');
+    db.stored.t = { name: 'acme', plan: 'pro' };
+    cache.forget('t');
+    db.release();
+    await new Promise((done) => setImmediate(done));
+    // The read ahead saw 'standard' before the change: not kept, so this reads the tenant afresh.
+    expect((await cache.get('t')).plan).toBe('pro');
+    expect(db.reads).toEqual(['t', 't', 't']);
+
+    now += 600;
+    db.stored.t = { name: 'acme', plan: null };
+    expect((await cache.get('t')).plan).toBe('pro');
+    await new Promise((done) => setImmediate(done));
+    // Ranking did not answer the read ahead: the complete value stays until its TTL, then the read is in the open.
+    expect((await cache.get('t')).plan).toBe('pro');
+    now += 401;
+    expect((await cache.get('t')).plan).toBe(null);
   });
 
   it('reads a tenant once however many requests miss it at once', async () => {
@@ -129,9 +177,9 @@ describe('TenantProfileCache', () => {
     const profileHits = await lookups('hit');
     expect(await cache.get('t')).toEqual({ usedToday: 3 });
     crawler.usedToday = 4;
-    now += 999;
+    now += 499;
     expect(await cache.get('t')).toEqual({ usedToday: 3 });
-    now += 2;
+    now += 502;
     expect(await cache.get('t')).toEqual({ usedToday: 4 });
     expect(crawler.reads).toBe(2);
     expect((await metricValue(TENANT_USAGE_LOOKUPS, { result: 'hit' })) - hits).toBe(1);

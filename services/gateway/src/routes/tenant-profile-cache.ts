@@ -47,7 +47,8 @@ export type TenantProfileCacheOptions = Partial<CacheBounds>;
 /**
  * What `GET /v1/tenant` answers that need not be read on every request, per tenant: its profile (see {@link KINDS})
  * or its usage, each in its own cache. A {@link ReadThroughCache}: one read per tenant however many requests miss
- * it at once. A value read while its service did not answer (plan or usage null) is not kept. The replica that
+ * it at once, and one ahead of expiry. A value read while its service did not answer (plan or usage null) is not
+ * kept. The replica that
  * sets a plan forgets the tenant once ranking has stored it; another replica may answer the old plan for at most
  * the TTL (docs/gateway.md).
  */
@@ -59,13 +60,20 @@ export class TenantProfileCache<P> {
     this.entries = new ReadThroughCache(read, {
       ...boundsOr(options, { ttlMs, maxEntries: TENANT_PROFILE_MAX_ENTRIES }),
       lookups: lookups(),
+      keep: (entry) => entry.complete,
     });
   }
 
-  /** The tenant's profile (or usage): from memory, from a read under way, or read now. */
+  /**
+   * The tenant's profile (or usage): from memory, from a read under way, or read now. One past half its TTL is read
+   * again beside it ({@link ReadThroughCache.refreshIfOld}), so a busy tenant's requests do not wait for the crawler
+   * (or ranking) each time the TTL runs out.
+   */
   async get(tenantId: string): Promise<P> {
     const entry = await this.entries.get(tenantId);
-    if (!entry.complete) {
+    if (entry.complete) {
+      this.entries.refreshIfOld(tenantId);
+    } else {
       this.entries.discard(tenantId, entry);
     }
     return entry.profile;

@@ -175,6 +175,11 @@ interface Results {
   idle: { name: string; medianMs: number }[];
   /** The ceiling of the gateway's liveness probe, a route that does no work: the machine's limit for a route. */
   limit: Measured;
+  /**
+   * The same route at each fixed rate: the tail any route has at that rate on this machine with this load generator
+   * (a route's p99 below it is not the route's own work).
+   */
+  limitPaced?: Measured[];
   runs: Measured[];
 }
 
@@ -221,7 +226,11 @@ function report(results: Results): void {
       '| route | load | achieved req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | errors |',
       '|---|---|---|---|---|---|---|---|---|',
       line(results.limit),
+      ...(results.limitPaced ?? []).map(line),
       ...runs.map(line),
+      '',
+      'The no-op route at the fixed rates (the lines after its ceiling) is the tail any route has at that rate here: ' +
+        'the machine, Nest and the load generator, no work of the route.',
       '',
       'Ceiling of each route beside the no-op route (the first line), same run:',
       '',
@@ -321,6 +330,12 @@ async function main(): Promise<void> {
     await saturate(probe, tenant.apiKey, 3, 'warm-up');
     const limit = await saturate(probe, tenant.apiKey);
     console.log(JSON.stringify(limit));
+    phase(`the same route paced at ${RATES.join(', ')} req/s: the tail of a route that does nothing`);
+    const limitPaced: Measured[] = [];
+    for (const rate of RATES) {
+      limitPaced.push(await paced(probe, tenant.apiKey, rate));
+    }
+    console.log(JSON.stringify(limitPaced));
     for (const [index, route] of routes.entries()) {
       phase(`route ${index + 1}/${routes.length} saturated, then paced at ${RATES.join(', ')} req/s: ${route.name}`);
       await saturate(route, tenant.apiKey, 5, 'warm-up');
@@ -338,6 +353,7 @@ async function main(): Promise<void> {
       rankingRows: seeded.rankingRows,
       idle,
       limit,
+      limitPaced,
       runs,
     });
   } finally {

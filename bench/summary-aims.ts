@@ -150,8 +150,14 @@ function servingAims(gateway: Json, reporting: Json): Aim[] {
     const paced = runOf(prefix, rate);
     const p99 = num(paced, 'latencyMs', 'p99');
     const achieved = num(paced, 'requestsPerSec');
+    const noop = num(
+      list(gateway, 'limitPaced').find((run) => num(run, 'rate') === rate),
+      'latencyMs',
+      'p99',
+    );
+    const floor = noop === undefined ? '' : ` (a route doing nothing, same run: p99 ${fmt(noop, 1)} ms)`;
     const atRate =
-      p99 === undefined ? `not run at ${fmt(rate)} req/s` : `p99 ${fmt(p99, 1)} ms at ${fmt(achieved)} req/s`;
+      p99 === undefined ? `not run at ${fmt(rate)} req/s` : `p99 ${fmt(p99, 1)} ms at ${fmt(achieved)} req/s${floor}`;
     return judged(
       gatewayBase(`${route}: ceiling at least ${fmt(ceiling)} req/s; p99 under ${p99Ms} ms at ${fmt(rate)} req/s`),
       num(runOf(prefix, null), 'requestsPerSec'),

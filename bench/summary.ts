@@ -90,7 +90,7 @@ function crawlSection(crawl: Json, limits: Json): string[] {
 
 function gatewaySection(gateway: Json): string[] {
   const limit = gateway !== null && typeof gateway === 'object' && 'limit' in gateway ? [gateway.limit] : [];
-  const runs = [...limit, ...list(gateway, 'runs')].map(
+  const runs = [...limit, ...list(gateway, 'limitPaced'), ...list(gateway, 'runs')].map(
     (run) =>
       `| ${str(run, 'name') ?? '?'} | ${str(run, 'mode') ?? fmt(num(run, 'rate'))} | ${fmt(num(run, 'requestsPerSec'))} | ` +
       `${fmt(num(run, 'latencyMs', 'p50'), 1)} | ${fmt(num(run, 'latencyMs', 'p95'), 1)} | ` +
@@ -199,14 +199,16 @@ async function main(): Promise<void> {
   const sourceRows = AREAS.map((area) => {
     const source = sources.get(area);
     if (source === undefined) {
-      return `| ${area} | — | not run | | |`;
+      return `| ${area} | — | not run | | | |`;
     }
     const load = (when: string): string =>
       num(source.data, 'loadAverage', when)?.toString() ??
       list(source.data, 'loadAverage', when).map(String).join(' / ');
+    const cpus = num(source.data, 'machine', 'cpus');
+    const host = cpus === undefined ? 'not recorded' : `${cpus} × ${str(source.data, 'machine', 'cpuModel') ?? '?'}`;
     return (
       `| ${area} | \`${source.file}\` | ${str(source.data, 'date') ?? '?'} | ${str(source.data, 'mode') ?? 'full'} | ` +
-      `${load('before') || 'not recorded'} → ${load('after') || 'not recorded'} |`
+      `${host} | ${load('before') || 'not recorded'} → ${load('after') || 'not recorded'} |`
     );
   });
   const report = [
@@ -214,13 +216,15 @@ async function main(): Promise<void> {
     '',
     `Summary generated ${generated}${QUICK ? ' from **quick** runs where they exist' : ''} by \`node dist/bench/summary.js\`.`,
     '',
-    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB. Node ${versions.node}; ` +
-      `${versions.postgres}; nats-server ${versions.natsServer} (JetStream, file storage), all on this machine. ` +
+    `Summarised on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB. Node ${versions.node}; ` +
+      `${versions.postgres}; nats-server ${versions.natsServer} (JetStream, file storage), all on this machine. Each ` +
+      "area was measured on the host its row names (hosts of one kind differ: compare figures of one area's run, not " +
+      'across areas run on different hosts). ' +
       `Load average now ${loadAverage().join(' / ')}. The 2 cores were shared with other engineers' test suites ` +
       '(fault suite, gateway bench) during these runs: figures are lower bounds of what the code does on an idle machine.',
     '',
-    '| area | source | run date | mode | load average 1/5/15 before → after |',
-    '|---|---|---|---|---|',
+    '| area | source | run date | mode | host | load average 1/5/15 before → after |',
+    '|---|---|---|---|---|---|',
     ...sourceRows,
     '',
     '## Aims of the issues',

@@ -125,8 +125,8 @@ export class ReadThroughCache<V extends object, C = undefined> {
    * Reads the key again beside its kept value once that is past half its TTL, at most one such read per key, and
    * keeps what it reads for a whole TTL (unless a {@link forget} came meanwhile, or `keep` refuses it): the callers
    * of a busy key keep getting the kept value instead of all waiting for a read each time its TTL runs out (at 2,000
-   * requests a second, a 10 ms read held back 20 of them every second: the p99). A failed read leaves the kept
-   * value to expire at its TTL. What a caller is served stays at most the TTL old.
+   * requests a second, a 10 ms read held back some 20 of them). A failed read leaves the kept value to expire at its
+   * TTL. What a caller is served stays at most the TTL old.
    */
   refreshIfOld(key: string, context?: C): void {
     const left = this.entries.getRemainingTTL(key);

@@ -16,6 +16,48 @@ export function figures(runs: number[]): Figures {
   return { min: sorted[0] ?? 0, median: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted.at(-1) ?? 0, runs };
 }
 
+/** The median of each named figure over runs (a name missing from a run counts 0 there). */
+export function medianByName(runs: Record<string, number>[]): Record<string, number> {
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run)))];
+  return Object.fromEntries(names.map((name) => [name, figures(runs.map((run) => run[name] ?? 0)).median]));
+}
+
+/** What each process of the outbox bench is in its CPU table, in the order of the columns. */
+const OUTBOX_CPU_COLUMNS: [string, string][] = [
+  ['bench', 'publisher (raw)'],
+  ['relay', 'relay'],
+  ['consumer', 'consumer'],
+  ['postgres', 'postgres'],
+  ['nats', 'nats-server'],
+  ['total', 'total'],
+];
+
+/** What each row of the outbox bench's CPU table measured. */
+const OUTBOX_CPU_ROWS: [string, string][] = [
+  ['raw', 'raw JetStream publish, acked'],
+  ['row', 'outbox → inbox + one effect statement per event'],
+  ['set', 'same, the batch’s effects in one statement'],
+  ['none', 'same, no effect (messaging only)'],
+];
+
+/**
+ * The outbox bench's CPU per event (µs, median of the runs) by process, as a Markdown table; none when the results
+ * predate the figure. `cpu` is `cpuUsPerEvent` of outbox-results.json: figure → process → µs.
+ */
+export function outboxCpuTable(cpu: Record<string, Record<string, number>> | undefined): string[] {
+  if (cpu === undefined) {
+    return [];
+  }
+  const cell = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(0));
+  return [
+    `| CPU µs per event (user + system from /proc, median of the runs) | ${OUTBOX_CPU_COLUMNS.map(([, label]) => label).join(' | ')} |`,
+    `|---|${OUTBOX_CPU_COLUMNS.map(() => '---').join('|')}|`,
+    ...OUTBOX_CPU_ROWS.filter(([key]) => cpu[key] !== undefined).map(
+      ([key, label]) => `| ${label} | ${OUTBOX_CPU_COLUMNS.map(([name]) => cell(cpu[key]?.[name])).join(' | ')} |`,
+    ),
+  ];
+}
+
 /** What a report says about the machine it was measured on. */
 export function machineInfo(): { cpus: number; cpuModel: string; memoryGiB: number; node: string } {
   return {

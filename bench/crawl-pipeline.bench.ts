@@ -18,7 +18,7 @@ import { connect } from '@nats-io/transport-node';
 import { AlertRuleSettings } from '@shelfwatch/contracts';
 import { RpcClient, Topology, deleteStreams } from '@shelfwatch/messaging';
 import { eventually, freePorts, pause } from '@shelfwatch/testing';
-import { benchPhases, figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
+import { benchPhases, figures, loadAverage, machineInfo, medianByName, quickMode, resultsDir } from './bench-report';
 import { benchPlatform, countRankingRows, holdScheduler, pool, ready, spawnNode, stopAll } from './bench-processes';
 import { AlertClock, diagnose, requestCrawl } from './crawl-alerts';
 import { CrawlRun, Latency, LatencyFigures, crawlReport } from './crawl-report';
@@ -184,11 +184,6 @@ async function crawlRun(): Promise<CrawlRun> {
 }
 
 /** The median of each name's figure across runs. */
-function medianByName(runs: Record<string, number>[]): Record<string, number> {
-  const names = [...new Set(runs.flatMap((run) => Object.keys(run)))];
-  return Object.fromEntries(names.map((name) => [name, figures(runs.map((run) => run[name] ?? 0)).median]));
-}
-
 const latencyFigures = (runs: Latency[]): LatencyFigures => ({
   p50: figures(runs.map((r) => r.p50)),
   p95: figures(runs.map((r) => r.p95)),

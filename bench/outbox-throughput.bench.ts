@@ -9,7 +9,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { inTransaction } from '@shelfwatch/persistence';
-import { benchPhases, figureRow, figures, loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
+import {
+  benchPhases,
+  figureRow,
+  figures,
+  loadAverage,
+  machineInfo,
+  medianByName,
+  outboxCpuTable,
+  quickMode,
+  resultsDir,
+} from './bench-report';
+import { cpuMsPer, cpuSnapshot } from './process-cpu';
 import {
   anOrigin,
   createTestDatabase,
@@ -26,12 +37,43 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** Issue 2's aim, stated in OUTBOX-REPORT.md and checked by the summary: end to end at least half of raw publish. */
 const AIM_RATIO = 0.5;
 
+/** CPU microseconds per event of each process between two snapshots (`cpuMsPer` × 1,000). */
+function cpuUsPer(before: Record<string, number>, after: Record<string, number>, events: number): CpuUs {
+  return Object.fromEntries(Object.entries(cpuMsPer(before, after, events)).map(([name, ms]) => [name, ms * 1_000]));
+}
+
+/** CPU µs per event by process: the bench (publisher or relay), the consumer, `postgres`, `nats`, and `total`. */
+type CpuUs = Record<string, number>;
+
+/**
+ * What the CPU figures allow: the consumer is one Node thread, so a pipeline cannot pass one event per its CPU µs a
+ * second; all processes share the machine's cores, so it cannot pass cores / total µs either. Beside half the raw
+ * publish (the aim), for each consumer write.
+ */
+function cpuBounds(cpu: Record<'raw' | Effect, CpuUs>, rawMedian: number): string[] {
+  const cores = machineInfo().cpus;
+  const bound = (us: number | undefined): string => (us ? Math.round(1e6 / us).toLocaleString('en-US') : 'n/a');
+  const lines = (['row', 'set', 'none'] as const).map((effect) => {
+    const { consumer, total } = cpu[effect];
+    return (
+      `- ${effect}: at most ${bound(consumer)} events/s on the consumer's thread, ` +
+      `${bound(total === undefined ? undefined : total / cores)} on ${cores} cores`
+    );
+  });
+  return [
+    `Upper bounds from these CPU figures (the aim, half the raw publish, is ${Math.round(rawMedian / 2).toLocaleString('en-US')} events/s):`,
+    ...lines,
+  ];
+}
+
 /** Raw JetStream publish with acks, 256 publishes in flight, the same payload size as the pipeline. */
-async function rawPublish(): Promise<number> {
+async function rawPublish(): Promise<{ rate: number; cpu: CpuUs }> {
   const nats = await createTestNats();
   try {
     const subject = nats.topology.subject('tracking.keyword.added');
     const payload = JSON.stringify({ id: '0', data: keywordAddedData(), pad: 'x'.repeat(200) });
+    const cpu = () => cpuSnapshot({ bench: process.pid }, { nats: 'nats-server' });
+    const cpuBefore = cpu();
     const started = performance.now();
     const window: Promise<unknown>[] = [];
     for (let i = 0; i < EVENTS; i++) {
@@ -41,7 +83,8 @@ async function rawPublish(): Promise<number> {
       }
     }
     await Promise.all(window);
-    return EVENTS / ((performance.now() - started) / 1_000);
+    const rate = EVENTS / ((performance.now() - started) / 1_000);
+    return { rate, cpu: cpuUsPer(cpuBefore, cpu(), EVENTS) };
   } finally {
     await nats.cleanup();
   }
@@ -52,7 +95,7 @@ function startWorker(
   adminUrl: string,
   namespace: string,
   effect: Effect,
-): { ready: Promise<void>; done: Promise<number> } {
+): { ready: Promise<void>; done: Promise<number>; pid: number | undefined } {
   const child = spawn(process.execPath, [join(__dirname, 'consumer-worker.js')], {
     env: {
       ...process.env,
@@ -76,14 +119,14 @@ function startWorker(
     });
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`consumer worker exited ${code}`))));
   });
-  return { ready, done };
+  return { ready, done, pid: child.pid };
 }
 
 /** The consumer's write per event: a statement each, one statement per batch, or none (see consumer-worker.ts). */
 type Effect = 'row' | 'set' | 'none';
 
 /** Events committed to the outbox, relayed by this process, consumed by another, recorded in its inbox. */
-async function pipeline(effect: Effect): Promise<{ endToEnd: number; write: number }> {
+async function pipeline(effect: Effect): Promise<{ endToEnd: number; write: number; cpu: CpuUs }> {
   const db = await createTestDatabase();
   const nats = await createTestNats();
   const producer = await openServiceOrm(db, 'crawler');
@@ -106,11 +149,16 @@ async function pipeline(effect: Effect): Promise<{ endToEnd: number; write: numb
     const worker = startWorker(db.adminUrl, nats.namespace, effect);
     await worker.ready;
     const relay = relayFor(producer, nats, { batchSize: 1_000, pollIntervalMs: 20 });
+    // The bench process runs the relay only from here on; the consumer is the worker; the servers are shared.
+    const cpu = () =>
+      cpuSnapshot({ relay: process.pid, consumer: worker.pid }, { postgres: 'postgres', nats: 'nats-server' });
+    const cpuBefore = cpu();
     const started = Date.now();
     await relay.start();
     const finished = await worker.done;
+    const cpuAfter = cpu();
     await relay.stop();
-    return { endToEnd: EVENTS / ((finished - started) / 1_000), write };
+    return { endToEnd: EVENTS / ((finished - started) / 1_000), write, cpu: cpuUsPer(cpuBefore, cpuAfter, EVENTS) };
   } finally {
     await producer.close(true);
     await nats.cleanup();
@@ -126,6 +174,7 @@ async function main(): Promise<void> {
   const inboxOnly: number[] = [];
   const setEffect: number[] = [];
   const write: number[] = [];
+  const cpu: Record<'raw' | Effect, CpuUs[]> = { raw: [], row: [], set: [], none: [] };
   // Warm-up (module loading, JIT, schema compilation) is not measured.
   const measured = EVENTS;
   EVENTS = Math.min(2_000, measured);
@@ -140,9 +189,16 @@ async function main(): Promise<void> {
     const result = await pipeline('row');
     endToEnd.push(result.endToEnd);
     write.push(result.write);
-    setEffect.push((await pipeline('set')).endToEnd);
-    inboxOnly.push((await pipeline('none')).endToEnd);
-    raw.push(await rawPublish());
+    cpu.row.push(result.cpu);
+    const set = await pipeline('set');
+    setEffect.push(set.endToEnd);
+    cpu.set.push(set.cpu);
+    const none = await pipeline('none');
+    inboxOnly.push(none.endToEnd);
+    cpu.none.push(none.cpu);
+    const rawRun = await rawPublish();
+    raw.push(rawRun.rate);
+    cpu.raw.push(rawRun.cpu);
     console.log(
       `run ${run}/${RUNS}: raw ${raw.at(-1)?.toFixed(0)} msg/s, outbox→inbox ${result.endToEnd.toFixed(0)} ev/s ` +
         `(effects in one statement per batch ${setEffect.at(-1)?.toFixed(0)}, no effect ${inboxOnly.at(-1)?.toFixed(0)})`,
@@ -161,6 +217,12 @@ async function main(): Promise<void> {
     outboxToInboxSetEffectPerSec: figures(setEffect),
     outboxToInboxNoEffectPerSec: figures(inboxOnly),
     outboxWritePerSec: figures(write),
+    cpuUsPerEvent: {
+      raw: medianByName(cpu.raw),
+      row: medianByName(cpu.row),
+      set: medianByName(cpu.set),
+      none: medianByName(cpu.none),
+    },
     ratioMedian: figures(endToEnd).median / figures(raw).median,
     ratioSetEffectMedian: figures(setEffect).median / figures(raw).median,
     aimRatio: AIM_RATIO,
@@ -199,6 +261,10 @@ async function main(): Promise<void> {
       'consumer side, and one effect statement per event (first row) or per batch (second row); both processes and both servers',
       'share the two cores. A consumer with one transaction per message (batchSize 1) is bounded by one',
       'commit each, about 600 events/s here.',
+      '',
+      ...outboxCpuTable(results.cpuUsPerEvent),
+      '',
+      ...cpuBounds(results.cpuUsPerEvent, figures(raw).median),
       '',
     ].join('\n'),
   );

@@ -7,9 +7,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAverage, machineInfo, quickMode, resultsDir } from './bench-report';
+import { loadAverage, machineInfo, outboxCpuTable, quickMode, resultsDir } from './bench-report';
 import { exportRuns, judgeAims } from './summary-aims';
-import { Json, Source, figuresAt, fmt, list, num, readQuickSource, readSource, row, str } from './summary-read';
+import { Json, Source, at, figuresAt, fmt, list, num, readQuickSource, readSource, row, str } from './summary-read';
 import { serverVersions } from './versions';
 
 const QUICK = quickMode();
@@ -56,6 +56,8 @@ function outboxSection(outbox: Json, limits: Json): string[] {
       `to the limits' raw consume **${ratio(e2e?.median, num(limits, 'jetStreamConsumePerSec', 'median'))}**; ` +
       `with the batch's effects in one statement, to the raw publish of the same bench ` +
       `**${ratio(figuresAt(outbox, 'outboxToInboxSetEffectPerSec')?.median, num(outbox, 'rawJetStreamPublishPerSec', 'median'))}**.`,
+    '',
+    ...outboxCpuTable(at(outbox, 'cpuUsPerEvent') as Record<string, Record<string, number>> | undefined),
     '',
   ];
 }

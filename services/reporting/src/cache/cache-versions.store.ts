@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { tuples } from '@shelfwatch/persistence';
+import { executePrepared, tuples } from '@shelfwatch/persistence';
 
 /** Scope of the dashboard of a tenant. */
 export const dashboardScope = 'dashboard';
@@ -44,7 +44,7 @@ export class CacheVersionsStore {
    * The version of a brand-share answer over the UTC days `[first, endExclusive)`: the sum of its days' versions
    * (one range of the primary key, the day being the scope's suffix). Any bump of one of those days moves the sum
    * on, and a recorded crawl of another day leaves it alone.
-   * SQL: a sum over a key range, in one round trip.
+   * SQL: a sum over a key range, in one round trip; prepared, as every warm brand-share answer runs it.
    */
   async brandsVersion(
     em: EntityManager,
@@ -52,9 +52,10 @@ export class CacheVersionsStore {
     keywordId: string,
     days: { first: string; endExclusive: string },
   ): Promise<number> {
-    const [row] = await em.execute<{ version: string }[]>(
+    const [row] = await executePrepared<{ version: string }>(
+      em,
       `select coalesce(sum(version), 0) as version from reporting.cache_versions
-      where tenant_id = ? and scope >= ? and scope < ?`,
+      where tenant_id = $1 and scope >= $2 and scope < $3`,
       [tenantId, brandsScope(keywordId, days.first), brandsScope(keywordId, days.endExclusive)],
     );
     return row ? Number(row.version) : 0;
@@ -62,11 +63,13 @@ export class CacheVersionsStore {
 
   /**
    * The current version of a scope; 0 before anything changed it.
-   * SQL: the reporting's read models have no entities; one indexed read, in one round trip.
+   * SQL: the reporting's read models have no entities; one indexed read, in one round trip, prepared (every warm
+   * dashboard answer runs it: see `executePrepared`).
    */
   async version(em: EntityManager, tenantId: string, scope: string): Promise<number> {
-    const [row] = await em.execute<{ version: string }[]>(
-      'select version from reporting.cache_versions where tenant_id = ? and scope = ?',
+    const [row] = await executePrepared<{ version: string }>(
+      em,
+      'select version from reporting.cache_versions where tenant_id = $1 and scope = $2',
       [tenantId, scope],
     );
     return row ? Number(row.version) : 0;

@@ -195,10 +195,36 @@ describe('reporting report queries', () => {
     expect(otherKeyword).toEqual({ csv: EXPORT_HEADER, rows: 0, nextCursor: null });
   });
 
-  it("answers not_found for another tenant's product and invalid for a reversed range", async () => {
+  it("answers not_found for another tenant's product or keyword, empty for its own without rows, invalid for a reversed range", async () => {
     const { productId } = busiest();
     const other = sut.rpc.request(REPORTING_RPC.rankHistory, { tenantId: randomUUID(), productId, from, to });
     await expect(other).rejects.toMatchObject({ code: 'not_found' });
+    const otherPrices = sut.rpc.request(REPORTING_RPC.priceHistory, {
+      tenantId: randomUUID(),
+      productId,
+      keywordId: busiest().keywordId,
+      from,
+      to,
+    });
+    await expect(otherPrices).rejects.toMatchObject({ code: 'not_found' });
+    // The tenant's own product over a range with none of its rows: an empty history, not not_found.
+    const yearAgo = { from: new Date(now.getTime() - 400 * 86_400_000).toISOString() };
+    const before = { ...yearAgo, to: new Date(now.getTime() - 380 * 86_400_000).toISOString() };
+    const emptyRanks = await request<ReportingRankHistoryView>(REPORTING_RPC.rankHistory, { productId, ...before });
+    expect(emptyRanks.series).toEqual([]);
+    const emptyPrices = await request<ReportingPriceHistoryView>(REPORTING_RPC.priceHistory, {
+      productId,
+      keywordId: busiest().keywordId,
+      ...before,
+    });
+    expect(emptyPrices.points).toEqual([]);
+    // Brand share likewise: another tenant's keyword is not found, the tenant's own over an empty range is empty.
+    const { keywordId } = busiest();
+    const brandsOf = { keywordId, from, to, topN: 10 };
+    const otherBrands = sut.rpc.request(REPORTING_RPC.brands, { ...brandsOf, tenantId: randomUUID() });
+    await expect(otherBrands).rejects.toMatchObject({ code: 'not_found' });
+    const emptyBrands = await request<ReportingBrandsView>(REPORTING_RPC.brands, { ...brandsOf, ...before });
+    expect([emptyBrands.brands, emptyBrands.days]).toEqual([[], []]);
     const reversed = request(REPORTING_RPC.rankHistory, { productId, from: to, to: from });
     await expect(reversed).rejects.toBeInstanceOf(RpcRemoteError);
     await expect(reversed).rejects.toMatchObject({ code: 'invalid' });

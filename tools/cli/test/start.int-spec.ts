@@ -15,6 +15,7 @@ import {
   testNamespace,
   uniqueSuffix,
 } from '@shelfwatch/testing';
+import { dropRateLimitKeys } from '../../../services/gateway/test/rate-limit-keys';
 import { DEMO_KEYWORDS, DemoState } from '../demo';
 import { findNatsServer } from '../local-deps';
 import {
@@ -144,6 +145,8 @@ describe('npm start', () => {
       launcher.child.kill('SIGKILL');
       await removeStreams(namespace);
       await dropDatabase(databaseUrl);
+      // The launcher shares rate limits through the machine's Redis when one answers: its change counters go too.
+      await dropRateLimitKeys(namespace);
     }
   });
 
@@ -189,6 +192,7 @@ describe('npm start', () => {
           launcher.child.kill('SIGKILL');
         }
       }
+      await dropRateLimitKeys(namespace);
     },
   );
 
@@ -232,6 +236,7 @@ describe('npm start', () => {
       } finally {
         launcher.child.kill('SIGKILL');
         await dropDatabase(databaseUrl);
+        await dropRateLimitKeys(namespace);
       }
     },
   );

@@ -38,7 +38,11 @@ export interface OutboxRelayOptions {
   maxInFlight: number;
   /** Poll interval when idle; LISTEN/NOTIFY usually wakes the relay sooner. */
   pollIntervalMs: number;
-  /** Longest pause after consecutive failures (NATS down): back-off doubles up to this. */
+  /**
+   * Longest pause after consecutive failed rounds: back-off doubles up to this. A round fails when it could not
+   * reach Postgres, or when it published nothing because every row it tried failed (NATS down or refusing);
+   * commits do not end the back-off.
+   */
   maxBackoffMs: number;
   /** Published rows older than this are pruned; well beyond JetStream's duplicate window. */
   retainPublishedMs: number;
@@ -87,9 +91,16 @@ export class OutboxRelay {
       name: 'outbox relay',
       intervalMs: options.pollIntervalMs,
       body: async () => {
-        const count = await this.relayOnce();
+        const round = await this.relayBatch();
         await this.pruneAndMeasure();
-        return count >= this.options.batchSize;
+        const [firstFailure] = round.failures;
+        if (round.published.length === 0 && firstFailure !== undefined) {
+          // Marked in its own committed transaction already; failing the round makes the loop back off.
+          throw new Error(
+            `published none of ${round.failures.length} rows tried (first: ${firstFailure.message}); backing off`,
+          );
+        }
+        return round.published.length >= this.options.batchSize;
       },
       logger,
       backoff: { baseMs: 100, maxMs: options.maxBackoffMs },
@@ -111,6 +122,11 @@ export class OutboxRelay {
 
   /** Publishes at most one batch; returns how many rows were published (0 when another relay holds the lock). */
   async relayOnce(): Promise<number> {
+    return (await this.relayBatch()).published.length;
+  }
+
+  /** One batch: what was published, what failed and is retried, what was set aside (nothing without the lock). */
+  private relayBatch(): Promise<PublishOutcome> {
     return inTransaction(this.orm, async (tx) => {
       const [lock] = await executePrepared<{ locked: boolean }>(
         tx,
@@ -118,7 +134,7 @@ export class OutboxRelay {
         [outboxRelayLock(this.options.schema)],
       );
       if (!lock?.locked) {
-        return 0;
+        return { published: [], failures: [], setAside: [] };
       }
       const rows = await executePrepared<OutboxRow>(
         tx,
@@ -131,7 +147,7 @@ export class OutboxRelay {
       await this.options.afterPublish?.();
       await this.mark(tx, outcome);
       messagingMetrics.published.inc({ schema: this.options.schema }, outcome.published.length);
-      return outcome.published.length;
+      return outcome;
     });
   }
 

@@ -7,11 +7,11 @@ import {
   TestDatabase,
   TestNats,
   anOrigin,
+  capturingLogger,
   createTestDatabase,
   createTestNats,
   eventually,
   keywordAddedData,
-  logger,
   openServiceOrm,
   readStream,
   startTcpProxy,
@@ -63,7 +63,8 @@ describe('outbox relay across a NATS outage', () => {
   }
 
   it('publishes everything written before, during and after the outage, once each and in order per aggregate', async () => {
-    relay = new OutboxRelay(orm, jetstream(relayConnection), nats.topology, logger, {
+    const relayLog = capturingLogger('crawler');
+    relay = new OutboxRelay(orm, jetstream(relayConnection), nats.topology, relayLog.logger, {
       ...defaultRelayOptions,
       schema: 'crawler',
       pollIntervalMs: 50,
@@ -81,6 +82,16 @@ describe('outbox relay across a NATS outage', () => {
           'select count(*) from crawler.outbox where published_at is null and last_error is not null',
         );
       expect(Number(during?.count)).toBeGreaterThan(0);
+    }, 30_000);
+    // A round that published nothing fails and backs off (commits do not wake it): said once a round, with its delay.
+    await eventually(() => {
+      const failed = relayLog.entries().filter((entry) => entry.msg === 'outbox relay failed');
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed[0]).toMatchObject({ level: 'error', delayMs: 200 });
+      expect(String((failed[0]?.err as { message?: unknown } | undefined)?.message)).toMatch(
+        /^published none of \d+ rows/,
+      );
+      return Promise.resolve();
     }, 30_000);
     await proxy.restore();
     await write(80, 40);

@@ -136,6 +136,44 @@ describe('BackgroundLoop', () => {
     expect(starts).toEqual([0, 100]);
   });
 
+  it('does not end the back-off after a failure when woken, but stops during it', async () => {
+    const { starts, body } = timedBody(0, [new Error('broker down'), new Error('broker down'), false]);
+    const loop = new BackgroundLoop({
+      name: 'relay',
+      intervalMs: 10_000,
+      body,
+      logger: capturingLogger().logger,
+      backoff: { baseMs: 100, maxMs: 1_000 },
+    });
+
+    loop.start();
+    await jest.advanceTimersByTimeAsync(50);
+    expect(loop.wake()).toBe(false); // backing off 200 ms after the first failure
+    await jest.advanceTimersByTimeAsync(300); // second failure at 200 ms, backing off 400 ms
+    expect(loop.wake()).toBe(false);
+    await jest.advanceTimersByTimeAsync(300);
+    expect(starts).toEqual([0, 200, 600]);
+    expect(loop.wake()).toBe(true); // a success's ordinary pause is woken
+    await jest.advanceTimersByTimeAsync(0);
+    expect(starts).toEqual([0, 200, 600, 650]);
+
+    const failing = new BackgroundLoop({
+      name: 'relay',
+      intervalMs: 10_000,
+      body: () => Promise.reject(new Error('broker down')),
+      logger: capturingLogger().logger,
+      backoff: { baseMs: 10_000, maxMs: 60_000 },
+    });
+    failing.start();
+    await jest.advanceTimersByTimeAsync(10);
+    let stoppedAt: number | undefined;
+    const stopAskedAt = Date.now(); // 10 ms into a 20 s back-off
+    void failing.stop().then(() => (stoppedAt = Date.now()));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(stoppedAt).toBe(stopAskedAt);
+    await stopped(loop);
+  });
+
   it('waits one interval before the first iteration when asked to', async () => {
     const { starts, body } = timedBody(0);
     const loop = new BackgroundLoop({

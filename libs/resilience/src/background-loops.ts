@@ -37,7 +37,10 @@ export interface BackgroundLoopOptions {
 export class BackgroundLoop {
   private running = false;
   private loop: Promise<void> = Promise.resolve();
+  /** Ends the current pause when it may be woken ({@link wake}). */
   private interruptPause: (() => void) | null = null;
+  /** Ends the current pause, whatever it is ({@link stop}). */
+  private stopPause: (() => void) | null = null;
 
   constructor(private readonly options: BackgroundLoopOptions) {}
 
@@ -50,7 +53,11 @@ export class BackgroundLoop {
     this.loop = this.run();
   }
 
-  /** Ends a pause now so the next iteration starts at once; `false` when the loop was not pausing. */
+  /**
+   * Ends a pause now so the next iteration starts at once; `false` when the loop was not pausing. A back-off after
+   * a failed iteration is not ended: waking says work is waiting, not that what failed will work now (a relay woken
+   * by every commit while NATS is down would otherwise retry at the rate rows are written).
+   */
   wake(): boolean {
     const interrupt = this.interruptPause;
     interrupt?.();
@@ -60,7 +67,7 @@ export class BackgroundLoop {
   /** Starts no further iteration and resolves once the one in flight, if any, has finished. */
   async stop(): Promise<void> {
     this.running = false;
-    this.interruptPause?.();
+    this.stopPause?.();
     await this.loop;
   }
 
@@ -82,13 +89,13 @@ export class BackgroundLoop {
         backgroundLoopFailuresCounter().inc({ loop: name });
         const delayMs = backoff ? Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(failures, 10)) : intervalMs;
         logger.error({ err: error, delayMs }, `${name} failed`);
-        await this.pause(delayMs);
+        await this.pause(delayMs, false);
       }
     }
   }
 
-  /** Sleeps `ms` unless woken or stopped; the timer never keeps the process alive on its own. */
-  private pause(ms: number): Promise<void> {
+  /** Sleeps `ms` unless stopped or, when `wakeable`, woken; the timer never keeps the process alive on its own. */
+  private pause(ms: number, wakeable = true): Promise<void> {
     if (!this.running) {
       return Promise.resolve();
     }
@@ -96,11 +103,13 @@ export class BackgroundLoop {
       const end = (): void => {
         clearTimeout(timer);
         this.interruptPause = null;
+        this.stopPause = null;
         resolve();
       };
       const timer = setTimeout(end, ms);
       timer.unref();
-      this.interruptPause = end;
+      this.interruptPause = wakeable ? end : null;
+      this.stopPause = end;
     });
   }
 }

@@ -131,7 +131,7 @@ function ingestLines(ingest: IngestFigures): string[] {
 function sameMachine(before: ReportingBenchResults, after: ReportingBenchResults): string {
   const kind = (r: ReportingBenchResults): string => `${r.machine.cpus} × ${r.machine.cpuModel}`;
   return kind(before) === kind(after)
-    ? 'same machine'
+    ? `same kind of host (${kind(after)}), not always the same machine: compare with care`
     : `before on ${kind(before)}, after on ${kind(after)}: not the same host, so only large differences mean anything`;
 }
 

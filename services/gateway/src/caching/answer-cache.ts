@@ -3,7 +3,7 @@ import { CacheBounds, ReadThroughCache, boundsOr } from './read-through-cache';
 
 /** Answers kept at most; beyond it (or {@link ANSWER_CACHE_MAX_BYTES}) the least recently used one is dropped. */
 export const ANSWER_CACHE_MAX_ENTRIES = 10_000;
-/** Bytes of answers kept at most per replica (their UTF-8 JSON); the pod has 256 MiB. */
+/** Bytes of answers kept at most per replica (their UTF-8 JSON); the gateway container's limit is 512 MiB. */
 export const ANSWER_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Metric name, so tests and dashboards do not retype it. */

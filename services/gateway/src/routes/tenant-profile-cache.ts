@@ -15,7 +15,8 @@ export const TENANT_USAGE_LOOKUPS = 'shelfwatch_gateway_tenant_usage_lookups_tot
 /**
  * What is kept: the profile (name, creation, plan: changed only by an operator) for 5 s; the usage (requests made
  * today per marketplace, which every crawl moves) for 1 s, so a tool polling its tenant many times a second costs
- * the crawler one request a second, and the usage it reads is at most a second old.
+ * the crawler about two requests a second (a read ahead once an entry is past half its TTL), and the usage it reads
+ * is at most a second old.
  */
 const KINDS = {
   profile: {

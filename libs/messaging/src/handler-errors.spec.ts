@@ -1,5 +1,6 @@
 import { HttpStatusError } from '@shelfwatch/resilience';
 import { HandlerTimeoutError, PermanentHandlerError, classifyHandlerError } from './handler-errors';
+import { RpcUnavailableError } from './rpc';
 
 function withCode(code: string, message = 'driver error', name = 'Error'): Error {
   const error = new Error(message) as Error & { code: string };
@@ -25,6 +26,17 @@ describe('classifyHandlerError', () => {
     ['upstream 503', new HttpStatusError(503)],
     ['the handler timeout', new HandlerTimeoutError(30_000)],
     ['a transient cause wrapped by a library', new Error('query failed', { cause: withCode('57P01') })],
+    [
+      'a service that did not answer a request in time',
+      new RpcUnavailableError('retention.policy.kind', Object.assign(new Error('timeout'), { name: 'TimeoutError' })),
+    ],
+    [
+      'a service nobody serves right now',
+      new RpcUnavailableError(
+        'retention.policy.kind',
+        Object.assign(new Error('no responders'), { name: 'NoResponders' }),
+      ),
+    ],
   ])('%s is transient', (_name, error) => {
     expect(classifyHandlerError(error)).toBe('transient');
   });
@@ -42,6 +54,7 @@ describe('classifyHandlerError', () => {
     ['a missing table', withCode('42P01', 'relation does not exist')],
     ['an upstream 404', new HttpStatusError(404)],
     ['a thrown string', 'boom'],
+    ['a reply that is not the contract', new RpcUnavailableError('ranking.product.get', new Error('malformed reply'))],
   ])('%s is unclassified (retried a bounded number of times)', (_name, error) => {
     expect(classifyHandlerError(error)).toBe('unclassified');
   });

@@ -41,13 +41,17 @@ export class RpcRemoteError extends Error {
   }
 }
 
-/** No instance answered in time, or none is subscribed: the caller should answer 503/504. */
+/**
+ * No instance answered in time, or none is subscribed: the caller should answer 503/504. The NATS error is its
+ * `cause` as well, so a message handler that fails on it is retried as long as the answer does not come (the
+ * timeout or no-responders error is transient for `classifyHandlerError`), not dead-lettered as a bug would be.
+ */
 export class RpcUnavailableError extends Error {
   constructor(
     readonly subject: string,
     readonly reason: unknown,
   ) {
-    super(`no answer from ${subject}: ${reason instanceof Error ? reason.message : String(reason)}`);
+    super(`no answer from ${subject}: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason });
     this.name = 'RpcUnavailableError';
   }
 }

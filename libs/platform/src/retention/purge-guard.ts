@@ -50,7 +50,8 @@ export class PurgeGuard {
   /**
    * True when the request may run now. A refusal is logged (tenant, kind, requested and allowed cut-off) and
    * counted, and answers false: the caller acknowledges the request without deleting anything. When retention
-   * does not answer, this throws (`RpcUnavailableError`): a transient failure, so the request is retried later.
+   * does not answer, this throws (`RpcUnavailableError`, whose cause is the NATS timeout or no-responders error): a
+   * transient failure, so the request is redelivered with back-off for as long as retention is away.
    */
   async allows(dataKind: DataKind, request: PurgeRequest): Promise<boolean> {
     const policy = await lastValueFrom(

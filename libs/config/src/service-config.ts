@@ -79,7 +79,7 @@ export function commonSpec(service: ServiceName) {
 }
 
 /**
- * The platform floor every owner of retained data enforces on purge requests (docs/retention.md §Guards):
+ * The platform floor every owner of retained data enforces on purge requests (docs/retention-and-health.md, guards):
  * nothing younger than this many days is ever purged, whatever a request or a policy says. At least 1.
  */
 export function retentionFloorSpec() {
@@ -87,7 +87,7 @@ export function retentionFloorSpec() {
 }
 
 /**
- * The platform maximum of any tenant's retention, in days (docs/retention.md §Guards): the gateway refuses a
+ * The platform maximum of any tenant's retention, in days (docs/retention-and-health.md, guards): the gateway refuses a
  * longer policy with 400, the retention service refuses it too and never sets a stream's max age above it.
  */
 export function retentionCeilingSpec() {

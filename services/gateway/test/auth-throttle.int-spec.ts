@@ -151,6 +151,21 @@ describe('throttling unauthenticated requests per client address', () => {
       expect(statusesOf(answers).filter((status) => status === 401)).toHaveLength(BURST);
       expect(statusesOf(answers).filter((status) => status === 429)).toHaveLength(BURST * 3);
     });
+
+    it('lets a request that joined a refused one pay for its own read of a valid key', async () => {
+      const { apiKey } = await api.tenant('shared-nat');
+      const spent = '192.0.2.44';
+      await Promise.all(
+        Array.from({ length: BURST }, () => api.call('GET', '/v1/tenant', { key: guessedKey(), remoteAddress: spent })),
+      );
+      booted.sut.app.get(KeyCache).forget(lookupOf(apiKey) ?? '');
+      // The first is refused before its read (its address has no token left); the second joined it, and reads.
+      const [refused, served] = await Promise.all([
+        api.call('GET', '/v1/tenant', { key: apiKey, remoteAddress: spent }),
+        api.call('GET', '/v1/tenant', { key: apiKey, remoteAddress: '192.0.2.45' }),
+      ]);
+      expect([refused.status, served.status]).toEqual([429, 200]);
+    });
   });
 
   describe('behind a trusted proxy', () => {

@@ -22,9 +22,10 @@ const REDIS_URL = TEST_REDIS_URL;
 const makeModule = (config: GatewayConfig, logger: Parameters<typeof GatewayAppModule.forConfig>[1]) =>
   GatewayAppModule.forConfig(config, logger);
 
+/** Whether the tenants' limit is taken by each replica alone (1) because Redis is away. */
 async function fallbackActive(): Promise<number> {
   const metric = await register.getSingleMetric(RATE_LIMIT_METRICS.fallbackActive)?.get();
-  return metric?.values[0]?.value ?? -1;
+  return metric?.values.find((value) => value.labels.limit === 'tenant')?.value ?? -1;
 }
 
 /** Decisions the replicas of this process took on their own, without the shared store. */
@@ -50,6 +51,20 @@ describe('rate limit shared through Redis', () => {
     afterAll(async () => {
       await dropRateLimitKeys(namespace);
       redis.disconnect();
+    });
+
+    it('gives a token back to a bucket, never beyond its burst, and nothing to a bucket that expired full', async () => {
+      const policy = { burst: 2, perMinute: 1 };
+      const allowed = async (): Promise<boolean> => (await store.take('auth:203.0.113.1', policy)).allowed;
+      expect([await allowed(), await allowed(), await allowed()]).toEqual([true, true, false]);
+      await store.refund('auth:203.0.113.1', policy);
+      expect([await allowed(), await allowed()]).toEqual([true, false]);
+      await store.refund('auth:203.0.113.1', policy);
+      await store.refund('auth:203.0.113.1', policy);
+      await store.refund('auth:203.0.113.1', policy);
+      expect([await allowed(), await allowed(), await allowed()]).toEqual([true, true, false]);
+      await store.refund('auth:203.0.113.2', policy);
+      expect(await redis.exists(`${bucketPrefix(namespace)}auth:203.0.113.2`)).toBe(0);
     });
 
     it('reads the owner’s and the operator’s changes with each token, and counts them for a day', async () => {
@@ -95,6 +110,8 @@ describe('rate limit shared through Redis', () => {
   describe('two gateway replicas', () => {
     const BURST = 10;
     const PER_MINUTE = 6;
+    /** Unauthenticated requests one client address may make at once (refilled one a minute). */
+    const AUTH_BURST = 6;
     let first: BootedService<GatewayConfig>;
     let second: ServiceUnderTest;
 
@@ -103,6 +120,8 @@ describe('rate limit shared through Redis', () => {
         ADMIN_API_KEY: ADMIN_KEY,
         RATE_LIMIT_BURST: String(BURST),
         RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+        AUTH_FAILURE_BURST: String(AUTH_BURST),
+        AUTH_FAILURES_PER_MINUTE: '1',
         RATE_LIMIT_REDIS_URL: REDIS_URL,
         // What is tested is the sharing: a Redis answer slowed past the default 100 ms by a busy machine would
         // switch a replica to its own fallback bucket (tested below) and let more through than the shared one.
@@ -161,6 +180,38 @@ describe('rate limit shared through Redis', () => {
           expect(answer.headers.ratelimit).toMatch(/^"tenant";r=0;t=\d+$/);
         }
       }
+    });
+
+    it('hold one client address to its throttle of unauthenticated requests together', async () => {
+      const replicas = [new Api(first.sut), new Api(second)];
+      const alone = await fallbackDecisions();
+      const address = '203.0.113.9';
+      const answers: ApiResponse[] = [];
+      for (let round = 0; round < 4; round += 1) {
+        // Guessed keys and no key at all, from one address, to both replicas alternately.
+        const batch = await Promise.all(
+          Array.from({ length: 4 }, (_, i) =>
+            replicas[i % 2].call('GET', '/v1/tenant', {
+              key: i < 2 ? `sw_test_${'0'.repeat(60)}${round}${i}` : undefined,
+              remoteAddress: address,
+            }),
+          ),
+        );
+        answers.push(...batch);
+      }
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+      // One bucket for both: the burst (plus at most one refill in the seconds this takes), not a burst each.
+      const unauthorized = statuses.filter((status) => status === 401).length;
+      expect(unauthorized).toBeGreaterThanOrEqual(AUTH_BURST);
+      expect(unauthorized).toBeLessThanOrEqual(AUTH_BURST + 1);
+      for (const replica of [0, 1]) {
+        expect(answers.filter((answer, i) => i % 2 === replica && answer.status === 429).length).toBeGreaterThan(0);
+      }
+      expect(await fallbackDecisions()).toBe(alone);
+      // Another address has its own bucket.
+      const neighbour = await replicas[1].call('GET', '/v1/tenant', { remoteAddress: '198.51.100.9' });
+      expect(neighbour.status).toBe(401);
     });
   });
 

@@ -101,43 +101,6 @@ describe('KeyCache', () => {
     expect(answers.every((answer) => answer?.id === 'k')).toBe(true);
   });
 
-  it('says a lookup is being read from the first miss until its read ends, however it ends', async () => {
-    const db = slowDatabase({ abc: storedKey() });
-    const cache = new KeyCache(db.read);
-    expect(cache.reading('abc')).toBe(false);
-    const loads = [cache.load('abc'), cache.load('abc')];
-    expect(cache.reading('abc')).toBe(true);
-    expect(cache.reading('other')).toBe(false);
-    db.release();
-    await Promise.all(loads);
-    expect(cache.reading('abc')).toBe(false);
-    const failing = new KeyCache(() => Promise.reject(new Error('database away')));
-    const failed = failing.load('abc');
-    expect(failing.reading('abc')).toBe(true);
-    await expect(failed).rejects.toThrow('database away');
-    expect(failing.reading('abc')).toBe(false);
-  });
-
-  it('still says a lookup is being read while a read started after a revocation runs beside the cancelled one', async () => {
-    const gates: (() => void)[] = [];
-    const cache = new KeyCache(async () => {
-      await new Promise<void>((resolve) => gates.push(resolve));
-      return storedKey();
-    });
-    const first = cache.load('abc');
-    cache.forget('abc');
-    const second = cache.load('abc');
-    await new Promise((resolve) => setImmediate(resolve));
-    // The cancelled read, the second caller's read, and the first caller's read again (not kept).
-    expect(gates).toHaveLength(3);
-    gates[0]?.();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(cache.reading('abc')).toBe(true);
-    gates.forEach((open) => open());
-    await Promise.all([first, second]);
-    expect(cache.reading('abc')).toBe(false);
-  });
-
   it('drops only the least recently used key when it is full, never the rest', async () => {
     const keys = Object.fromEntries(['a', 'b', 'c', 'd'].map((lookup) => [lookup, storedKey({ id: lookup, lookup })]));
     const db = database(keys);

@@ -55,11 +55,6 @@ export class KeyCache {
     return entry?.key;
   }
 
-  /** Whether a read of this lookup is under way: a {@link load} now joins it instead of reading again. */
-  reading(lookup: string): boolean {
-    return this.entries.reading(lookup);
-  }
-
   /** Reads the key and keeps it; callers that miss the same lookup meanwhile share this one read. */
   async load(lookup: string): Promise<StoredKey | null> {
     return (await this.entries.load(lookup)).key;

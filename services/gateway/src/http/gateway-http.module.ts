@@ -9,7 +9,6 @@ import { TenantsStore } from '../auth/tenants.store';
 import { DOWNSTREAM_TIMEOUT_MS, Downstream } from '../downstream/downstream';
 import { GatewayConfig } from '../gateway.config';
 import { IDEMPOTENCY_IN_FLIGHT_MS, IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../idempotency/idempotency.store';
-import { RateLimiter } from '../limits/rate-limiter';
 import { RETENTION_MAX_DAYS } from '../routes/retention.routes';
 import { ApiRoutes } from './api-routes';
 import { GatewayHttp, HTTP_EDGE_OPTIONS } from './gateway-http';
@@ -58,10 +57,7 @@ export class GatewayHttpModule {
         { provide: IDEMPOTENCY_IN_FLIGHT_MS, useValue: config.idempotencyInFlightSeconds * 1_000 },
         { provide: TENANT_LIMITS_OPTIONS, useValue: { config, logger } },
         TenantLimits,
-        {
-          provide: AUTH_THROTTLE,
-          useValue: new RateLimiter(config.authFailureBurst, config.authFailuresPerMinute),
-        },
+        { provide: AUTH_THROTTLE, inject: [TenantLimits], useFactory: (limits: TenantLimits) => limits.clientThrottle },
         {
           provide: HTTP_EDGE_OPTIONS,
           useValue: {

@@ -26,6 +26,8 @@ export interface RateDecision {
  */
 export interface RequestLimiter {
   take(key: string, nowMs: number): SharedDecision | Promise<SharedDecision>;
+  /** Gives back the token of a request that turned out not to count (a key that authenticated); never rejects. */
+  refund(key: string): void | Promise<void>;
   noteChange(key: string): Promise<void>;
 }
 

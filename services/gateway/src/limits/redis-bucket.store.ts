@@ -30,6 +30,8 @@ export interface BucketStore {
    * Rejects (never hangs) when the store cannot answer in time.
    */
   take(key: string, policy: BucketPolicy): Promise<TakenToken>;
+  /** Gives `key`'s bucket back one token (at most its burst); a bucket that no longer exists is full already. */
+  refund(key: string, policy: BucketPolicy): Promise<void>;
   /** Counts a change by the owner of `key`'s bucket ({@link OPERATOR_BUCKET}: the operator, every tenant's data). */
   noteChange(key: string): Promise<void>;
   /** Resolves when the store answers again (used to end an outage). */
@@ -72,6 +74,25 @@ local changes = redis.call('MGET', KEYS[2], KEYS[3])
 return {allowed, tostring(tokens), (changes[1] or '0') .. '.' .. (changes[2] or '0')}
 `;
 
+/**
+ * Gives one token back, refilling first as {@link TOKEN_BUCKET_SCRIPT} does: KEYS[1] the bucket, ARGV[1] burst,
+ * ARGV[2] refill per minute. A bucket that has expired was full: nothing to give back.
+ */
+export const REFUND_SCRIPT = `
+local burst = tonumber(ARGV[1])
+local per_ms = tonumber(ARGV[2]) / 60000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+if not state[1] then
+  return 0
+end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local tokens = math.min(burst, tonumber(state[1]) + math.max(0, now - tonumber(state[2])) * per_ms + 1)
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / per_ms) + 1000)
+return 1
+`;
+
 /** Counts a change: KEYS[1] the counter, ARGV[1] how long it lives after it ({@link CHANGES_TTL_MS}). */
 const NOTE_CHANGE_SCRIPT = `
 local n = redis.call('INCR', KEYS[1])
@@ -91,10 +112,12 @@ function script(text: string): Script {
 
 const TOKEN_BUCKET = script(TOKEN_BUCKET_SCRIPT);
 const NOTE_CHANGE = script(NOTE_CHANGE_SCRIPT);
+const REFUND = script(REFUND_SCRIPT);
 
 /**
- * Buckets in Redis under `prefix` (`<namespace>:ratelimit:` by default, so test runs and deployments sharing a
- * server never meet). Runs each script by its SHA1 (`EVALSHA`); a server that does not know it yet (fresh,
+ * Buckets in Redis under `prefix` (`<namespace>:shelfwatch:ratelimit:` for the tenants' request limits, with `auth:`
+ * after it for the throttle of unauthenticated requests: test runs and deployments sharing a server never meet).
+ * Runs each script by its SHA1 (`EVALSHA`); a server that does not know it yet (fresh,
  * restarted, `SCRIPT FLUSH`) answers NOSCRIPT, and the script is sent once in full (`EVAL` also caches it).
  */
 export class RedisBucketStore implements BucketStore {
@@ -111,6 +134,10 @@ export class RedisBucketStore implements BucketStore {
     }
     const [allowed, tokens, changes] = reply as [unknown, unknown, unknown];
     return { allowed: allowed === 1, tokens: Number(tokens), changes: String(changes) };
+  }
+
+  async refund(key: string, policy: BucketPolicy): Promise<void> {
+    await this.run(REFUND, [`${this.prefix}${key}`], [policy.burst, policy.perMinute]);
   }
 
   async noteChange(key: string): Promise<void> {

@@ -25,6 +25,17 @@ class SwitchableStore implements BucketStore {
     return Promise.resolve({ allowed, tokens: allowed ? left - 1 : left, changes });
   }
 
+  refunds = 0;
+
+  refund(key: string, policy: BucketPolicy): Promise<void> {
+    if (!this.up) {
+      return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    }
+    this.refunds += 1;
+    this.tokens.set(key, Math.min(policy.burst, (this.tokens.get(key) ?? policy.burst) + 1));
+    return Promise.resolve();
+  }
+
   noteChange(key: string): Promise<void> {
     if (!this.up) {
       return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
@@ -49,9 +60,9 @@ function logLines() {
   return { lines, logger: createLogger({ service: 'gateway', level: 'info', destination: stream }) };
 }
 
-async function gaugeValue(): Promise<number> {
+async function gaugeValue(limit = 'tenant'): Promise<number> {
   const metric = await register.getSingleMetric(RATE_LIMIT_METRICS.fallbackActive)?.get();
-  return metric?.values[0]?.value ?? -1;
+  return metric?.values.find((value) => value.labels.limit === limit)?.value ?? -1;
 }
 
 const policy = { burst: 10, perMinute: 60 };
@@ -59,7 +70,13 @@ const policy = { burst: 10, perMinute: 60 };
 describe('SharedRateLimiter', () => {
   it('takes from the shared store while it answers, with the policy in the decision', async () => {
     const store = new SwitchableStore();
-    const limiter = new SharedRateLimiter(store, { policy, fallbackReplicas: 2, probeEveryMs: 0, ...logLines() });
+    const limiter = new SharedRateLimiter(store, {
+      limit: 'tenant',
+      policy,
+      fallbackReplicas: 2,
+      probeEveryMs: 0,
+      ...logLines(),
+    });
     const decisions = await Promise.all(Array.from({ length: 11 }, () => limiter.take('tenant:a', 0)));
     expect(decisions.filter((decision) => decision.allowed)).toHaveLength(10);
     expect(decisions[10]).toMatchObject({ allowed: false, limit: 10, windowSeconds: 10, remaining: 0 });
@@ -69,7 +86,13 @@ describe('SharedRateLimiter', () => {
   it('limits alone at the limit divided by the replicas while the store is away, logging the outage once', async () => {
     const store = new SwitchableStore();
     const { lines, logger } = logLines();
-    const limiter = new SharedRateLimiter(store, { policy, fallbackReplicas: 2, probeEveryMs: 60_000, logger });
+    const limiter = new SharedRateLimiter(store, {
+      limit: 'tenant',
+      policy,
+      fallbackReplicas: 2,
+      probeEveryMs: 60_000,
+      logger,
+    });
     store.up = false;
     const decisions = [];
     for (let i = 0; i < 8; i += 1) {
@@ -87,7 +110,13 @@ describe('SharedRateLimiter', () => {
   it('shares the limits again once the store answers a ping, and says so', async () => {
     const store = new SwitchableStore();
     const { lines, logger } = logLines();
-    const limiter = new SharedRateLimiter(store, { policy, fallbackReplicas: 1, probeEveryMs: 10, logger });
+    const limiter = new SharedRateLimiter(store, {
+      limit: 'tenant',
+      policy,
+      fallbackReplicas: 1,
+      probeEveryMs: 10,
+      logger,
+    });
     store.up = false;
     await limiter.take('tenant:a', 0);
     expect(limiter.degraded).toBe(true);
@@ -105,6 +134,32 @@ describe('SharedRateLimiter', () => {
     expect(lines.filter((line) => line.includes('limits shared again'))).toHaveLength(1);
   });
 
+  it('gives a token back in the store while it answers, in its own bucket while it is away, never failing', async () => {
+    const store = new SwitchableStore();
+    const { logger } = logLines();
+    const limiter = new SharedRateLimiter(store, {
+      limit: 'auth',
+      policy: { burst: 2, perMinute: 1 },
+      fallbackReplicas: 1,
+      probeEveryMs: 60_000,
+      logger,
+    });
+    const allowed = async (): Promise<boolean> => (await limiter.take('10.0.0.1', 0)).allowed;
+    expect([await allowed(), await allowed(), await allowed()]).toEqual([true, true, false]);
+    await limiter.refund('10.0.0.1');
+    expect(store.refunds).toBe(1);
+    expect([await allowed(), await allowed()]).toEqual([true, false]);
+
+    store.up = false;
+    await expect(limiter.refund('10.0.0.1')).resolves.toBeUndefined(); // starts the outage, does not fail
+    expect(limiter.degraded).toBe(true);
+    expect(await gaugeValue('auth')).toBe(1);
+    expect([await allowed(), await allowed(), await allowed()]).toEqual([true, true, false]); // its own bucket
+    await limiter.refund('10.0.0.1');
+    expect([await allowed(), await allowed()]).toEqual([true, false]);
+    expect(store.refunds).toBe(1);
+  });
+
   it('never divides a limit below one request', () => {
     expect(fallbackPolicy({ burst: 3, perMinute: 2 }, 4)).toEqual({ burst: 1, perMinute: 1 });
     expect(fallbackPolicy({ burst: 100, perMinute: 600 }, 3)).toEqual({ burst: 33, perMinute: 200 });
@@ -113,7 +168,13 @@ describe('SharedRateLimiter', () => {
   it('reads the changes stamp with each token and counts changes in the store; neither while the store is away', async () => {
     const store = new SwitchableStore();
     const { lines, logger } = logLines();
-    const limiter = new SharedRateLimiter(store, { policy, fallbackReplicas: 1, probeEveryMs: 60_000, logger });
+    const limiter = new SharedRateLimiter(store, {
+      limit: 'tenant',
+      policy,
+      fallbackReplicas: 1,
+      probeEveryMs: 60_000,
+      logger,
+    });
     expect((await limiter.take('tenant:a', 0)).changes).toBe('0.0');
     await limiter.noteChange('tenant:a');
     await limiter.noteChange('admin');

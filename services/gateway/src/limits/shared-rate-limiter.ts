@@ -11,6 +11,8 @@ export const RATE_LIMIT_METRICS = {
 
 /** How the shared limiter behaves when its store cannot answer. */
 export interface SharedLimiterOptions {
+  /** Which limit this is, the `limit` label of its metrics: `tenant` (requests) or `auth` (unauthenticated ones). */
+  limit: string;
   /** The bucket every replica shares. */
   policy: BucketPolicy;
   /**
@@ -41,11 +43,13 @@ export class SharedRateLimiter implements RequestLimiter {
   private readonly local: RateLimiter;
   private readonly activeGauge = gauge(
     RATE_LIMIT_METRICS.fallbackActive,
-    'Whether this gateway replica limits requests on its own (1) because the shared store (Redis) is away',
+    'Whether this gateway replica applies a limit on its own (1) because the shared store (Redis) is away',
+    ['limit'],
   );
   private readonly fallbackCounter = counter(
     RATE_LIMIT_METRICS.fallbackDecisions,
     'Rate-limit decisions this gateway replica took on its own because the shared store (Redis) was away',
+    ['limit'],
   );
   private outageSinceMs: number | null = null;
   private lastProbeMs = 0;
@@ -57,7 +61,7 @@ export class SharedRateLimiter implements RequestLimiter {
   ) {
     const fallback = fallbackPolicy(options.policy, options.fallbackReplicas);
     this.local = new RateLimiter(fallback.burst, fallback.perMinute);
-    this.activeGauge.set(0);
+    this.activeGauge.set({ limit: this.options.limit }, 0);
   }
 
   /** Whether decisions are currently taken by this replica alone. */
@@ -81,6 +85,18 @@ export class SharedRateLimiter implements RequestLimiter {
   }
 
   /**
+   * Gives the key's bucket back a token, in the store while it answers, else in this replica's own bucket. Never
+   * rejects: a refund that fails starts the outage (the next decisions are this replica's own).
+   */
+  async refund(key: string): Promise<void> {
+    if (this.outageSinceMs !== null) {
+      this.local.refund(key);
+      return;
+    }
+    await this.store.refund(key, this.options.policy).catch((error: unknown) => this.startOutage(error, Date.now()));
+  }
+
+  /**
    * Counts a change by the key's owner in the store, so that every replica's next request reads a new stamp. Never
    * fails the request: while the store is away (or when this write fails, which starts the outage) the change is
    * not counted, and the other replicas see it as they did without a shared store, once their kept answers reach
@@ -94,7 +110,7 @@ export class SharedRateLimiter implements RequestLimiter {
   }
 
   private takeLocally(key: string, nowMs: number): SharedDecision {
-    this.fallbackCounter.inc();
+    this.fallbackCounter.inc({ limit: this.options.limit });
     return this.local.take(key, nowMs);
   }
 
@@ -104,7 +120,7 @@ export class SharedRateLimiter implements RequestLimiter {
     }
     this.outageSinceMs = nowMs;
     this.lastProbeMs = nowMs;
-    this.activeGauge.set(1);
+    this.activeGauge.set({ limit: this.options.limit }, 1);
     const { burst, perMinute } = fallbackPolicy(this.options.policy, this.options.fallbackReplicas);
     this.options.logger.warn(
       { err: error, burst, perMinute },
@@ -131,7 +147,7 @@ export class SharedRateLimiter implements RequestLimiter {
     }
     const seconds = Math.round((nowMs - this.outageSinceMs) / 1_000);
     this.outageSinceMs = null;
-    this.activeGauge.set(0);
+    this.activeGauge.set({ limit: this.options.limit }, 0);
     this.options.logger.warn({ outageSeconds: seconds }, 'rate limit store (Redis) answers again: limits shared again');
   }
 }

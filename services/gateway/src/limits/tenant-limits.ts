@@ -14,6 +14,8 @@ export interface TenantLimitsOptions {
     GatewayConfig,
     | 'rateLimitBurst'
     | 'rateLimitPerMinute'
+    | 'authFailureBurst'
+    | 'authFailuresPerMinute'
     | 'rateLimitRedisUrl'
     | 'rateLimitRedisTimeoutMs'
     | 'rateLimitFallbackReplicas'
@@ -33,20 +35,25 @@ export function bucketPrefix(namespace: string): string {
 }
 
 /**
- * The per-tenant request limiter of this process: shared by every replica through Redis when
- * `RATE_LIMIT_REDIS_URL` is set (a bounded wait per request; limiting alone while Redis is away), in this
- * process alone otherwise. Owns the Redis connection and closes it at shutdown.
+ * The gateway's two limits: the per-tenant request limiter and the throttle of unauthenticated requests per client
+ * address (`AUTH_FAILURE_BURST`, `AUTH_FAILURES_PER_MINUTE`). Both are shared by every replica through Redis when
+ * `RATE_LIMIT_REDIS_URL` is set (a bounded wait per decision; each replica limiting alone while Redis is away), in
+ * this process alone otherwise. Owns the Redis connection and closes it at shutdown.
  */
 @Injectable()
 export class TenantLimits implements OnModuleInit, OnApplicationShutdown {
   readonly limiter: RequestLimiter;
+  /** The throttle of requests without a valid key, by client address (`AuthService`). */
+  readonly clientThrottle: RequestLimiter;
   private readonly redis: Redis | null;
 
   constructor(@Inject(TENANT_LIMITS_OPTIONS) { config, logger }: TenantLimitsOptions) {
     const policy = { burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute };
+    const throttle = { burst: config.authFailureBurst, perMinute: config.authFailuresPerMinute };
     if (!config.rateLimitRedisUrl) {
       this.redis = null;
       this.limiter = new RateLimiter(policy.burst, policy.perMinute);
+      this.clientThrottle = new RateLimiter(throttle.burst, throttle.perMinute);
       return;
     }
     this.redis = new Redis(config.rateLimitRedisUrl.value.reveal(), {
@@ -62,11 +69,17 @@ export class TenantLimits implements OnModuleInit, OnApplicationShutdown {
     });
     // Connection errors are expected during an outage; the limiter logs the outage once.
     this.redis.on('error', () => undefined);
-    this.limiter = new SharedRateLimiter(new RedisBucketStore(this.redis, bucketPrefix(config.namespace)), {
+    const prefix = bucketPrefix(config.namespace);
+    const shared = { fallbackReplicas: config.rateLimitFallbackReplicas, probeEveryMs: PROBE_EVERY_MS, logger };
+    this.limiter = new SharedRateLimiter(new RedisBucketStore(this.redis, prefix), {
+      ...shared,
+      limit: 'tenant',
       policy,
-      fallbackReplicas: config.rateLimitFallbackReplicas,
-      probeEveryMs: PROBE_EVERY_MS,
-      logger,
+    });
+    this.clientThrottle = new SharedRateLimiter(new RedisBucketStore(this.redis, `${prefix}auth:`), {
+      ...shared,
+      limit: 'auth',
+      policy: throttle,
     });
   }
 

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { Page, RankingProductView } from '@shelfwatch/contracts';
 import { Api, ApiResponse, Platform, startPlatform } from './gateway.e2e-harness';
 
@@ -72,11 +73,27 @@ describe('per-tenant limits of the catalog', () => {
 
   it('issues API keys concurrently up to the limit only, and still lets a key be rotated at the limit', async () => {
     const { apiKey } = await api.tenant('keyring');
-    const issued = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        api.call<{ id: string; detail?: string }>('POST', '/v1/api-keys', { key: apiKey, body: { label: 'ci' } }),
-      ),
+    // Each key takes 100 ms to insert, so that every issue has counted before the first has committed: only the
+    // tenant's row lock keeps them from all seeing room for one more (without it, all six are issued).
+    const sql = new Client({ connectionString: platform.environment.db.adminUrl });
+    await sql.connect();
+    await sql.query(`create function gateway.slow_key() returns trigger language plpgsql as $$
+      begin perform pg_sleep(0.1); return new; end $$`);
+    await sql.query(
+      'create trigger slow_key before insert on gateway.api_keys for each row execute function gateway.slow_key()',
     );
+    let issued: ApiResponse<{ id: string; detail?: string }>[];
+    try {
+      issued = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          api.call<{ id: string; detail?: string }>('POST', '/v1/api-keys', { key: apiKey, body: { label: 'ci' } }),
+        ),
+      );
+    } finally {
+      await sql.query('drop trigger slow_key on gateway.api_keys');
+      await sql.query('drop function gateway.slow_key()');
+      await sql.end();
+    }
     expect(issued.filter((answer) => answer.status === 201)).toHaveLength(MAX_KEYS - 1);
     const refused = issued.filter((answer) => answer.status === 409);
     expect(refused).toHaveLength(6 - (MAX_KEYS - 1));

@@ -56,6 +56,24 @@ export class RpcUnavailableError extends Error {
   }
 }
 
+/**
+ * An answer encoded once, sent as it is: the reply's bytes (`{"ok":true,"data":<json>}`), so that a handler answering
+ * the same thing many times (a cached report) neither serialises nor allocates it again for each request. What the
+ * caller receives is the same as for the plain value.
+ */
+export class EncodedAnswer<T> {
+  private constructor(readonly bytes: Uint8Array) {}
+
+  static of<T>(value: T): EncodedAnswer<T> {
+    return new EncodedAnswer<T>(Buffer.from(`{"ok":true,"data":${JSON.stringify(value)}}`));
+  }
+
+  /** The answer as a caller reads it (for callers in the same process). */
+  value(): T {
+    return (JSON.parse(Buffer.from(this.bytes).toString('utf8')) as { data: T }).data;
+  }
+}
+
 /** A query or command handler served over NATS request/reply. */
 export type RpcHandlerFn = (payload: unknown) => Promise<unknown>;
 
@@ -265,14 +283,14 @@ export class RpcServer {
 
   /** The reply as sent: `answer_too_large` instead of an answer the broker would refuse. */
   private encode(subject: string, reply: RpcReply<unknown>): EncodedReply {
-    let body: string;
+    let body: string | Uint8Array;
     try {
-      body = JSON.stringify(reply);
+      body = reply.ok && reply.data instanceof EncodedAnswer ? reply.data.bytes : JSON.stringify(reply);
     } catch (error) {
       this.fail(subject, 'unserializable', { err: error, errorId: randomUUID() }, 'rpc answer is not serializable');
       return encoded(refusal(RpcErrorCode.Internal, 'internal error'));
     }
-    const bytes = Buffer.byteLength(body);
+    const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     const limit = this.maxReplyBytes;
     if (bytes <= limit) {
       return { reply, body, bytes };
@@ -313,7 +331,7 @@ function refusal(code: string, message: string): RpcReply<never> {
 /** A reply as it goes on the wire. */
 interface EncodedReply {
   reply: RpcReply<unknown>;
-  body: string;
+  body: string | Uint8Array;
   bytes: number;
 }
 

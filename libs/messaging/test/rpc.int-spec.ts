@@ -3,6 +3,7 @@ import { TestNats, createTestNats, logger } from '@shelfwatch/testing';
 import { z } from 'zod';
 import { histogramCount, metricValue } from '../../resilience/test/metric-value';
 import {
+  EncodedAnswer,
   RpcClient,
   RpcHandlerError,
   RpcRemoteError,
@@ -14,6 +15,8 @@ import {
 } from '../src/rpc';
 
 const NOT_JSON = 'this is not json {';
+/** An answer encoded once and sent to every request (non-ASCII and quotes: its bytes are UTF-8 JSON). */
+const encodedRank = EncodedAnswer.of({ rank: 7, title: 'café "crème"' });
 /** The client's timeout in the slow-service case; the slow handler answers only at ten times it. */
 const SHORT_TIMEOUT_MS = 300;
 const rpcFailures = (subject: string, reason: string): Promise<number> =>
@@ -46,6 +49,10 @@ describe('request/reply between services', () => {
     );
     // Twice the broker's 1 MB max_payload, in a list of items as a careless list handler would answer.
     server.serve('ranking.query.huge', async () => ({ items: Array.from({ length: 2_000 }, () => 'x'.repeat(1_000)) }));
+    server.serve('ranking.query.encoded', async () => encodedRank);
+    server.serve('ranking.query.encoded-huge', async () =>
+      EncodedAnswer.of({ items: Array.from({ length: 2_000 }, () => 'x'.repeat(1_000)) }),
+    );
     server.serve('ranking.query.bigint', async () => ({ count: 1n }));
     server.serve('ranking.query.typed', async (payload) => parseRequest(z.object({ keywordId: z.uuid() }), payload));
     await nats.nc.flush();
@@ -165,6 +172,15 @@ describe('request/reply between services', () => {
     expect(server.maxReplyBytes).toBeLessThan(nats.nc.info?.max_payload ?? 0);
     expect(await rpcFailures('ranking.query.huge', 'answer_too_large')).toBe(before + 1);
     await expect(client.request('ranking.query.rank', { keywordId: 'k4' }, 3_000)).resolves.toMatchObject({ rank: 3 });
+  });
+
+  it('sends an answer encoded once as it is, again and again, and refuses one above max_payload likewise', async () => {
+    const answers = await Promise.all([1, 2, 3].map(() => client.request('ranking.query.encoded', {}, 3_000)));
+    expect(answers).toEqual([1, 2, 3].map(() => ({ rank: 7, title: 'café "crème"' })));
+    expect(encodedRank.value()).toEqual({ rank: 7, title: 'café "crème"' });
+    const error = await client.request('ranking.query.encoded-huge', {}, 3_000).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'answer_too_large' });
+    await expect(client.request('ranking.query.rank', { keywordId: 'k6' }, 3_000)).resolves.toMatchObject({ rank: 3 });
   });
 
   it('answers `internal` when the answer cannot be serialized, and keeps serving', async () => {

@@ -232,9 +232,9 @@ describe('reporting report queries', () => {
 
   it('serves the dashboard from each replica cache until an event changes it, on every replica', async () => {
     const replicas = [sut.booted.sut.app.get(ReportsService), replica.app.get(ReportsService)];
-    const first = await Promise.all(replicas.map((r) => r.dashboard(tenantId)));
+    const first = await Promise.all(replicas.map(async (r) => (await r.dashboard(tenantId)).value()));
     const hitsBefore = replicas.map((r) => r.dashboards.hitRatio);
-    const again = await Promise.all(replicas.map((r) => r.dashboard(tenantId)));
+    const again = await Promise.all(replicas.map(async (r) => (await r.dashboard(tenantId)).value()));
     expect(again).toEqual(first);
     replicas.forEach((r, i) => expect(r.dashboards.hitRatio).toBeGreaterThan(hitsBefore[i] ?? 1));
 
@@ -252,7 +252,9 @@ describe('reporting report queries', () => {
     await publish(sut, buildEvent('alert.raised', data, origin, { id: randomUUID(), occurredAt: new Date() }));
     await drained(sut);
 
-    const after: ReportingDashboardView[] = await Promise.all(replicas.map((r) => r.dashboard(tenantId)));
+    const after: ReportingDashboardView[] = await Promise.all(
+      replicas.map(async (r) => (await r.dashboard(tenantId)).value()),
+    );
     for (const [index, view] of after.entries()) {
       expect(view.openAlerts.new_competitor).toBe((first[index]?.openAlerts.new_competitor ?? 0) + 1);
     }

@@ -10,7 +10,7 @@ import {
   RpcAnswer,
 } from '@shelfwatch/contracts';
 import { ReportsService } from './reports.service';
-import { ContractPipe } from '@shelfwatch/messaging';
+import { ContractPipe, EncodedAnswer } from '@shelfwatch/messaging';
 import { z } from 'zod';
 
 /** The gateway's report routes over request/reply. */
@@ -21,14 +21,14 @@ export class ReportsHandler {
   @MessagePattern(REPORTING_RPC.dashboard)
   dashboard(
     @Payload(new ContractPipe(reportingDashboardRequest)) input: z.output<typeof reportingDashboardRequest>,
-  ): Promise<RpcAnswer<'reporting.dashboard.get'>> {
+  ): Promise<EncodedAnswer<RpcAnswer<'reporting.dashboard.get'>>> {
     return this.reports.dashboard(input.tenantId);
   }
 
   @MessagePattern(REPORTING_RPC.brands)
   brands(
     @Payload(new ContractPipe(reportingBrandsRequest)) input: z.output<typeof reportingBrandsRequest>,
-  ): Promise<RpcAnswer<'reporting.brands.get'>> {
+  ): Promise<EncodedAnswer<RpcAnswer<'reporting.brands.get'>>> {
     return this.reports.brandShare(input);
   }
 

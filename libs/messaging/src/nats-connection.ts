@@ -20,6 +20,7 @@ export function natsAuthOptions(credentials: NatsCredentials | null): Partial<Co
 /** A NATS connection that reconnects forever and tells whether it is connected right now. */
 export class NatsLink {
   private connected = false;
+  private readonly reconnectListeners: (() => void)[] = [];
 
   private constructor(readonly connection: NatsConnection) {}
 
@@ -48,6 +49,11 @@ export class NatsLink {
     return link;
   }
 
+  /** Calls `listener` each time the connection is restored after a loss (the outbox relay resumes at once). */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
   get isConnected(): boolean {
     return this.connected && !this.connection.isClosed();
   }
@@ -67,6 +73,7 @@ export class NatsLink {
       } else if (status.type === 'reconnect') {
         this.connected = true;
         logger.info('NATS connection restored');
+        this.reconnectListeners.forEach((listener) => listener());
       }
     }
   }

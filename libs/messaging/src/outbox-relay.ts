@@ -113,6 +113,14 @@ export class OutboxRelay {
     this.loop.start();
   }
 
+  /**
+   * Ends a back-off now: NATS is reachable again (its connection reconnected), so the rows waiting since the outage
+   * go out at once rather than after up to `maxBackoffMs`. Commits do not do this ({@link BackgroundLoop.wake}).
+   */
+  resume(): void {
+    this.loop.retryNow();
+  }
+
   /** Finishes the current batch and stops. */
   async stop(): Promise<void> {
     await this.loop.stop();

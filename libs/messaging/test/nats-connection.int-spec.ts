@@ -1,4 +1,4 @@
-import { TEST_NATS_URL, logger } from '@shelfwatch/testing';
+import { TEST_NATS_URL, eventually, logger, startTcpProxy } from '@shelfwatch/testing';
 import { NatsLink } from '../src/nats-connection';
 
 describe('NatsLink', () => {
@@ -27,5 +27,25 @@ describe('NatsLink', () => {
     silent.unsubscribe();
     expect(error).toMatchObject({ name: 'TimeoutError' });
     expect((error as Error).stack).not.toContain('requestFromTheCaller');
+  });
+
+  it('tells its listeners each time the connection is restored after a loss (the relay resumes then)', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 4222 });
+    const cut = await NatsLink.open(`nats://127.0.0.1:${proxy.port}`, 'nats-link-reconnect-test', logger);
+    try {
+      let restored = 0;
+      cut.onReconnect(() => (restored += 1));
+      for (const round of [1, 2]) {
+        await proxy.cut();
+        await eventually(() => Promise.resolve(expect(cut.isConnected).toBe(false)), 20_000);
+        expect(restored).toBe(round - 1);
+        await proxy.restore();
+        await eventually(() => Promise.resolve(expect(restored).toBe(round)), 20_000);
+        expect(cut.isConnected).toBe(true);
+      }
+    } finally {
+      await cut.drain();
+      await proxy.close();
+    }
   });
 });

@@ -174,6 +174,27 @@ describe('BackgroundLoop', () => {
     await stopped(loop);
   });
 
+  it('ends a back-off when told that what failed works again', async () => {
+    const { starts, body } = timedBody(0, [new Error('broker down'), new Error('broker down'), false]);
+    const loop = new BackgroundLoop({
+      name: 'relay',
+      intervalMs: 10_000,
+      body,
+      logger: capturingLogger().logger,
+      backoff: { baseMs: 1_000, maxMs: 60_000 },
+    });
+
+    loop.start();
+    await jest.advanceTimersByTimeAsync(100); // backing off 2 s after the first failure
+    expect(loop.retryNow()).toBe(true);
+    await jest.advanceTimersByTimeAsync(0); // second failure at 100 ms, backing off 4 s
+    await jest.advanceTimersByTimeAsync(100);
+    expect(loop.retryNow()).toBe(true);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(starts).toEqual([0, 100, 200]);
+    await stopped(loop);
+  });
+
   it('waits one interval before the first iteration when asked to', async () => {
     const { starts, body } = timedBody(0);
     const loop = new BackgroundLoop({

@@ -64,6 +64,16 @@ export class BackgroundLoop {
     return interrupt !== null;
   }
 
+  /**
+   * Ends any pause now, a back-off after a failure included: for a signal that what failed works again (the relay's
+   * NATS connection is back), where {@link wake} only says work is waiting. `false` when the loop was not pausing.
+   */
+  retryNow(): boolean {
+    const end = this.stopPause;
+    end?.();
+    return end !== null;
+  }
+
   /** Starts no further iteration and resolves once the one in flight, if any, has finished. */
   async stop(): Promise<void> {
     this.running = false;

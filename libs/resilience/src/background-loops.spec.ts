@@ -136,15 +136,16 @@ describe('BackgroundLoop', () => {
     expect(starts).toEqual([0, 100]);
   });
 
-  it('does not end the back-off after a failure when woken, but stops during it', async () => {
+  /** A relay-like loop that fails twice, then succeeds, backing off from `baseMs`; its iterations' starts. */
+  function twiceFailingLoop(baseMs: number): { loop: BackgroundLoop; starts: number[] } {
     const { starts, body } = timedBody(0, [new Error('broker down'), new Error('broker down'), false]);
-    const loop = new BackgroundLoop({
-      name: 'relay',
-      intervalMs: 10_000,
-      body,
-      logger: capturingLogger().logger,
-      backoff: { baseMs: 100, maxMs: 1_000 },
-    });
+    const logger = capturingLogger().logger;
+    const backoff = { baseMs, maxMs: baseMs * 60 };
+    return { loop: new BackgroundLoop({ name: 'relay', intervalMs: 10_000, body, logger, backoff }), starts };
+  }
+
+  it('does not end the back-off after a failure when woken, but stops during it', async () => {
+    const { loop, starts } = twiceFailingLoop(100);
 
     loop.start();
     await jest.advanceTimersByTimeAsync(50);
@@ -175,14 +176,7 @@ describe('BackgroundLoop', () => {
   });
 
   it('ends a back-off when told that what failed works again', async () => {
-    const { starts, body } = timedBody(0, [new Error('broker down'), new Error('broker down'), false]);
-    const loop = new BackgroundLoop({
-      name: 'relay',
-      intervalMs: 10_000,
-      body,
-      logger: capturingLogger().logger,
-      backoff: { baseMs: 1_000, maxMs: 60_000 },
-    });
+    const { loop, starts } = twiceFailingLoop(1_000);
 
     loop.start();
     await jest.advanceTimersByTimeAsync(100); // backing off 2 s after the first failure

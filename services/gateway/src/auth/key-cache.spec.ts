@@ -89,6 +89,14 @@ describe('KeyCache', () => {
     now = 51_050;
     expect(cache.get('abc')).toMatchObject({ id: 'k' });
     expect(db.reads).toEqual(['abc', 'abc']);
+    // A lookup known not to exist is served from memory past half its TTL without a read ahead.
+    const unknown = cache.load('none');
+    db.release();
+    await unknown;
+    now = 51_700;
+    expect(cache.get('none')).toBeNull();
+    await new Promise((done) => setImmediate(done));
+    expect(db.reads).toEqual(['abc', 'abc', 'none']);
   });
 
   it('reads a key once however many requests miss it at once', async () => {

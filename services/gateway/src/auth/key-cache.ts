@@ -24,9 +24,9 @@ export type KeyCacheOptions = Partial<CacheBounds>;
 /**
  * Stored keys by lookup, for {@link KEY_CACHE_TTL_MS}, so a request does not cost a database read: a
  * {@link ReadThroughCache} of at most {@link KEY_CACHE_MAX_ENTRIES} (filling it drops the least recently used key,
- * not the rest), with one read per lookup however many requests miss it at once, and one ahead of its expiry. This instance forgets a key the
- * moment it is revoked or rotated here, cancelling a read of it still under way; another gateway replica may
- * still accept it for at most the TTL (docs/gateway.md). Hits and misses are counted in {@link KEY_CACHE_LOOKUPS}.
+ * not the rest), with one read per lookup however many requests miss it at once, and one ahead of its expiry. This
+ * instance forgets a key the moment it is revoked or rotated here, cancelling a read of it still under way; another
+ * gateway replica may still accept it for at most the TTL (docs/gateway.md). Hits and misses are counted in {@link KEY_CACHE_LOOKUPS}.
  */
 export class KeyCache {
   private readonly entries: ReadThroughCache<Entry>;
@@ -43,13 +43,14 @@ export class KeyCache {
   }
 
   /**
-   * The cached key (null: known not to exist); undefined when it must be read ({@link load}). One past half its TTL
+   * The cached key (null: known not to exist); undefined when it must be read ({@link load}). A key past half its TTL
    * is read again beside it (`ReadThroughCache.refreshIfOld`): a key in steady use is not missed every TTL, with its
-   * requests waiting for Postgres meanwhile.
+   * requests waiting for Postgres meanwhile. A lookup known not to exist is not: no key is ever issued under an old
+   * lookup, and a guess repeated from memory must not read Postgres unthrottled.
    */
   get(lookup: string): StoredKey | null | undefined {
     const entry = this.entries.cached(lookup);
-    if (entry !== undefined) {
+    if (entry?.key) {
       this.entries.refreshIfOld(lookup);
     }
     return entry?.key;

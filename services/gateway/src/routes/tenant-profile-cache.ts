@@ -49,9 +49,8 @@ export type TenantProfileCacheOptions = Partial<CacheBounds>;
  * What `GET /v1/tenant` answers that need not be read on every request, per tenant: its profile (see {@link KINDS})
  * or its usage, each in its own cache. A {@link ReadThroughCache}: one read per tenant however many requests miss
  * it at once, and one ahead of expiry. A value read while its service did not answer (plan or usage null) is not
- * kept. The replica that
- * sets a plan forgets the tenant once ranking has stored it; another replica may answer the old plan for at most
- * the TTL (docs/gateway.md).
+ * kept. The replica that sets a plan forgets the tenant once ranking has stored it; another replica may answer the
+ * old plan for at most the TTL (docs/gateway.md).
  */
 export class TenantProfileCache<P> {
   private readonly entries: ReadThroughCache<{ profile: P; complete: boolean }>;
